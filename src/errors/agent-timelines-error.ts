@@ -1,0 +1,27 @@
+/**
+ * The error catalogue. Every error agent-timelines throws carries a stable `code` and says whether retrying the
+ * same operation can succeed (`retriable`), so callers pick a policy without parsing messages.
+ */
+export const ERROR_CODES = {
+  CONFIG_INVALID: { retriable: false },
+  SERVICE_UNAVAILABLE: { retriable: true },
+  SCHEMA_REGISTRATION_FAILED: { retriable: false },
+  SCHEMA_NOT_FOUND: { retriable: false },
+  WIRE_FORMAT_INVALID: { retriable: false },
+  TOPOLOGY_INVALID: { retriable: false },
+  TOPIC_CONFLICT: { retriable: false },
+} as const satisfies Record<string, { retriable: boolean }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class AgentTimelinesError extends Error {
+  readonly code: ErrorCode;
+  readonly retriable: boolean;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AgentTimelinesError';
+    this.code = code;
+    this.retriable = ERROR_CODES[code].retriable;
+  }
+}

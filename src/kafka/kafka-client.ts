@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { Kafka, logLevel } from 'kafkajs';
+import type { KafkaConfig, logCreator } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.ts';
+
+const toPinoLevel = (level: logLevel): 'error' | 'warn' | 'info' | 'debug' =>
+  level === logLevel.ERROR || level === logLevel.NOTHING ? 'error' : level === logLevel.WARN ? 'warn' : level === logLevel.INFO ? 'info' : 'debug';
+
+/** Routes kafkajs' own log lines into the process logger. */
+export function kafkaLogCreator(logger: Logger): logCreator {
+  return () => ({ namespace, level, log }) => {
+    const { message, ...extra } = log;
+    logger[toPinoLevel(level)]({ kafkajs: namespace, ...extra }, message);
+  };
+}
+
+/** Builds the kafkajs client from config: brokers, client id, TLS and SASL. */
+export function createKafka(config: Config, logger: Logger, clientIdSuffix = ''): Kafka {
+  const { kafka } = config;
+  const kafkaConfig: KafkaConfig = {
+    clientId: `${kafka.clientId}${clientIdSuffix}`,
+    brokers: [...kafka.brokers],
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(logger),
+    retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 10_000 },
+  };
+  if (kafka.ssl) {
+    kafkaConfig.ssl = kafka.sslCaFile === undefined ? true : { ca: [readFileSync(kafka.sslCaFile, 'utf8')] };
+  }
+  if (kafka.sasl !== undefined) {
+    const { mechanism, username, password } = kafka.sasl;
+    kafkaConfig.sasl =
+      mechanism === 'plain'
+        ? { mechanism: 'plain', username, password }
+        : mechanism === 'scram-sha-256'
+          ? { mechanism: 'scram-sha-256', username, password }
+          : { mechanism: 'scram-sha-512', username, password };
+  }
+  return new Kafka(kafkaConfig);
+}

@@ -1,0 +1,64 @@
+import { ConfigResourceTypes } from 'kafkajs';
+import type { Admin, ITopicConfig } from 'kafkajs';
+import type { Topology, TopicSpec } from '../topology/topology-schema.ts';
+import { physicalTopicName } from '../topology/load-topology.ts';
+
+export interface TopicChange {
+  readonly topic: string;
+  readonly action: 'created' | 'partitions-increased' | 'configs-updated' | 'unchanged';
+  readonly detail?: string;
+}
+
+function desiredConfigs(spec: TopicSpec): Record<string, string> {
+  return { 'cleanup.policy': spec.cleanupPolicy, 'retention.ms': String(spec.retentionMs) };
+}
+
+/**
+ * Makes the broker match the topology, idempotently: creates missing topics, raises partition counts, and aligns
+ * cleanup.policy and retention.ms. Never deletes a topic or lowers partitions (Kafka cannot); a topic with more
+ * partitions than declared is reported and left alone. Safe to call at every start-up.
+ */
+export async function ensureTopics(admin: Admin, topology: Topology, prefix: string, replicationFactor = 1): Promise<TopicChange[]> {
+  const existing = new Set(await admin.listTopics());
+  const specs = topology.topics.map((spec) => ({ spec, topic: physicalTopicName(prefix, spec.name) }));
+  const missing = specs.filter(({ topic }) => !existing.has(topic));
+  const changes: TopicChange[] = [];
+  if (missing.length > 0) {
+    const topics: ITopicConfig[] = missing.map(({ spec, topic }) => ({
+      topic,
+      numPartitions: spec.partitions,
+      replicationFactor,
+      configEntries: Object.entries(desiredConfigs(spec)).map(([name, value]) => ({ name, value })),
+    }));
+    await admin.createTopics({ topics, waitForLeaders: true });
+    for (const { topic } of missing) changes.push({ topic, action: 'created' });
+  }
+  const present = specs.filter(({ topic }) => existing.has(topic));
+  if (present.length === 0) return changes;
+  const metadata = await admin.fetchTopicMetadata({ topics: present.map(({ topic }) => topic) });
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: present.map(({ topic }) => ({ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['cleanup.policy', 'retention.ms'] })),
+  });
+  for (const { spec, topic } of present) {
+    const partitions = metadata.topics.find((t) => t.name === topic)?.partitions.length ?? 0;
+    if (partitions < spec.partitions) {
+      await admin.createPartitions({ topicPartitions: [{ topic, count: spec.partitions }] });
+      changes.push({ topic, action: 'partitions-increased', detail: `${partitions} → ${spec.partitions}` });
+    }
+    const current = described.resources.find((r) => r.resourceName === topic)?.configEntries ?? [];
+    const wanted = desiredConfigs(spec);
+    const differing = Object.entries(wanted).filter(([name, value]) => current.find((c) => c.configName === name)?.configValue !== value);
+    if (differing.length > 0) {
+      await admin.alterConfigs({
+        validateOnly: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: Object.entries(wanted).map(([name, value]) => ({ name, value })) }],
+      });
+      changes.push({ topic, action: 'configs-updated', detail: differing.map(([n, v]) => `${n}=${v}`).join(', ') });
+    }
+    if (partitions >= spec.partitions && differing.length === 0) {
+      changes.push({ topic, action: 'unchanged', ...(partitions > spec.partitions ? { detail: `has ${partitions} partitions, declared ${spec.partitions}` } : {}) });
+    }
+  }
+  return changes;
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/config.ts';
+import { ConfigError } from '../../src/errors/config-error.ts';
+
+describe('parseConfig', () => {
+  it('gives the declared defaults for an empty environment', () => {
+    const config = parseConfig({});
+    expect(config.kafka.brokers).toEqual(['127.0.0.1:9092']);
+    expect(config.schemaRegistry.url).toBe('http://127.0.0.1:8081/apis/ccompat/v7');
+    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(config.topicPrefix).toBe('agent-timelines.');
+    expect(config.http.port).toBe(8080);
+    expect(config.processor.allowedLatenessMs).toBe(120_000);
+    expect(config.kafka.sasl).toBeUndefined();
+  });
+
+  it('parses broker lists, booleans and SASL', () => {
+    const config = parseConfig({
+      KAFKA_BROKERS: 'a:9092, b:9093',
+      KAFKA_SSL: 'true',
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'u',
+      KAFKA_SASL_PASSWORD: 'p',
+      SCHEMA_REGISTRY_URL: 'https://registry.example/apis/ccompat/v7/',
+    });
+    expect(config.kafka.brokers).toEqual(['a:9092', 'b:9093']);
+    expect(config.kafka.ssl).toBe(true);
+    expect(config.kafka.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'u', password: 'p' });
+    expect(config.schemaRegistry.url).toBe('https://registry.example/apis/ccompat/v7');
+  });
+
+  it('names every bad variable in one error', () => {
+    let error: unknown;
+    try {
+      parseConfig({ HTTP_PORT: 'eighty', KAFKA_BROKERS: 'nohost', REDIS_URL: 'http://x', LOG_LEVEL: 'loud' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    for (const variable of ['HTTP_PORT', 'KAFKA_BROKERS', 'REDIS_URL', 'LOG_LEVEL']) expect(message).toContain(variable);
+    expect((error as ConfigError).retriable).toBe(false);
+    expect((error as ConfigError).code).toBe('CONFIG_INVALID');
+  });
+
+  it('never echoes a password in its error', () => {
+    expect(() => parseConfig({ KAFKA_SASL_PASSWORD: 'hunter2' })).toThrow(/must be set together/);
+    try {
+      parseConfig({ KAFKA_SASL_PASSWORD: 'hunter2' });
+    } catch (error) {
+      expect((error as Error).message).not.toContain('hunter2');
+    }
+  });
+
+  it('treats empty values as unset', () => {
+    expect(parseConfig({ HTTP_PORT: '' }).http.port).toBe(8080);
+  });
+});

@@ -22,7 +22,7 @@ function fixtureValue(type: avro.Type, json: Record<string, unknown>): Record<st
   const value = { ...json };
   for (const field of (type as avro.types.RecordType).fields) {
     const raw = value[field.name];
-    const isBytes = field.type.typeName === 'bytes' || (field.type.typeName === 'union' && (field.type as avro.types.UnwrappedUnionType).types.some((t) => t.typeName === 'bytes'));
+    const isBytes = field.type.typeName === 'bytes' || (field.type.typeName.startsWith('union') && (field.type as avro.types.UnwrappedUnionType).types.some((t) => t.typeName === 'bytes'));
     if (isBytes && typeof raw === 'string') value[field.name] = Buffer.from(raw, 'latin1');
   }
   return value;

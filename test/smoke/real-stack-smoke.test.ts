@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Admin, Consumer, Producer } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { createKafka } from '../../src/kafka/kafka-client.ts';
+import { createProducer } from '../../src/kafka/producer.ts';
 import { registerSchema } from '../../src/kafka/schema-registrar.ts';
 import { AvroSerde } from '../../src/kafka/avro-serde.ts';
 import { readValueSchema } from '../../src/topology/load-topology.ts';
@@ -23,7 +24,7 @@ describe('smoke: Avro through the registry, a consumer group and Redis', () => {
     config = await requireServices();
     const kafka = createKafka(config, createLogger('warn'));
     admin = kafka.admin();
-    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    producer = createProducer(kafka);
     consumer = kafka.consumer({ groupId: `smoke-${randomUUID()}` });
     redis = createRedis(config);
     await Promise.all([admin.connect(), producer.connect(), consumer.connect(), redis.connect()]);

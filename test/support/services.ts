@@ -48,13 +48,14 @@ let resolved: Promise<Config> | undefined;
 
 /** Resolves the config of reachable services once per test file, or throws {@link ServiceUnavailableError}. */
 export function requireServices(): Promise<Config> {
-  resolved ??= resolveServices();
+  resolved ??= resolveServices(process.env);
   return resolved;
 }
 
-async function resolveServices(): Promise<Config> {
-  const config = parseConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
-  const explicit = process.env.KAFKA_BROKERS !== undefined || process.env.SCHEMA_REGISTRY_URL !== undefined || process.env.REDIS_URL !== undefined;
+/** One resolution attempt against `env`; exported so the failure path itself is tested. */
+export async function resolveServices(env: Readonly<Record<string, string | undefined>>): Promise<Config> {
+  const config = parseConfig({ ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'warn' });
+  const explicit = env.KAFKA_BROKERS !== undefined || env.SCHEMA_REGISTRY_URL !== undefined || env.REDIS_URL !== undefined;
   const broker = config.kafka.brokers[0] ?? '';
   const registry = new URL(config.schemaRegistry.url);
   const redis = new URL(config.redis.url);

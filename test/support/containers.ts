@@ -9,7 +9,7 @@ const started: StartedTestContainer[] = [];
  * nothing is configured, the local stack is down and a Docker engine answers. Containers live for the test worker.
  */
 export async function startContainers(base: Config): Promise<Config> {
-  const kafka = await new GenericContainer('apache/kafka:4.1.0')
+  const kafka = await new GenericContainer('apache/kafka:4.1.2')
     .withExposedPorts({ container: 9092, host: 9092 })
     .withEnvironment({
       KAFKA_NODE_ID: '1',

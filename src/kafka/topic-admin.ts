@@ -2,6 +2,7 @@ import { ConfigResourceTypes } from 'kafkajs';
 import type { Admin, ITopicConfig } from 'kafkajs';
 import type { Topology, TopicSpec } from '../topology/topology-schema.ts';
 import { physicalTopicName } from '../topology/load-topology.ts';
+import { retryUnknownTopic } from './retry-unknown-topic.ts';
 
 export interface TopicChange {
   readonly topic: string;
@@ -11,6 +12,18 @@ export interface TopicChange {
 
 function desiredConfigs(spec: TopicSpec): Record<string, string> {
   return { 'cleanup.policy': spec.cleanupPolicy, 'retention.ms': String(spec.retentionMs) };
+}
+
+/** Waits until every partition of `topics` has a leader; KRaft may briefly answer UNKNOWN_TOPIC_OR_PARTITION. */
+async function waitForLeaders(admin: Admin, topics: readonly string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const metadata = await retryUnknownTopic(() => admin.fetchTopicMetadata({ topics: [...topics] }));
+    const ready = metadata.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+    if (ready) return;
+    if (Date.now() > deadline) throw new Error(`topics have no leader after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /**
@@ -30,30 +43,35 @@ export async function ensureTopics(admin: Admin, topology: Topology, prefix: str
       replicationFactor,
       configEntries: Object.entries(desiredConfigs(spec)).map(([name, value]) => ({ name, value })),
     }));
-    await admin.createTopics({ topics, waitForLeaders: true });
+    await admin.createTopics({ topics, waitForLeaders: false });
+    await waitForLeaders(admin, topics.map((t) => t.topic));
     for (const { topic } of missing) changes.push({ topic, action: 'created' });
   }
   const present = specs.filter(({ topic }) => existing.has(topic));
   if (present.length === 0) return changes;
-  const metadata = await admin.fetchTopicMetadata({ topics: present.map(({ topic }) => topic) });
-  const described = await admin.describeConfigs({
-    includeSynonyms: false,
-    resources: present.map(({ topic }) => ({ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['cleanup.policy', 'retention.ms'] })),
-  });
+  const metadata = await retryUnknownTopic(() => admin.fetchTopicMetadata({ topics: present.map(({ topic }) => topic) }));
+  const described = await retryUnknownTopic(() =>
+    admin.describeConfigs({
+      includeSynonyms: false,
+      resources: present.map(({ topic }) => ({ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['cleanup.policy', 'retention.ms'] })),
+    }),
+  );
   for (const { spec, topic } of present) {
     const partitions = metadata.topics.find((t) => t.name === topic)?.partitions.length ?? 0;
     if (partitions < spec.partitions) {
-      await admin.createPartitions({ topicPartitions: [{ topic, count: spec.partitions }] });
+      await retryUnknownTopic(() => admin.createPartitions({ topicPartitions: [{ topic, count: spec.partitions }] }));
       changes.push({ topic, action: 'partitions-increased', detail: `${partitions} → ${spec.partitions}` });
     }
     const current = described.resources.find((r) => r.resourceName === topic)?.configEntries ?? [];
     const wanted = desiredConfigs(spec);
     const differing = Object.entries(wanted).filter(([name, value]) => current.find((c) => c.configName === name)?.configValue !== value);
     if (differing.length > 0) {
-      await admin.alterConfigs({
-        validateOnly: false,
-        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: Object.entries(wanted).map(([name, value]) => ({ name, value })) }],
-      });
+      await retryUnknownTopic(() =>
+        admin.alterConfigs({
+          validateOnly: false,
+          resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: Object.entries(wanted).map(([name, value]) => ({ name, value })) }],
+        }),
+      );
       changes.push({ topic, action: 'configs-updated', detail: differing.map(([n, v]) => `${n}=${v}`).join(', ') });
     }
     if (partitions >= spec.partitions && differing.length === 0) {

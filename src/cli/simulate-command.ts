@@ -1,0 +1,110 @@
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { parseTimestamp } from '../core/time/timestamp.ts';
+import type { FaultOptions, SimulatorOptions } from '../simulator/index.ts';
+import { generateGroundTruth, groundTruthOf, startSimulator } from '../simulator/index.ts';
+
+const USAGE = `usage: agent-timelines simulate [--seed N] [--agents N] [--from ISO] [--to ISO] [--speed 60 | --historical]
+                                [--port 8089] [--host 127.0.0.1] [--user U --password P] [--faults JSON] [--fault-seed N]
+                                [--export FILE]`;
+const DAY = 86_400_000;
+
+export interface SimulateIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  /** Stops the server when aborted; default: SIGINT or SIGTERM. */
+  signal?: AbortSignal;
+}
+
+function integer(text: string | undefined, fallback: number, name: string): number {
+  if (text === undefined) return fallback;
+  if (!/^-?\d+$/.test(text)) throw new Error(`--${name} must be an integer, got '${text}'`);
+  return Number(text);
+}
+
+function time(text: string | undefined, fallback: number, name: string): number {
+  if (text === undefined) return fallback;
+  const ms = parseTimestamp(text);
+  if (Number.isNaN(ms)) throw new Error(`--${name} must be an ISO-8601 time, got '${text}'`);
+  return ms;
+}
+
+function shutdownSignal(): AbortSignal {
+  const controller = new AbortController();
+  const stop = (): void => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  controller.signal.addEventListener('abort', () => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  });
+  return controller.signal;
+}
+
+/**
+ * `agent-timelines simulate …` (argv excludes the command name). Serves the simulated RAI API and
+ * prints its URL until Ctrl-C (exit 0), or with `--export FILE` writes the ground truth as NDJSON
+ * (agentStatusHistory rows to FILE, contacts to FILE with `.contacts.ndjson`) and exits. Exit 2 on
+ * usage errors.
+ */
+export async function simulateCommand(argv: string[], io: SimulateIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let options: SimulatorOptions;
+  let exportFile: string | undefined;
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        seed: { type: 'string' }, agents: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, speed: { type: 'string' },
+        historical: { type: 'boolean' }, port: { type: 'string' }, host: { type: 'string' }, user: { type: 'string' }, password: { type: 'string' },
+        faults: { type: 'string' }, 'fault-seed': { type: 'string' }, export: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help === true) {
+      io.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    const realNow = Date.now();
+    const from = time(values.from, Math.floor(realNow / DAY) * DAY, 'from');
+    const to = time(values.to, from + DAY, 'to');
+    if (to <= from) throw new Error('--to must be after --from');
+    const speed = Number(values.speed ?? '60');
+    if (!(speed > 0)) throw new Error(`--speed must be a positive number, got '${values.speed ?? ''}'`);
+    const faults = values.faults === undefined ? {} : (JSON.parse(values.faults) as Partial<FaultOptions>);
+    const seed = integer(values.seed, 1, 'seed');
+    options = {
+      seed,
+      agents: integer(values.agents, 20, 'agents'),
+      from,
+      to,
+      clock: values.historical === true ? { mode: 'historical' } : { mode: 'accelerated', speed, startedAt: realNow },
+      faults,
+      faultSeed: integer(values['fault-seed'], seed, 'fault-seed'),
+      host: values.host ?? '127.0.0.1',
+      port: integer(values.port, 8089, 'port'),
+      credentials: { username: values.user ?? 'rai', password: values.password ?? 'rai' },
+    };
+    exportFile = values.export;
+  } catch (error: unknown) {
+    io.stderr.write(`agent-timelines simulate: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+    return 2;
+  }
+
+  if (exportFile !== undefined) {
+    const truth = groundTruthOf(generateGroundTruth({ ...options, changeLagMaxMs: options.faults?.changeLagMaxMs, lateVisibilityMaxMs: options.faults?.lateVisibilityMaxMs }));
+    const contactsFile = `${exportFile.replace(/\.ndjson$/, '')}.contacts.ndjson`;
+    const ndjson = (rows: readonly unknown[]): string => rows.map((r) => `${JSON.stringify(r)}\n`).join('');
+    await writeFile(exportFile, ndjson(truth.agentStatusHistory));
+    await writeFile(contactsFile, ndjson(truth.contacts));
+    io.stdout.write(`wrote ${truth.agentStatusHistory.length} agentStatusHistory rows to ${exportFile} and ${truth.contacts.length} contacts to ${contactsFile}\n`);
+    return 0;
+  }
+
+  const simulator = await startSimulator(options);
+  io.stdout.write(`simulating ${options.agents} agents, ${new Date(options.from).toISOString()} – ${new Date(options.to).toISOString()}, ${options.clock.mode === 'historical' ? 'historical' : `${options.clock.speed}× real time`}\n${simulator.url}\n`);
+  const signal = io.signal ?? shutdownSignal();
+  if (!signal.aborted) await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  await simulator.close();
+  io.stdout.write(`stopped: ${JSON.stringify(simulator.stats())}\n`);
+  return 0;
+}

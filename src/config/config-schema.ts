@@ -45,9 +45,64 @@ export const envSchema = z.object({
   TENANT: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"').default('default'),
   PROCESSOR_GROUP_ID: z.string().min(1).default('agent-timelines-processor'),
   ALLOWED_LATENESS_MS: z.coerce.number().int().min(0).default(120_000),
+  CORRECTION_HORIZON_MS: z.coerce.number().int().min(0).default(21_600_000),
+  PROCESSOR_INSTANCE_ID: z.string().regex(/^[a-zA-Z0-9._-]{1,100}$/, 'may only contain letters, digits, ".", "_" and "-"').optional(),
+  PROCESSOR_WATERMARK_SOURCE: z.string().min(1).default('sinch-rai/agentStatusHistory'),
+  PROCESSOR_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).default(30_000),
+  PROCESSOR_TICK_MS: z.coerce.number().int().min(10).default(250),
+  PROCESSOR_REDIS_SINK: booleanFlag.default(true),
+  REDIS_RETENTION_MS: z.coerce.number().int().min(60_000).default(3_024_000_000),
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HTTP_PORT: port.default(8080),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SINCH_TENANTS: z.string().min(1).optional(),
+  SINCH_TENANTS_FILE: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+const durationMs = (min: number) => z.number({ error: 'must be a number of milliseconds' }).int().min(min);
+
+/**
+ * One Sinch RAI vendor instance the pollers read (an element of SINCH_TENANTS or SINCH_TENANTS_FILE), with every
+ * poller default declared here. Secrets stay under `credentials`, which the logger redacts.
+ */
+export const sinchTenantSchema = z
+  .object({
+    id: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"'),
+    baseUrl: httpUrl,
+    credentials: z
+      .object({
+        username: z.string().min(1),
+        password: z.string().min(1).optional(),
+        passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must name an environment variable').optional(),
+      })
+      .refine((c) => (c.password === undefined) !== (c.passwordEnv === undefined), 'give exactly one of password or passwordEnv'),
+    endpoints: z.array(z.enum(['agentStatusHistory', 'contacts', 'agentStatus'])).min(1).default(['agentStatusHistory', 'contacts', 'agentStatus']),
+    pollIntervalMs: durationMs(100).default(15_000),
+    contactPollIntervalMs: durationMs(100).default(60_000),
+    agentStatusIntervalMs: durationMs(100).default(30_000),
+    overlapMs: durationMs(0).default(600_000),
+    safetyLagMs: durationMs(0).default(60_000),
+    maxRangeMs: durationMs(1).default(3_600_000),
+    initialLookbackMs: durationMs(0).default(3_600_000),
+    startAt: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 timestamp' }).optional(),
+    pageSize: z.number().int().min(1).max(10_000, 'the API returns at most 10000 rows per query').default(1000),
+    requestTimeoutMs: durationMs(100).default(30_000),
+    maxAttempts: z.number().int().min(1).max(50).default(6),
+    backoffBaseMs: durationMs(1).default(500),
+    backoffMaxMs: durationMs(1).default(30_000),
+    rateLimitPerSecond: z.number().positive().default(5),
+    rateLimitBurst: z.number().int().min(1).default(10),
+  })
+  .strict();
+
+export const sinchTenantsSchema = z.array(sinchTenantSchema).superRefine((tenants, ctx) => {
+  const seen = new Set<string>();
+  tenants.forEach((tenant, index) => {
+    if (seen.has(tenant.id)) ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `duplicate tenant id ${tenant.id}` });
+    seen.add(tenant.id);
+  });
+});
+
+export type SinchTenantInput = z.infer<typeof sinchTenantSchema>;

@@ -1,5 +1,6 @@
-import { envSchema } from './config-schema.ts';
-import type { Env } from './config-schema.ts';
+import { readFileSync } from 'node:fs';
+import { envSchema, sinchTenantsSchema } from './config-schema.ts';
+import type { Env, SinchTenantInput } from './config-schema.ts';
 import { ConfigError } from '../errors/config-error.ts';
 
 /** Runtime configuration, grouped by the adapter that consumes it. */
@@ -24,9 +25,67 @@ export interface Config {
     readonly username: string | undefined;
     readonly password: string | undefined;
     readonly keyPrefix: string;
+    /** How long quarter-hour rows and timeline segments stay in Redis after their interval ends. */
+    readonly retentionMs: number;
   };
-  readonly processor: { readonly groupId: string; readonly allowedLatenessMs: number };
+  readonly processor: {
+    readonly groupId: string;
+    readonly allowedLatenessMs: number;
+    /** Late events older than watermark − lateness − horizon are dead-lettered `too-late`. */
+    readonly correctionHorizonMs: number;
+    /** Distinguishes instances of one group (logs, the per-instance watermark reader); default host-pid. */
+    readonly instanceId: string | undefined;
+    /** The `source` of the poll watermarks that move event time. */
+    readonly watermarkSource: string;
+    /** Consumer group session timeout: how soon a crashed instance's partitions move. */
+    readonly sessionTimeoutMs: number;
+    /** How often idle partitions check for a watermark they may apply. */
+    readonly tickMs: number;
+    /** Whether `process` also runs the Redis sink (output topics → Redis). */
+    readonly redisSink: boolean;
+  };
   readonly http: { readonly host: string; readonly port: number };
+  /** Sinch RAI instances the pollers read; empty when neither SINCH_TENANTS nor SINCH_TENANTS_FILE is set. */
+  readonly sinch: { readonly tenants: readonly SinchTenant[] };
+}
+
+/** A validated tenant with its password resolved (from `password` or the variable named by `passwordEnv`). */
+export type SinchTenant = Readonly<Omit<SinchTenantInput, 'credentials'>> & {
+  readonly credentials: { readonly username: string; readonly password: string };
+};
+
+function parseTenants(e: Env, env: Readonly<Record<string, string | undefined>>): SinchTenant[] {
+  if (e.SINCH_TENANTS !== undefined && e.SINCH_TENANTS_FILE !== undefined) {
+    throw new ConfigError(['SINCH_TENANTS and SINCH_TENANTS_FILE are mutually exclusive']);
+  }
+  const variable = e.SINCH_TENANTS_FILE !== undefined ? 'SINCH_TENANTS_FILE' : 'SINCH_TENANTS';
+  let text = e.SINCH_TENANTS;
+  if (e.SINCH_TENANTS_FILE !== undefined) {
+    try {
+      text = readFileSync(e.SINCH_TENANTS_FILE, 'utf8');
+    } catch (cause) {
+      throw new ConfigError([`SINCH_TENANTS_FILE: cannot read ${e.SINCH_TENANTS_FILE}: ${(cause as Error).message}`]);
+    }
+  }
+  if (text === undefined) return [];
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ConfigError([`${variable}: must be a JSON array of tenants`]);
+  }
+  const parsed = sinchTenantsSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${variable}${issue.path.map((p) => `[${JSON.stringify(p)}]`).join('')}: ${issue.message}`));
+  }
+  return parsed.data.map((tenant, index) => {
+    const { passwordEnv, password, username } = tenant.credentials;
+    const resolved = password ?? (passwordEnv === undefined ? undefined : env[passwordEnv]);
+    if (resolved === undefined || resolved === '') {
+      throw new ConfigError([`${variable}[${index}]["credentials"]["passwordEnv"]: environment variable ${passwordEnv ?? '?'} is not set`]);
+    }
+    return { ...tenant, credentials: { username, password: resolved } };
+  });
 }
 
 /**
@@ -44,7 +103,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     const problems = parsed.error.issues.map((issue) => {
       const variable = String(issue.path[0] ?? '(environment)');
       const value = relevant[variable];
-      const shown = value === undefined || /PASSWORD/.test(variable) ? '' : ` (got ${JSON.stringify(value)})`;
+      const shown = value === undefined || /PASSWORD|SINCH_TENANTS$/.test(variable) ? '' : ` (got ${JSON.stringify(value)})`;
       return `${variable}: ${issue.message}${shown}`;
     });
     throw new ConfigError(problems);
@@ -85,8 +144,19 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       username: e.REDIS_USERNAME,
       password: e.REDIS_PASSWORD,
       keyPrefix: e.REDIS_KEY_PREFIX,
+      retentionMs: e.REDIS_RETENTION_MS,
     },
-    processor: { groupId: e.PROCESSOR_GROUP_ID, allowedLatenessMs: e.ALLOWED_LATENESS_MS },
+    processor: {
+      groupId: e.PROCESSOR_GROUP_ID,
+      allowedLatenessMs: e.ALLOWED_LATENESS_MS,
+      correctionHorizonMs: e.CORRECTION_HORIZON_MS,
+      instanceId: e.PROCESSOR_INSTANCE_ID,
+      watermarkSource: e.PROCESSOR_WATERMARK_SOURCE,
+      sessionTimeoutMs: e.PROCESSOR_SESSION_TIMEOUT_MS,
+      tickMs: e.PROCESSOR_TICK_MS,
+      redisSink: e.PROCESSOR_REDIS_SINK,
+    },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+    sinch: { tenants: parseTenants(e, env) },
   };
 }

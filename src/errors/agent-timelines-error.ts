@@ -10,6 +10,17 @@ export const ERROR_CODES = {
   WIRE_FORMAT_INVALID: { retriable: false },
   TOPOLOGY_INVALID: { retriable: false },
   TOPIC_CONFLICT: { retriable: false },
+  VENDOR_BAD_REQUEST: { retriable: false },
+  VENDOR_AUTH_FAILED: { retriable: false },
+  VENDOR_UNAVAILABLE: { retriable: true },
+  VENDOR_MALFORMED_RESPONSE: { retriable: true },
+  VENDOR_ROW_LIMIT: { retriable: false },
+  POLL_ABORTED: { retriable: true },
+  RECORD_INVALID: { retriable: false },
+  SCHEMA_MISMATCH: { retriable: false },
+  TRANSACTION_FAILED: { retriable: true },
+  STATE_RESTORE_FAILED: { retriable: true },
+  REDIS_WRITE_FAILED: { retriable: true },
 } as const satisfies Record<string, { retriable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,8 +1,11 @@
-import { ConfigResourceTypes } from 'kafkajs';
+import kafkajs from 'kafkajs';
 import type { Admin, ITopicConfig } from 'kafkajs';
 import type { Topology, TopicSpec } from '../topology/topology-schema.ts';
 import { physicalTopicName } from '../topology/load-topology.ts';
 import { retryUnknownTopic } from './retry-unknown-topic.ts';
+
+/** kafkajs is CommonJS; Node's named-export detection misses ConfigResourceTypes, so read it off the default export. */
+const { ConfigResourceTypes } = kafkajs;
 
 export interface TopicChange {
   readonly topic: string;

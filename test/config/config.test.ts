@@ -55,4 +55,35 @@ describe('parseConfig', () => {
   it('treats empty values as unset', () => {
     expect(parseConfig({ HTTP_PORT: '' }).http.port).toBe(8080);
   });
+
+  it('parses Sinch tenants with their declared defaults and resolves passwordEnv', () => {
+    const tenants = JSON.stringify([
+      { id: 'acme', baseUrl: 'https://sinch.example/RI/rai', credentials: { username: 'api', passwordEnv: 'ACME_PW' } },
+      { id: 'beta', baseUrl: 'http://127.0.0.1:9/RI/rai', credentials: { username: 'u', password: 'p' }, pageSize: 500, endpoints: ['agentStatusHistory'] },
+    ]);
+    const config = parseConfig({ SINCH_TENANTS: tenants, ACME_PW: 's3cret' });
+    expect(config.sinch.tenants.map((t) => t.id)).toEqual(['acme', 'beta']);
+    expect(config.sinch.tenants[0]?.credentials).toEqual({ username: 'api', password: 's3cret' });
+    expect(config.sinch.tenants[0]?.pageSize).toBe(1000);
+    expect(config.sinch.tenants[0]?.overlapMs).toBe(600_000);
+    expect(config.sinch.tenants[1]?.endpoints).toEqual(['agentStatusHistory']);
+    expect(parseConfig({}).sinch.tenants).toEqual([]);
+  });
+
+  it('names the tenant variable and field that is wrong, without echoing secrets', () => {
+    const bad = JSON.stringify([{ id: 'a', baseUrl: 'ftp://x', credentials: { username: 'u', password: 'hunter2' }, pageSize: 20_000 }]);
+    let message = '';
+    try {
+      parseConfig({ SINCH_TENANTS: bad });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('SINCH_TENANTS[0]["baseUrl"]');
+    expect(message).toContain('SINCH_TENANTS[0]["pageSize"]');
+    expect(message).not.toContain('hunter2');
+    expect(() => parseConfig({ SINCH_TENANTS: '[', SINCH_TENANTS_FILE: '/x' })).toThrow(/mutually exclusive/);
+    expect(() => parseConfig({ SINCH_TENANTS_FILE: '/nonexistent/tenants.json' })).toThrow(/SINCH_TENANTS_FILE: cannot read/);
+    const dup = JSON.stringify([0, 1].map(() => ({ id: 'a', baseUrl: 'http://x', credentials: { username: 'u', password: 'p' } })));
+    expect(() => parseConfig({ SINCH_TENANTS: dup })).toThrow(/duplicate tenant id a/);
+  });
 });

@@ -1,0 +1,71 @@
+import { parseArgs } from 'node:util';
+import { parseConfig } from '../config/config.ts';
+import type { Config, SinchTenant } from '../config/config.ts';
+import { parseTimestamp } from '../core/time/timestamp.ts';
+import { AvroSerde } from '../kafka/avro-serde.ts';
+import { createKafka } from '../kafka/kafka-client.ts';
+import { runBackfill } from '../ingest/backfill.ts';
+import { systemClock } from '../ingest/clock.ts';
+import { createPollerMetrics } from '../ingest/metrics.ts';
+import { runPollers } from '../ingest/poller-service.ts';
+import type { PollerRuntime } from '../ingest/poller-runtime.ts';
+import { createLogger } from '../runtime/logger.ts';
+
+export const POLL_USAGE = `usage: agent-timelines poll [--once] [--tenant ID]... [--backfill --from ISO --to ISO [--chunk 1h]]`;
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Parses a duration such as 90s, 15m, 1h or 2d into milliseconds (NaN when invalid). */
+export function parseDuration(text: string): number {
+  const m = /^(\d+)(ms|s|m|h|d)$/.exec(text.trim());
+  return m === null ? Number.NaN : Number(m[1]) * (UNITS[m[2] ?? ''] ?? Number.NaN);
+}
+
+function selectTenants(config: Config, ids: readonly string[]): SinchTenant[] {
+  if (config.sinch.tenants.length === 0) throw new Error('no tenants configured: set SINCH_TENANTS or SINCH_TENANTS_FILE (see docs/pollers.md)');
+  if (ids.length === 0) return [...config.sinch.tenants];
+  const unknown = ids.filter((id) => !config.sinch.tenants.some((t) => t.id === id));
+  if (unknown.length > 0) throw new Error(`unknown tenant ${unknown.join(', ')}; configured: ${config.sinch.tenants.map((t) => t.id).join(', ')}`);
+  return config.sinch.tenants.filter((t) => ids.includes(t.id));
+}
+
+/**
+ * `agent-timelines poll`: runs the pollers of the configured tenants until SIGTERM/SIGINT (or, with --once, until
+ * caught up), or a chunked backfill with progress lines on stdout. On a signal the in-flight request is cancelled,
+ * an in-flight Kafka transaction finishes, and the process exits 0. Returns the exit code.
+ */
+export async function pollCommand(argv: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { once: { type: 'boolean', default: false }, tenant: { type: 'string', multiple: true }, backfill: { type: 'boolean', default: false }, from: { type: 'string' }, to: { type: 'string' }, chunk: { type: 'string', default: '1h' } },
+    strict: true,
+  });
+  const config = parseConfig(env);
+  const tenants = selectTenants(config, values.tenant ?? []);
+  const logger = createLogger(config.logLevel, process.stderr);
+  const kafka = createKafka(config, logger, '-poller');
+  const runtime: PollerRuntime = { config, kafka, serde: new AvroSerde(config.schemaRegistry), logger, clock: systemClock, metrics: createPollerMetrics() };
+  const controller = new AbortController();
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'shutting down pollers');
+    controller.abort(new Error(`received ${signal}`));
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  if (values.backfill) {
+    const from = parseTimestamp(values.from ?? '');
+    const to = parseTimestamp(values.to ?? '');
+    const chunkMs = parseDuration(values.chunk);
+    if (Number.isNaN(from) || Number.isNaN(to) || from >= to) throw new Error(`--backfill needs --from and --to as ISO timestamps with from < to\n${POLL_USAGE}`);
+    if (Number.isNaN(chunkMs) || chunkMs <= 0) throw new Error(`--chunk must be a duration like 15m, 1h or 1d\n${POLL_USAGE}`);
+    let complete = true;
+    for (const tenant of tenants) {
+      const summary = await runBackfill(runtime, tenant, { range: { start: from, end: to }, chunkMs, signal: controller.signal, progress: (line) => process.stdout.write(`${line}\n`) });
+      complete &&= summary.complete;
+    }
+    return complete || controller.signal.aborted ? 0 : 1;
+  }
+  await runPollers(runtime, tenants, { signal: controller.signal, once: values.once });
+  logger.info({ metrics: runtime.metrics.snapshot() }, 'pollers stopped');
+  return 0;
+}

@@ -1,0 +1,84 @@
+import { parseTimestamp } from '../core/time/timestamp.ts';
+import type { AvroField } from './avro-conform.ts';
+import { conformToSchema } from './avro-conform.ts';
+import { normaliseRow, recordKey } from './record-key.ts';
+
+/** Poll metadata stamped on every raw record. */
+export interface RowContext {
+  readonly tenant: string;
+  readonly pollId: string;
+  readonly receivedAt: number;
+  readonly snapshotAt: number;
+}
+
+/** A vendor row mapped onto its raw contract: partition key, stable record key, row time and Avro value. */
+export interface MappedRow {
+  readonly partitionKey: string;
+  readonly key: string;
+  readonly time: number;
+  readonly value: Record<string, unknown>;
+}
+
+export type MapResult = MappedRow | { readonly rejection: string };
+
+/** How one RAI endpoint is queried and mapped. */
+export interface EndpointSpec {
+  readonly endpoint: 'agentStatusHistory' | 'contactHistory' | 'contactStatistic' | 'agentStatus';
+  /** `sinch-rai/<endpoint>`: the `source` of records and watermarks. */
+  readonly source: string;
+  /** Logical raw topic (the config's topic prefix is added when publishing). */
+  readonly topic: string;
+  /** Avro schema (schemas/<name>.avsc) of the raw topic. */
+  readonly schema: string;
+  readonly params: Readonly<Record<string, string>>;
+  /** Range alignment the endpoint honours (quarter hours for contactHistory). */
+  readonly granularityMs: number;
+  /** True when the endpoint filters startTime ≤ timeField < endTime exactly (so row time decides overlap). */
+  readonly exactTimeFilter: boolean;
+  readonly partitionKeyField: string;
+  readonly timeField: string;
+  readonly extra: (context: RowContext) => Record<string, unknown>;
+}
+
+const QUARTER_HOUR = 900_000;
+
+export const AGENT_STATUS_HISTORY: EndpointSpec = {
+  endpoint: 'agentStatusHistory', source: 'sinch-rai/agentStatusHistory', topic: 'raw.sinch.agent-status-history', schema: 'sinch-agent-status-history',
+  params: {}, granularityMs: 1, exactTimeFilter: true, partitionKeyField: 'userId', timeField: 'changeTimestamp', extra: () => ({}),
+};
+
+export const CONTACT_HISTORY: EndpointSpec = {
+  endpoint: 'contactHistory', source: 'sinch-rai/contactHistory', topic: 'raw.sinch.contacts', schema: 'sinch-contact',
+  params: { showDetails: 'true', showUser: 'true' }, granularityMs: QUARTER_HOUR, exactTimeFilter: false, partitionKeyField: 'contactId', timeField: 'maxChangeTimestamp',
+  extra: () => ({ endpoint: 'contactHistory' }),
+};
+
+export const CONTACT_STATISTIC: EndpointSpec = {
+  endpoint: 'contactStatistic', source: 'sinch-rai/contactStatistic', topic: 'raw.sinch.contacts', schema: 'sinch-contact',
+  params: { showDetails: 'true', showUser: 'true' }, granularityMs: 1, exactTimeFilter: false, partitionKeyField: 'contactId', timeField: 'maxChangeTimestamp',
+  extra: () => ({ endpoint: 'contactStatistic' }),
+};
+
+export const AGENT_STATUS: EndpointSpec = {
+  endpoint: 'agentStatus', source: 'sinch-rai/agentStatus', topic: 'raw.sinch.agent-status', schema: 'sinch-agent-status',
+  params: { showAgentInfo: 'true' }, granularityMs: 1, exactTimeFilter: false, partitionKeyField: 'userId', timeField: 'changeTimestamp',
+  extra: (context) => ({ snapshotAt: context.snapshotAt }),
+};
+
+/**
+ * Maps one vendor row: normalises key spellings, computes the record key over the normalised fields (poll
+ * metadata excluded), and conforms the row to the raw contract. Unusable rows return a kebab-case rejection.
+ */
+export function mapRow(spec: EndpointSpec, fields: readonly AvroField[], row: unknown, context: RowContext): MapResult {
+  const normalised = normaliseRow(row);
+  if (normalised === undefined) return { rejection: 'not-an-object' };
+  const partitionKey = normalised.fields[spec.partitionKeyField];
+  if (typeof partitionKey !== 'string' || partitionKey === '') return { rejection: `missing-${spec.partitionKeyField}` };
+  const timeText = normalised.fields[spec.timeField];
+  const time = typeof timeText === 'string' ? parseTimestamp(timeText) : Number.NaN;
+  if (Number.isNaN(time)) return { rejection: `bad-${spec.timeField}` };
+  const fixed = { ...spec.extra(context), keySpellings: normalised.keySpellings, tenant: context.tenant, source: spec.source, pollId: context.pollId, receivedAt: context.receivedAt };
+  const conformed = conformToSchema(fields, normalised.fields, fixed);
+  if ('missing' in conformed) return { rejection: `missing-${conformed.missing}` };
+  return { partitionKey, key: recordKey(normalised.fields), time, value: conformed.value };
+}

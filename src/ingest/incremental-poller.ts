@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
+import type { KeyedTime, PlannedPoll, PollerCheckpoint, RangePolicy } from './checkpoint.ts';
+import { advanceCheckpoint, dedupRows, planPoll } from './checkpoint.ts';
+import { checkpointValue } from './checkpoint-store.ts';
+import { vendorDeadLetter } from './dead-letter.ts';
+import type { EndpointSpec, MappedRow } from './endpoint-specs.ts';
+import { mapRow } from './endpoint-specs.ts';
+import type { PollerContext } from './poller-context.ts';
+import { fetchRange } from './range-fetcher.ts';
+import type { OutgoingRecord } from './transactional-publisher.ts';
+import { VendorError } from './vendor-error.ts';
+
+export interface IncrementalSettings extends RangePolicy {
+  /** Key of this poller's checkpoint in the checkpoint topic (tenant|endpoint, or a backfill key). */
+  readonly checkpointKey: string;
+  readonly emitWatermark: boolean;
+}
+
+export type PollResult =
+  | { readonly kind: 'idle' }
+  | {
+      readonly kind: 'published';
+      readonly poll: PlannedPoll;
+      readonly pollId: string;
+      readonly fetched: number;
+      readonly published: number;
+      readonly duplicates: number;
+      readonly late: number;
+      readonly rejected: number;
+      /** True when the range reached now − safetyLag (or stopAt): the next poll can wait an interval. */
+      readonly caughtUp: boolean;
+    };
+
+type Keyed = MappedRow & KeyedTime;
+
+/**
+ * Incremental polling of one history endpoint of one tenant by row time: each {@link pollOnce} queries
+ * [highMark − overlap, min(now − safetyLag, highMark + maxRange)), drops rows whose key is already published,
+ * and commits — in ONE Kafka transaction — the new rows (sorted by time, API order among equal times), rejected
+ * rows as dead letters, the watermark "everything with time < end is published" and the advanced checkpoint.
+ * The in-memory checkpoint advances only after the commit. A page that stays malformed is dead-lettered in its
+ * own transaction and the poll fails without advancing. Lifecycle: construct with the restored checkpoint →
+ * pollOnce* (never concurrently).
+ */
+export class IncrementalPoller {
+  readonly spec: EndpointSpec;
+  readonly #ctx: PollerContext;
+  readonly #settings: IncrementalSettings;
+  #checkpoint: PollerCheckpoint | undefined;
+
+  constructor(spec: EndpointSpec, ctx: PollerContext, settings: IncrementalSettings, restored: PollerCheckpoint | undefined) {
+    this.spec = spec;
+    this.#ctx = ctx;
+    this.#settings = settings;
+    this.#checkpoint = restored;
+  }
+
+  get checkpoint(): PollerCheckpoint | undefined {
+    return this.#checkpoint;
+  }
+
+  async pollOnce(signal?: AbortSignal): Promise<PollResult> {
+    const { clock, metrics, tenant, topics } = this.#ctx;
+    const labels = { tenant, endpoint: this.spec.endpoint };
+    const now = clock.now();
+    const poll = planPoll(this.#checkpoint, now, this.#settings);
+    if (poll === undefined) return { kind: 'idle' };
+    const pollId = randomUUID();
+    metrics.inc('polls', labels);
+    const fetched = await this.#fetch(poll, pollId, signal);
+    const mapped: Keyed[] = [];
+    const rejects: OutgoingRecord[] = [];
+    for (const { row, receivedAt } of fetched) {
+      const result = mapRow(this.spec, this.#ctx.fields, row, { tenant, pollId, receivedAt, snapshotAt: receivedAt });
+      if ('rejection' in result) {
+        rejects.push(vendorDeadLetter(topics.deadLetter, { source: this.spec.source, body: JSON.stringify(row), reason: `row rejected: ${result.rejection}`, errorCode: result.rejection, retriable: false, failedAt: now }));
+      } else if (!this.spec.exactTimeFilter) {
+        mapped.push(result);
+      } else if (result.time >= poll.range.start && result.time < poll.range.end) {
+        mapped.push(result);
+      }
+    }
+    const { fresh, duplicates, late } = dedupRows(mapped, this.#checkpoint?.recentKeys ?? [], poll.previousHighMark);
+    const ordered = [...fresh].sort((a, b) => a.time - b.time);
+    const retained = this.spec.exactTimeFilter ? mapped : mapped.map((r) => ({ key: r.key, time: poll.range.end - 1 }));
+    const next = advanceCheckpoint(this.#checkpoint, { tenant, endpoint: this.#settings.checkpointKey.split('|').slice(1).join('|'), pollId, now }, poll, retained, this.#settings);
+    const records: OutgoingRecord[] = ordered.map((r) => ({ topic: topics.raw, key: r.partitionKey, value: r.value }));
+    records.push(...rejects);
+    if (this.#settings.emitWatermark) {
+      records.push({ topic: topics.watermarks, key: `${tenant}|${this.spec.source}`, value: { tenant, source: this.spec.source, pollId, watermark: poll.range.end - 1, publishedAt: now } });
+    }
+    records.push({ topic: topics.checkpoints, key: this.#settings.checkpointKey, value: checkpointValue(next) });
+    signal?.throwIfAborted();
+    await this.#ctx.publisher.commit(records);
+    this.#checkpoint = next;
+    metrics.inc('rows_fetched', labels, fetched.length);
+    metrics.inc('rows_published', labels, ordered.length);
+    metrics.inc('duplicates_dropped', labels, duplicates);
+    metrics.inc('late_rows', labels, late.length);
+    metrics.inc('rejected_rows', labels, rejects.length);
+    for (const row of late) metrics.max('max_lateness_ms', labels, poll.previousHighMark - row.time);
+    const caughtUp = poll.range.end >= Math.min(now - this.#settings.safetyLagMs, this.#settings.stopAt ?? Number.POSITIVE_INFINITY) - this.#settings.granularityMs;
+    return { kind: 'published', poll, pollId, fetched: fetched.length, published: ordered.length, duplicates, late: late.length, rejected: rejects.length, caughtUp };
+  }
+
+  async #fetch(poll: PlannedPoll, pollId: string, signal: AbortSignal | undefined) {
+    const { client, metrics, tenant, topics, logger, clock } = this.#ctx;
+    const labels = { tenant, endpoint: this.spec.endpoint };
+    try {
+      const result = await fetchRange(client, { endpoint: this.spec.endpoint, params: this.spec.params, range: poll.range, pageSize: this.#ctx.pageSize, granularityMs: this.spec.granularityMs }, signal);
+      metrics.inc('range_splits', labels, result.splits);
+      return result.rows;
+    } catch (error) {
+      if (error instanceof VendorError && error.code === 'VENDOR_MALFORMED_RESPONSE' && signal?.aborted !== true) {
+        const body = error.body ?? '';
+        logger.error({ tenant, endpoint: this.spec.endpoint, request: error.request, bytes: body.length, pollId }, 'vendor page stayed malformed after all retries; dead-lettered, poll not advanced');
+        metrics.inc('dead_letters', labels);
+        await this.#ctx.publisher.commit([vendorDeadLetter(topics.deadLetter, { source: this.spec.source, body, reason: error.message, errorCode: error.code, retriable: true, failedAt: clock.now() })]);
+      }
+      if (signal?.aborted === true) throw new AgentTimelinesError('POLL_ABORTED', `poll ${pollId} aborted by shutdown`, { cause: error });
+      throw error;
+    }
+  }
+}

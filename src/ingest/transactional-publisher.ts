@@ -1,0 +1,67 @@
+import { Partitioners } from 'kafkajs';
+import type { Kafka, Message, Producer } from 'kafkajs';
+import type { AvroSerde } from '../kafka/avro-serde.ts';
+
+/** One record to publish: physical topic, partition key and an Avro value for the topic's registered schema. */
+export interface OutgoingRecord {
+  readonly topic: string;
+  readonly key: string;
+  readonly value: unknown;
+}
+
+const SEND_CHUNK = 2000;
+
+/**
+ * Publishes batches atomically: every record of one {@link TransactionalPublisher.commit} call becomes visible to
+ * read_committed consumers together, or none does. Lifecycle: {@link connect} (initialises the transactional id,
+ * fencing any older producer with the same id and aborting its open transaction) → commit* → disconnect.
+ * The producer is idempotent with acks=all and the murmur2 partitioner, like createProducer; it is built here
+ * because transactions need a short retry.initialRetryTime (kafkajs otherwise waits 300 ms on
+ * CONCURRENT_TRANSACTIONS after each commit).
+ */
+export class TransactionalPublisher {
+  readonly #producer: Producer;
+  readonly #serde: AvroSerde;
+
+  private constructor(producer: Producer, serde: AvroSerde) {
+    this.#producer = producer;
+    this.#serde = serde;
+  }
+
+  static async connect(kafka: Kafka, serde: AvroSerde, transactionalId: string): Promise<TransactionalPublisher> {
+    const producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionalId,
+      transactionTimeout: 60_000,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: { initialRetryTime: 20, maxRetryTime: 5_000, retries: 10 },
+    });
+    await producer.connect();
+    return new TransactionalPublisher(producer, serde);
+  }
+
+  /** Encodes, then sends all records in one transaction and commits; on any failure the transaction is aborted. */
+  async commit(records: readonly OutgoingRecord[]): Promise<void> {
+    const byTopic = new Map<string, Message[]>();
+    for (const record of records) {
+      const messages = byTopic.get(record.topic) ?? [];
+      messages.push({ key: record.key, value: await this.#serde.encode(record.topic, record.value) });
+      byTopic.set(record.topic, messages);
+    }
+    const transaction = await this.#producer.transaction();
+    try {
+      for (const [topic, messages] of byTopic) {
+        for (let i = 0; i < messages.length; i += SEND_CHUNK) await transaction.send({ topic, acks: -1, messages: messages.slice(i, i + SEND_CHUNK) });
+      }
+      await transaction.commit();
+    } catch (error) {
+      await transaction.abort().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async disconnect(): Promise<void> {
+    await this.#producer.disconnect();
+  }
+}

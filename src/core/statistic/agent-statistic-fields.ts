@@ -64,3 +64,39 @@ export function metricsEqual(a: Readonly<AgentMetrics>, b: Readonly<AgentMetrics
   for (const field of METRIC_FIELDS) if (a[field] !== b[field]) return false;
   return true;
 }
+
+/**
+ * Metric fields in the order the seed document's agentStatistic section lists them (counts
+ * interleaved with durations), followed by the afterwork-by-kind fields. Output serializers use it.
+ */
+export const SEED_ORDER_METRIC_FIELDS: readonly MetricField[] = [
+  'servingDuration',
+  'readyDuration',
+  'notReadyDuration',
+  'pauseDuration',
+  'freeDuration',
+  'waitingDuration',
+  'contactHandlingDuration',
+  'afterworkDuration',
+  'restingDuration',
+  'previewDuration',
+  'countOfHandledCallIn',
+  'callInDuration',
+  'countOfHandledCallInDirect',
+  'callInDirectDuration',
+  'countOfHandledCallOut',
+  'callOutDuration',
+  'countOfHandledCallOutDirect',
+  'callOutDirectDuration',
+  'countOfHandledEmailIn',
+  'emailInDuration',
+  'countOfHandledEmailOut',
+  'emailOutDuration',
+  'countOfHandledChatIn',
+  'countOfHandledChatOut',
+  'chatDuration',
+  'afterworkCallInDuration',
+  'afterworkCallOutDuration',
+  'afterworkEmailInDuration',
+  'afterworkChatInDuration',
+];

@@ -1,0 +1,128 @@
+import type { AgentEvent } from '../events/agent-event.ts';
+import type { UserIdentity } from '../events/user-identity.ts';
+import { newUserIdentity, observeUserName } from '../events/user-identity.ts';
+import { advanceSession, applySessionEvent, settleRun } from '../session/session-machine.ts';
+import { initialSessionState } from '../session/session-state.ts';
+import type { MetricVector } from '../statistic/metric-vector.ts';
+import { vectorHasContent } from '../statistic/metric-vector.ts';
+import { WindowAccumulator } from '../statistic/window-accumulator.ts';
+import { QUARTER_HOUR_MS } from '../windows/quarter-hour.ts';
+import type { PreparedSession } from './session-events.ts';
+import { prepareSession } from './session-events.ts';
+
+
+/** One (user, quarter-hour) aggregate before labelling. */
+export interface QuarterHourAggregate {
+  readonly userId: string;
+  readonly userName: string;
+  /** Window start, epoch ms. */
+  readonly start: number;
+  readonly vector: MetricVector;
+  /** Max changeTime of the user's accepted events with eventTime < window end. */
+  readonly maxChangeTime: number;
+}
+
+export interface AggregationOutcome {
+  /** Rows with content, sorted by userId then start. */
+  readonly quarterHours: QuarterHourAggregate[];
+  /** Distinct events rejected because their session had already ended. */
+  readonly afterEnd: readonly AgentEvent[];
+  /** Every event not applied because of a session end (afterEnd and their duplicates). */
+  readonly notApplied: ReadonlySet<AgentEvent>;
+  readonly duplicates: number;
+  /** The horizon used: `until`, else the maximum eventTime of accepted events; null without any. */
+  readonly horizon: number | null;
+}
+
+interface UserBatch {
+  readonly identity: UserIdentity;
+  readonly windows: WindowAccumulator;
+  /** Quarter-hour start of an eventTime → greatest changeTime of the user's events in it. */
+  readonly changeByWindow: Map<number, number>;
+}
+
+/**
+ * Batch core: groups events by session, applies them in order with every session machine up to
+ * the horizon and sums the counted time per user and UTC quarter-hour. Input order does not
+ * matter. A session belongs to the userId of its first event in apply order.
+ */
+export function aggregateQuarterHours(events: readonly AgentEvent[], until?: number): AggregationOutcome {
+  const sessions = new Map<string, AgentEvent[]>();
+  for (const event of events) {
+    const list = sessions.get(event.sessionId);
+    if (list === undefined) sessions.set(event.sessionId, [event]);
+    else list.push(event);
+  }
+  const prepared: PreparedSession[] = [];
+  const afterEnd: AgentEvent[] = [];
+  const notApplied = new Set<AgentEvent>();
+  let duplicates = 0;
+  let maxEventTime: number | null = null;
+  for (const list of sessions.values()) {
+    const session = prepareSession(list);
+    prepared.push(session);
+    duplicates += session.duplicates.length;
+    for (const e of session.afterEnd) {
+      afterEnd.push(e);
+      notApplied.add(e);
+    }
+    for (const e of session.afterEndDuplicates) notApplied.add(e);
+    for (const e of session.kept) if (maxEventTime === null || e.eventTime > maxEventTime) maxEventTime = e.eventTime;
+  }
+  const horizon = until ?? maxEventTime;
+  if (horizon === null) return { quarterHours: [], afterEnd, notApplied, duplicates, horizon };
+
+  const users = new Map<string, UserBatch>();
+  for (const session of prepared) {
+    runSession(session.kept, horizon, users);
+  }
+
+  const quarterHours: QuarterHourAggregate[] = [];
+  const userIds = [...users.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const userId of userIds) collectRows(userId, users.get(userId) as UserBatch, quarterHours);
+  return { quarterHours, afterEnd, notApplied, duplicates, horizon };
+}
+
+function userBatch(users: Map<string, UserBatch>, userId: string): UserBatch {
+  let user = users.get(userId);
+  if (user === undefined) {
+    user = { identity: newUserIdentity(), windows: new WindowAccumulator(), changeByWindow: new Map() };
+    users.set(userId, user);
+  }
+  return user;
+}
+
+function runSession(kept: readonly AgentEvent[], horizon: number, users: Map<string, UserBatch>): void {
+  const state = initialSessionState();
+  const ownerId = (kept[0] as AgentEvent).userId;
+  const owner = userBatch(users, ownerId);
+  const windows = owner.windows;
+  for (const event of kept) {
+    const user = event.userId === ownerId ? owner : userBatch(users, event.userId);
+    const window = Math.floor(event.eventTime / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
+    const known = user.changeByWindow.get(window);
+    if (known === undefined || event.changeTime > known) user.changeByWindow.set(window, event.changeTime);
+    observeUserName(user.identity, event.userName, event.changeTime);
+    if (event.eventTime > horizon) continue;
+    advanceSession(state, event.eventTime, windows, null);
+    applySessionEvent(state, event);
+  }
+  advanceSession(state, horizon, windows, null);
+  settleRun(state, windows);
+}
+function collectRows(userId: string, user: UserBatch, out: QuarterHourAggregate[]): void {
+  const starts = [...user.windows.windows.keys()].sort((a, b) => a - b);
+  if (starts.length === 0) return;
+  const changes = [...user.changeByWindow.keys()].sort((a, b) => a - b);
+  let next = 0;
+  let maxChange = Number.NEGATIVE_INFINITY;
+  for (const start of starts) {
+    while (next < changes.length && (changes[next] as number) <= start) {
+      maxChange = Math.max(maxChange, user.changeByWindow.get(changes[next] as number) as number);
+      next++;
+    }
+    const vector = user.windows.windows.get(start) as MetricVector;
+    if (!vectorHasContent(vector)) continue;
+    out.push({ userId, userName: user.identity.userName, start, vector, maxChangeTime: maxChange });
+  }
+}

@@ -1,0 +1,98 @@
+import type { AgentEvent } from '../events/agent-event.ts';
+import { rollUp } from '../rollup/rollup.ts';
+import type { TimeCategory } from '../rollup/period.ts';
+import { isTimeCategory, isValidTimeZone } from '../rollup/period.ts';
+import { adaptSinchRecord } from '../sinch/agent-status-history.ts';
+import type { AgentMetrics } from '../statistic/agent-statistic-fields.ts';
+import { vectorToMetrics } from '../statistic/metric-vector.ts';
+import { formatUtc } from '../time/timestamp.ts';
+import { aggregateQuarterHours } from './quarter-hour-aggregation.ts';
+
+export type { TimeCategory } from '../rollup/period.ts';
+
+export interface ReplayOptions {
+  /** Aggregation level; default quarterHour. */
+  timeCategory?: TimeCategory;
+  /** IANA zone for roll-up periods and labels; default 'UTC'. */
+  timeZone?: string;
+  /** Exclusive horizon in epoch ms; default the maximum eventTime of the input. */
+  until?: number;
+}
+
+/** One agentStatistic row: labels, then the metric fields, then maxChangeTimestamp (ISO UTC). */
+export interface AgentStatisticRow extends AgentMetrics {
+  userId: string;
+  userName: string;
+  timeCategory: string;
+  intervalStart: string;
+  intervalEnd: string;
+  maxChangeTimestamp: string;
+}
+
+export interface ReplayResult {
+  /** Sorted by userId, then intervalStart. */
+  rows: AgentStatisticRow[];
+  /**
+   * Rejected input records by reason code. A record whose every event is ordered after its
+   * session's end event (or duplicates such an event) is rejected `after-session-end`.
+   */
+  rejected: Record<string, number>;
+  /** Input records accepted (exact duplicates included): accepted + Σ rejected = input length. */
+  accepted: number;
+  /** Accepted events that duplicated an earlier one and counted once. */
+  duplicates: number;
+}
+
+function bump(counter: Record<string, number>, reason: string): void {
+  counter[reason] = (counter[reason] ?? 0) + 1;
+}
+
+/**
+ * Batch replay of raw Sinch agentStatusHistory records into agentStatistic rows. Pure and
+ * order-independent: shuffled or duplicated input gives the same rows. Throws RangeError for an
+ * invalid time category or zone.
+ */
+export function replay(records: readonly unknown[], options: ReplayOptions = {}): ReplayResult {
+  const category = options.timeCategory ?? 'quarterHour';
+  const zone = options.timeZone ?? 'UTC';
+  if (!isTimeCategory(category)) throw new RangeError(`invalid time category: ${String(category)}`);
+  if (!isValidTimeZone(zone)) throw new RangeError(`invalid time zone: ${zone}`);
+  if (options.until !== undefined && !Number.isFinite(options.until)) throw new RangeError('invalid until');
+
+  const rejected: Record<string, number> = {};
+  const events: AgentEvent[] = [];
+  const perRecord: (readonly AgentEvent[])[] = [];
+  for (const record of records) {
+    const result = adaptSinchRecord(record);
+    if ('rejection' in result) {
+      bump(rejected, result.rejection);
+      continue;
+    }
+    perRecord.push(result.events);
+    for (const event of result.events) events.push(event);
+  }
+
+  const outcome = aggregateQuarterHours(events, options.until);
+  let accepted = perRecord.length;
+  if (outcome.notApplied.size > 0) {
+    for (const recordEvents of perRecord) {
+      if (recordEvents.every((e) => outcome.notApplied.has(e))) {
+        accepted--;
+        bump(rejected, 'after-session-end');
+      }
+    }
+  }
+
+  const rows = rollUp(outcome.quarterHours, category, zone).map(
+    (p): AgentStatisticRow => ({
+      timeCategory: p.label,
+      userId: p.userId,
+      userName: p.userName,
+      intervalStart: formatUtc(p.start),
+      intervalEnd: formatUtc(p.end),
+      ...vectorToMetrics(p.vector),
+      maxChangeTimestamp: formatUtc(p.maxChangeTime),
+    }),
+  );
+  return { rows, rejected, accepted, duplicates: outcome.duplicates };
+}

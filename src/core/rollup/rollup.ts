@@ -1,0 +1,64 @@
+import type { QuarterHourAggregate } from '../replay/quarter-hour-aggregation.ts';
+import type { MetricVector } from '../statistic/metric-vector.ts';
+import { METRIC_COUNT } from '../statistic/metric-vector.ts';
+import { QUARTER_HOUR_MS } from '../windows/quarter-hour.ts';
+import type { Period, TimeCategory } from './period.ts';
+import { periodOf } from './period.ts';
+
+/** One rolled-up row: the field-wise sum of a user's quarter-hours whose start lies in the period. */
+export interface PeriodAggregate {
+  readonly userId: string;
+  readonly userName: string;
+  readonly label: string;
+  readonly start: number;
+  readonly end: number;
+  readonly vector: MetricVector;
+  readonly maxChangeTime: number;
+}
+
+/**
+ * Rolls quarter-hour aggregates (sorted by userId, then start) up to `category` periods of the
+ * IANA `zone`. Output is sorted by userId, then start. `all` yields one period per user spanning
+ * its first to last contributing quarter-hour.
+ */
+export function rollUp(
+  quarterHours: readonly QuarterHourAggregate[],
+  category: TimeCategory,
+  zone: string,
+): PeriodAggregate[] {
+  const periods = new Map<number, Period>();
+  const out: PeriodAggregate[] = [];
+  let current: { userId: string; userName: string; label: string; start: number; end: number; vector: MetricVector; maxChangeTime: number } | undefined;
+  for (const row of quarterHours) {
+    let period: Period;
+    if (category === 'all') {
+      period = { start: row.start, end: row.start + QUARTER_HOUR_MS, label: 'all' };
+    } else {
+      const cached = periods.get(row.start);
+      period = cached ?? periodOf(row.start, category, zone);
+      if (cached === undefined) periods.set(row.start, period);
+    }
+    const extends_ =
+      current !== undefined &&
+      current.userId === row.userId &&
+      (category === 'all' || current.start === period.start);
+    if (current !== undefined && extends_) {
+      for (let i = 0; i < METRIC_COUNT; i++) current.vector[i]! += row.vector[i] ?? 0;
+      current.maxChangeTime = Math.max(current.maxChangeTime, row.maxChangeTime);
+      if (category === 'all') current.end = Math.max(current.end, period.end);
+      continue;
+    }
+    if (current !== undefined) out.push(current);
+    current = {
+      userId: row.userId,
+      userName: row.userName,
+      label: period.label,
+      start: period.start,
+      end: period.end,
+      vector: Float64Array.from(row.vector),
+      maxChangeTime: row.maxChangeTime,
+    };
+  }
+  if (current !== undefined) out.push(current);
+  return out;
+}

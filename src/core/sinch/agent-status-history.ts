@@ -1,0 +1,89 @@
+import type { AgentEvent } from '../events/agent-event.ts';
+import { createAgentEvent } from '../events/agent-event.ts';
+import type { HandlingStatus, UserStatus } from '../events/status.ts';
+import { handlingStatusCode, userStatusCode } from '../events/status.ts';
+import { parseTimestamp } from '../time/timestamp.ts';
+
+/** Result of adapting one raw record: its canonical events, or a stable kebab-case reason. */
+export type SinchAdaptResult = { readonly events: readonly AgentEvent[] } | { readonly rejection: string };
+
+type Raw = Readonly<Record<string, unknown>>;
+
+function pick(raw: Raw, primary: string, alternative: string): unknown {
+  const value = raw[primary];
+  return value === undefined ? raw[alternative] : value;
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function timestamp(value: unknown): number {
+  return typeof value === 'string' ? parseTimestamp(value) : Number.NaN;
+}
+
+/**
+ * Maps one Sinch RAI `agentStatusHistory` record (unknown JSON) onto canonical events.
+ *
+ * Accepts both key spellings the API uses (`userId`/`UserId`, `changeTimestamp`/`changeTimeStamp`,
+ * `userStatusTimestamp`/`userStatusTimeStamp`, `statusTimestamp`/`statusTimeStamp`). A record
+ * yields a user-status event (with its profile) and/or a handling event (with the campaign id of
+ * `OutboundServing`). A key is absent only when undefined; `null` is a bad value. Never throws: an
+ * unusable record returns `{ rejection }` (checks run in a fixed order, so the reason is stable).
+ */
+export function adaptSinchRecord(input: unknown): SinchAdaptResult {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return { rejection: 'not-an-object' };
+  const raw = input as Raw;
+  const sessionId = raw['sessionId'];
+  if (typeof sessionId !== 'string' || sessionId === '') return { rejection: 'missing-sessionId' };
+  const userId = pick(raw, 'userId', 'UserId');
+  if (typeof userId !== 'string' || userId === '') return { rejection: 'missing-userId' };
+  const changeRaw = pick(raw, 'changeTimestamp', 'changeTimeStamp');
+  if (changeRaw === undefined) return { rejection: 'missing-changeTimestamp' };
+  const changeTime = timestamp(changeRaw);
+  if (Number.isNaN(changeTime)) return { rejection: 'bad-timestamp' };
+
+  const status = raw['status'];
+  const statusTsRaw = pick(raw, 'statusTimestamp', 'statusTimeStamp');
+  const userStatus = raw['userStatus'];
+  const userStatusTsRaw = pick(raw, 'userStatusTimestamp', 'userStatusTimeStamp');
+  if (status === undefined && userStatus === undefined) return { rejection: 'no-status-change' };
+
+  const userName = typeof raw['userName'] === 'string' ? raw['userName'] : '';
+  const events: AgentEvent[] = [];
+  if (userStatus !== undefined || userStatusTsRaw !== undefined) {
+    if (userStatus === undefined) return { rejection: 'missing-userStatus' };
+    const code = typeof userStatus === 'string' ? userStatusCode(userStatus) : undefined;
+    if (code === undefined) return { rejection: 'unknown-userStatus' };
+    if (userStatusTsRaw === undefined) return { rejection: 'missing-userStatusTimestamp' };
+    const eventTime = timestamp(userStatusTsRaw);
+    if (Number.isNaN(eventTime)) return { rejection: 'bad-timestamp' };
+    const value = userStatus as UserStatus;
+    events.push(
+      createAgentEvent(
+        { sessionId, userId, userName, eventTime, changeTime, kind: 'userStatus', value, code },
+        {
+          profile: optionalString(raw['profile']),
+          profileReason: optionalString(raw['profileReason']),
+          profileType: optionalString(raw['profileType']),
+        },
+      ),
+    );
+  }
+  if (status !== undefined || statusTsRaw !== undefined) {
+    if (status === undefined) return { rejection: 'missing-status' };
+    const code = typeof status === 'string' ? handlingStatusCode(status) : undefined;
+    if (code === undefined) return { rejection: 'unknown-status' };
+    if (statusTsRaw === undefined) return { rejection: 'missing-statusTimestamp' };
+    const eventTime = timestamp(statusTsRaw);
+    if (Number.isNaN(eventTime)) return { rejection: 'bad-timestamp' };
+    const value = status as HandlingStatus;
+    events.push(
+      createAgentEvent(
+        { sessionId, userId, userName, eventTime, changeTime, kind: 'handling', value, code },
+        { campaignId: optionalString(raw['OutboundServing']) },
+      ),
+    );
+  }
+  return { events };
+}

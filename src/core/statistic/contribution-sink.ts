@@ -1,0 +1,16 @@
+/**
+ * Receiver of a session's counted time. Session machines call it while they advance; it decides
+ * where the numbers go (per-user quarter-hour vectors, nothing at all, ...).
+ */
+export interface ContributionSink {
+  /** Adds (to − from) to each listed vector index over the counted milliseconds [from, to). */
+  addSpan(from: number, to: number, fields: Readonly<Int8Array>): void;
+  /** Adds one handled contact at vector index `index`, in the quarter-hour containing `atMs`. */
+  addCount(atMs: number, index: number): void;
+}
+
+/** A sink that drops everything (used to move checkpoints forward). */
+export const NULL_SINK: ContributionSink = {
+  addSpan(): void {},
+  addCount(): void {},
+};

@@ -1,0 +1,656 @@
+/**
+ * Brute-force ORACLE for the agent-timelines engine (test-only).
+ *
+ * Written directly from /work/spec/engine-semantics.md, deliberately sharing NO code with src/core
+ * (only the field list `agent-statistic-fields.ts` is imported). It favours being obviously correct
+ * over being fast: every session is simulated one millisecond at a time, and the state AT each
+ * millisecond m is recomputed as "the state after applying all events with eventTime <= m in spec
+ * order". Keep generated histories short (a few hours of session-milliseconds per test case at most).
+ *
+ * Spec references in comments are to sections of engine-semantics.md.
+ */
+import { DateTime } from 'luxon';
+import { METRIC_FIELDS } from '../../../src/core/statistic/agent-statistic-fields.ts';
+import type { AgentMetrics, MetricField } from '../../../src/core/statistic/agent-statistic-fields.ts';
+
+export const QUARTER_HOUR_MS = 900_000;
+
+// ---------------------------------------------------------------------------------------------
+// §1 parsing
+// ---------------------------------------------------------------------------------------------
+
+export const HANDLING_STATUSES = [
+  'Waiting',
+  'OBJoin',
+  'OBUnJoin',
+  'Preview',
+  'Wrap',
+  'Talking_Inbound',
+  'Talking_Outbound',
+  'Talking_Outbound_CBR',
+  'Talking_Outbound_Campaign',
+  'Chatting_Inbound',
+  'Chatting_Outbound',
+  'Emailing_Inbound',
+  'Emailing_Outbound',
+  'Dialing_Outbound',
+  'Dialing_Outbound_CBR',
+  'Dialing_Outbound_Campaign',
+  'LoggedOut',
+] as const;
+export const USER_STATUSES = ['Ready', 'NotReady', 'Pause', 'LoggedOut'] as const;
+
+export type OracleEventKind = 'userStatus' | 'handling';
+
+export interface OracleEvent {
+  sessionId: string;
+  userId: string;
+  userName: string | undefined;
+  kind: OracleEventKind;
+  eventTime: number;
+  changeTimestamp: number;
+  value: string;
+  /** OutboundServing of OBJoin/OBUnJoin records (kept, not used for metrics). */
+  campaignId: string | undefined;
+  profile: string | undefined;
+}
+
+export type ParseOutcome = { ok: true; events: OracleEvent[] } | { ok: false; reason: string };
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) {
+    const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+    return leap ? 29 : 28;
+  }
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+const SPACE_FORMAT = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?$/;
+const ISO_FORMAT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2}|[+-]\d{4})$/;
+
+/**
+ * Parses a timestamp per §1: `YYYY-MM-DD HH:mm:ss(.f{1,3})?` (UTC) or ISO-8601 with `Z`/`±HH:MM`/`±HHMM`.
+ * Fractions longer than 3 digits (ISO) are truncated. Returns epoch ms or undefined.
+ */
+export function parseOracleTimestamp(text: unknown): number | undefined {
+  if (typeof text !== 'string') return undefined;
+  let match = SPACE_FORMAT.exec(text);
+  let offsetText = 'Z';
+  if (match === null) {
+    match = ISO_FORMAT.exec(text);
+    if (match === null) return undefined;
+    offsetText = match[8] ?? 'Z';
+  }
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  const hour = Number(match[4]);
+  const minute = Number(match[5]);
+  const second = Number(match[6]);
+  const fraction = match[7] ?? '';
+  // "123456" -> "123" (truncate), "5" -> "500", "12" -> "120"
+  const millis = Number((fraction.slice(0, 3) + '000').slice(0, 3));
+  if (month < 1 || month > 12) return undefined;
+  if (day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  let offsetMinutes = 0;
+  if (offsetText !== 'Z') {
+    const sign = offsetText.startsWith('-') ? -1 : 1;
+    const digits = offsetText.slice(1).replace(':', '');
+    const oh = Number(digits.slice(0, 2));
+    const om = Number(digits.slice(2, 4));
+    if (oh > 23 || om > 59) return undefined;
+    offsetMinutes = sign * (oh * 60 + om);
+  }
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, millis);
+  return date.getTime() - offsetMinutes * 60_000;
+}
+
+function pick(record: Record<string, unknown>, ...keys: string[]): unknown {
+  for (const key of keys) if (record[key] !== undefined) return record[key];
+  return undefined;
+}
+
+export function parseOracleRecord(raw: unknown): ParseOutcome {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, reason: 'not-an-object' };
+  const record = raw as Record<string, unknown>;
+  const sessionId = record['sessionId'];
+  if (typeof sessionId !== 'string' || sessionId === '') return { ok: false, reason: 'missing-sessionId' };
+  const userId = pick(record, 'userId', 'UserId');
+  if (typeof userId !== 'string' || userId === '') return { ok: false, reason: 'missing-userId' };
+  const changeText = pick(record, 'changeTimestamp', 'changeTimeStamp');
+  if (changeText === undefined) return { ok: false, reason: 'missing-changeTimestamp' };
+  const changeTimestamp = parseOracleTimestamp(changeText);
+  if (changeTimestamp === undefined) return { ok: false, reason: 'bad-timestamp' };
+  const userName = typeof record['userName'] === 'string' ? record['userName'] : undefined;
+
+  const status = record['status'];
+  const statusText = pick(record, 'statusTimestamp', 'statusTimeStamp');
+  const userStatus = record['userStatus'];
+  const userStatusText = pick(record, 'userStatusTimestamp', 'userStatusTimeStamp');
+  if (status === undefined && userStatus === undefined) return { ok: false, reason: 'no-status-change' };
+
+  const events: OracleEvent[] = [];
+  if (userStatus !== undefined || userStatusText !== undefined) {
+    if (userStatus === undefined) return { ok: false, reason: 'missing-userStatus' };
+    if (typeof userStatus !== 'string' || !(USER_STATUSES as readonly string[]).includes(userStatus)) {
+      return { ok: false, reason: 'unknown-userStatus' };
+    }
+    if (userStatusText === undefined) return { ok: false, reason: 'missing-userStatusTimestamp' };
+    const eventTime = parseOracleTimestamp(userStatusText);
+    if (eventTime === undefined) return { ok: false, reason: 'bad-timestamp' };
+    const profile = typeof record['profile'] === 'string' ? record['profile'] : undefined;
+    events.push({ sessionId, userId, userName, kind: 'userStatus', eventTime, changeTimestamp, value: userStatus, campaignId: undefined, profile });
+  }
+  if (status !== undefined || statusText !== undefined) {
+    if (status === undefined) return { ok: false, reason: 'missing-status' };
+    if (typeof status !== 'string' || !(HANDLING_STATUSES as readonly string[]).includes(status)) {
+      return { ok: false, reason: 'unknown-status' };
+    }
+    if (statusText === undefined) return { ok: false, reason: 'missing-statusTimestamp' };
+    const eventTime = parseOracleTimestamp(statusText);
+    if (eventTime === undefined) return { ok: false, reason: 'bad-timestamp' };
+    const serving = record['OutboundServing'];
+    const campaignId = typeof serving === 'string' ? serving : undefined;
+    events.push({ sessionId, userId, userName, kind: 'handling', eventTime, changeTimestamp, value: status, campaignId, profile: undefined });
+  }
+  return { ok: true, events };
+}
+
+// ---------------------------------------------------------------------------------------------
+// §2 order + §3 per-millisecond state
+// ---------------------------------------------------------------------------------------------
+
+/** §2: (eventTime, changeTimestamp, kind [userStatus before handling], value). */
+export function compareOracleEvents(a: OracleEvent, b: OracleEvent): number {
+  if (a.eventTime !== b.eventTime) return a.eventTime - b.eventTime;
+  if (a.changeTimestamp !== b.changeTimestamp) return a.changeTimestamp - b.changeTimestamp;
+  if (a.kind !== b.kind) return a.kind === 'userStatus' ? -1 : 1;
+  return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
+}
+
+function isEndEvent(event: OracleEvent): boolean {
+  return event.value === 'LoggedOut';
+}
+
+type CountKind = 'CallIn' | 'CallOut' | 'EmailIn' | 'EmailOut' | 'ChatIn' | 'ChatOut';
+
+/** Contact kind used for afterwork attribution (§3), Dialing_* included. */
+function contactKindOf(h: string): CountKind | null {
+  if (h === 'Talking_Inbound') return 'CallIn';
+  if (h.startsWith('Talking_Outbound') || h.startsWith('Dialing_Outbound')) return 'CallOut';
+  if (h === 'Emailing_Inbound') return 'EmailIn';
+  if (h === 'Emailing_Outbound') return 'EmailOut';
+  if (h === 'Chatting_Inbound') return 'ChatIn';
+  if (h === 'Chatting_Outbound') return 'ChatOut';
+  return null;
+}
+
+/** Count kind (§3 Counts): like the contact kind, but Dialing has none. */
+function countKindOf(h: string): CountKind | null {
+  if (h.startsWith('Dialing_')) return null;
+  return contactKindOf(h);
+}
+
+const KNOWN_HANDLING = new Set([
+  'Waiting',
+  'Preview',
+  'Wrap',
+  'Talking_Inbound',
+  'Talking_Outbound',
+  'Talking_Outbound_CBR',
+  'Talking_Outbound_Campaign',
+  'Chatting_Inbound',
+  'Chatting_Outbound',
+  'Emailing_Inbound',
+  'Emailing_Outbound',
+  'Dialing_Outbound',
+  'Dialing_Outbound_CBR',
+  'Dialing_Outbound_Campaign',
+]);
+
+const COUNT_FIELD_OF: Record<CountKind, MetricField> = {
+  CallIn: 'countOfHandledCallIn',
+  CallOut: 'countOfHandledCallOut',
+  EmailIn: 'countOfHandledEmailIn',
+  EmailOut: 'countOfHandledEmailOut',
+  ChatIn: 'countOfHandledChatIn',
+  ChatOut: 'countOfHandledChatOut',
+};
+
+/** The fields a counted millisecond adds 1 to (§3), given u, h and the afterwork kind K. */
+export function fieldsForCountedMs(u: string, h: string, afterworkKind: CountKind | null): MetricField[] {
+  const fields: MetricField[] = ['servingDuration'];
+  if (u === 'Ready') fields.push('readyDuration');
+  if (u === 'NotReady') fields.push('notReadyDuration');
+  if (u === 'Pause') fields.push('pauseDuration');
+  if (h === 'Waiting') fields.push('waitingDuration');
+  if (h === 'Waiting' && u === 'Ready') fields.push('freeDuration');
+  if (h === 'Preview') fields.push('previewDuration');
+  if (h === 'Wrap') fields.push('afterworkDuration');
+  if (contactKindOf(h) !== null) fields.push('contactHandlingDuration');
+  if (h === 'Talking_Inbound') fields.push('callInDuration');
+  if (h === 'Talking_Outbound' || h === 'Talking_Outbound_CBR' || h === 'Talking_Outbound_Campaign') {
+    fields.push('callOutDuration');
+  }
+  if (h === 'Emailing_Inbound') fields.push('emailInDuration');
+  if (h === 'Emailing_Outbound') fields.push('emailOutDuration');
+  if (h === 'Chatting_Inbound' || h === 'Chatting_Outbound') fields.push('chatDuration');
+  if (h === 'Wrap') {
+    if (afterworkKind === 'CallIn') fields.push('afterworkCallInDuration');
+    if (afterworkKind === 'CallOut') fields.push('afterworkCallOutDuration');
+    if (afterworkKind === 'EmailIn') fields.push('afterworkEmailInDuration');
+    if (afterworkKind === 'ChatIn') fields.push('afterworkChatInDuration');
+  }
+  return fields;
+}
+
+export interface OracleSession {
+  sessionId: string;
+  userId: string;
+  /** accepted events in §2 order (deduplicated, nothing after the end event) */
+  events: OracleEvent[];
+  /** eventTime of the end event, or undefined while open */
+  endTime: number | undefined;
+}
+
+export interface OracleRow extends AgentMetrics {
+  userId: string;
+  userName: string;
+  timeCategory: string;
+  intervalStart: string;
+  intervalEnd: string;
+  maxChangeTimestamp: string;
+}
+
+export interface OracleOptions {
+  /** batch watermark (`--until`); default: max eventTime of the input */
+  until?: number;
+  /**
+   * TEST-ONLY perturbation used to prove the properties can fail (see property files, §f).
+   * 'none' in all committed tests.
+   */
+  perturbation?: 'none' | 'drop-first-ms';
+}
+
+export interface OracleResult {
+  /** quarter-hour rows in UTC, sorted by userId then intervalStart */
+  rows: OracleRow[];
+  rejected: Record<string, number>;
+  watermark: number;
+  sessions: OracleSession[];
+  /** metrics per (sessionId, quarter-hour start ms): used by the per-session invariant test */
+  perSession: Map<string, Map<number, AgentMetrics>>;
+}
+
+function zeroMetrics(): AgentMetrics {
+  const metrics: Partial<AgentMetrics> = {};
+  for (const field of METRIC_FIELDS) metrics[field] = 0;
+  return metrics as AgentMetrics;
+}
+
+export function isoUtc(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+interface SessionState {
+  open: boolean;
+  u: string | null;
+  h: string | null;
+}
+
+/**
+ * State AT millisecond m (§3): apply, in order, all events with eventTime <= m (re-applied from scratch).
+ */
+export function stateAt(session: OracleSession, m: number): SessionState {
+  const state: SessionState = { open: false, u: null, h: null };
+  for (const event of session.events) {
+    if (event.eventTime > m) break;
+    applyEvent(state, event);
+  }
+  return state;
+}
+
+function applyEvent(state: SessionState, event: OracleEvent): void {
+  if (isEndEvent(event)) {
+    state.open = false;
+    return;
+  }
+  state.open = true; // the session is open from its first event
+  if (event.kind === 'userStatus') state.u = event.value;
+  else if (event.value !== 'OBJoin' && event.value !== 'OBUnJoin') state.h = event.value;
+}
+
+function isCounted(state: SessionState): boolean {
+  return (
+    state.open &&
+    (state.u === 'Ready' || state.u === 'NotReady' || state.u === 'Pause') &&
+    state.h !== null &&
+    KNOWN_HANDLING.has(state.h)
+  );
+}
+
+export function buildOracleSessions(records: readonly unknown[]): {
+  sessions: OracleSession[];
+  rejected: Record<string, number>;
+  acceptedEvents: OracleEvent[];
+  recordNames: { userId: string; userName: string | undefined; changeTimestamp: number; accepted: boolean }[];
+} {
+  const rejected: Record<string, number> = {};
+  const reject = (reason: string): void => {
+    rejected[reason] = (rejected[reason] ?? 0) + 1;
+  };
+  const bySession = new Map<string, OracleEvent[]>();
+  const seen = new Set<string>();
+  const recordEvents: OracleEvent[][] = [];
+  for (const raw of records) {
+    const outcome = parseOracleRecord(raw);
+    if (!outcome.ok) {
+      reject(outcome.reason);
+      continue;
+    }
+    const kept: OracleEvent[] = [];
+    for (const event of outcome.events) {
+      // §2 exact duplicates count once
+      const key = JSON.stringify([event.sessionId, event.kind, event.eventTime, event.changeTimestamp, event.value]);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      kept.push(event);
+      const list = bySession.get(event.sessionId) ?? [];
+      list.push(event);
+      bySession.set(event.sessionId, list);
+    }
+    recordEvents.push(kept);
+  }
+  const sessions: OracleSession[] = [];
+  const acceptedSet = new Set<OracleEvent>();
+  for (const [sessionId, events] of bySession) {
+    const ordered = [...events].sort(compareOracleEvents);
+    const accepted: OracleEvent[] = [];
+    let endTime: number | undefined;
+    for (const event of ordered) {
+      if (endTime !== undefined) {
+        reject('after-session-end');
+        continue;
+      }
+      accepted.push(event);
+      acceptedSet.add(event);
+      if (isEndEvent(event)) endTime = event.eventTime;
+    }
+    const first = accepted[0];
+    if (first === undefined) continue;
+    sessions.push({ sessionId, userId: first.userId, events: accepted, endTime });
+  }
+  const recordNames = recordEvents.flatMap((events) => {
+    const first = events[0];
+    if (first === undefined) return [];
+    return [{ userId: first.userId, userName: first.userName, changeTimestamp: first.changeTimestamp, accepted: events.some((e) => acceptedSet.has(e)) }];
+  });
+  return { sessions, rejected, acceptedEvents: [...acceptedSet], recordNames };
+}
+
+/**
+ * Batch replay by brute force: quarter-hour rows in UTC.
+ */
+export function oracleReplay(records: readonly unknown[], options: OracleOptions = {}): OracleResult {
+  const { sessions, rejected, acceptedEvents, recordNames } = buildOracleSessions(records);
+  let maxEventTime = -Infinity;
+  for (const event of acceptedEvents) maxEventTime = Math.max(maxEventTime, event.eventTime);
+  const watermark = options.until ?? maxEventTime;
+
+  // metrics per session per quarter-hour start (field-indexed arrays while stepping), summed per user afterwards
+  const perSessionRaw = new Map<string, Map<number, number[]>>();
+  const fieldIndex = new Map<MetricField, number>(METRIC_FIELDS.map((f, i) => [f, i]));
+  const fieldCache = new Map<string, number[]>();
+
+  for (const session of sessions) {
+    const first = session.events[0];
+    if (first === undefined) continue;
+    const windows = new Map<number, number[]>();
+    perSessionRaw.set(session.sessionId, windows);
+    let currentQ = Number.NaN;
+    let current: number[] = [];
+    let currentEnd = Number.NaN;
+    const bump = (m: number, fields: readonly number[]): void => {
+      if (!(m >= currentQ && m < currentEnd)) {
+        const q = Math.floor(m / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
+        currentEnd = q + QUARTER_HOUR_MS;
+        currentQ = q;
+        let found = windows.get(q);
+        if (found === undefined) windows.set(q, (found = METRIC_FIELDS.map(() => 0)));
+        current = found;
+      }
+      for (const i of fields) current[i]! += 1;
+    };
+    const start = first.eventTime + (options.perturbation === 'drop-first-ms' ? 1 : 0);
+    // Step through every ms from the first event to the horizon: the watermark, or the end if earlier.
+    const stop = Math.min(watermark, session.endTime ?? Infinity);
+    const state: SessionState = { open: false, u: null, h: null };
+    let next = 0; // index of the first event not yet applied
+    let afterworkKind: CountKind | null = null; // K: contact kind of the most recent earlier counted contact ms
+    let run: { kind: CountKind; last: number } | null = null;
+    // Pure functions of (u, h, K), recomputed only when u, h or K may have changed (memoisation, same per-ms meaning).
+    let fields: number[] = [];
+    let countedState = false;
+    let h = '';
+    let stateCountKind: CountKind | null = null;
+    let stateContactKind: CountKind | null = null;
+    let dirty = true;
+    for (let m = first.eventTime; m < stop; m++) {
+      // state AT m: all events with eventTime <= m applied in order
+      while (next < session.events.length && session.events[next]!.eventTime <= m) {
+        applyEvent(state, session.events[next++]!);
+        dirty = true;
+      }
+      if (dirty) {
+        countedState = isCounted(state);
+        h = state.h ?? '';
+        stateCountKind = countKindOf(h);
+        stateContactKind = contactKindOf(h);
+        const u = state.u ?? '';
+        const cacheKey = `${u}|${h}|${h === 'Wrap' ? (afterworkKind ?? '-') : '-'}`;
+        let cached = fieldCache.get(cacheKey);
+        if (cached === undefined) {
+          cached = fieldsForCountedMs(u, h, afterworkKind).map((f) => fieldIndex.get(f)!);
+          fieldCache.set(cacheKey, cached);
+        }
+        fields = cached;
+        dirty = false;
+      }
+      const counted = countedState && m >= start; // (m < stop <= watermark holds by the loop bound)
+      const countKind = counted ? stateCountKind : null;
+      // §3 Counts: a run ends when the next ms is not counted or has another count kind
+      if (run !== null && run.kind !== countKind) {
+        bump(run.last, [fieldIndex.get(COUNT_FIELD_OF[run.kind])!]);
+        run = null;
+      }
+      if (!counted) continue;
+      if (countKind !== null) {
+        if (run === null) run = { kind: countKind, last: m };
+        else run.last = m;
+      }
+      bump(m, fields);
+      if (stateContactKind !== null && stateContactKind !== afterworkKind) {
+        afterworkKind = stateContactKind; // K for LATER ms
+        dirty = true;
+      }
+    }
+    // A run whose last ms is stop-1 (stop = the session end, or the watermark if earlier). It has ENDED if the state
+    // AT ms `stop` (all events with eventTime <= stop, §3) is not counted with the same kind: the session ended at
+    // `stop` (even when stop is the watermark), or the status changed exactly at `stop`. Otherwise the state at the
+    // watermark continues the run: it is "still going at the watermark" and is not counted yet. (Only durations
+    // are cut by the watermark; the state at the watermark ms is known from events at eventTime <= watermark.)
+    if (run !== null) {
+      const after = stateAt(session, stop);
+      const kindAfter = isCounted(after) ? countKindOf(after.h ?? '') : null;
+      if (kindAfter !== run.kind) bump(run.last, [fieldIndex.get(COUNT_FIELD_OF[run.kind])!]);
+    }
+  }
+
+  const toMetrics = (values: readonly number[]): AgentMetrics => {
+    const metrics = zeroMetrics();
+    METRIC_FIELDS.forEach((f, i) => (metrics[f] = values[i] ?? 0));
+    return metrics;
+  };
+  const perSession = new Map<string, Map<number, AgentMetrics>>();
+  const perUser = new Map<string, Map<number, AgentMetrics>>();
+  for (const session of sessions) {
+    const windows = perSessionRaw.get(session.sessionId) ?? new Map<number, number[]>();
+    const converted = new Map<number, AgentMetrics>();
+    perSession.set(session.sessionId, converted);
+    let userWindows = perUser.get(session.userId);
+    if (userWindows === undefined) perUser.set(session.userId, (userWindows = new Map()));
+    for (const [q, values] of windows) {
+      const metrics = toMetrics(values);
+      converted.set(q, metrics);
+      let sum = userWindows.get(q);
+      if (sum === undefined) userWindows.set(q, (sum = zeroMetrics()));
+      for (const f of METRIC_FIELDS) sum[f] += metrics[f];
+    }
+  }
+
+  // userName: the user's record with the greatest changeTimestamp (accepted records)
+  const userNames = new Map<string, { ct: number; name: string }>();
+  for (const record of recordNames) {
+    if (!record.accepted) continue;
+    const current = userNames.get(record.userId);
+    if (current === undefined || record.changeTimestamp > current.ct) {
+      userNames.set(record.userId, { ct: record.changeTimestamp, name: record.userName ?? current?.name ?? '' });
+    }
+  }
+
+  const rows: OracleRow[] = [];
+  for (const [userId, windows] of perUser) {
+    for (const [q, metrics] of windows) {
+      const hasServing = metrics.servingDuration > 0;
+      const hasCount = METRIC_FIELDS.some((f) => f.startsWith('countOf') && metrics[f] > 0);
+      if (!hasServing && !hasCount) continue;
+      let maxCt = -Infinity;
+      for (const event of acceptedEvents) {
+        if (event.userId === userId && event.eventTime < q + QUARTER_HOUR_MS) maxCt = Math.max(maxCt, event.changeTimestamp);
+      }
+      rows.push({
+        userId,
+        userName: userNames.get(userId)?.name ?? '',
+        timeCategory: isoUtc(q),
+        intervalStart: isoUtc(q),
+        intervalEnd: isoUtc(q + QUARTER_HOUR_MS),
+        maxChangeTimestamp: isoUtc(maxCt),
+        ...metrics,
+      });
+    }
+  }
+  sortRows(rows);
+  return { rows, rejected, watermark, sessions, perSession };
+}
+
+export function sortRows<T extends { userId: string; intervalStart: string }>(rows: T[]): T[] {
+  return rows.sort((a, b) =>
+    a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.intervalStart < b.intervalStart ? -1 : a.intervalStart > b.intervalStart ? 1 : 0,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// §5 roll-ups, computed from the oracle's own quarter-hours with luxon
+// ---------------------------------------------------------------------------------------------
+
+export type OracleTimeCategory = 'quarterHour' | 'hour' | 'day' | 'week' | 'month' | 'year' | 'all';
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+function isUtcZone(zone: string): boolean {
+  return zone === 'UTC';
+}
+
+/** ISO-8601 in the zone with ms and offset; UTC prints Z. */
+export function localIso(ms: number, zone: string): string {
+  const dt = DateTime.fromMillis(ms, { zone });
+  if (!dt.isValid) throw new Error(`bad zone ${zone}`);
+  const offset = dt.offset; // minutes
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  const offsetText = isUtcZone(zone) ? 'Z' : `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+  return `${pad(dt.year, 4)}-${pad(dt.month)}-${pad(dt.day)}T${pad(dt.hour)}:${pad(dt.minute)}:${pad(dt.second)}.${pad(dt.millisecond, 3)}${offsetText}`;
+}
+
+interface Period {
+  start: number;
+  end: number;
+  label: string;
+}
+
+/** The local period (of the category, in the zone) containing instant ms. */
+export function oraclePeriodOf(ms: number, category: Exclude<OracleTimeCategory, 'all'>, zone: string): Period {
+  const dt = DateTime.fromMillis(ms, { zone });
+  let start: DateTime;
+  let end: DateTime;
+  let label: string;
+  switch (category) {
+    case 'quarterHour': {
+      const s = Math.floor(ms / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
+      return { start: s, end: s + QUARTER_HOUR_MS, label: localIso(s, zone) };
+    }
+    case 'hour': {
+      // subtract the local minutes/seconds/ms (offset transitions happen on the hour or half hour)
+      const s = ms - ((dt.minute * 60 + dt.second) * 1000 + dt.millisecond);
+      return { start: s, end: s + 3_600_000, label: localIso(s, zone) };
+    }
+    case 'day':
+      start = dt.startOf('day');
+      end = start.plus({ days: 1 });
+      label = `${pad(start.year, 4)}-${pad(start.month)}-${pad(start.day)}`;
+      break;
+    case 'week':
+      start = dt.startOf('week'); // ISO week, Monday
+      end = start.plus({ weeks: 1 });
+      label = `${pad(start.weekYear, 4)}-W${pad(start.weekNumber)}`;
+      break;
+    case 'month':
+      start = dt.startOf('month');
+      end = start.plus({ months: 1 });
+      label = `${pad(start.year, 4)}-${pad(start.month)}`;
+      break;
+    case 'year':
+      start = dt.startOf('year');
+      end = start.plus({ years: 1 });
+      label = `${pad(start.year, 4)}`;
+      break;
+  }
+  const period = { start: start.toMillis(), end: end.toMillis(), label };
+  if (period.start % QUARTER_HOUR_MS !== 0 || period.end % QUARTER_HOUR_MS !== 0) throw new Error('period not on quarter-hour boundary');
+  return period;
+}
+
+/** Roll up UTC quarter-hour oracle rows to a category in a zone (§5). */
+export function oracleRollup(quarterHours: readonly OracleRow[], category: OracleTimeCategory, zone = 'UTC'): OracleRow[] {
+  const groups = new Map<string, { userId: string; userName: string; start: number; end: number; label: string; maxCt: number; metrics: AgentMetrics }>();
+  for (const row of quarterHours) {
+    const qStart = Date.parse(row.intervalStart);
+    const qEnd = Date.parse(row.intervalEnd);
+    const period: Period = category === 'all' ? { start: qStart, end: qEnd, label: 'all' } : oraclePeriodOf(qStart, category, zone);
+    const key = category === 'all' ? row.userId : `${row.userId}|${period.start}`;
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = { userId: row.userId, userName: row.userName, start: period.start, end: period.end, label: period.label, maxCt: -Infinity, metrics: zeroMetrics() };
+      groups.set(key, group);
+    }
+    if (category === 'all') {
+      group.start = Math.min(group.start, qStart);
+      group.end = Math.max(group.end, qEnd);
+    }
+    group.maxCt = Math.max(group.maxCt, Date.parse(row.maxChangeTimestamp));
+    for (const field of METRIC_FIELDS) group.metrics[field] += row[field];
+  }
+  const rows: OracleRow[] = [...groups.values()].map((g) => ({
+    userId: g.userId,
+    userName: g.userName,
+    timeCategory: g.label,
+    intervalStart: isoUtc(g.start),
+    intervalEnd: isoUtc(g.end),
+    maxChangeTimestamp: isoUtc(g.maxCt),
+    ...g.metrics,
+  }));
+  return sortRows(rows);
+}

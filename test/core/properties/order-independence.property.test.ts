@@ -1,0 +1,108 @@
+/**
+ * Property (b): batch replay does not depend on input order or duplicates. Shuffled input, with some records
+ * repeated verbatim (deep copies) and some repeated RE-SPELLED (other key spellings, the same instants written in
+ * another timestamp format) gives exactly the same rows, for quarterHour/UTC and for a random roll-up and zone.
+ *
+ * Seed: fixed (support.ts PROPERTY_SEED, override with FC_SEED / FC_RUNS / FC_PATH).
+ *
+ * (f) Can it fail? Verified while developing: making the copies NOT exact duplicates — the same records with the
+ * status timestamp moved 1 ms later — makes the property fail on the first runs (an extra status change at a
+ * different ms changes durations or counts). That check is automated below ("detects non-identical copies").
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { replay } from '../../../src/core/replay/replay.ts';
+import type { TimeCategory } from '../../../src/core/replay/replay.ts';
+import { formatTimestamp, historyArb } from '../generators/histories.ts';
+import type { BuiltHistory } from '../generators/histories.ts';
+import { parseOracleTimestamp } from '../oracle/brute-force-oracle.ts';
+import { assertRowsEqual, fcParams } from './support.ts';
+
+const SPELLINGS: readonly (readonly [string, string])[] = [
+  ['userId', 'UserId'],
+  ['changeTimestamp', 'changeTimeStamp'],
+  ['userStatusTimestamp', 'userStatusTimeStamp'],
+  ['statusTimestamp', 'statusTimeStamp'],
+];
+const TIMESTAMP_KEYS = new Set(['changeTimestamp', 'changeTimeStamp', 'userStatusTimestamp', 'userStatusTimeStamp', 'statusTimestamp', 'statusTimeStamp']);
+
+/** Same record, other key spellings, same instants in another format (shiftMs ≠ 0 only for the self-check). */
+function respell(record: unknown, formatSeed: number, shiftMs = 0): unknown {
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) return record;
+  let seed = formatSeed;
+  const random = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record as Record<string, unknown>)) {
+    const pair = SPELLINGS.find((p) => p.includes(key));
+    const newKey = pair === undefined ? key : (pair[0] === key ? pair[1] : pair[0]);
+    const instant = TIMESTAMP_KEYS.has(key) ? parseOracleTimestamp(value) : undefined;
+    const shift = key.startsWith('status') ? shiftMs : 0;
+    out[newKey] = instant === undefined ? value : formatTimestamp(instant + shift, random);
+  }
+  return out;
+}
+
+const caseArb = historyArb().chain((history) =>
+  fc.record({
+    history: fc.constant(history),
+    shuffled: fc.shuffledSubarray(history.records.map((_, i) => i), { minLength: history.records.length, maxLength: history.records.length }),
+    copies: fc.array(fc.record({ index: fc.nat(), respelled: fc.boolean(), formatSeed: fc.nat() }), { minLength: 1, maxLength: 12 }),
+    category: fc.constantFrom<TimeCategory>('hour', 'day', 'week', 'month', 'year', 'all'),
+    timeZone: fc.constantFrom('UTC', 'Europe/Helsinki', 'America/New_York'),
+    untilShift: fc.option(fc.integer({ min: -300_000, max: 60_000 })),
+  }),
+);
+
+function scramble(history: BuiltHistory, shuffled: number[], copies: { index: number; respelled: boolean; formatSeed: number }[], shiftMs = 0): unknown[] {
+  const out: unknown[] = shuffled.map((i) => history.records[i]);
+  for (const copy of copies) {
+    const original = history.records[copy.index % history.records.length];
+    const clone: unknown = original === undefined ? undefined : JSON.parse(JSON.stringify(original));
+    const duplicate = copy.respelled || shiftMs !== 0 ? respell(clone, copy.formatSeed, shiftMs) : clone;
+    out.splice(copy.formatSeed % (out.length + 1), 0, duplicate);
+  }
+  return out;
+}
+
+interface Case {
+  history: BuiltHistory;
+  shuffled: number[];
+  copies: { index: number; respelled: boolean; formatSeed: number }[];
+  category: TimeCategory;
+  timeZone: string;
+  untilShift: number | null;
+}
+
+function check(c: Case, shiftMs = 0): void {
+  const until = c.untilShift === null ? undefined : c.history.maxEventTime + c.untilShift;
+  const input = scramble(c.history, c.shuffled, c.copies, shiftMs);
+  const base = until === undefined ? {} : { until };
+  assertRowsEqual(replay(input, base).rows, replay(c.history.records, base).rows, 'quarterHour/UTC after shuffle+duplicates');
+  const rollup = { ...base, timeCategory: c.category, timeZone: c.timeZone };
+  assertRowsEqual(replay(input, rollup).rows, replay(c.history.records, rollup).rows, `${c.category}/${c.timeZone} after shuffle+duplicates`);
+}
+
+describe('property: replay is independent of order and exact duplicates', () => {
+  it('shuffled, duplicated and re-spelled input gives identical rows', () => {
+    fc.assert(fc.property(caseArb, (c) => check(c)), fcParams(300));
+  }, 120_000);
+
+  it('accepted + Σ rejected = input length (the engine\'s documented ReplayResult contract), with duplicates', () => {
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const input = scramble(c.history, c.shuffled, c.copies);
+        const result = replay(input);
+        expect(result.accepted + Object.values(result.rejected).reduce((a, b) => a + b, 0)).toBe(input.length);
+      }),
+      fcParams(300),
+    );
+  }, 60_000);
+
+  it('detects non-identical copies (the property can fail)', () => {
+    const result = fc.check(fc.property(caseArb, (c) => check(c, 1)), { ...fcParams(100), endOnFailure: true });
+    expect(result.failed).toBe(true);
+  }, 60_000);
+});

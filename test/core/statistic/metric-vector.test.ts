@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { H_WAITING, H_WRAP, handlingStatusCode, KIND_CALL_OUT, KIND_EMAIL_OUT, USER_NOT_READY, USER_READY } from '../../../src/core/events/status.ts';
+import { METRIC_FIELDS } from '../../../src/core/statistic/agent-statistic-fields.ts';
+import { countedFields, metricIndex, metricsToVector, newMetricVector, vectorHasContent, vectorToMetrics } from '../../../src/core/statistic/metric-vector.ts';
+
+const names = (fields: Int8Array): string[] => Array.from(fields, (i) => METRIC_FIELDS[i] as string).sort();
+
+describe('metric vectors', () => {
+  it('converts both ways in METRIC_FIELDS order', () => {
+    const vector = Float64Array.from(METRIC_FIELDS, (_, i) => i + 1);
+    const metrics = vectorToMetrics(vector);
+    expect(Object.keys(metrics)).toEqual([...METRIC_FIELDS]);
+    METRIC_FIELDS.forEach((f, i) => expect(metrics[f]).toBe(i + 1));
+    expect(Array.from(metricsToVector(metrics))).toEqual(Array.from(vector));
+  });
+  it('has content only with serving time or a count', () => {
+    const v = newMetricVector();
+    expect(vectorHasContent(v)).toBe(false);
+    v[metricIndex('afterworkDuration')] = 5;
+    expect(vectorHasContent(v)).toBe(false);
+    v[metricIndex('countOfHandledChatOut')] = 1;
+    expect(vectorHasContent(v)).toBe(true);
+  });
+  it('maps a counted millisecond to its fields', () => {
+    expect(names(countedFields(USER_READY, H_WAITING, 0))).toEqual(['freeDuration', 'readyDuration', 'servingDuration', 'waitingDuration']);
+    expect(names(countedFields(USER_NOT_READY, H_WAITING, 0))).toEqual(['notReadyDuration', 'servingDuration', 'waitingDuration']);
+    expect(names(countedFields(USER_READY, H_WRAP, KIND_CALL_OUT))).toEqual(['afterworkCallOutDuration', 'afterworkDuration', 'readyDuration', 'servingDuration']);
+    expect(names(countedFields(USER_READY, H_WRAP, KIND_EMAIL_OUT))).toEqual(['afterworkDuration', 'readyDuration', 'servingDuration']);
+    const talkCbr = handlingStatusCode('Talking_Outbound_CBR') ?? 0;
+    expect(names(countedFields(USER_READY, talkCbr, 0))).toEqual(['callOutDuration', 'contactHandlingDuration', 'readyDuration', 'servingDuration']);
+    const dial = handlingStatusCode('Dialing_Outbound') ?? 0;
+    expect(names(countedFields(USER_READY, dial, 0))).toEqual(['contactHandlingDuration', 'readyDuration', 'servingDuration']);
+    const chatOut = handlingStatusCode('Chatting_Outbound') ?? 0;
+    expect(names(countedFields(USER_READY, chatOut, 0))).toEqual(['chatDuration', 'contactHandlingDuration', 'readyDuration', 'servingDuration']);
+  });
+});

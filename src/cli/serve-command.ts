@@ -1,0 +1,116 @@
+import { parseArgs } from 'node:util';
+import type { Admin } from 'kafkajs';
+import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
+import { parseConfig } from '../config/config.ts';
+import type { Config } from '../config/config.ts';
+import { buildServer } from '../http/server.ts';
+import type { ReadinessProbe } from '../http/server-deps.ts';
+import { createKafka } from '../kafka/kafka-client.ts';
+import { registryRequest } from '../kafka/schema-registry-http.ts';
+import { createLogger } from '../runtime/logger.ts';
+import { createRedis } from '../state/redis-client.ts';
+import { storeKeys } from '../state/store-keys.ts';
+import { TimelineStoreReader } from '../state/timeline-store-reader.ts';
+
+export const SERVE_USAGE = 'usage: agent-timelines serve [--host HOST] [--port PORT]';
+
+/** Wraps a check so concurrent /readyz calls share one attempt instead of piling up behind a slow dependency. */
+function singleFlight(name: string, check: () => Promise<void>): ReadinessProbe {
+  let inFlight: Promise<void> | null = null;
+  return {
+    name,
+    check: () =>
+      (inFlight ??= check().finally(() => {
+        inFlight = null;
+      })),
+  };
+}
+
+function kafkaProbes(config: Config, logger: Logger): { probes: ReadinessProbe[]; close: () => Promise<void> } {
+  const admin: Admin = createKafka(config, logger, '-http').admin();
+  let connected: Promise<void> | null = null;
+  const withAdmin = async (use: (admin: Admin) => Promise<void>): Promise<void> => {
+    try {
+      await (connected ??= admin.connect());
+      await use(admin);
+    } catch (error) {
+      connected = null;
+      await admin.disconnect().catch(() => undefined);
+      throw error;
+    }
+  };
+  const { groupId } = config.processor;
+  return {
+    probes: [
+      singleFlight('kafka', () => withAdmin(async (a) => {
+        const cluster = await a.describeCluster();
+        if (cluster.brokers.length === 0) throw new Error('the cluster reports no brokers');
+      })),
+      singleFlight('processor', () => withAdmin(async (a) => {
+        const group = (await a.describeGroups([groupId])).groups[0];
+        if (group === undefined || group.state !== 'Stable' || group.members.length === 0) {
+          throw new Error(`consumer group ${groupId} is ${group?.state ?? 'unknown'} with ${group?.members.length ?? 0} members: no processor is assigned`);
+        }
+      })),
+    ],
+    close: () => admin.disconnect().catch(() => undefined),
+  };
+}
+
+/**
+ * `agent-timelines serve`: the HTTP API over the Redis store until SIGTERM/SIGINT, then in-flight requests finish
+ * and the clients close; returns the exit code. Readiness probes: Redis PING, schema registry GET /subjects, Kafka
+ * describeCluster, and the processor's consumer group being Stable with members (assigned). "Restored" is not
+ * observable from here until the processor publishes a readiness key in Redis; add it as one more probe then.
+ */
+export async function serveCommand(argv: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
+  let values: { host?: string | undefined; port?: string | undefined };
+  try {
+    values = parseArgs({ args: argv, options: { host: { type: 'string' }, port: { type: 'string' } }, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    process.stderr.write(`agent-timelines serve: ${(error as Error).message}\n${SERVE_USAGE}\n`);
+    return 2;
+  }
+  const config = parseConfig({ ...env, ...(values.host === undefined ? {} : { HTTP_HOST: values.host }), ...(values.port === undefined ? {} : { HTTP_PORT: values.port }) });
+  const logger = createLogger(config.logLevel, process.stderr);
+  const redis = createRedis(config);
+  redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));
+  redis.connect().catch((error: unknown) => logger.warn({ err: error }, 'Redis is not reachable yet; /readyz reports it'));
+  const kafka = kafkaProbes(config, logger);
+  const probes: ReadinessProbe[] = [
+    singleFlight('redis', async () => {
+      const answer = await redis.ping();
+      if (answer !== 'PONG') throw new Error(`PING answered ${answer}`);
+    }),
+    singleFlight('schema-registry', async () => {
+      await registryRequest(config.schemaRegistry, 'GET', '/subjects');
+    }),
+    ...kafka.probes,
+  ];
+  const registry = new Registry();
+  const app = buildServer({
+    reader: new TimelineStoreReader(redis, storeKeys(config.redis.keyPrefix)),
+    clock: Date.now,
+    probes,
+    registry,
+    logger,
+    tenant: config.tenant,
+    allowedLatenessMs: config.processor.allowedLatenessMs,
+  });
+  const stopped = new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  try {
+    const address = await app.listen({ host: config.http.host, port: config.http.port });
+    logger.info({ address, openapi: `${address}/openapi.json` }, 'HTTP API listening');
+    const signal = await stopped;
+    logger.info({ signal }, 'shutting down the HTTP API');
+  } finally {
+    await app.close();
+    await kafka.close();
+    redis.disconnect();
+  }
+  return 0;
+}

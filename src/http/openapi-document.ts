@@ -1,0 +1,126 @@
+import { COUNT_FIELDS, SEED_ORDER_METRIC_FIELDS } from '../core/statistic/agent-statistic-fields.ts';
+import { TIME_CATEGORIES } from '../core/rollup/period.ts';
+import { AGENT_STATUS_FIELDS } from './routes/agent-status-route.ts';
+import { DEFAULT_LIMIT, MAX_LIMIT } from './query-values.ts';
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+const query = (name: string, description: string, schema: Json, required = false): Json => ({ name, in: 'query', required, description, schema });
+const text = (description: string): Json => ({ description, content: { 'text/plain': { schema: { type: 'string' } } } });
+const header = (description: string, format?: string): Json => ({ description, schema: format === undefined ? { type: 'string' } : { type: 'string', format } });
+
+const COMPLETENESS_HEADERS: Record<string, Json> = {
+  'X-Watermark': header('The processor watermark (lowest over all input partitions); absent until every partition has one.', 'date-time'),
+  'X-Data-Complete-Up-To': header('X-Watermark minus the allowed lateness: every interval ending at or before it is final.', 'date-time'),
+  'X-Allowed-Lateness-Ms': header('The processor allowed lateness in milliseconds.'),
+  'X-Watermark-Partitions': header('Input partitions with a watermark / expected input partitions ("?" when unknown).'),
+};
+const PAGED_HEADERS: Record<string, Json> = { ...COMPLETENESS_HEADERS, 'X-Total-Count': header('Matching rows before offset and limit.') };
+
+const TIME = 'ISO-8601 UTC time (or with an offset), e.g. 2019-01-01T13:15:00.000Z';
+const COMMON = {
+  userId: query('userId', 'Comma-separated user GUIDs (32 hex digits); 400 `Invalid GUID: \'…\'` otherwise.', { type: 'string' }),
+  sort: query('sort', 'Any output field, "-" before it for descending, optional ",LOCALE-xx" collation.', { type: 'string' }),
+  offset: query('offset', 'Rows to skip.', { type: 'integer', minimum: 0, default: 0 }),
+  limit: query('limit', `Page length; above ${MAX_LIMIT} is a 400.`, { type: 'integer', minimum: 0, maximum: MAX_LIMIT, default: DEFAULT_LIMIT }),
+  language: query('language', 'Two-letter ISO 639 code; accepted for RAI compatibility, nothing is translated.', { type: 'string' }),
+  tenant: query('tenant', 'agent-timelines extension: the tenant to read (default: the TENANT setting).', { type: 'string' }),
+  filters: query('filters', 'Any output field as `&field=value`; `*` matches any characters and `?` one, case-insensitively.', { type: 'object', additionalProperties: { type: 'string' } }),
+};
+const FILTERS = { ...(COMMON.filters as Record<string, Json>), style: 'form', explode: true };
+
+function statisticSchema(): Json {
+  const properties: Record<string, Json> = {
+    timeCategory: { type: 'string', description: 'Period label; only when timeCategory is given.' },
+    userId: { type: 'string', minLength: 32, maxLength: 32, description: 'Only when showUser is true.' },
+    userName: { type: 'string', description: 'Only when showUser is true.' },
+    intervalStart: { type: 'string', format: 'date-time' },
+    intervalEnd: { type: 'string', format: 'date-time' },
+  };
+  for (const field of SEED_ORDER_METRIC_FIELDS) {
+    properties[field] = (COUNT_FIELDS as readonly string[]).includes(field) ? { type: 'integer' } : { type: 'number', description: 'Milliseconds.' };
+  }
+  properties['maxChangeTimestamp'] = { type: ['string', 'null'], format: 'date-time' };
+  properties['final'] = { type: 'boolean', description: 'Only with showCompleteness=true.' };
+  properties['revision'] = { type: 'integer', description: 'Only with showCompleteness=true, for single quarter-hour rows.' };
+  properties['status'] = { type: 'string', enum: ['provisional', 'final', 'correction'], description: 'As revision.' };
+  return { type: 'object', properties, required: [...SEED_ORDER_METRIC_FIELDS, 'intervalStart', 'intervalEnd', 'maxChangeTimestamp'] };
+}
+
+function statusSchema(): Json {
+  const properties: Record<string, Json> = {};
+  for (const field of AGENT_STATUS_FIELDS) properties[field] = { type: 'string' };
+  for (const field of ['userStatusDuration', 'contactHandlingStatusDuration']) properties[field] = { type: 'integer', description: 'Milliseconds in the current status, at request time.' };
+  properties['loggedIn'] = { type: 'boolean' };
+  return { type: 'object', properties, required: ['userId', 'userName', 'userStatus', 'availability', 'changeTimestamp'] };
+}
+
+const SEGMENT: Json = {
+  type: 'object',
+  properties: {
+    sessionId: { type: 'string' }, start: { type: 'string', format: 'date-time' }, end: { type: 'string', format: 'date-time' },
+    durationMs: { type: 'integer' }, userStatus: { type: 'string' }, handlingStatus: { type: 'string' },
+    profile: { type: ['string', 'null'] }, profileReason: { type: ['string', 'null'] }, profileType: { type: ['string', 'null'] },
+    campaignId: { type: ['string', 'null'] }, revision: { type: 'integer' }, final: { type: 'boolean' },
+  },
+};
+
+const json = (description: string, schema: Json, headers: Record<string, Json>): Json => ({ description, headers, content: { 'application/json': { schema } } });
+
+/** The OpenAPI 3.1 document of every route {@link buildServer} registers. */
+export function openApiDocument(): Record<string, Json> {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'agent-timelines HTTP API', version: '0.1.0', description: 'Sinch RAI compatible agent statistics from the exactly-once timeline processor. See docs/http-api.md.' },
+    paths: {
+      '/agentStatistic': {
+        get: {
+          summary: 'Agent statistics per quarter hour or rolled up (RAI agentStatistic)',
+          parameters: [
+            query('startTime', `${TIME}; rounded up to the next quarter hour.`, { type: 'string' }, true),
+            query('endTime', `${TIME}; rounded up to the end of its quarter hour. Default: the end of the current quarter hour.`, { type: 'string' }),
+            query('timeCategory', 'Aggregation level; default (null): quarter-hour rows without a timeCategory field.', { type: 'string', enum: ['null', ...TIME_CATEGORIES] }),
+            query('timeZone', 'IANA zone of the periods and labels; default UTC.', { type: 'string', default: 'UTC' }),
+            COMMON.userId,
+            query('showUser', 'Include userId/userName; false sums each period over the selected users.', { type: 'boolean', default: true }),
+            query('showCompleteness', 'agent-timelines extension: add final (and revision/status for single quarter-hours) to each row.', { type: 'boolean', default: false }),
+            COMMON.language, COMMON.sort, COMMON.offset, COMMON.limit, COMMON.tenant, FILTERS,
+          ],
+          responses: { 200: json('Rows, sorted by maxChangeTimestamp unless sort is given.', { type: 'array', items: statisticSchema() }, PAGED_HEADERS), 400: text('Invalid input, e.g. `Invalid GUID: \'…\'`.'), 503: text('The store is unreachable.') },
+        },
+      },
+      '/agentStatus': {
+        get: {
+          summary: 'Current state and time in state of every agent (RAI agentStatus)',
+          parameters: [
+            query('startTime', `${TIME}; only agents whose changeTimestamp is at or after it.`, { type: 'string' }),
+            query('endTime', `${TIME}; only agents whose changeTimestamp is before it.`, { type: 'string' }),
+            COMMON.userId,
+            query('showAgentInfo', 'Accepted for RAI compatibility; there is no agent info to add.', { type: 'boolean', default: false }),
+            COMMON.language, COMMON.sort, COMMON.offset, COMMON.limit, COMMON.tenant, FILTERS,
+          ],
+          responses: { 200: json('Agent states, sorted by changeTimestamp unless sort is given.', { type: 'array', items: statusSchema() }, PAGED_HEADERS), 400: text('Invalid input.'), 503: text('The store is unreachable.') },
+        },
+      },
+      '/agents/{userId}/timeline': {
+        get: {
+          summary: 'Timeline segments of one agent overlapping [startTime, endTime)',
+          parameters: [
+            { name: 'userId', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9A-Fa-f]{32}$' } },
+            query('startTime', TIME, { type: 'string' }, true),
+            query('endTime', TIME, { type: 'string' }, true),
+            COMMON.tenant,
+          ],
+          responses: {
+            200: json('Segments by start.', { type: 'object', properties: { userId: { type: 'string' }, userName: { type: ['string', 'null'] }, startTime: { type: 'string' }, endTime: { type: 'string' }, segments: { type: 'array', items: SEGMENT } } }, COMPLETENESS_HEADERS),
+            400: text('Invalid input.'), 404: text('The tenant has never seen this user.'), 503: text('The store is unreachable.'),
+          },
+        },
+      },
+      '/healthz': { get: { summary: 'Liveness', responses: { 200: text('ok') } } },
+      '/readyz': { get: { summary: 'Readiness: Kafka, Redis, the schema registry and the processor', responses: { 200: text('ready, one line per dependency'), 503: text('not ready: the failing dependencies, one line per dependency') } } },
+      '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: text('Prometheus text exposition format') } } },
+      '/openapi.json': { get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } } } },
+    },
+  };
+}

@@ -1,0 +1,143 @@
+import { isTimeCategory, isValidTimeZone } from '../core/rollup/period.ts';
+import type { TimeCategory } from '../core/rollup/period.ts';
+import { parseTimestamp } from '../core/time/timestamp.ts';
+import { QUARTER_HOUR_MS } from '../core/windows/quarter-hour.ts';
+import { BadRequest } from './bad-request.ts';
+
+/** The documented parameters of one request, by name (each given at most once). */
+export type Params = ReadonlyMap<string, string>;
+
+/** A `&field=value` filter; `*` matches any run of characters and `?` exactly one, case-insensitively. */
+export interface FieldFilter {
+  readonly field: string;
+  readonly value: string;
+  readonly pattern: RegExp;
+}
+
+export interface RaiQuery {
+  readonly params: Params;
+  readonly filters: readonly FieldFilter[];
+}
+
+/** The RAI row limit: no page is longer than this. */
+export const MAX_LIMIT = 10_000;
+export const DEFAULT_LIMIT = 100;
+
+function patternOf(value: string): RegExp {
+  const source = [...value].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
+  return new RegExp(`^${source}$`, 'is');
+}
+
+/**
+ * Splits the query string of `rawUrl` into documented parameters and field filters. A name that is neither a
+ * parameter of the endpoint nor one of its output fields, or a repeated name, is a {@link BadRequest}.
+ */
+export function parseRaiQuery(rawUrl: string, parameters: ReadonlySet<string>, fields: ReadonlySet<string>): RaiQuery {
+  const question = rawUrl.indexOf('?');
+  const search = new URLSearchParams(question < 0 ? '' : rawUrl.slice(question + 1));
+  const params = new Map<string, string>();
+  const filters: FieldFilter[] = [];
+  const seen = new Set<string>();
+  for (const [name, value] of search) {
+    if (seen.has(name)) throw new BadRequest(`Repeated parameter: ${name}`);
+    seen.add(name);
+    if (parameters.has(name)) params.set(name, value);
+    else if (fields.has(name)) filters.push({ field: name, value, pattern: patternOf(value) });
+    else throw new BadRequest(`Unknown parameter: ${name}`);
+  }
+  return { params, filters };
+}
+
+/** A UTC time (ISO-8601 with zone, or `YYYY-MM-DD HH:mm:ss` as UTC) in epoch ms; undefined when absent and optional. */
+export function timeParam(params: Params, name: string, required: true): number;
+export function timeParam(params: Params, name: string, required: false): number | undefined;
+export function timeParam(params: Params, name: string, required: boolean): number | undefined {
+  const text = params.get(name);
+  if (text === undefined || text === '') {
+    if (required) throw new BadRequest(`Missing required parameter: ${name}`);
+    return undefined;
+  }
+  const ms = parseTimestamp(text);
+  if (Number.isNaN(ms)) throw new BadRequest(`Invalid ${name}: '${text}' (expected an ISO-8601 time such as 2019-01-01T13:15:00.000Z)`);
+  return ms;
+}
+
+/** Rounds up to a quarter-hour boundary: 13:05 → 13:15 and 13:16 → 13:30; exact quarter hours stay. */
+export function roundUpToQuarterHour(ms: number): number {
+  return Math.ceil(ms / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
+}
+
+const GUID = /^[0-9A-Fa-f]{32}$/;
+
+/** One user GUID (32 hex digits), uppercased; `Invalid GUID: '<value>'` otherwise. */
+export function guid(value: string): string {
+  if (!GUID.test(value)) throw new BadRequest(`Invalid GUID: '${value}'`);
+  return value.toUpperCase();
+}
+
+/** A comma-separated GUID list, uppercased and deduplicated in the given order; undefined when absent. */
+export function guidListParam(params: Params, name: string): string[] | undefined {
+  const text = params.get(name);
+  if (text === undefined) return undefined;
+  return [...new Set(text.split(',').map((item) => guid(item.trim())))];
+}
+
+export function booleanParam(params: Params, name: string, fallback: boolean): boolean {
+  const text = params.get(name);
+  if (text === undefined) return fallback;
+  if (/^true$/i.test(text)) return true;
+  if (/^false$/i.test(text)) return false;
+  throw new BadRequest(`Invalid ${name}: '${text}' (expected true or false)`);
+}
+
+export function offsetParam(params: Params): number {
+  const text = params.get('offset');
+  if (text === undefined) return 0;
+  if (!/^\d{1,9}$/.test(text)) throw new BadRequest(`Invalid offset: '${text}' (expected a non-negative integer)`);
+  return Number(text);
+}
+
+export function limitParam(params: Params): number {
+  const text = params.get('limit');
+  if (text === undefined) return DEFAULT_LIMIT;
+  if (!/^\d{1,9}$/.test(text)) throw new BadRequest(`Invalid limit: '${text}' (expected an integer from 0 to ${MAX_LIMIT})`);
+  const limit = Number(text);
+  if (limit > MAX_LIMIT) throw new BadRequest(`Invalid limit: '${text}' (at most ${MAX_LIMIT})`);
+  return limit;
+}
+
+/** `timeCategory`: null when absent or given as "null", else a roll-up level. */
+export function timeCategoryParam(params: Params): TimeCategory | null {
+  const text = params.get('timeCategory');
+  if (text === undefined || text === 'null') return null;
+  if (!isTimeCategory(text)) throw new BadRequest(`Invalid timeCategory: '${text}' (expected one of null, quarterHour, hour, day, week, month, year, all)`);
+  return text;
+}
+
+export function timeZoneParam(params: Params): string {
+  const text = params.get('timeZone');
+  if (text === undefined) return 'UTC';
+  if (text === '' || !isValidTimeZone(text)) throw new BadRequest(`Invalid timeZone: '${text}' (expected an IANA zone such as Europe/Helsinki)`);
+  return text;
+}
+
+/** `language` is accepted for RAI compatibility (nothing is translated) but must be a two-letter ISO 639 code. */
+export function languageParam(params: Params): void {
+  const text = params.get('language');
+  if (text !== undefined && !/^[A-Za-z]{2}$/.test(text)) throw new BadRequest(`Invalid language: '${text}' (expected a two-letter ISO 639 code)`);
+}
+
+const TENANT = /^[a-zA-Z0-9_-]{1,64}$/;
+
+/** `tenant` (an agent-timelines extension): the tenant to read; `fallback` (config TENANT) when absent. */
+export function tenantParam(params: Params, fallback: string): string {
+  const text = params.get('tenant');
+  if (text === undefined) return fallback;
+  if (!TENANT.test(text)) throw new BadRequest(`Invalid tenant: '${text}' (expected 1-64 letters, digits, "_" or "-")`);
+  return text;
+}
+
+/** Rejects a parameter RAI documents but agent-timelines has no data for. */
+export function unsupportedParam(params: Params, name: string, why: string): void {
+  if (params.has(name)) throw new BadRequest(`Unsupported parameter: ${name} (${why})`);
+}

@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import { quarterHourEnd } from '../../core/windows/quarter-hour.ts';
+import { BadRequest } from '../bad-request.ts';
+import { completenessHeaders, completenessView } from '../completeness.ts';
+import {
+  booleanParam,
+  guidListParam,
+  languageParam,
+  parseRaiQuery,
+  roundUpToQuarterHour,
+  tenantParam,
+  timeCategoryParam,
+  timeParam,
+  timeZoneParam,
+} from '../query-values.ts';
+import { rowSelection, selectRows } from '../row-selection.ts';
+import type { ServerDeps } from '../server-deps.ts';
+import { STATISTIC_FIELDS, statisticRows } from '../statistic-rows.ts';
+import { storeRead } from '../store-read.ts';
+
+export const AGENT_STATISTIC_PARAMETERS: readonly string[] = [
+  'startTime', 'endTime', 'timeZone', 'timeCategory', 'userId', 'showUser', 'language', 'sort', 'offset', 'limit', 'showCompleteness', 'tenant',
+];
+
+const PARAMETERS = new Set(AGENT_STATISTIC_PARAMETERS);
+const FIELDS = new Set(STATISTIC_FIELDS);
+
+/**
+ * `GET /agentStatistic`: the RAI agentStatistic collection from the stored quarter-hours. startTime (required) and
+ * endTime (default: the end of the current quarter hour) are rounded up to quarter hours; quarter-hours starting in
+ * [start, end) are rolled up per timeCategory in timeZone, filtered, sorted (default maxChangeTimestamp) and paged.
+ * Completeness goes in headers; `X-Total-Count` is the number of matching rows before paging.
+ */
+export function registerAgentStatisticRoute(app: FastifyInstance, deps: ServerDeps): void {
+  app.get('/agentStatistic', async (request, reply) => {
+    const query = parseRaiQuery(request.url, PARAMETERS, FIELDS);
+    const { params } = query;
+    const start = roundUpToQuarterHour(timeParam(params, 'startTime', true));
+    const endTime = timeParam(params, 'endTime', false);
+    const end = endTime === undefined ? quarterHourEnd(deps.clock()) : roundUpToQuarterHour(endTime);
+    if (end < start) throw new BadRequest(`Invalid endTime: '${params.get('endTime') ?? ''}' is before startTime (after rounding up to quarter hours)`);
+    const category = timeCategoryParam(params);
+    const zone = timeZoneParam(params);
+    const userIds = guidListParam(params, 'userId');
+    const showUser = booleanParam(params, 'showUser', true);
+    const showCompleteness = booleanParam(params, 'showCompleteness', false);
+    languageParam(params);
+    const tenant = tenantParam(params, deps.tenant);
+    const selection = rowSelection(params, query.filters, FIELDS, 'maxChangeTimestamp');
+    const [stored, watermark] = await Promise.all([
+      storeRead(deps.reader.listQuarterHours({ tenant, ...(userIds === undefined ? {} : { userIds }), from: start, to: end })),
+      storeRead(deps.reader.getWatermark(tenant)),
+    ]);
+    const completeness = completenessView(watermark, deps.allowedLatenessMs);
+    const rows = statisticRows(stored, { category, zone, showUser, showCompleteness, rangeEnd: end }, completeness);
+    const { page, total } = selectRows(rows, selection);
+    return reply.headers({ ...completenessHeaders(completeness), 'x-total-count': String(total) }).send(page);
+  });
+}

@@ -1,0 +1,61 @@
+import type { FastifyInstance } from 'fastify';
+import { formatUtc } from '../../core/time/timestamp.ts';
+import type { SegmentRow } from '../../state/store-types.ts';
+import { BadRequest } from '../bad-request.ts';
+import type { CompletenessView } from '../completeness.ts';
+import { completenessHeaders, completenessView, isFinal } from '../completeness.ts';
+import { guid, parseRaiQuery, tenantParam, timeParam } from '../query-values.ts';
+import type { ServerDeps } from '../server-deps.ts';
+import { storeRead } from '../store-read.ts';
+
+const PARAMETERS = new Set(['startTime', 'endTime', 'tenant']);
+const NO_FIELDS = new Set<string>();
+
+function segmentOut(segment: SegmentRow, completeness: CompletenessView): Record<string, string | number | boolean | null> {
+  return {
+    sessionId: segment.sessionId,
+    start: formatUtc(segment.start),
+    end: formatUtc(segment.end),
+    durationMs: segment.end - segment.start,
+    userStatus: segment.userStatus,
+    handlingStatus: segment.handlingStatus,
+    profile: segment.profile ?? null,
+    profileReason: segment.profileReason ?? null,
+    profileType: segment.profileType ?? null,
+    campaignId: segment.campaignId ?? null,
+    revision: segment.revision,
+    final: isFinal(completeness, segment.end),
+  };
+}
+
+/**
+ * `GET /agents/{userId}/timeline?startTime&endTime`: the closed timeline segments of one agent that overlap
+ * [startTime, endTime), unclipped, by start. 404 when the tenant has never seen the user.
+ */
+export function registerTimelineRoute(app: FastifyInstance, deps: ServerDeps): void {
+  app.get<{ Params: { userId: string } }>('/agents/:userId/timeline', async (request, reply) => {
+    const userId = guid(request.params.userId);
+    const { params } = parseRaiQuery(request.url, PARAMETERS, NO_FIELDS);
+    const start = timeParam(params, 'startTime', true);
+    const end = timeParam(params, 'endTime', true);
+    if (end <= start) throw new BadRequest(`Invalid endTime: '${params.get('endTime') ?? ''}' must be after startTime`);
+    const tenant = tenantParam(params, deps.tenant);
+    const [segments, directory, watermark] = await Promise.all([
+      storeRead(deps.reader.getTimeline(tenant, userId, start, end)),
+      storeRead(deps.reader.getAgentDirectory(tenant)),
+      storeRead(deps.reader.getWatermark(tenant)),
+    ]);
+    const userName = directory[userId];
+    if (userName === undefined && segments.length === 0) {
+      return reply.code(404).type('text/plain; charset=utf-8').send(`Unknown user: '${userId}'`);
+    }
+    const completeness = completenessView(watermark, deps.allowedLatenessMs);
+    return reply.headers(completenessHeaders(completeness)).send({
+      userId,
+      userName: userName ?? segments[0]?.userName ?? null,
+      startTime: formatUtc(start),
+      endTime: formatUtc(end),
+      segments: segments.map((segment) => segmentOut(segment, completeness)),
+    });
+  });
+}

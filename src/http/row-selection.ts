@@ -1,0 +1,81 @@
+import { BadRequest } from './bad-request.ts';
+import type { FieldFilter, Params } from './query-values.ts';
+import { limitParam, offsetParam } from './query-values.ts';
+
+/** An output row: RAI field names to JSON values. */
+export type Row = Readonly<Record<string, string | number | boolean | null>>;
+
+/** How one request wants its rows: filters, order and page, validated before any data is read. */
+export interface RowSelection {
+  readonly filters: readonly FieldFilter[];
+  readonly sortField: string;
+  readonly descending: boolean;
+  readonly collator: Intl.Collator | undefined;
+  readonly offset: number;
+  readonly limit: number;
+}
+
+/**
+ * Reads `sort` (`field`, `-field` for descending, optional `,LOCALE-xx` collation; `defaultSort` ascending when
+ * absent), `offset` and `limit`. {@link BadRequest} for a field the endpoint does not have, a bad locale or paging.
+ */
+export function rowSelection(params: Params, filters: readonly FieldFilter[], fields: ReadonlySet<string>, defaultSort: string): RowSelection {
+  const text = params.get('sort') ?? defaultSort;
+  const [spec = '', localePart, ...rest] = text.split(',');
+  const descending = spec.startsWith('-');
+  const sortField = descending ? spec.slice(1) : spec;
+  if (!fields.has(sortField) || rest.length > 0) throw new BadRequest(`Invalid sort: '${text}' (expected a field name, "-" before it for descending, optional ",LOCALE-xx")`);
+  let collator: Intl.Collator | undefined;
+  if (localePart !== undefined) {
+    const match = /^LOCALE-([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)$/.exec(localePart);
+    if (match === null) throw new BadRequest(`Invalid sort locale: '${localePart}'`);
+    try {
+      collator = new Intl.Collator(match[1]);
+    } catch {
+      throw new BadRequest(`Invalid sort locale: '${localePart}'`);
+    }
+  }
+  return { filters, sortField, descending, collator, offset: offsetParam(params), limit: limitParam(params) };
+}
+
+/** True when the row has every filtered field and each value matches its pattern. */
+export function matchesFilters(row: Row, filters: readonly FieldFilter[]): boolean {
+  for (const filter of filters) {
+    const value = row[filter.field];
+    if (value === undefined || value === null || !filter.pattern.test(String(value))) return false;
+  }
+  return true;
+}
+
+function compareValues(a: string | number | boolean, b: string | number | boolean, collator: Intl.Collator | undefined): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const x = String(a);
+  const y = String(b);
+  if (collator !== undefined) return collator.compare(x, y);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+export interface SelectedRows<T> {
+  readonly page: T[];
+  /** Matching rows before paging. */
+  readonly total: number;
+}
+
+/**
+ * Filters, then sorts (stable: ties keep the endpoint's natural order; rows lacking the field come last), then
+ * returns the page [offset, offset + limit).
+ */
+export function selectRows<T extends Row>(rows: readonly T[], selection: RowSelection): SelectedRows<T> {
+  const { sortField, descending, collator, offset, limit } = selection;
+  const sign = descending ? -1 : 1;
+  const matching = rows.filter((row) => matchesFilters(row, selection.filters));
+  matching.sort((a, b) => {
+    const x = a[sortField];
+    const y = b[sortField];
+    const missingX = x === undefined || x === null;
+    const missingY = y === undefined || y === null;
+    if (missingX || missingY) return Number(missingX) - Number(missingY);
+    return sign * compareValues(x, y, collator);
+  });
+  return { page: matching.slice(offset, offset + limit), total: matching.length };
+}

@@ -1,0 +1,34 @@
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { TimelineStoreReader } from '../state/timeline-store-reader.ts';
+
+/** The read side the API needs (the Redis {@link TimelineStoreReader} in production). */
+export type TimelineReader = Pick<TimelineStoreReader, 'listQuarterHours' | 'getAgentStates' | 'getTimeline' | 'getWatermark' | 'getAgentDirectory'>;
+
+/**
+ * One dependency /readyz checks. `check` resolves when the dependency is usable and rejects (with a message
+ * naming what is wrong) when not; it is called once per /readyz request and abandoned after the probe timeout.
+ */
+export interface ReadinessProbe {
+  readonly name: string;
+  check(): Promise<void>;
+}
+
+/** Everything {@link buildServer} needs; nothing is read from the environment or the global registry. */
+export interface ServerDeps {
+  readonly reader: TimelineReader;
+  /** Current time in epoch ms (time in state, default endTime). */
+  readonly clock: () => number;
+  readonly probes: readonly ReadinessProbe[];
+  /** Receives the HTTP request histogram and, unless disabled, the default process metrics; served on /metrics. */
+  readonly registry: Registry;
+  readonly logger: Logger;
+  /** The tenant read when a request has no `tenant` parameter (config TENANT). */
+  readonly tenant: string;
+  /** The processor's allowed lateness (config ALLOWED_LATENESS_MS): completeness = watermark − lateness. */
+  readonly allowedLatenessMs: number;
+  /** Per-probe timeout of /readyz; default 2000. */
+  readonly probeTimeoutMs?: number;
+  /** Register prom-client's default process metrics on `registry` (once); default true. */
+  readonly collectDefaultMetrics?: boolean;
+}

@@ -1,0 +1,49 @@
+import { fastify, LogController } from 'fastify';
+import type { FastifyBaseLogger, FastifyError, FastifyInstance } from 'fastify';
+import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
+import { BadRequest } from './bad-request.ts';
+import { instrumentRequests } from './http-metrics.ts';
+import { registerAgentStatisticRoute } from './routes/agent-statistic-route.ts';
+import { registerAgentStatusRoute } from './routes/agent-status-route.ts';
+import { registerHealthRoutes } from './routes/health-routes.ts';
+import { registerMetricsRoute } from './routes/metrics-route.ts';
+import { registerOpenApiRoute } from './routes/openapi-route.ts';
+import { registerTimelineRoute } from './routes/timeline-route.ts';
+import type { ServerDeps } from './server-deps.ts';
+
+const TEXT = 'text/plain; charset=utf-8';
+
+function isFastifyError(error: unknown): error is FastifyError {
+  return error instanceof Error && typeof (error as Partial<FastifyError>).statusCode === 'number';
+}
+
+/**
+ * Builds the API server over injected dependencies; nothing listens until the caller calls `listen` (or uses
+ * `inject`). Client errors are answered `400 text/plain` with the message, an unreachable store `503 text/plain`
+ * with Retry-After, anything else `500` (logged). The caller owns the lifecycle: `close()` stops the server but
+ * leaves the reader, probes and registry to their owners.
+ */
+export function buildServer(deps: ServerDeps): FastifyInstance {
+  const app = fastify({ loggerInstance: deps.logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }) });
+  instrumentRequests(app, deps.registry, deps.collectDefaultMetrics ?? true);
+  app.setNotFoundHandler(async (request, reply) => reply.code(404).type(TEXT).send(`Not Found: ${request.method} ${request.url.split('?')[0] ?? ''}`));
+  app.setErrorHandler(async (error: unknown, request, reply) => {
+    if (error instanceof BadRequest) return reply.code(400).type(TEXT).send(error.message);
+    if (error instanceof AgentTimelinesError && error.code === 'SERVICE_UNAVAILABLE') {
+      request.log.warn({ err: error, url: request.url }, 'store unavailable');
+      return reply.code(503).header('retry-after', '1').type(TEXT).send(`Service Unavailable: ${error.message}`);
+    }
+    if (isFastifyError(error) && error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.code(error.statusCode).type(TEXT).send(error.message);
+    }
+    request.log.error({ err: error, url: request.url }, 'request failed');
+    return reply.code(500).type(TEXT).send('Internal Server Error');
+  });
+  registerAgentStatisticRoute(app, deps);
+  registerAgentStatusRoute(app, deps);
+  registerTimelineRoute(app, deps);
+  registerHealthRoutes(app, deps);
+  registerMetricsRoute(app, deps);
+  registerOpenApiRoute(app);
+  return app;
+}

@@ -1,0 +1,96 @@
+import type { QuarterHourAggregate } from '../core/replay/quarter-hour-aggregation.ts';
+import type { TimeCategory } from '../core/rollup/period.ts';
+import { rollUp } from '../core/rollup/rollup.ts';
+import type { PeriodAggregate } from '../core/rollup/rollup.ts';
+import { SEED_ORDER_METRIC_FIELDS } from '../core/statistic/agent-statistic-fields.ts';
+import { metricsToVector, vectorToMetrics } from '../core/statistic/metric-vector.ts';
+import { formatUtc } from '../core/time/timestamp.ts';
+import type { QuarterHourRow } from '../state/store-types.ts';
+import { BadRequest } from './bad-request.ts';
+import type { CompletenessView } from './completeness.ts';
+import { isFinal } from './completeness.ts';
+import type { Row } from './row-selection.ts';
+
+/** Every field an /agentStatistic row can have, in output order: the filterable and sortable names. */
+export const STATISTIC_FIELDS: readonly string[] = [
+  'timeCategory',
+  'userId',
+  'userName',
+  'intervalStart',
+  'intervalEnd',
+  ...SEED_ORDER_METRIC_FIELDS,
+  'maxChangeTimestamp',
+  'final',
+  'revision',
+  'status',
+];
+
+export interface StatisticView {
+  /** null: the RAI default (quarter-hour rows without a timeCategory field). */
+  readonly category: TimeCategory | null;
+  readonly zone: string;
+  /** false: one row per period summed over all selected users, without userId/userName. */
+  readonly showUser: boolean;
+  readonly showCompleteness: boolean;
+  /** The rounded endTime: data after it is not part of any row. */
+  readonly rangeEnd: number;
+}
+
+const ALL_USERS = '';
+
+function aggregateOf(row: QuarterHourRow, showUser: boolean): QuarterHourAggregate {
+  return {
+    userId: showUser ? row.userId : ALL_USERS,
+    userName: row.userName,
+    start: row.intervalStart,
+    vector: metricsToVector(row),
+    maxChangeTime: row.maxChangeTimestamp,
+  };
+}
+
+function rollUpOrReject(aggregates: readonly QuarterHourAggregate[], category: TimeCategory, zone: string): PeriodAggregate[] {
+  try {
+    return rollUp(aggregates, category, zone);
+  } catch (error) {
+    if (error instanceof RangeError) throw new BadRequest(`Invalid timeZone: '${zone}' (${error.message})`);
+    throw error;
+  }
+}
+
+/**
+ * Turns stored quarter-hour rows (sorted by userId, then intervalStart, as the reader returns them) into RAI
+ * agentStatistic rows, rolled up by the core {@link rollUp} exactly like the batch replay: the same periods,
+ * labels, sums and maxChangeTimestamp. With showCompleteness, each row gets `final` (its interval, clipped to
+ * the range, ends at or before the completeness point; for a single stored quarter-hour also when the processor
+ * emitted it final) and single quarter-hour rows get the stored `revision` and `status`.
+ */
+export function statisticRows(stored: readonly QuarterHourRow[], view: StatisticView, completeness: CompletenessView): Row[] {
+  const category = view.category ?? 'quarterHour';
+  const aggregates = stored.map((row) => aggregateOf(row, view.showUser));
+  if (!view.showUser) aggregates.sort((a, b) => a.start - b.start);
+  const periods = rollUpOrReject(aggregates, category, view.zone);
+  const single = category === 'quarterHour' && view.showUser ? new Map(stored.map((row) => [`${row.userId}|${row.intervalStart}`, row])) : undefined;
+  return periods.map((period) => {
+    const out: Record<string, string | number | boolean | null> = {};
+    if (view.category !== null) out['timeCategory'] = period.label;
+    if (view.showUser) {
+      out['userId'] = period.userId;
+      out['userName'] = period.userName;
+    }
+    out['intervalStart'] = formatUtc(period.start);
+    out['intervalEnd'] = formatUtc(period.end);
+    const metrics = vectorToMetrics(period.vector);
+    for (const field of SEED_ORDER_METRIC_FIELDS) out[field] = metrics[field];
+    out['maxChangeTimestamp'] = Number.isFinite(period.maxChangeTime) ? formatUtc(period.maxChangeTime) : null;
+    if (view.showCompleteness) {
+      const row = single?.get(`${period.userId}|${period.start}`);
+      const end = category === 'all' ? view.rangeEnd : Math.min(period.end, view.rangeEnd);
+      out['final'] = (row?.final ?? false) || isFinal(completeness, end);
+      if (row !== undefined) {
+        out['revision'] = row.revision;
+        out['status'] = row.status;
+      }
+    }
+    return out;
+  });
+}

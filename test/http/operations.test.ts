@@ -1,0 +1,103 @@
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { buildServer } from '../../src/http/server.ts';
+import type { TimelineReader } from '../../src/http/server-deps.ts';
+import { createLogger } from '../../src/runtime/logger.ts';
+import { testServer } from './support/http-fixture.ts';
+
+const emptyReader: TimelineReader = {
+  listQuarterHours: async () => [],
+  getAgentStates: async () => [],
+  getTimeline: async () => [],
+  getWatermark: async () => ({ upTo: null, partitions: {}, expectedPartitions: null }),
+  getAgentDirectory: async () => ({}),
+};
+
+const ok = (name: string) => ({ name, check: async () => undefined });
+
+describe('operations endpoints', () => {
+  it('/healthz answers ok', async () => {
+    const app = testServer(emptyReader);
+    const response = await app.inject('/healthz');
+    expect([response.statusCode, response.body]).toEqual([200, 'ok']);
+    await app.close();
+  });
+
+  it('/readyz is 200 when every probe passes and 503 naming each failing dependency', async () => {
+    const ready = testServer(emptyReader, { probes: [ok('kafka'), ok('redis'), ok('schema-registry'), ok('processor')] });
+    const good = await ready.inject('/readyz');
+    expect(good.statusCode).toBe(200);
+    expect(good.body).toMatch(/^ready\nkafka: ok\nredis: ok\nschema-registry: ok\nprocessor: ok\n$/);
+    await ready.close();
+    const failing = testServer(emptyReader, {
+      probes: [
+        ok('kafka'),
+        { name: 'redis', check: async () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379')) },
+        ok('schema-registry'),
+        { name: 'processor', check: () => new Promise(() => undefined) },
+      ],
+      probeTimeoutMs: 200,
+    });
+    const started = Date.now();
+    const bad = await failing.inject('/readyz');
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(bad.statusCode).toBe(503);
+    expect(bad.body.split('\n')[0]).toBe('not ready: redis, processor');
+    expect(bad.body).toContain('redis: FAILED (connect ECONNREFUSED 127.0.0.1:6379)');
+    expect(bad.body).toContain('processor: FAILED (no answer within 200 ms)');
+    expect(bad.body).toContain('kafka: ok');
+    await failing.close();
+  });
+
+  it('/metrics exposes the HTTP request histogram by route pattern, plus default metrics when enabled', async () => {
+    const registry = new Registry();
+    const app = buildServer({ reader: emptyReader, clock: () => 0, probes: [], registry, logger: createLogger('silent'), tenant: 'default', allowedLatenessMs: 120_000 });
+    await app.inject('/agentStatistic?startTime=2024-01-01T00:00:00Z&endTime=2024-01-01T01:00:00Z');
+    await app.inject('/agents/AC083B34470B4164A6A5968DD031B5E5/timeline?startTime=2024-01-01T00:00:00Z&endTime=2024-01-01T01:00:00Z');
+    await app.inject('/agentStatistic');
+    await app.inject('/nowhere');
+    const response = await app.inject('/metrics');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toContain('text/plain');
+    expect(response.body).toContain('# TYPE http_request_duration_seconds histogram');
+    expect(response.body).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/agentStatistic",status_code="200"\} 1/);
+    expect(response.body).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/agentStatistic",status_code="400"\} 1/);
+    expect(response.body).toMatch(/route="\/agents\/:userId\/timeline",status_code="404"\} 1/);
+    expect(response.body).toMatch(/route="unmatched",status_code="404"\} 1/);
+    expect(response.body).toContain('process_cpu_user_seconds_total');
+    await app.close();
+    const again = buildServer({ reader: emptyReader, clock: () => 0, probes: [], registry, logger: createLogger('silent'), tenant: 'default', allowedLatenessMs: 120_000 });
+    expect((await again.inject('/metrics')).statusCode).toBe(200);
+    await again.close();
+  });
+
+  it('serves an OpenAPI document that parses and lists every route', async () => {
+    const app = testServer(emptyReader);
+    await app.ready();
+    const response = await app.inject('/openapi.json');
+    expect(response.statusCode).toBe(200);
+    const document = JSON.parse(response.body) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(document.openapi).toBe('3.1.0');
+    const routes = [...app.printRoutes({ commonPrefix: false }).matchAll(/(\/\S*) \(([^)]*)\)/g)]
+      .filter((m) => (m[2] ?? '').includes('GET'))
+      .map((m) => (m[1] ?? '').replace(/:(\w+)/g, '{$1}'));
+    expect(routes.length).toBeGreaterThanOrEqual(7);
+    expect(Object.keys(document.paths).sort()).toEqual([...routes].sort());
+    for (const path of routes) expect(document.paths[path]).toHaveProperty('get');
+    const statistic = document.paths['/agentStatistic']?.['get'] as { parameters: { name: string }[] };
+    expect(statistic.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(['startTime', 'endTime', 'timeCategory', 'timeZone', 'userId', 'sort', 'offset', 'limit', 'showUser']));
+    await app.close();
+  });
+
+  it('answers 404 text/plain for unknown paths and 503 when the store fails', async () => {
+    const broken: TimelineReader = { ...emptyReader, getWatermark: async () => Promise.reject(new Error('Connection is closed.')) };
+    const app = testServer(broken);
+    const missing = await app.inject('/agentStatistics');
+    expect([missing.statusCode, missing.body]).toEqual([404, 'Not Found: GET /agentStatistics']);
+    const down = await app.inject('/agentStatistic?startTime=2024-01-01T00:00:00Z');
+    expect(down.statusCode).toBe(503);
+    expect(down.headers['retry-after']).toBe('1');
+    expect(down.body).toContain('Connection is closed.');
+    await app.close();
+  });
+});

@@ -58,22 +58,23 @@ function kafkaProbes(config: Config, logger: Logger): { probes: ReadinessProbe[]
   };
 }
 
+export interface ApiServerOptions {
+  /** The clock that "time in state" is measured against; the demo passes the simulator's. */
+  readonly clock?: () => number;
+  readonly registry?: Registry;
+}
+
+export interface RunningApiServer {
+  readonly address: string;
+  /** Stops accepting requests, lets in-flight ones finish and closes the clients. Idempotent. */
+  close(): Promise<void>;
+}
+
 /**
- * `agent-timelines serve`: the HTTP API over the Redis store until SIGTERM/SIGINT, then in-flight requests finish
- * and the clients close; returns the exit code. Readiness probes: Redis PING, schema registry GET /subjects, Kafka
- * describeCluster, and the processor's consumer group being Stable with members (assigned). "Restored" is not
- * observable from here until the processor publishes a readiness key in Redis; add it as one more probe then.
+ * Starts the HTTP API over the Redis store with the real readiness probes: Redis PING, schema registry
+ * GET /subjects, Kafka describeCluster, and the processor's consumer group being Stable with members (assigned).
  */
-export async function serveCommand(argv: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
-  let values: { host?: string | undefined; port?: string | undefined };
-  try {
-    values = parseArgs({ args: argv, options: { host: { type: 'string' }, port: { type: 'string' } }, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    process.stderr.write(`agent-timelines serve: ${(error as Error).message}\n${SERVE_USAGE}\n`);
-    return 2;
-  }
-  const config = parseConfig({ ...env, ...(values.host === undefined ? {} : { HTTP_HOST: values.host }), ...(values.port === undefined ? {} : { HTTP_PORT: values.port }) });
-  const logger = createLogger(config.logLevel, process.stderr);
+export async function startApiServer(config: Config, logger: Logger, options: ApiServerOptions = {}): Promise<RunningApiServer> {
   const redis = createRedis(config);
   redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));
   redis.connect().catch((error: unknown) => logger.warn({ err: error }, 'Redis is not reachable yet; /readyz reports it'));
@@ -88,29 +89,50 @@ export async function serveCommand(argv: string[], env: Readonly<Record<string, 
     }),
     ...kafka.probes,
   ];
-  const registry = new Registry();
   const app = buildServer({
     reader: new TimelineStoreReader(redis, storeKeys(config.redis.keyPrefix)),
-    clock: Date.now,
+    clock: options.clock ?? Date.now,
     probes,
-    registry,
+    registry: options.registry ?? new Registry(),
     logger,
     tenant: config.tenant,
     allowedLatenessMs: config.processor.allowedLatenessMs,
   });
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      await app.close();
+      await kafka.close();
+      redis.disconnect();
+    })());
+  try {
+    const address = await app.listen({ host: config.http.host, port: config.http.port });
+    return { address, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** `agent-timelines serve`: the HTTP API until SIGTERM/SIGINT, then in-flight requests finish; returns the exit code. */
+export async function serveCommand(argv: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
+  let values: { host?: string | undefined; port?: string | undefined };
+  try {
+    values = parseArgs({ args: argv, options: { host: { type: 'string' }, port: { type: 'string' } }, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    process.stderr.write(`agent-timelines serve: ${(error as Error).message}\n${SERVE_USAGE}\n`);
+    return 2;
+  }
+  const config = parseConfig({ ...env, ...(values.host === undefined ? {} : { HTTP_HOST: values.host }), ...(values.port === undefined ? {} : { HTTP_PORT: values.port }) });
+  const logger = createLogger(config.logLevel, process.stderr);
   const stopped = new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
   });
-  try {
-    const address = await app.listen({ host: config.http.host, port: config.http.port });
-    logger.info({ address, openapi: `${address}/openapi.json` }, 'HTTP API listening');
-    const signal = await stopped;
-    logger.info({ signal }, 'shutting down the HTTP API');
-  } finally {
-    await app.close();
-    await kafka.close();
-    redis.disconnect();
-  }
+  const server = await startApiServer(config, logger);
+  logger.info({ address: server.address, openapi: `${server.address}/openapi.json` }, 'HTTP API listening');
+  const signal = await stopped;
+  logger.info({ signal }, 'shutting down the HTTP API');
+  await server.close();
   return 0;
 }

@@ -9,30 +9,56 @@ const USAGE = `usage: agent-timelines <command> [options]
 
 commands:
   setup                 create/update the declared Kafka topics and register the Avro schemas (idempotent)
-  demo                  run the demo pipeline against the local stack (today: setup, then a summary)
+  demo                  the whole pipeline on the local stack: simulator (accelerated), pollers, processor, HTTP API
+  simulate [--seed N] [--agents N] [--from ISO] [--to ISO] [--speed 60 | --historical] [--port 8089] [--export FILE]
+                        run the Sinch RAI simulator (a faithful fake of the vendor API with ground truth)
   replay FILE [--time-category quarterHour|hour|day|week|month|year|all] [--time-zone IANA] [--until ISO]
                         batch-replay Sinch agentStatusHistory records (JSON array or NDJSON, - for stdin)
                         and print agentStatistic rows as JSON
+  poll [--once] [--tenant ID] [--backfill --from ISO --to ISO --chunk 1h]
+                        poll the Sinch RAI tenants of SINCH_TENANTS(_FILE) into the raw topics (see docs/pollers.md)
+  process [--skip-setup]
+                        run a timeline processor instance (exactly-once, Kafka → outputs + Redis) until SIGTERM/SIGINT
+                        (see docs/processor.md)
+  serve [--host HOST] [--port PORT]
+                        serve the HTTP API (RAI /agentStatistic, /agentStatus, timelines, /healthz, /readyz, /metrics,
+                        /openapi.json) from Redis until SIGTERM/SIGINT (see docs/http-api.md)
 `;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
-    case 'setup':
-    case 'demo': {
+    case 'setup': {
       const config = parseConfig(process.env);
       const logger = createLogger(config.logLevel);
       const { topics, subjects } = await setupTopology(config, logger);
       for (const change of topics) process.stdout.write(`topic   ${change.action.padEnd(20)} ${change.topic}${change.detail === undefined ? '' : ` (${change.detail})`}\n`);
       for (const subject of subjects) process.stdout.write(`schema  id ${String(subject.id).padEnd(17)} ${subject.subject}\n`);
-      if (command === 'demo') {
-        process.stdout.write(`\nstack ready: Kafka ${config.kafka.brokers.join(',')}, registry ${config.schemaRegistry.url}, Redis ${config.redis.url}\n`);
-      }
       return 0;
+    }
+    case 'demo': {
+      const { demoCommand } = await import('../cli/demo-command.ts');
+      return demoCommand(rest);
     }
     case 'replay': {
       const { replayCommand } = await import('../cli/replay.ts');
       return replayCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, readFile: (path) => readFile(path, 'utf8') });
+    }
+    case 'simulate': {
+      const { simulateCommand } = await import('../cli/simulate-command.ts');
+      return simulateCommand(rest);
+    }
+    case 'poll': {
+      const { pollCommand } = await import('../cli/poll-command.ts');
+      return pollCommand(rest);
+    }
+    case 'process': {
+      const { processCommand } = await import('../cli/process-command.ts');
+      return processCommand(rest);
+    }
+    case 'serve': {
+      const { serveCommand } = await import('../cli/serve-command.ts');
+      return serveCommand(rest);
     }
     case undefined:
     case '-h':

@@ -31,6 +31,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   state: ['state', 'config', 'errors', 'core', 'runtime'],
   ingest: ['ingest', 'config', 'errors', 'core', 'runtime', 'kafka', 'topology', 'state'],
   simulator: ['simulator', 'config', 'errors', 'core', 'runtime'],
+  processor: ['processor', 'config', 'errors', 'core', 'runtime', 'kafka', 'topology', 'state'],
   http: ['http', 'config', 'errors', 'core', 'runtime', 'state'],
   cli: ['*'],
   bin: ['*'],

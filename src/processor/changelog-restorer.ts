@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { AssignerProtocol } from 'kafkajs';
+import type { Kafka, PartitionAssigner } from 'kafkajs';
+import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
+import type { AvroSerde } from '../kafka/avro-serde.ts';
+import type { StateEntry, StateEntryKind } from './state-entries.ts';
+import { fetchPartitionOffsets } from './topic-offsets.ts';
+
+/** Gives the only member of a throw-away group exactly `partitions` of `topic` (kafkajs has no manual assign). */
+function fixedAssigner(topic: string, partitions: readonly number[]): PartitionAssigner {
+  return () => ({
+    name: 'FixedPartitions',
+    version: 1,
+    assign: async ({ members }) =>
+      members.map((member, index) => ({
+        memberId: member.memberId,
+        memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 1, assignment: index === 0 ? { [topic]: [...partitions] } : {}, userData: Buffer.alloc(0) }),
+      })),
+    protocol: ({ topics }) => ({ name: 'FixedPartitions', metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.alloc(0) }) }),
+  });
+}
+
+interface ChangelogValue {
+  tenant: string;
+  entryKind: StateEntryKind;
+  entryId: string;
+  state: string;
+}
+
+/**
+ * Reads changelog partitions from their start to the end offsets they had when the call began (read_committed; the
+ * caller has already fenced the partition's previous producer, so no transaction of it stays open) and returns the
+ * latest entry per key. Throws STATE_RESTORE_FAILED after `timeoutMs`.
+ */
+export async function restoreChangelog(kafka: Kafka, serde: AvroSerde, topic: string, partitions: readonly number[], timeoutMs = 60_000): Promise<Map<number, StateEntry[]>> {
+  const latest = new Map<number, Map<string, StateEntry>>(partitions.map((p) => [p, new Map()]));
+  const admin = kafka.admin();
+  await admin.connect();
+  let targets: Map<number, number>;
+  try {
+    const offsets = await fetchPartitionOffsets(admin, topic);
+    targets = new Map(offsets.filter((o) => latest.has(o.partition) && o.high > o.low).map((o) => [o.partition, o.high]));
+  } finally {
+    await admin.disconnect();
+  }
+  const result = (): Map<number, StateEntry[]> => new Map([...latest].map(([p, entries]) => [p, [...entries.values()]]));
+  if (targets.size === 0) return result();
+
+  const pending = new Set(targets.keys());
+  const consumer = kafka.consumer({
+    groupId: `restore-${randomUUID()}`,
+    readUncommitted: false,
+    allowAutoTopicCreation: false,
+    partitionAssigners: [fixedAssigner(topic, [...targets.keys()])],
+    maxBytesPerPartition: 8 * 1024 * 1024,
+  });
+  await consumer.connect();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new AgentTimelinesError('STATE_RESTORE_FAILED', `restoring ${topic} ${[...pending].join(',')} took longer than ${timeoutMs} ms`)), timeoutMs);
+      const reached = (partition: number, lastOffset: string): void => {
+        if (Number(lastOffset) + 1 >= (targets.get(partition) ?? 0)) pending.delete(partition);
+        if (pending.size === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => reached(payload.partition, payload.lastOffset));
+      consumer
+        .subscribe({ topics: [topic], fromBeginning: true })
+        .then(() =>
+          consumer.run({
+            autoCommit: false,
+            eachBatch: async ({ batch }) => {
+              const entries = latest.get(batch.partition);
+              const target = targets.get(batch.partition) ?? 0;
+              if (entries === undefined) return;
+              for (const message of batch.messages) {
+                if (Number(message.offset) >= target) break;
+                const key = message.key?.toString('utf8') ?? '';
+                if (message.value === null || message.value.length === 0) {
+                  entries.delete(key);
+                  continue;
+                }
+                const value = await serde.decode<ChangelogValue>(message.value);
+                entries.set(key, { kind: value.entryKind, tenant: value.tenant, id: value.entryId, json: value.state });
+              }
+            },
+          }),
+        )
+        .catch((error: unknown) => {
+          clearTimeout(timer);
+          reject(error as Error);
+        });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return result();
+}

@@ -1,0 +1,282 @@
+import type { Batch, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { EngineEmission } from '../core/engine/engine-types.ts';
+import { TimelineEngine } from '../core/engine/timeline-engine.ts';
+import type { AvroSerde } from '../kafka/avro-serde.ts';
+import { ChangelogTracker } from './changelog-tracker.ts';
+import type { OutgoingRecord } from './output-records.ts';
+import { deadLetterRecord, emissionRecords } from './output-records.ts';
+import { isFencingError, PartitionProducer } from './partition-producer.ts';
+import type { ProcessorMetrics } from './processor-metrics.ts';
+import type { ProcessorTopics } from './processor-topics.ts';
+import type { RawRecordDecoder } from './raw-record-decoder.ts';
+import type { StateEntry } from './state-entries.ts';
+import { assembleState, partitionEntry, snapshotEntries } from './state-entries.ts';
+
+/** The kafkajs eachBatch controls a task uses. */
+export interface BatchControl {
+  readonly isStale: () => boolean;
+  readonly heartbeat: () => Promise<void>;
+  readonly resolveOffset: (offset: string) => void;
+}
+
+/** What a partition task needs from its processor instance. */
+export interface PartitionTaskDeps {
+  readonly kafka: Kafka;
+  readonly serde: AvroSerde;
+  readonly decoder: RawRecordDecoder;
+  readonly topics: ProcessorTopics;
+  readonly groupId: string;
+  readonly engine: { readonly allowedLatenessMs: number; readonly correctionHorizonMs: number };
+  readonly watermarks: { applicable(partition: number, position: number): Map<string, number> };
+  readonly restore: (partition: number) => Promise<StateEntry[]>;
+  readonly lowOffset: (partition: number) => Promise<number>;
+  readonly seek: (partition: number, offset: number) => void;
+  readonly onCommitted: (partition: number, watermarks: ReadonlyMap<string, number>) => void;
+  readonly metrics: ProcessorMetrics;
+  readonly logger: Logger;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The stream task of one input partition: one engine per tenant, restored from the changelog, and one
+ * transactional producer. Every batch is one transaction: dead letters + engine emissions + changelog diff +
+ * consumed offset. Any failure aborts, and the task is rebuilt (new producer, state from the changelog, consumer
+ * rewound to the restored position) before it processes again.
+ *
+ * Lifecycle: constructed once per assigned partition (restore starts at once) → processBatch / tick, serialised →
+ * close once on revocation or shutdown (waits for the operation in flight; idempotent).
+ */
+export class PartitionTask {
+  readonly partition: number;
+  readonly #deps: PartitionTaskDeps;
+  readonly #logger: Logger;
+  #producer: PartitionProducer | null = null;
+  #engines = new Map<string, TimelineEngine>();
+  #tracker: ChangelogTracker | null = null;
+  #nextOffset: number | null = null;
+  #position = 0;
+  #queue: Promise<void> = Promise.resolve();
+  #tickQueued = false;
+  #broken = true;
+  #fenced = false;
+  #closed = false;
+  #restoreMs: number | null = null;
+  readonly ready: Promise<void>;
+
+  constructor(partition: number, deps: PartitionTaskDeps) {
+    this.partition = partition;
+    this.#deps = deps;
+    this.#logger = deps.logger.child({ partition });
+    this.ready = this.#serial(() => this.#rebuild());
+  }
+
+  /** Milliseconds the last restore took; null until restored. */
+  get restoreMs(): number | null {
+    return this.#restoreMs;
+  }
+
+  /** Input position (next offset) and committed offset, for status pages and diagnostics. */
+  get progress(): { position: number; nextOffset: number | null; busy: boolean } {
+    return { position: this.#position, nextOffset: this.#nextOffset, busy: this.#tickQueued };
+  }
+
+  get restored(): boolean {
+    return !this.#broken && !this.#closed;
+  }
+
+  /**
+   * The consumer skipped a range that holds no data records (transaction markers, aborted records) starting at
+   * `firstOffset`; counts only when contiguous with the position, so a stale fetch after a rewind moves nothing.
+   */
+  noteSkipped(firstOffset: number, nextOffset: number): void {
+    if (firstOffset <= this.#position && nextOffset > this.#position) this.#position = nextOffset;
+  }
+
+  /**
+   * Processes one fetched batch in one transaction and, once committed, resolves its last offset so the consumer
+   * fetches on. `heartbeat` throws when the group is rebalancing.
+   */
+  processBatch(batch: Batch, control: BatchControl): Promise<void> {
+    if (this.#fenced) return control.heartbeat().then(() => this.#serial(() => this.#processBatch(batch, control)));
+    return this.#serial(() => this.#processBatch(batch, control));
+  }
+
+  /** Applies a newly applicable watermark on an idle partition; skipped while another tick waits. */
+  tick(): Promise<void> {
+    if (this.#tickQueued || this.#closed || this.#fenced) return Promise.resolve();
+    this.#tickQueued = true;
+    return this.#serial(async () => {
+      this.#tickQueued = false;
+      if (!(await this.#healthy())) return;
+      const advanced = this.#advance();
+      if (advanced !== null) await this.#commit(advanced, null);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#queue;
+    await this.#producer?.close();
+    this.#producer = null;
+    this.#engines.clear();
+  }
+
+  #serial(operation: () => Promise<void>): Promise<void> {
+    const run = this.#queue.then(operation, operation);
+    this.#queue = run.catch((error: unknown) => this.#logger.error({ err: error }, 'partition task operation failed'));
+    return run;
+  }
+
+  async #healthy(): Promise<boolean> {
+    if (this.#closed) return false;
+    if (this.#broken) await this.#rebuild();
+    return !this.#broken && !this.#closed;
+  }
+
+  async #processBatch(batch: Batch, control: BatchControl): Promise<void> {
+    if (!(await this.#healthy()) || control.isStale()) return;
+    const fetched = Number((batch as Batch & { fetchedOffset?: string }).fetchedOffset ?? batch.firstOffset() ?? 0);
+    if (this.#nextOffset !== null && fetched > this.#nextOffset) {
+      const low = await this.#deps.lowOffset(this.partition);
+      if (this.#nextOffset >= low) {
+        this.#logger.warn({ fetched, nextOffset: this.#nextOffset }, 'batch starts after the state position (stale fetch); rewinding');
+        this.#deps.seek(this.partition, this.#nextOffset);
+        return;
+      }
+      this.#logger.error({ fetched, nextOffset: this.#nextOffset, low }, 'input records were deleted by retention before they were processed');
+    }
+    const { metrics, topics } = this.#deps;
+    const records: OutgoingRecord[] = [];
+    try {
+      const failedAt = Date.now();
+      for (const message of batch.messages) {
+        if (this.#nextOffset !== null && Number(message.offset) < this.#nextOffset) continue;
+        metrics.inc('records_consumed', { partition: String(this.partition) });
+        const source = { topic: batch.topic, partition: this.partition, offset: message.offset, key: message.key, value: message.value };
+        const decoded = await this.#deps.decoder.decode(message.value);
+        if ('errorCode' in decoded) {
+          records.push(deadLetterRecord(topics.deadLetter, source, decoded, failedAt));
+          metrics.inc('records_dead_lettered', { errorCode: decoded.errorCode });
+          continue;
+        }
+        const rejection = this.#engine(decoded.tenant).ingestSinchRecord(decoded.record);
+        if (rejection !== null) {
+          records.push(deadLetterRecord(topics.deadLetter, source, { errorCode: rejection, reason: `rejected by the timeline engine: ${rejection}` }, failedAt));
+          metrics.inc('records_dead_lettered', { errorCode: rejection });
+        }
+      }
+    } catch (error) {
+      await this.#fail(error);
+      return;
+    }
+    const next = Number(batch.lastOffset()) + 1;
+    if (next > this.#position) this.#position = next;
+    metrics.set('consumer_lag', { partition: String(this.partition) }, Math.max(0, Number(batch.highWatermark) - next));
+    records.push(...(this.#advance() ?? []));
+    if (await this.#commit(records, next)) control.resolveOffset(batch.lastOffset());
+  }
+
+  /** Applies every newly applicable watermark; returns the emissions as records, or null when none applied. */
+  #advance(): OutgoingRecord[] | null {
+    let advanced = false;
+    const records: OutgoingRecord[] = [];
+    for (const [tenant, watermark] of this.#deps.watermarks.applicable(this.partition, this.#position)) {
+      const engine = this.#engine(tenant);
+      const current = engine.currentWatermark;
+      if (current !== null && watermark <= current) continue;
+      const emissions = engine.advanceWatermark(watermark);
+      advanced = true;
+      this.#count(emissions);
+      this.#deps.metrics.inc('watermarks_applied', { partition: String(this.partition) });
+      records.push(...emissionRecords(this.#deps.topics, emissions));
+    }
+    return advanced ? records : null;
+  }
+
+  /** True when committed (or when there was nothing to commit). */
+  async #commit(records: OutgoingRecord[], next: number | null): Promise<boolean> {
+    const offset = next ?? this.#nextOffset;
+    const entries: StateEntry[] = offset === null ? [] : [partitionEntry(offset)];
+    for (const [tenant, engine] of this.#engines) entries.push(...snapshotEntries(tenant, engine.snapshot()));
+    const changelog = this.#tracker!.diff(entries, Date.now());
+    if (records.length === 0 && changelog.length === 0 && (next === null || next === this.#nextOffset)) return true;
+    const { groupId, topics, metrics } = this.#deps;
+    try {
+      await this.#producer!.commit([...records, ...changelog], next === null ? null : { groupId, topic: topics.raw, partition: this.partition, offset: next });
+    } catch (error) {
+      await this.#fail(error);
+      return false;
+    }
+    this.#tracker!.accept();
+    if (next !== null) this.#nextOffset = next;
+    metrics.inc('transactions_committed', { partition: String(this.partition) });
+    const watermarks = new Map<string, number>();
+    for (const [tenant, engine] of this.#engines) if (engine.currentWatermark !== null) watermarks.set(tenant, engine.currentWatermark);
+    for (const [tenant, watermark] of watermarks) metrics.set('applied_watermark_ms', { partition: String(this.partition), tenant }, watermark);
+    this.#deps.onCommitted(this.partition, watermarks);
+    return true;
+  }
+
+  async #fail(error: unknown): Promise<void> {
+    this.#deps.metrics.inc('transactions_aborted', { partition: String(this.partition) });
+    this.#broken = true;
+    this.#fenced = isFencingError(error);
+    this.#logger.warn({ err: error, fenced: this.#fenced }, 'transaction aborted; rebuilding the partition from its changelog');
+    if (!this.#fenced) await this.#rebuild();
+  }
+
+  /** New producer (fences the previous owner), state from the changelog, consumer rewound; retried until closed. */
+  async #rebuild(): Promise<void> {
+    for (let attempt = 0; !this.#closed; attempt++) {
+      try {
+        await this.#producer?.close();
+        this.#producer = null;
+        const { kafka, serde, groupId, topics } = this.#deps;
+        this.#producer = await PartitionProducer.open(kafka, serde, `${groupId}-${topics.raw}-${this.partition}`);
+        const started = performance.now();
+        const entries = await this.#deps.restore(this.partition);
+        const state = assembleState(entries);
+        const engines = new Map<string, TimelineEngine>();
+        for (const [tenant, snapshot] of state.engines) engines.set(tenant, TimelineEngine.restore(snapshot, { ...this.#deps.engine, tenant }));
+        this.#engines = engines;
+        this.#tracker = new ChangelogTracker({ topic: topics.changelog, inputTopic: topics.raw, partition: this.partition, restored: entries });
+        const low = await this.#deps.lowOffset(this.partition);
+        this.#nextOffset = state.nextOffset ?? low;
+        this.#position = Math.max(this.#nextOffset, low);
+        this.#restoreMs = performance.now() - started;
+        this.#deps.metrics.set('restore_ms', { partition: String(this.partition) }, this.#restoreMs);
+        this.#deps.metrics.set('restored_entries', { partition: String(this.partition) }, entries.length);
+        this.#deps.metrics.inc('task_rebuilds', { partition: String(this.partition) });
+        this.#deps.seek(this.partition, this.#nextOffset);
+        this.#broken = false;
+        this.#fenced = false;
+        this.#logger.info({ restoreMs: Math.round(this.#restoreMs), entries: entries.length, nextOffset: state.nextOffset }, 'partition state restored');
+        return;
+      } catch (error) {
+        this.#logger.warn({ err: error, attempt }, 'partition rebuild failed; retrying');
+        await sleep(Math.min(5_000, 200 * 2 ** Math.min(attempt, 5)));
+      }
+    }
+  }
+
+  #engine(tenant: string): TimelineEngine {
+    let engine = this.#engines.get(tenant);
+    if (engine === undefined) {
+      engine = new TimelineEngine({ ...this.#deps.engine, tenant });
+      this.#engines.set(tenant, engine);
+    }
+    return engine;
+  }
+
+  #count(emissions: readonly EngineEmission[]): void {
+    const { metrics } = this.#deps;
+    for (const emission of emissions) {
+      if (emission.type === 'window') metrics.inc('window_emissions', { status: emission.window.status });
+      else if (emission.type === 'segment') metrics.inc('segment_emissions');
+      else metrics.inc('agent_state_emissions');
+    }
+  }
+}

@@ -1,0 +1,71 @@
+/** Counters of the processor and its Redis sink; labels are partition, topic, status or errorCode. */
+export type ProcessorCounter =
+  | 'records_consumed'
+  | 'records_dead_lettered'
+  | 'transactions_committed'
+  | 'transactions_aborted'
+  | 'task_rebuilds'
+  | 'window_emissions'
+  | 'segment_emissions'
+  | 'agent_state_emissions'
+  | 'watermarks_applied'
+  | 'redis_rows_written'
+  | 'redis_rows_stale'
+  | 'redis_rebuilds';
+
+/** Gauges: the latest value wins (consumer lag, applied watermark, last restore time). */
+export type ProcessorGauge = 'consumer_lag' | 'applied_watermark_ms' | 'restore_ms' | 'restored_entries' | 'assigned_partitions';
+
+export type MetricLabels = Readonly<Record<string, string>>;
+
+export interface MetricSample {
+  readonly name: string;
+  readonly kind: 'counter' | 'gauge';
+  readonly labels: MetricLabels;
+  readonly value: number;
+}
+
+/**
+ * In-memory metrics of one processor instance. The HTTP layer exposes {@link ProcessorMetrics.samples} through
+ * prom-client (a counter or gauge per name, one child per label set); tests read {@link ProcessorMetrics.total}.
+ */
+export interface ProcessorMetrics {
+  inc(name: ProcessorCounter, labels?: MetricLabels, by?: number): void;
+  set(name: ProcessorGauge, labels: MetricLabels, value: number): void;
+  samples(): MetricSample[];
+  /** Sum of a counter (or gauge) over all label sets, or those matching `labels`. */
+  total(name: ProcessorCounter | ProcessorGauge, labels?: MetricLabels): number;
+}
+
+function seriesId(name: string, labels: MetricLabels): string {
+  const parts = Object.keys(labels)
+    .sort()
+    .map((key) => `${key}="${labels[key] ?? ''}"`);
+  return `${name}{${parts.join(',')}}`;
+}
+
+export function createProcessorMetrics(): ProcessorMetrics {
+  const series = new Map<string, { name: string; kind: 'counter' | 'gauge'; labels: MetricLabels; value: number }>();
+  const slot = (name: string, kind: 'counter' | 'gauge', labels: MetricLabels) => {
+    const id = seriesId(name, labels);
+    let entry = series.get(id);
+    if (entry === undefined) {
+      entry = { name, kind, labels: { ...labels }, value: 0 };
+      series.set(id, entry);
+    }
+    return entry;
+  };
+  const matches = (entry: { labels: MetricLabels }, labels: MetricLabels): boolean =>
+    Object.entries(labels).every(([key, value]) => entry.labels[key] === value);
+  return {
+    inc: (name, labels = {}, by = 1) => {
+      slot(name, 'counter', labels).value += by;
+    },
+    set: (name, labels, value) => {
+      slot(name, 'gauge', labels).value = value;
+    },
+    samples: () => [...series.values()].map((entry) => ({ ...entry })),
+    total: (name, labels = {}) =>
+      [...series.values()].filter((entry) => entry.name === name && matches(entry, labels)).reduce((sum, entry) => sum + entry.value, 0),
+  };
+}

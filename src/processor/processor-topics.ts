@@ -1,0 +1,24 @@
+import { physicalTopicName } from '../topology/load-topology.ts';
+
+/** The physical topics the timeline processor reads and writes. */
+export interface ProcessorTopics {
+  readonly raw: string;
+  readonly watermarks: string;
+  readonly quarterHours: string;
+  readonly segments: string;
+  readonly agentState: string;
+  readonly changelog: string;
+  readonly deadLetter: string;
+}
+
+export function processorTopics(prefix: string): ProcessorTopics {
+  return {
+    raw: physicalTopicName(prefix, 'raw.sinch.agent-status-history'),
+    watermarks: physicalTopicName(prefix, 'control.poll-watermarks'),
+    quarterHours: physicalTopicName(prefix, 'out.agent-statistic-quarter-hour'),
+    segments: physicalTopicName(prefix, 'out.timeline-segments'),
+    agentState: physicalTopicName(prefix, 'out.agent-state'),
+    changelog: physicalTopicName(prefix, 'state.timeline-processor-changelog'),
+    deadLetter: physicalTopicName(prefix, 'ops.dead-letter'),
+  };
+}

@@ -1,0 +1,199 @@
+import { hostname } from 'node:os';
+import type { Admin, Consumer } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.ts';
+import { AvroSerde } from '../kafka/avro-serde.ts';
+import { createKafka } from '../kafka/kafka-client.ts';
+import { readValueSchema } from '../topology/load-topology.ts';
+import { batchedRestore } from './batched-restore.ts';
+import { restoreChangelog } from './changelog-restorer.ts';
+import { PartitionTask } from './partition-task.ts';
+import type { PartitionTaskDeps } from './partition-task.ts';
+import type { ProcessorMetrics } from './processor-metrics.ts';
+import { createProcessorMetrics } from './processor-metrics.ts';
+import { processorTopics } from './processor-topics.ts';
+import type { ProcessorTopics } from './processor-topics.ts';
+import { RawRecordDecoder } from './raw-record-decoder.ts';
+import { fetchPartitionOffsets } from './topic-offsets.ts';
+import { WatermarkIntake } from './watermark-intake.ts';
+
+/** Receives the applied watermark of each partition after every commit (the Redis completeness watermark). */
+export interface WatermarkListener {
+  (tenant: string, partition: number, watermark: number, partitions: number): Promise<void>;
+}
+
+export interface ProcessorStatus {
+  readonly instanceId: string;
+  readonly assigned: readonly number[];
+  /** Every assigned partition has restored its state. */
+  readonly restored: boolean;
+}
+
+/**
+ * One instance of the timeline processor: a consumer group member over the raw agentStatusHistory topic that runs
+ * a {@link PartitionTask} per assigned partition, plus the per-instance watermark reader. Instances of one group
+ * share the partitions; a rebalance closes the tasks of revoked partitions and restores the new ones from the
+ * changelog.
+ *
+ * Lifecycle: start once → stop once (idempotent; finishes the transactions in flight and leaves the group).
+ */
+export class TimelineProcessor {
+  readonly metrics: ProcessorMetrics;
+  readonly instanceId: string;
+  readonly #config: Config;
+  readonly #logger: Logger;
+  readonly #topics: ProcessorTopics;
+  readonly #onWatermark: WatermarkListener | null;
+  readonly #tasks = new Map<number, PartitionTask>();
+  readonly #appliedWatermarks = new Map<string, number>();
+  #admin: Admin | undefined;
+  #consumer: Consumer | undefined;
+  #intake: WatermarkIntake | undefined;
+  #deps: PartitionTaskDeps | undefined;
+  #partitionCount = 0;
+  #ticker: NodeJS.Timeout | undefined;
+  #reassertAt = 0;
+  #stopped = false;
+
+  readonly #onFatal: (error: Error) => void;
+
+  constructor(options: { config: Config; logger: Logger; metrics?: ProcessorMetrics; onWatermark?: WatermarkListener; onFatal?: (error: Error) => void }) {
+    this.#onFatal = options.onFatal ?? (() => undefined);
+    this.#config = options.config;
+    this.instanceId = options.config.processor.instanceId ?? `${hostname()}-${process.pid}`;
+    this.#logger = options.logger.child({ component: 'processor', instance: this.instanceId });
+    this.metrics = options.metrics ?? createProcessorMetrics();
+    this.#topics = processorTopics(options.config.topicPrefix);
+    this.#onWatermark = options.onWatermark ?? null;
+  }
+
+  status(): ProcessorStatus {
+    const tasks = [...this.#tasks.values()];
+    return { instanceId: this.instanceId, assigned: tasks.map((t) => t.partition).sort((a, b) => a - b), restored: tasks.every((t) => t.restored) };
+  }
+
+  /** Per assigned partition: input position, committed offset and applicable watermarks (diagnostics). */
+  progress(): Record<number, unknown> {
+    return Object.fromEntries(
+      [...this.#tasks].map(([partition, task]) => [partition, { ...task.progress, applicable: Object.fromEntries(this.#intake?.applicable(partition, task.progress.position) ?? []) }]),
+    );
+  }
+
+  /** Restore time of each assigned partition's last restore (ms), for readiness and benchmarks. */
+  restoreTimes(): Map<number, number | null> {
+    return new Map([...this.#tasks].map(([partition, task]) => [partition, task.restoreMs]));
+  }
+
+  async start(): Promise<void> {
+    const config = this.#config;
+    const kafka = createKafka(config, this.#logger, '-processor');
+    const serde = new AvroSerde(config.schemaRegistry);
+    const decoder = new RawRecordDecoder(config.schemaRegistry, await readValueSchema('sinch-agent-status-history'));
+    this.#admin = kafka.admin();
+    await this.#admin.connect();
+    this.#partitionCount = (await fetchPartitionOffsets(this.#admin, this.#topics.raw)).length;
+    const intake = new WatermarkIntake({ kafka, serde, logger: this.#logger, topic: this.#topics.watermarks, rawTopic: this.#topics.raw, source: config.processor.watermarkSource, onFatal: this.#onFatal });
+    this.#intake = intake;
+    await intake.start();
+    const { groupId, allowedLatenessMs, correctionHorizonMs, sessionTimeoutMs } = config.processor;
+    this.#deps = {
+      kafka, serde, decoder, groupId,
+      topics: this.#topics,
+      engine: { allowedLatenessMs, correctionHorizonMs },
+      watermarks: intake,
+      restore: batchedRestore((partitions) => restoreChangelog(kafka, serde, this.#topics.changelog, partitions)),
+      lowOffset: async (partition) => (await fetchPartitionOffsets(this.#admin!, this.#topics.raw)).find((p) => p.partition === partition)?.low ?? 0,
+      seek: (partition, offset) => this.#consumer?.seek({ topic: this.#topics.raw, partition, offset: String(offset) }),
+      onCommitted: (partition, watermarks) => this.#noteWatermarks(partition, watermarks),
+      metrics: this.metrics,
+      logger: this.#logger,
+    };
+    const consumer = kafka.consumer({
+      groupId,
+      readUncommitted: false,
+      allowAutoTopicCreation: false,
+      sessionTimeout: sessionTimeoutMs,
+      heartbeatInterval: Math.max(500, Math.floor(sessionTimeoutMs / 10)),
+      maxWaitTimeInMs: 100,
+    });
+    this.#consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.#reconcile(payload.memberAssignment[this.#topics.raw] ?? []));
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.topic !== this.#topics.raw || payload.batchSize !== 0 || payload.firstOffset === null) return;
+      this.#tasks.get(payload.partition)?.noteSkipped(Number(payload.firstOffset), Number(payload.lastOffset) + 1);
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.#logger.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
+      if (!payload.restart && !this.#stopped) this.#onFatal(payload.error);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [this.#topics.raw], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: Math.max(1, this.#partitionCount),
+      eachBatch: async ({ batch, isStale, heartbeat, resolveOffset }) => {
+        const task = this.#tasks.get(batch.partition) ?? this.#assign(batch.partition);
+        await task.processBatch(batch, { isStale, heartbeat, resolveOffset });
+      },
+    });
+    this.#ticker = setInterval(() => this.#tick(), config.processor.tickMs);
+    this.#logger.info({ groupId, topics: this.#topics }, 'timeline processor started');
+  }
+
+  #assign(partition: number): PartitionTask {
+    const task = new PartitionTask(partition, this.#deps!);
+    this.#tasks.set(partition, task);
+    this.metrics.set('assigned_partitions', {}, this.#tasks.size);
+    return task;
+  }
+
+  #reconcile(assigned: readonly number[]): void {
+    const keep = new Set(assigned);
+    for (const [partition, task] of this.#tasks) {
+      if (keep.has(partition)) continue;
+      this.#tasks.delete(partition);
+      this.#logger.info({ partition }, 'partition revoked; closing its task');
+      void task.close();
+    }
+    for (const partition of assigned) if (!this.#tasks.has(partition)) this.#assign(partition);
+    this.metrics.set('assigned_partitions', {}, this.#tasks.size);
+  }
+
+  #tick(): void {
+    for (const task of this.#tasks.values()) void task.tick();
+    if (Date.now() >= this.#reassertAt) {
+      this.#reassertAt = Date.now() + 5_000;
+      for (const [id, watermark] of this.#appliedWatermarks) {
+        const [tenant = '', partition = '0'] = id.split('|');
+        if (this.#tasks.has(Number(partition))) this.#publishWatermark(tenant, Number(partition), watermark);
+      }
+    }
+  }
+
+  #noteWatermarks(partition: number, watermarks: ReadonlyMap<string, number>): void {
+    for (const [tenant, watermark] of watermarks) {
+      const id = `${tenant}|${partition}`;
+      if ((this.#appliedWatermarks.get(id) ?? -Infinity) >= watermark) continue;
+      this.#appliedWatermarks.set(id, watermark);
+      this.#publishWatermark(tenant, partition, watermark);
+    }
+  }
+
+  #publishWatermark(tenant: string, partition: number, watermark: number): void {
+    this.#onWatermark?.(tenant, partition, watermark, this.#partitionCount).catch((error: unknown) => {
+      this.#logger.warn({ err: error, tenant, partition }, 'could not publish the applied watermark; retrying later');
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    clearInterval(this.#ticker);
+    await this.#consumer?.disconnect().catch((error: unknown) => this.#logger.warn({ err: error }, 'consumer disconnect failed'));
+    await Promise.allSettled([...this.#tasks.values()].map((task) => task.close()));
+    this.#tasks.clear();
+    await Promise.allSettled([this.#intake?.stop(), this.#admin?.disconnect()]);
+    this.#logger.info('timeline processor stopped');
+  }
+}

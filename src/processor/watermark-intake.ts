@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import type { Admin, Consumer, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { AvroSerde } from '../kafka/avro-serde.ts';
+import { fetchPartitionOffsets } from './topic-offsets.ts';
+
+/** A poll watermark with, per input partition, the end offset the raw topic had when it was seen. */
+interface GatedWatermark {
+  readonly watermark: number;
+  readonly targets: ReadonlyMap<number, number>;
+}
+
+interface PollWatermarkValue {
+  tenant: string;
+  source: string;
+  watermark: number;
+}
+
+const KEPT_PER_TENANT = 32;
+
+/**
+ * Reads control.poll-watermarks completely in every instance (a throw-away group per start that commits nothing)
+ * and gates each watermark: a partition may apply watermark W only once its input position has reached the raw
+ * topic's end offset at the moment W was seen. The poller publishes W after the records it covers, so a gated W
+ * never overtakes records of its own poll (windows do not go final before their data arrived).
+ *
+ * Lifecycle: start once → stop once (idempotent).
+ */
+export class WatermarkIntake {
+  readonly #kafka: Kafka;
+  readonly #serde: AvroSerde;
+  readonly #logger: Logger;
+  readonly #topic: string;
+  readonly #rawTopic: string;
+  readonly #source: string;
+  readonly #byTenant = new Map<string, GatedWatermark[]>();
+  #consumer: Consumer | undefined;
+  #admin: Admin | undefined;
+  #stopped = false;
+
+  readonly #onFatal: (error: Error) => void;
+
+  constructor(options: { kafka: Kafka; serde: AvroSerde; logger: Logger; topic: string; rawTopic: string; source: string; onFatal: (error: Error) => void }) {
+    this.#onFatal = options.onFatal;
+    this.#kafka = options.kafka;
+    this.#serde = options.serde;
+    this.#logger = options.logger;
+    this.#topic = options.topic;
+    this.#rawTopic = options.rawTopic;
+    this.#source = options.source;
+  }
+
+  async start(): Promise<void> {
+    this.#admin = this.#kafka.admin();
+    await this.#admin.connect();
+    this.#consumer = this.#kafka.consumer({ groupId: `watermarks-${randomUUID()}`, readUncommitted: false, allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
+    this.#consumer.on(this.#consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart && !this.#stopped) this.#onFatal(payload.error);
+    });
+    await this.#consumer.connect();
+    await this.#consumer.subscribe({ topics: [this.#topic], fromBeginning: true });
+    await this.#consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        for (const message of batch.messages) {
+          if (message.value === null || message.value.length === 0) continue;
+          try {
+            await this.#offer(await this.#serde.decode<PollWatermarkValue>(message.value));
+          } catch (error) {
+            this.#logger.warn({ err: error, offset: message.offset }, 'ignoring an unreadable poll watermark');
+          }
+        }
+      },
+    });
+  }
+
+  async #offer(value: PollWatermarkValue): Promise<void> {
+    if (value.source !== this.#source || !Number.isFinite(value.watermark)) return;
+    const kept = this.#byTenant.get(value.tenant) ?? [];
+    const last = kept[kept.length - 1];
+    if (last !== undefined && value.watermark <= last.watermark) return;
+    const offsets = await fetchPartitionOffsets(this.#admin!, this.#rawTopic);
+    const targets = new Map(offsets.map((o) => [o.partition, o.high]));
+    kept.push({ watermark: value.watermark, targets });
+    if (kept.length > KEPT_PER_TENANT) kept.splice(0, kept.length - KEPT_PER_TENANT);
+    this.#byTenant.set(value.tenant, kept);
+  }
+
+  /** Tenants that have published a watermark. */
+  tenants(): string[] {
+    return [...this.#byTenant.keys()];
+  }
+
+  /**
+   * The highest watermark per tenant that `partition` may apply at input `position` (next offset to read). A
+   * partition the watermark did not know yet (added later) has target 0.
+   */
+  applicable(partition: number, position: number): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [tenant, kept] of this.#byTenant) {
+      for (let i = kept.length - 1; i >= 0; i--) {
+        const gated = kept[i]!;
+        if ((gated.targets.get(partition) ?? 0) <= position) {
+          out.set(tenant, gated.watermark);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    await Promise.allSettled([this.#consumer?.disconnect(), this.#admin?.disconnect()]);
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The Redis key layout (docs/redis.md). Every key starts with REDIS_KEY_PREFIX; tenant and user ids are used
+ * verbatim. `epoch` marks the generation of the data: it disappears when Redis loses its data, which is how the
+ * sink knows to rebuild.
+ */
+export interface StoreKeys {
+  readonly epoch: string;
+  /** Hash {revision, row}: one quarter-hour row. */
+  quarterHour(tenant: string, userId: string, intervalStart: number): string;
+  /** ZSET intervalStart → intervalStart: a user's non-empty rows. */
+  userQuarterHours(tenant: string, userId: string): string;
+  /** ZSET intervalStart → `userId|intervalStart`: all non-empty rows of a tenant by time. */
+  tenantQuarterHours(tenant: string): string;
+  /** Hash {asOf, loggedIn, state}: the current state of one agent. */
+  agentState(tenant: string, userId: string): string;
+  /** SET of userIds with a current state. */
+  agents(tenant: string): string;
+  /** Hash userId → userName. */
+  directory(tenant: string): string;
+  /** Hash `sessionId|start` → revision. */
+  segmentRevisions(tenant: string, userId: string): string;
+  /** Hash `sessionId|start` → segment JSON. */
+  segmentData(tenant: string, userId: string): string;
+  /** ZSET end → `sessionId|start`. */
+  segmentIndex(tenant: string, userId: string): string;
+  /** Hash `p<partition>` → applied watermark, and `partitions` → the input partition count. */
+  watermark(tenant: string): string;
+}
+
+export function storeKeys(prefix: string): StoreKeys {
+  return {
+    epoch: `${prefix}meta:epoch`,
+    quarterHour: (tenant, userId, intervalStart) => `${prefix}qh:${tenant}:${userId}:${intervalStart}`,
+    userQuarterHours: (tenant, userId) => `${prefix}qh-by-user:${tenant}:${userId}`,
+    tenantQuarterHours: (tenant) => `${prefix}qh-by-time:${tenant}`,
+    agentState: (tenant, userId) => `${prefix}agent:${tenant}:${userId}`,
+    agents: (tenant) => `${prefix}agents:${tenant}`,
+    directory: (tenant) => `${prefix}directory:${tenant}`,
+    segmentRevisions: (tenant, userId) => `${prefix}seg-rev:${tenant}:${userId}`,
+    segmentData: (tenant, userId) => `${prefix}seg:${tenant}:${userId}`,
+    segmentIndex: (tenant, userId) => `${prefix}seg-by-end:${tenant}:${userId}`,
+    watermark: (tenant) => `${prefix}watermark:${tenant}`,
+  };
+}

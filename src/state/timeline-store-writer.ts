@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { METRIC_FIELDS } from '../core/statistic/agent-statistic-fields.ts';
+import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
+import type { StoreKeys } from './store-keys.ts';
+import type { StorePipeline, StoreScripts } from './store-scripts.ts';
+import { defineStoreScripts } from './store-scripts.ts';
+import type { QuarterHourRow, StoreWrite } from './store-types.ts';
+
+export interface ApplyResult {
+  readonly written: number;
+  readonly stale: number;
+  /** Redis lost its data (or another writer started a new epoch): nothing of this call was written. */
+  readonly epochChanged: boolean;
+}
+
+function isEmptyRow(row: QuarterHourRow): boolean {
+  return METRIC_FIELDS.every((field) => row[field] === 0);
+}
+
+/**
+ * Idempotent writes of the processor outputs into Redis: every upsert is a Lua compare-and-set on the revision
+ * (quarter-hours, segments) or on asOf (agent state), so replaying any prefix of the output topics, in any number
+ * of passes, converges to the same contents. Writes carry the data epoch; see {@link ensureEpoch}.
+ */
+export class TimelineStoreWriter {
+  readonly #redis: Redis & StoreScripts;
+  readonly #keys: StoreKeys;
+  readonly #retentionMs: number;
+
+  constructor(redis: Redis, keys: StoreKeys, retentionMs: number) {
+    this.#redis = defineStoreScripts(redis);
+    this.#keys = keys;
+    this.#retentionMs = retentionMs;
+  }
+
+  /** The current data epoch, creating one if Redis has none (empty or restarted). */
+  async ensureEpoch(): Promise<string> {
+    await this.#redis.set(this.#keys.epoch, randomUUID(), 'NX');
+    const epoch = await this.#redis.get(this.#keys.epoch);
+    if (epoch === null) throw new AgentTimelinesError('REDIS_WRITE_FAILED', 'the Redis data epoch vanished right after it was set');
+    return epoch;
+  }
+
+  /** Applies `writes` in one pipeline; written only if `epoch` is still current. */
+  async apply(epoch: string, writes: readonly StoreWrite[], now = Date.now()): Promise<ApplyResult> {
+    if (writes.length === 0) return { written: 0, stale: 0, epochChanged: false };
+    const pipeline = this.#redis.pipeline() as unknown as StorePipeline;
+    const cutoff = now - this.#retentionMs;
+    const k = this.#keys;
+    for (const write of writes) {
+      if (write.kind === 'quarterHour') {
+        const { row } = write;
+        pipeline.atUpsertQuarterHour(
+          k.epoch, k.quarterHour(row.tenant, row.userId, row.intervalStart), k.userQuarterHours(row.tenant, row.userId), k.tenantQuarterHours(row.tenant), k.directory(row.tenant),
+          epoch, row.revision, row.intervalStart, row.userId, JSON.stringify(row), isEmptyRow(row) ? '1' : '0', row.intervalEnd + this.#retentionMs, cutoff, row.userName,
+        );
+      } else if (write.kind === 'segment') {
+        const { segment } = write;
+        pipeline.atUpsertSegment(
+          k.epoch, k.segmentRevisions(segment.tenant, segment.userId), k.segmentData(segment.tenant, segment.userId), k.segmentIndex(segment.tenant, segment.userId),
+          epoch, `${segment.sessionId}|${segment.start}`, segment.revision, JSON.stringify(segment), segment.end, segment.end + this.#retentionMs, cutoff,
+        );
+      } else {
+        const { state } = write;
+        pipeline.atUpsertAgentState(
+          k.epoch, k.agentState(state.tenant, state.userId), k.agents(state.tenant), k.directory(state.tenant),
+          epoch, state.asOf, state.loggedIn ? '1' : '0', JSON.stringify(state), state.userId, state.userName,
+        );
+      }
+    }
+    const results = await pipeline.exec();
+    let written = 0;
+    let stale = 0;
+    let epochChanged = false;
+    for (const [error, value] of results ?? []) {
+      if (error !== null) throw new AgentTimelinesError('REDIS_WRITE_FAILED', `Redis upsert failed: ${error.message}`, { cause: error });
+      if (value === -1) epochChanged = true;
+      else if (value === 1) written++;
+      else stale++;
+    }
+    return { written, stale, epochChanged };
+  }
+
+  /** Raises the applied watermark of one input partition (never lowers it) and records the partition count. */
+  async raiseWatermark(tenant: string, partition: number, watermark: number, partitions: number): Promise<void> {
+    await this.#redis.atRaiseWatermark(this.#keys.watermark(tenant), `p${partition}`, watermark, partitions);
+  }
+}

@@ -1,0 +1,96 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startProcessorInstance } from '../../src/processor/processor-instance.ts';
+import type { ProcessorInstance } from '../../src/processor/processor-instance.ts';
+import { createLogger } from '../../src/runtime/logger.ts';
+import { parseTimestamp } from '../../src/core/time/timestamp.ts';
+import { requireServices } from '../support/services.ts';
+import seed from '../fixtures/sinch-seed-agent-status-history.json' with { type: 'json' };
+import { generateRawHistory } from './support/raw-history.ts';
+import type { RawRecord } from './support/raw-history.ts';
+import {
+  comparable, createTestPipeline, expectSameRows, expectedRows, maxChangeTime, normaliseRecord, produceRaw, publishWatermark, readQuarterHours,
+  redisMatches, TENANT, waitFor, watermarkApplied,
+} from './support/pipeline.ts';
+import type { TestPipeline } from './support/pipeline.ts';
+
+const run = promisify(execFile);
+const DECODE = new URL('../../stack/decode-record.sh', import.meta.url).pathname;
+const SEED_USER = 'E936C474B22311D38FBE0090279A922E';
+
+/**
+ * One processor instance against the real stack. Input: the seed document's session plus 30 generated agents,
+ * produced in chunks with a poll watermark after each. The latest revision per (agent, quarter-hour) on the
+ * read_committed output topic and in Redis must equal the batch replay field by field; every row is final and no
+ * revision appears twice on the topic.
+ */
+describe('timeline processor: exactly-once outputs equal the batch replay', () => {
+  let pipeline: TestPipeline;
+  let instance: ProcessorInstance;
+  const seedRecords = (seed as unknown as Record<string, string>[]).map(normaliseRecord);
+  const generated = generateRawHistory({ seed: 7, agents: 30, start: Date.UTC(2024, 0, 10, 8), spanMs: 3 * 3_600_000 });
+  const records: RawRecord[] = [...seedRecords, ...generated];
+  const finalWatermark = maxChangeTime(generated) + 3_600_000;
+
+  beforeAll(async () => {
+    pipeline = await createTestPipeline(await requireServices());
+    instance = await startProcessorInstance(pipeline.config, createLogger('warn'));
+  });
+  afterAll(async () => {
+    await instance?.stop();
+    await pipeline?.close();
+  });
+
+  it('produces the replay rows on the output topic and in Redis', async () => {
+    await produceRaw(pipeline, seedRecords);
+    await publishWatermark(pipeline, maxChangeTime(seedRecords));
+    const chunk = Math.ceil(generated.length / 4);
+    for (let i = 0; i < generated.length; i += chunk) {
+      const part = generated.slice(i, i + chunk);
+      await produceRaw(pipeline, part);
+      await publishWatermark(pipeline, maxChangeTime(part));
+    }
+    await publishWatermark(pipeline, finalWatermark);
+    expect(await waitFor(() => watermarkApplied(pipeline, finalWatermark), 60_000), 'every partition applied the final watermark').toBe(true);
+
+    const expected = expectedRows(records, finalWatermark);
+    const topic = await readQuarterHours(pipeline);
+    expectSameRows(comparable(topic.latest.values()), expected, 'output topic');
+    expect([...topic.latest.values()].every((row) => row.final)).toBe(true);
+    expect(topic.duplicateRevisions).toBe(0);
+
+    await waitFor(() => redisMatches(pipeline, expected), 30_000);
+    const redisRows = await pipeline.reader.listQuarterHours({ tenant: TENANT, from: 0, to: 8.64e15 });
+    expectSameRows(comparable(redisRows), expected, 'redis');
+
+    const seedRows = await pipeline.reader.listQuarterHours({ tenant: TENANT, userIds: [SEED_USER], from: parseTimestamp('2019-12-03T07:00:00Z'), to: parseTimestamp('2019-12-03T08:00:00Z') });
+    expect(seedRows.map((row) => row.servingDuration)).toEqual([600_873, 658_870]);
+    const timeline = await pipeline.reader.getTimeline(TENANT, SEED_USER, parseTimestamp('2019-12-03T07:00:00Z'), parseTimestamp('2019-12-03T08:00:00Z'));
+    expect(timeline.reduce((sum, s) => sum + (s.end - s.start), 0)).toBe(1_259_743);
+    const states = await pipeline.reader.getAgentStates(TENANT);
+    expect(states).toHaveLength(31);
+    expect(states.every((state) => !state.loggedIn)).toBe(true);
+    expect((await pipeline.reader.getAgentDirectory(TENANT))[SEED_USER]).toBe('Fox, John');
+
+    const metrics = instance.processor.metrics;
+    expect(metrics.total('records_consumed')).toBe(records.length);
+    expect(metrics.total('records_dead_lettered')).toBe(0);
+    expect(metrics.total('transactions_aborted')).toBe(0);
+    expect(metrics.total('window_emissions', { status: 'final' })).toBe(topic.latest.size);
+  });
+
+  it('writes output records that kcat, the registry and avro-tools decode independently', async () => {
+    const { latest, sample } = await readQuarterHours(pipeline);
+    expect(sample).not.toBeNull();
+    const { stdout } = await run('bash', [DECODE, pipeline.topics.quarterHours, String(sample!.partition), sample!.offset], {
+      env: { ...process.env, KAFKA_BROKERS: pipeline.config.kafka.brokers.join(','), SCHEMA_REGISTRY_URL: pipeline.config.schemaRegistry.url },
+      timeout: 120_000,
+    });
+    const decoded = JSON.parse(stdout) as { userId: string; intervalStart: number; tenant: string };
+    expect(decoded.tenant).toBe(TENANT);
+    const row = latest.get(`${decoded.userId}|${decoded.intervalStart}`);
+    expect(row).toBeDefined();
+    expect(Object.keys(decoded).sort()).toEqual(Object.keys(row!).sort());
+  });
+});

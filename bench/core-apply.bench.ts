@@ -7,7 +7,11 @@
  * agents and sessions), then reports the median events/s over several runs of:
  *   (a1) the batch core: canonical events → session machines → quarter-hour accumulation;
  *   (a2) the streaming engine: canonical events → TimelineEngine with a watermark every 10000 events;
+ *   (a3) the streaming engine as the processor drives it: records split into partitions by userId, batches
+ *        of 500 records per partition, advanceWatermark(max changeTimestamp seen) after every batch;
  *   (b)  replay end to end from an NDJSON file on disk via replayCommand (parse + replay + serialize).
+ * (a2) and (a3) also run the engine as it was before the throughput work (bench/baseline-engine/, a frozen
+ * copy) in the same process, so before/after ratios come from one run. BENCH_BASELINE=0 skips it.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -16,14 +20,32 @@ import { join } from 'node:path';
 import { replayCommand } from '../src/cli/replay.ts';
 import type { AgentEvent } from '../src/core/events/agent-event.ts';
 import { TimelineEngine } from '../src/core/engine/timeline-engine.ts';
+import type { EngineConfig, EngineEmission } from '../src/core/engine/timeline-engine.ts';
+import { TimelineEngine as BaselineEngine } from './baseline-engine/timeline-engine.ts';
 import { aggregateQuarterHours } from '../src/core/replay/quarter-hour-aggregation.ts';
 import { adaptSinchRecord } from '../src/core/sinch/agent-status-history.ts';
 
 const RECORDS = Number(process.argv[2] ?? 1_000_000);
 const RUNS = Number(process.argv[3] ?? 5);
-/** Optional: BENCH_ONLY=a1|a2|b runs one part (for profiling). */
+/** Optional: BENCH_ONLY=a1|a2|a3|b runs one part (for profiling). */
 const ONLY = process.env['BENCH_ONLY'];
 const enabled = (part: string): boolean => ONLY === undefined || ONLY === part;
+const BASELINE = process.env['BENCH_BASELINE'] !== '0';
+/** Partitions of (a3): records keyed by userId, as the ingest producer keys them. */
+const PARTITIONS = Number(process.env['BENCH_PARTITIONS'] ?? 4);
+const BATCH = 500;
+
+/** The engine surface the streaming parts use (the current engine and the frozen baseline). */
+interface StreamingEngine {
+  ingestEvents(events: readonly AgentEvent[]): string | null;
+  advanceWatermark(watermark: number): EngineEmission[];
+}
+type EngineFactory = (config: EngineConfig) => StreamingEngine;
+const ENGINES: [string, EngineFactory][] = [
+  ['', (config) => new TimelineEngine(config)],
+  ...(BASELINE ? [[' [baseline]', (config: EngineConfig) => new BaselineEngine(config)] as [string, EngineFactory]] : []),
+];
+const CONFIG: EngineConfig = { allowedLatenessMs: 120_000, correctionHorizonMs: 900_000, tenant: 'bench' };
 
 function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -149,21 +171,81 @@ if (enabled('a1')) measure('(a1) core batch: events → machines → windows', e
 console.log(`     quarter-hour rows: ${rows.toLocaleString('en-US')}`);
 
 let emissions = 0;
-if (enabled('a2')) measure('(a2) core streaming: TimelineEngine', events.length, () => {
-  const engine = new TimelineEngine({ allowedLatenessMs: 120_000, correctionHorizonMs: 900_000, tenant: 'bench' });
-  emissions = 0;
-  let watermark = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < perRecord.length; i++) {
-    const recordEvents = perRecord[i] as readonly AgentEvent[];
-    engine.ingestEvents(recordEvents);
-    if (i % 10_000 === 9_999) {
-      watermark = Math.max(watermark, (recordEvents[0] as AgentEvent).eventTime - 30_000);
-      emissions += engine.advanceWatermark(watermark).length;
-    }
+if (enabled('a2')) {
+  for (const [suffix, create] of ENGINES) {
+    measure(`(a2) core streaming: TimelineEngine${suffix}`, events.length, () => {
+      const engine = create(CONFIG);
+      emissions = 0;
+      let watermark = Number.NEGATIVE_INFINITY;
+      for (let i = 0; i < perRecord.length; i++) {
+        const recordEvents = perRecord[i] as readonly AgentEvent[];
+        engine.ingestEvents(recordEvents);
+        if (i % 10_000 === 9_999) {
+          watermark = Math.max(watermark, (recordEvents[0] as AgentEvent).eventTime - 30_000);
+          emissions += engine.advanceWatermark(watermark).length;
+        }
+      }
+      emissions += engine.advanceWatermark(watermark + 86_400_000).length;
+    });
+    console.log(`     emissions: ${emissions.toLocaleString('en-US')}`);
   }
-  emissions += engine.advanceWatermark(watermark + 86_400_000).length;
-});
-console.log(`     emissions: ${emissions.toLocaleString('en-US')}`);
+}
+
+/** (a3) input: per partition, the records' events in arrival order (changeTimestamp order within a partition). */
+function partitionStreams(): (readonly AgentEvent[])[][] {
+  const parts: (readonly AgentEvent[])[][] = Array.from({ length: PARTITIONS }, () => []);
+  const partitionOf = new Map<string, number>();
+  for (const recordEvents of perRecord) {
+    const userId = (recordEvents[0] as AgentEvent).userId;
+    let p = partitionOf.get(userId);
+    if (p === undefined) {
+      p = partitionOf.size % PARTITIONS;
+      partitionOf.set(userId, p);
+    }
+    (parts[p] as (readonly AgentEvent[])[]).push(recordEvents);
+  }
+  for (const part of parts) part.sort((a, b) => (a[0] as AgentEvent).changeTime - (b[0] as AgentEvent).changeTime);
+  return parts;
+}
+if (enabled('a3')) {
+  const parts = partitionStreams();
+  for (const [suffix, create] of ENGINES) {
+    let advances = 0;
+    let seconds = 0;
+    measure(`(a3) processor-style: ${PARTITIONS} partitions × ${BATCH}${suffix}`, events.length, () => {
+      const start = performance.now();
+      emissions = 0;
+      advances = 0;
+      const engines = parts.map(() => create(CONFIG));
+      const maxCt = parts.map(() => Number.NEGATIVE_INFINITY);
+      const offsets = parts.map(() => 0);
+      for (let busy = true; busy; ) {
+        busy = false;
+        parts.forEach((part, p) => {
+          const engine = engines[p] as StreamingEngine;
+          let at = offsets[p] as number;
+          const end = Math.min(part.length, at + BATCH);
+          if (at >= end) return;
+          busy = true;
+          let watermark = maxCt[p] as number;
+          for (; at < end; at++) {
+            const recordEvents = part[at] as readonly AgentEvent[];
+            engine.ingestEvents(recordEvents);
+            const ct = (recordEvents[0] as AgentEvent).changeTime;
+            if (ct > watermark) watermark = ct;
+          }
+          offsets[p] = at;
+          maxCt[p] = watermark;
+          emissions += engine.advanceWatermark(watermark).length;
+          advances++;
+        });
+      }
+      engines.forEach((engine, p) => (emissions += engine.advanceWatermark((maxCt[p] as number) + 86_400_000).length));
+      seconds = (performance.now() - start) / 1000;
+    });
+    console.log(`     emissions: ${emissions.toLocaleString('en-US')} in ${advances.toLocaleString('en-US')} advances (last run: ${Math.round(emissions / seconds).toLocaleString('en-US')} emissions/s)`);
+  }
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'agent-timelines-bench-'));
 const file = join(dir, 'records.ndjson');

@@ -5,16 +5,19 @@ import { advanceSession, applySessionEvent, settleRun } from '../session/session
 import type { OpenSegment, SessionState } from '../session/session-state.ts';
 import { copySessionState, initialSessionState } from '../session/session-state.ts';
 import { NULL_SINK } from '../statistic/contribution-sink.ts';
-import type { WindowAccumulator } from '../statistic/window-accumulator.ts';
+import type { CurrentAgentState } from '../timeline/current-agent-state.ts';
+import { agentStateSignature } from '../timeline/current-agent-state.ts';
 import { closeSegment } from '../timeline/timeline-segment.ts';
 import type { SegmentEntry, SessionSnapshot } from './engine-types.ts';
 import type { EngineUser } from './engine-user.ts';
+import type { EngineWindows } from './engine-windows.ts';
 
-/** Outcome of offering an event to a session. */
-export type InsertOutcome =
-  | { kind: 'accepted'; cut: AgentEvent[] }
-  | { kind: 'duplicate' }
-  | { kind: 'after-session-end' };
+/** Outcomes of offering an event to a session (see EngineSession.insert). */
+export const INSERT_ACCEPTED = 0;
+export const INSERT_DUPLICATE = 1;
+export const INSERT_AFTER_END = 2;
+
+const NO_EVENTS: readonly AgentEvent[] = Object.freeze([]);
 
 /**
  * One session in the streaming engine.
@@ -23,9 +26,10 @@ export type InsertOutcome =
  * in); `log` holds the session's events at or after K in apply order; the first `applied` of them
  * (those at or before the watermark) are reflected in `live`, whose cursor is the watermark and
  * whose run is settled there. In-order events are applied incrementally; an event at or before
- * the live cursor withdraws the session's contributions since K (replay with sign −1), inserts
- * the event and replays again. Memory: O(1) plus the log, which the
- * engine bounds by moving K forward.
+ * the live cursor withdraws the session's contributions since K (replay with sign −1) and marks
+ * the session for recomputation, which the next `advance` does once, however many late events
+ * arrived in between (`needsRecompute` is state: it is in the snapshot). Memory: O(1) plus the
+ * log, which the engine bounds by moving K forward.
  */
 export class EngineSession implements SegmentSink {
   readonly sessionId: string;
@@ -36,12 +40,18 @@ export class EngineSession implements SegmentSink {
   applied = 0;
   endEvent: AgentEvent | null = null;
   segments: SegmentEntry[] = [];
+  /** The session's contributions are withdrawn; `live` is stale until the next advance. */
+  needsRecompute = false;
+  /** Signature of the last emitted agent state when restored (`lastState` is null then). */
   lastStateSignature: string | null = null;
+  lastState: CurrentAgentState | null = null;
+  /** Events cut by the end event of the last accepted insert (valid until the next insert). */
+  cut: readonly AgentEvent[] = NO_EVENTS;
   /** The user owning the session's windows (a cached reference, not state). */
   owner: EngineUser | null = null;
-  /** Optimisation flags (not state): the live state or the segments may have changed. */
+  /** Optimisation flags (not state): the live state may have changed; segments before `segmentFrom` are emitted. */
   stateDirty = true;
-  segmentsDirty = true;
+  segmentFrom = 0;
 
   constructor(sessionId: string, userId: string) {
     this.sessionId = sessionId;
@@ -50,11 +60,14 @@ export class EngineSession implements SegmentSink {
 
   closeSegment(open: Readonly<OpenSegment>, end: number): void {
     this.segments.push({ segment: closeSegment(open, end), revision: 0, emitted: null });
-    this.segmentsDirty = true;
   }
 
-  /** Offers an event; the caller has checked it is not too late. Recomputes when it is out of order. */
-  insert(event: AgentEvent, watermark: number | null, windows: WindowAccumulator): InsertOutcome {
+  /**
+   * Offers an event (the caller has checked it is not too late): INSERT_ACCEPTED (then `cut` holds
+   * the events a new end event cut off), INSERT_DUPLICATE or INSERT_AFTER_END. An event at or
+   * before the live cursor withdraws the contributions and defers the recomputation to `advance`.
+   */
+  insert(event: AgentEvent, windows: EngineWindows): number {
     const log = this.log;
     let pos = log.length;
     if (pos > 0 && compareEvents(log[pos - 1] as AgentEvent, event) > 0) {
@@ -68,29 +81,35 @@ export class EngineSession implements SegmentSink {
     const before = log[pos - 1];
     const after = log[pos];
     if ((before !== undefined && isSameChange(before, event)) || (after !== undefined && isSameChange(after, event))) {
-      return { kind: 'duplicate' };
+      return INSERT_DUPLICATE;
     }
     if (this.checkpoint.ended || (this.endEvent !== null && compareEvents(event, this.endEvent) > 0)) {
-      return { kind: 'after-session-end' };
+      return INSERT_AFTER_END;
     }
     const cursor = this.live.cursor;
-    const outOfOrder = cursor !== null && event.eventTime <= cursor;
-    if (outOfOrder) this.replay(windows, -1, this.applied, cursor, null);
-    log.splice(pos, 0, event);
-    let cut: AgentEvent[] = [];
+    if (!this.needsRecompute && cursor !== null && event.eventTime <= cursor) {
+      this.replay(windows, -1, this.applied, cursor, null);
+      this.needsRecompute = true;
+    }
+    if (pos === log.length) log.push(event);
+    else log.splice(pos, 0, event);
+    this.cut = NO_EVENTS;
     if (isSessionEnd(event)) {
-      cut = log.splice(pos + 1);
+      this.cut = log.splice(pos + 1);
       this.endEvent = event;
     }
-    if (outOfOrder && watermark !== null) this.recompute(watermark, windows);
-    return { kind: 'accepted', cut };
+    return INSERT_ACCEPTED;
   }
 
   /**
    * Applies pending events up to `watermark`, advances the live machine to it and settles its run.
    * Returns false when this cannot have changed any contribution (an ended session, nothing new).
    */
-  advance(watermark: number, windows: WindowAccumulator): boolean {
+  advance(watermark: number, windows: EngineWindows): boolean {
+    if (this.needsRecompute) {
+      this.recompute(watermark, windows);
+      return true;
+    }
     const log = this.log;
     const live = this.live;
     const idle = live.ended && live.cursor !== null && live.endTime !== null && live.cursor > live.endTime;
@@ -124,10 +143,20 @@ export class EngineSession implements SegmentSink {
       log.splice(0, n);
       this.applied -= n;
     }
-    this.segments = this.segments.filter((entry) => entry.segment.end >= time);
+    let drop = 0;
+    while (drop < this.segments.length && (this.segments[drop] as SegmentEntry).segment.end < time) drop++;
+    if (drop > 0) {
+      this.segments.splice(0, drop);
+      this.segmentFrom = Math.max(0, this.segmentFrom - drop);
+    }
   }
 
-  private recompute(watermark: number, windows: WindowAccumulator): void {
+  /** Has a closed segment that is not emitted yet (or was revised). */
+  hasPendingSegments(): boolean {
+    return this.segmentFrom < this.segments.length;
+  }
+
+  private recompute(watermark: number, windows: EngineWindows): void {
     const horizon = this.checkpoint.cursor;
     const previous = new Map(this.segments.map((entry) => [entry.segment.start, entry]));
     const kept = horizon === null ? [] : this.segments.filter((entry) => entry.segment.end < horizon);
@@ -143,13 +172,14 @@ export class EngineSession implements SegmentSink {
         entry.emitted = old.emitted;
       }
     }
-    this.segments = [...kept, ...this.segments];
-    this.segmentsDirty = true;
+    this.segments = kept.length === 0 ? this.segments : [...kept, ...this.segments];
+    this.segmentFrom = 0;
     this.stateDirty = true;
+    this.needsRecompute = false;
   }
 
   private replay(
-    windows: WindowAccumulator,
+    windows: EngineWindows,
     sign: number,
     count: number,
     to: number,
@@ -176,22 +206,24 @@ export class EngineSession implements SegmentSink {
     return this.checkpoint.ended && this.live.ended && this.segments.length === 0 && this.log.length === 0;
   }
 
+  /**
+   * Plain JSON state. Events and closed segments are immutable, so they are shared, not copied;
+   * only the mutable parts (machine states, segment entries, arrays) are copied.
+   */
   snapshot(): SessionSnapshot {
-    return {
+    const snapshot: SessionSnapshot = {
       sessionId: this.sessionId,
       userId: this.userId,
       checkpoint: copySessionState(this.checkpoint),
       live: copySessionState(this.live),
-      log: this.log.map((e) => ({ ...e })),
+      log: this.log.slice(),
       applied: this.applied,
-      endEvent: this.endEvent === null ? null : { ...this.endEvent },
-      segments: this.segments.map((entry) => ({
-        segment: { ...entry.segment },
-        revision: entry.revision,
-        emitted: entry.emitted === null ? null : { ...entry.emitted },
-      })),
-      lastStateSignature: this.lastStateSignature,
+      endEvent: this.endEvent,
+      segments: this.segments.map((entry) => ({ segment: entry.segment, revision: entry.revision, emitted: entry.emitted })),
+      lastStateSignature: this.lastState === null ? this.lastStateSignature : agentStateSignature(this.lastState),
     };
+    if (this.needsRecompute) snapshot.needsRecompute = true;
+    return snapshot;
   }
 
   static restore(snapshot: SessionSnapshot): EngineSession {
@@ -207,6 +239,7 @@ export class EngineSession implements SegmentSink {
       emitted: entry.emitted === null ? null : { ...entry.emitted },
     }));
     session.lastStateSignature = snapshot.lastStateSignature;
+    session.needsRecompute = snapshot.needsRecompute === true;
     return session;
   }
 }

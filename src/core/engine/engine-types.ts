@@ -51,10 +51,14 @@ export interface WindowSnapshot {
 
 export interface UserSnapshot {
   userId: string;
+  /** The name folded over the events before the checkpoint time. */
   identity: UserIdentity;
   baseMaxChange: number | null;
-  /** [eventTime, changeTime] of accepted events at or after the checkpoint time. */
-  marks: [number, number][];
+  /**
+   * [eventTime, changeTime, userName] of accepted events at or after the checkpoint time. The name
+   * is missing in snapshots written before names were tracked per window (restored as '').
+   */
+  marks: [number, number, string?][];
   windows: WindowSnapshot[];
 }
 
@@ -75,6 +79,8 @@ export interface SessionSnapshot {
   endEvent: AgentEvent | null;
   segments: SegmentEntry[];
   lastStateSignature: string | null;
+  /** Present (true) while late events wait for the next advance to recompute the session. */
+  needsRecompute?: boolean;
 }
 
 /** Plain JSON engine state: JSON.stringify → JSON.parse → TimelineEngine.restore round-trips. */

@@ -1,9 +1,9 @@
 import type { UserIdentity } from '../events/user-identity.ts';
-import { newUserIdentity } from '../events/user-identity.ts';
-import { vectorHasContent, vectorToMetrics } from '../statistic/metric-vector.ts';
-import { WindowAccumulator } from '../statistic/window-accumulator.ts';
-import { QUARTER_HOUR_MS } from '../windows/quarter-hour.ts';
-import type { QuarterHourEmission, UserSnapshot, WindowEmitted, WindowStatus } from './engine-types.ts';
+import { newUserIdentity, observeUserName } from '../events/user-identity.ts';
+import type { EngineSession } from './engine-session.ts';
+import type { UserSnapshot } from './engine-types.ts';
+import { EngineWindows } from './engine-windows.ts';
+import type { WindowSlot } from './engine-windows.ts';
 
 function upperBound(sorted: readonly number[], value: number): number {
   let lo = 0;
@@ -16,141 +16,190 @@ function upperBound(sorted: readonly number[], value: number): number {
   return lo;
 }
 
-function sameMetrics(vector: Float64Array, emitted: readonly number[]): boolean {
-  for (let i = 0; i < vector.length; i++) if (vector[i] !== emitted[i]) return false;
-  return true;
-}
-
 /**
- * One user's correctable streaming state: quarter-hour vectors summed over the user's sessions,
- * what was last emitted per window, and the change times needed for maxChangeTimestamp.
+ * One user's correctable streaming state: quarter-hour windows summed over the user's sessions,
+ * what was last emitted per window, and the (eventTime, changeTime, userName) marks needed for
+ * maxChangeTimestamp and the name "as of" a time (spec §4).
  *
  * Lifecycle: windows live until their end is before the checkpoint time (then they can no longer
- * change and are dropped); marks of events before the checkpoint fold into `baseMaxChange`.
+ * change and are dropped); marks of events before the checkpoint fold into `baseMaxChange` and
+ * `identity` (the name as of the checkpoint). Per-advance work is proportional to the windows of
+ * touched users: labels are recomputed only from the first window a mark change can affect.
  */
 export class EngineUser {
   readonly userId: string;
+  /** The name folded over the marks already compacted (events before the checkpoint time). */
   identity: UserIdentity = newUserIdentity();
-  readonly windows = new WindowAccumulator();
-  readonly emitted = new Map<number, WindowEmitted>();
+  readonly windows = new EngineWindows();
   baseMaxChange: number | null = null;
-  /** Accepted events' eventTimes (sorted) and their changeTimes, at or after the checkpoint. */
+  /** Accepted events' eventTimes (sorted) with their changeTimes and userNames, at or after the checkpoint. */
   readonly markTimes: number[] = [];
   readonly markChanges: number[] = [];
-  /** Optimisation (not state): windows may have changed; earliest watermark that finalizes one. */
-  dirty = true;
-  private nextFinalAt = Number.NEGATIVE_INFINITY;
+  readonly markNames: string[] = [];
+  /** Sessions owned by the user, sorted by sessionId (a cache of references, not state). */
+  readonly sessions: EngineSession[] = [];
+  /** Optimisation (not state): something of the user may have to be emitted. */
+  touched = true;
+  /** Optimisation (not state): the earliest watermark at which one of its windows becomes final. */
+  nextFinalAt = Number.NEGATIVE_INFINITY;
+  /** Windows ending after this may have stale labels (a mark at or after it changed). */
+  private labelsDirtyFrom = Number.NEGATIVE_INFINITY;
+  /** The only non-empty name among identity and marks ('' none, null several, undefined unknown). */
+  private uniformName: string | null | undefined = undefined;
 
   constructor(userId: string) {
     this.userId = userId;
   }
 
-  addMark(eventTime: number, changeTime: number): void {
-    this.dirty = true;
+  /** Registers an owned session (kept sorted by sessionId). */
+  addSession(session: EngineSession): void {
+    const list = this.sessions;
+    let i = list.length;
+    while (i > 0 && (list[i - 1] as EngineSession).sessionId > session.sessionId) i--;
+    list.splice(i, 0, session);
+  }
+
+  removeSession(session: EngineSession): void {
+    const i = this.sessions.indexOf(session);
+    if (i >= 0) this.sessions.splice(i, 1);
+  }
+
+  addMark(eventTime: number, changeTime: number, userName: string): void {
+    this.touched = true;
+    if (eventTime < this.labelsDirtyFrom) this.labelsDirtyFrom = eventTime;
+    const uniform = this.uniformName;
+    if (userName !== '' && typeof uniform === 'string' && uniform !== userName) this.uniformName = uniform === '' ? userName : null;
     const n = this.markTimes.length;
     if (n === 0 || (this.markTimes[n - 1] as number) <= eventTime) {
       this.markTimes.push(eventTime);
       this.markChanges.push(changeTime);
+      this.markNames.push(userName);
       return;
     }
     const at = upperBound(this.markTimes, eventTime);
     this.markTimes.splice(at, 0, eventTime);
     this.markChanges.splice(at, 0, changeTime);
+    this.markNames.splice(at, 0, userName);
   }
 
-  removeMark(eventTime: number, changeTime: number): void {
-    this.dirty = true;
+  removeMark(eventTime: number, changeTime: number, userName: string): void {
+    this.touched = true;
+    if (eventTime < this.labelsDirtyFrom) this.labelsDirtyFrom = eventTime;
+    this.uniformName = undefined;
     for (let i = upperBound(this.markTimes, eventTime) - 1; i >= 0 && this.markTimes[i] === eventTime; i--) {
-      if (this.markChanges[i] === changeTime) {
+      if (this.markChanges[i] === changeTime && this.markNames[i] === userName) {
         this.markTimes.splice(i, 1);
         this.markChanges.splice(i, 1);
+        this.markNames.splice(i, 1);
         return;
       }
     }
   }
 
-  /** Folds marks before `time` into baseMaxChange and drops windows ending before it. */
+  /**
+   * The user's name as of `before`: folded over the accepted events with eventTime < before
+   * (spec §4). O(1) while the user has one name, else O(marks before `before`).
+   */
+  nameAsOf(before: number): string {
+    let uniform = this.uniformName;
+    if (uniform === undefined) {
+      uniform = this.identity.userName;
+      for (const name of this.markNames) {
+        if (name === '' || name === uniform) continue;
+        if (uniform !== '') {
+          uniform = null;
+          break;
+        }
+        uniform = name;
+      }
+      this.uniformName = uniform;
+    }
+    const times = this.markTimes;
+    const names = this.markNames;
+    if (uniform !== null) {
+      if (uniform === '' || this.identity.nameChangeTime !== null) return uniform;
+      for (let i = 0; i < times.length && (times[i] as number) < before; i++) if (names[i] !== '') return uniform;
+      return '';
+    }
+    const name: UserIdentity = { ...this.identity };
+    for (let i = 0; i < times.length && (times[i] as number) < before; i++) {
+      observeUserName(name, names[i] as string, this.markChanges[i] as number);
+    }
+    return name.userName;
+  }
+
+  /** Folds marks before `time` into baseMaxChange and identity, and drops windows ending before it. */
   compact(time: number): void {
     const cut = upperBound(this.markTimes, time - 1);
-    for (let i = 0; i < cut; i++) this.baseMaxChange = Math.max(this.baseMaxChange ?? -Infinity, this.markChanges[i] as number);
-    this.markTimes.splice(0, cut);
-    this.markChanges.splice(0, cut);
-    for (const start of [...this.windows.windows.keys()]) {
-      if (start + QUARTER_HOUR_MS < time) {
-        this.windows.delete(start);
-        this.emitted.delete(start);
-      }
+    for (let i = 0; i < cut; i++) {
+      this.baseMaxChange = Math.max(this.baseMaxChange ?? -Infinity, this.markChanges[i] as number);
+      observeUserName(this.identity, this.markNames[i] as string, this.markChanges[i] as number);
     }
+    if (cut > 0) {
+      this.markTimes.splice(0, cut);
+      this.markChanges.splice(0, cut);
+      this.markNames.splice(0, cut);
+    }
+    this.windows.dropBefore(time);
   }
 
   /** True when nothing but identity and baseMaxChange is held. */
   isIdle(): boolean {
-    return this.windows.windows.size === 0 && this.markTimes.length === 0;
+    return this.windows.slots.length === 0 && this.markTimes.length === 0 && this.sessions.length === 0;
   }
 
-  /** Appends the window emissions that watermark W causes (see TimelineEngine.advanceWatermark). */
-  emitWindows(watermark: number, latenessMs: number, tenant: string, out: QuarterHourEmission[]): void {
-    if (!this.dirty && watermark < this.nextFinalAt) return;
-    this.dirty = false;
-    this.nextFinalAt = Number.POSITIVE_INFINITY;
-    const starts = [...this.windows.windows.keys()].sort((a, b) => a - b);
-    let mark = 0;
-    let maxChange = this.baseMaxChange ?? Number.NEGATIVE_INFINITY;
-    for (const start of starts) {
-      const end = start + QUARTER_HOUR_MS;
-      while (mark < this.markTimes.length && (this.markTimes[mark] as number) < end) {
-        maxChange = Math.max(maxChange, this.markChanges[mark] as number);
-        mark++;
+  /** Recomputes the label cache (maxChange, name as of each window end) where it may be stale. */
+  refreshLabels(): void {
+    const slots = this.windows.slots;
+    const dirtyFrom = this.labelsDirtyFrom;
+    let i = 0;
+    while (i < slots.length && (slots[i] as WindowSlot).labelsValid && (slots[i] as WindowSlot).end <= dirtyFrom) i++;
+    this.labelsDirtyFrom = Number.POSITIVE_INFINITY;
+    if (i === slots.length) return;
+    const previous = slots[i - 1];
+    let maxChange = previous === undefined ? (this.baseMaxChange ?? Number.NEGATIVE_INFINITY) : previous.maxChange;
+    let nameChange = previous === undefined ? this.identity.nameChangeTime : previous.nameChange;
+    let name = previous === undefined ? this.identity.userName : previous.name;
+    const times = this.markTimes;
+    let mark = previous === undefined ? 0 : upperBound(times, previous.end - 1);
+    for (; i < slots.length; i++) {
+      const slot = slots[i] as WindowSlot;
+      for (; mark < times.length && (times[mark] as number) < slot.end; mark++) {
+        const change = this.markChanges[mark] as number;
+        if (change > maxChange) maxChange = change;
+        const candidate = this.markNames[mark] as string;
+        if (candidate !== '' && (nameChange === null || change > nameChange || (change === nameChange && candidate > name))) {
+          name = candidate;
+          nameChange = change;
+        }
       }
-      const vector = this.windows.windows.get(start) as Float64Array;
-      const last = this.emitted.get(start);
-      const finalNow = watermark >= end + latenessMs;
-      let status: WindowStatus | null = null;
-      if (last === undefined) {
-        if (vectorHasContent(vector)) status = finalNow ? 'final' : 'provisional';
-      } else {
-        const changed =
-          last.maxChangeTime !== maxChange || last.userName !== this.identity.userName || !sameMetrics(vector, last.metrics);
-        if (last.status !== 'provisional') status = changed ? 'correction' : null;
-        else if (finalNow) status = 'final';
-        else if (changed) status = 'provisional';
-      }
-      if (!finalNow && (last !== undefined || vectorHasContent(vector))) {
-        this.nextFinalAt = Math.min(this.nextFinalAt, end + latenessMs);
-      }
-      if (status === null) continue;
-      const revision = (last?.revision ?? 0) + 1;
-      const maxChangeTime = Number.isFinite(maxChange) ? maxChange : 0;
-      this.emitted.set(start, { revision, userName: this.identity.userName, status, metrics: Array.from(vector), maxChangeTime });
-      out.push({
-        tenant,
-        userId: this.userId,
-        userName: this.identity.userName,
-        intervalStart: start,
-        intervalEnd: end,
-        revision,
-        status,
-        metrics: vectorToMetrics(vector),
-        maxChangeTimestamp: maxChangeTime,
-      });
+      slot.maxChange = maxChange;
+      slot.nameChange = nameChange;
+      slot.name = name;
+      slot.labelsValid = true;
     }
   }
 
   snapshot(): UserSnapshot {
-    const starts = [...this.windows.windows.keys()].sort((a, b) => a - b);
     return {
       userId: this.userId,
       identity: { ...this.identity },
       baseMaxChange: this.baseMaxChange,
-      marks: this.markTimes.map((t, i): [number, number] => [t, this.markChanges[i] as number]),
-      windows: starts.map((start) => {
-        const emitted = this.emitted.get(start);
-        return {
-          start,
-          metrics: Array.from(this.windows.windows.get(start) as Float64Array),
-          emitted: emitted === undefined ? null : { ...emitted, metrics: [...emitted.metrics] },
-        };
-      }),
+      marks: this.markTimes.map((t, i): [number, number, string] => [t, this.markChanges[i] as number, this.markNames[i] as string]),
+      windows: this.windows.slots.map((slot) => ({
+        start: slot.start,
+        metrics: Array.from(slot.vector),
+        emitted:
+          slot.revision === 0
+            ? null
+            : {
+                revision: slot.revision,
+                userName: slot.emittedName,
+                status: slot.status,
+                metrics: Array.from(slot.emittedMetrics ?? slot.vector),
+                maxChangeTime: slot.emittedMaxChange,
+              },
+      })),
     };
   }
 
@@ -158,13 +207,21 @@ export class EngineUser {
     const user = new EngineUser(snapshot.userId);
     user.identity = { ...snapshot.identity };
     user.baseMaxChange = snapshot.baseMaxChange;
-    for (const [t, c] of snapshot.marks) {
+    for (const [t, c, n] of snapshot.marks) {
       user.markTimes.push(t);
       user.markChanges.push(c);
+      user.markNames.push(n ?? '');
     }
     for (const w of snapshot.windows) {
-      user.windows.window(w.start).set(w.metrics);
-      if (w.emitted !== null) user.emitted.set(w.start, { ...w.emitted, metrics: [...w.emitted.metrics] });
+      const slot = user.windows.slot(w.start);
+      slot.vector.set(w.metrics);
+      if (w.emitted !== null) {
+        slot.revision = w.emitted.revision;
+        slot.status = w.emitted.status;
+        slot.emittedName = w.emitted.userName;
+        slot.emittedMaxChange = w.emitted.maxChangeTime;
+        slot.emittedMetrics = Float64Array.from(w.emitted.metrics);
+      }
     }
     return user;
   }

@@ -1,14 +1,11 @@
 import type { AgentEvent } from '../events/agent-event.ts';
-import { observeUserName } from '../events/user-identity.ts';
 import { adaptSinchRecord } from '../sinch/agent-status-history.ts';
-import type { CurrentAgentState } from '../timeline/current-agent-state.ts';
-import { agentStateSignature, currentAgentState } from '../timeline/current-agent-state.ts';
-import type { TimelineSegment } from '../timeline/timeline-segment.ts';
-import { sameSegment, toTimelineSegment } from '../timeline/timeline-segment.ts';
 import { quarterHourStart } from '../windows/quarter-hour.ts';
-import { EngineSession } from './engine-session.ts';
-import type { EngineConfig, EngineEmission, EngineSnapshot, QuarterHourEmission } from './engine-types.ts';
+import { EngineSession, INSERT_AFTER_END, INSERT_DUPLICATE } from './engine-session.ts';
+import type { EngineConfig, EngineEmission, EngineSnapshot } from './engine-types.ts';
 import { EngineUser } from './engine-user.ts';
+import { emitSegments, emitState } from './session-emissions.ts';
+import { emitWindows } from './window-emissions.ts';
 
 export type {
   EngineConfig,
@@ -22,8 +19,8 @@ export type { CurrentAgentState } from '../timeline/current-agent-state.ts';
 
 const DEFAULT_TOMBSTONE_MS = 86_400_000;
 
-function byText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+function byUserId(a: EngineUser, b: EngineUser): number {
+  return a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0;
 }
 
 /**
@@ -33,6 +30,10 @@ function byText(a: string, b: string): number {
  * `advanceWatermark`, which returns every emission it causes. State is bounded: per open session a
  * checkpoint plus its events within lateness + correction horizon; per user the windows that can
  * still change. `snapshot()` is plain JSON and `restore()` continues with identical emissions.
+ *
+ * Cost: an advance touches only the sessions that can still change (open, or with events pending)
+ * and the users they belong to, plus users with a window or segment becoming final; emissions come
+ * out sorted without sorting them, by walking the users in userId order.
  */
 export class TimelineEngine {
   private readonly config: EngineConfig;
@@ -40,6 +41,11 @@ export class TimelineEngine {
   private readonly users = new Map<string, EngineUser>();
   private readonly sessions = new Map<string, EngineSession>();
   private readonly tombstones = new Map<string, number>();
+  /** Optimisation (not state): sessions that an advance may change; users sorted by userId. */
+  private readonly active = new Set<EngineSession>();
+  private readonly withSegments = new Set<EngineSession>();
+  private userOrder: EngineUser[] = [];
+  private orderStale = false;
   private watermark: number | null = null;
   private checkpointTime: number | null = null;
 
@@ -87,92 +93,61 @@ export class TimelineEngine {
       this.sessions.set(event.sessionId, session);
     }
     const owner = this.owner(session);
-    const outcome = session.insert(event, this.watermark, owner.windows);
-    owner.dirty = true;
-    if (outcome.kind === 'after-session-end') return false;
-    if (outcome.kind === 'duplicate') return true;
+    const outcome = session.insert(event, owner.windows);
+    if (outcome === INSERT_AFTER_END) return false;
+    if (outcome === INSERT_DUPLICATE) return true;
+    this.active.add(session);
+    owner.touched = true;
     const user = event.userId === owner.userId ? owner : this.user(event.userId);
-    user.addMark(event.eventTime, event.changeTime);
-    observeUserName(user.identity, event.userName, event.changeTime);
-    for (const cut of outcome.cut) {
-      this.user(cut.userId).removeMark(cut.eventTime, cut.changeTime);
+    user.addMark(event.eventTime, event.changeTime, event.userName);
+    for (const cut of session.cut) {
+      this.user(cut.userId).removeMark(cut.eventTime, cut.changeTime, cut.userName);
       this.reject('after-session-end');
     }
     return true;
   }
 
   /**
-   * Advances event time. Returns every emission caused: quarter-hour window revisions, closed
-   * timeline segments, current-state changes. Watermarks never go backwards (a lower one is ignored).
+   * Advances event time. Returns every emission caused: closed timeline segments (sorted by
+   * userId, sessionId, start), then quarter-hour window revisions (by userId, start), then
+   * current-state changes (by userId, sessionId). Watermarks never go backwards (a lower one is
+   * ignored).
    */
   advanceWatermark(watermarkMs: number): EngineEmission[] {
     if (!Number.isFinite(watermarkMs) || (this.watermark !== null && watermarkMs <= this.watermark)) return [];
     const watermark = watermarkMs;
     this.watermark = watermark;
     const { allowedLatenessMs: lateness, tenant } = this.config;
-    for (const session of this.sessions.values()) {
+    const finalBefore = watermark - lateness;
+    for (const session of this.active) {
       const owner = this.owner(session);
-      if (session.advance(watermark, owner.windows)) owner.dirty = true;
+      if (session.advance(watermark, owner.windows)) owner.touched = true;
+      else this.active.delete(session);
+      if (session.stateDirty) owner.touched = true;
+      if (session.hasPendingSegments()) this.withSegments.add(session);
     }
-
-    const windows: QuarterHourEmission[] = [];
-    for (const user of this.users.values()) user.emitWindows(watermark, lateness, tenant, windows);
-    windows.sort((a, b) => byText(a.userId, b.userId) || a.intervalStart - b.intervalStart);
-    const segments = this.emitSegments(watermark - lateness);
-    const states = this.emitStates(watermark);
+    for (const session of this.withSegments) {
+      if (!session.hasPendingSegments()) this.withSegments.delete(session);
+      else if ((session.segments[session.segmentFrom]?.segment.end ?? Infinity) <= finalBefore) this.owner(session).touched = true;
+    }
+    if (this.orderStale) {
+      this.userOrder.sort(byUserId);
+      this.orderStale = false;
+    }
+    const segments: EngineEmission[] = [];
+    const windows: EngineEmission[] = [];
+    const states: EngineEmission[] = [];
+    for (const user of this.userOrder) {
+      if (!user.touched && watermark < user.nextFinalAt) continue;
+      user.touched = false;
+      for (const session of user.sessions) if (session.hasPendingSegments()) emitSegments(session, finalBefore, tenant, user, segments);
+      emitWindows(user, watermark, lateness, tenant, windows);
+      for (const session of user.sessions) emitState(session, watermark, tenant, user, states);
+    }
     this.compact();
-    return [
-      ...segments.map((segment): EngineEmission => ({ type: 'segment', segment })),
-      ...windows.map((window): EngineEmission => ({ type: 'window', window })),
-      ...states.map((state): EngineEmission => ({ type: 'agentState', state })),
-    ];
-  }
-
-  private emitSegments(finalBefore: number): TimelineSegment[] {
-    const out: TimelineSegment[] = [];
-    for (const session of this.sessions.values()) {
-      if (!session.segmentsDirty) continue;
-      session.segmentsDirty = false;
-      for (const entry of session.segments) {
-        if (entry.segment.end > finalBefore) {
-          session.segmentsDirty = true;
-          continue;
-        }
-        if (entry.emitted !== null && sameSegment(entry.emitted, entry.segment)) continue;
-        entry.revision++;
-        entry.emitted = entry.segment;
-        out.push(
-          toTimelineSegment(entry.segment, {
-            tenant: this.config.tenant,
-            userId: session.userId,
-            userName: this.user(session.userId).identity.userName,
-            sessionId: session.sessionId,
-            revision: entry.revision,
-          }),
-        );
-      }
-    }
-    return out.sort((a, b) => byText(a.userId, b.userId) || byText(a.sessionId, b.sessionId) || a.start - b.start);
-  }
-
-  private emitStates(asOf: number): CurrentAgentState[] {
-    const out: CurrentAgentState[] = [];
-    for (const session of this.sessions.values()) {
-      if (!session.stateDirty || session.live.cursor === null) continue;
-      session.stateDirty = false;
-      const state = currentAgentState(session.live, {
-        tenant: this.config.tenant,
-        userId: session.userId,
-        userName: this.user(session.userId).identity.userName,
-        sessionId: session.sessionId,
-        asOf,
-      });
-      const signature = agentStateSignature(state);
-      if (signature === session.lastStateSignature) continue;
-      session.lastStateSignature = signature;
-      out.push(state);
-    }
-    return out.sort((a, b) => byText(a.userId, b.userId) || byText(a.sessionId, b.sessionId));
+    for (const e of windows) segments.push(e);
+    for (const e of states) segments.push(e);
+    return segments;
   }
 
   /** Moves the checkpoint time forward, evicts what can no longer change. */
@@ -186,6 +161,9 @@ export class TimelineEngine {
       session.moveCheckpoint(time);
       if (session.isEvictable()) {
         this.sessions.delete(id);
+        this.active.delete(session);
+        this.withSegments.delete(session);
+        this.owner(session).removeSession(session);
         this.tombstones.set(id, session.checkpoint.endTime ?? time);
       }
     }
@@ -200,16 +178,29 @@ export class TimelineEngine {
   }
 
   private owner(session: EngineSession): EngineUser {
-    if (session.owner === null) session.owner = this.user(session.userId);
-    return session.owner;
+    let owner = session.owner;
+    if (owner === null) {
+      owner = this.user(session.userId);
+      session.owner = owner;
+      owner.addSession(session);
+    }
+    return owner;
   }
 
   private user(userId: string): EngineUser {
     let user = this.users.get(userId);
     if (user === undefined) {
-      user = new EngineUser(userId);
-      this.users.set(userId, user);
+      user = this.addUser(new EngineUser(userId));
     }
+    return user;
+  }
+
+  private addUser(user: EngineUser): EngineUser {
+    this.users.set(user.userId, user);
+    const order = this.userOrder;
+    const last = order[order.length - 1];
+    if (last !== undefined && last.userId > user.userId) this.orderStale = true;
+    order.push(user);
     return user;
   }
 
@@ -236,8 +227,14 @@ export class TimelineEngine {
     engine.watermark = snapshot.watermark;
     engine.checkpointTime = snapshot.checkpointTime;
     Object.assign(engine.rejectedCounts, snapshot.rejected);
-    for (const user of snapshot.users) engine.users.set(user.userId, EngineUser.restore(user));
-    for (const session of snapshot.sessions) engine.sessions.set(session.sessionId, EngineSession.restore(session));
+    for (const user of snapshot.users) engine.addUser(EngineUser.restore(user));
+    for (const item of snapshot.sessions) {
+      const session = EngineSession.restore(item);
+      engine.sessions.set(session.sessionId, session);
+      engine.owner(session);
+      engine.active.add(session);
+      if (session.hasPendingSegments()) engine.withSegments.add(session);
+    }
     for (const [id, end] of snapshot.tombstones) engine.tombstones.set(id, end);
     return engine;
   }

@@ -1,6 +1,7 @@
 /**
- * A user's display name: the non-empty userName of the accepted record with the greatest changeTime; among
- * equal changeTimes the greatest name (code-unit order) wins, so the result is order-independent.
+ * A display name folded over a set of a user's accepted events: the non-empty userName with the greatest
+ * changeTime; among equal changeTimes the greatest name (code-unit order) wins, so the result is
+ * order-independent. Windows fold the events with eventTime < window end (spec §4, "name as of").
  * Plain JSON data.
  */
 export interface UserIdentity {

@@ -14,6 +14,7 @@ import { prepareSession } from './session-events.ts';
 /** One (user, quarter-hour) aggregate before labelling. */
 export interface QuarterHourAggregate {
   readonly userId: string;
+  /** Name as of the window end: the same event set as maxChangeTime (spec §4, see UserIdentity). */
   readonly userName: string;
   /** Window start, epoch ms. */
   readonly start: number;
@@ -34,11 +35,16 @@ export interface AggregationOutcome {
   readonly horizon: number | null;
 }
 
+/** The user's events of one eventTime quarter-hour: greatest changeTime and best name. */
+interface ChangeMark {
+  change: number;
+  readonly name: UserIdentity;
+}
+
 interface UserBatch {
-  readonly identity: UserIdentity;
   readonly windows: WindowAccumulator;
-  /** Quarter-hour start of an eventTime → greatest changeTime of the user's events in it. */
-  readonly changeByWindow: Map<number, number>;
+  /** Quarter-hour start of an eventTime → the user's events in it, folded. */
+  readonly changeByWindow: Map<number, ChangeMark>;
 }
 
 /**
@@ -86,7 +92,7 @@ export function aggregateQuarterHours(events: readonly AgentEvent[], until?: num
 function userBatch(users: Map<string, UserBatch>, userId: string): UserBatch {
   let user = users.get(userId);
   if (user === undefined) {
-    user = { identity: newUserIdentity(), windows: new WindowAccumulator(), changeByWindow: new Map() };
+    user = { windows: new WindowAccumulator(), changeByWindow: new Map() };
     users.set(userId, user);
   }
   return user;
@@ -100,9 +106,12 @@ function runSession(kept: readonly AgentEvent[], horizon: number, users: Map<str
   for (const event of kept) {
     const user = event.userId === ownerId ? owner : userBatch(users, event.userId);
     const window = Math.floor(event.eventTime / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
-    const known = user.changeByWindow.get(window);
-    if (known === undefined || event.changeTime > known) user.changeByWindow.set(window, event.changeTime);
-    observeUserName(user.identity, event.userName, event.changeTime);
+    let mark = user.changeByWindow.get(window);
+    if (mark === undefined) {
+      mark = { change: event.changeTime, name: newUserIdentity() };
+      user.changeByWindow.set(window, mark);
+    } else if (event.changeTime > mark.change) mark.change = event.changeTime;
+    observeUserName(mark.name, event.userName, event.changeTime);
     if (event.eventTime > horizon) continue;
     advanceSession(state, event.eventTime, windows, null);
     applySessionEvent(state, event);
@@ -116,13 +125,16 @@ function collectRows(userId: string, user: UserBatch, out: QuarterHourAggregate[
   const changes = [...user.changeByWindow.keys()].sort((a, b) => a - b);
   let next = 0;
   let maxChange = Number.NEGATIVE_INFINITY;
+  const name = newUserIdentity();
   for (const start of starts) {
     while (next < changes.length && (changes[next] as number) <= start) {
-      maxChange = Math.max(maxChange, user.changeByWindow.get(changes[next] as number) as number);
+      const mark = user.changeByWindow.get(changes[next] as number) as ChangeMark;
+      maxChange = Math.max(maxChange, mark.change);
+      if (mark.name.nameChangeTime !== null) observeUserName(name, mark.name.userName, mark.name.nameChangeTime);
       next++;
     }
     const vector = user.windows.windows.get(start) as MetricVector;
     if (!vectorHasContent(vector)) continue;
-    out.push({ userId, userName: user.identity.userName, start, vector, maxChangeTime: maxChange });
+    out.push({ userId, userName: name.userName, start, vector, maxChangeTime: maxChange });
   }
 }

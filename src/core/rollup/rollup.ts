@@ -5,7 +5,11 @@ import { QUARTER_HOUR_MS } from '../windows/quarter-hour.ts';
 import type { Period, TimeCategory } from './period.ts';
 import { periodOf } from './period.ts';
 
-/** One rolled-up row: the field-wise sum of a user's quarter-hours whose start lies in the period. */
+/**
+ * One rolled-up row: the field-wise sum of a user's quarter-hours whose start lies in the period;
+ * maxChangeTime is their max and userName that of the component with the greatest maxChangeTime
+ * (ties: the later quarter-hour).
+ */
 export interface PeriodAggregate {
   readonly userId: string;
   readonly userName: string;
@@ -44,7 +48,11 @@ export function rollUp(
       (category === 'all' || current.start === period.start);
     if (current !== undefined && extends_) {
       for (let i = 0; i < METRIC_COUNT; i++) current.vector[i]! += row.vector[i] ?? 0;
-      current.maxChangeTime = Math.max(current.maxChangeTime, row.maxChangeTime);
+      // userName: of the component with the greatest maxChangeTime; ties go to the later quarter-hour
+      if (row.maxChangeTime >= current.maxChangeTime) {
+        current.userName = row.userName;
+        current.maxChangeTime = row.maxChangeTime;
+      }
       if (category === 'all') current.end = Math.max(current.end, period.end);
       continue;
     }

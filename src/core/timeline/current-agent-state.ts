@@ -58,3 +58,22 @@ export function agentStateSignature(state: Readonly<CurrentAgentState>): string 
     state.handlingStatusSince,
   ]);
 }
+
+/**
+ * True when the machine state, reported as of any time, equals `last` (ignoring asOf and userName);
+ * the allocation-free equivalent of comparing agentStateSignature values.
+ */
+export function matchesAgentState(state: Readonly<SessionState>, last: Readonly<CurrentAgentState>): boolean {
+  const ended = state.ended;
+  if (last.loggedIn === ended) return false;
+  if (ended) return last.userStatusSince === state.endTime && last.handlingStatusSince === state.endTime;
+  return (
+    last.userStatus === userStatusName(state.user) &&
+    last.handlingStatus === handlingStatusName(state.handling) &&
+    (last.profile ?? null) === state.profile &&
+    (last.profileReason ?? null) === state.profileReason &&
+    (last.campaignId ?? null) === state.campaignId &&
+    last.userStatusSince === state.userSince &&
+    last.handlingStatusSince === state.handlingSince
+  );
+}

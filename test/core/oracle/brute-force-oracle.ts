@@ -336,7 +336,6 @@ export function buildOracleSessions(records: readonly unknown[]): {
   sessions: OracleSession[];
   rejected: Record<string, number>;
   acceptedEvents: OracleEvent[];
-  recordNames: { userId: string; userName: string | undefined; changeTimestamp: number; accepted: boolean }[];
 } {
   const rejected: Record<string, number> = {};
   const reject = (reason: string): void => {
@@ -344,25 +343,21 @@ export function buildOracleSessions(records: readonly unknown[]): {
   };
   const bySession = new Map<string, OracleEvent[]>();
   const seen = new Set<string>();
-  const recordEvents: OracleEvent[][] = [];
   for (const raw of records) {
     const outcome = parseOracleRecord(raw);
     if (!outcome.ok) {
       reject(outcome.reason);
       continue;
     }
-    const kept: OracleEvent[] = [];
     for (const event of outcome.events) {
       // §2 exact duplicates count once
       const key = JSON.stringify([event.sessionId, event.kind, event.eventTime, event.changeTimestamp, event.value]);
       if (seen.has(key)) continue;
       seen.add(key);
-      kept.push(event);
       const list = bySession.get(event.sessionId) ?? [];
       list.push(event);
       bySession.set(event.sessionId, list);
     }
-    recordEvents.push(kept);
   }
   const sessions: OracleSession[] = [];
   const acceptedSet = new Set<OracleEvent>();
@@ -383,19 +378,14 @@ export function buildOracleSessions(records: readonly unknown[]): {
     if (first === undefined) continue;
     sessions.push({ sessionId, userId: first.userId, events: accepted, endTime });
   }
-  const recordNames = recordEvents.flatMap((events) => {
-    const first = events[0];
-    if (first === undefined) return [];
-    return [{ userId: first.userId, userName: first.userName, changeTimestamp: first.changeTimestamp, accepted: events.some((e) => acceptedSet.has(e)) }];
-  });
-  return { sessions, rejected, acceptedEvents: [...acceptedSet], recordNames };
+  return { sessions, rejected, acceptedEvents: [...acceptedSet] };
 }
 
 /**
  * Batch replay by brute force: quarter-hour rows in UTC.
  */
 export function oracleReplay(records: readonly unknown[], options: OracleOptions = {}): OracleResult {
-  const { sessions, rejected, acceptedEvents, recordNames } = buildOracleSessions(records);
+  const { sessions, rejected, acceptedEvents } = buildOracleSessions(records);
   let maxEventTime = -Infinity;
   for (const event of acceptedEvents) maxEventTime = Math.max(maxEventTime, event.eventTime);
   const watermark = options.until ?? maxEventTime;
@@ -511,15 +501,20 @@ export function oracleReplay(records: readonly unknown[], options: OracleOptions
     }
   }
 
-  // userName: the user's record with the greatest changeTimestamp (accepted records)
-  const userNames = new Map<string, { ct: number; name: string }>();
-  for (const record of recordNames) {
-    if (!record.accepted) continue;
-    const current = userNames.get(record.userId);
-    if (current === undefined || record.changeTimestamp > current.ct) {
-      userNames.set(record.userId, { ct: record.changeTimestamp, name: record.userName ?? current?.name ?? '' });
+  // §4 userName "as of" the window end: among the user's accepted events with eventTime < end and a non-empty
+  // userName, the one with the greatest changeTimestamp; on a tie the lexicographically greatest name.
+  const nameAsOf = (userId: string, end: number): string => {
+    let best: { ct: number; name: string } | undefined;
+    for (const event of acceptedEvents) {
+      if (event.userId !== userId || event.eventTime >= end) continue;
+      const name = event.userName ?? '';
+      if (name === '') continue;
+      if (best === undefined || event.changeTimestamp > best.ct || (event.changeTimestamp === best.ct && name > best.name)) {
+        best = { ct: event.changeTimestamp, name };
+      }
     }
-  }
+    return best?.name ?? '';
+  };
 
   const rows: OracleRow[] = [];
   for (const [userId, windows] of perUser) {
@@ -533,7 +528,7 @@ export function oracleReplay(records: readonly unknown[], options: OracleOptions
       }
       rows.push({
         userId,
-        userName: userNames.get(userId)?.name ?? '',
+        userName: nameAsOf(userId, q + QUARTER_HOUR_MS),
         timeCategory: isoUtc(q),
         intervalStart: isoUtc(q),
         intervalEnd: isoUtc(q + QUARTER_HOUR_MS),
@@ -625,7 +620,7 @@ export function oraclePeriodOf(ms: number, category: Exclude<OracleTimeCategory,
 
 /** Roll up UTC quarter-hour oracle rows to a category in a zone (§5). */
 export function oracleRollup(quarterHours: readonly OracleRow[], category: OracleTimeCategory, zone = 'UTC'): OracleRow[] {
-  const groups = new Map<string, { userId: string; userName: string; start: number; end: number; label: string; maxCt: number; metrics: AgentMetrics }>();
+  const groups = new Map<string, { userId: string; userName: string; nameFrom: number; start: number; end: number; label: string; maxCt: number; metrics: AgentMetrics }>();
   for (const row of quarterHours) {
     const qStart = Date.parse(row.intervalStart);
     const qEnd = Date.parse(row.intervalEnd);
@@ -633,14 +628,20 @@ export function oracleRollup(quarterHours: readonly OracleRow[], category: Oracl
     const key = category === 'all' ? row.userId : `${row.userId}|${period.start}`;
     let group = groups.get(key);
     if (group === undefined) {
-      group = { userId: row.userId, userName: row.userName, start: period.start, end: period.end, label: period.label, maxCt: -Infinity, metrics: zeroMetrics() };
+      group = { userId: row.userId, userName: row.userName, nameFrom: -Infinity, start: period.start, end: period.end, label: period.label, maxCt: -Infinity, metrics: zeroMetrics() };
       groups.set(key, group);
     }
     if (category === 'all') {
       group.start = Math.min(group.start, qStart);
       group.end = Math.max(group.end, qEnd);
     }
-    group.maxCt = Math.max(group.maxCt, Date.parse(row.maxChangeTimestamp));
+    // §4 roll-up userName: the component quarter-hour with the greatest maxChangeTimestamp (tie: the later one)
+    const rowCt = Date.parse(row.maxChangeTimestamp);
+    if (rowCt > group.maxCt || (rowCt === group.maxCt && qStart > group.nameFrom)) {
+      group.userName = row.userName;
+      group.nameFrom = qStart;
+    }
+    group.maxCt = Math.max(group.maxCt, rowCt);
     for (const field of METRIC_FIELDS) group.metrics[field] += row[field];
   }
   const rows: OracleRow[] = [...groups.values()].map((g) => ({

@@ -56,7 +56,9 @@ function assertSumsOfQuarterHours(rollup: readonly AgentStatisticRow[], quarterH
     }
     const maxCt = members.map((m) => m.maxChangeTimestamp).sort().at(-1);
     if (row.maxChangeTimestamp !== maxCt) throw new Error(`${what}: maxChangeTimestamp ${row.maxChangeTimestamp} ≠ max ${maxCt}`);
-    if (row.userName !== members[0]?.userName) throw new Error(`${what}: userName ${row.userName} ≠ ${members[0]?.userName}`);
+    // §4: the name of the member with the greatest maxChangeTimestamp; on a tie the later quarter-hour
+    const named = members.reduce((best, m) => (m.maxChangeTimestamp >= best.maxChangeTimestamp ? m : best));
+    if (row.userName !== named.userName) throw new Error(`${what}: userName ${row.userName} ≠ ${named.userName}`);
     if (category === 'all') {
       if (row.intervalStart !== members[0]?.intervalStart || row.intervalEnd !== members.at(-1)?.intervalEnd) throw new Error(`${what}: all bounds`);
     } else {

@@ -1,0 +1,95 @@
+import type { ContributionSink } from '../statistic/contribution-sink.ts';
+import { newMetricVector } from '../statistic/metric-vector.ts';
+import type { MetricVector } from '../statistic/metric-vector.ts';
+import { QUARTER_HOUR_MS } from '../windows/quarter-hour.ts';
+import type { WindowStatus } from './engine-types.ts';
+
+/**
+ * One (user, quarter-hour) window of the streaming engine: its live vector, what was last emitted
+ * for it, and a cache of the "as of the window end" labels (maxChangeTimestamp and userName).
+ *
+ * The label cache is a prefix fold over the user's marks with eventTime < end; `EngineUser`
+ * recomputes it only from the first window a mark change can affect.
+ */
+export class WindowSlot {
+  readonly start: number;
+  readonly end: number;
+  readonly vector: MetricVector = newMetricVector();
+  /** The vector may differ from the emitted metrics (set by every contribution). */
+  touched = true;
+  /** Prefix fold: valid only while `labelsValid`. */
+  labelsValid = false;
+  maxChange = Number.NEGATIVE_INFINITY;
+  nameChange: number | null = null;
+  name = '';
+  /** Last emission (revision 0 = never emitted). */
+  revision = 0;
+  status: WindowStatus = 'provisional';
+  emittedName = '';
+  emittedMaxChange = 0;
+  emittedMetrics: MetricVector | null = null;
+
+  constructor(start: number) {
+    this.start = start;
+    this.end = start + QUARTER_HOUR_MS;
+  }
+}
+
+/**
+ * A user's windows, sorted by start, as the sink of the user's session machines. Contributions
+ * are split at UTC quarter-hours; `sign` is −1 while a session's contributions are withdrawn for a
+ * recomputation (exact, because contributions are additive). Lookups hit a one-slot cache and
+ * otherwise scan from the end (windows are few and new ones are almost always the latest).
+ */
+export class EngineWindows implements ContributionSink {
+  readonly slots: WindowSlot[] = [];
+  sign = 1;
+  private last: WindowSlot | null = null;
+
+  /** The slot starting at `start`, created empty in order when absent. */
+  slot(start: number): WindowSlot {
+    const last = this.last;
+    if (last !== null && last.start === start) return last;
+    const slots = this.slots;
+    let i = slots.length - 1;
+    while (i >= 0 && (slots[i] as WindowSlot).start > start) i--;
+    let slot = slots[i];
+    if (slot === undefined || slot.start !== start) {
+      slot = new WindowSlot(start);
+      if (i === slots.length - 1) slots.push(slot);
+      else slots.splice(i + 1, 0, slot);
+    }
+    this.last = slot;
+    return slot;
+  }
+
+  /** Drops the slots ending before `time` (they can no longer change). */
+  dropBefore(time: number): void {
+    let n = 0;
+    while (n < this.slots.length && (this.slots[n] as WindowSlot).end < time) n++;
+    if (n === 0) return;
+    this.slots.splice(0, n);
+    this.last = null;
+  }
+
+  addSpan(from: number, to: number, fields: Readonly<Int8Array>): void {
+    const sign = this.sign;
+    let at = from;
+    while (at < to) {
+      const start = Math.floor(at / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
+      const end = Math.min(to, start + QUARTER_HOUR_MS);
+      const slot = this.slot(start);
+      slot.touched = true;
+      const vector = slot.vector;
+      const amount = (end - at) * sign;
+      for (let i = 0; i < fields.length; i++) vector[fields[i] as number]! += amount;
+      at = end;
+    }
+  }
+
+  addCount(atMs: number, index: number): void {
+    const slot = this.slot(Math.floor(atMs / QUARTER_HOUR_MS) * QUARTER_HOUR_MS);
+    slot.touched = true;
+    slot.vector[index]! += this.sign;
+  }
+}

@@ -1,0 +1,61 @@
+import { vectorHasContent, vectorToMetrics } from '../statistic/metric-vector.ts';
+import type { EngineEmission, WindowStatus } from './engine-types.ts';
+import type { EngineUser } from './engine-user.ts';
+
+function sameMetrics(vector: Float64Array, emitted: Float64Array): boolean {
+  for (let i = 0; i < vector.length; i++) if (vector[i] !== emitted[i]) return false;
+  return true;
+}
+
+/**
+ * Appends the window emissions of one user that watermark W causes (see
+ * TimelineEngine.advanceWatermark): a window is emitted when its metrics or its labels (maxChange
+ * and name as of the window end) differ from its last emission, or when it becomes final. Only the
+ * windows' preallocated state is updated; the emission objects are the only allocations.
+ */
+export function emitWindows(user: EngineUser, watermark: number, latenessMs: number, tenant: string, out: EngineEmission[]): void {
+  user.refreshLabels();
+  let nextFinalAt = Number.POSITIVE_INFINITY;
+  for (const slot of user.windows.slots) {
+    const end = slot.end;
+    const finalNow = watermark >= end + latenessMs;
+    const maxChangeTime = Number.isFinite(slot.maxChange) ? slot.maxChange : 0;
+    let status: WindowStatus | null = null;
+    if (slot.revision === 0) {
+      if (vectorHasContent(slot.vector)) status = finalNow ? 'final' : 'provisional';
+      if (!finalNow && status !== null && end + latenessMs < nextFinalAt) nextFinalAt = end + latenessMs;
+    } else {
+      const changed =
+        slot.emittedMaxChange !== maxChangeTime ||
+        slot.emittedName !== slot.name ||
+        (slot.touched && !sameMetrics(slot.vector, slot.emittedMetrics as Float64Array));
+      if (slot.status !== 'provisional') status = changed ? 'correction' : null;
+      else if (finalNow) status = 'final';
+      else if (changed) status = 'provisional';
+      if (!finalNow && end + latenessMs < nextFinalAt) nextFinalAt = end + latenessMs;
+    }
+    slot.touched = false;
+    if (status === null) continue;
+    slot.revision++;
+    slot.status = status;
+    slot.emittedName = slot.name;
+    slot.emittedMaxChange = maxChangeTime;
+    if (slot.emittedMetrics === null) slot.emittedMetrics = Float64Array.from(slot.vector);
+    else slot.emittedMetrics.set(slot.vector);
+    out.push({
+      type: 'window',
+      window: {
+        tenant,
+        userId: user.userId,
+        userName: slot.name,
+        intervalStart: slot.start,
+        intervalEnd: end,
+        revision: slot.revision,
+        status,
+        metrics: vectorToMetrics(slot.vector),
+        maxChangeTimestamp: maxChangeTime,
+      },
+    });
+  }
+  user.nextFinalAt = nextFinalAt;
+}

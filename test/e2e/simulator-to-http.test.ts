@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
+import { parseConfig } from '../../src/config/config.ts';
+import type { Config } from '../../src/config/config.ts';
+import { replay } from '../../src/core/replay/replay.ts';
+import type { AgentStatisticRow } from '../../src/core/replay/replay.ts';
+import { METRIC_FIELDS } from '../../src/core/statistic/agent-statistic-fields.ts';
+import { buildServer } from '../../src/http/server.ts';
+import { systemClock } from '../../src/ingest/clock.ts';
+import { readCommittedToEnd } from '../../src/ingest/read-committed.ts';
+import { createPollerMetrics } from '../../src/ingest/metrics.ts';
+import { runPollers } from '../../src/ingest/poller-service.ts';
+import { AvroSerde } from '../../src/kafka/avro-serde.ts';
+import { createKafka } from '../../src/kafka/kafka-client.ts';
+import { startProcessorInstance } from '../../src/processor/processor-instance.ts';
+import type { ProcessorInstance } from '../../src/processor/processor-instance.ts';
+import { createLogger } from '../../src/runtime/logger.ts';
+import { createRedis } from '../../src/state/redis-client.ts';
+import { storeKeys } from '../../src/state/store-keys.ts';
+import { TimelineStoreReader } from '../../src/state/timeline-store-reader.ts';
+import type { QuarterHourRow } from '../../src/state/store-types.ts';
+import { startSimulator } from '../../src/simulator/index.ts';
+import type { RunningSimulator } from '../../src/simulator/index.ts';
+import { setupTopology } from '../../src/cli/setup-command.ts';
+import { requireServices } from '../support/services.ts';
+
+const TENANT = 'e2e';
+const FROM = Date.parse('2024-03-04T00:00:00.000Z');
+const TO = FROM + 86_400_000;
+const CREDENTIALS = { username: 'e2e', password: 'e2e-secret' };
+
+type Comparable = Record<string, string | number>;
+
+function key(userId: string, intervalStart: string): string {
+  return `${userId}|${intervalStart}`;
+}
+
+function fromReplay(rows: readonly AgentStatisticRow[]): Map<string, Comparable> {
+  const out = new Map<string, Comparable>();
+  for (const row of rows) {
+    const value: Comparable = { userName: row.userName, intervalEnd: row.intervalEnd, maxChangeTimestamp: row.maxChangeTimestamp };
+    for (const field of METRIC_FIELDS) value[field] = row[field];
+    out.set(key(row.userId, row.intervalStart), value);
+  }
+  return out;
+}
+
+function fromStore(rows: readonly QuarterHourRow[]): Map<string, Comparable> {
+  const out = new Map<string, Comparable>();
+  for (const row of rows) {
+    const value: Comparable = { userName: row.userName, intervalEnd: new Date(row.intervalEnd).toISOString(), maxChangeTimestamp: new Date(row.maxChangeTimestamp).toISOString() };
+    for (const field of METRIC_FIELDS) value[field] = row[field];
+    out.set(key(row.userId, new Date(row.intervalStart).toISOString()), value);
+  }
+  return out;
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return check();
+}
+
+/**
+ * End to end: the simulator's ground truth → pollers → raw topic → processor → output topic and Redis → HTTP.
+ * Every (agent, quarter-hour) served must equal the core batch replay of the ground truth, field by field.
+ */
+describe('end to end: simulator ground truth to HTTP answers', () => {
+  let config: Config;
+  let simulator: RunningSimulator;
+  let processor: ProcessorInstance;
+  let redis: Redis;
+  let expected: AgentStatisticRow[];
+
+  beforeAll(async () => {
+    const services = await requireServices();
+    const run = randomUUID();
+    simulator = await startSimulator({ seed: 11, agents: 6, from: FROM, to: TO, clock: { mode: 'historical' }, port: 0, credentials: CREDENTIALS, faults: { rate429: 0.05, retryAfterSeconds: 0, malformedRate: 0.03, repeatRowsRate: 0.05 }, faultSeed: 3 });
+    config = parseConfig({
+      KAFKA_BROKERS: services.kafka.brokers.join(','),
+      SCHEMA_REGISTRY_URL: services.schemaRegistry.url,
+      REDIS_URL: services.redis.url,
+      TOPIC_PREFIX: `test-${run}.`,
+      REDIS_KEY_PREFIX: `test:${run}:`,
+      PROCESSOR_GROUP_ID: `test-${run}-processor`,
+      TENANT,
+      LOG_LEVEL: 'warn',
+      REDIS_RETENTION_MS: String(10 * 365 * 86_400_000),
+      SINCH_TENANTS: JSON.stringify([
+        { id: TENANT, baseUrl: simulator.url, credentials: CREDENTIALS, endpoints: ['agentStatusHistory'], startAt: new Date(FROM).toISOString(), safetyLagMs: 1000, pollIntervalMs: 1000, maxRangeMs: 6 * 3_600_000 },
+      ]),
+    });
+    const logger = createLogger('warn');
+    await setupTopology(config, logger);
+    const clock = { now: () => simulator.now() + 1000, sleep: systemClock.sleep };
+    const controller = new AbortController();
+    await runPollers({ config, kafka: createKafka(config, logger, '-poller'), serde: new AvroSerde(config.schemaRegistry), logger, clock, metrics: createPollerMetrics() }, config.sinch.tenants, { signal: controller.signal, once: true });
+    processor = await startProcessorInstance(config, logger);
+    redis = createRedis(config);
+    await redis.connect();
+    expected = replay(simulator.groundTruth().agentStatusHistory, { until: TO }).rows;
+  }, 180_000);
+
+  afterAll(async () => {
+    await processor?.stop();
+    await simulator?.close();
+    redis?.disconnect();
+  });
+
+  it('the ground truth is a real day of work', () => {
+    expect(new Set(expected.map((r) => r.userId)).size).toBe(6);
+    expect(expected.length).toBeGreaterThan(100);
+    expect(expected.reduce((sum, r) => sum + r.countOfHandledCallIn + r.countOfHandledCallOut, 0)).toBeGreaterThan(20);
+  });
+
+  it('Redis holds every quarter-hour of the replay, field by field, and nothing else', async () => {
+    const reader = new TimelineStoreReader(redis, storeKeys(config.redis.keyPrefix));
+    const want = fromReplay(expected);
+    let got = new Map<string, Comparable>();
+    await waitFor(async () => {
+      got = fromStore(await reader.listQuarterHours({ tenant: TENANT, from: FROM, to: TO }));
+      return got.size === want.size && [...want].every(([k, v]) => JSON.stringify(got.get(k)) === JSON.stringify(v));
+    }, 30_000);
+    expect(Object.fromEntries(got)).toEqual(Object.fromEntries(want));
+  }, 120_000);
+
+  it('the output topic, read read_committed, holds the replay as the latest revision of every key', async () => {
+    const logger = createLogger('warn');
+    const kafka = createKafka(config, logger);
+    const serde = new AvroSerde(config.schemaRegistry);
+    const latest = new Map<string, QuarterHourRow>();
+    await readCommittedToEnd(kafka, `${config.topicPrefix}out.agent-statistic-quarter-hour`, async (message) => {
+      if (message.value === null) return;
+      const row = await serde.decode<QuarterHourRow>(message.value);
+      expect(message.key?.toString()).toBe(`${TENANT}|${row.userId}|${row.intervalStart}`);
+      const current = latest.get(`${row.userId}|${row.intervalStart}`);
+      if (current === undefined || row.revision > current.revision) latest.set(`${row.userId}|${row.intervalStart}`, row);
+    });
+    const nonEmpty = [...latest.values()].filter((row) => row.servingDuration > 0 || METRIC_FIELDS.some((f) => f.startsWith('countOf') && row[f] > 0));
+    expect(Object.fromEntries(fromStore(nonEmpty))).toEqual(Object.fromEntries(fromReplay(expected)));
+    expect(nonEmpty.every((row) => row.final)).toBe(true);
+  }, 60_000);
+
+  it('HTTP /agentStatistic answers the replay for quarter-hours and for Helsinki days', async () => {
+    const reader = new TimelineStoreReader(redis, storeKeys(config.redis.keyPrefix));
+    const app = buildServer({ reader, clock: () => TO, probes: [], registry: new Registry(), logger: createLogger('warn'), tenant: TENANT, allowedLatenessMs: config.processor.allowedLatenessMs });
+    const bySortKey = (a: Record<string, unknown>, b: Record<string, unknown>): number => `${String(a.userId)}${String(a.intervalStart)}`.localeCompare(`${String(b.userId)}${String(b.intervalStart)}`);
+    const range = `startTime=${new Date(FROM).toISOString()}&endTime=${new Date(TO - 1).toISOString()}`;
+
+    const quarterHours = await app.inject({ method: 'GET', url: `/agentStatistic?${range}&timeCategory=quarterHour&limit=10000` });
+    expect(quarterHours.statusCode).toBe(200);
+    expect(quarterHours.headers['x-watermark']).toBeDefined();
+    expect((quarterHours.json() as Record<string, unknown>[]).sort(bySortKey)).toEqual(JSON.parse(JSON.stringify(expected)).sort(bySortKey));
+
+    const days = await app.inject({ method: 'GET', url: `/agentStatistic?${range}&timeCategory=day&timeZone=Europe/Helsinki&limit=10000` });
+    const replayDays = replay(simulator.groundTruth().agentStatusHistory, { until: TO, timeCategory: 'day', timeZone: 'Europe/Helsinki' }).rows;
+    expect((days.json() as Record<string, unknown>[]).sort(bySortKey)).toEqual(JSON.parse(JSON.stringify(replayDays)).sort(bySortKey));
+    await app.close();
+  }, 60_000);
+});

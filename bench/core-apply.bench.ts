@@ -10,8 +10,8 @@
  *   (a3) the streaming engine as the processor drives it: records split into partitions by userId, batches
  *        of 500 records per partition, advanceWatermark(max changeTimestamp seen) after every batch;
  *   (b)  replay end to end from an NDJSON file on disk via replayCommand (parse + replay + serialize).
- * (a2) and (a3) also run the engine as it was before the throughput work (bench/baseline-engine/, a frozen
- * copy) in the same process, so before/after ratios come from one run. BENCH_BASELINE=0 skips it.
+ * With BENCH_BASELINE_DIR=<a checkout of an older commit>, (a2) and (a3) also run that checkout's engine in the
+ * same process, so before/after ratios come from one run: `git worktree add /tmp/baseline <rev>` first.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -21,7 +21,6 @@ import { replayCommand } from '../src/cli/replay.ts';
 import type { AgentEvent } from '../src/core/events/agent-event.ts';
 import { TimelineEngine } from '../src/core/engine/timeline-engine.ts';
 import type { EngineConfig, EngineEmission } from '../src/core/engine/timeline-engine.ts';
-import { TimelineEngine as BaselineEngine } from './baseline-engine/timeline-engine.ts';
 import { aggregateQuarterHours } from '../src/core/replay/quarter-hour-aggregation.ts';
 import { adaptSinchRecord } from '../src/core/sinch/agent-status-history.ts';
 
@@ -30,7 +29,7 @@ const RUNS = Number(process.argv[3] ?? 5);
 /** Optional: BENCH_ONLY=a1|a2|a3|b runs one part (for profiling). */
 const ONLY = process.env['BENCH_ONLY'];
 const enabled = (part: string): boolean => ONLY === undefined || ONLY === part;
-const BASELINE = process.env['BENCH_BASELINE'] !== '0';
+const BASELINE_DIR = process.env['BENCH_BASELINE_DIR'];
 /** Partitions of (a3): records keyed by userId, as the ingest producer keys them. */
 const PARTITIONS = Number(process.env['BENCH_PARTITIONS'] ?? 4);
 const BATCH = 500;
@@ -43,8 +42,11 @@ interface StreamingEngine {
 type EngineFactory = (config: EngineConfig) => StreamingEngine;
 const ENGINES: [string, EngineFactory][] = [
   ['', (config) => new TimelineEngine(config)],
-  ...(BASELINE ? [[' [baseline]', (config: EngineConfig) => new BaselineEngine(config)] as [string, EngineFactory]] : []),
 ];
+if (BASELINE_DIR !== undefined) {
+  const baseline = (await import(join(BASELINE_DIR, 'src/core/engine/timeline-engine.ts'))) as { TimelineEngine: new (config: EngineConfig) => StreamingEngine };
+  ENGINES.push([' [baseline]', (config) => new baseline.TimelineEngine(config)]);
+}
 const CONFIG: EngineConfig = { allowedLatenessMs: 120_000, correctionHorizonMs: 900_000, tenant: 'bench' };
 
 function prng(seed: number): () => number {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { setTimeout as delay } from 'node:timers/promises';
+import { Registry } from 'prom-client';
 import { parseConfig } from '../config/config.ts';
 import { AvroSerde } from '../kafka/avro-serde.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
@@ -73,8 +74,9 @@ export async function demoCommand(argv: string[], env: Readonly<Record<string, s
     config.sinch.tenants,
     { signal: controller.signal, once: false },
   );
-  const processor = await startProcessorInstance(config, logger);
-  const api = await startApiServer(config, logger, { clock: () => simulator.now() });
+  const registry = new Registry();
+  const processor = await startProcessorInstance(config, logger, { registry });
+  const api = await startApiServer(config, logger, { clock: () => simulator.now(), registry });
 
   const day = new Date(from).toISOString().slice(0, 10);
   out(`agent-timelines demo (run ${runId}, tenant ${tenant}, ${agents} agents, ${speed}x real time from ${new Date(from).toISOString()})`);

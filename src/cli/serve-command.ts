@@ -9,6 +9,7 @@ import type { ReadinessProbe } from '../http/server-deps.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
 import { registryRequest } from '../kafka/schema-registry-http.ts';
 import { createLogger } from '../runtime/logger.ts';
+import { PROCESSOR_READINESS_TTL_MS } from '../state/processor-readiness-store.ts';
 import { createRedis } from '../state/redis-client.ts';
 import { storeKeys } from '../state/store-keys.ts';
 import { TimelineStoreReader } from '../state/timeline-store-reader.ts';
@@ -58,6 +59,21 @@ function kafkaProbes(config: Config, logger: Logger): { probes: ReadinessProbe[]
   };
 }
 
+/**
+ * `processor-restored`: the live processor instances (readiness records in Redis, docs/redis.md) together cover every
+ * partition of the raw topic, and every one of them has restored its state from the changelog.
+ */
+export function processorRestoredProbe(reader: Pick<TimelineStoreReader, 'getProcessorReadiness'>, groupId: string): ReadinessProbe {
+  return singleFlight('processor-restored', async () => {
+    const readiness = await reader.getProcessorReadiness(groupId);
+    if (readiness.instances.length === 0) throw new Error(`no processor instance of group ${groupId} has reported in ${PROCESSOR_READINESS_TTL_MS / 1000} s`);
+    const expected = readiness.expectedPartitions ?? readiness.assigned;
+    const reporting = `${readiness.instances.length} instance${readiness.instances.length === 1 ? '' : 's'} reporting`;
+    if (readiness.assigned < expected) throw new Error(`${readiness.assigned} of ${expected} partitions assigned (${reporting})`);
+    if (readiness.restored < expected) throw new Error(`${readiness.restored} of ${expected} partitions restored (${reporting})`);
+  });
+}
+
 export interface ApiServerOptions {
   /** The clock that "time in state" is measured against; the demo passes the simulator's. */
   readonly clock?: () => number;
@@ -72,13 +88,15 @@ export interface RunningApiServer {
 
 /**
  * Starts the HTTP API over the Redis store with the real readiness probes: Redis PING, schema registry
- * GET /subjects, Kafka describeCluster, and the processor's consumer group being Stable with members (assigned).
+ * GET /subjects, Kafka describeCluster, the processor's consumer group being Stable with members (assigned), and
+ * the processor instances' readiness records covering every partition, restored ({@link processorRestoredProbe}).
  */
 export async function startApiServer(config: Config, logger: Logger, options: ApiServerOptions = {}): Promise<RunningApiServer> {
   const redis = createRedis(config);
   redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));
   redis.connect().catch((error: unknown) => logger.warn({ err: error }, 'Redis is not reachable yet; /readyz reports it'));
   const kafka = kafkaProbes(config, logger);
+  const reader = new TimelineStoreReader(redis, storeKeys(config.redis.keyPrefix));
   const probes: ReadinessProbe[] = [
     singleFlight('redis', async () => {
       const answer = await redis.ping();
@@ -88,9 +106,10 @@ export async function startApiServer(config: Config, logger: Logger, options: Ap
       await registryRequest(config.schemaRegistry, 'GET', '/subjects');
     }),
     ...kafka.probes,
+    processorRestoredProbe(reader, config.processor.groupId),
   ];
   const app = buildServer({
-    reader: new TimelineStoreReader(redis, storeKeys(config.redis.keyPrefix)),
+    reader,
     clock: options.clock ?? Date.now,
     probes,
     registry: options.registry ?? new Registry(),

@@ -43,6 +43,8 @@ export interface Config {
     readonly tickMs: number;
     /** Whether `process` also runs the Redis sink (output topics → Redis). */
     readonly redisSink: boolean;
+    /** Where `process` serves GET /metrics; port 0 means no metrics endpoint. */
+    readonly metrics: { readonly host: string; readonly port: number };
   };
   readonly http: { readonly host: string; readonly port: number };
   /** Sinch RAI instances the pollers read; empty when neither SINCH_TENANTS nor SINCH_TENANTS_FILE is set. */
@@ -155,6 +157,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       sessionTimeoutMs: e.PROCESSOR_SESSION_TIMEOUT_MS,
       tickMs: e.PROCESSOR_TICK_MS,
       redisSink: e.PROCESSOR_REDIS_SINK,
+      metrics: { host: e.PROCESSOR_METRICS_HOST, port: e.PROCESSOR_METRICS_PORT },
     },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
     sinch: { tenants: parseTenants(e, env) },

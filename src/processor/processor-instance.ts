@@ -1,11 +1,15 @@
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { Config } from '../config/config.ts';
 import { AvroSerde } from '../kafka/avro-serde.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
+import { ProcessorReadinessStore } from '../state/processor-readiness-store.ts';
 import { createRedis } from '../state/redis-client.ts';
 import { storeKeys } from '../state/store-keys.ts';
 import { TimelineStoreWriter } from '../state/timeline-store-writer.ts';
+import { registerProcessorMetrics } from './processor-prometheus.ts';
 import { processorTopics } from './processor-topics.ts';
+import { ReadinessReporter } from './readiness-reporter.ts';
 import { RedisSink } from './redis-sink.ts';
 import { TimelineProcessor } from './timeline-processor.ts';
 
@@ -19,12 +23,21 @@ export interface ProcessorInstance {
   stop(): Promise<void>;
 }
 
-/** Starts a processor instance from config (topics must exist: run setup first). */
-export async function startProcessorInstance(config: Config, logger: Logger): Promise<ProcessorInstance> {
+export interface ProcessorInstanceOptions {
+  /** Receives the processor metrics (`agent_timelines_processor_*`), read at scrape time; the demo shares one with the API. */
+  readonly registry?: Registry;
+}
+
+/**
+ * Starts a processor instance from config (topics must exist: run setup first). It publishes its readiness record
+ * (docs/redis.md) until stopped, and registers its metrics on `options.registry` when given.
+ */
+export async function startProcessorInstance(config: Config, logger: Logger, options: ProcessorInstanceOptions = {}): Promise<ProcessorInstance> {
   const redis = createRedis(config);
   redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));
   await redis.connect();
-  const writer = new TimelineStoreWriter(redis, storeKeys(config.redis.keyPrefix), config.redis.retentionMs);
+  const keys = storeKeys(config.redis.keyPrefix);
+  const writer = new TimelineStoreWriter(redis, keys, config.redis.retentionMs);
   let reportFatal: (error: Error) => void = () => undefined;
   const fatal = new Promise<never>((_resolve, reject) => {
     reportFatal = reject;
@@ -49,8 +62,17 @@ export async function startProcessorInstance(config: Config, logger: Logger): Pr
         onFatal: (error) => reportFatal(error),
       })
     : null;
+  if (options.registry !== undefined) {
+    registerProcessorMetrics(options.registry, {
+      metrics: processor.metrics,
+      consumerLag: () => processor.consumerLag(),
+      assigned: () => processor.status().assigned,
+    });
+  }
   await processor.start();
   await sink?.start();
+  const readiness = new ReadinessReporter({ store: new ProcessorReadinessStore(redis, keys), groupId: config.processor.groupId, source: processor, logger });
+  readiness.start();
   let stopping: Promise<void> | null = null;
   return {
     processor,
@@ -58,6 +80,7 @@ export async function startProcessorInstance(config: Config, logger: Logger): Pr
     fatal,
     stop: () =>
       (stopping ??= (async () => {
+        await readiness.stop();
         await processor.stop();
         await sink?.stop();
         await redis.quit().catch(() => undefined);

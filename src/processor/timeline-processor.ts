@@ -27,6 +27,10 @@ export interface ProcessorStatus {
   readonly assigned: readonly number[];
   /** Every assigned partition has restored its state. */
   readonly restored: boolean;
+  /** The assigned partitions that have restored their state and are processing, ascending. */
+  readonly restoredPartitions: readonly number[];
+  /** Partition count of the raw input topic (0 before start). */
+  readonly partitions: number;
 }
 
 /**
@@ -68,8 +72,21 @@ export class TimelineProcessor {
   }
 
   status(): ProcessorStatus {
-    const tasks = [...this.#tasks.values()];
-    return { instanceId: this.instanceId, assigned: tasks.map((t) => t.partition).sort((a, b) => a - b), restored: tasks.every((t) => t.restored) };
+    const tasks = [...this.#tasks.values()].sort((a, b) => a.partition - b.partition);
+    return {
+      instanceId: this.instanceId,
+      assigned: tasks.map((t) => t.partition),
+      restored: tasks.every((t) => t.restored),
+      restoredPartitions: tasks.filter((t) => t.restored).map((t) => t.partition),
+      partitions: this.#partitionCount,
+    };
+  }
+
+  /** Per assigned partition: the raw topic's high watermark minus the task's input position (records not yet processed). */
+  async consumerLag(): Promise<Map<number, number>> {
+    if (this.#admin === undefined || this.#tasks.size === 0) return new Map();
+    const high = new Map((await fetchPartitionOffsets(this.#admin, this.#topics.raw, 1)).map((p) => [p.partition, p.high]));
+    return new Map([...this.#tasks].map(([partition, task]) => [partition, Math.max(0, (high.get(partition) ?? 0) - task.progress.position)]));
   }
 
   /** Per assigned partition: input position, committed offset and applicable watermarks (diagnostics). */

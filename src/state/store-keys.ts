@@ -25,6 +25,10 @@ export interface StoreKeys {
   segmentIndex(tenant: string, userId: string): string;
   /** Hash `p<partition>` → applied watermark, and `partitions` → the input partition count. */
   watermark(tenant: string): string;
+  /** String, JSON of a ProcessorReadinessRecord with a TTL: what one processor instance has assigned and restored. */
+  processor(groupId: string, instanceId: string): string;
+  /** ZSET instanceId → last report (epoch ms): the instances of a group that may have a readiness record. */
+  processors(groupId: string): string;
 }
 
 export function storeKeys(prefix: string): StoreKeys {
@@ -40,5 +44,7 @@ export function storeKeys(prefix: string): StoreKeys {
     segmentData: (tenant, userId) => `${prefix}seg:${tenant}:${userId}`,
     segmentIndex: (tenant, userId) => `${prefix}seg-by-end:${tenant}:${userId}`,
     watermark: (tenant) => `${prefix}watermark:${tenant}`,
+    processor: (groupId, instanceId) => `${prefix}processor:${groupId}:${instanceId}`,
+    processors: (groupId) => `${prefix}processors:${groupId}`,
   };
 }

@@ -60,3 +60,30 @@ export interface Completeness {
   readonly partitions: Readonly<Record<string, number>>;
   readonly expectedPartitions: number | null;
 }
+
+/** What one processor instance last reported about its partitions (key `processor:{groupId}:{instanceId}`). */
+export interface ProcessorReadinessRecord {
+  readonly groupId: string;
+  readonly instanceId: string;
+  /** Input partitions of the raw topic assigned to the instance, ascending. */
+  readonly assigned: readonly number[];
+  /** The assigned partitions whose state is restored from the changelog and which are processing. */
+  readonly restored: readonly number[];
+  /** Partition → milliseconds its last restore took. */
+  readonly restoreMs: Readonly<Record<string, number>>;
+  /** Partition count of the raw input topic, as the instance saw it at start. */
+  readonly expectedPartitions: number;
+  readonly startedAt: number;
+  readonly updatedAt: number;
+}
+
+/** The readiness of a processor group, summed over the instances whose records have not expired. */
+export interface ProcessorReadiness {
+  readonly instances: readonly ProcessorReadinessRecord[];
+  /** Distinct partitions assigned to some live instance. */
+  readonly assigned: number;
+  /** Distinct assigned partitions restored by every live instance that claims them. */
+  readonly restored: number;
+  /** The raw topic's partition count; null when no instance reported. */
+  readonly expectedPartitions: number | null;
+}

@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import { METRIC_FIELDS } from '../core/statistic/agent-statistic-fields.ts';
+import { ProcessorReadinessStore } from './processor-readiness-store.ts';
 import type { StoreKeys } from './store-keys.ts';
-import type { AgentStateRow, Completeness, QuarterHourRow, SegmentRow } from './store-types.ts';
+import type { AgentStateRow, Completeness, ProcessorReadiness, QuarterHourRow, SegmentRow } from './store-types.ts';
 
 export interface QuarterHourQuery {
   readonly tenant: string;
@@ -85,6 +86,11 @@ export class TimelineStoreReader {
     const values = Object.values(partitions);
     const complete = expected !== null && values.length >= expected;
     return { upTo: complete && values.length > 0 ? Math.min(...values) : null, partitions, expectedPartitions: expected };
+  }
+
+  /** What the live instances of processor group `groupId` have assigned and restored (expired records excluded). */
+  async getProcessorReadiness(groupId: string): Promise<ProcessorReadiness> {
+    return new ProcessorReadinessStore(this.#redis, this.#keys).read(groupId);
   }
 
   /** userId → userName of every agent seen. */

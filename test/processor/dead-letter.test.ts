@@ -72,10 +72,15 @@ describe('timeline processor dead-letter policy', () => {
 
 
     const countBy = (codes: string[]) => codes.reduce<Record<string, number>>((acc, code) => ({ ...acc, [code]: (acc[code] ?? 0) + 1 }), {});
-    const letters: DeadLetterValue[] = [];
-    await readCommittedToEnd(pipeline.kafka, pipeline.topics.deadLetter, async (message) => {
-      if (message.value !== null) letters.push(await pipeline.serde.decode<DeadLetterValue>(message.value));
-    });
+    let letters: DeadLetterValue[] = [];
+    await waitFor(async () => {
+      const read: DeadLetterValue[] = [];
+      await readCommittedToEnd(pipeline.kafka, pipeline.topics.deadLetter, async (message) => {
+        if (message.value !== null) read.push(await pipeline.serde.decode<DeadLetterValue>(message.value));
+      });
+      letters = read;
+      return letters.length >= BAD;
+    }, 60_000);
     expect(countBy(letters.map((l) => l.errorCode))).toEqual(countBy(bad.map((b) => b.errorCode)));
     expect(letters).toHaveLength(BAD);
     expect(new Set(letters.map((l) => `${l.sourcePartition}|${l.sourceOffset}`)).size).toBe(BAD);

@@ -51,6 +51,7 @@ export async function createTestPipeline(base: Config, extraEnv: Record<string, 
     PROCESSOR_TICK_MS: '100',
     REDIS_RETENTION_MS: '400000000000',
     LOG_LEVEL: 'warn',
+    PROCESSOR_METRICS_PORT: '0',
     ...extraEnv,
   };
   const config = parseConfig(env);

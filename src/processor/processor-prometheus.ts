@@ -1,0 +1,91 @@
+import { Counter, Gauge } from 'prom-client';
+import type { Registry } from 'prom-client';
+import type { MetricLabels, ProcessorCounter, ProcessorGauge, ProcessorMetrics } from './processor-metrics.ts';
+
+export const PROCESSOR_METRIC_PREFIX = 'agent_timelines_processor_';
+
+interface Family {
+  readonly source: ProcessorCounter | ProcessorGauge;
+  readonly name: string;
+  readonly help: string;
+  readonly labels: readonly string[];
+  /** Multiplies the in-memory value (ms → s). */
+  readonly scale?: number;
+}
+
+const counter = (source: ProcessorCounter, help: string, labels: readonly string[] = []): Family => ({ source, name: `${source}_total`, help, labels });
+
+const COUNTERS: readonly Family[] = [
+  counter('records_consumed', 'Raw input records consumed; rate() of it is events/s', ['partition']),
+  counter('records_dead_lettered', 'Records written to the dead-letter topic, by reason', ['error_code']),
+  counter('transactions_committed', 'Kafka transactions committed', ['partition']),
+  counter('transactions_aborted', 'Kafka transactions aborted (the partition is then rebuilt from its changelog)', ['partition']),
+  counter('task_rebuilds', 'Partition restores from the changelog (assignment or after an abort)', ['partition']),
+  counter('window_emissions', 'Quarter-hour window emissions, by status', ['status']),
+  counter('segment_emissions', 'Timeline segment emissions'),
+  counter('agent_state_emissions', 'Agent state emissions'),
+  counter('watermarks_applied', 'Poll watermarks applied', ['partition']),
+  counter('redis_rows_written', 'Rows the Redis sink wrote', ['topic']),
+  counter('redis_rows_stale', 'Rows the Redis sink skipped as older than the stored revision', ['topic']),
+  counter('redis_rebuilds', 'Redis sink re-reads after Redis lost its data', ['topic']),
+];
+
+const GAUGES: readonly Family[] = [
+  { source: 'consumer_lag', name: 'consumer_lag', help: 'Raw topic high watermark minus the partition task input position', labels: ['partition'] },
+  { source: 'applied_watermark_ms', name: 'applied_watermark_seconds', help: 'Event-time watermark applied by the partition (epoch seconds)', labels: ['partition', 'tenant'], scale: 1e-3 },
+  { source: 'restore_ms', name: 'restore_seconds', help: 'Duration of the partition\'s last state restore from the changelog', labels: ['partition'], scale: 1e-3 },
+  { source: 'restored_entries', name: 'restored_entries', help: 'Changelog entries read by the partition\'s last restore', labels: ['partition'] },
+  { source: 'assigned_partitions', name: 'assigned_partitions', help: 'Raw topic partitions assigned to this instance', labels: [] },
+];
+
+const snake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+function labelsOf(family: Family, labels: MetricLabels): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(labels)) if (family.labels.includes(snake(key))) out[snake(key)] = value;
+  return out;
+}
+
+export interface ProcessorMetricsSource {
+  readonly metrics: ProcessorMetrics;
+  /** Current lag per assigned partition; when absent or failing, the lag seen at the last fetched batch is used. */
+  readonly consumerLag?: () => Promise<ReadonlyMap<number, number>>;
+  /** The partitions assigned now; per-partition gauges of other (revoked) partitions are left out. */
+  readonly assigned?: () => readonly number[];
+}
+
+/**
+ * Registers the processor's metrics on `registry` as prom-client counters and gauges named
+ * `agent_timelines_processor_*`, read from {@link ProcessorMetrics} at scrape time (nothing is copied between
+ * scrapes). Counters keep every partition an instance ever had; per-partition gauges show only assigned ones. One processor per registry: families already on the registry are left as they are.
+ */
+export function registerProcessorMetrics(registry: Registry, source: ProcessorMetricsSource): void {
+  const fill = (family: Family, put: (labels: Record<string, string>, value: number) => void): void => {
+    const current = family.labels.includes('partition') && !COUNTERS.includes(family) && source.assigned !== undefined ? new Set(source.assigned().map(String)) : null;
+    for (const sample of source.metrics.samples()) {
+      if (sample.name !== family.source || (current !== null && !current.has(sample.labels['partition'] ?? ''))) continue;
+      put(labelsOf(family, sample.labels), sample.value * (family.scale ?? 1));
+    }
+  };
+  for (const family of [...COUNTERS, ...GAUGES]) {
+    const name = `${PROCESSOR_METRIC_PREFIX}${family.name}`;
+    if (registry.getSingleMetric(name) !== undefined) continue;
+    const config = { name, help: family.help, labelNames: [...family.labels], registers: [registry] };
+    if (COUNTERS.includes(family)) {
+      new Counter({ ...config, collect() { this.reset(); fill(family, (labels, value) => this.inc(labels, value)); } });
+    } else if (family.source === 'consumer_lag' && source.consumerLag !== undefined) {
+      const lagOf = source.consumerLag;
+      new Gauge({
+        ...config,
+        async collect() {
+          this.reset();
+          const lag = await lagOf().catch(() => null);
+          if (lag === null) fill(family, (labels, value) => this.set(labels, value));
+          else for (const [partition, value] of lag) this.set({ partition: String(partition) }, value);
+        },
+      });
+    } else {
+      new Gauge({ ...config, collect() { this.reset(); fill(family, (labels, value) => this.set(labels, value)); } });
+    }
+  }
+}

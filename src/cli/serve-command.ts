@@ -116,6 +116,7 @@ export async function startApiServer(config: Config, logger: Logger, options: Ap
     logger,
     tenant: config.tenant,
     allowedLatenessMs: config.processor.allowedLatenessMs,
+    queryAdmission: { concurrent: config.http.maxConcurrentQueries, queued: config.http.maxQueuedQueries },
   });
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> =>

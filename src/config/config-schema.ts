@@ -56,6 +56,8 @@ export const envSchema = z.object({
   REDIS_RETENTION_MS: z.coerce.number().int().min(60_000).default(3_024_000_000),
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HTTP_PORT: port.default(8080),
+  HTTP_MAX_CONCURRENT_QUERIES: z.coerce.number().int().min(1).default(2),
+  HTTP_MAX_QUEUED_QUERIES: z.coerce.number().int().min(0).default(32),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SINCH_TENANTS: z.string().min(1).optional(),
   SINCH_TENANTS_FILE: z.string().min(1).optional(),

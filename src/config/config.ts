@@ -46,7 +46,7 @@ export interface Config {
     /** Where `process` serves GET /metrics; port 0 means no metrics endpoint. */
     readonly metrics: { readonly host: string; readonly port: number };
   };
-  readonly http: { readonly host: string; readonly port: number };
+  readonly http: { readonly host: string; readonly port: number; readonly maxConcurrentQueries: number; readonly maxQueuedQueries: number };
   /** Sinch RAI instances the pollers read; empty when neither SINCH_TENANTS nor SINCH_TENANTS_FILE is set. */
   readonly sinch: { readonly tenants: readonly SinchTenant[] };
 }
@@ -159,7 +159,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       redisSink: e.PROCESSOR_REDIS_SINK,
       metrics: { host: e.PROCESSOR_METRICS_HOST, port: e.PROCESSOR_METRICS_PORT },
     },
-    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT, maxConcurrentQueries: e.HTTP_MAX_CONCURRENT_QUERIES, maxQueuedQueries: e.HTTP_MAX_QUEUED_QUERIES },
     sinch: { tenants: parseTenants(e, env) },
   };
 }

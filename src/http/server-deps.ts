@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { TimelineStoreReader } from '../state/timeline-store-reader.ts';
+import type { QueryAdmissionLimits } from './query-admission.ts';
 
 /** The read side the API needs (the Redis {@link TimelineStoreReader} in production). */
 export type TimelineReader = Pick<TimelineStoreReader, 'listQuarterHours' | 'getAgentStates' | 'getTimeline' | 'getWatermark' | 'getAgentDirectory'>;
@@ -29,6 +30,8 @@ export interface ServerDeps {
   readonly allowedLatenessMs: number;
   /** Per-probe timeout of /readyz; default 2000. */
   readonly probeTimeoutMs?: number;
+  /** Bounds on /agentStatistic store queries in flight; default 2 concurrent, 32 queued. */
+  readonly queryAdmission?: QueryAdmissionLimits;
   /** Register prom-client's default process metrics on `registry` (once); default true. */
   readonly collectDefaultMetrics?: boolean;
 }

@@ -17,6 +17,7 @@ import { rowSelection, selectRows } from '../row-selection.ts';
 import type { ServerDeps } from '../server-deps.ts';
 import { STATISTIC_FIELDS, statisticRows } from '../statistic-rows.ts';
 import { storeRead } from '../store-read.ts';
+import { QueryAdmission } from '../query-admission.ts';
 
 export const AGENT_STATISTIC_PARAMETERS: readonly string[] = [
   'startTime', 'endTime', 'timeZone', 'timeCategory', 'userId', 'showUser', 'language', 'sort', 'offset', 'limit', 'showCompleteness', 'tenant',
@@ -32,6 +33,7 @@ const FIELDS = new Set(STATISTIC_FIELDS);
  * Completeness goes in headers; `X-Total-Count` is the number of matching rows before paging.
  */
 export function registerAgentStatisticRoute(app: FastifyInstance, deps: ServerDeps): void {
+  const admission = new QueryAdmission(deps.queryAdmission ?? { concurrent: 2, queued: 32 });
   app.get('/agentStatistic', async (request, reply) => {
     const query = parseRaiQuery(request.url, PARAMETERS, FIELDS);
     const { params } = query;
@@ -47,13 +49,15 @@ export function registerAgentStatisticRoute(app: FastifyInstance, deps: ServerDe
     languageParam(params);
     const tenant = tenantParam(params, deps.tenant);
     const selection = rowSelection(params, query.filters, FIELDS, 'maxChangeTimestamp');
-    const [stored, watermark] = await Promise.all([
-      storeRead(deps.reader.listQuarterHours({ tenant, ...(userIds === undefined ? {} : { userIds }), from: start, to: end })),
-      storeRead(deps.reader.getWatermark(tenant)),
-    ]);
-    const completeness = completenessView(watermark, deps.allowedLatenessMs);
-    const rows = statisticRows(stored, { category, zone, showUser, showCompleteness, rangeEnd: end }, completeness);
-    const { page, total } = selectRows(rows, selection);
+    const { page, total, completeness } = await admission.run(async () => {
+      const [stored, watermark] = await Promise.all([
+        storeRead(deps.reader.listQuarterHours({ tenant, ...(userIds === undefined ? {} : { userIds }), from: start, to: end })),
+        storeRead(deps.reader.getWatermark(tenant)),
+      ]);
+      const view = completenessView(watermark, deps.allowedLatenessMs);
+      const rows = statisticRows(stored, { category, zone, showUser, showCompleteness, rangeEnd: end }, view);
+      return { ...selectRows(rows, selection), completeness: view };
+    });
     return reply.headers({ ...completenessHeaders(completeness), 'x-total-count': String(total) }).send(page);
   });
 }

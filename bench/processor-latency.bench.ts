@@ -1,0 +1,174 @@
+/**
+ * End-to-end processor latency at a fixed input rate.
+ *
+ *   node bench/processor-latency.bench.ts [ratePerSecond=500] [seconds=60] [agents=1000]
+ *
+ * Starts one processor instance (startProcessorInstance, Redis sink off) on a fresh `bench-<uuid>.` topic set, then
+ * produces live agentStatusHistory records for `agents` agents at `ratePerSecond` (batches every 100 ms, keyed by
+ * userId, acks=all; each agent logs in first, then cycles Talking_Inbound → Wrap → Waiting with changeTimestamp =
+ * statusTimestamp = now), and a poll watermark (= the newest changeTimestamp produced) after every second's records.
+ * A read_committed consumer on out.agent-statistic-quarter-hour decodes every row; a record counts as visible when
+ * a row of its user arrives whose maxChangeTimestamp is ≥ the record's changeTimestamp (the processor reads a
+ * partition in order, so the row was built after the record). Latency = that arrival time − the record's send time.
+ * Windows are only emitted when a watermark is applied, so latency includes waiting for the next watermark (≤ 1 s).
+ * Reports p50/p90/p99/max over all records and without the first 5 s (warm-up), and the time from sending the
+ * watermark that covers a record (the first one sent after it) to the row: the processor's own share. Deletes its topics, subjects, groups
+ * and Redis keys at the end.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Message } from 'kafkajs';
+import { parseTimestamp } from '../src/core/time/timestamp.ts';
+import { startProcessorInstance } from '../src/processor/processor-instance.ts';
+import { createLogger } from '../src/runtime/logger.ts';
+import type { QuarterHourRow } from '../src/state/store-types.ts';
+import { sinchTimestamp } from '../test/processor/support/raw-history.ts';
+import { cleanupOnSignal, createBenchStack, machineLine, median, percentile, rawValue, sleep, watermarkMessage } from './support/bench-stack.ts';
+import type { RawRecord } from './support/bench-stack.ts';
+
+const RATE = Number(process.argv[2] ?? 500);
+const SECONDS = Number(process.argv[3] ?? 60);
+const AGENTS = Number(process.argv[4] ?? 1000);
+const TICK_MS = 100;
+const WARMUP_MS = 5_000;
+const DRAIN_MS = 20_000;
+const FLOW = ['Talking_Inbound', 'Wrap', 'Waiting'] as const;
+
+interface Pending {
+  readonly changeTs: number;
+  readonly sentAt: number;
+}
+
+async function main(): Promise<void> {
+  console.log(`machine at start: ${machineLine()}`);
+  const stack = await createBenchStack({ PROCESSOR_REDIS_SINK: 'false' });
+  const extraGroups: string[] = [];
+  const cleanup = (): Promise<void> => stack.cleanup(extraGroups);
+  cleanupOnSignal(cleanup);
+  try {
+    const instance = await startProcessorInstance(stack.config, createLogger('error'));
+    instance.fatal.catch((error: unknown) => console.error('processor failed:', error));
+    const pending = new Map<string, Pending[]>();
+    const latencies: { sentAt: number; ms: number }[] = [];
+    let rows = 0;
+    const outGroup = `${stack.id}-out-${randomUUID()}`;
+    extraGroups.push(outGroup);
+    const out = stack.kafka.consumer({ groupId: outGroup, readUncommitted: false, allowAutoTopicCreation: false, maxWaitTimeInMs: 50 });
+    await out.connect();
+    await out.subscribe({ topics: [stack.topics.quarterHours], fromBeginning: true });
+    await out.run({
+      autoCommit: false,
+      partitionsConsumedConcurrently: 6,
+      eachBatch: async ({ batch }) => {
+        const arrived = Date.now();
+        for (const message of batch.messages) {
+          if (message.value === null) continue;
+          const row = await stack.serde.decode<QuarterHourRow>(message.value);
+          rows++;
+          const queue = pending.get(row.userId);
+          if (queue === undefined) continue;
+          let n = 0;
+          while (n < queue.length && queue[n]!.changeTs <= row.maxChangeTimestamp) {
+            latencies.push({ sentAt: queue[n]!.sentAt, ms: arrived - queue[n]!.sentAt });
+            n++;
+          }
+          if (n > 0) queue.splice(0, n);
+        }
+      },
+    });
+    // Let the processor and the output consumer join their groups before the clock starts.
+    for (let i = 0; i < 100 && !instance.processor.status().restored; i++) await sleep(100);
+    await sleep(2_000);
+
+    const step = new Map<number, number>();
+    const lastTs = new Map<number, number>();
+    let nextAgent = 0;
+    let sent = 0;
+    const perTick = RATE * (TICK_MS / 1000);
+    const started = Date.now();
+    const endAt = started + SECONDS * 1000;
+    let newest = 0;
+    const watermarkSentAt: number[] = [];
+    for (let tick = 0; ; tick++) {
+      const due = started + tick * TICK_MS;
+      if (due >= endAt) break;
+      const wait = due - Date.now();
+      if (wait > 0) await sleep(wait);
+      const now = Date.now();
+      const messages: Message[] = [];
+      const batch: { userId: string; changeTs: number }[] = [];
+      for (let i = 0; i < perTick; i++) {
+        const agent = nextAgent;
+        nextAgent = (nextAgent + 1) % AGENTS;
+        const userId = `B${String(agent).padStart(5, '0')}`;
+        // Unique, increasing changeTimestamps per agent, never behind the last watermark.
+        const ts = Math.max(now, (lastTs.get(agent) ?? 0) + 1);
+        lastTs.set(agent, ts);
+        const stamp = sinchTimestamp(ts);
+        const k = step.get(agent) ?? -1;
+        step.set(agent, k + 1);
+        const record: RawRecord =
+          k < 0
+            ? { sessionId: `S-${userId}`, userId, userName: `Agent ${agent}`, signOn: stamp, userStatus: 'Ready', userStatusTimestamp: stamp, status: 'Waiting', statusTimestamp: stamp, changeTimestamp: stamp }
+            : { sessionId: `S-${userId}`, userId, userName: `Agent ${agent}`, status: FLOW[k % FLOW.length]!, statusTimestamp: stamp, changeTimestamp: stamp };
+        messages.push({ key: userId, value: await stack.serde.encode(stack.topics.raw, rawValue(record)) });
+        batch.push({ userId, changeTs: parseTimestamp(stamp) });
+        newest = Math.max(newest, ts);
+      }
+      const sentAt = Date.now();
+      for (const { userId, changeTs } of batch) {
+        let queue = pending.get(userId);
+        if (queue === undefined) pending.set(userId, (queue = []));
+        queue.push({ changeTs, sentAt });
+      }
+      await stack.producer.send({ topic: stack.topics.raw, acks: -1, messages });
+      sent += messages.length;
+      if ((tick + 1) % (1000 / TICK_MS) === 0) {
+        watermarkSentAt.push(Date.now());
+        await stack.producer.send({ topic: stack.topics.watermarks, acks: -1, messages: [await watermarkMessage(stack, newest)] });
+      }
+    }
+    const producedMs = Date.now() - started;
+    watermarkSentAt.push(Date.now());
+    await stack.producer.send({ topic: stack.topics.watermarks, acks: -1, messages: [await watermarkMessage(stack, newest)] });
+    const drainUntil = Date.now() + DRAIN_MS;
+    while (latencies.length < sent && Date.now() < drainUntil) await sleep(100);
+    await out.disconnect();
+    await instance.stop();
+
+    const all = latencies.map((l) => l.ms);
+    const steady = latencies.filter((l) => l.sentAt - started >= WARMUP_MS).map((l) => l.ms);
+    const show = (label: string, values: readonly number[]): void => {
+      if (values.length === 0) {
+        console.log(`${label}: no records matched`);
+        return;
+      }
+      console.log(`${label}: n=${values.length} p50 ${percentile(values, 50)} ms, p90 ${percentile(values, 90)} ms, p99 ${percentile(values, 99)} ms, max ${Math.max(...values)} ms, median ${median(values)} ms`);
+    };
+    console.log('');
+    console.log(`produced ${sent} records in ${(producedMs / 1000).toFixed(1)} s (${Math.round(sent / (producedMs / 1000))} records/s, target ${RATE}/s), ${AGENTS} agents, watermark every 1 s`);
+    console.log(`quarter-hour rows read: ${rows}; records matched to an output row: ${latencies.length} of ${sent}`);
+    show('latency, all records', all);
+    show(`latency, after the first ${WARMUP_MS / 1000} s`, steady);
+    // The part after the watermark that covers a record was sent: the processor's own share of the latency.
+    const afterWatermark: number[] = [];
+    for (const l of latencies) {
+      if (l.sentAt - started < WARMUP_MS) continue;
+      let lo = 0;
+      let hi = watermarkSentAt.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (watermarkSentAt[mid]! < l.sentAt) lo = mid + 1;
+        else hi = mid;
+      }
+      const wm = watermarkSentAt[lo];
+      if (wm !== undefined) afterWatermark.push(l.sentAt + l.ms - wm);
+    }
+    show(`time from sending the covering watermark to the row, after the first ${WARMUP_MS / 1000} s`, afterWatermark);
+    console.log(`machine at end: ${machineLine()}`);
+  } finally {
+    await cleanup();
+  }
+}
+
+await main();
+process.exit(0);

@@ -1,0 +1,168 @@
+/**
+ * Processor throughput against a plain kafkajs consume of the same raw records, side by side in one run.
+ *
+ *   node bench/processor-throughput.bench.ts [records=200000] [runs=3]
+ *
+ * Generates `records` raw agentStatusHistory records deterministically (test/processor/support/raw-history.ts,
+ * seed 7, 8 h of an 8-hour day), Avro-encodes them once and produces them (keyed by userId, acks=all) plus one
+ * poll watermark per quarter hour of event time into `runs` fresh `bench-<uuid>.` topic sets: the processor restores its
+ * state (and its input position) from the changelog, so every processor run needs its own topics. Then it
+ * alternates, for i = 1..runs:
+ *   (raw i)  a kafkajs consumer group (fresh group id, eachBatch, no processing) reads set i's raw topic to its end;
+ *   (proc i) a processor instance (startProcessorInstance, fresh group id, Redis sink off) consumes set i's raw topic
+ *            until its committed offsets (admin.fetchOffsets) reach the end offsets.
+ * Reports records/s medians (wall time from start, and from the first record seen, i.e. without the group join)
+ * and the ratio processor/raw. Deletes its topics, subjects, groups and Redis keys at the end.
+ * The processor is started after everything was produced, so every poll watermark is gated at the end offsets
+ * (a catch-up: windows stay provisional until the partition reaches its end, then go final in one advance).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Message } from 'kafkajs';
+import { startProcessorInstance } from '../src/processor/processor-instance.ts';
+import { createLogger } from '../src/runtime/logger.ts';
+import { generateRawHistory } from '../test/processor/support/raw-history.ts';
+import {
+  cleanupOnSignal, committedReached, createBenchStack, encodeRaw, endOffsets, machineLine, median, produceMessages, restamp, sleep, watermarkMessage,
+} from './support/bench-stack.ts';
+import type { BenchStack, RawRecord } from './support/bench-stack.ts';
+
+const RECORDS = Number(process.argv[2] ?? 200_000);
+const RUNS = Number(process.argv[3] ?? 3);
+const START = Date.parse('2026-03-02T06:00:00Z');
+const SPAN_MS = 8 * 3_600_000;
+const DEADLINE_MS = 90_000;
+
+function generate(records: number): RawRecord[] {
+  // ≈ 290 records per agent over 8 h with 2 sessions; generate a few more agents and keep the first `records`.
+  const agents = Math.max(1, Math.ceil(records / 250));
+  return generateRawHistory({ seed: 7, agents, start: START, spanMs: SPAN_MS }).slice(0, records);
+}
+
+interface RunResult {
+  readonly totalMs: number;
+  readonly fromFirstMs: number;
+}
+
+interface ProcResult extends RunResult {
+  readonly windows: number;
+  readonly transactions: number;
+  /** End offsets summed over partitions per output topic (records plus transaction markers). */
+  readonly out: Record<string, number>;
+}
+
+async function rawConsume(stack: BenchStack, ends: ReadonlyMap<number, number>, expected: number): Promise<RunResult> {
+  const consumer = stack.kafka.consumer({ groupId: `${stack.id}-raw-${randomUUID()}`, readUncommitted: false, allowAutoTopicCreation: false, maxWaitTimeInMs: 100 });
+  const started = performance.now();
+  let first = 0;
+  let seen = 0;
+  const done = new Promise<void>((resolve) => {
+    const remaining = new Map([...ends].filter(([, end]) => end > 0));
+    void consumer.connect().then(async () => {
+      await consumer.subscribe({ topics: [stack.topics.raw], fromBeginning: true });
+      await consumer.run({
+        partitionsConsumedConcurrently: ends.size,
+        eachBatch: async ({ batch }) => {
+          if (first === 0) first = performance.now();
+          seen += batch.messages.length;
+          const end = remaining.get(batch.partition);
+          if (end !== undefined && Number(batch.lastOffset()) + 1 >= end) remaining.delete(batch.partition);
+          if (remaining.size === 0) resolve();
+        },
+      });
+    });
+  });
+  await Promise.race([done, sleep(DEADLINE_MS).then(() => Promise.reject(new Error('raw consume timed out')))]);
+  const finished = performance.now();
+  await consumer.disconnect();
+  if (seen < expected) throw new Error(`raw consumer saw ${seen} of ${expected} records`);
+  return { totalMs: finished - started, fromFirstMs: finished - first };
+}
+
+async function processorConsume(stack: BenchStack, ends: ReadonlyMap<number, number>): Promise<ProcResult> {
+  const groupId = `${stack.id}-proc-${randomUUID()}`;
+  const config = stack.configWith({ PROCESSOR_GROUP_ID: groupId, PROCESSOR_REDIS_SINK: 'false' });
+  const started = performance.now();
+  const instance = await startProcessorInstance(config, createLogger('error'));
+  let first = 0;
+  try {
+    const deadline = started + DEADLINE_MS;
+    for (;;) {
+      if (first === 0 && instance.processor.metrics.total('records_consumed') > 0) first = performance.now();
+      if (await committedReached(stack.admin, groupId, stack.topics.raw, ends)) break;
+      if (performance.now() > deadline) throw new Error('processor did not reach the end offsets in time');
+      await Promise.race([sleep(50), instance.fatal]);
+    }
+    const finished = performance.now();
+    const { metrics } = instance.processor;
+    const windows = metrics.total('window_emissions');
+    const transactions = metrics.total('transactions_committed');
+    const out: Record<string, number> = {};
+    for (const [name, topic] of [['changelog', stack.topics.changelog], ['quarterHours', stack.topics.quarterHours], ['segments', stack.topics.segments], ['agentState', stack.topics.agentState]] as const) {
+      // End offsets include one transaction marker per partition and transaction.
+      out[name] = [...(await endOffsets(stack.admin, topic)).values()].reduce((sum, end) => sum + end, 0);
+    }
+    return { totalMs: finished - started, fromFirstMs: finished - (first === 0 ? started : first), windows, transactions, out };
+  } finally {
+    await instance.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`machine at start: ${machineLine()}`);
+  const generatedAt = performance.now();
+  const records = generate(RECORDS);
+  const agents = new Set(records.map((r) => r['userId'])).size;
+  console.log(`generated ${records.length} records of ${agents} agents in ${Math.round(performance.now() - generatedAt)} ms`);
+
+  const stacks: BenchStack[] = [];
+  const cleanup = async (): Promise<void> => {
+    await Promise.allSettled(stacks.map((stack) => stack.cleanup()));
+  };
+  cleanupOnSignal(cleanup);
+  try {
+    for (let i = 0; i < RUNS; i++) stacks.push(await createBenchStack());
+    const first = stacks[0]!;
+    const encoded = await encodeRaw(first, records);
+    const marks: Message[] = [];
+    for (let wm = START + 60_000; wm <= START + SPAN_MS + 900_000; wm += 900_000) marks.push(await watermarkMessage(first, wm));
+    const rawBytes = encoded.reduce((sum, m) => sum + (Buffer.isBuffer(m.value) ? m.value.length : 0), 0);
+    console.log(`encoded: ${rawBytes} bytes of Avro values (${(rawBytes / records.length).toFixed(0)} B/record), ${marks.length} watermarks`);
+    const ends: Map<number, number>[] = [];
+    for (const stack of stacks) {
+      const producedAt = performance.now();
+      const rawId = await stack.serde.schemaIdFor(stack.topics.raw);
+      const wmId = await stack.serde.schemaIdFor(stack.topics.watermarks);
+      await produceMessages(stack, stack.topics.raw, restamp(encoded, rawId));
+      await produceMessages(stack, stack.topics.watermarks, restamp(marks, wmId));
+      ends.push(await endOffsets(stack.admin, stack.topics.raw));
+      const ms = performance.now() - producedAt;
+      console.log(`produced into ${stack.prefix} in ${Math.round(ms)} ms (${Math.round(records.length / (ms / 1000))} records/s)`);
+    }
+
+    const raw: RunResult[] = [];
+    const proc: ProcResult[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const r = await rawConsume(stacks[i]!, ends[i]!, records.length);
+      raw.push(r);
+      console.log(`raw  ${i + 1}: ${Math.round(r.totalMs)} ms total (${Math.round(records.length / (r.totalMs / 1000))} records/s), ${Math.round(r.fromFirstMs)} ms from the first record (${Math.round(records.length / (r.fromFirstMs / 1000))} records/s)`);
+      const p = await processorConsume(stacks[i]!, ends[i]!);
+      proc.push(p);
+      console.log(`proc ${i + 1}: ${Math.round(p.totalMs)} ms total (${Math.round(records.length / (p.totalMs / 1000))} records/s), ${Math.round(p.fromFirstMs)} ms from the first record (${Math.round(records.length / (p.fromFirstMs / 1000))} records/s), ${p.windows} window emissions, ${p.transactions} transactions; output end offsets ${JSON.stringify(p.out)}`);
+    }
+    const rate = (ms: number): number => records.length / (ms / 1000);
+    const rawTotal = median(raw.map((r) => rate(r.totalMs)));
+    const procTotal = median(proc.map((r) => rate(r.totalMs)));
+    const rawFirst = median(raw.map((r) => rate(r.fromFirstMs)));
+    const procFirst = median(proc.map((r) => rate(r.fromFirstMs)));
+    console.log('');
+    console.log(`records: ${records.length}, agents: ${agents}, runs: ${RUNS} each, alternating raw/processor`);
+    console.log(`median records/s, wall time incl. group join: raw ${Math.round(rawTotal)}, processor ${Math.round(procTotal)}, ratio processor/raw ${(procTotal / rawTotal).toFixed(2)}`);
+    console.log(`median records/s, from the first record:      raw ${Math.round(rawFirst)}, processor ${Math.round(procFirst)}, ratio processor/raw ${(procFirst / rawFirst).toFixed(2)}`);
+    console.log(`machine at end: ${machineLine()}`);
+  } finally {
+    await cleanup();
+  }
+}
+
+await main();
+process.exit(0);

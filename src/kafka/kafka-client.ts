@@ -7,11 +7,18 @@ import type { Config } from '../config/config.ts';
 const toPinoLevel = (level: logLevel): 'error' | 'warn' | 'info' | 'debug' =>
   level === logLevel.ERROR || level === logLevel.NOTHING ? 'error' : level === logLevel.WARN ? 'warn' : level === logLevel.INFO ? 'info' : 'debug';
 
-/** Routes kafkajs' own log lines into the process logger. */
+/**
+ * kafkajs logs these at error level although it retries them itself and they are routine: CONCURRENT_TRANSACTIONS
+ * right after a commit, and a coordinator that is still loading after a broker start.
+ */
+const ROUTINE_RETRIES = /concurrent operation on the same transaction|coordinator is not available|coordinator is loading/i;
+
+/** Routes kafkajs' own log lines into the process logger; routine, self-retried errors go to debug. */
 export function kafkaLogCreator(logger: Logger): logCreator {
   return () => ({ namespace, level, log }) => {
     const { message, ...extra } = log;
-    logger[toPinoLevel(level)]({ kafkajs: namespace, ...extra }, message);
+    const routine = level === logLevel.ERROR && ROUTINE_RETRIES.test(`${message} ${String(extra['error'] ?? '')}`);
+    logger[routine ? 'debug' : toPinoLevel(level)]({ kafkajs: namespace, ...extra }, message);
   };
 }
 

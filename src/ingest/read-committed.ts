@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
 
-/** High watermark per partition; retries retriable broker errors (e.g. stale leadership right after topic creation). */
-async function highWatermarks(kafka: Kafka, topic: string): Promise<Map<number, number>> {
+/** Last stable offset per partition (kafkajs lists offsets read_committed); retries retriable broker errors. */
+async function stableOffsets(kafka: Kafka, topic: string): Promise<Map<number, number>> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -19,6 +19,23 @@ async function highWatermarks(kafka: Kafka, topic: string): Promise<Map<number, 
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * The offsets to read up to. A transaction's commit returns before its markers reach the partitions, so the last
+ * stable offset can lag a commit that just returned; wait until it stops moving (250 ms apart, 3 s at most).
+ */
+async function highWatermarks(kafka: Kafka, topic: string): Promise<Map<number, number>> {
+  let current = await stableOffsets(kafka, topic);
+  const deadline = Date.now() + 3000;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const next = await stableOffsets(kafka, topic);
+    const moved = [...next].some(([partition, offset]) => offset !== current.get(partition));
+    current = next;
+    if (!moved) break;
+  }
+  return current;
 }
 
 /**

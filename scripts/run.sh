@@ -15,11 +15,24 @@ fi
 export PATH="$PWD/node_modules/.bin:$PATH"
 echo "==> node $(node --version)"
 
-bash stack/stack.sh up
-
 case "$job" in
-  demo) exec node src/bin/cli.ts demo "$@" ;;
+  demo)
+    # Ctrl-C stops the demo's own components; the stack goes down again only if this run brought it up.
+    stack_was_up=0
+    bash stack/stack.sh status >/dev/null 2>&1 && stack_was_up=1
+    bash stack/stack.sh up
+    node src/bin/cli.ts demo "$@" &
+    demo_pid=$!
+    trap 'kill -INT "$demo_pid" 2>/dev/null || true' INT TERM
+    code=0
+    while kill -0 "$demo_pid" 2>/dev/null; do
+      wait "$demo_pid" && code=0 || code=$?
+    done
+    if [[ $stack_was_up -eq 0 ]]; then bash stack/stack.sh down; fi
+    exit "$code"
+    ;;
   test)
+    bash stack/stack.sh up
     if [[ $# -gt 0 ]]; then exec vitest run "$@"; fi
     # The fault test restarts the Kafka broker and Redis; it runs alone, after everything else.
     vitest run --exclude test/processor/faults.test.ts

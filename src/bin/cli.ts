@@ -78,6 +78,6 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     const message = error instanceof AgentTimelinesError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
     process.stderr.write(`agent-timelines: ${message}\n`);
-    process.exitCode = 1;
+    process.exit(1);
   },
 );

@@ -46,6 +46,10 @@ export async function demoCommand(argv: string[], env: Readonly<Record<string, s
   const simPort = Number(values['sim-port']);
   if (![speed, agents, seed, simPort].every((n) => Number.isFinite(n) && n > 0)) throw new Error(`--speed, --agents, --seed and --sim-port must be positive numbers\n${DEMO_USAGE}`);
 
+  const stopRequested = new Promise<string>((resolve) => {
+    process.on('SIGINT', () => resolve('SIGINT'));
+    process.on('SIGTERM', () => resolve('SIGTERM'));
+  });
   const startedAt = Date.now();
   const from = Math.floor(startedAt / (24 * HOUR)) * 24 * HOUR + 6 * HOUR;
   const runId = new Date(startedAt).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').toLowerCase();
@@ -89,11 +93,7 @@ export async function demoCommand(argv: string[], env: Readonly<Record<string, s
   out(`  curl -s '${api.address}/agentStatistic?startTime=${day}T00:00:00.000Z&endTime=${day}T23:59:59.000Z&timeCategory=day&sort=-servingDuration'`);
   out('Ctrl-C stops everything the demo started.');
 
-  const signal = await new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    processor.fatal.catch((error: unknown) => resolve(`processor failure: ${(error as Error).message}`));
-  });
+  const signal = await Promise.race([stopRequested, processor.fatal.catch((error: unknown) => `processor failure: ${(error as Error).message}`)]);
   out(`stopping (${signal}) ...`);
   controller.abort(new Error(signal));
   await pollers.catch((error: unknown) => logger.warn({ err: error }, 'pollers stopped with an error'));

@@ -1,4 +1,4 @@
-import { Partitioners } from 'kafkajs';
+import { createProducer } from '../kafka/producer.ts';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import type { AvroSerde } from '../kafka/avro-serde.ts';
 
@@ -15,9 +15,6 @@ const SEND_CHUNK = 2000;
  * Publishes batches atomically: every record of one {@link TransactionalPublisher.commit} call becomes visible to
  * read_committed consumers together, or none does. Lifecycle: {@link connect} (initialises the transactional id,
  * fencing any older producer with the same id and aborting its open transaction) → commit* → disconnect.
- * The producer is idempotent with acks=all and the murmur2 partitioner, like createProducer; it is built here
- * because transactions need a short retry.initialRetryTime (kafkajs otherwise waits 300 ms on
- * CONCURRENT_TRANSACTIONS after each commit).
  */
 export class TransactionalPublisher {
   readonly #producer: Producer;
@@ -29,14 +26,7 @@ export class TransactionalPublisher {
   }
 
   static async connect(kafka: Kafka, serde: AvroSerde, transactionalId: string): Promise<TransactionalPublisher> {
-    const producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      transactionalId,
-      transactionTimeout: 60_000,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      retry: { initialRetryTime: 20, maxRetryTime: 5_000, retries: 10 },
-    });
+    const producer = createProducer(kafka, { transactionalId });
     await producer.connect();
     return new TransactionalPublisher(producer, serde);
   }

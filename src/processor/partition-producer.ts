@@ -1,4 +1,4 @@
-import { Partitioners } from 'kafkajs';
+import { createProducer } from '../kafka/producer.ts';
 import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
 import type { AvroSerde } from '../kafka/avro-serde.ts';
@@ -57,14 +57,7 @@ export class PartitionProducer {
   }
 
   static async open(kafka: Kafka, serde: AvroSerde, transactionalId: string): Promise<PartitionProducer> {
-    const producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      transactionalId,
-      transactionTimeout: 60_000,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      retry: { initialRetryTime: 20, maxRetryTime: 2_000, retries: 12 },
-    });
+    const producer = createProducer(kafka, { transactionalId });
     try {
       await producer.connect();
     } catch (cause) {

@@ -23,6 +23,7 @@ import { TimelineEngine } from '../src/core/engine/timeline-engine.ts';
 import type { EngineConfig, EngineEmission } from '../src/core/engine/timeline-engine.ts';
 import { aggregateQuarterHours } from '../src/core/replay/quarter-hour-aggregation.ts';
 import { adaptSinchRecord } from '../src/core/sinch/agent-status-history.ts';
+import { mulberry32 as prng } from '../src/simulator/model/prng.ts';
 
 const RECORDS = Number(process.argv[2] ?? 1_000_000);
 const RUNS = Number(process.argv[3] ?? 5);
@@ -48,17 +49,6 @@ if (BASELINE_DIR !== undefined) {
   ENGINES.push([' [baseline]', (config) => new baseline.TimelineEngine(config)]);
 }
 const CONFIG: EngineConfig = { allowedLatenessMs: 120_000, correctionHorizonMs: 900_000, tenant: 'bench' };
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function sinchTime(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');

@@ -76,3 +76,9 @@ export class Prng {
     return out.toUpperCase();
   }
 }
+
+/** The same stream as {@link Prng} as a bare function, for code that only needs uniform draws in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  const prng = new Prng(seed);
+  return () => prng.next();
+}

@@ -8,6 +8,7 @@
  * events, events exactly on quarter-hour boundaries, and anchors next to DST changes and period boundaries.
  */
 import fc from 'fast-check';
+import { mulberry32 as rng } from '../../../src/simulator/model/prng.ts';
 
 export const QH = 900_000;
 
@@ -255,18 +256,6 @@ export function historyPlanArb(sizes: Partial<HistorySizes> = {}): fc.Arbitrary<
 // ---------------------------------------------------------------------------------------------
 // building records from a plan
 // ---------------------------------------------------------------------------------------------
-
-/** small deterministic PRNG (mulberry32) so formatting choices are a pure function of the plan */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const p2 = (n: number): string => String(n).padStart(2, '0');
 const p3 = (n: number): string => String(n).padStart(3, '0');

@@ -1,16 +1,5 @@
 import { HANDLING_STATUSES } from '../../../src/core/events/status.ts';
-
-/** Deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { mulberry32 as prng } from '../../../src/simulator/model/prng.ts';
 
 function sinchTime(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');

@@ -1,23 +1,13 @@
 import type { AvroSerde } from '../../../src/kafka/avro-serde.ts';
 import { rawValue } from './pipeline.ts';
 import type { RawRecord } from './raw-history.ts';
+import { mulberry32 } from '../../../src/simulator/model/prng.ts';
 
 /** One fuzzed input value and the errorCode the processor must dead-letter it with. */
 export interface BadRecord {
   readonly key: string;
   readonly value: Buffer | null;
   readonly errorCode: string;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Semantically broken but well-typed records (they decode, the engine rejects them) and their reasons. */

@@ -1,3 +1,5 @@
+import { mulberry32 } from '../../../src/simulator/model/prng.ts';
+
 /**
  * A deterministic generator of raw agentStatusHistory records (normalised keys, as the pollers publish them) for
  * processor tests: `agents` agents, each with a few sessions of realistic handling flows between `start` and
@@ -23,17 +25,6 @@ const FLOWS: readonly (readonly string[])[] = [
   ['Dialing_Outbound_CBR', 'Waiting'],
 ];
 const USER_STATUSES = ['NotReady', 'Pause', 'Ready'] as const;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `2019-12-03 07:19:59.127`, the API's own format. */
 export function sinchTimestamp(ms: number): string {

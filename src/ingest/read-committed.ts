@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
+import { readToOffsets } from '../kafka/read-to-offsets.ts';
 
 /** Last stable offset per partition (kafkajs lists offsets read_committed); retries retriable broker errors. */
 async function stableOffsets(kafka: Kafka, topic: string): Promise<Map<number, number>> {
@@ -39,10 +39,9 @@ async function highWatermarks(kafka: Kafka, topic: string): Promise<Map<number, 
 }
 
 /**
- * Reads `topic` from the beginning with isolation read_committed up to the high watermark that each partition
- * had when the call started, calling `onMessage` in partition order, then stops. Open transactions of other
- * producers delay the end until they finish; throws SERVICE_UNAVAILABLE after `timeoutMs`. Uses a throw-away
- * consumer group that commits nothing.
+ * Reads `topic` from the beginning with isolation read_committed up to the last stable offset that each partition
+ * had when the call started, calling `onMessage` in partition order, then stops. Throws SERVICE_UNAVAILABLE after
+ * `timeoutMs`.
  */
 export async function readCommittedToEnd(
   kafka: Kafka,
@@ -50,38 +49,11 @@ export async function readCommittedToEnd(
   onMessage: (message: KafkaMessage, partition: number) => void | Promise<void>,
   timeoutMs = 60_000,
 ): Promise<void> {
-  const targets = await highWatermarks(kafka, topic);
-  const pending = new Set([...targets].filter(([, high]) => high > 0).map(([partition]) => partition));
-  if (pending.size === 0) return;
-  const consumer = kafka.consumer({ groupId: `read-committed-${randomUUID()}`, readUncommitted: false, allowAutoTopicCreation: false });
-  await consumer.connect();
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new AgentTimelinesError('SERVICE_UNAVAILABLE', `reading ${topic} to its end took longer than ${timeoutMs} ms`)), timeoutMs);
-      const reached = (partition: number, lastOffset: string): void => {
-        if (Number(lastOffset) + 1 >= (targets.get(partition) ?? 0)) pending.delete(partition);
-        if (pending.size === 0) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => reached(payload.partition, payload.lastOffset));
-      consumer
-        .subscribe({ topics: [topic], fromBeginning: true })
-        .then(() =>
-          consumer.run({
-            autoCommit: false,
-            eachMessage: async ({ message, partition }) => {
-              if (pending.has(partition) && Number(message.offset) < (targets.get(partition) ?? 0)) await onMessage(message, partition);
-            },
-          }),
-        )
-        .catch((error: unknown) => {
-          clearTimeout(timer);
-          reject(error as Error);
-        });
-    });
-  } finally {
-    await consumer.disconnect();
-  }
+  await readToOffsets(kafka, {
+    topic,
+    targets: await highWatermarks(kafka, topic),
+    onMessage,
+    timeoutMs,
+    timeoutError: () => new AgentTimelinesError('SERVICE_UNAVAILABLE', `reading ${topic} to its end took longer than ${timeoutMs} ms`),
+  });
 }

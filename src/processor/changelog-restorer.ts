@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { AssignerProtocol } from 'kafkajs';
 import type { Kafka, PartitionAssigner } from 'kafkajs';
 import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
 import type { AvroSerde } from '../kafka/avro-serde.ts';
+import { readToOffsets } from '../kafka/read-to-offsets.ts';
 import type { StateEntry, StateEntryKind } from './state-entries.ts';
 import { fetchPartitionOffsets } from './topic-offsets.ts';
 
@@ -46,55 +46,23 @@ export async function restoreChangelog(kafka: Kafka, serde: AvroSerde, topic: st
   const result = (): Map<number, StateEntry[]> => new Map([...latest].map(([p, entries]) => [p, [...entries.values()]]));
   if (targets.size === 0) return result();
 
-  const pending = new Set(targets.keys());
-  const consumer = kafka.consumer({
-    groupId: `restore-${randomUUID()}`,
-    readUncommitted: false,
-    allowAutoTopicCreation: false,
-    partitionAssigners: [fixedAssigner(topic, [...targets.keys()])],
-    maxBytesPerPartition: 8 * 1024 * 1024,
+  await readToOffsets(kafka, {
+    topic,
+    targets,
+    timeoutMs,
+    timeoutError: (pending) => new AgentTimelinesError('STATE_RESTORE_FAILED', `restoring ${topic} ${pending.join(',')} took longer than ${timeoutMs} ms`),
+    consumer: { partitionAssigners: [fixedAssigner(topic, [...targets.keys()])], maxBytesPerPartition: 8 * 1024 * 1024 },
+    onMessage: async (message, partition) => {
+      const entries = latest.get(partition);
+      if (entries === undefined) return;
+      const key = message.key?.toString('utf8') ?? '';
+      if (message.value === null || message.value.length === 0) {
+        entries.delete(key);
+        return;
+      }
+      const value = await serde.decode<ChangelogValue>(message.value);
+      entries.set(key, { kind: value.entryKind, tenant: value.tenant, id: value.entryId, json: value.state });
+    },
   });
-  await consumer.connect();
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new AgentTimelinesError('STATE_RESTORE_FAILED', `restoring ${topic} ${[...pending].join(',')} took longer than ${timeoutMs} ms`)), timeoutMs);
-      const reached = (partition: number, lastOffset: string): void => {
-        if (Number(lastOffset) + 1 >= (targets.get(partition) ?? 0)) pending.delete(partition);
-        if (pending.size === 0) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => reached(payload.partition, payload.lastOffset));
-      consumer
-        .subscribe({ topics: [topic], fromBeginning: true })
-        .then(() =>
-          consumer.run({
-            autoCommit: false,
-            eachBatch: async ({ batch }) => {
-              const entries = latest.get(batch.partition);
-              const target = targets.get(batch.partition) ?? 0;
-              if (entries === undefined) return;
-              for (const message of batch.messages) {
-                if (Number(message.offset) >= target) break;
-                const key = message.key?.toString('utf8') ?? '';
-                if (message.value === null || message.value.length === 0) {
-                  entries.delete(key);
-                  continue;
-                }
-                const value = await serde.decode<ChangelogValue>(message.value);
-                entries.set(key, { kind: value.entryKind, tenant: value.tenant, id: value.entryId, json: value.state });
-              }
-            },
-          }),
-        )
-        .catch((error: unknown) => {
-          clearTimeout(timer);
-          reject(error as Error);
-        });
-    });
-  } finally {
-    await consumer.disconnect();
-  }
   return result();
 }

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import type { ConsumerConfig, Kafka, KafkaMessage } from 'kafkajs';
+
+export interface ReadToOffsetsOptions {
+  readonly topic: string;
+  /** Partition → offset to stop before; partitions missing here are not read. */
+  readonly targets: ReadonlyMap<number, number>;
+  /** Called for every record below its partition's target, in partition order. */
+  readonly onMessage: (message: KafkaMessage, partition: number) => void | Promise<void>;
+  readonly timeoutMs: number;
+  /** The error thrown when the targets are not reached in time; gets the partitions still pending. */
+  readonly timeoutError: (pending: readonly number[]) => Error;
+  /** Extra consumer settings, e.g. partitionAssigners to read only some partitions. */
+  readonly consumer?: Partial<ConsumerConfig>;
+}
+
+/**
+ * Reads `topic` from the beginning with isolation read_committed up to `targets`, then stops. Uses a throw-away
+ * consumer group (kafkajs has no manual assign) that commits nothing and is disconnected before returning.
+ */
+export async function readToOffsets(kafka: Kafka, options: ReadToOffsetsOptions): Promise<void> {
+  const { topic, targets, onMessage } = options;
+  const pending = new Set([...targets].filter(([, target]) => target > 0).map(([partition]) => partition));
+  if (pending.size === 0) return;
+  const consumer = kafka.consumer({ groupId: `read-to-offsets-${randomUUID()}`, readUncommitted: false, allowAutoTopicCreation: false, ...options.consumer });
+  await consumer.connect();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(options.timeoutError([...pending])), options.timeoutMs);
+      const reached = (partition: number, lastOffset: string): void => {
+        if (Number(lastOffset) + 1 >= (targets.get(partition) ?? 0)) pending.delete(partition);
+        if (pending.size === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => reached(payload.partition, payload.lastOffset));
+      consumer
+        .subscribe({ topics: [topic], fromBeginning: true })
+        .then(() =>
+          consumer.run({
+            autoCommit: false,
+            eachBatch: async ({ batch }) => {
+              if (!pending.has(batch.partition)) return;
+              const target = targets.get(batch.partition) ?? 0;
+              for (const message of batch.messages) {
+                if (Number(message.offset) >= target) break;
+                await onMessage(message, batch.partition);
+              }
+            },
+          }),
+        )
+        .catch((error: unknown) => {
+          clearTimeout(timer);
+          reject(error as Error);
+        });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+}

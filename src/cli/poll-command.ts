@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import type { Logger } from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { parseConfig } from '../config/config.ts';
 import type { Config, SinchTenant } from '../config/config.ts';
 import { parseTimestamp } from '../core/time/timestamp.ts';
@@ -9,7 +11,12 @@ import { systemClock } from '../ingest/clock.ts';
 import { createPollerMetrics } from '../ingest/metrics.ts';
 import { runPollers } from '../ingest/poller-service.ts';
 import type { PollerRuntime } from '../ingest/poller-runtime.ts';
+import { PollerHealth } from '../ingest/poller-health.ts';
+import { registerPollerMetrics } from '../ingest/poller-prometheus.ts';
 import { createLogger } from '../runtime/logger.ts';
+import { startOpsServer } from '../runtime/ops-server.ts';
+import type { OpsReadiness } from '../runtime/ops-server.ts';
+import { DependencyProbe } from '../kafka/dependency-probe.ts';
 
 export const POLL_USAGE = `usage: agent-timelines poll [--once] [--tenant ID]... [--backfill --from ISO --to ISO [--chunk 1h]]`;
 
@@ -27,6 +34,31 @@ function selectTenants(config: Config, ids: readonly string[]): SinchTenant[] {
   const unknown = ids.filter((id) => !config.sinch.tenants.some((t) => t.id === id));
   if (unknown.length > 0) throw new Error(`unknown tenant ${unknown.join(', ')}; configured: ${config.sinch.tenants.map((t) => t.id).join(', ')}`);
   return config.sinch.tenants.filter((t) => ids.includes(t.id));
+}
+
+/** The pollers' /metrics, /healthz and /readyz (POLLER_METRICS_HOST:POLLER_METRICS_PORT; port 0 disables them). */
+async function servePollerOps(config: Config, runtime: PollerRuntime, health: PollerHealth, logger: Logger): Promise<{ close(): Promise<void> } | null> {
+  const { host, port } = config.poller.metrics;
+  if (port === 0) return null;
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  registerPollerMetrics(registry, runtime.metrics, health);
+  const probe = new DependencyProbe({ config, logger, intervalMs: 2_000 });
+  const readiness = (): OpsReadiness => {
+    const loops = health.readiness();
+    const reachable = probe.status();
+    const checks = { kafka: reachable.kafka === true ? 'ok' : 'unreachable', 'schema-registry': reachable.registry === true ? 'ok' : 'unreachable', ...loops.checks };
+    return { ready: loops.ready && reachable.kafka === true && reachable.registry === true, checks };
+  };
+  try {
+    const server = await startOpsServer({ host, port, registry, logger, readiness });
+    probe.start();
+    logger.info({ url: `${server.address}/metrics`, readyz: `${server.address}/readyz` }, 'poller operations endpoint listening');
+    return { close: async () => void (await Promise.all([server.close(), probe.stop()])) };
+  } catch (error) {
+    logger.error({ err: error, host, port }, 'cannot serve poller metrics (set POLLER_METRICS_PORT to a free port, or 0); polling without them');
+    return null;
+  }
 }
 
 /**
@@ -65,7 +97,13 @@ export async function pollCommand(argv: string[], env: Readonly<Record<string, s
     }
     return complete || controller.signal.aborted ? 0 : 1;
   }
-  await runPollers(runtime, tenants, { signal: controller.signal, once: values.once });
+  const health = new PollerHealth();
+  const ops = await servePollerOps(config, runtime, health, logger);
+  try {
+    await runPollers(runtime, tenants, { signal: controller.signal, once: values.once, health });
+  } finally {
+    await ops?.close();
+  }
   logger.info({ metrics: runtime.metrics.snapshot() }, 'pollers stopped');
   return 0;
 }

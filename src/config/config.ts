@@ -43,12 +43,16 @@ export interface Config {
     readonly tickMs: number;
     /** Whether `process` also runs the Redis sink (output topics → Redis). */
     readonly redisSink: boolean;
-    /** Where `process` serves GET /metrics; port 0 means no metrics endpoint. */
+    /** Where `process` serves GET /metrics, /healthz and /readyz; port 0 means no such endpoint. */
     readonly metrics: { readonly host: string; readonly port: number };
+    /** Backoff between restarts of a processor instance that could not start or died (capped, full jitter). */
+    readonly supervisor: { readonly backoffBaseMs: number; readonly backoffMaxMs: number };
   };
   readonly http: { readonly host: string; readonly port: number; readonly maxConcurrentQueries: number; readonly maxQueuedQueries: number };
   /** Sinch RAI instances the pollers read; empty when neither SINCH_TENANTS nor SINCH_TENANTS_FILE is set. */
   readonly sinch: { readonly tenants: readonly SinchTenant[] };
+  /** Where `poll` serves GET /metrics, /healthz and /readyz; port 0 means no such endpoint. */
+  readonly poller: { readonly metrics: { readonly host: string; readonly port: number } };
 }
 
 /** A validated tenant with its password resolved (from `password` or the variable named by `passwordEnv`). */
@@ -158,8 +162,10 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       tickMs: e.PROCESSOR_TICK_MS,
       redisSink: e.PROCESSOR_REDIS_SINK,
       metrics: { host: e.PROCESSOR_METRICS_HOST, port: e.PROCESSOR_METRICS_PORT },
+      supervisor: { backoffBaseMs: e.PROCESSOR_RESTART_BACKOFF_BASE_MS, backoffMaxMs: e.PROCESSOR_RESTART_BACKOFF_MAX_MS },
     },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, maxConcurrentQueries: e.HTTP_MAX_CONCURRENT_QUERIES, maxQueuedQueries: e.HTTP_MAX_QUEUED_QUERIES },
     sinch: { tenants: parseTenants(e, env) },
+    poller: { metrics: { host: e.POLLER_METRICS_HOST, port: e.POLLER_METRICS_PORT } },
   };
 }

@@ -1,21 +1,25 @@
 /** Names of the poller counters; labels are tenant and endpoint. */
-export type PollerCounter =
-  | 'requests'
-  | 'retries'
-  | 'http_429'
-  | 'http_5xx'
-  | 'network_errors'
-  | 'malformed_pages'
-  | 'dead_letters'
-  | 'rows_fetched'
-  | 'rows_published'
-  | 'duplicates_dropped'
-  | 'late_rows'
-  | 'rejected_rows'
-  | 'range_splits'
-  | 'polls'
-  | 'poll_failures'
-  | 'transactions_aborted';
+export const POLLER_COUNTERS = [
+  'requests',
+  'retries',
+  'http_429',
+  'http_5xx',
+  'network_errors',
+  'malformed_pages',
+  'dead_letters',
+  'rows_fetched',
+  'rows_published',
+  'duplicates_dropped',
+  'late_rows',
+  'rejected_rows',
+  'range_splits',
+  'polls',
+  'poll_failures',
+  'transactions_aborted',
+  'poll_fenced',
+] as const;
+
+export type PollerCounter = (typeof POLLER_COUNTERS)[number];
 
 /**
  * In-memory counters of the pollers (a prom-client adapter can read {@link PollerMetrics.snapshot} later).

@@ -4,6 +4,7 @@ import type { BackoffPolicy } from './backoff.ts';
 import { backoffDelay } from './backoff.ts';
 import type { Clock } from './clock.ts';
 import type { PollerMetrics } from './metrics.ts';
+import type { PollerHealth } from './poller-health.ts';
 
 export interface LoopStep {
   readonly name: string;
@@ -14,12 +15,12 @@ export interface LoopStep {
   run(signal: AbortSignal): Promise<boolean>;
 }
 
-const FATAL_KAFKA_ERRORS = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'INVALID_TXN_STATE']);
+const FENCING_ERRORS = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'INVALID_TXN_STATE']);
 
-/** A newer instance with the same transactional id took over (or we may not write): stop instead of retrying. */
-function isFatal(error: unknown): boolean {
+/** A newer instance with the same transactional id took over, or the coordinator bumped the epoch (or we may not write). */
+function isFenced(error: unknown): boolean {
   const type = (error as { type?: unknown } | undefined)?.type;
-  return typeof type === 'string' && FATAL_KAFKA_ERRORS.has(type);
+  return typeof type === 'string' && FENCING_ERRORS.has(type);
 }
 
 function isAbort(error: unknown, signal: AbortSignal): boolean {
@@ -27,31 +28,40 @@ function isAbort(error: unknown, signal: AbortSignal): boolean {
 }
 
 /**
- * Runs `step` until `signal` aborts (or, with `once`, until it is caught up). Failures are logged and counted
- * and the step is retried after a full-jitter backoff; with `once` the third failure in a row is rethrown, and a
- * fenced producer is rethrown at once. Resolves after the
- * in-flight step finished or was aborted.
+ * Runs `step` until `signal` aborts (or, with `once`, until it is caught up). Failures of any kind — vendor,
+ * broker, registry, and fencing (a transaction the coordinator aborted after a long outage bumps the epoch) — are
+ * logged, counted and written to `health`, and the step is retried after a capped full-jitter backoff, for as long
+ * as it takes; the step itself reopens its producer and checkpoint after a failure. With `once` the third failure in
+ * a row, or a fencing, is rethrown. Resolves after the in-flight step finished or was aborted.
  */
-export async function runLoop(step: LoopStep, options: { signal: AbortSignal; once: boolean; clock: Clock; logger: Logger; metrics: PollerMetrics; backoff: BackoffPolicy }): Promise<void> {
-  const { signal, clock, logger, metrics } = options;
+export async function runLoop(step: LoopStep, options: { signal: AbortSignal; once: boolean; clock: Clock; logger: Logger; metrics: PollerMetrics; backoff: BackoffPolicy; health?: PollerHealth }): Promise<void> {
+  const { signal, clock, logger, metrics, health } = options;
   const labels = { tenant: step.tenant, endpoint: step.endpoint };
+  health?.register(step.tenant, step.endpoint);
   let failures = 0;
   while (!signal.aborted) {
     let wait: number;
     try {
       const caughtUp = await step.run(signal);
       failures = 0;
+      health?.succeeded(step.tenant, step.endpoint, clock.now());
       if (caughtUp && options.once) return;
       wait = caughtUp ? step.intervalMs : 0;
     } catch (error) {
       if (isAbort(error, signal)) return;
-      if (isFatal(error)) {
-        logger.error({ tenant: step.tenant, endpoint: step.endpoint, err: (error as Error).message }, `${step.name} stopped: this poller was fenced by a newer instance`);
-        throw error;
-      }
       failures++;
+      const fenced = isFenced(error);
+      const code = error instanceof AgentTimelinesError ? error.code : fenced ? 'FENCED' : 'UNEXPECTED';
+      health?.failed(step.tenant, step.endpoint, code);
+      if (fenced) {
+        metrics.inc('poll_fenced', labels);
+        logger.error(
+          { tenant: step.tenant, endpoint: step.endpoint, err: (error as Error).message },
+          `${step.name} was fenced (another instance with the same tenant and endpoint, or a transaction the broker timed out); reopening from the committed checkpoint`,
+        );
+        if (options.once) throw error;
+      }
       metrics.inc('poll_failures', labels);
-      const code = error instanceof AgentTimelinesError ? error.code : 'UNEXPECTED';
       logger.warn({ tenant: step.tenant, endpoint: step.endpoint, code, failures, err: error instanceof Error ? error.message : String(error) }, `${step.name} failed; will retry`);
       if (options.once && failures >= 3) throw error;
       wait = Math.max(backoffDelay(options.backoff, failures), options.backoff.baseMs);

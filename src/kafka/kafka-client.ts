@@ -13,11 +13,22 @@ const toPinoLevel = (level: logLevel): 'error' | 'warn' | 'info' | 'debug' =>
  */
 const ROUTINE_RETRIES = /concurrent operation on the same transaction|coordinator is not available|coordinator is loading/i;
 
-/** Routes kafkajs' own log lines into the process logger; routine, self-retried errors go to debug. */
+/**
+ * kafkajs warns this for every idempotent producer with a finite retry count. Ours are all transactional: a send
+ * that runs out of retries fails its transaction, which is aborted and redone from committed state, so the warning
+ * does not apply (docs/processor.md, "Retries and exactly-once").
+ */
+const HARMLESS_WARNINGS = /^Limiting retries for the idempotent producer may invalidate EoS guarantees$/;
+
+/**
+ * Routes kafkajs' own log lines into the process logger; routine, self-retried errors and the harmless retry-limit
+ * warning go to debug.
+ */
 export function kafkaLogCreator(logger: Logger): logCreator {
   return () => ({ namespace, level, log }) => {
     const { message, ...extra } = log;
-    const routine = level === logLevel.ERROR && ROUTINE_RETRIES.test(`${message} ${String(extra['error'] ?? '')}`);
+    const routine =
+      (level === logLevel.ERROR && ROUTINE_RETRIES.test(`${message} ${String(extra['error'] ?? '')}`)) || (level === logLevel.WARN && HARMLESS_WARNINGS.test(message));
     logger[routine ? 'debug' : toPinoLevel(level)]({ kafkajs: namespace, ...extra }, message);
   };
 }

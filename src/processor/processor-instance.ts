@@ -8,6 +8,7 @@ import { createRedis } from '../state/redis-client.ts';
 import { storeKeys } from '../state/store-keys.ts';
 import { TimelineStoreWriter } from '../state/timeline-store-writer.ts';
 import { registerProcessorMetrics } from './processor-prometheus.ts';
+import type { ProcessorMetrics } from './processor-metrics.ts';
 import { processorTopics } from './processor-topics.ts';
 import { ReadinessReporter } from './readiness-reporter.ts';
 import { RedisSink } from './redis-sink.ts';
@@ -19,6 +20,8 @@ export interface ProcessorInstance {
   readonly sink: RedisSink | null;
   /** Rejects when a consumer died without restarting itself; the process should exit and be restarted. */
   readonly fatal: Promise<never>;
+  /** Whether the instance's Redis client is connected now (the sink and readiness record need it). */
+  redisConnected(): boolean;
   /** Finishes in-flight transactions, leaves the groups, closes Redis; idempotent. */
   stop(): Promise<void>;
 }
@@ -26,16 +29,20 @@ export interface ProcessorInstance {
 export interface ProcessorInstanceOptions {
   /** Receives the processor metrics (`agent_timelines_processor_*`), read at scrape time; the demo shares one with the API. */
   readonly registry?: Registry;
+  /** The metrics to count into; a supervisor passes the same one to every instance it starts. */
+  readonly metrics?: ProcessorMetrics;
 }
 
 /**
  * Starts a processor instance from config (topics must exist: run setup first). It publishes its readiness record
- * (docs/redis.md) until stopped, and registers its metrics on `options.registry` when given.
+ * (docs/redis.md) until stopped, and registers its metrics on `options.registry` when given. Redis need not be up:
+ * the Kafka work does not use it, and the sink and readiness writes wait for it (ioredis reconnects by itself).
+ * A start that fails part-way releases what it had opened and rejects.
  */
 export async function startProcessorInstance(config: Config, logger: Logger, options: ProcessorInstanceOptions = {}): Promise<ProcessorInstance> {
   const redis = createRedis(config);
   redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));
-  await redis.connect();
+  redis.connect().catch((error: unknown) => logger.warn({ err: error }, 'redis is not reachable yet; the sink waits for it'));
   const keys = storeKeys(config.redis.keyPrefix);
   const writer = new TimelineStoreWriter(redis, keys, config.redis.retentionMs);
   let reportFatal: (error: Error) => void = () => undefined;
@@ -46,6 +53,7 @@ export async function startProcessorInstance(config: Config, logger: Logger, opt
   const processor = new TimelineProcessor({
     config,
     logger,
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
     onFatal: (error) => reportFatal(error),
     onWatermark: (tenant, partition, watermark, partitions) => writer.raiseWatermark(tenant, partition, watermark, partitions),
   });
@@ -69,8 +77,14 @@ export async function startProcessorInstance(config: Config, logger: Logger, opt
       assigned: () => processor.status().assigned,
     });
   }
-  await processor.start();
-  await sink?.start();
+  try {
+    await processor.start();
+    await sink?.start();
+  } catch (error) {
+    await Promise.allSettled([processor.stop(), sink?.stop()]);
+    redis.disconnect();
+    throw error;
+  }
   const readiness = new ReadinessReporter({ store: new ProcessorReadinessStore(redis, keys), groupId: config.processor.groupId, source: processor, logger });
   readiness.start();
   let stopping: Promise<void> | null = null;
@@ -78,6 +92,7 @@ export async function startProcessorInstance(config: Config, logger: Logger, opt
     processor,
     sink,
     fatal,
+    redisConnected: () => redis.status === 'ready',
     stop: () =>
       (stopping ??= (async () => {
         await readiness.stop();

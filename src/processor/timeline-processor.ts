@@ -31,6 +31,8 @@ export interface ProcessorStatus {
   readonly restoredPartitions: readonly number[];
   /** Partition count of the raw input topic (0 before start). */
   readonly partitions: number;
+  /** The group consumer is connected and fetching: false from a consumer crash until it has fetched or joined again. */
+  readonly consuming: boolean;
 }
 
 /**
@@ -58,6 +60,7 @@ export class TimelineProcessor {
   #ticker: NodeJS.Timeout | undefined;
   #reassertAt = 0;
   #stopped = false;
+  #consuming = false;
 
   readonly #onFatal: (error: Error) => void;
 
@@ -79,6 +82,7 @@ export class TimelineProcessor {
       restored: tasks.every((t) => t.restored),
       restoredPartitions: tasks.filter((t) => t.restored).map((t) => t.partition),
       partitions: this.#partitionCount,
+      consuming: this.#consuming && !this.#stopped,
     };
   }
 
@@ -134,12 +138,19 @@ export class TimelineProcessor {
       maxWaitTimeInMs: 100,
     });
     this.#consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.#reconcile(payload.memberAssignment[this.#topics.raw] ?? []));
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.#consuming = true;
+      this.#reconcile(payload.memberAssignment[this.#topics.raw] ?? []);
+    });
+    consumer.on(consumer.events.FETCH, () => {
+      this.#consuming = true;
+    });
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       if (payload.topic !== this.#topics.raw || payload.batchSize !== 0 || payload.firstOffset === null) return;
       this.#tasks.get(payload.partition)?.noteSkipped(Number(payload.firstOffset), Number(payload.lastOffset) + 1);
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.#consuming = false;
       this.#logger.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
       if (!payload.restart && !this.#stopped) this.#onFatal(payload.error);
     });

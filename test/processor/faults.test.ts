@@ -7,7 +7,7 @@ import {
   TENANT, waitFor, watermarkApplied,
 } from './support/pipeline.ts';
 import type { TestPipeline } from './support/pipeline.ts';
-import { restartKafka, restartRedis, spawnProcessor } from './support/service-restarts.ts';
+import { freePort, restartRedis, spawnProcessor, startKafka, stopKafka } from './support/service-restarts.ts';
 import type { ProcessorChild } from './support/service-restarts.ts';
 import { brokenRevisionSequences, revisionHistory } from './support/topic-checks.ts';
 
@@ -24,12 +24,21 @@ async function retrying<T>(operation: () => Promise<T>, attempts = 10): Promise<
   }
 }
 
+/** How long the broker stays down in the middle of the run: a long outage, not a blip. */
+const OUTAGE_MS = Number(process.env.FAULT_OUTAGE_MS ?? 60_000);
+
+const readyz = async (child: ProcessorChild): Promise<number> => (await fetch(`${child.url}/readyz`, { signal: AbortSignal.timeout(5_000) })).status;
+const readyGauge = async (child: ProcessorChild): Promise<string | undefined> =>
+  /^agent_timelines_processor_ready (\d)$/m.exec(await (await fetch(`${child.url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text())?.[1];
+
 /**
  * The processor runs as `node src/bin/cli.ts process` children while the input arrives in 24 chunks (each followed
  * by a poll watermark). Five times, once the current child has caught up with the previous chunk, it is SIGKILLed
- * a random 0–400 ms into processing the next one (mid-transaction) and a new child is started; the broker is restarted once and Redis once. Afterwards the latest revision per (agent, quarter-hour)
- * on the read_committed output topic and in Redis equals the batch replay, and every key's committed revisions are
- * exactly 1..n (nothing lost, nothing emitted twice).
+ * a random 0–400 ms into processing the next one (mid-transaction) and a new child is started. The broker is stopped
+ * once for {@link OUTAGE_MS} (the child must stay up and say it is not ready on /readyz and in its metrics, then be
+ * ready again), and Redis is restarted once. Afterwards the latest revision per (agent, quarter-hour) on the
+ * read_committed output topic and in Redis equals the batch replay, every key's committed revisions are exactly 1..n
+ * (nothing lost, nothing emitted twice), and no child ever exited by itself.
  */
 describe('timeline processor under faults', () => {
   let pipeline: TestPipeline;
@@ -49,7 +58,7 @@ describe('timeline processor under faults', () => {
     await pipeline?.close();
   });
 
-  it('equals an uninterrupted run after 5 kill -9, a broker restart and a Redis restart', { timeout: 240_000 }, async () => {
+  it('equals an uninterrupted run after 5 kill -9, a long broker outage and a Redis restart', { timeout: 240_000 + 2 * OUTAGE_MS }, async () => {
     const generated = generateRawHistory({ seed: 11, agents: 40, start: Date.UTC(2024, 1, 5, 6), spanMs: 6 * 3_600_000 });
     const finalWatermark = maxChangeTime(generated) + 3_600_000;
     const chunks = 24;
@@ -58,18 +67,18 @@ describe('timeline processor under faults', () => {
     const events: string[] = [`seed ${seed}`];
     let spawned = 0;
     let unexpectedExits = 0;
-    const start = (): ProcessorChild => {
-      const child = spawnProcessor(pipeline.env, `fault-${spawned++}`);
-      void child.exited.then((code) => {
+    const start = async (): Promise<ProcessorChild> => {
+      const child = spawnProcessor(pipeline.env, `fault-${spawned++}`, await freePort());
+      void child.exited.then(async (code) => {
         if (current === child && code !== null) {
           unexpectedExits++;
           events.push(`child exited by itself with ${code}: ${child.log.join('').slice(-2_000)}`);
-          current = start();
+          current = await start();
         }
       });
       return child;
     };
-    current = start();
+    current = await start();
 
     for (let i = 0; i < chunks; i++) {
       const part = generated.slice(i * size, (i + 1) * size);
@@ -80,14 +89,27 @@ describe('timeline processor under faults', () => {
         const working = await waitFor(() => watermarkApplied(pipeline, previous), 20_000, 50);
         const delay = Math.floor(random() * 400);
         await sleep(delay);
-        const victim = current;
+        const victim = current!;
         current = undefined;
         victim.child.kill('SIGKILL');
         await victim.exited;
         events.push(`chunk ${i}: kill -9 ${delay} ms into processing the chunk (child had caught up with chunk ${i - 1}: ${working})`);
-        current = start();
+        current = await start();
       }
-      if (i === 10) events.push(`chunk ${i}: broker restarted in ${await restartKafka()} ms`);
+      if (i === 10) {
+        const during = current!;
+        await stopKafka();
+        const down = Date.now();
+        const notReady = await waitFor(async () => (await readyz(during)) === 503, 30_000, 250);
+        const gauge = await readyGauge(during).catch(() => 'unreadable');
+        await sleep(Math.max(0, OUTAGE_MS - (Date.now() - down)));
+        const startMs = await startKafka();
+        events.push(`chunk ${i}: broker down for ${Date.now() - down} ms (start took ${startMs} ms); child said not ready: ${notReady}, ready gauge ${gauge}`);
+        expect(notReady, '/readyz answers 503 while the broker is down').toBe(true);
+        expect(gauge, 'agent_timelines_processor_ready is 0 while the broker is down').toBe('0');
+        expect(await waitFor(async () => (await readyz(during)) === 200, 120_000, 500), '/readyz answers 200 again once the broker is back').toBe(true);
+        expect(current, 'the same child rode out the outage').toBe(during);
+      }
       if (i === 15) events.push(`chunk ${i}: redis restarted in ${await restartRedis()} ms`);
       await sleep(200);
     }

@@ -1,7 +1,7 @@
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMetricsServer } from '../../src/processor/metrics-server.ts';
-import type { RunningMetricsServer } from '../../src/processor/metrics-server.ts';
+import { startOpsServer } from '../../src/runtime/ops-server.ts';
+import type { RunningOpsServer } from '../../src/runtime/ops-server.ts';
 import { startProcessorInstance } from '../../src/processor/processor-instance.ts';
 import type { ProcessorInstance } from '../../src/processor/processor-instance.ts';
 import { createLogger } from '../../src/runtime/logger.ts';
@@ -26,14 +26,14 @@ function total(text: string, name: string): number {
 describe('processor metrics endpoint and readiness record', () => {
   let pipeline: TestPipeline;
   let instance: ProcessorInstance;
-  let server: RunningMetricsServer;
+  let server: RunningOpsServer;
   const records = (seed as unknown as Record<string, string>[]).map(normaliseRecord);
 
   beforeAll(async () => {
     pipeline = await createTestPipeline(await requireServices());
     const registry = new Registry();
     instance = await startProcessorInstance(pipeline.config, createLogger('warn'), { registry });
-    server = await startMetricsServer({ host: '127.0.0.1', port: 0, registry, logger: createLogger('warn') });
+    server = await startOpsServer({ host: '127.0.0.1', port: 0, registry, logger: createLogger('warn') });
   });
   afterAll(async () => {
     await server?.close();

@@ -14,7 +14,7 @@ export interface PollerProcess {
 
 /** Spawns `node src/bin/cli.ts poll …` with `env` on top of a minimal environment. */
 export function spawnPoller(args: readonly string[], env: Record<string, string>): PollerProcess {
-  const child = spawn(process.execPath, [CLI, 'poll', ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'poll', ...args], { env: { PATH: process.env.PATH ?? '', POLLER_METRICS_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));

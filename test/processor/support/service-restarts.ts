@@ -1,21 +1,38 @@
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const REPO = new URL('../../../', import.meta.url).pathname;
 const KAFKA_PID = `${REPO}.stack/run/kafka.pid`;
 
-/**
- * Restarts the local broker with the stack's own helpers (stop: TERM then wait; start; wait until it answers).
- * Only for a broker that stack.sh started (its pid file exists); anything else is refused.
- */
-export async function restartKafka(): Promise<number> {
-  if (!existsSync(KAFKA_PID)) throw new Error('the broker was not started by stack/stack.sh; refusing to restart it');
+const stackKafka = async (steps: string): Promise<void> => {
+  if (!existsSync(KAFKA_PID)) throw new Error('the broker was not started by stack/stack.sh; refusing to stop or start it');
+  await run('bash', ['-c', `set -euo pipefail; source stack/lib/common.sh; source "$STACK_HOME/lib/kafka.sh"; ${steps}`], { cwd: REPO, timeout: 180_000 });
+};
+
+/** Stops the local broker with the stack's own helpers (TERM, then wait until it is gone). Only a broker stack.sh started. */
+export async function stopKafka(): Promise<void> {
+  await stackKafka('kafka_stop');
+}
+
+/** Starts the local broker again and waits until it answers; returns how long that took (ms). */
+export async function startKafka(): Promise<number> {
   const started = Date.now();
-  await run('bash', ['-c', 'set -euo pipefail; source stack/lib/common.sh; source "$STACK_HOME/lib/kafka.sh"; kafka_stop; kafka_start; kafka_wait'], { cwd: REPO, timeout: 180_000 });
+  await stackKafka('kafka_start; kafka_wait');
   return Date.now() - started;
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 /** The machine's own Redis command line (see the CI image); Redis keeps nothing across this restart. */
@@ -41,14 +58,16 @@ export async function restartRedis(): Promise<number> {
 /** A `node src/bin/cli.ts process` child; its stderr is kept for diagnostics. */
 export interface ProcessorChild {
   readonly child: ChildProcess;
+  /** Base URL of the child's /metrics, /healthz and /readyz (when started with a port). */
+  readonly url: string;
   readonly exited: Promise<number | null>;
   readonly log: string[];
 }
 
-export function spawnProcessor(env: Record<string, string>, instanceId: string): ProcessorChild {
+export function spawnProcessor(env: Record<string, string>, instanceId: string, metricsPort = 0): ProcessorChild {
   const child = spawn(process.execPath, ['src/bin/cli.ts', 'process', '--skip-setup'], {
     cwd: REPO,
-    env: { ...process.env, ...env, PROCESSOR_INSTANCE_ID: instanceId, LOG_LEVEL: process.env.FAULT_LOG_DIR === undefined ? 'warn' : 'info' },
+    env: { ...process.env, ...env, PROCESSOR_INSTANCE_ID: instanceId, PROCESSOR_METRICS_PORT: String(metricsPort), LOG_LEVEL: process.env.FAULT_LOG_DIR === undefined ? 'warn' : 'info' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const log: string[] = [];
@@ -58,5 +77,5 @@ export function spawnProcessor(env: Record<string, string>, instanceId: string):
     if (log.length > 400) log.splice(0, log.length - 400);
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exited, log };
+  return { child, exited, log, url: `http://127.0.0.1:${metricsPort}` };
 }

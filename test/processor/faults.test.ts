@@ -98,13 +98,14 @@ describe('timeline processor under faults', () => {
       }
       if (i === 10) {
         const during = current!;
+        const caughtUp = await waitFor(() => watermarkApplied(pipeline, maxChangeTime(part)), 30_000, 100);
         await stopKafka();
         const down = Date.now();
         const notReady = await waitFor(async () => (await readyz(during)) === 503, 30_000, 250);
         const gauge = await readyGauge(during).catch(() => 'unreadable');
         await sleep(Math.max(0, OUTAGE_MS - (Date.now() - down)));
         const startMs = await startKafka();
-        events.push(`chunk ${i}: broker down for ${Date.now() - down} ms (start took ${startMs} ms); child said not ready: ${notReady}, ready gauge ${gauge}`);
+        events.push(`chunk ${i}: broker down for ${Date.now() - down} ms (start took ${startMs} ms) after the child caught up (${caughtUp}); child said not ready: ${notReady}, ready gauge ${gauge}`);
         expect(notReady, '/readyz answers 503 while the broker is down').toBe(true);
         expect(gauge, 'agent_timelines_processor_ready is 0 while the broker is down').toBe('0');
         expect(await waitFor(async () => (await readyz(during)) === 200, 120_000, 500), '/readyz answers 200 again once the broker is back').toBe(true);

@@ -10,16 +10,16 @@ const REPO = new URL('../../../', import.meta.url).pathname;
 const KAFKA_PID = `${REPO}.stack/run/kafka.pid`;
 
 const stackKafka = async (steps: string): Promise<void> => {
-  if (!existsSync(KAFKA_PID)) throw new Error('the broker was not started by stack/stack.sh; refusing to stop or start it');
   await run('bash', ['-c', `set -euo pipefail; source stack/lib/common.sh; source "$STACK_HOME/lib/kafka.sh"; ${steps}`], { cwd: REPO, timeout: 180_000 });
 };
 
 /** Stops the local broker with the stack's own helpers (TERM, then wait until it is gone). Only a broker stack.sh started. */
 export async function stopKafka(): Promise<void> {
+  if (!existsSync(KAFKA_PID)) throw new Error('the broker was not started by stack/stack.sh; refusing to stop it');
   await stackKafka('kafka_stop');
 }
 
-/** Starts the local broker again and waits until it answers; returns how long that took (ms). */
+/** Starts the local broker again (after {@link stopKafka}) and waits until it answers; returns how long that took (ms). */
 export async function startKafka(): Promise<number> {
   const started = Date.now();
   await stackKafka('kafka_start; kafka_wait');

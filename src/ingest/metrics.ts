@@ -13,6 +13,8 @@ export type PollerCounter =
   | 'late_rows'
   | 'rejected_rows'
   | 'range_splits'
+  | 'short_pages'
+  | 'out_of_range_rows'
   | 'polls'
   | 'poll_failures'
   | 'transactions_aborted';

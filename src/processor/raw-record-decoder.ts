@@ -38,6 +38,7 @@ type ResolverOf = ReturnType<avro.Type['createResolver']>;
 type Resolved = { readonly resolver: ResolverOf } | { readonly failure: UndecodableRecord };
 
 const ENVELOPE_FIELDS = new Set(['keySpellings', 'tenant', 'source', 'pollId', 'receivedAt']);
+const MAX_NOT_FOUND = 10_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -116,7 +117,7 @@ export class RawRecordDecoder {
   }
 
   async #lookUp(schemaId: number): Promise<Resolved> {
-    const { now, requestTimeoutMs, notFoundConfirmDelaysMs, notFoundTtlMs } = this.#options;
+    const { now, requestTimeoutMs, notFoundConfirmDelaysMs } = this.#options;
     const path = `/schemas/ids/${schemaId}`;
     for (let answers = 1; ; answers++) {
       const wait = this.#retryAt - now();
@@ -140,7 +141,7 @@ export class RawRecordDecoder {
           continue;
         }
         const failure: UndecodableRecord = { errorCode: 'SCHEMA_NOT_FOUND', reason: `writer schema ${schemaId} not found (${answers} answers): ${error.message}` };
-        this.#notFound.set(schemaId, { failure, until: now() + notFoundTtlMs });
+        this.#rememberNotFound(schemaId, failure);
         return { failure };
       }
       this.#transientFailures = 0;
@@ -149,6 +150,19 @@ export class RawRecordDecoder {
       this.#known.set(schemaId, resolved);
       return resolved;
     }
+  }
+
+  /** Remembers a definite not-found for the TTL; at most MAX_NOT_FOUND ids (expired ones first, then the oldest go). */
+  #rememberNotFound(schemaId: number, failure: UndecodableRecord): void {
+    const now = this.#options.now();
+    if (this.#notFound.size >= MAX_NOT_FOUND) {
+      for (const [id, entry] of this.#notFound) if (entry.until <= now) this.#notFound.delete(id);
+      for (const id of this.#notFound.keys()) {
+        if (this.#notFound.size < MAX_NOT_FOUND) break;
+        this.#notFound.delete(id);
+      }
+    }
+    this.#notFound.set(schemaId, { failure, until: now + this.#options.notFoundTtlMs });
   }
 
   #resolve(schemaId: number, schema: string): Resolved {

@@ -30,6 +30,11 @@ export interface EndpointSpec {
   readonly topic: string;
   /** Avro schema (schemas/<name>.avsc) of the raw topic. */
   readonly schema: string;
+  /**
+   * Fixed query parameters. Where the endpoint documents `sort` (one field), it is a field unique per row that never
+   * changes (contactId with showDetails, userId), so offset paging sees one total order that rows do not move in;
+   * agentStatusHistory documents no `sort`.
+   */
   readonly params: Readonly<Record<string, string>>;
   /** Range alignment the endpoint honours (quarter hours for contactHistory). */
   readonly granularityMs: number;
@@ -49,19 +54,19 @@ export const AGENT_STATUS_HISTORY: EndpointSpec = {
 
 export const CONTACT_HISTORY: EndpointSpec = {
   endpoint: 'contactHistory', source: 'sinch-rai/contactHistory', topic: 'raw.sinch.contacts', schema: 'sinch-contact',
-  params: { showDetails: 'true', showUser: 'true' }, granularityMs: QUARTER_HOUR, exactTimeFilter: false, partitionKeyField: 'contactId', timeField: 'maxChangeTimestamp',
+  params: { showDetails: 'true', showUser: 'true', sort: 'contactId' }, granularityMs: QUARTER_HOUR, exactTimeFilter: false, partitionKeyField: 'contactId', timeField: 'maxChangeTimestamp',
   extra: () => ({ endpoint: 'contactHistory' }),
 };
 
 export const CONTACT_STATISTIC: EndpointSpec = {
   endpoint: 'contactStatistic', source: 'sinch-rai/contactStatistic', topic: 'raw.sinch.contacts', schema: 'sinch-contact',
-  params: { showDetails: 'true', showUser: 'true' }, granularityMs: 1, exactTimeFilter: false, partitionKeyField: 'contactId', timeField: 'maxChangeTimestamp',
+  params: { showDetails: 'true', showUser: 'true', sort: 'contactId' }, granularityMs: 1, exactTimeFilter: false, partitionKeyField: 'contactId', timeField: 'maxChangeTimestamp',
   extra: () => ({ endpoint: 'contactStatistic' }),
 };
 
 export const AGENT_STATUS: EndpointSpec = {
   endpoint: 'agentStatus', source: 'sinch-rai/agentStatus', topic: 'raw.sinch.agent-status', schema: 'sinch-agent-status',
-  params: { showAgentInfo: 'true' }, granularityMs: 1, exactTimeFilter: false, partitionKeyField: 'userId', timeField: 'changeTimestamp',
+  params: { showAgentInfo: 'true', sort: 'userId' }, granularityMs: 1, exactTimeFilter: false, partitionKeyField: 'userId', timeField: 'changeTimestamp',
   extra: (context) => ({ snapshotAt: context.snapshotAt }),
 };
 

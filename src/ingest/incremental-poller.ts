@@ -36,7 +36,8 @@ type Keyed = MappedRow & KeyedTime;
 
 /**
  * Incremental polling of one history endpoint of one tenant by row time: each {@link pollOnce} queries
- * [highMark − overlap, min(now − safetyLag, highMark + maxRange)), drops rows whose key is already published,
+ * [highMark − overlap, min(now − safetyLag, highMark + maxRange)), drops rows whose key is already published
+ * (and, where the endpoint filters exactly, rows outside the range: counted in `out_of_range_rows` and logged),
  * and commits — in ONE Kafka transaction — the new rows (sorted by time, API order among equal times), rejected
  * rows as dead letters, the watermark "everything with time < end is published" and the advanced checkpoint.
  * The in-memory checkpoint advances only after the commit. A page that stays malformed is dead-lettered in its
@@ -48,6 +49,7 @@ export class IncrementalPoller {
   readonly #ctx: PollerContext;
   readonly #settings: IncrementalSettings;
   #checkpoint: PollerCheckpoint | undefined;
+  #reportedShortPages = false;
 
   constructor(spec: EndpointSpec, ctx: PollerContext, settings: IncrementalSettings, restored: PollerCheckpoint | undefined) {
     this.spec = spec;
@@ -71,15 +73,22 @@ export class IncrementalPoller {
     const fetched = await this.#fetch(poll, pollId, signal);
     const mapped: Keyed[] = [];
     const rejects: OutgoingRecord[] = [];
+    const outOfRange: number[] = [];
     for (const { row, receivedAt } of fetched) {
       const result = mapRow(this.spec, this.#ctx.fields, row, { tenant, pollId, receivedAt, snapshotAt: receivedAt });
       if ('rejection' in result) {
         rejects.push(vendorDeadLetter(topics.deadLetter, { source: this.spec.source, body: JSON.stringify(row), reason: `row rejected: ${result.rejection}`, errorCode: result.rejection, retriable: false, failedAt: now }));
-      } else if (!this.spec.exactTimeFilter) {
+      } else if (!this.spec.exactTimeFilter || (result.time >= poll.range.start && result.time < poll.range.end)) {
         mapped.push(result);
-      } else if (result.time >= poll.range.start && result.time < poll.range.end) {
-        mapped.push(result);
+      } else {
+        outOfRange.push(result.time);
       }
+    }
+    if (outOfRange.length > 0) {
+      this.#ctx.logger.warn(
+        { tenant, endpoint: this.spec.endpoint, pollId, rows: outOfRange.length, range: poll.range, earliest: outOfRange.reduce((a, b) => Math.min(a, b)), latest: outOfRange.reduce((a, b) => Math.max(a, b)) },
+        'vendor returned rows outside the queried range; they are not published (a different filter field, or local times without an offset?)',
+      );
     }
     const { fresh, duplicates, late } = dedupRows(mapped, this.#checkpoint?.recentKeys ?? [], poll.previousHighMark);
     const ordered = [...fresh].sort((a, b) => a.time - b.time);
@@ -99,6 +108,7 @@ export class IncrementalPoller {
     metrics.inc('duplicates_dropped', labels, duplicates);
     metrics.inc('late_rows', labels, late.length);
     metrics.inc('rejected_rows', labels, rejects.length);
+    metrics.inc('out_of_range_rows', labels, outOfRange.length);
     for (const row of late) metrics.max('max_lateness_ms', labels, poll.previousHighMark - row.time);
     const caughtUp = poll.range.end >= Math.min(now - this.#settings.safetyLagMs, this.#settings.stopAt ?? Number.POSITIVE_INFINITY) - this.#settings.granularityMs;
     return { kind: 'published', poll, pollId, fetched: fetched.length, published: ordered.length, duplicates, late: late.length, rejected: rejects.length, caughtUp };
@@ -110,6 +120,11 @@ export class IncrementalPoller {
     try {
       const result = await fetchRange(client, { endpoint: this.spec.endpoint, params: this.spec.params, range: poll.range, pageSize: this.#ctx.pageSize, granularityMs: this.spec.granularityMs }, signal);
       metrics.inc('range_splits', labels, result.splits);
+      metrics.inc('short_pages', labels, result.shortPages);
+      if (result.shortPages > 0 && !this.#reportedShortPages) {
+        this.#reportedShortPages = true;
+        logger.warn({ tenant, endpoint: this.spec.endpoint, pageSize: this.#ctx.pageSize, shortPages: result.shortPages }, 'vendor serves fewer rows per page than asked for; paging on to the first empty page (counted in short_pages)');
+      }
       return result.rows;
     } catch (error) {
       if (error instanceof VendorError && error.code === 'VENDOR_MALFORMED_RESPONSE' && signal?.aborted !== true) {

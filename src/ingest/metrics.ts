@@ -13,6 +13,8 @@ export const POLLER_COUNTERS = [
   'late_rows',
   'rejected_rows',
   'range_splits',
+  'short_pages',
+  'out_of_range_rows',
   'polls',
   'poll_failures',
   'transactions_aborted',

@@ -44,7 +44,7 @@ export class SnapshotPoller {
     const pollId = randomUUID();
     const start = this.#settings.window.kind === 'current-day' ? Math.floor(now / DAY) * DAY : now - this.#settings.window.lookbackMs;
     metrics.inc('polls', labels);
-    const { rows } = await fetchRange(client, { endpoint: this.spec.endpoint, params: this.spec.params, range: { start, end: now + 1 }, pageSize: this.#ctx.pageSize, granularityMs: 1 }, signal);
+    const { rows, shortPages } = await fetchRange(client, { endpoint: this.spec.endpoint, params: this.spec.params, range: { start, end: now + 1 }, pageSize: this.#ctx.pageSize, granularityMs: 1 }, signal);
     const previous = new Set((this.#checkpoint?.recentKeys ?? []).map((k) => k.key));
     const keys = new Map<string, number>();
     const records: OutgoingRecord[] = [];
@@ -69,6 +69,7 @@ export class SnapshotPoller {
     if (next !== undefined) this.#checkpoint = next;
     metrics.inc('rows_fetched', labels, rows.length);
     metrics.inc('rows_published', labels, published);
+    metrics.inc('short_pages', labels, shortPages);
     return { fetched: rows.length, published };
   }
 }

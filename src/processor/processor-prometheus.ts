@@ -28,6 +28,7 @@ const COUNTERS: readonly Family[] = [
   counter('redis_rows_written', 'Rows the Redis sink wrote', ['topic']),
   counter('redis_rows_stale', 'Rows the Redis sink skipped as older than the stored revision', ['topic']),
   counter('redis_rebuilds', 'Redis sink re-reads after Redis lost its data', ['topic']),
+  counter('registry_errors', 'Failed schema registry lookups of raw writer schemas, by reason (unreachable, malformed, http_<status>)', ['reason']),
 ];
 
 const GAUGES: readonly Family[] = [

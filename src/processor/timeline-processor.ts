@@ -109,7 +109,13 @@ export class TimelineProcessor {
     const config = this.#config;
     const kafka = createKafka(config, this.#logger, '-processor');
     const serde = new AvroSerde(config.schemaRegistry);
-    const decoder = new RawRecordDecoder(config.schemaRegistry, await readValueSchema('sinch-agent-status-history'));
+    const registryWaitMs = Math.floor(config.processor.sessionTimeoutMs / 3);
+    const decoder = new RawRecordDecoder(config.schemaRegistry, await readValueSchema('sinch-agent-status-history'), {
+      notFoundTtlMs: config.processor.schemaNotFoundTtlMs,
+      requestTimeoutMs: Math.min(10_000, registryWaitMs),
+      backoffMaxMs: Math.min(5_000, registryWaitMs),
+      metrics: this.metrics,
+    });
     this.#admin = kafka.admin();
     await this.#admin.connect();
     this.#partitionCount = (await fetchPartitionOffsets(this.#admin, this.#topics.raw)).length;

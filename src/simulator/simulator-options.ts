@@ -15,6 +15,8 @@ export interface FaultOptions {
   malformedRate: number;
   /** Probability that a page with offset > 0 also repeats up to 5 rows of the previous page. */
   repeatRowsRate: number;
+  /** At most this many rows per answer, whatever `limit` says (a vendor or gateway page cap); null: no cap. */
+  pageCap: number | null;
   /** changeTimestamp lags statusTimestamp/userStatusTimestamp by up to this (ground truth). */
   changeLagMaxMs: number;
   /** Some rows (10%) become visible only up to this long after their changeTimestamp (ground truth). */
@@ -31,6 +33,7 @@ export const NO_FAULTS: FaultOptions = Object.freeze({
   timeoutRate: 0,
   malformedRate: 0,
   repeatRowsRate: 0,
+  pageCap: null,
   changeLagMaxMs: 1_000,
   lateVisibilityMaxMs: 0,
 });

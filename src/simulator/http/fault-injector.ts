@@ -12,6 +12,8 @@ export interface RequestFaults {
   readonly malformed: boolean;
   /** Rows of the previous page to repeat (0: none), when the request has offset > 0. */
   readonly repeatRows: number;
+  /** At most this many rows in the answer (null: no cap); not drawn, the same for every request. */
+  readonly pageCap: number | null;
 }
 
 const DRAWS_PER_REQUEST = 9;
@@ -52,6 +54,7 @@ export class FaultInjector {
       fault,
       malformed: malformed < o.malformedRate,
       repeatRows: repeat < o.repeatRowsRate ? 1 + Math.floor(repeatCount * 5) : 0,
+      pageCap: o.pageCap,
     };
   }
 }

@@ -29,7 +29,7 @@ function acceptsJson(accept: string | undefined): boolean {
 /**
  * Answers one request at simulated time `now` after its faults were decided: injected failures
  * first, then method (GET), Basic auth, path, Accept (JSON only), query validation, rows, sort,
- * row limit and paging. Every answer is counted by status.
+ * row limit, paging and the page cap. Every answer is counted by status.
  */
 export function handleRaiRequest(setup: HandlerSetup, req: IncomingMessage, res: ServerResponse, now: number, faults: RequestFaults): void {
   const { count } = setup;
@@ -69,7 +69,12 @@ export function handleRaiRequest(setup: HandlerSetup, req: IncomingMessage, res:
     if (endpoint.defaultSort !== null) rows = sortRows(rows, query.params, endpoint.fields, endpoint.defaultSort);
     const repeat = paging.offset > 0 ? Math.min(faults.repeatRows, paging.offset) : 0;
     if (repeat > 0) count('fault:repeatRows');
-    body = JSON.stringify(pageOf(rows, paging, repeat));
+    let page = pageOf(rows, paging, repeat);
+    if (faults.pageCap !== null && page.length > faults.pageCap) {
+      count('fault:pageCap');
+      page = page.slice(0, faults.pageCap);
+    }
+    body = JSON.stringify(page);
   } catch (error: unknown) {
     if (error instanceof BadRequest) return reply(400, error.message);
     throw error;

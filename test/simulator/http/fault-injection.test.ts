@@ -82,6 +82,16 @@ describe('fault injection', () => {
     });
   });
 
+  it('pageCap serves at most that many rows whatever limit says, at every offset', async () => {
+    await withFaults({ pageCap: 3 }, async (sim) => {
+      const truth = sim.groundTruth().agentStatusHistory;
+      expect(JSON.parse((await get(sim, PATH)).text)).toEqual(truth.slice(0, 3));
+      expect(JSON.parse((await get(sim, `${PATH}&offset=3`)).text)).toEqual(truth.slice(3, 6));
+      expect(JSON.parse((await get(sim, `/agentStatusHistory?startTime=${iso(FROM)}&limit=2`)).text)).toEqual(truth.slice(0, 2));
+      expect(sim.stats()['fault:pageCap']).toBe(2);
+    });
+  });
+
   it('the fault sequence is deterministic for a faultSeed', async () => {
     const sequence = async (): Promise<number[]> => {
       const out: number[] = [];

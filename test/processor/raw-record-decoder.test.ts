@@ -1,0 +1,129 @@
+import avro from 'avsc';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createProcessorMetrics } from '../../src/processor/processor-metrics.ts';
+import type { ProcessorMetrics } from '../../src/processor/processor-metrics.ts';
+import { RawRecordDecoder } from '../../src/processor/raw-record-decoder.ts';
+import { readValueSchema } from '../../src/topology/load-topology.ts';
+import fixture from '../fixtures/avro/sinch-agent-status-history.json' with { type: 'json' };
+import { ANSWERS, schemaFound, schemaNotFound, startRegistryStub } from '../support/fake-registry.ts';
+import type { RegistryStub, StubAnswer } from '../support/fake-registry.ts';
+
+const ID = 7;
+
+function wire(schemaId: number, payload: Buffer): Buffer {
+  const header = Buffer.alloc(5);
+  header.writeUInt32BE(schemaId, 1);
+  return Buffer.concat([header, payload]);
+}
+
+/**
+ * The decoder against a local stand-in registry that misbehaves, then recovers. A transient answer must throw a
+ * retriable error (the partition task aborts the batch and processes it again) and leave nothing cached, so the
+ * same schema id decodes once the registry is healthy. Only the registry's own not-found, confirmed, dead-letters,
+ * and only for the TTL.
+ */
+describe('RawRecordDecoder and registry errors', () => {
+  let schema: string;
+  let payload: Buffer;
+  let stub: RegistryStub | undefined;
+  let metrics: ProcessorMetrics;
+
+  beforeAll(async () => {
+    schema = await readValueSchema('sinch-agent-status-history');
+    payload = avro.Type.forSchema(JSON.parse(schema) as avro.Schema).toBuffer(fixture);
+  });
+  afterEach(async () => {
+    await stub?.close();
+    stub = undefined;
+  });
+
+  const decoderFor = (url: string, clock?: { now: () => number; sleep: (ms: number) => Promise<void> }) => {
+    metrics = createProcessorMetrics();
+    return new RawRecordDecoder({ url }, schema, { notFoundTtlMs: 60_000, requestTimeoutMs: 300, backoffBaseMs: 1, backoffMaxMs: 5, notFoundConfirmDelaysMs: [5, 10], metrics, ...clock });
+  };
+
+  const transient: Array<[string, StubAnswer | 'hang']> = [
+    ['429 Too Many Requests', ANSWERS.tooManyRequests],
+    ['503 with an HTML body', ANSWERS.serviceUnavailable],
+    ['200 with an HTML body', ANSWERS.htmlOk],
+    ['200 without a schema', ANSWERS.emptyObject],
+    ['401', ANSWERS.unauthorized],
+    ['403 from a gateway', ANSWERS.forbidden],
+    ['408', ANSWERS.requestTimeout],
+    ['404 from a proxy (no registry error)', ANSWERS.proxyNotFound],
+    ['no answer (timeout)', 'hang'],
+  ];
+
+  it.each(transient)('%s: throws a retriable error, caches nothing, and decodes the same id once healthy', async (_label, failure) => {
+    let healthy = false;
+    stub = await startRegistryStub((path) => (healthy && path === `/schemas/ids/${ID}` ? schemaFound(schema) : failure));
+    const decoder = decoderFor(stub.url);
+    const value = wire(ID, payload);
+    await expect(decoder.decode(value)).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE', retriable: true });
+    await expect(decoder.decode(value)).rejects.toMatchObject({ retriable: true });
+    expect(stub.paths.filter((p) => p === `/schemas/ids/${ID}`)).toHaveLength(2);
+    expect(metrics.total('registry_errors')).toBe(2);
+    healthy = true;
+    const decoded = await decoder.decode(value);
+    expect(decoded).toMatchObject({ tenant: 'default', record: { userId: fixture.userId, changeTimestamp: fixture.changeTimestamp, userStatus: 'Ready' } });
+    await decoder.decode(value);
+    expect(stub.paths.filter((p) => p === `/schemas/ids/${ID}`)).toHaveLength(3);
+  });
+
+  it('counts registry errors by reason', async () => {
+    const script: StubAnswer[] = [ANSWERS.tooManyRequests, ANSWERS.serviceUnavailable, ANSWERS.htmlOk];
+    stub = await startRegistryStub(() => script.shift() ?? schemaFound(schema));
+    const decoder = decoderFor(stub.url);
+    for (let i = 0; i < 3; i++) await expect(decoder.decode(wire(ID, payload))).rejects.toMatchObject({ retriable: true });
+    expect(metrics.total('registry_errors', { reason: 'http_429' })).toBe(1);
+    expect(metrics.total('registry_errors', { reason: 'http_503' })).toBe(1);
+    expect(metrics.total('registry_errors', { reason: 'malformed' })).toBe(1);
+  });
+
+  it('a not-found that the next answer contradicts is not a dead letter', async () => {
+    let served = 0;
+    stub = await startRegistryStub(() => (served++ === 0 ? schemaNotFound(ID) : schemaFound(schema)));
+    const decoder = decoderFor(stub.url);
+    expect(await decoder.decode(wire(ID, payload))).toMatchObject({ tenant: 'default' });
+  });
+
+  it('dead-letters a definite not-found after confirming it, remembers it only for the TTL', async () => {
+    let known = false;
+    stub = await startRegistryStub((path) => (known && path === '/schemas/ids/8' ? schemaFound(schema) : schemaNotFound(8)));
+    let now = 1_000_000;
+    const decoder = decoderFor(stub.url, {
+      now: () => now,
+      sleep: async (ms) => {
+        now += ms;
+      },
+    });
+    const value = wire(8, payload);
+    expect(await decoder.decode(value)).toMatchObject({ errorCode: 'SCHEMA_NOT_FOUND' });
+    expect(stub.paths).toHaveLength(3);
+    expect(await decoder.decode(value)).toMatchObject({ errorCode: 'SCHEMA_NOT_FOUND' });
+    expect(stub.paths).toHaveLength(3);
+    known = true;
+    now += 59_000;
+    expect(await decoder.decode(value)).toMatchObject({ errorCode: 'SCHEMA_NOT_FOUND' });
+    expect(stub.paths).toHaveLength(3);
+    now += 1_000;
+    expect(await decoder.decode(value)).toMatchObject({ tenant: 'default', record: { userId: fixture.userId } });
+    expect(stub.paths).toHaveLength(4);
+  });
+
+  it('still dead-letters a writer schema that cannot be read as the reader schema, asking once', async () => {
+    stub = await startRegistryStub(() => schemaFound(JSON.stringify({ type: 'record', name: 'Other', fields: [{ name: 'x', type: 'int' }] })));
+    const decoder = decoderFor(stub.url);
+    expect(await decoder.decode(wire(ID, payload))).toMatchObject({ errorCode: 'SCHEMA_MISMATCH' });
+    expect(await decoder.decode(wire(ID, payload))).toMatchObject({ errorCode: 'SCHEMA_MISMATCH' });
+    expect(stub.paths).toHaveLength(1);
+  });
+
+  it('shares one lookup between concurrent decodes of one id', async () => {
+    stub = await startRegistryStub(() => schemaFound(schema));
+    const decoder = decoderFor(stub.url);
+    const results = await Promise.all(Array.from({ length: 20 }, () => decoder.decode(wire(ID, payload))));
+    expect(results.every((r) => 'tenant' in r)).toBe(true);
+    expect(stub.paths).toHaveLength(1);
+  });
+});

@@ -17,6 +17,7 @@ interface PollWatermarkValue {
 }
 
 const KEPT_PER_TENANT = 32;
+const GIVE_UP_AFTER_MS = 600_000;
 
 /**
  * Reads control.poll-watermarks completely in every instance (a throw-away group per start that commits nothing)
@@ -61,17 +62,41 @@ export class WatermarkIntake {
     await this.#consumer.subscribe({ topics: [this.#topic], fromBeginning: true });
     await this.#consumer.run({
       autoCommit: false,
-      eachBatch: async ({ batch }) => {
+      eachBatch: async ({ batch, heartbeat }) => {
         for (const message of batch.messages) {
           if (message.value === null || message.value.length === 0) continue;
-          try {
-            await this.#offer(await this.#serde.decode<PollWatermarkValue>(message.value));
-          } catch (error) {
-            this.#logger.warn({ err: error, offset: message.offset }, 'ignoring an unreadable poll watermark');
-          }
+          await this.#take(message.value, message.offset, heartbeat);
         }
       },
     });
+  }
+
+  /**
+   * Decodes and offers one watermark. A value that is not in the wire format is skipped with a warning. Anything
+   * else that fails (registry or broker unreachable, a registry error answer) is retried with a capped backoff, so
+   * an outage never drops a watermark; only after {@link GIVE_UP_AFTER_MS} of failures is it skipped, with an error
+   * log (later polls publish newer watermarks that supersede it).
+   */
+  async #take(value: Buffer, offset: string, heartbeat: () => Promise<void>): Promise<void> {
+    const started = Date.now();
+    for (let attempt = 1; !this.#stopped; attempt++) {
+      try {
+        await this.#offer(await this.#serde.decode<PollWatermarkValue>(value));
+        return;
+      } catch (error) {
+        if ((error as Error).name === 'ConfluentSchemaRegistryArgumentError') {
+          this.#logger.warn({ err: error, offset }, 'ignoring a poll watermark that is not in the registry wire format');
+          return;
+        }
+        if (Date.now() - started > GIVE_UP_AFTER_MS) {
+          this.#logger.error({ err: error, offset }, 'skipping a poll watermark that could not be read for 10 minutes');
+          return;
+        }
+        this.#logger.warn({ err: error, offset, attempt }, 'cannot read a poll watermark yet; retrying');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 250 * 2 ** Math.min(attempt, 7))));
+        await heartbeat().catch(() => undefined);
+      }
+    }
   }
 
   async #offer(value: PollWatermarkValue): Promise<void> {

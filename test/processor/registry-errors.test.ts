@@ -16,9 +16,9 @@ import type { TestPipeline } from './support/pipeline.ts';
 
 /**
  * The processor reads the registry through a proxy in front of the real one. For a while the proxy answers 429 to
- * every lookup of the raw topic's writer schema id (the schema only the raw-record decoder asks for), as a rate
- * limit would. The batches abort and are processed again; once the limit lifts the outputs equal the batch replay,
- * with no dead letter.
+ * every lookup of the raw topic's and the poll watermarks' writer schema ids, as a rate limit would. The batches
+ * abort and are processed again, and the watermark is read again until it decodes (it is never dropped); once the
+ * limit lifts the outputs equal the batch replay, with no dead letter.
  */
 describe('timeline processor under a rate-limited schema registry', () => {
   let pipeline: TestPipeline;
@@ -29,9 +29,9 @@ describe('timeline processor under a rate-limited schema registry', () => {
 
   beforeAll(async () => {
     pipeline = await createTestPipeline(await requireServices());
-    const rawSchemaId = await pipeline.serde.schemaIdFor(pipeline.topics.raw);
+    const limited = new Set([await pipeline.serde.schemaIdFor(pipeline.topics.raw), await pipeline.serde.schemaIdFor(pipeline.topics.watermarks)].map((id) => `/schemas/ids/${id}`));
     proxy = await startRegistryStub((path) => {
-      if (limiting && path === `/schemas/ids/${rawSchemaId}`) {
+      if (limiting && limited.has(path)) {
         refused++;
         return ANSWERS.tooManyRequests;
       }

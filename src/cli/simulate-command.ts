@@ -2,11 +2,11 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseTimestamp } from '../core/time/timestamp.ts';
 import type { FaultOptions, SimulatorOptions } from '../simulator/index.ts';
-import { generateGroundTruth, groundTruthOf, startSimulator } from '../simulator/index.ts';
+import { exportTruth, generateGroundTruth, groundTruthOf, startSimulator } from '../simulator/index.ts';
 
 const USAGE = `usage: agent-timelines simulate [--seed N] [--agents N] [--from ISO] [--to ISO] [--speed 60 | --historical]
                                 [--port 8089] [--host 127.0.0.1] [--user U --password P] [--faults JSON] [--fault-seed N]
-                                [--export FILE]`;
+                                [--export FILE] [--export-truth FILE]`;
 const DAY = 86_400_000;
 
 export interface SimulateIo {
@@ -44,12 +44,14 @@ function shutdownSignal(): AbortSignal {
 /**
  * `agent-timelines simulate …` (argv excludes the command name). Serves the simulated RAI API and
  * prints its URL until Ctrl-C (exit 0), or with `--export FILE` writes the ground truth as NDJSON
- * (agentStatusHistory rows to FILE, contacts to FILE with `.contacts.ndjson`) and exits. Exit 2 on
- * usage errors.
+ * (agentStatusHistory rows to FILE, contacts to FILE with `.contacts.ndjson`) and exits; with
+ * `--export-truth FILE` writes the agents' true state intervals (one JSON line each, see
+ * exportTruth) and exits. Both may be given. Exit 2 on usage errors.
  */
 export async function simulateCommand(argv: string[], io: SimulateIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let options: SimulatorOptions;
   let exportFile: string | undefined;
+  let truthFile: string | undefined;
   try {
     const { values } = parseArgs({
       args: argv,
@@ -57,7 +59,8 @@ export async function simulateCommand(argv: string[], io: SimulateIo = { stdout:
       options: {
         seed: { type: 'string' }, agents: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, speed: { type: 'string' },
         historical: { type: 'boolean' }, port: { type: 'string' }, host: { type: 'string' }, user: { type: 'string' }, password: { type: 'string' },
-        faults: { type: 'string' }, 'fault-seed': { type: 'string' }, export: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        faults: { type: 'string' }, 'fault-seed': { type: 'string' }, export: { type: 'string' }, 'export-truth': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
       },
     });
     if (values.help === true) {
@@ -85,18 +88,23 @@ export async function simulateCommand(argv: string[], io: SimulateIo = { stdout:
       credentials: { username: values.user ?? 'rai', password: values.password ?? 'rai' },
     };
     exportFile = values.export;
+    truthFile = values['export-truth'];
   } catch (error: unknown) {
     io.stderr.write(`agent-timelines simulate: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
     return 2;
   }
 
-  if (exportFile !== undefined) {
-    const truth = groundTruthOf(generateGroundTruth({ ...options, changeLagMaxMs: options.faults?.changeLagMaxMs, lateVisibilityMaxMs: options.faults?.lateVisibilityMaxMs }));
-    const contactsFile = `${exportFile.replace(/\.ndjson$/, '')}.contacts.ndjson`;
-    const ndjson = (rows: readonly unknown[]): string => rows.map((r) => `${JSON.stringify(r)}\n`).join('');
-    await writeFile(exportFile, ndjson(truth.agentStatusHistory));
-    await writeFile(contactsFile, ndjson(truth.contacts));
-    io.stdout.write(`wrote ${truth.agentStatusHistory.length} agentStatusHistory rows to ${exportFile} and ${truth.contacts.length} contacts to ${contactsFile}\n`);
+  if (exportFile !== undefined || truthFile !== undefined) {
+    const day = generateGroundTruth({ ...options, changeLagMaxMs: options.faults?.changeLagMaxMs, lateVisibilityMaxMs: options.faults?.lateVisibilityMaxMs });
+    if (exportFile !== undefined) {
+      const truth = groundTruthOf(day);
+      const contactsFile = `${exportFile.replace(/\.ndjson$/, '')}.contacts.ndjson`;
+      const ndjson = (rows: readonly unknown[]): string => rows.map((r) => `${JSON.stringify(r)}\n`).join('');
+      await writeFile(exportFile, ndjson(truth.agentStatusHistory));
+      await writeFile(contactsFile, ndjson(truth.contacts));
+      io.stdout.write(`wrote ${truth.agentStatusHistory.length} agentStatusHistory rows to ${exportFile} and ${truth.contacts.length} contacts to ${contactsFile}\n`);
+    }
+    if (truthFile !== undefined) io.stdout.write(`wrote ${await exportTruth(truthFile, day)} agent state intervals to ${truthFile}\n`);
     return 0;
   }
 

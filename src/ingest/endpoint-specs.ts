@@ -9,6 +9,11 @@ export interface RowContext {
   readonly pollId: string;
   readonly receivedAt: number;
   readonly snapshotAt: number;
+  /**
+   * Where the vendor listed the row: `poll` orders the polls of one poller (the end of the queried range, which grows
+   * from poll to poll) and `row` is the row's 0-based position in that poll's answer, across pages.
+   */
+  readonly listed?: { readonly poll: number; readonly row: number };
 }
 
 /** A vendor row mapped onto its raw contract: partition key, stable record key, row time and Avro value. */
@@ -49,7 +54,8 @@ const QUARTER_HOUR = 900_000;
 
 export const AGENT_STATUS_HISTORY: EndpointSpec = {
   endpoint: 'agentStatusHistory', source: 'sinch-rai/agentStatusHistory', topic: 'raw.sinch.agent-status-history', schema: 'sinch-agent-status-history',
-  params: {}, granularityMs: 1, exactTimeFilter: true, partitionKeyField: 'userId', timeField: 'changeTimestamp', extra: () => ({}),
+  params: {}, granularityMs: 1, exactTimeFilter: true, partitionKeyField: 'userId', timeField: 'changeTimestamp',
+  extra: (context) => ({ vendorPoll: context.listed?.poll ?? null, vendorRow: context.listed?.row ?? null }),
 };
 
 export const CONTACT_HISTORY: EndpointSpec = {

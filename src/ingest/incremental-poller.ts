@@ -38,6 +38,8 @@ type Keyed = MappedRow & KeyedTime;
  * Incremental polling of one history endpoint of one tenant by row time: each {@link pollOnce} queries
  * [highMark − overlap, min(now − safetyLag, highMark + maxRange)), drops rows whose key is already published
  * (and, where the endpoint filters exactly, rows outside the range: counted in `out_of_range_rows` and logged),
+ * stamps each row with where the vendor listed it (the poll's range end, which grows from poll to poll, and the row's
+ * position in the poll's answer, across pages: `vendorPoll`/`vendorRow` where the raw contract has them),
  * and commits — in ONE Kafka transaction — the new rows (sorted by time, API order among equal times), rejected
  * rows as dead letters, the watermark "everything with time < end is published" and the advanced checkpoint.
  * The in-memory checkpoint advances only after the commit. A page that stays malformed is dead-lettered in its
@@ -74,8 +76,9 @@ export class IncrementalPoller {
     const mapped: Keyed[] = [];
     const rejects: OutgoingRecord[] = [];
     const outOfRange: number[] = [];
-    for (const { row, receivedAt } of fetched) {
-      const result = mapRow(this.spec, this.#ctx.fields, row, { tenant, pollId, receivedAt, snapshotAt: receivedAt });
+    for (const [index, { row, receivedAt }] of fetched.entries()) {
+      const listed = { poll: poll.range.end, row: index };
+      const result = mapRow(this.spec, this.#ctx.fields, row, { tenant, pollId, receivedAt, snapshotAt: receivedAt, listed });
       if ('rejection' in result) {
         rejects.push(vendorDeadLetter(topics.deadLetter, { source: this.spec.source, body: JSON.stringify(row), reason: `row rejected: ${result.rejection}`, errorCode: result.rejection, retriable: false, failedAt: now }));
       } else if (!this.spec.exactTimeFilter || (result.time >= poll.range.start && result.time < poll.range.end)) {

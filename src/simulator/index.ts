@@ -4,4 +4,7 @@ export { groundTruthOf, simulatedNow, startSimulator } from './start-simulator.t
 export type { GroundTruthOptions } from './model/generate-ground-truth.ts';
 export { generateGroundTruth } from './model/generate-ground-truth.ts';
 export type { GeneratedDay, TimedContact, TimedStatusRow } from './model/generated-day.ts';
+export type { Presence, StateInterval } from './model/state-intervals.ts';
+export type { TruthRecord } from './truth-export.ts';
+export { exportTruth, truthRecords } from './truth-export.ts';
 export { ROW_LIMIT, DEFAULT_PAGE_LIMIT } from './http/row-order.ts';

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
@@ -24,9 +27,14 @@ import type { QuarterHourRow } from '../../src/state/store-types.ts';
 import { startSimulator } from '../../src/simulator/index.ts';
 import type { RunningSimulator } from '../../src/simulator/index.ts';
 import { setupTopology } from '../../src/cli/setup-command.ts';
+import { simulateCommand } from '../../src/cli/simulate-command.ts';
 import { requireServices } from '../support/services.ts';
+import type { TruthLine } from './support/truth-statistics.ts';
+import { TRUTH_FIELDS, truthStatistics } from './support/truth-statistics.ts';
 
 const TENANT = 'e2e';
+const SEED = 11;
+const AGENTS = 6;
 const FROM = Date.parse('2024-03-04T00:00:00.000Z');
 const TO = FROM + 86_400_000;
 const CREDENTIALS = { username: 'e2e', password: 'e2e-secret' };
@@ -57,6 +65,26 @@ function fromStore(rows: readonly QuarterHourRow[]): Map<string, Comparable> {
   return out;
 }
 
+/** The ground-truth rows as the simulator serves them, each with its position in that order (as the poller stamps it). */
+function servedInOrder(rows: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  return rows.map((row, i) => ({ ...row, vendorPoll: 0, vendorRow: i }));
+}
+
+/** Exact ties of the served rows: two rows of a session with the same status time and changeTimestamp, different statuses. */
+function exactTies(rows: readonly Record<string, unknown>[]): string[] {
+  const seen = new Map<string, unknown>();
+  const ties: string[] = [];
+  for (const row of rows) {
+    for (const [value, time] of [['userStatus', 'userStatusTimeStamp'], ['status', 'statusTimestamp']] as const) {
+      if (row[value] === undefined) continue;
+      const key = `${String(row['sessionId'])}|${value}|${String(row[time])}|${String(row['changeTimeStamp'])}`;
+      if (seen.has(key) && seen.get(key) !== row[value]) ties.push(`${key}: ${String(seen.get(key))} then ${String(row[value])}`);
+      seen.set(key, row[value]);
+    }
+  }
+  return ties;
+}
+
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -68,7 +96,9 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promis
 
 /**
  * End to end: the simulator's ground truth → pollers → raw topic → processor → output topic and Redis → HTTP.
- * Every (agent, quarter-hour) served must equal the core batch replay of the ground truth, field by field.
+ * Every (agent, quarter-hour) served must equal the core batch replay of the ground truth (rows in served order),
+ * field by field; and, independently of src/core, the output topic must equal what the simulator's own truth
+ * intervals (`simulate --export-truth`) give (test/e2e/support/truth-statistics.ts), exact ties included.
  */
 describe('end to end: simulator ground truth to HTTP answers', () => {
   let config: Config;
@@ -80,7 +110,7 @@ describe('end to end: simulator ground truth to HTTP answers', () => {
   beforeAll(async () => {
     const services = await requireServices();
     const run = randomUUID();
-    simulator = await startSimulator({ seed: 11, agents: 6, from: FROM, to: TO, clock: { mode: 'historical' }, port: 0, credentials: CREDENTIALS, faults: { rate429: 0.05, retryAfterSeconds: 0, malformedRate: 0.03, repeatRowsRate: 0.05 }, faultSeed: 3 });
+    simulator = await startSimulator({ seed: SEED, agents: AGENTS, from: FROM, to: TO, clock: { mode: 'historical' }, port: 0, credentials: CREDENTIALS, faults: { rate429: 0.05, retryAfterSeconds: 0, malformedRate: 0.03, repeatRowsRate: 0.05 }, faultSeed: 3 });
     config = parseConfig({
       KAFKA_BROKERS: services.kafka.brokers.join(','),
       SCHEMA_REGISTRY_URL: services.schemaRegistry.url,
@@ -103,7 +133,7 @@ describe('end to end: simulator ground truth to HTTP answers', () => {
     processor = await startProcessorInstance(config, logger);
     redis = createRedis(config);
     await redis.connect();
-    expected = replay(simulator.groundTruth().agentStatusHistory, { until: TO }).rows;
+    expected = replay(servedInOrder(simulator.groundTruth().agentStatusHistory), { until: TO }).rows;
   }, 180_000);
 
   afterAll(async () => {
@@ -129,7 +159,8 @@ describe('end to end: simulator ground truth to HTTP answers', () => {
     expect(Object.fromEntries(got)).toEqual(Object.fromEntries(want));
   }, 120_000);
 
-  it('the output topic, read read_committed, holds the replay as the latest revision of every key', async () => {
+  /** The output topic read read_committed: the latest revision of every key, rows without content dropped. */
+  async function outputRows(): Promise<QuarterHourRow[]> {
     const logger = createLogger('warn');
     const kafka = createKafka(config, logger);
     const serde = new AvroSerde(config.schemaRegistry);
@@ -141,9 +172,41 @@ describe('end to end: simulator ground truth to HTTP answers', () => {
       const current = latest.get(`${row.userId}|${row.intervalStart}`);
       if (current === undefined || row.revision > current.revision) latest.set(`${row.userId}|${row.intervalStart}`, row);
     });
-    const nonEmpty = [...latest.values()].filter((row) => row.servingDuration > 0 || METRIC_FIELDS.some((f) => f.startsWith('countOf') && row[f] > 0));
+    return [...latest.values()].filter((row) => row.servingDuration > 0 || METRIC_FIELDS.some((f) => f.startsWith('countOf') && row[f] > 0));
+  }
+
+  it('the output topic, read read_committed, holds the replay as the latest revision of every key', async () => {
+    const nonEmpty = await outputRows();
     expect(Object.fromEntries(fromStore(nonEmpty))).toEqual(Object.fromEntries(fromReplay(expected)));
     expect(nonEmpty.every((row) => row.final)).toBe(true);
+  }, 60_000);
+
+  it("the output topic equals the simulator's own truth intervals: 0 mismatches, exact ties included", async () => {
+    const ties = exactTies(simulator.groundTruth().agentStatusHistory);
+    expect(ties.filter((t) => t.includes('Ready then Pause')).length, ties.join('\n')).toBeGreaterThan(0);
+
+    const file = join(await mkdtemp(join(tmpdir(), 'e2e-truth-')), 'intervals.ndjson');
+    const quiet = { write: () => true };
+    const args = ['--seed', String(SEED), '--agents', String(AGENTS), '--from', new Date(FROM).toISOString(), '--to', new Date(TO).toISOString(), '--export-truth', file];
+    expect(await simulateCommand(args, { stdout: quiet, stderr: quiet })).toBe(0);
+    const lines = (await readFile(file, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as TruthLine);
+    expect(new Set(lines.map((l) => l.agentId))).toEqual(new Set(simulator.groundTruth().agents.map((a) => a.userId)));
+    const truth = truthStatistics(lines);
+
+    const output = new Map((await outputRows()).map((row) => [`${row.userId}|${new Date(row.intervalStart).toISOString()}`, row]));
+    const mismatches: string[] = [];
+    for (const key of new Set([...truth.keys(), ...output.keys()])) {
+      const want = truth.get(key);
+      const got = output.get(key);
+      if (want === undefined || got === undefined) {
+        mismatches.push(`${key}: ${want === undefined ? 'not in the truth' : 'not in the output topic'}`);
+        continue;
+      }
+      if (got.userName !== want.userName) mismatches.push(`${key} userName: output ${got.userName}, truth ${want.userName}`);
+      for (const field of TRUTH_FIELDS) if (got[field] !== want.values[field]) mismatches.push(`${key} ${field}: output ${got[field]}, truth ${want.values[field]}`);
+    }
+    expect(truth.size).toBeGreaterThan(100);
+    expect(mismatches).toEqual([]);
   }, 60_000);
 
   it('HTTP /agentStatistic answers the replay for quarter-hours and for Helsinki days', async () => {
@@ -158,7 +221,7 @@ describe('end to end: simulator ground truth to HTTP answers', () => {
     expect((quarterHours.json() as Record<string, unknown>[]).sort(bySortKey)).toEqual(JSON.parse(JSON.stringify(expected)).sort(bySortKey));
 
     const days = await app.inject({ method: 'GET', url: `/agentStatistic?${range}&timeCategory=day&timeZone=Europe/Helsinki&limit=10000` });
-    const replayDays = replay(simulator.groundTruth().agentStatusHistory, { until: TO, timeCategory: 'day', timeZone: 'Europe/Helsinki' }).rows;
+    const replayDays = replay(servedInOrder(simulator.groundTruth().agentStatusHistory), { until: TO, timeCategory: 'day', timeZone: 'Europe/Helsinki' }).rows;
     expect((days.json() as Record<string, unknown>[]).sort(bySortKey)).toEqual(JSON.parse(JSON.stringify(replayDays)).sort(bySortKey));
     await app.close();
   }, 60_000);

@@ -31,6 +31,17 @@ describe('record key', () => {
     expect(mapped.time).toBe(Date.parse('2019-12-03T07:20:22.013Z'));
     expect(mapped.value).toMatchObject({ userId: row.UserId, changeTimestamp: '2019-12-03 07:20:22.013', profile: null, tenant: 't1', source: 'sinch-rai/agentStatusHistory', keySpellings: { userId: 'UserId', changeTimestamp: 'changeTimeStamp' } });
     expect(avro.Type.forSchema(schema as avro.Schema).isValid(mapped.value)).toBe(true);
+    expect(mapped.value).toMatchObject({ vendorPoll: null, vendorRow: null });
+    // the poller's stamp of where the vendor listed the row: not part of the record key, and a row cannot forge it
+    const context = { tenant: 't1', pollId: 'p', receivedAt: 5, snapshotAt: 5, listed: { poll: 1_709_540_000_000, row: 3 } };
+    const listed = mapRow(AGENT_STATUS_HISTORY, schema.fields, row, context);
+    if ('rejection' in listed) throw new Error(listed.rejection);
+    expect(listed.value).toMatchObject({ vendorPoll: 1_709_540_000_000, vendorRow: 3 });
+    expect(listed.key).toBe(mapped.key);
+    expect(avro.Type.forSchema(schema as avro.Schema).isValid(listed.value)).toBe(true);
+    const forged = mapRow(AGENT_STATUS_HISTORY, schema.fields, { ...row, vendorPoll: 1, vendorRow: 1 }, context);
+    if ('rejection' in forged) throw new Error(forged.rejection);
+    expect(forged.value).toMatchObject({ vendorPoll: 1_709_540_000_000, vendorRow: 3 });
     expect(mapRow(AGENT_STATUS_HISTORY, schema.fields, { ...row, UserId: undefined }, { tenant: 't', pollId: 'p', receivedAt: 0, snapshotAt: 0 })).toEqual({ rejection: 'missing-userId' });
     expect(mapRow(AGENT_STATUS_HISTORY, schema.fields, 'x', { tenant: 't', pollId: 'p', receivedAt: 0, snapshotAt: 0 })).toEqual({ rejection: 'not-an-object' });
   });

@@ -7,6 +7,7 @@ import { registerSchema } from '../../src/kafka/schema-registrar.ts';
 import { registryRequest } from '../../src/kafka/schema-registry-http.ts';
 import { AvroSerde, readWireHeader } from '../../src/kafka/avro-serde.ts';
 import type { Config } from '../../src/config/config.ts';
+import { RawRecordDecoder } from '../../src/processor/raw-record-decoder.ts';
 import { requireServices } from '../support/services.ts';
 
 const schemaDir = new URL('../../schemas/', import.meta.url);
@@ -82,6 +83,32 @@ describe('Avro contracts in the real registry', () => {
     expect(bytes.readUInt32BE(1)).toBe(id);
     expect(type.fromBuffer(readWireHeader(bytes).payload)).toEqual(type.fromBuffer(type.toBuffer(value)));
     expect(await serde.decode(bytes)).toEqual(type.fromBuffer(type.toBuffer(value)));
+  });
+
+  it('the raw agentStatusHistory contract gained vendorPoll/vendorRow BACKWARD-compatibly: old records read with null positions', async () => {
+    const endpoint = config.schemaRegistry;
+    const topic = `test-${randomUUID()}.raw.sinch.agent-status-history`;
+    const current = JSON.parse(await schemaText('sinch-agent-status-history')) as { fields: Array<{ name: string }> };
+    const previous = { ...current, fields: current.fields.filter((f) => f.name !== 'vendorPoll' && f.name !== 'vendorRow') };
+    expect(previous.fields.length).toBe(current.fields.length - 2);
+    const oldId = await registerSchema(endpoint, `${topic}-value`, JSON.stringify(previous));
+    const newId = await registerSchema(endpoint, `${topic}-value`, JSON.stringify(current));
+    expect(newId).not.toBe(oldId);
+
+    const fixture = JSON.parse(await readFile(new URL('sinch-agent-status-history.json', fixtureDir), 'utf8')) as Record<string, unknown>;
+    const { vendorPoll: _poll, vendorRow: _row, ...oldValue } = fixture;
+    const header = Buffer.alloc(5);
+    header.writeUInt32BE(oldId, 1);
+    const oldBytes = Buffer.concat([header, avro.Type.forSchema(previous as avro.Schema).toBuffer(oldValue)]);
+    const decoder = new RawRecordDecoder(endpoint, JSON.stringify(current));
+    const decodedOld = await decoder.decode(oldBytes);
+    if (!('record' in decodedOld)) throw new Error(decodedOld.reason);
+    expect(decodedOld.record).not.toHaveProperty('vendorPoll');
+    expect(decodedOld.record['sessionId']).toBe(fixture['sessionId']);
+
+    const decodedNew = await decoder.decode(await new AvroSerde(endpoint).encode(topic, fixture));
+    if (!('record' in decodedNew)) throw new Error(decodedNew.reason);
+    expect(decodedNew.record).toMatchObject({ vendorPoll: fixture['vendorPoll'], vendorRow: fixture['vendorRow'] });
   });
 
   it('refuses a change that breaks BACKWARD compatibility', async () => {

@@ -31,6 +31,27 @@ describe('agent-timelines simulate', () => {
     expect(out()).toContain(`wrote ${lines.length} agentStatusHistory rows`);
   });
 
+  it('--export-truth writes one JSON line per agent state interval, from the model, and exits 0', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'simulate-'));
+    const file = join(dir, 'intervals.ndjson');
+    const { io, out } = capture();
+    const code = await simulateCommand(['--seed', '4', '--agents', '3', '--from', new Date(FROM).toISOString(), '--to', new Date(TO).toISOString(), '--export-truth', file], io);
+    expect(code).toBe(0);
+    const day = generateGroundTruth({ seed: 4, agents: 3, from: FROM, to: TO });
+    const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(day.stateIntervals.length);
+    expect(lines[0]).toEqual({
+      agentId: day.stateIntervals[0]?.agentId,
+      agentName: day.stateIntervals[0]?.agentName,
+      start: new Date(day.stateIntervals[0]?.start ?? 0).toISOString(),
+      end: new Date(day.stateIntervals[0]?.end ?? 0).toISOString(),
+      presence: 'Ready',
+      handling: 'Waiting',
+    });
+    expect(new Set(lines.map((l) => l['agentId']))).toEqual(new Set(day.agents.map((a) => a.userId)));
+    expect(out()).toContain(`wrote ${lines.length} agent state intervals to ${file}`);
+  });
+
   it('serves until the signal aborts, printing the URL', async () => {
     const controller = new AbortController();
     const { io, out } = capture();

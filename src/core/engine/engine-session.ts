@@ -1,5 +1,5 @@
 import type { AgentEvent } from '../events/agent-event.ts';
-import { compareEvents, createAgentEvent, isSameChange, isSessionEnd } from '../events/agent-event.ts';
+import { compareEvents, createAgentEvent, isSameChange, isSameInstant, isSessionEnd } from '../events/agent-event.ts';
 import type { SegmentSink } from '../session/session-machine.ts';
 import { advanceSession, applySessionEvent, settleRun } from '../session/session-machine.ts';
 import type { OpenSegment, SessionState } from '../session/session-state.ts';
@@ -47,6 +47,8 @@ export class EngineSession implements SegmentSink {
   lastState: CurrentAgentState | null = null;
   /** Events cut by the end event of the last accepted insert (valid until the next insert). */
   cut: readonly AgentEvent[] = NO_EVENTS;
+  /** The copy of the same change that the last accepted insert displaced (valid until the next insert). */
+  replaced: AgentEvent | null = null;
   /** The user owning the session's windows (a cached reference, not state). */
   owner: EngineUser | null = null;
   /** Optimisation flags (not state): the live state may have changed; segments before `segmentFrom` are emitted. */
@@ -66,6 +68,9 @@ export class EngineSession implements SegmentSink {
    * Offers an event (the caller has checked it is not too late): INSERT_ACCEPTED (then `cut` holds
    * the events a new end event cut off), INSERT_DUPLICATE or INSERT_AFTER_END. An event at or
    * before the live cursor withdraws the contributions and defers the recomputation to `advance`.
+   * A copy of a logged change counts once, at the position of the copy the vendor listed first: a
+   * copy ordered after the logged one is a duplicate; one ordered before it takes its place (then
+   * `replaced` holds the displaced copy).
    */
   insert(event: AgentEvent, windows: EngineWindows): number {
     const log = this.log;
@@ -78,12 +83,17 @@ export class EngineSession implements SegmentSink {
         else pos = mid;
       }
     }
-    const before = log[pos - 1];
-    const after = log[pos];
-    if ((before !== undefined && isSameChange(before, event)) || (after !== undefined && isSameChange(after, event))) {
-      return INSERT_DUPLICATE;
+    for (let i = pos - 1; i >= 0 && isSameInstant(log[i] as AgentEvent, event); i--) {
+      if (isSameChange(log[i] as AgentEvent, event)) return INSERT_DUPLICATE;
     }
-    if (this.checkpoint.ended || (this.endEvent !== null && compareEvents(event, this.endEvent) > 0)) {
+    let copy = -1;
+    for (let i = pos; i < log.length && isSameInstant(log[i] as AgentEvent, event); i++) {
+      if (isSameChange(log[i] as AgentEvent, event)) {
+        copy = i;
+        break;
+      }
+    }
+    if (copy < 0 && (this.checkpoint.ended || (this.endEvent !== null && compareEvents(event, this.endEvent) > 0))) {
       return INSERT_AFTER_END;
     }
     const cursor = this.live.cursor;
@@ -91,6 +101,7 @@ export class EngineSession implements SegmentSink {
       this.replay(windows, -1, this.applied, cursor, null);
       this.needsRecompute = true;
     }
+    this.replaced = copy < 0 ? null : (log.splice(copy, 1)[0] as AgentEvent);
     if (pos === log.length) log.push(event);
     else log.splice(pos, 0, event);
     this.cut = NO_EVENTS;

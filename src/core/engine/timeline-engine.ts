@@ -100,6 +100,8 @@ export class TimelineEngine {
     owner.touched = true;
     const user = event.userId === owner.userId ? owner : this.user(event.userId);
     user.addMark(event.eventTime, event.changeTime, event.userName);
+    const replaced = session.replaced;
+    if (replaced !== null) this.user(replaced.userId).removeMark(replaced.eventTime, replaced.changeTime, replaced.userName);
     for (const cut of session.cut) {
       this.user(cut.userId).removeMark(cut.eventTime, cut.changeTime, cut.userName);
       this.reject('after-session-end');

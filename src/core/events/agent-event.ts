@@ -26,6 +26,13 @@ export interface AgentEvent {
   readonly profileReason?: string;
   readonly profileType?: string;
   readonly campaignId?: string;
+  /**
+   * Where the vendor listed the source record, used only to order exact ties (equal eventTime and
+   * changeTime): `vendorPoll` orders the answers (a later poll is greater) and `vendorRow` the rows
+   * within one answer. Both are set or both are absent (a record of unknown position).
+   */
+  readonly vendorPoll?: number;
+  readonly vendorRow?: number;
 }
 
 /** True when the event ends its session (user status or handling status LoggedOut). */
@@ -42,19 +49,41 @@ function compareOptional(a: string | undefined, b: string | undefined): number {
 
 /**
  * True when two events are the same change: equal kind, eventTime, changeTime and value (the
- * session is implied). Duplicates count once; compareEvents sorts them next to each other.
+ * session is implied), whatever their vendor positions. Duplicates count once, at the position of
+ * the copy that compareEvents orders first (the one the vendor listed first).
  */
 export function isSameChange(a: AgentEvent, b: AgentEvent): boolean {
   return a.eventTime === b.eventTime && a.changeTime === b.changeTime && a.kind === b.kind && a.value === b.value;
 }
 
+/** True when two events have the same eventTime and changeTime (an exact tie, or a duplicate). */
+export function isSameInstant(a: AgentEvent, b: AgentEvent): boolean {
+  return a.eventTime === b.eventTime && a.changeTime === b.changeTime;
+}
+
 /**
- * Total order of events within a session: eventTime, changeTime, kind (userStatus first), value,
- * then the optional attributes (which only make the order of duplicate changes deterministic).
+ * Vendor row order: events of unknown position first, then by vendorPoll, then by vendorRow.
+ * Events of one source record share a position.
+ */
+export function compareVendorOrder(a: AgentEvent, b: AgentEvent): number {
+  const ap = a.vendorPoll;
+  const bp = b.vendorPoll;
+  if (ap === undefined || bp === undefined) return (ap === undefined ? 0 : 1) - (bp === undefined ? 0 : 1);
+  if (ap !== bp) return ap - bp;
+  return (a.vendorRow ?? 0) - (b.vendorRow ?? 0);
+}
+
+/**
+ * Total order of events within a session: eventTime, changeTime, vendor row order (an exact tie
+ * applies in the order the vendor listed its records), kind (userStatus first), value, then the
+ * optional attributes (which only make the order of duplicate changes deterministic). Copies of one
+ * change (isSameChange) need not be neighbours: they are in the same isSameInstant run.
  */
 export function compareEvents(a: AgentEvent, b: AgentEvent): number {
   if (a.eventTime !== b.eventTime) return a.eventTime - b.eventTime;
   if (a.changeTime !== b.changeTime) return a.changeTime - b.changeTime;
+  const vendor = compareVendorOrder(a, b);
+  if (vendor !== 0) return vendor;
   if (a.kind !== b.kind) return a.kind === 'userStatus' ? -1 : 1;
   if (a.value !== b.value) return a.value < b.value ? -1 : 1;
   return (
@@ -72,6 +101,8 @@ export interface AgentEventAttributes {
   readonly profileReason?: string | undefined;
   readonly profileType?: string | undefined;
   readonly campaignId?: string | undefined;
+  readonly vendorPoll?: number | undefined;
+  readonly vendorRow?: number | undefined;
 }
 
 /** Creates an event with every property present, so all events share one object shape. */
@@ -92,5 +123,7 @@ export function createAgentEvent(
     profileReason: attributes.profileReason,
     profileType: attributes.profileType,
     campaignId: attributes.campaignId,
+    vendorPoll: attributes.vendorPoll,
+    vendorRow: attributes.vendorRow,
   };
 }

@@ -22,6 +22,17 @@ function timestamp(value: unknown): number {
   return typeof value === 'string' ? parseTimestamp(value) : Number.NaN;
 }
 
+function position(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+
+/** The record's vendor position (`vendorPoll`, `vendorRow`, stamped by the poller): both, or neither. */
+function vendorPosition(raw: Raw): { vendorPoll?: number; vendorRow?: number } {
+  const vendorPoll = position(raw['vendorPoll']);
+  const vendorRow = position(raw['vendorRow']);
+  return vendorPoll === undefined || vendorRow === undefined ? {} : { vendorPoll, vendorRow };
+}
+
 /**
  * Maps one Sinch RAI `agentStatusHistory` record (unknown JSON) onto canonical events.
  *
@@ -30,6 +41,8 @@ function timestamp(value: unknown): number {
  * yields a user-status event (with its profile) and/or a handling event (with the campaign id of
  * `OutboundServing`). A key is absent only when undefined; `null` is a bad value. Never throws: an
  * unusable record returns `{ rejection }` (checks run in a fixed order, so the reason is stable).
+ * `vendorPoll` and `vendorRow` (non-negative integers, the poller's record of where the vendor listed
+ * the row) give both events the record's vendor position; a record without both has none.
  */
 export function adaptSinchRecord(input: unknown): SinchAdaptResult {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return { rejection: 'not-an-object' };
@@ -50,6 +63,7 @@ export function adaptSinchRecord(input: unknown): SinchAdaptResult {
   if (status === undefined && userStatus === undefined) return { rejection: 'no-status-change' };
 
   const userName = typeof raw['userName'] === 'string' ? raw['userName'] : '';
+  const vendor = vendorPosition(raw);
   const events: AgentEvent[] = [];
   if (userStatus !== undefined || userStatusTsRaw !== undefined) {
     if (userStatus === undefined) return { rejection: 'missing-userStatus' };
@@ -66,6 +80,7 @@ export function adaptSinchRecord(input: unknown): SinchAdaptResult {
           profile: optionalString(raw['profile']),
           profileReason: optionalString(raw['profileReason']),
           profileType: optionalString(raw['profileType']),
+          ...vendor,
         },
       ),
     );
@@ -81,7 +96,7 @@ export function adaptSinchRecord(input: unknown): SinchAdaptResult {
     events.push(
       createAgentEvent(
         { sessionId, userId, userName, eventTime, changeTime, kind: 'handling', value, code },
-        { campaignId: optionalString(raw['OutboundServing']) },
+        { campaignId: optionalString(raw['OutboundServing']), ...vendor },
       ),
     );
   }

@@ -6,6 +6,8 @@ import type { GeneratedDay, TimedContact, TimedStatusRow } from './generated-day
 import { deriveSeed, Prng } from './prng.ts';
 import { queueAbandons } from './queue-abandons.ts';
 import type { SessionScript } from './session-script.ts';
+import type { StateInterval } from './state-intervals.ts';
+import { sessionIntervals } from './state-intervals.ts';
 import { statusRow } from './status-row.ts';
 
 const DAY = 86_400_000;
@@ -62,14 +64,23 @@ function agentSessions(seed: number, agent: SimAgent, from: number, deadline: nu
   return sessions;
 }
 
+/**
+ * The rows of one session with their times. changeTimestamp never decreases in write order, and neither does
+ * visibleAt: the monitoring table commits a session's rows in the order they are written, so a row that becomes
+ * visible late holds back the rows of its session written after it (never more than lateVisibilityMaxMs after
+ * their own changeTimestamp). A poller therefore never sees a row before an earlier-written row of its session.
+ */
 function timedRows(seed: number, script: SessionScript, lags: Lags): TimedStatusRow[] {
   const rng = new Prng(deriveSeed(seed, 'lag', script.sessionId));
   const identity = { sessionId: script.sessionId, userId: script.agent.userId, userName: script.agent.userName };
   let previous = Number.NEGATIVE_INFINITY;
+  let previousVisible = Number.NEGATIVE_INFINITY;
   return script.rows.map((draft) => {
     const changeTimestamp = Math.max(previous, draft.writeTime + lag(rng, lags));
     previous = changeTimestamp;
-    return { row: statusRow(identity, draft, changeTimestamp), userId: identity.userId, sessionId: identity.sessionId, changeTimestamp, visibleAt: changeTimestamp + lateness(rng, lags) };
+    const visibleAt = Math.max(previousVisible, changeTimestamp + lateness(rng, lags));
+    previousVisible = visibleAt;
+    return { row: statusRow(identity, draft, changeTimestamp), userId: identity.userId, sessionId: identity.sessionId, changeTimestamp, visibleAt };
   });
 }
 
@@ -89,6 +100,7 @@ export function generateGroundTruth(options: GroundTruthOptions): GeneratedDay {
   const agents = roster(options.seed, options.agents);
   const rows: { timed: TimedStatusRow; order: number }[] = [];
   const contacts: TimedContact[] = [];
+  const stateIntervals: StateInterval[] = [];
   const contactRng = new Prng(deriveSeed(options.seed, 'contact-lag', options.from));
   const addContact = (contact: TimedContact['contact']): void => {
     const maxChangeTimestamp = contact.afterworkEnd + lag(contactRng, lags);
@@ -98,12 +110,14 @@ export function generateGroundTruth(options: GroundTruthOptions): GeneratedDay {
     for (const script of agentSessions(options.seed, agent, options.from, deadline)) {
       for (const timed of timedRows(options.seed, script, lags)) rows.push({ timed, order: rows.length });
       for (const contact of script.contacts) addContact(contact);
+      stateIntervals.push(...sessionIntervals(script));
     }
   }
   if (deadline > options.from) for (const contact of queueAbandons(options.seed, options.from, deadline)) addContact(contact);
   rows.sort((a, b) => a.timed.changeTimestamp - b.timed.changeTimestamp || compareText(a.timed.userId, b.timed.userId) || a.order - b.order);
   contacts.sort((a, b) => a.maxChangeTimestamp - b.maxChangeTimestamp || compareText(a.contact.contactId, b.contact.contactId));
-  return { from: options.from, to: options.to, agents, agentStatusHistory: rows.map((r) => r.timed), contacts };
+  stateIntervals.sort((a, b) => compareText(a.agentId, b.agentId) || a.start - b.start);
+  return { from: options.from, to: options.to, agents, agentStatusHistory: rows.map((r) => r.timed), contacts, stateIntervals };
 }
 
 function compareText(a: string, b: string): number {

@@ -1,5 +1,6 @@
 import type { SimAgent } from './agent-roster.ts';
 import type { SimContact } from './sim-contact.ts';
+import type { StateInterval } from './state-intervals.ts';
 
 /** One agentStatusHistory row with the times the API needs: it is served once `visibleAt` ≤ now. */
 export interface TimedStatusRow {
@@ -20,7 +21,8 @@ export interface TimedContact {
 
 /**
  * Everything generated for [from, to): agents, agentStatusHistory rows sorted by changeTimestamp
- * (then userId, then write order) and contacts sorted by maxChangeTimestamp (then contactId).
+ * (then userId, then write order), contacts sorted by maxChangeTimestamp (then contactId), and the
+ * agents' true state intervals (by agentId, then start), which come from the model, not from the rows.
  * Every session starts and ends inside the range and every row is visible by `to`.
  */
 export interface GeneratedDay {
@@ -29,4 +31,5 @@ export interface GeneratedDay {
   readonly agents: readonly SimAgent[];
   readonly agentStatusHistory: readonly TimedStatusRow[];
   readonly contacts: readonly TimedContact[];
+  readonly stateIntervals: readonly StateInterval[];
 }

@@ -5,7 +5,10 @@
  * records by the deterministic `buildHistory`. Records look like the seed document's: both key spellings,
  * both timestamp formats (plus ISO offsets and over-long fractions), changeTimestamp = eventTime + lag, records
  * listed in changeTimestamp order (so an eventTime can be earlier than the previous record's), equal-ms
- * events, events exactly on quarter-hour boundaries, and anchors next to DST changes and period boundaries.
+ * events, exact ties (two records of a session with the same eventTime AND changeTimestamp, whose order only
+ * the vendor's listing gives), events exactly on quarter-hour boundaries, and anchors next to DST changes and
+ * period boundaries. Most histories carry the poller's vendor positions (`vendorPoll`, `vendorRow`: the
+ * listing is cut into polls, rows numbered from 0 in each); the others have none.
  */
 import fc from 'fast-check';
 import { mulberry32 as rng } from '../../../src/simulator/model/prng.ts';
@@ -84,6 +87,8 @@ export interface StepPlan {
   lag: number;
   restateUser: boolean;
   fmt: number;
+  /** An exact tie: the step's first record takes the previous record's eventTime and changeTimestamp. */
+  tie: boolean;
 }
 
 export interface LoginPlan {
@@ -132,10 +137,19 @@ export type JunkKind =
   | 'missing-statusTimestamp'
   | 'no-status-change';
 
+/** How the vendor's listing is cut into polls (positions), or null for records without positions. */
+export interface ListingPlan {
+  /** The first poll's number (vendorPoll); later polls count up from it. */
+  firstPoll: number;
+  /** Record indexes (mod the record count) at which a new poll starts. */
+  cuts: number[];
+}
+
 export interface HistoryPlan {
   anchor: number;
   agents: AgentPlan[];
   junk: { kind: JunkKind; position: number }[];
+  listing: ListingPlan | null;
 }
 
 export interface HistorySizes {
@@ -197,7 +211,13 @@ const stepArb: fc.Arbitrary<StepPlan> = fc.record({
   lag: lagArb,
   restateUser: fc.boolean(),
   fmt: fmtArb,
+  tie: fc.oneof({ arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 }),
 });
+
+const listingArb: fc.Arbitrary<ListingPlan | null> = fc.oneof(
+  { arbitrary: fc.constant(null), weight: 1 },
+  { arbitrary: fc.record({ firstPoll: fc.integer({ min: 0, max: 2 ** 41 }), cuts: fc.array(fc.nat(), { maxLength: 4 }) }), weight: 5 },
+);
 
 function sessionArb(sizes: HistorySizes): fc.Arbitrary<SessionPlan> {
   return fc.record({
@@ -250,6 +270,7 @@ export function historyPlanArb(sizes: Partial<HistorySizes> = {}): fc.Arbitrary<
     junk: s.withJunk
       ? fc.array(fc.record({ kind: fc.constantFrom(...junkKinds), position: fc.nat() }), { maxLength: 3 })
       : fc.constant([]),
+    listing: listingArb,
   });
 }
 
@@ -367,10 +388,11 @@ export function buildHistory(plan: HistoryPlan): BuiltHistory {
       const usedKeys = new Set<string>();
       const add = (rec: Omit<PendingRecord, 'sessionId' | 'userId' | 'userName' | 'afterEnd'>, afterEnd = false): PendingRecord => {
         const r: PendingRecord = { sessionId, userId, userName, afterEnd, ...rec };
-        // no two same-kind events of a session share (eventTime, changeTimestamp): bump ct (duplicates only by copying)
+        // no two events of a session are the same change (kind, eventTime, changeTimestamp, value): bump ct
+        // (duplicates only by copying); other exact ties stay, and the listing order decides them
         const keys = (): string[] => [
-          ...(r.user ? [`u|${r.user.time}|${r.ct}`] : []),
-          ...(r.status ? [`h|${r.status.time}|${r.ct}`] : []),
+          ...(r.user ? [`u|${r.user.time}|${r.ct}|${r.user.value}`] : []),
+          ...(r.status ? [`h|${r.status.time}|${r.ct}|${r.status.value}`] : []),
         ];
         while (keys().some((k) => usedKeys.has(k))) r.ct += 1;
         for (const k of keys()) usedKeys.add(k);
@@ -405,17 +427,22 @@ export function buildHistory(plan: HistoryPlan): BuiltHistory {
         currentUser = { value: login.user, time: t };
       }
       for (const step of session.steps) {
-        t = applyGap(t, step.gap);
+        const previous = own[own.length - 1];
+        // an exact tie repeats the previous record's instant (its event time of the step's kind, or its only one)
+        const tiedTime = previous === undefined ? undefined : step.action.t === 'user' ? (previous.user ?? previous.status)?.time : (previous.status ?? previous.user)?.time;
+        const tie = step.tie && previous !== undefined && tiedTime !== undefined && tiedTime >= t && !previous.afterEnd;
+        t = tie ? (tiedTime as number) : applyGap(t, step.gap);
+        const lagOf = (lag: number): number => (tie ? (previous as PendingRecord).ct - t : lag);
         const action = step.action;
         if (action.t === 'user') {
-          add({ user: { value: action.value, time: t, profile: PROFILES[action.profile] }, ct: t + step.lag, fmt: step.fmt });
+          add({ user: { value: action.value, time: t, profile: PROFILES[action.profile] }, ct: t + lagOf(step.lag), fmt: step.fmt });
           currentUser = { value: action.value, time: t };
         } else {
           const statuses = action.t === 'handling' ? [action.value] : (FLOWS[action.flow] ?? []);
           statuses.forEach((value, i) => {
             if (i > 0 && action.t === 'flow') t = applyGap(t, action.gaps[i - 1] ?? { k: 'ms', ms: 1000 });
             const campaign = value === 'OBJoin' || value === 'OBUnJoin' ? 'DBE3BEFA75B448F89D52DE51236C03DC' : undefined;
-            const lag = (step.lag + i * 997) % 30_001;
+            const lag = i === 0 ? lagOf(step.lag) : (step.lag + i * 997) % 30_001;
             const restate = step.restateUser && i === 0 && currentUser !== undefined;
             add({
               status: { value, time: t, ...(campaign ? { campaign } : {}) },
@@ -456,9 +483,21 @@ export function buildHistory(plan: HistoryPlan): BuiltHistory {
     .sort((a, b) => a.r.ct - b.r.ct || a.i - b.i)
     .map(({ r }) => r);
 
-  const built: BuiltRecord[] = ordered.map((r) => {
+  // the vendor's listing, cut into polls: rows numbered from 0 in each poll
+  const cuts = new Set((plan.listing?.cuts ?? []).map((c) => c % Math.max(1, ordered.length)));
+  let poll = plan.listing?.firstPoll ?? 0;
+  let row = 0;
+  const built: BuiltRecord[] = ordered.map((r, index) => {
+    if (index > 0 && cuts.has(index)) {
+      poll += 1 + (index % 3);
+      row = 0;
+    }
     const random = rng(r.fmt);
     const record: Record<string, unknown> = { sessionId: r.sessionId };
+    if (plan.listing !== null) {
+      record['vendorPoll'] = poll;
+      record['vendorRow'] = row++;
+    }
     record[random() < 0.5 ? 'userId' : 'UserId'] = r.userId;
     record['userName'] = r.userName;
     const events: BuiltEvent[] = [];

@@ -53,6 +53,8 @@ export interface OracleEvent {
   /** OutboundServing of OBJoin/OBUnJoin records (kept, not used for metrics). */
   campaignId: string | undefined;
   profile: string | undefined;
+  /** §2 the record's place in the vendor's answers [vendorPoll, vendorRow]; undefined when the record has none. */
+  listed: [number, number] | undefined;
 }
 
 export type ParseOutcome = { ok: true; events: OracleEvent[] } | { ok: false; reason: string };
@@ -125,6 +127,11 @@ export function parseOracleRecord(raw: unknown): ParseOutcome {
   const changeTimestamp = parseOracleTimestamp(changeText);
   if (changeTimestamp === undefined) return { ok: false, reason: 'bad-timestamp' };
   const userName = typeof record['userName'] === 'string' ? record['userName'] : undefined;
+  // §2 vendor position: both vendorPoll and vendorRow, each a non-negative integer, or the record has none
+  const poll = record['vendorPoll'];
+  const row = record['vendorRow'];
+  const isPosition = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+  const listed: [number, number] | undefined = isPosition(poll) && isPosition(row) ? [poll, row] : undefined;
 
   const status = record['status'];
   const statusText = pick(record, 'statusTimestamp', 'statusTimeStamp');
@@ -142,7 +149,7 @@ export function parseOracleRecord(raw: unknown): ParseOutcome {
     const eventTime = parseOracleTimestamp(userStatusText);
     if (eventTime === undefined) return { ok: false, reason: 'bad-timestamp' };
     const profile = typeof record['profile'] === 'string' ? record['profile'] : undefined;
-    events.push({ sessionId, userId, userName, kind: 'userStatus', eventTime, changeTimestamp, value: userStatus, campaignId: undefined, profile });
+    events.push({ sessionId, userId, userName, kind: 'userStatus', eventTime, changeTimestamp, value: userStatus, campaignId: undefined, profile, listed });
   }
   if (status !== undefined || statusText !== undefined) {
     if (status === undefined) return { ok: false, reason: 'missing-status' };
@@ -154,7 +161,7 @@ export function parseOracleRecord(raw: unknown): ParseOutcome {
     if (eventTime === undefined) return { ok: false, reason: 'bad-timestamp' };
     const serving = record['OutboundServing'];
     const campaignId = typeof serving === 'string' ? serving : undefined;
-    events.push({ sessionId, userId, userName, kind: 'handling', eventTime, changeTimestamp, value: status, campaignId, profile: undefined });
+    events.push({ sessionId, userId, userName, kind: 'handling', eventTime, changeTimestamp, value: status, campaignId, profile: undefined, listed });
   }
   return { ok: true, events };
 }
@@ -163,10 +170,20 @@ export function parseOracleRecord(raw: unknown): ParseOutcome {
 // §2 order + §3 per-millisecond state
 // ---------------------------------------------------------------------------------------------
 
-/** §2: (eventTime, changeTimestamp, kind [userStatus before handling], value). */
+/** §2 where the vendor listed a record: records without a position first, then by poll, then by row. */
+function compareListed(a: OracleEvent, b: OracleEvent): number {
+  if (a.listed === undefined && b.listed === undefined) return 0;
+  if (a.listed === undefined) return -1;
+  if (b.listed === undefined) return 1;
+  return a.listed[0] - b.listed[0] || a.listed[1] - b.listed[1];
+}
+
+/** §2: (eventTime, changeTimestamp, vendor listing [poll, row], kind [userStatus before handling], value). */
 export function compareOracleEvents(a: OracleEvent, b: OracleEvent): number {
   if (a.eventTime !== b.eventTime) return a.eventTime - b.eventTime;
   if (a.changeTimestamp !== b.changeTimestamp) return a.changeTimestamp - b.changeTimestamp;
+  const listed = compareListed(a, b);
+  if (listed !== 0) return listed;
   if (a.kind !== b.kind) return a.kind === 'userStatus' ? -1 : 1;
   return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
 }
@@ -342,7 +359,8 @@ export function buildOracleSessions(records: readonly unknown[]): {
     rejected[reason] = (rejected[reason] ?? 0) + 1;
   };
   const bySession = new Map<string, OracleEvent[]>();
-  const seen = new Set<string>();
+  // §2 exact duplicates count once: of all copies of a change, the one the vendor listed first
+  const firstCopy = new Map<string, OracleEvent>();
   for (const raw of records) {
     const outcome = parseOracleRecord(raw);
     if (!outcome.ok) {
@@ -350,14 +368,15 @@ export function buildOracleSessions(records: readonly unknown[]): {
       continue;
     }
     for (const event of outcome.events) {
-      // §2 exact duplicates count once
       const key = JSON.stringify([event.sessionId, event.kind, event.eventTime, event.changeTimestamp, event.value]);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const list = bySession.get(event.sessionId) ?? [];
-      list.push(event);
-      bySession.set(event.sessionId, list);
+      const known = firstCopy.get(key);
+      if (known === undefined || compareListed(event, known) < 0) firstCopy.set(key, event);
     }
+  }
+  for (const event of firstCopy.values()) {
+    const list = bySession.get(event.sessionId) ?? [];
+    list.push(event);
+    bySession.set(event.sessionId, list);
   }
   const sessions: OracleSession[] = [];
   const acceptedSet = new Set<OracleEvent>();

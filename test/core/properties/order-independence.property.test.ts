@@ -1,7 +1,9 @@
 /**
  * Property (b): batch replay does not depend on input order or duplicates. Shuffled input, with some records
- * repeated verbatim (deep copies) and some repeated RE-SPELLED (other key spellings, the same instants written in
- * another timestamp format) gives exactly the same rows, for quarterHour/UTC and for a random roll-up and zone.
+ * repeated verbatim (deep copies), some repeated RE-SPELLED (other key spellings, the same instants written in
+ * another timestamp format) and some REPUBLISHED (the same row from a later poll: a greater vendorPoll, any
+ * vendorRow) gives exactly the same rows, for quarterHour/UTC and for a random roll-up and zone. The histories
+ * contain exact ties (equal eventTime and changeTimestamp), which only the vendor positions order.
  *
  * Seed: fixed (support.ts PROPERTY_SEED, override with FC_SEED / FC_RUNS / FC_PATH).
  *
@@ -49,19 +51,44 @@ const caseArb = historyArb().chain((history) =>
   fc.record({
     history: fc.constant(history),
     shuffled: fc.shuffledSubarray(history.records.map((_, i) => i), { minLength: history.records.length, maxLength: history.records.length }),
-    copies: fc.array(fc.record({ index: fc.nat(), respelled: fc.boolean(), formatSeed: fc.nat() }), { minLength: 1, maxLength: 12 }),
+    copies: fc.array(fc.record({ index: fc.nat(), respelled: fc.boolean(), republished: fc.boolean(), formatSeed: fc.nat() }), { minLength: 1, maxLength: 12 }),
     category: fc.constantFrom<TimeCategory>('hour', 'day', 'week', 'month', 'year', 'all'),
     timeZone: fc.constantFrom('UTC', 'Europe/Helsinki', 'America/New_York'),
     untilShift: fc.option(fc.integer({ min: -300_000, max: 60_000 })),
   }),
 );
 
-function scramble(history: BuiltHistory, shuffled: number[], copies: { index: number; respelled: boolean; formatSeed: number }[], shiftMs = 0): unknown[] {
+interface Copy {
+  index: number;
+  respelled: boolean;
+  republished: boolean;
+  formatSeed: number;
+}
+
+/** The greatest vendorPoll of the history (-1 without positions). */
+function lastPoll(history: BuiltHistory): number {
+  let last = -1;
+  for (const record of history.records) {
+    const poll = typeof record === 'object' && record !== null ? (record as Record<string, unknown>)['vendorPoll'] : undefined;
+    if (typeof poll === 'number') last = Math.max(last, poll);
+  }
+  return last;
+}
+
+/** The same row listed again by a later poll (only rows that have a vendor position). */
+function republish(record: unknown, afterPoll: number, seed: number): unknown {
+  if (typeof record !== 'object' || record === null || !('vendorPoll' in record)) return record;
+  return { ...record, vendorPoll: afterPoll + 1 + (seed % 5), vendorRow: seed % 100 };
+}
+
+function scramble(history: BuiltHistory, shuffled: number[], copies: Copy[], shiftMs = 0): unknown[] {
   const out: unknown[] = shuffled.map((i) => history.records[i]);
+  const afterPoll = lastPoll(history);
   for (const copy of copies) {
     const original = history.records[copy.index % history.records.length];
     const clone: unknown = original === undefined ? undefined : JSON.parse(JSON.stringify(original));
-    const duplicate = copy.respelled || shiftMs !== 0 ? respell(clone, copy.formatSeed, shiftMs) : clone;
+    const relisted = copy.republished ? republish(clone, afterPoll, copy.formatSeed) : clone;
+    const duplicate = copy.respelled || shiftMs !== 0 ? respell(relisted, copy.formatSeed, shiftMs) : relisted;
     out.splice(copy.formatSeed % (out.length + 1), 0, duplicate);
   }
   return out;
@@ -70,7 +97,7 @@ function scramble(history: BuiltHistory, shuffled: number[], copies: { index: nu
 interface Case {
   history: BuiltHistory;
   shuffled: number[];
-  copies: { index: number; respelled: boolean; formatSeed: number }[];
+  copies: Copy[];
   category: TimeCategory;
   timeZone: string;
   untilShift: number | null;

@@ -2,7 +2,8 @@
  * Property (e): the streaming TimelineEngine agrees with batch replay, and snapshot/restore is invisible.
  *
  * Records arrive in a bounded-disorder order (changeTimestamp order, some records delayed by up to the allowed
- * lateness), with increasing watermarks interleaved (each = the largest changeTimestamp seen so far minus a random
+ * lateness; a few rows also arrive a second time as REPUBLISHED copies from a later poll — a greater vendorPoll —
+ * before or after the original; the histories contain exact ties that only vendor positions order), with increasing watermarks interleaved (each = the largest changeTimestamp seen so far minus a random
  * slack, occasionally negative, so events regularly arrive with eventTime < watermark and windows get corrected). At random points the
  * engine is snapshotted → JSON.stringify → JSON.parse → TimelineEngine.restore and continues. Finally the watermark
  * is advanced far past the last event. Then:
@@ -44,6 +45,8 @@ interface StreamCase {
   delays: number[];
   advances: (number | null)[];
   snapshots: boolean[];
+  /** Rows published again by a later poll: the original's index and the copy's arrival shift (ms). */
+  republished: { index: number; shift: number }[];
   dropOne: number | null;
 }
 
@@ -66,6 +69,7 @@ const caseArb: fc.Arbitrary<StreamCase> = fc
         { minLength: n, maxLength: n },
       ),
       snapshots: fc.array(fc.oneof({ arbitrary: fc.constant(false), weight: 6 }, { arbitrary: fc.constant(true), weight: 1 }), { minLength: n, maxLength: n }),
+      republished: fc.array(fc.record({ index: fc.nat({ max: Math.max(0, n - 1) }), shift: fc.integer({ min: -60_000, max: 60_000 }) }), { maxLength: 3 }),
       dropOne: fc.constant(null),
     });
   });
@@ -77,9 +81,16 @@ function parseCt(history: BuiltHistory, index: number): number | undefined {
 /** Builds the operation list: arrivals in bounded-disorder order, watermarks, snapshot points; returns final watermark. */
 function operations(c: StreamCase): { ops: Op[]; finalWatermark: number } {
   const { history } = c;
+  const lastPoll = Math.max(-1, ...history.records.map((r) => Number((r as Record<string, unknown> | null)?.['vendorPoll'] ?? -1)));
+  const copies = c.republished.flatMap(({ index, shift }, k) => {
+    const record = history.records[index];
+    if (typeof record !== 'object' || record === null || !('vendorPoll' in record)) return [];
+    return [{ record: { ...record, vendorPoll: lastPoll + 1, vendorRow: k } as unknown, i: index, key: (parseCt(history, index) ?? history.maxEventTime) + shift }];
+  });
   const arrivals = history.records
     .map((record, i) => ({ record, i, key: (parseCt(history, i) ?? history.maxEventTime) + (c.delays[i] ?? 0) }))
     .filter((a) => a.i !== c.dropOne)
+    .concat(copies)
     .sort((a, b) => a.key - b.key || a.i - b.i);
   const ops: Op[] = [];
   let maxCtSeen = -Infinity;

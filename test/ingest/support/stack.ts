@@ -55,7 +55,7 @@ export async function readTopic(stack: TestStack, logicalTopic: string): Promise
   return out;
 }
 
-const METADATA = new Set(['keySpellings', 'tenant', 'source', 'pollId', 'receivedAt']);
+const METADATA = new Set(['keySpellings', 'tenant', 'source', 'pollId', 'receivedAt', 'vendorPoll', 'vendorRow']);
 
 /** The record key of a published raw agentStatusHistory record (nulls were absent in the vendor row). */
 export function publishedKey(value: Record<string, unknown>): string {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replay } from '../../../src/core/replay/replay.ts';
 import type { RunningSimulator } from '../../../src/simulator/index.ts';
-import { get, rows, simulator, TO } from '../support.ts';
+import { generateGroundTruth } from '../../../src/simulator/index.ts';
+import { FROM, get, rows, simulator, TO } from '../support.ts';
 
 const STAT = '/agentStatistic';
 const HIST = '/agentHistory';
@@ -49,6 +50,21 @@ describe('/agentStatistic', () => {
     expect(keys[keys.length - 1]).toBe('maxChangeTimestamp');
     expect(keys).not.toContain('afterworkCallInDuration');
     expect((await get(sim, `${STAT}?startTime=2024-03-04T00:00:00.000Z&userId=bad`)).text).toBe("Invalid GUID: 'bad'");
+  });
+
+  it("ready/notReady/pause per agent and day equal the model's true state intervals, exact ties included", async () => {
+    const served = await rows(sim, `${STAT}?startTime=2024-03-04T00:00:00.000Z&timeCategory=day&limit=1000`);
+    const truth = new Map<string, Record<string, number>>();
+    for (const interval of generateGroundTruth({ seed: 7, agents: 16, from: FROM, to: TO }).stateIntervals) {
+      const sums = truth.get(interval.agentId) ?? { Ready: 0, NotReady: 0, Pause: 0 };
+      sums[String(interval.presence)] = (sums[String(interval.presence)] ?? 0) + interval.end - interval.start;
+      truth.set(interval.agentId, sums);
+    }
+    expect(served).toHaveLength(truth.size);
+    for (const row of served) {
+      const sums = truth.get(String(row['userId']));
+      expect([row['readyDuration'], row['notReadyDuration'], row['pauseDuration']], String(row['userId'])).toEqual([sums?.['Ready'], sums?.['NotReady'], sums?.['Pause']]);
+    }
   });
 
   it('sort ± and field filters (userName=Fox*)', async () => {

@@ -129,4 +129,17 @@ describe('generateGroundTruth', () => {
     for (const r of lagged.agentStatusHistory) expect(r.visibleAt - r.changeTimestamp).toBeLessThanOrEqual(600_000);
     expect(Math.max(...lagged.agentStatusHistory.map((r) => r.visibleAt))).toBeLessThanOrEqual(TO);
   });
+
+  it("a session's rows become visible in the order they are written (a late row holds back the later ones)", () => {
+    const lagged = generateGroundTruth({ seed: 11, agents: 8, from: FROM, to: TO, changeLagMaxMs: 180_000, lateVisibilityMaxMs: 600_000 });
+    const lastVisible = new Map<string, number>();
+    let heldBack = 0;
+    for (const r of lagged.agentStatusHistory) {
+      const previous = lastVisible.get(r.sessionId) ?? Number.NEGATIVE_INFINITY;
+      expect(r.visibleAt).toBeGreaterThanOrEqual(previous);
+      if (r.visibleAt === previous && r.visibleAt > r.changeTimestamp) heldBack++;
+      lastVisible.set(r.sessionId, r.visibleAt);
+    }
+    expect(heldBack).toBeGreaterThan(0);
+  });
 });

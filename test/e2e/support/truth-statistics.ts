@@ -1,0 +1,180 @@
+/**
+ * Quarter-hour agentStatistic values computed from a simulator's TRUTH INTERVALS (the `--export-truth` lines), for
+ * the independent end-to-end check. Written from docs/metrics.md and deliberately sharing no code with src/core (nor
+ * with the test oracle): it never sees an agentStatusHistory row, a changeTimestamp or a vendor position, only the
+ * model's statement "from start to end, agent A was in presence P and handling status H".
+ *
+ * Per agent and UTC quarter-hour [k·900000, (k+1)·900000), each millisecond of an interval whose presence is Ready,
+ * NotReady or Pause and whose handling status is known counts, as docs/metrics.md defines it:
+ *
+ *   servingDuration                 every counted ms
+ *   ready/notReady/pauseDuration    by presence
+ *   waitingDuration                 handling Waiting;            freeDuration: Waiting and Ready
+ *   previewDuration                 Preview;                     afterworkDuration: Wrap
+ *   contactHandlingDuration         Talking_*, Chatting_*, Emailing_*, Dialing_*
+ *   callInDuration                  Talking_Inbound;             callOutDuration: Talking_Outbound, _CBR, _Campaign
+ *   emailIn/emailOutDuration        Emailing_Inbound / Emailing_Outbound
+ *   chatDuration                    Chatting_Inbound or Chatting_Outbound
+ *   afterworkCallIn/CallOut/EmailIn/ChatInDuration
+ *                                   Wrap ms whose session's most recent earlier contact status was Talking_Inbound /
+ *                                   Talking_Outbound* or Dialing_Outbound* / Emailing_Inbound / Chatting_Inbound
+ *   countOfHandledCallIn/CallOut/EmailIn/EmailOut/ChatIn/ChatOut
+ *                                   runs of consecutive counted ms of one session with the same count kind (Talking_*,
+ *                                   Emailing_*, Chatting_*; Dialing has none), counted in the quarter-hour of the
+ *                                   run's last ms
+ *
+ * Sessions: the truth lines carry no session id. An agent's contiguous intervals (one's end is the next one's start)
+ * form one session; a gap is a logout. That holds for the simulator, whose sessions never touch (a re-login comes
+ * minutes after the logout). Session boundaries matter only for the afterwork attribution and for the end of a run.
+ *
+ * NOT derivable from truth intervals, so not computed (compare them elsewhere, or not at all):
+ *   restingDuration, callInDirectDuration, callOutDirectDuration, countOfHandledCallInDirect/OutDirect: whether a
+ *     contact came through a queue, or the contact center imposed a rest, is not a presence or handling state (the
+ *     pipeline reports them as 0 because agentStatusHistory does not carry them either; see docs/metrics.md);
+ *   maxChangeTimestamp: the vendor's record-keeping time, not part of any state.
+ * userName is the interval's agentName.
+ */
+
+export interface TruthLine {
+  readonly agentId: string;
+  readonly agentName: string;
+  readonly start: string;
+  readonly end: string;
+  readonly presence: string | null;
+  readonly handling: string | null;
+}
+
+export const TRUTH_FIELDS = [
+  'servingDuration', 'readyDuration', 'notReadyDuration', 'pauseDuration', 'waitingDuration', 'freeDuration', 'previewDuration',
+  'contactHandlingDuration', 'afterworkDuration', 'callInDuration', 'callOutDuration', 'emailInDuration', 'emailOutDuration', 'chatDuration',
+  'afterworkCallInDuration', 'afterworkCallOutDuration', 'afterworkEmailInDuration', 'afterworkChatInDuration',
+  'countOfHandledCallIn', 'countOfHandledCallOut', 'countOfHandledEmailIn', 'countOfHandledEmailOut', 'countOfHandledChatIn', 'countOfHandledChatOut',
+] as const;
+export type TruthField = (typeof TRUTH_FIELDS)[number];
+
+export interface TruthRow {
+  readonly userName: string;
+  readonly values: Record<TruthField, number>;
+}
+
+const QUARTER = 900_000;
+const PRESENCES = new Set(['Ready', 'NotReady', 'Pause']);
+const KNOWN_HANDLING = new Set([
+  'Waiting', 'Preview', 'Wrap', 'Talking_Inbound', 'Talking_Outbound', 'Talking_Outbound_CBR', 'Talking_Outbound_Campaign',
+  'Chatting_Inbound', 'Chatting_Outbound', 'Emailing_Inbound', 'Emailing_Outbound', 'Dialing_Outbound', 'Dialing_Outbound_CBR', 'Dialing_Outbound_Campaign',
+]);
+
+type Kind = 'CallIn' | 'CallOut' | 'EmailIn' | 'EmailOut' | 'ChatIn' | 'ChatOut';
+
+/** The contact a handling status belongs to (Dialing is a call-out contact). */
+function contactOf(handling: string): Kind | null {
+  if (handling === 'Talking_Inbound') return 'CallIn';
+  if (handling.startsWith('Talking_Outbound') || handling.startsWith('Dialing_Outbound')) return 'CallOut';
+  if (handling === 'Emailing_Inbound') return 'EmailIn';
+  if (handling === 'Emailing_Outbound') return 'EmailOut';
+  if (handling === 'Chatting_Inbound') return 'ChatIn';
+  if (handling === 'Chatting_Outbound') return 'ChatOut';
+  return null;
+}
+
+/** What a handled-contact count counts: a contact that was talked, chatted or emailed (not a mere dial). */
+function handledOf(handling: string): Kind | null {
+  return handling.startsWith('Dialing') ? null : contactOf(handling);
+}
+
+const AFTERWORK_FIELD: Partial<Record<Kind, TruthField>> = {
+  CallIn: 'afterworkCallInDuration', CallOut: 'afterworkCallOutDuration', EmailIn: 'afterworkEmailInDuration', ChatIn: 'afterworkChatInDuration',
+};
+
+/** The duration fields one counted ms in (presence, handling) adds to, with `lastContact` the session's latest contact before it. */
+function durationFields(presence: string, handling: string, lastContact: Kind | null): TruthField[] {
+  const fields: TruthField[] = ['servingDuration'];
+  fields.push(presence === 'Ready' ? 'readyDuration' : presence === 'NotReady' ? 'notReadyDuration' : 'pauseDuration');
+  if (handling === 'Waiting') fields.push('waitingDuration');
+  if (handling === 'Waiting' && presence === 'Ready') fields.push('freeDuration');
+  if (handling === 'Preview') fields.push('previewDuration');
+  if (contactOf(handling) !== null) fields.push('contactHandlingDuration');
+  if (handling === 'Talking_Inbound') fields.push('callInDuration');
+  if (handling === 'Talking_Outbound' || handling === 'Talking_Outbound_CBR' || handling === 'Talking_Outbound_Campaign') fields.push('callOutDuration');
+  if (handling === 'Emailing_Inbound') fields.push('emailInDuration');
+  if (handling === 'Emailing_Outbound') fields.push('emailOutDuration');
+  if (handling === 'Chatting_Inbound' || handling === 'Chatting_Outbound') fields.push('chatDuration');
+  if (handling === 'Wrap') {
+    fields.push('afterworkDuration');
+    const byKind = lastContact === null ? undefined : AFTERWORK_FIELD[lastContact];
+    if (byKind !== undefined) fields.push(byKind);
+  }
+  return fields;
+}
+
+function zero(): Record<TruthField, number> {
+  return Object.fromEntries(TRUTH_FIELDS.map((f) => [f, 0])) as Record<TruthField, number>;
+}
+
+interface Span {
+  readonly start: number;
+  readonly end: number;
+  readonly presence: string | null;
+  readonly handling: string | null;
+}
+
+/** Per `agentId|intervalStart ISO` the values computed from the truth lines; only rows with time or a count. */
+export function truthStatistics(lines: readonly TruthLine[]): Map<string, TruthRow> {
+  const byAgent = new Map<string, { name: string; spans: Span[] }>();
+  for (const line of lines) {
+    const agent = byAgent.get(line.agentId) ?? { name: line.agentName, spans: [] };
+    agent.spans.push({ start: Date.parse(line.start), end: Date.parse(line.end), presence: line.presence, handling: line.handling });
+    byAgent.set(line.agentId, agent);
+  }
+  const rows = new Map<string, TruthRow>();
+  for (const [agentId, { name, spans }] of byAgent) {
+    const quarters = new Map<number, Record<TruthField, number>>();
+    const at = (ms: number): Record<TruthField, number> => {
+      const q = Math.floor(ms / QUARTER) * QUARTER;
+      let values = quarters.get(q);
+      if (values === undefined) quarters.set(q, (values = zero()));
+      return values;
+    };
+    spans.sort((a, b) => a.start - b.start);
+    let lastContact: Kind | null = null;
+    let run: { kind: Kind; lastMs: number } | null = null;
+    let previousEnd: number | null = null;
+    const closeRun = (): void => {
+      if (run !== null) at(run.lastMs)[`countOfHandled${run.kind}`] += 1;
+      run = null;
+    };
+    for (const span of spans) {
+      if (previousEnd !== span.start) {
+        // a gap: the previous session ended
+        closeRun();
+        lastContact = null;
+      }
+      previousEnd = span.end;
+      const counted = span.presence !== null && PRESENCES.has(span.presence) && span.handling !== null && KNOWN_HANDLING.has(span.handling);
+      if (!counted) {
+        closeRun();
+        continue;
+      }
+      const presence = span.presence as string;
+      const handling = span.handling as string;
+      const fields = durationFields(presence, handling, lastContact);
+      for (let from = span.start; from < span.end; ) {
+        const to = Math.min(span.end, (Math.floor(from / QUARTER) + 1) * QUARTER);
+        const values = at(from);
+        for (const field of fields) values[field] += to - from;
+        from = to;
+      }
+      const handled = handledOf(handling);
+      const current = run as { kind: Kind; lastMs: number } | null;
+      if (current !== null && current.kind !== handled) closeRun();
+      if (handled !== null) run = { kind: handled, lastMs: span.end - 1 };
+      lastContact = contactOf(handling) ?? lastContact;
+    }
+    closeRun();
+    for (const [q, values] of quarters) {
+      if (values.servingDuration === 0 && TRUTH_FIELDS.every((f) => !f.startsWith('countOf') || values[f] === 0)) continue;
+      rows.set(`${agentId}|${new Date(q).toISOString()}`, { userName: name, values });
+    }
+  }
+  return rows;
+}

@@ -100,7 +100,7 @@ describe('Avro contracts in the real registry', () => {
     const header = Buffer.alloc(5);
     header.writeUInt32BE(oldId, 1);
     const oldBytes = Buffer.concat([header, avro.Type.forSchema(previous as avro.Schema).toBuffer(oldValue)]);
-    const decoder = new RawRecordDecoder(endpoint, JSON.stringify(current));
+    const decoder = new RawRecordDecoder(endpoint, JSON.stringify(current), { notFoundTtlMs: 60_000 });
     const decodedOld = await decoder.decode(oldBytes);
     if (!('record' in decodedOld)) throw new Error(decodedOld.reason);
     expect(decodedOld.record).not.toHaveProperty('vendorPoll');

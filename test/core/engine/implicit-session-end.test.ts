@@ -97,6 +97,17 @@ describe('implicit session ends', () => {
     expect(engine.ingestSinchRecord(status('S1', 'Waiting', 5 * HOUR + 30 * MIN))).toBe('after-session-end');
   });
 
+  it('an idle end exactly at the watermark ends the run there, as replay counts it', () => {
+    const records = [login('S1', 0), status('S1', 'Talking_Inbound', 10 * MIN)];
+    const engine = new TimelineEngine({ ...config, sessionMaxIdleMs: HOUR });
+    for (const r of records) expect(engine.ingestSinchRecord(r)).toBeNull();
+    const watermark = T + 70 * MIN;
+    const calls = (rows: readonly { countOfHandledCallIn: number }[]) => rows.reduce((n, r) => n + r.countOfHandledCallIn, 0);
+    const batch = calls(replay(records, { until: watermark, sessionMaxIdleMs: HOUR }).rows);
+    expect(batch).toBe(1);
+    expect(calls([...latest(engine.advanceWatermark(watermark)).values()].map((w) => w.metrics))).toBe(batch);
+  });
+
   it('an idle gap ends the session in batch replay too; events after it count nothing', () => {
     const records = [login('S1', 0), status('S1', 'Talking_Inbound', 3 * HOUR), status('S1', 'LoggedOut', 3 * HOUR + 10 * MIN)];
     const rows = replay(records, { sessionMaxIdleMs: 2 * HOUR, until: T + 4 * HOUR }).rows;

@@ -26,6 +26,8 @@ export interface ProcessorInstance {
 export interface ProcessorInstanceOptions {
   /** Receives the processor metrics (`agent_timelines_processor_*`), read at scrape time; the demo shares one with the API. */
   readonly registry?: Registry;
+  /** The wall clock watermarks are checked against (default Date.now); the demo passes the simulator's clock. */
+  readonly now?: () => number;
 }
 
 /**
@@ -48,6 +50,7 @@ export async function startProcessorInstance(config: Config, logger: Logger, opt
     logger,
     onFatal: (error) => reportFatal(error),
     onWatermark: (tenant, partition, watermark, partitions) => writer.raiseWatermark(tenant, partition, watermark, partitions),
+    ...(options.now === undefined ? {} : { now: options.now }),
   });
   const sink = config.processor.redisSink
     ? new RedisSink({

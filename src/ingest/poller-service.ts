@@ -28,6 +28,7 @@ async function incrementalStep(runtime: PollerRuntime, tenant: SinchTenant, clie
       initialStart: tenant.startAt === undefined ? runtime.clock.now() - tenant.safetyLagMs - tenant.initialLookbackMs : Date.parse(tenant.startAt),
       checkpointKey: key,
       emitWatermark: true,
+      clockCheck: { maxLeadMs: runtime.config.time.maxClockLeadMs, lookbackMs: tenant.initialLookbackMs },
     },
     restored,
   );

@@ -79,7 +79,7 @@ export async function demoCommand(argv: string[], env: Readonly<Record<string, s
     { signal: controller.signal, once: false },
   );
   const registry = new Registry();
-  const processor = superviseProcessor(config, logger, { registry });
+  const processor = superviseProcessor(config, logger, { registry, now: () => simulator.now() });
   const api = await startApiServer(config, logger, { clock: () => simulator.now(), registry });
 
   const day = new Date(from).toISOString().slice(0, 10);

@@ -50,6 +50,17 @@ export interface Config {
     /** Backoff between restarts of a processor instance that could not start or died (capped, full jitter). */
     readonly supervisor: { readonly backoffBaseMs: number; readonly backoffMaxMs: number };
   };
+  /** Sanity limits on input times (docs/processor.md, "Bad timestamps and clocks"; docs/metrics.md, "Sessions that never end"). */
+  readonly time: {
+    /** A session with no event for this long ends that long after its last event. */
+    readonly sessionMaxIdleMs: number;
+    /** Records with an event time more than this before their changeTimestamp are dead-lettered `event-time-too-old`. */
+    readonly maxEventAgeMs: number;
+    /** Records with an event time more than this after their changeTimestamp are dead-lettered `event-time-in-future`. */
+    readonly maxEventLeadMs: number;
+    /** How far ahead of this host's clock a watermark, a poller checkpoint or a row time may be. */
+    readonly maxClockLeadMs: number;
+  };
   readonly http: { readonly host: string; readonly port: number; readonly maxConcurrentQueries: number; readonly maxQueuedQueries: number };
   /** Sinch RAI instances the pollers read; empty when neither SINCH_TENANTS nor SINCH_TENANTS_FILE is set. */
   readonly sinch: { readonly tenants: readonly SinchTenant[] };
@@ -167,6 +178,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       metrics: { host: e.PROCESSOR_METRICS_HOST, port: e.PROCESSOR_METRICS_PORT },
       supervisor: { backoffBaseMs: e.PROCESSOR_RESTART_BACKOFF_BASE_MS, backoffMaxMs: e.PROCESSOR_RESTART_BACKOFF_MAX_MS },
     },
+    time: { sessionMaxIdleMs: e.SESSION_MAX_IDLE_MS, maxEventAgeMs: e.EVENT_MAX_AGE_MS, maxEventLeadMs: e.EVENT_MAX_LEAD_MS, maxClockLeadMs: e.CLOCK_MAX_LEAD_MS },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, maxConcurrentQueries: e.HTTP_MAX_CONCURRENT_QUERIES, maxQueuedQueries: e.HTTP_MAX_QUEUED_QUERIES },
     sinch: { tenants: parseTenants(e, env) },
     poller: { metrics: { host: e.POLLER_METRICS_HOST, port: e.POLLER_METRICS_PORT } },

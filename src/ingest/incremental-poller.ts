@@ -3,6 +3,8 @@ import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
 import type { KeyedTime, PlannedPoll, PollerCheckpoint, RangePolicy } from './checkpoint.ts';
 import { advanceCheckpoint, dedupRows, planPoll } from './checkpoint.ts';
 import { checkpointValue } from './checkpoint-store.ts';
+import type { ClockCheck } from './clock-sanity.ts';
+import { rewindFutureCheckpoint, rowTimeVerdict } from './clock-sanity.ts';
 import { vendorDeadLetter } from './dead-letter.ts';
 import type { EndpointSpec, MappedRow } from './endpoint-specs.ts';
 import { mapRow } from './endpoint-specs.ts';
@@ -15,6 +17,8 @@ export interface IncrementalSettings extends RangePolicy {
   /** Key of this poller's checkpoint in the checkpoint topic (tenant|endpoint, or a backfill key). */
   readonly checkpointKey: string;
   readonly emitWatermark: boolean;
+  /** Checks of the checkpoint and row times against the clock (live polling); without it none are made. */
+  readonly clockCheck?: ClockCheck;
 }
 
 export type PollResult =
@@ -43,8 +47,9 @@ type Keyed = MappedRow & KeyedTime;
  * and commits — in ONE Kafka transaction — the new rows (sorted by time, API order among equal times), rejected
  * rows as dead letters, the watermark "everything with time < end is published" and the advanced checkpoint.
  * The in-memory checkpoint advances only after the commit. A page that stays malformed is dead-lettered in its
- * own transaction and the poll fails without advancing. Lifecycle: construct with the restored checkpoint →
- * pollOnce* (never concurrently).
+ * own transaction and the poll fails without advancing. With `clockCheck`, a checkpoint ahead of the clock is
+ * rewound (it would idle until real time caught up) and rows with times far off are dead-lettered
+ * (clock-sanity.ts). Lifecycle: construct with the restored checkpoint → pollOnce* (never concurrently).
  */
 export class IncrementalPoller {
   readonly spec: EndpointSpec;
@@ -68,6 +73,7 @@ export class IncrementalPoller {
     const { clock, metrics, tenant, topics } = this.#ctx;
     const labels = { tenant, endpoint: this.spec.endpoint };
     const now = clock.now();
+    this.#rewindIfAhead(now);
     const poll = planPoll(this.#checkpoint, now, this.#settings);
     if (poll === undefined) return { kind: 'idle' };
     const pollId = randomUUID();
@@ -75,16 +81,20 @@ export class IncrementalPoller {
     const fetched = await this.#fetch(poll, pollId, signal);
     const mapped: Keyed[] = [];
     const rejects: OutgoingRecord[] = [];
+    const timeCheck = { exact: this.spec.exactTimeFilter, overlapMs: this.#settings.overlapMs, maxLeadMs: this.#settings.clockCheck?.maxLeadMs ?? Number.POSITIVE_INFINITY };
     const outOfRange: number[] = [];
     for (const [index, { row, receivedAt }] of fetched.entries()) {
       const listed = { poll: poll.range.end, row: index };
       const result = mapRow(this.spec, this.#ctx.fields, row, { tenant, pollId, receivedAt, snapshotAt: receivedAt, listed });
-      if ('rejection' in result) {
-        rejects.push(vendorDeadLetter(topics.deadLetter, { source: this.spec.source, body: JSON.stringify(row), reason: `row rejected: ${result.rejection}`, errorCode: result.rejection, retriable: false, failedAt: now }));
-      } else if (!this.spec.exactTimeFilter || (result.time >= poll.range.start && result.time < poll.range.end)) {
+      const verdict = 'rejection' in result ? result.rejection : rowTimeVerdict(result.time, poll.range, now, timeCheck);
+      if (verdict === 'keep' && !('rejection' in result)) {
         mapped.push(result);
-      } else {
+      } else if (verdict === 'outside' && !('rejection' in result)) {
         outOfRange.push(result.time);
+      } else {
+        if (verdict === 'row-time-in-future' || verdict === 'row-time-outside-polled-range') metrics.inc('rows_time_out_of_range', labels);
+        const why = 'rejection' in result ? 'row rejected' : `row time outside [${new Date(poll.range.start).toISOString()}, ${new Date(poll.range.end).toISOString()}) polled at ${new Date(now).toISOString()}`;
+        rejects.push(vendorDeadLetter(topics.deadLetter, { source: this.spec.source, body: JSON.stringify(row), reason: `${why}: ${verdict}`, errorCode: verdict, retriable: false, failedAt: now }));
       }
     }
     if (outOfRange.length > 0) {
@@ -115,6 +125,21 @@ export class IncrementalPoller {
     for (const row of late) metrics.max('max_lateness_ms', labels, poll.previousHighMark - row.time);
     const caughtUp = poll.range.end >= Math.min(now - this.#settings.safetyLagMs, this.#settings.stopAt ?? Number.POSITIVE_INFINITY) - this.#settings.granularityMs;
     return { kind: 'published', poll, pollId, fetched: fetched.length, published: ordered.length, duplicates, late: late.length, rejected: rejects.length, caughtUp };
+  }
+
+  /** Rewinds a checkpoint that lies ahead of the clock (see rewindFutureCheckpoint); loud, since rows may be missing. */
+  #rewindIfAhead(now: number): void {
+    const check = this.#settings.clockCheck;
+    if (check === undefined) return;
+    const rewound = rewindFutureCheckpoint(this.#checkpoint, now, check, this.#settings);
+    if (rewound === undefined || this.#checkpoint === undefined) return;
+    const { tenant, metrics, logger } = this.#ctx;
+    metrics.inc('checkpoint_rewinds', { tenant, endpoint: this.spec.endpoint });
+    logger.error(
+      { tenant, endpoint: this.spec.endpoint, highMark: new Date(this.#checkpoint.highMark).toISOString(), writtenAt: new Date(this.#checkpoint.updatedAt).toISOString(), now: new Date(now).toISOString(), restartAt: new Date(rewound.highMark).toISOString() },
+      'poller checkpoint is ahead of the clock (was the clock wrong?); polling restarts before now, and rows changed while the clock was wrong may need a backfill',
+    );
+    this.#checkpoint = rewound;
   }
 
   async #fetch(poll: PlannedPoll, pollId: string, signal: AbortSignal | undefined) {

@@ -12,6 +12,8 @@ export const POLLER_COUNTERS = [
   'duplicates_dropped',
   'late_rows',
   'rejected_rows',
+  'rows_time_out_of_range',
+  'checkpoint_rewinds',
   'range_splits',
   'short_pages',
   'out_of_range_rows',

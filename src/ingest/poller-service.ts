@@ -65,6 +65,7 @@ function incrementalStep(runtime: PollerRuntime, tenant: SinchTenant, client: Ra
         initialStart: tenant.startAt === undefined ? runtime.clock.now() - tenant.safetyLagMs - tenant.initialLookbackMs : Date.parse(tenant.startAt),
         checkpointKey: key,
         emitWatermark: true,
+        clockCheck: { maxLeadMs: runtime.config.time.maxClockLeadMs, lookbackMs: tenant.initialLookbackMs },
       },
       restored,
     );

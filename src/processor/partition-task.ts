@@ -1,6 +1,6 @@
 import type { Batch, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { EngineEmission } from '../core/engine/engine-types.ts';
+import type { EngineConfig, EngineEmission } from '../core/engine/engine-types.ts';
 import { TimelineEngine } from '../core/engine/timeline-engine.ts';
 import type { AvroSerde } from '../kafka/avro-serde.ts';
 import { ChangelogTracker } from './changelog-tracker.ts';
@@ -27,7 +27,9 @@ export interface PartitionTaskDeps {
   readonly decoder: RawRecordDecoder;
   readonly topics: ProcessorTopics;
   readonly groupId: string;
-  readonly engine: { readonly allowedLatenessMs: number; readonly correctionHorizonMs: number };
+  readonly engine: Readonly<Omit<EngineConfig, 'tenant'>>;
+  /** The wall clock (epoch ms): watermarks too far ahead of it are not applied. */
+  readonly now: () => number;
   readonly watermarks: { applicable(partition: number, position: number): Map<string, number> };
   readonly restore: (partition: number) => Promise<StateEntry[]>;
   readonly lowOffset: (partition: number) => Promise<number>;
@@ -187,7 +189,12 @@ export class PartitionTask {
       const engine = this.#engine(tenant);
       const current = engine.currentWatermark;
       if (current !== null && watermark <= current) continue;
-      const emissions = engine.advanceWatermark(watermark);
+      const rejectedBefore = engine.rejected['watermark-ahead-of-clock'] ?? 0;
+      const emissions = engine.advanceWatermark(watermark, this.#deps.now());
+      if ((engine.rejected['watermark-ahead-of-clock'] ?? 0) !== rejectedBefore) {
+        this.#deps.metrics.inc('watermarks_rejected', { reason: 'watermark-ahead-of-clock' });
+        continue;
+      }
       advanced = true;
       this.#count(emissions);
       this.#deps.metrics.inc('watermarks_applied', { partition: String(this.partition) });

@@ -31,6 +31,8 @@ export interface ProcessorInstanceOptions {
   readonly registry?: Registry;
   /** The metrics to count into; a supervisor passes the same one to every instance it starts. */
   readonly metrics?: ProcessorMetrics;
+  /** The wall clock watermarks are checked against (default Date.now); the demo passes the simulator's clock. */
+  readonly now?: () => number;
 }
 
 /**
@@ -56,6 +58,7 @@ export async function startProcessorInstance(config: Config, logger: Logger, opt
     ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
     onFatal: (error) => reportFatal(error),
     onWatermark: (tenant, partition, watermark, partitions) => writer.raiseWatermark(tenant, partition, watermark, partitions),
+    ...(options.now === undefined ? {} : { now: options.now }),
   });
   const sink = config.processor.redisSink
     ? new RedisSink({

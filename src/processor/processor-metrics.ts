@@ -9,6 +9,7 @@ export type ProcessorCounter =
   | 'segment_emissions'
   | 'agent_state_emissions'
   | 'watermarks_applied'
+  | 'watermarks_rejected'
   | 'redis_rows_written'
   | 'redis_rows_stale'
   | 'redis_rebuilds'

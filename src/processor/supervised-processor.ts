@@ -33,7 +33,7 @@ export interface SupervisedProcessor {
  *
  * Lifecycle: `superviseProcessor` starts at once → `readiness()` any time → `stop()` once (idempotent).
  */
-export function superviseProcessor(config: Config, logger: Logger, options: { registry?: Registry } = {}): SupervisedProcessor {
+export function superviseProcessor(config: Config, logger: Logger, options: { registry?: Registry; now?: () => number } = {}): SupervisedProcessor {
   const metrics = createProcessorMetrics();
   const { backoffBaseMs, backoffMaxMs } = config.processor.supervisor;
   let restarts = 0;
@@ -44,7 +44,7 @@ export function superviseProcessor(config: Config, logger: Logger, options: { re
     logger,
     backoff: { baseMs: backoffBaseMs, maxMs: backoffMaxMs },
     stopTimeoutMs: 30_000,
-    start: () => startProcessorInstance(config, logger, { metrics }),
+    start: () => startProcessorInstance(config, logger, { metrics, ...(options.now === undefined ? {} : { now: options.now }) }),
     onStatus: (status: SupervisorStatus) => {
       restarts = status.failures;
     },

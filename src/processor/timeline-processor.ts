@@ -63,9 +63,12 @@ export class TimelineProcessor {
   #consuming = false;
 
   readonly #onFatal: (error: Error) => void;
+  readonly #now: () => number;
 
-  constructor(options: { config: Config; logger: Logger; metrics?: ProcessorMetrics; onWatermark?: WatermarkListener; onFatal?: (error: Error) => void }) {
+  /** `now` is the wall clock (default Date.now); the demo passes the simulator's accelerated clock. */
+  constructor(options: { config: Config; logger: Logger; metrics?: ProcessorMetrics; onWatermark?: WatermarkListener; onFatal?: (error: Error) => void; now?: () => number }) {
     this.#onFatal = options.onFatal ?? (() => undefined);
+    this.#now = options.now ?? Date.now;
     this.#config = options.config;
     this.instanceId = options.config.processor.instanceId ?? `${hostname()}-${process.pid}`;
     this.#logger = options.logger.child({ component: 'processor', instance: this.instanceId });
@@ -119,14 +122,21 @@ export class TimelineProcessor {
     this.#admin = kafka.admin();
     await this.#admin.connect();
     this.#partitionCount = (await fetchPartitionOffsets(this.#admin, this.#topics.raw)).length;
-    const intake = new WatermarkIntake({ kafka, serde, logger: this.#logger, topic: this.#topics.watermarks, rawTopic: this.#topics.raw, source: config.processor.watermarkSource, onFatal: this.#onFatal });
+    const intake = new WatermarkIntake({
+      kafka, serde, logger: this.#logger, topic: this.#topics.watermarks, rawTopic: this.#topics.raw, source: config.processor.watermarkSource, onFatal: this.#onFatal,
+      now: this.#now, maxClockLeadMs: config.time.maxClockLeadMs, metrics: this.metrics,
+    });
     this.#intake = intake;
     await intake.start();
     const { groupId, allowedLatenessMs, correctionHorizonMs, sessionTimeoutMs } = config.processor;
     this.#deps = {
       kafka, serde, decoder, groupId,
       topics: this.#topics,
-      engine: { allowedLatenessMs, correctionHorizonMs },
+      engine: {
+        allowedLatenessMs, correctionHorizonMs,
+        sessionMaxIdleMs: config.time.sessionMaxIdleMs, maxEventAgeMs: config.time.maxEventAgeMs, maxEventLeadMs: config.time.maxEventLeadMs, maxWatermarkLeadMs: config.time.maxClockLeadMs,
+      },
+      now: this.#now,
       watermarks: intake,
       restore: batchedRestore((partitions) => restoreChangelog(kafka, serde, this.#topics.changelog, partitions)),
       lowOffset: async (partition) => (await fetchPartitionOffsets(this.#admin!, this.#topics.raw)).find((p) => p.partition === partition)?.low ?? 0,

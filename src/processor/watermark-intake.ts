@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import { watermarkRejection } from '../core/time/time-limits.ts';
 import type { AvroSerde } from '../kafka/avro-serde.ts';
+import type { ProcessorMetrics } from './processor-metrics.ts';
 import { fetchPartitionOffsets } from './topic-offsets.ts';
 
 /** A poll watermark with, per input partition, the end offset the raw topic had when it was seen. */
@@ -23,7 +25,10 @@ const GIVE_UP_AFTER_MS = 600_000;
  * Reads control.poll-watermarks completely in every instance (a throw-away group per start that commits nothing)
  * and gates each watermark: a partition may apply watermark W only once its input position has reached the raw
  * topic's end offset at the moment W was seen. The poller publishes W after the records it covers, so a gated W
- * never overtakes records of its own poll (windows do not go final before their data arrived).
+ * never overtakes records of its own poll (windows do not go final before their data arrived). A watermark more
+ * than `maxClockLeadMs` ahead of the wall clock (`now`, injected) is ignored with an error log and the metric
+ * `watermarks_rejected{reason="watermark-ahead-of-clock"}`: a poller whose clock jumped ahead must not make every
+ * window final and every real record too late.
  *
  * Lifecycle: start once → stop once (idempotent).
  */
@@ -40,9 +45,27 @@ export class WatermarkIntake {
   #stopped = false;
 
   readonly #onFatal: (error: Error) => void;
+  readonly #now: () => number;
+  readonly #maxClockLeadMs: number;
+  readonly #metrics: ProcessorMetrics;
 
-  constructor(options: { kafka: Kafka; serde: AvroSerde; logger: Logger; topic: string; rawTopic: string; source: string; onFatal: (error: Error) => void }) {
+  constructor(options: {
+    kafka: Kafka;
+    serde: AvroSerde;
+    logger: Logger;
+    topic: string;
+    rawTopic: string;
+    source: string;
+    onFatal: (error: Error) => void;
+    /** The wall clock (epoch ms). */
+    now: () => number;
+    maxClockLeadMs: number;
+    metrics: ProcessorMetrics;
+  }) {
     this.#onFatal = options.onFatal;
+    this.#now = options.now;
+    this.#maxClockLeadMs = options.maxClockLeadMs;
+    this.#metrics = options.metrics;
     this.#kafka = options.kafka;
     this.#serde = options.serde;
     this.#logger = options.logger;
@@ -104,6 +127,13 @@ export class WatermarkIntake {
     const kept = this.#byTenant.get(value.tenant) ?? [];
     const last = kept[kept.length - 1];
     if (last !== undefined && value.watermark <= last.watermark) return;
+    const now = this.#now();
+    const rejection = watermarkRejection(value.watermark, now, this.#maxClockLeadMs);
+    if (rejection !== null) {
+      this.#metrics.inc('watermarks_rejected', { reason: rejection });
+      this.#logger.error({ tenant: value.tenant, watermark: new Date(value.watermark).toISOString(), now: new Date(now).toISOString(), maxClockLeadMs: this.#maxClockLeadMs }, 'ignoring a poll watermark ahead of the wall clock (is the poller host\'s clock wrong?)');
+      return;
+    }
     const offsets = await fetchPartitionOffsets(this.#admin!, this.#rawTopic);
     const targets = new Map(offsets.map((o) => [o.partition, o.high]));
     kept.push({ watermark: value.watermark, targets });

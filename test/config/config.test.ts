@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/config.ts';
+import { DEFAULT_SESSION_MAX_IDLE_MS } from '../../src/core/session/session-bounds.ts';
+import { DEFAULT_MAX_CLOCK_LEAD_MS, DEFAULT_MAX_EVENT_AGE_MS, DEFAULT_MAX_EVENT_LEAD_MS } from '../../src/core/time/time-limits.ts';
 import { ConfigError } from '../../src/errors/config-error.ts';
 
 describe('parseConfig', () => {
@@ -85,5 +87,20 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ SINCH_TENANTS_FILE: '/nonexistent/tenants.json' })).toThrow(/SINCH_TENANTS_FILE: cannot read/);
     const dup = JSON.stringify([0, 1].map(() => ({ id: 'a', baseUrl: 'http://x', credentials: { username: 'u', password: 'p' } })));
     expect(() => parseConfig({ SINCH_TENANTS: dup })).toThrow(/duplicate tenant id a/);
+  });
+});
+
+describe('time limits', () => {
+  it('default to the values the core uses when none are passed in (declared in both places, kept equal here)', () => {
+    expect(parseConfig({}).time).toEqual({
+      sessionMaxIdleMs: DEFAULT_SESSION_MAX_IDLE_MS,
+      maxEventAgeMs: DEFAULT_MAX_EVENT_AGE_MS,
+      maxEventLeadMs: DEFAULT_MAX_EVENT_LEAD_MS,
+      maxClockLeadMs: DEFAULT_MAX_CLOCK_LEAD_MS,
+    });
+  });
+
+  it('names a limit that is too small', () => {
+    expect(() => parseConfig({ SESSION_MAX_IDLE_MS: '1000' })).toThrow(/SESSION_MAX_IDLE_MS/);
   });
 });

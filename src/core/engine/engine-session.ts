@@ -1,7 +1,9 @@
 import type { AgentEvent } from '../events/agent-event.ts';
 import { compareEvents, createAgentEvent, isSameChange, isSameInstant, isSessionEnd } from '../events/agent-event.ts';
 import type { SegmentSink } from '../session/session-machine.ts';
-import { advanceSession, applySessionEvent, settleRun } from '../session/session-machine.ts';
+import type { SessionBounds } from '../session/session-bounds.ts';
+import { advanceBounded } from '../session/session-bounds.ts';
+import { applySessionEvent, settleRun } from '../session/session-machine.ts';
 import type { OpenSegment, SessionState } from '../session/session-state.ts';
 import { copySessionState, initialSessionState } from '../session/session-state.ts';
 import { NULL_SINK } from '../statistic/contribution-sink.ts';
@@ -30,10 +32,20 @@ const NO_EVENTS: readonly AgentEvent[] = Object.freeze([]);
  * the session for recomputation, which the next `advance` does once, however many late events
  * arrived in between (`needsRecompute` is state: it is in the snapshot). Memory: O(1) plus the
  * log, which the engine bounds by moving K forward.
+ *
+ * Implicit ends (session-bounds.ts): the session is its own SessionBounds. `start` (its first event time) is
+ * state; `supersededAt` is derived by the engine from the starts of its user's sessions and set through
+ * `setSupersededAt`, which withdraws the contributions it changes like a late event does. Events after an
+ * implicit end stay in the log (the end can move) until the checkpoint passes them.
  */
-export class EngineSession implements SegmentSink {
+export class EngineSession implements SegmentSink, SessionBounds {
   readonly sessionId: string;
   readonly userId: string;
+  readonly maxIdleMs: number;
+  /** eventTime of the session's first event (null before the first accepted insert). */
+  start: number | null = null;
+  /** The first event time of the next newer session of the same user; null when this is the newest. */
+  supersededAt: number | null = null;
   checkpoint: SessionState = initialSessionState();
   live: SessionState = initialSessionState();
   log: AgentEvent[] = [];
@@ -55,9 +67,10 @@ export class EngineSession implements SegmentSink {
   stateDirty = true;
   segmentFrom = 0;
 
-  constructor(sessionId: string, userId: string) {
+  constructor(sessionId: string, userId: string, maxIdleMs: number) {
     this.sessionId = sessionId;
     this.userId = userId;
+    this.maxIdleMs = maxIdleMs;
   }
 
   closeSegment(open: Readonly<OpenSegment>, end: number): void {
@@ -104,12 +117,30 @@ export class EngineSession implements SegmentSink {
     this.replaced = copy < 0 ? null : (log.splice(copy, 1)[0] as AgentEvent);
     if (pos === log.length) log.push(event);
     else log.splice(pos, 0, event);
+    if (this.start === null || event.eventTime < this.start) this.start = event.eventTime;
     this.cut = NO_EVENTS;
     if (isSessionEnd(event)) {
       this.cut = log.splice(pos + 1);
       this.endEvent = event;
     }
     return INSERT_ACCEPTED;
+  }
+
+  /**
+   * Sets the start of the user's next newer session (see the class comment). Returns true when it changed; a
+   * change at or before the live cursor withdraws the contributions and defers the recomputation to `advance`.
+   */
+  setSupersededAt(at: number | null, windows: EngineWindows): boolean {
+    const previous = this.supersededAt;
+    if (previous === at) return false;
+    const cursor = this.live.cursor;
+    const from = Math.min(previous ?? Number.POSITIVE_INFINITY, at ?? Number.POSITIVE_INFINITY);
+    if (!this.checkpoint.ended && !this.needsRecompute && cursor !== null && from <= cursor) {
+      this.replay(windows, -1, this.applied, cursor, null);
+      this.needsRecompute = true;
+    }
+    this.supersededAt = at;
+    return true;
   }
 
   /**
@@ -128,12 +159,11 @@ export class EngineSession implements SegmentSink {
     while (this.applied < log.length) {
       const event = log[this.applied] as AgentEvent;
       if (event.eventTime > watermark) break;
-      advanceSession(live, event.eventTime, windows, this);
-      applySessionEvent(live, event);
+      if (advanceBounded(live, event.eventTime, this, false, windows, this)) applySessionEvent(live, event);
       this.applied++;
     }
     if (this.applied !== first) this.stateDirty = true;
-    advanceSession(live, watermark, windows, this);
+    if (!advanceBounded(live, watermark, this, true, windows, this) && !idle) this.stateDirty = true;
     settleRun(live, windows);
     return !idle || this.applied !== first;
   }
@@ -146,10 +176,9 @@ export class EngineSession implements SegmentSink {
     const state = this.checkpoint;
     for (let i = 0; i < n; i++) {
       const event = log[i] as AgentEvent;
-      advanceSession(state, event.eventTime, NULL_SINK, null);
-      applySessionEvent(state, event);
+      if (advanceBounded(state, event.eventTime, this, false, NULL_SINK, null)) applySessionEvent(state, event);
     }
-    advanceSession(state, time, NULL_SINK, null);
+    advanceBounded(state, time, this, false, NULL_SINK, null);
     if (n > 0) {
       log.splice(0, n);
       this.applied -= n;
@@ -201,10 +230,9 @@ export class EngineSession implements SegmentSink {
     try {
       for (let i = 0; i < count; i++) {
         const event = this.log[i] as AgentEvent;
-        advanceSession(state, event.eventTime, windows, segments);
-        applySessionEvent(state, event);
+        if (advanceBounded(state, event.eventTime, this, false, windows, segments)) applySessionEvent(state, event);
       }
-      advanceSession(state, to, windows, segments);
+      advanceBounded(state, to, this, true, windows, segments);
       settleRun(state, windows);
     } finally {
       windows.sign = 1;
@@ -225,6 +253,7 @@ export class EngineSession implements SegmentSink {
     const snapshot: SessionSnapshot = {
       sessionId: this.sessionId,
       userId: this.userId,
+      start: this.start,
       checkpoint: copySessionState(this.checkpoint),
       live: copySessionState(this.live),
       log: this.log.slice(),
@@ -237,11 +266,13 @@ export class EngineSession implements SegmentSink {
     return snapshot;
   }
 
-  static restore(snapshot: SessionSnapshot): EngineSession {
-    const session = new EngineSession(snapshot.sessionId, snapshot.userId);
-    session.checkpoint = copySessionState(snapshot.checkpoint);
-    session.live = copySessionState(snapshot.live);
+  /** Restores a snapshot; one written before implicit ends were tracked gets `start` and `lastEventTime` estimated. */
+  static restore(snapshot: SessionSnapshot, maxIdleMs: number): EngineSession {
+    const session = new EngineSession(snapshot.sessionId, snapshot.userId, maxIdleMs);
+    session.checkpoint = restoredState(snapshot.checkpoint);
+    session.live = restoredState(snapshot.live);
     session.log = snapshot.log.map((e) => createAgentEvent(e, e));
+    session.start = snapshot.start !== undefined ? snapshot.start : estimatedStart(session);
     session.applied = snapshot.applied;
     session.endEvent = snapshot.endEvent === null ? null : createAgentEvent(snapshot.endEvent, snapshot.endEvent);
     session.segments = snapshot.segments.map((entry) => ({
@@ -253,4 +284,20 @@ export class EngineSession implements SegmentSink {
     session.needsRecompute = snapshot.needsRecompute === true;
     return session;
   }
+}
+
+/** A state from a snapshot; `lastEventTime` (absent before implicit ends) is estimated late, never early: the cursor. */
+function restoredState(state: SessionState): SessionState {
+  const copy = copySessionState(state);
+  if (!('lastEventTime' in state)) copy.lastEventTime = copy.cursor;
+  return copy;
+}
+
+/** The earliest time a pre-upgrade snapshot still shows for the session (its true start is not kept there). */
+function estimatedStart(session: EngineSession): number | null {
+  const { checkpoint, log } = session;
+  const times = [checkpoint.userSince, checkpoint.handlingSince, checkpoint.endTime, checkpoint.cursor, log[0]?.eventTime ?? null, session.live.cursor];
+  let start: number | null = null;
+  for (const time of times) if (time !== null && (start === null || time < start)) start = time;
+  return start;
 }

@@ -13,6 +13,14 @@ export interface EngineConfig {
   tenant: string;
   /** How long an evicted session's end is remembered (to reject stragglers); default 86400000. */
   tombstoneRetentionMs?: number;
+  /** A session with no event for this long ends that long after its last event; default 86400000 (session-bounds.ts). */
+  sessionMaxIdleMs?: number;
+  /** Event times more than this before their record's changeTimestamp are rejected; default 366 days (time-limits.ts). */
+  maxEventAgeMs?: number;
+  /** Event times more than this after their record's changeTimestamp are rejected; default 3600000. */
+  maxEventLeadMs?: number;
+  /** `advanceWatermark(W, wallClockMs)` rejects W beyond wallClockMs + this; default 300000. */
+  maxWatermarkLeadMs?: number;
 }
 
 export type WindowStatus = 'provisional' | 'final' | 'correction';
@@ -72,6 +80,8 @@ export interface SegmentEntry {
 export interface SessionSnapshot {
   sessionId: string;
   userId: string;
+  /** eventTime of the session's first event; absent in snapshots written before implicit session ends. */
+  start?: number | null;
   checkpoint: SessionState;
   live: SessionState;
   log: AgentEvent[];

@@ -1,5 +1,8 @@
 import type { AgentEvent } from '../events/agent-event.ts';
+import { DEFAULT_SESSION_MAX_IDLE_MS } from '../session/session-bounds.ts';
 import { adaptSinchRecord } from '../sinch/agent-status-history.ts';
+import type { EventTimeLimits } from '../time/time-limits.ts';
+import { DEFAULT_MAX_CLOCK_LEAD_MS, DEFAULT_MAX_EVENT_AGE_MS, DEFAULT_MAX_EVENT_LEAD_MS, eventTimeRejection, watermarkRejection } from '../time/time-limits.ts';
 import { quarterHourStart } from '../windows/quarter-hour.ts';
 import { EngineSession, INSERT_AFTER_END, INSERT_DUPLICATE } from './engine-session.ts';
 import type { EngineConfig, EngineEmission, EngineSnapshot } from './engine-types.ts';
@@ -23,13 +26,25 @@ function byUserId(a: EngineUser, b: EngineUser): number {
   return a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0;
 }
 
+/** Sessions by first event time, then sessionId (unknown starts last): the order in which they supersede each other. */
+function byStart(a: EngineSession, b: EngineSession): number {
+  const x = a.start ?? Number.POSITIVE_INFINITY;
+  const y = b.start ?? Number.POSITIVE_INFINITY;
+  if (x !== y) return x < y ? -1 : 1;
+  return a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0;
+}
+
 /**
  * Streaming timeline engine for one tenant.
  *
  * Lifecycle: feed records with `ingestSinchRecord` (any order) and move event time with
  * `advanceWatermark`, which returns every emission it causes. State is bounded: per open session a
  * checkpoint plus its events within lateness + correction horizon; per user the windows that can
- * still change. `snapshot()` is plain JSON and `restore()` continues with identical emissions.
+ * still change. A session whose LoggedOut never arrives still ends (session-bounds.ts): at its
+ * user's next newer session, or `sessionMaxIdleMs` after its last event, so one advance moves a
+ * session by at most that much past its last event, and every session is evicted eventually.
+ * Event times far from their changeTimestamp and watermarks far ahead of a given wall clock are
+ * rejected (time-limits.ts). `snapshot()` is plain JSON and `restore()` continues with identical emissions.
  *
  * Cost: an advance touches only the sessions that can still change (open, or with events pending)
  * and the users they belong to, plus users with a window or segment becoming final; emissions come
@@ -37,6 +52,8 @@ function byUserId(a: EngineUser, b: EngineUser): number {
  */
 export class TimelineEngine {
   private readonly config: EngineConfig;
+  private readonly limits: EventTimeLimits;
+  private readonly maxIdleMs: number;
   private readonly rejectedCounts: Record<string, number> = {};
   private readonly users = new Map<string, EngineUser>();
   private readonly sessions = new Map<string, EngineSession>();
@@ -51,9 +68,11 @@ export class TimelineEngine {
 
   constructor(config: EngineConfig) {
     this.config = { ...config };
+    this.limits = { maxEventAgeMs: config.maxEventAgeMs ?? DEFAULT_MAX_EVENT_AGE_MS, maxEventLeadMs: config.maxEventLeadMs ?? DEFAULT_MAX_EVENT_LEAD_MS };
+    this.maxIdleMs = config.sessionMaxIdleMs ?? DEFAULT_SESSION_MAX_IDLE_MS;
   }
 
-  /** Rejected records (and events cut by an earlier session end) by reason. */
+  /** Rejected records (and events cut by an earlier session end, and watermarks ahead of the wall clock) by reason. */
   get rejected(): Readonly<Record<string, number>> {
     return this.rejectedCounts;
   }
@@ -68,16 +87,20 @@ export class TimelineEngine {
    * changeTimestamp is the record's own.
    */
   ingestSinchRecord(record: unknown): string | null {
-    const adapted = adaptSinchRecord(record);
+    const adapted = adaptSinchRecord(record, this.limits);
     if ('rejection' in adapted) return this.reject(adapted.rejection);
     return this.ingestEvents(adapted.events);
   }
 
   /**
    * Accepts the canonical events of one source record (any vendor adapter); null if accepted,
-   * else the rejection reason (`too-late`, `after-session-end`).
+   * else the rejection reason (`event-time-too-old`, `event-time-in-future`, `too-late`, `after-session-end`).
    */
   ingestEvents(events: readonly AgentEvent[]): string | null {
+    for (const event of events) {
+      const skew = eventTimeRejection(event.eventTime, event.changeTime, this.limits);
+      if (skew !== null) return this.reject(skew);
+    }
     const threshold = this.tooLateBefore();
     for (const event of events) if (event.eventTime < threshold) return this.reject('too-late');
     let accepted = false;
@@ -89,15 +112,17 @@ export class TimelineEngine {
     let session = this.sessions.get(event.sessionId);
     if (session === undefined) {
       if (this.tombstones.has(event.sessionId)) return false;
-      session = new EngineSession(event.sessionId, event.userId);
+      session = new EngineSession(event.sessionId, event.userId, this.maxIdleMs);
       this.sessions.set(event.sessionId, session);
     }
     const owner = this.owner(session);
+    const start = session.start;
     const outcome = session.insert(event, owner.windows);
     if (outcome === INSERT_AFTER_END) return false;
     if (outcome === INSERT_DUPLICATE) return true;
     this.active.add(session);
     owner.touched = true;
+    if (session.start !== start) this.resequence(owner);
     const user = event.userId === owner.userId ? owner : this.user(event.userId);
     user.addMark(event.eventTime, event.changeTime, event.userName);
     const replaced = session.replaced;
@@ -110,13 +135,39 @@ export class TimelineEngine {
   }
 
   /**
+   * Gives each session of `user` the start of the next newer one (rule "a newer session ends the
+   * older one", session-bounds.ts); a session whose bound changed is recomputed on the next advance.
+   * When `restoring`, the bounds are what they were when the snapshot was taken, so they are only set.
+   */
+  private resequence(user: EngineUser, restoring = false): void {
+    const ordered = user.sessions.length < 2 ? user.sessions : [...user.sessions].sort(byStart);
+    for (let i = 0; i < ordered.length; i++) {
+      const session = ordered[i] as EngineSession;
+      const next = ordered[i + 1]?.start ?? null;
+      if (restoring) session.supersededAt = next;
+      else if (session.setSupersededAt(next, user.windows)) {
+        this.active.add(session);
+        user.touched = true;
+      }
+    }
+  }
+
+  /**
    * Advances event time. Returns every emission caused: closed timeline segments (sorted by
    * userId, sessionId, start), then quarter-hour window revisions (by userId, start), then
    * current-state changes (by userId, sessionId). Watermarks never go backwards (a lower one is
-   * ignored).
+   * ignored). With `wallClockMs`, a watermark more than `maxWatermarkLeadMs` ahead of it is
+   * rejected (counted as `watermark-ahead-of-clock`, nothing emitted).
    */
-  advanceWatermark(watermarkMs: number): EngineEmission[] {
+  advanceWatermark(watermarkMs: number, wallClockMs?: number): EngineEmission[] {
     if (!Number.isFinite(watermarkMs) || (this.watermark !== null && watermarkMs <= this.watermark)) return [];
+    if (wallClockMs !== undefined) {
+      const rejection = watermarkRejection(watermarkMs, wallClockMs, this.config.maxWatermarkLeadMs ?? DEFAULT_MAX_CLOCK_LEAD_MS);
+      if (rejection !== null) {
+        this.reject(rejection);
+        return [];
+      }
+    }
     const watermark = watermarkMs;
     this.watermark = watermark;
     const { allowedLatenessMs: lateness, tenant } = this.config;
@@ -159,16 +210,20 @@ export class TimelineEngine {
     const time = quarterHourStart(threshold);
     if (this.checkpointTime !== null && time <= this.checkpointTime) return;
     this.checkpointTime = time;
+    const evictedFrom = new Set<EngineUser>();
     for (const [id, session] of this.sessions) {
       session.moveCheckpoint(time);
       if (session.isEvictable()) {
         this.sessions.delete(id);
         this.active.delete(session);
         this.withSegments.delete(session);
-        this.owner(session).removeSession(session);
+        const owner = this.owner(session);
+        owner.removeSession(session);
+        evictedFrom.add(owner);
         this.tombstones.set(id, session.checkpoint.endTime ?? time);
       }
     }
+    for (const user of evictedFrom) this.resequence(user);
     for (const user of this.users.values()) user.compact(time);
     const retention = this.config.tombstoneRetentionMs ?? DEFAULT_TOMBSTONE_MS;
     for (const [id, end] of this.tombstones) if (end < time - retention) this.tombstones.delete(id);
@@ -231,13 +286,14 @@ export class TimelineEngine {
     Object.assign(engine.rejectedCounts, snapshot.rejected);
     for (const user of snapshot.users) engine.addUser(EngineUser.restore(user));
     for (const item of snapshot.sessions) {
-      const session = EngineSession.restore(item);
+      const session = EngineSession.restore(item, engine.maxIdleMs);
       engine.sessions.set(session.sessionId, session);
       engine.owner(session);
       engine.active.add(session);
       if (session.hasPendingSegments()) engine.withSegments.add(session);
     }
     for (const [id, end] of snapshot.tombstones) engine.tombstones.set(id, end);
+    for (const user of engine.users.values()) if (user.sessions.length > 0) engine.resequence(user, true);
     return engine;
   }
 }

@@ -1,7 +1,9 @@
 import type { AgentEvent } from '../events/agent-event.ts';
 import type { UserIdentity } from '../events/user-identity.ts';
 import { newUserIdentity, observeUserName } from '../events/user-identity.ts';
-import { advanceSession, applySessionEvent, settleRun } from '../session/session-machine.ts';
+import type { SessionBounds } from '../session/session-bounds.ts';
+import { advanceBounded, DEFAULT_SESSION_MAX_IDLE_MS } from '../session/session-bounds.ts';
+import { applySessionEvent, settleRun } from '../session/session-machine.ts';
 import { initialSessionState } from '../session/session-state.ts';
 import type { MetricVector } from '../statistic/metric-vector.ts';
 import { vectorHasContent } from '../statistic/metric-vector.ts';
@@ -50,9 +52,10 @@ interface UserBatch {
 /**
  * Batch core: groups events by session, applies them in order with every session machine up to
  * the horizon and sums the counted time per user and UTC quarter-hour. Input order does not
- * matter. A session belongs to the userId of its first event in apply order.
+ * matter. A session belongs to the userId of its first event in apply order; it ends implicitly
+ * at the next newer session of its user or after `sessionMaxIdleMs` without events (session-bounds.ts).
  */
-export function aggregateQuarterHours(events: readonly AgentEvent[], until?: number): AggregationOutcome {
+export function aggregateQuarterHours(events: readonly AgentEvent[], until?: number, sessionMaxIdleMs = DEFAULT_SESSION_MAX_IDLE_MS): AggregationOutcome {
   const sessions = new Map<string, AgentEvent[]>();
   for (const event of events) {
     const list = sessions.get(event.sessionId);
@@ -79,8 +82,10 @@ export function aggregateQuarterHours(events: readonly AgentEvent[], until?: num
   if (horizon === null) return { quarterHours: [], afterEnd, notApplied, duplicates, horizon };
 
   const users = new Map<string, UserBatch>();
+  const supersededAt = successorStarts(prepared);
   for (const session of prepared) {
-    runSession(session.kept, horizon, users);
+    const first = session.kept[0] as AgentEvent;
+    runSession(session.kept, horizon, { maxIdleMs: sessionMaxIdleMs, supersededAt: supersededAt.get(first.sessionId) ?? null }, users);
   }
 
   const quarterHours: QuarterHourAggregate[] = [];
@@ -98,7 +103,24 @@ function userBatch(users: Map<string, UserBatch>, userId: string): UserBatch {
   return user;
 }
 
-function runSession(kept: readonly AgentEvent[], horizon: number, users: Map<string, UserBatch>): void {
+/** sessionId → the first event time of the next newer session of the same user (first event time, then sessionId). */
+function successorStarts(prepared: readonly PreparedSession[]): Map<string, number> {
+  const byUser = new Map<string, AgentEvent[]>();
+  for (const session of prepared) {
+    const first = session.kept[0] as AgentEvent;
+    const list = byUser.get(first.userId);
+    if (list === undefined) byUser.set(first.userId, [first]);
+    else list.push(first);
+  }
+  const out = new Map<string, number>();
+  for (const firsts of byUser.values()) {
+    firsts.sort((a, b) => a.eventTime - b.eventTime || (a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0));
+    for (let i = 0; i + 1 < firsts.length; i++) out.set((firsts[i] as AgentEvent).sessionId, (firsts[i + 1] as AgentEvent).eventTime);
+  }
+  return out;
+}
+
+function runSession(kept: readonly AgentEvent[], horizon: number, bounds: SessionBounds, users: Map<string, UserBatch>): void {
   const state = initialSessionState();
   const ownerId = (kept[0] as AgentEvent).userId;
   const owner = userBatch(users, ownerId);
@@ -113,10 +135,9 @@ function runSession(kept: readonly AgentEvent[], horizon: number, users: Map<str
     } else if (event.changeTime > mark.change) mark.change = event.changeTime;
     observeUserName(mark.name, event.userName, event.changeTime);
     if (event.eventTime > horizon) continue;
-    advanceSession(state, event.eventTime, windows, null);
-    applySessionEvent(state, event);
+    if (advanceBounded(state, event.eventTime, bounds, false, windows, null)) applySessionEvent(state, event);
   }
-  advanceSession(state, horizon, windows, null);
+  advanceBounded(state, horizon, bounds, true, windows, null);
   settleRun(state, windows);
 }
 function collectRows(userId: string, user: UserBatch, out: QuarterHourAggregate[]): void {

@@ -5,6 +5,7 @@ import { isTimeCategory, isValidTimeZone } from '../rollup/period.ts';
 import { adaptSinchRecord } from '../sinch/agent-status-history.ts';
 import type { AgentMetrics } from '../statistic/agent-statistic-fields.ts';
 import { vectorToMetrics } from '../statistic/metric-vector.ts';
+import { DEFAULT_MAX_EVENT_AGE_MS, DEFAULT_MAX_EVENT_LEAD_MS } from '../time/time-limits.ts';
 import { formatUtc } from '../time/timestamp.ts';
 import { aggregateQuarterHours } from './quarter-hour-aggregation.ts';
 
@@ -17,6 +18,11 @@ export interface ReplayOptions {
   timeZone?: string;
   /** Exclusive horizon in epoch ms; default the maximum eventTime of the input. */
   until?: number;
+  /** A session with no event for this long ends that long after its last event (session-bounds.ts). */
+  sessionMaxIdleMs?: number;
+  /** Event times more than this before / after their record's changeTimestamp are rejected (time-limits.ts). */
+  maxEventAgeMs?: number;
+  maxEventLeadMs?: number;
 }
 
 /** One agentStatistic row: labels, then the metric fields, then maxChangeTimestamp (ISO UTC). */
@@ -58,12 +64,13 @@ export function replay(records: readonly unknown[], options: ReplayOptions = {})
   if (!isTimeCategory(category)) throw new RangeError(`invalid time category: ${String(category)}`);
   if (!isValidTimeZone(zone)) throw new RangeError(`invalid time zone: ${zone}`);
   if (options.until !== undefined && !Number.isFinite(options.until)) throw new RangeError('invalid until');
+  const limits = { maxEventAgeMs: options.maxEventAgeMs ?? DEFAULT_MAX_EVENT_AGE_MS, maxEventLeadMs: options.maxEventLeadMs ?? DEFAULT_MAX_EVENT_LEAD_MS };
 
   const rejected: Record<string, number> = {};
   const events: AgentEvent[] = [];
   const perRecord: (readonly AgentEvent[])[] = [];
   for (const record of records) {
-    const result = adaptSinchRecord(record);
+    const result = adaptSinchRecord(record, limits);
     if ('rejection' in result) {
       bump(rejected, result.rejection);
       continue;
@@ -72,7 +79,7 @@ export function replay(records: readonly unknown[], options: ReplayOptions = {})
     for (const event of result.events) events.push(event);
   }
 
-  const outcome = aggregateQuarterHours(events, options.until);
+  const outcome = aggregateQuarterHours(events, options.until, options.sessionMaxIdleMs);
   let accepted = perRecord.length;
   if (outcome.notApplied.size > 0) {
     for (const recordEvents of perRecord) {

@@ -73,6 +73,7 @@ export function advanceSession(
 export function applySessionEvent(state: SessionState, event: AgentEvent): void {
   const time = event.eventTime;
   if (state.cursor === null) state.cursor = time;
+  state.lastEventTime = time;
   const code = event.code;
   if (code === CODE_LOGGED_OUT) {
     state.ended = true;

@@ -7,6 +7,8 @@ export interface SessionState {
   cursor: number | null;
   ended: boolean;
   endTime: number | null;
+  /** eventTime of the last event applied (the idle rule of session-bounds.ts); null until the first. */
+  lastEventTime: number | null;
   /** User status code, 0 = unknown. */
   user: number;
   /** Working handling status code, 0 = unknown. */
@@ -41,6 +43,7 @@ export function initialSessionState(): SessionState {
     cursor: null,
     ended: false,
     endTime: null,
+    lastEventTime: null,
     user: 0,
     handling: 0,
     userSince: null,

@@ -2,6 +2,8 @@ import type { AgentEvent } from '../events/agent-event.ts';
 import { createAgentEvent } from '../events/agent-event.ts';
 import type { HandlingStatus, UserStatus } from '../events/status.ts';
 import { handlingStatusCode, userStatusCode } from '../events/status.ts';
+import type { EventTimeLimits } from '../time/time-limits.ts';
+import { DEFAULT_EVENT_TIME_LIMITS, eventTimeRejection } from '../time/time-limits.ts';
 import { parseTimestamp } from '../time/timestamp.ts';
 
 /** Result of adapting one raw record: its canonical events, or a stable kebab-case reason. */
@@ -39,12 +41,13 @@ function vendorPosition(raw: Raw): { vendorPoll?: number; vendorRow?: number } {
  * Accepts both key spellings the API uses (`userId`/`UserId`, `changeTimestamp`/`changeTimeStamp`,
  * `userStatusTimestamp`/`userStatusTimeStamp`, `statusTimestamp`/`statusTimeStamp`). A record
  * yields a user-status event (with its profile) and/or a handling event (with the campaign id of
- * `OutboundServing`). A key is absent only when undefined; `null` is a bad value. Never throws: an
+ * `OutboundServing`). A key is absent only when undefined; `null` is a bad value. An event time too far
+ * from the record's changeTimestamp (`limits`, e.g. a "zero date") rejects the record. Never throws: an
  * unusable record returns `{ rejection }` (checks run in a fixed order, so the reason is stable).
  * `vendorPoll` and `vendorRow` (non-negative integers, the poller's record of where the vendor listed
  * the row) give both events the record's vendor position; a record without both has none.
  */
-export function adaptSinchRecord(input: unknown): SinchAdaptResult {
+export function adaptSinchRecord(input: unknown, limits: EventTimeLimits = DEFAULT_EVENT_TIME_LIMITS): SinchAdaptResult {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return { rejection: 'not-an-object' };
   const raw = input as Raw;
   const sessionId = raw['sessionId'];
@@ -72,6 +75,8 @@ export function adaptSinchRecord(input: unknown): SinchAdaptResult {
     if (userStatusTsRaw === undefined) return { rejection: 'missing-userStatusTimestamp' };
     const eventTime = timestamp(userStatusTsRaw);
     if (Number.isNaN(eventTime)) return { rejection: 'bad-timestamp' };
+    const skew = eventTimeRejection(eventTime, changeTime, limits);
+    if (skew !== null) return { rejection: skew };
     const value = userStatus as UserStatus;
     events.push(
       createAgentEvent(
@@ -92,6 +97,8 @@ export function adaptSinchRecord(input: unknown): SinchAdaptResult {
     if (statusTsRaw === undefined) return { rejection: 'missing-statusTimestamp' };
     const eventTime = timestamp(statusTsRaw);
     if (Number.isNaN(eventTime)) return { rejection: 'bad-timestamp' };
+    const skew = eventTimeRejection(eventTime, changeTime, limits);
+    if (skew !== null) return { rejection: skew };
     const value = status as HandlingStatus;
     events.push(
       createAgentEvent(

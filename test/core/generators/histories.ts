@@ -9,6 +9,8 @@
  * the vendor's listing gives), events exactly on quarter-hour boundaries, and anchors next to DST changes and
  * period boundaries. Most histories carry the poller's vendor positions (`vendorPoll`, `vendorRow`: the
  * listing is cut into polls, rows numbered from 0 in each); the others have none.
+ * A session may lose its LoggedOut row (the agent's next session or the idle rule has to end it), or get it from
+ * the vendor only after the agent's next sign-on, with a Wrap row before it (events after an implicit end).
  */
 import fc from 'fast-check';
 import { mulberry32 as rng } from '../../../src/simulator/model/prng.ts';
@@ -108,6 +110,12 @@ export interface EndPlan {
   gap: GapPlan;
   lag: number;
   fmt: number;
+  /**
+   * kept: the LoggedOut row is there. lost: it never arrives. afterNext: the vendor writes it (and a Wrap row
+   * before it) `afterNextMs` after the agent's next session signed on. An agent's last session always keeps it.
+   */
+  fate: 'kept' | 'lost' | 'afterNext';
+  afterNextMs: number;
 }
 
 export interface SessionPlan {
@@ -135,7 +143,9 @@ export type JunkKind =
   | 'unknown-status'
   | 'unknown-userStatus'
   | 'missing-statusTimestamp'
-  | 'no-status-change';
+  | 'no-status-change'
+  | 'zero-date'
+  | 'event-after-change';
 
 /** How the vendor's listing is cut into polls (positions), or null for records without positions. */
 export interface ListingPlan {
@@ -234,7 +244,17 @@ function sessionArb(sizes: HistorySizes): fc.Arbitrary<SessionPlan> {
     steps: fc.array(stepArb, { maxLength: sizes.maxSteps }),
     end: fc.oneof(
       { arbitrary: fc.constant(null), weight: 10 - sizes.endWeight },
-      { arbitrary: fc.record({ viaUserStatus: fc.boolean(), gap: gapArb, lag: lagArb, fmt: fmtArb }), weight: sizes.endWeight },
+      {
+        arbitrary: fc.record({
+          viaUserStatus: fc.boolean(),
+          gap: gapArb,
+          lag: lagArb,
+          fmt: fmtArb,
+          fate: fc.constantFrom<EndPlan['fate']>('kept', 'kept', 'kept', 'kept', 'lost', 'afterNext'),
+          afterNextMs: fc.integer({ min: 0, max: 20_000 }),
+        }),
+        weight: sizes.endWeight,
+      },
     ),
     afterEnd: sizes.withAfterEnd
       ? fc.option(fc.record({ gap: fc.integer({ min: 0, max: 5000 }), lag: lagArb, fmt: fmtArb }), { freq: 5 })
@@ -257,6 +277,8 @@ export function historyPlanArb(sizes: Partial<HistorySizes> = {}): fc.Arbitrary<
     'unknown-userStatus',
     'missing-statusTimestamp',
     'no-status-change',
+    'zero-date',
+    'event-after-change',
   ];
   return fc.record({
     anchor: fc.constantFrom(...ANCHORS),
@@ -375,6 +397,8 @@ export function buildHistory(plan: HistoryPlan): BuiltHistory {
   const pending: PendingRecord[] = [];
   const sessions: { sessionId: string; userId: string; pendings: PendingRecord[] }[] = [];
   plan.agents.forEach((agent, agentIndex) => {
+    /** The previous session, when its LoggedOut row comes only after this session's sign-on (fate afterNext). */
+    let endsAfterNext: { end: PendingRecord; own: PendingRecord[]; delay: number; fmt: number } | null = null;
     const userId = hexId('A6E47', agentIndex + 1);
     const baseName = `Agent ${agentIndex + 1}, Test`;
     let cursor = plan.anchor + agent.startOffset;
@@ -454,7 +478,30 @@ export function buildHistory(plan: HistoryPlan): BuiltHistory {
         }
       }
       const maxCt = Math.max(...own.map((r) => r.ct));
-      if (session.end !== null) {
+      const previous = endsAfterNext;
+      endsAfterNext = null;
+      if (previous !== null) {
+        const signOn = Math.min(...own.flatMap((r) => [r.user?.time ?? Number.POSITIVE_INFINITY, r.status?.time ?? Number.POSITIVE_INFINITY]));
+        const wrapAt = signOn + Math.floor(previous.delay / 2);
+        const endAt = signOn + previous.delay + 1;
+        const before = Math.max(...previous.own.map((r) => r.ct));
+        const { end } = previous;
+        previous.own.push({ sessionId: end.sessionId, userId, userName: end.userName, status: { value: 'Wrap', time: wrapAt }, ct: Math.max(before + 1, wrapAt + 1), fmt: previous.fmt ^ 0x77, afterEnd: false });
+        if (end.user !== undefined) end.user.time = endAt;
+        if (end.status !== undefined) end.status.time = endAt;
+        end.ct = Math.max(before + 2, endAt + 1);
+        pending.push(...previous.own);
+      }
+      const fate = isLastSession ? 'kept' : (session.end?.fate ?? 'kept');
+      if (session.end !== null && fate === 'lost') {
+        t = applyGap(t, session.end.gap);
+      } else if (session.end !== null && fate === 'afterNext') {
+        const end = session.end;
+        t = applyGap(t, end.gap);
+        const ct = Math.max(maxCt + 1, t + end.lag);
+        const endRecord = end.viaUserStatus ? add({ user: { value: 'LoggedOut', time: t }, ct, fmt: end.fmt }) : add({ status: { value: 'LoggedOut', time: t }, ct, fmt: end.fmt });
+        endsAfterNext = { end: endRecord, own, delay: end.afterNextMs, fmt: end.fmt };
+      } else if (session.end !== null) {
         const end = session.end;
         t = applyGap(t, end.gap);
         const ct = Math.max(maxCt + 1, t + end.lag);
@@ -467,7 +514,7 @@ export function buildHistory(plan: HistoryPlan): BuiltHistory {
         }
       }
       cursor = Math.max(t, ...own.map((r) => r.ct)) + 1;
-      pending.push(...own);
+      if (endsAfterNext === null) pending.push(...own);
       sessions.push({ sessionId, userId, pendings: own });
     });
   });
@@ -569,6 +616,10 @@ function junkRecord(kind: JunkKind, t: number): unknown {
       return { ...base, status: 'Waiting', changeTimestamp: ts };
     case 'no-status-change':
       return { ...base, changeTimestamp: ts };
+    case 'zero-date':
+      return { ...base, userStatus: 'Ready', userStatusTimestamp: '1970-01-01 00:00:00.000', status: 'Waiting', statusTimestamp: ts, changeTimestamp: ts };
+    case 'event-after-change':
+      return { ...base, status: 'Waiting', statusTimestamp: new Date(t + 2 * 86_400_000).toISOString(), changeTimestamp: ts };
   }
 }
 

@@ -7,13 +7,28 @@
  * millisecond m is recomputed as "the state after applying all events with eventTime <= m in spec
  * order". Keep generated histories short (a few hours of session-milliseconds per test case at most).
  *
- * Spec references in comments are to sections of engine-semantics.md.
+ * Spec references in comments are to sections of engine-semantics.md, amended by docs/metrics.md ("Sessions that
+ * never end", "Bad timestamps"): implicit session ends and event-time limits are written here from that text, per
+ * millisecond, without the engine's step functions.
  */
 import { DateTime } from 'luxon';
 import { METRIC_FIELDS } from '../../../src/core/statistic/agent-statistic-fields.ts';
 import type { AgentMetrics, MetricField } from '../../../src/core/statistic/agent-statistic-fields.ts';
 
 export const QUARTER_HOUR_MS = 900_000;
+const DAY_MS = 86_400_000;
+
+/** docs/metrics.md defaults: a session idle for a day ends; event times within 366 days before / 1 h after their changeTimestamp. */
+export const ORACLE_DEFAULT_LIMITS: OracleLimits = { sessionMaxIdleMs: DAY_MS, maxEventAgeMs: 366 * DAY_MS, maxEventLeadMs: 3_600_000 };
+
+export interface OracleLimits {
+  /** A session with no event for this long is logged out from (last event + this) on. */
+  sessionMaxIdleMs: number;
+  /** A record with an event time more than this before its changeTimestamp is rejected `event-time-too-old`. */
+  maxEventAgeMs: number;
+  /** A record with an event time more than this after its changeTimestamp is rejected `event-time-in-future`. */
+  maxEventLeadMs: number;
+}
 
 // ---------------------------------------------------------------------------------------------
 // §1 parsing
@@ -115,7 +130,13 @@ function pick(record: Record<string, unknown>, ...keys: string[]): unknown {
   return undefined;
 }
 
-export function parseOracleRecord(raw: unknown): ParseOutcome {
+function timeSkewReason(eventTime: number, changeTimestamp: number, limits: OracleLimits): string | undefined {
+  if (changeTimestamp - eventTime > limits.maxEventAgeMs) return 'event-time-too-old';
+  if (eventTime - changeTimestamp > limits.maxEventLeadMs) return 'event-time-in-future';
+  return undefined;
+}
+
+export function parseOracleRecord(raw: unknown, limits: OracleLimits = ORACLE_DEFAULT_LIMITS): ParseOutcome {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, reason: 'not-an-object' };
   const record = raw as Record<string, unknown>;
   const sessionId = record['sessionId'];
@@ -148,6 +169,8 @@ export function parseOracleRecord(raw: unknown): ParseOutcome {
     if (userStatusText === undefined) return { ok: false, reason: 'missing-userStatusTimestamp' };
     const eventTime = parseOracleTimestamp(userStatusText);
     if (eventTime === undefined) return { ok: false, reason: 'bad-timestamp' };
+    const skew = timeSkewReason(eventTime, changeTimestamp, limits);
+    if (skew !== undefined) return { ok: false, reason: skew };
     const profile = typeof record['profile'] === 'string' ? record['profile'] : undefined;
     events.push({ sessionId, userId, userName, kind: 'userStatus', eventTime, changeTimestamp, value: userStatus, campaignId: undefined, profile, listed });
   }
@@ -159,6 +182,8 @@ export function parseOracleRecord(raw: unknown): ParseOutcome {
     if (statusText === undefined) return { ok: false, reason: 'missing-statusTimestamp' };
     const eventTime = parseOracleTimestamp(statusText);
     if (eventTime === undefined) return { ok: false, reason: 'bad-timestamp' };
+    const skew = timeSkewReason(eventTime, changeTimestamp, limits);
+    if (skew !== undefined) return { ok: false, reason: skew };
     const serving = record['OutboundServing'];
     const campaignId = typeof serving === 'string' ? serving : undefined;
     events.push({ sessionId, userId, userName, kind: 'handling', eventTime, changeTimestamp, value: status, campaignId, profile: undefined, listed });
@@ -271,6 +296,11 @@ export interface OracleSession {
   events: OracleEvent[];
   /** eventTime of the end event, or undefined while open */
   endTime: number | undefined;
+  /**
+   * The first eventTime of the same user's next newer session (sessions of a user ordered by first eventTime, then
+   * sessionId): from then on this session is logged out. Undefined when it is the user's newest.
+   */
+  supersededAt: number | undefined;
 }
 
 export interface OracleRow extends AgentMetrics {
@@ -290,6 +320,8 @@ export interface OracleOptions {
    * 'none' in all committed tests.
    */
   perturbation?: 'none' | 'drop-first-ms';
+  /** Overrides of ORACLE_DEFAULT_LIMITS. */
+  limits?: Partial<OracleLimits>;
 }
 
 export interface OracleResult {
@@ -319,14 +351,32 @@ interface SessionState {
 }
 
 /**
- * State AT millisecond m (§3): apply, in order, all events with eventTime <= m (re-applied from scratch).
+ * True when the session is logged out at m by an implicit end: m is at or after `supersededAt`, or some millisecond
+ * m' <= m (from the first event on) had no event of the session in (m' - idle, m'] (an idle gap: two consecutive
+ * events more than `idle` apart, or the last event at or before m at least `idle` before m).
  */
-export function stateAt(session: OracleSession, m: number): SessionState {
+function implicitlyEndedAt(session: OracleSession, m: number, idleMs: number): boolean {
+  if (session.supersededAt !== undefined && m >= session.supersededAt) return true;
+  let previous: number | undefined;
+  for (const event of session.events) {
+    if (event.eventTime > m) break;
+    if (previous !== undefined && event.eventTime - previous > idleMs) return true;
+    previous = event.eventTime;
+  }
+  return previous !== undefined && m - previous >= idleMs;
+}
+
+/**
+ * State AT millisecond m (§3): apply, in order, all events with eventTime <= m (re-applied from scratch); an
+ * implicit end (docs/metrics.md) closes the session like a LoggedOut.
+ */
+export function stateAt(session: OracleSession, m: number, idleMs: number = ORACLE_DEFAULT_LIMITS.sessionMaxIdleMs): SessionState {
   const state: SessionState = { open: false, u: null, h: null };
   for (const event of session.events) {
     if (event.eventTime > m) break;
     applyEvent(state, event);
   }
+  if (implicitlyEndedAt(session, m, idleMs)) state.open = false;
   return state;
 }
 
@@ -349,7 +399,7 @@ function isCounted(state: SessionState): boolean {
   );
 }
 
-export function buildOracleSessions(records: readonly unknown[]): {
+export function buildOracleSessions(records: readonly unknown[], limits: OracleLimits = ORACLE_DEFAULT_LIMITS): {
   sessions: OracleSession[];
   rejected: Record<string, number>;
   acceptedEvents: OracleEvent[];
@@ -362,7 +412,7 @@ export function buildOracleSessions(records: readonly unknown[]): {
   // §2 exact duplicates count once: of all copies of a change, the one the vendor listed first
   const firstCopy = new Map<string, OracleEvent>();
   for (const raw of records) {
-    const outcome = parseOracleRecord(raw);
+    const outcome = parseOracleRecord(raw, limits);
     if (!outcome.ok) {
       reject(outcome.reason);
       continue;
@@ -395,7 +445,17 @@ export function buildOracleSessions(records: readonly unknown[]): {
     }
     const first = accepted[0];
     if (first === undefined) continue;
-    sessions.push({ sessionId, userId: first.userId, events: accepted, endTime });
+    sessions.push({ sessionId, userId: first.userId, events: accepted, endTime, supersededAt: undefined });
+  }
+  // a newer session of the same user logs the older one out at its first event (docs/metrics.md)
+  for (const session of sessions) {
+    const start = session.events[0]!.eventTime;
+    for (const other of sessions) {
+      if (other === session || other.userId !== session.userId) continue;
+      const otherStart = other.events[0]!.eventTime;
+      const newer = otherStart > start || (otherStart === start && other.sessionId > session.sessionId);
+      if (newer && (session.supersededAt === undefined || otherStart < session.supersededAt)) session.supersededAt = otherStart;
+    }
   }
   return { sessions, rejected, acceptedEvents: [...acceptedSet] };
 }
@@ -404,7 +464,9 @@ export function buildOracleSessions(records: readonly unknown[]): {
  * Batch replay by brute force: quarter-hour rows in UTC.
  */
 export function oracleReplay(records: readonly unknown[], options: OracleOptions = {}): OracleResult {
-  const { sessions, rejected, acceptedEvents } = buildOracleSessions(records);
+  const limits: OracleLimits = { ...ORACLE_DEFAULT_LIMITS, ...options.limits };
+  const idleMs = limits.sessionMaxIdleMs;
+  const { sessions, rejected, acceptedEvents } = buildOracleSessions(records, limits);
   let maxEventTime = -Infinity;
   for (const event of acceptedEvents) maxEventTime = Math.max(maxEventTime, event.eventTime);
   const watermark = options.until ?? maxEventTime;
@@ -435,7 +497,7 @@ export function oracleReplay(records: readonly unknown[], options: OracleOptions
     };
     const start = first.eventTime + (options.perturbation === 'drop-first-ms' ? 1 : 0);
     // Step through every ms from the first event to the horizon: the watermark, or the end if earlier.
-    const stop = Math.min(watermark, session.endTime ?? Infinity);
+    const stop = Math.min(watermark, session.endTime ?? Infinity, session.supersededAt ?? Infinity);
     const state: SessionState = { open: false, u: null, h: null };
     let next = 0; // index of the first event not yet applied
     let afterworkKind: CountKind | null = null; // K: contact kind of the most recent earlier counted contact ms
@@ -447,12 +509,17 @@ export function oracleReplay(records: readonly unknown[], options: OracleOptions
     let stateCountKind: CountKind | null = null;
     let stateContactKind: CountKind | null = null;
     let dirty = true;
+    let lastEventTime = first.eventTime;
+    let idleEnded = false;
     for (let m = first.eventTime; m < stop; m++) {
       // state AT m: all events with eventTime <= m applied in order
       while (next < session.events.length && session.events[next]!.eventTime <= m) {
+        lastEventTime = session.events[next]!.eventTime;
         applyEvent(state, session.events[next++]!);
         dirty = true;
       }
+      // idle rule: no event of the session in (m - idle, m] logs it out from m on, for good
+      if (m - lastEventTime >= idleMs) idleEnded = true;
       if (dirty) {
         countedState = isCounted(state);
         h = state.h ?? '';
@@ -468,13 +535,14 @@ export function oracleReplay(records: readonly unknown[], options: OracleOptions
         fields = cached;
         dirty = false;
       }
-      const counted = countedState && m >= start; // (m < stop <= watermark holds by the loop bound)
+      const counted = countedState && !idleEnded && m >= start; // (m < stop <= watermark holds by the loop bound)
       const countKind = counted ? stateCountKind : null;
       // §3 Counts: a run ends when the next ms is not counted or has another count kind
       if (run !== null && run.kind !== countKind) {
         bump(run.last, [fieldIndex.get(COUNT_FIELD_OF[run.kind])!]);
         run = null;
       }
+      if (idleEnded) break;
       if (!counted) continue;
       if (countKind !== null) {
         if (run === null) run = { kind: countKind, last: m };
@@ -492,7 +560,7 @@ export function oracleReplay(records: readonly unknown[], options: OracleOptions
     // watermark continues the run: it is "still going at the watermark" and is not counted yet. (Only durations
     // are cut by the watermark; the state at the watermark ms is known from events at eventTime <= watermark.)
     if (run !== null) {
-      const after = stateAt(session, stop);
+      const after = stateAt(session, stop, idleMs);
       const kindAfter = isCounted(after) ? countKindOf(after.h ?? '') : null;
       if (kindAfter !== run.kind) bump(run.last, [fieldIndex.get(COUNT_FIELD_OF[run.kind])!]);
     }

@@ -19,20 +19,25 @@ import { historyArb } from '../generators/histories.ts';
 import type { BuiltHistory } from '../generators/histories.ts';
 import { assertRowsEqual, diffRows, fcParams } from './support.ts';
 
-/** A history plus an optional --until near its end (inside or a little past the last event). */
+/**
+ * A history plus an optional --until near its end (inside or a little past the last event), and sometimes an idle
+ * limit short enough for the generated gaps (up to a minute between events, two between sessions) to end sessions.
+ */
 const caseArb = fc.record({
   history: historyArb(),
   untilShift: fc.option(fc.integer({ min: -600_000, max: 120_000 }), { freq: 2 }),
+  idleMs: fc.option(fc.constantFrom(20_000, 45_000, 90_000), { freq: 3 }),
 });
 
 function untilOf(history: BuiltHistory, untilShift: number | null): number | undefined {
   return untilShift === null ? undefined : history.maxEventTime + untilShift;
 }
 
-function check(history: BuiltHistory, untilShift: number | null, perturbation: OracleOptions['perturbation'] = 'none'): void {
+function check(history: BuiltHistory, untilShift: number | null, idleMs: number | null, perturbation: OracleOptions['perturbation'] = 'none'): void {
   const until = untilOf(history, untilShift);
-  const expected = oracleReplay(history.records, until === undefined ? { perturbation } : { until, perturbation });
-  const actual = replay(history.records, until === undefined ? {} : { until });
+  const idle = idleMs === null ? {} : { sessionMaxIdleMs: idleMs };
+  const expected = oracleReplay(history.records, { ...(until === undefined ? {} : { until }), perturbation, limits: idle });
+  const actual = replay(history.records, { ...(until === undefined ? {} : { until }), ...idle });
   assertRowsEqual(actual.rows, expected.rows, `replay vs oracle (until ${until === undefined ? 'default' : new Date(until).toISOString()})`);
   expect(actual.rejected).toEqual(expected.rejected);
   const rejectedTotal = Object.values(actual.rejected).reduce((a, b) => a + b, 0);
@@ -47,16 +52,16 @@ describe('property: replay (quarterHour, UTC) equals the brute-force oracle', ()
     }
   });
 
-  it('on random well-formed histories (with junk, after-end events, both formats, DST anchors)', () => {
+  it('on random well-formed histories (with junk, zero dates, after-end events, lost and late LoggedOut rows, idle gaps, both formats, DST anchors)', () => {
     fc.assert(
-      fc.property(caseArb, ({ history, untilShift }) => check(history, untilShift)),
+      fc.property(caseArb, ({ history, untilShift, idleMs }) => check(history, untilShift, idleMs)),
       fcParams(300),
     );
   }, 120_000);
 
   it('detects a 1 ms perturbation of the oracle (the property can fail)', () => {
     const result = fc.check(
-      fc.property(caseArb, ({ history, untilShift }) => check(history, untilShift, 'drop-first-ms')),
+      fc.property(caseArb, ({ history, untilShift, idleMs }) => check(history, untilShift, idleMs, 'drop-first-ms')),
       { ...fcParams(20), endOnFailure: true },
     );
     expect(result.failed).toBe(true);

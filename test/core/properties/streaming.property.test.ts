@@ -42,6 +42,8 @@ type Op = { kind: 'record'; record: unknown } | { kind: 'watermark'; at: number 
 interface StreamCase {
   history: BuiltHistory;
   allowedLatenessMs: number;
+  /** A short idle limit (sessions end in the generated gaps), or the default. */
+  sessionMaxIdleMs: number | undefined;
   delays: number[];
   advances: (number | null)[];
   snapshots: boolean[];
@@ -54,12 +56,14 @@ const caseArb: fc.Arbitrary<StreamCase> = fc
   .record({
     history: historyArb({ maxAgents: 3, maxSessions: 2, endWeight: 9 }),
     allowedLatenessMs: fc.constantFrom(0, 1_000, 30_000, 120_000),
+    sessionMaxIdleMs: fc.constantFrom(undefined, undefined, 30_000, 90_000),
   })
-  .chain(({ history, allowedLatenessMs }) => {
+  .chain(({ history, allowedLatenessMs, sessionMaxIdleMs }) => {
     const n = history.records.length;
     return fc.record({
       history: fc.constant(history),
       allowedLatenessMs: fc.constant(allowedLatenessMs),
+      sessionMaxIdleMs: fc.constant(sessionMaxIdleMs),
       // bounded disorder: most records in changeTimestamp order, some delayed by up to the allowed lateness
       delays: fc.array(fc.oneof({ arbitrary: fc.constant(0), weight: 4 }, { arbitrary: fc.integer({ min: 0, max: Math.max(allowedLatenessMs, 500) }), weight: 1 }), { minLength: n, maxLength: n }),
       // after each arrival, maybe advance the watermark to (max changeTimestamp seen − slack); a negative slack
@@ -192,9 +196,17 @@ function assertRevisionDiscipline(result: RunResult, config: EngineConfig, final
   }
 }
 
+function idleOf(c: StreamCase): { sessionMaxIdleMs?: number } {
+  return c.sessionMaxIdleMs === undefined ? {} : { sessionMaxIdleMs: c.sessionMaxIdleMs };
+}
+
+function configOf(c: StreamCase, correctionHorizonMs: number): EngineConfig {
+  return { allowedLatenessMs: c.allowedLatenessMs, correctionHorizonMs, tenant: 'tenant-a', ...idleOf(c) };
+}
+
 /** Emission rows vs replay rows, userName included. */
 function check(c: StreamCase): void {
-  const config: EngineConfig = { allowedLatenessMs: c.allowedLatenessMs, correctionHorizonMs: 24 * 3_600_000, tenant: 'tenant-a' };
+  const config = configOf(c, 24 * 3_600_000);
   const { ops, finalWatermark } = operations(c);
   const plain = run(ops, config, false);
   const restored = run(ops, config, true);
@@ -203,7 +215,7 @@ function check(c: StreamCase): void {
   expect(restored.rejections).toEqual(plain.rejections);
   expect(restored.rejected).toEqual(plain.rejected);
   // 1. the latest emission per window equals batch replay at the final watermark
-  const expected = replay(c.history.records, { until: finalWatermark }).rows;
+  const expected = replay(c.history.records, { until: finalWatermark, ...idleOf(c) }).rows;
   const actual = windowRows(plain.emissions);
   assertRowsEqual(actual, expected, `stream vs replay(until ${new Date(finalWatermark).toISOString()})`);
   // 3. revision discipline
@@ -215,7 +227,7 @@ function check(c: StreamCase): void {
  *    replay(records arrived so far, { until: W }) — provisional numbers and userName included.
  */
 function checkEveryWatermark(c: StreamCase): void {
-  const config: EngineConfig = { allowedLatenessMs: c.allowedLatenessMs, correctionHorizonMs: 24 * 3_600_000, tenant: 'tenant-a' };
+  const config = configOf(c, 24 * 3_600_000);
   const { ops } = operations(c);
   const engine = new TimelineEngine(config);
   const arrived: unknown[] = [];
@@ -226,7 +238,7 @@ function checkEveryWatermark(c: StreamCase): void {
       engine.ingestSinchRecord(op.record);
     } else if (op.kind === 'watermark') {
       emissions.push(...engine.advanceWatermark(op.at));
-      const expected = replay(arrived, { until: op.at }).rows;
+      const expected = replay(arrived, { until: op.at, ...idleOf(c) }).rows;
       const actual = windowRows(emissions);
       assertRowsEqual(actual, expected, `after advanceWatermark(${new Date(op.at).toISOString()}) with ${arrived.length} records`);
     }
@@ -239,7 +251,7 @@ function checkEveryWatermark(c: StreamCase): void {
  *    late — userName included, although the generated users are renamed between sessions (spec §4: "as of").
  */
 function checkShortHorizon(c: StreamCase): void {
-  const config: EngineConfig = { allowedLatenessMs: c.allowedLatenessMs, correctionHorizonMs: 60_000, tenant: 'tenant-a' };
+  const config = configOf(c, 60_000);
   const { ops, finalWatermark } = operations(c);
   const engine = new TimelineEngine(config);
   const kept: unknown[] = [];
@@ -249,7 +261,7 @@ function checkShortHorizon(c: StreamCase): void {
       if (engine.ingestSinchRecord(op.record) !== 'too-late') kept.push(op.record);
     } else if (op.kind === 'watermark') emissions.push(...engine.advanceWatermark(op.at));
   }
-  assertRowsEqual(windowRows(emissions), replay(kept, { until: finalWatermark }).rows, 'short horizon: stream vs replay(kept)');
+  assertRowsEqual(windowRows(emissions), replay(kept, { until: finalWatermark, ...idleOf(c) }).rows, 'short horizon: stream vs replay(kept)');
 }
 
 describe('property: streaming engine = batch replay; snapshot/restore is invisible', () => {

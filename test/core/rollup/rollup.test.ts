@@ -36,6 +36,8 @@ describe('roll-ups', () => {
   it('has a 25 h local day at the autumn change (America/New_York)', () => {
     const records = [
       rec('S2', '2024-11-03 03:00:00', { userStatus: 'Pause', userStatusTimeStamp: '2024-11-03 03:00:00', status: 'Waiting', statusTimestamp: '2024-11-03 03:00:00' }),
+      // a status row within every 24 h keeps the session open (the idle rule, docs/metrics.md)
+      rec('S2', '2024-11-03 20:00:00', { status: 'Waiting', statusTimestamp: '2024-11-03 20:00:00' }),
       rec('S2', '2024-11-04 06:00:00', { status: 'LoggedOut', statusTimestamp: '2024-11-04 06:00:00' }),
     ];
     const days = replay(records, { timeCategory: 'day', timeZone: 'America/New_York' }).rows;

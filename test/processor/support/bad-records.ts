@@ -20,12 +20,15 @@ const SEMANTIC: readonly [string, (good: RawRecord) => RawRecord][] = [
   ['unknown-userStatus', (g) => ({ ...g, userStatus: 'Asleep', userStatusTimestamp: g['changeTimestamp'] ?? '' })],
   ['missing-statusTimestamp', ({ statusTimestamp: _s, userStatus: _u, userStatusTimestamp: _t, ...g }) => ({ ...g, status: 'Waiting' })],
   ['no-status-change', ({ status: _s, statusTimestamp: _st, userStatus: _u, userStatusTimestamp: _ut, ...g }) => g],
+  // "zero dates" and clock faults: event times far from the record's own changeTimestamp
+  ['event-time-too-old', (g) => ({ ...g, status: 'Waiting', statusTimestamp: '1970-01-01 00:00:00.000' })],
+  ['event-time-in-future', (g) => ({ ...g, status: 'Waiting', statusTimestamp: '2099-01-01 00:00:00.000' })],
 ];
 
 /**
  * `count` fuzzed raw values, cycling through: random garbage (no wire header), a wire header naming a schema id
  * the registry does not know, truncated and over-long Avro bodies, a writer schema with wrong field types, a
- * writer schema of another record type, tombstones, an invalid tenant, and semantically broken records.
+ * writer schema of another record type, tombstones, an invalid tenant, and semantically broken records (zero-dated event times included).
  */
 export async function fuzzBadRecords(options: {
   count: number;

@@ -195,7 +195,9 @@ export class TimelineEngine {
       user.touched = false;
       for (const session of user.sessions) if (session.hasPendingSegments()) emitSegments(session, finalBefore, tenant, user, segments);
       emitWindows(user, watermark, lateness, tenant, windows);
+      const first = states.length;
       for (const session of user.sessions) emitState(session, watermark, tenant, user, states);
+      if (states.length - first > 1) orderUserStates(states, first);
     }
     this.compact();
     for (const e of windows) segments.push(e);
@@ -298,3 +300,19 @@ export class TimelineEngine {
   }
 }
 
+const stateRank = (e: EngineEmission): [number, number] =>
+  e.type === 'agentState' ? [e.state.loggedIn ? 1 : 0, Math.max(e.state.userStatusSince ?? -Infinity, e.state.handlingStatusSince ?? -Infinity)] : [0, 0];
+
+/**
+ * Orders one user's agentState emissions of an advance so that the state that describes the user now comes last:
+ * ended sessions before a logged-in one, then by their latest change. Consumers of `out.agent-state` (keyed
+ * tenant|userId, compacted) keep the last record.
+ */
+function orderUserStates(states: EngineEmission[], from: number): void {
+  const mine = states.splice(from).sort((a, b) => {
+    const [la, ta] = stateRank(a);
+    const [lb, tb] = stateRank(b);
+    return la - lb || ta - tb;
+  });
+  states.push(...mine);
+}

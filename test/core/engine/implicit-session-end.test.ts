@@ -56,6 +56,14 @@ describe('implicit session ends', () => {
     expect(tooMuch).toEqual([]);
   });
 
+  it('when one advance ends the older session and starts the newer, the newer session\'s state is the user\'s last agentState emission (the compacted out.agent-state key tenant|userId keeps it)', () => {
+    const engine = new TimelineEngine(config);
+    engine.ingestSinchRecord(login('Z-older', 0));
+    engine.ingestSinchRecord(login('A-newer', 20 * MIN));
+    const states = engine.advanceWatermark(T + 30 * MIN).flatMap((e) => (e.type === 'agentState' ? [e.state] : []));
+    expect(states.map((s) => `${s.sessionId}:${s.loggedIn}`)).toEqual(['Z-older:false', 'A-newer:true']);
+  });
+
   it('the real LoggedOut arriving later corrects the windows to the truth', () => {
     const engine = new TimelineEngine(config);
     engine.ingestSinchRecord(login('S1', 0));

@@ -1,4 +1,4 @@
-/** Counters of the processor and its Redis sink; labels are partition, topic, status or errorCode. */
+/** Counters of the processor and its Redis sink; labels are partition, topic, status, errorCode or reason. */
 export type ProcessorCounter =
   | 'records_consumed'
   | 'records_dead_lettered'
@@ -11,10 +11,11 @@ export type ProcessorCounter =
   | 'watermarks_applied'
   | 'redis_rows_written'
   | 'redis_rows_stale'
-  | 'redis_rebuilds';
+  | 'redis_rebuilds'
+  | 'redis_data_lost';
 
 /** Gauges: the latest value wins (consumer lag, applied watermark, last restore time). */
-export type ProcessorGauge = 'consumer_lag' | 'applied_watermark_ms' | 'restore_ms' | 'restored_entries' | 'assigned_partitions';
+export type ProcessorGauge = 'consumer_lag' | 'applied_watermark_ms' | 'restore_ms' | 'restored_entries' | 'assigned_partitions' | 'redis_sink_rebuilding';
 
 export type MetricLabels = Readonly<Record<string, string>>;
 

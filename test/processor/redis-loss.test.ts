@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startApiServer } from '../../src/cli/serve-command.ts';
+import { parseConfig } from '../../src/config/config.ts';
 import type { RunningApiServer } from '../../src/cli/serve-command.ts';
 import { startProcessorInstance } from '../../src/processor/processor-instance.ts';
 import type { ProcessorInstance } from '../../src/processor/processor-instance.ts';
@@ -255,4 +256,49 @@ describe('Redis data loss while the processor is idle', () => {
       }
     });
   }
+});
+
+/**
+ * Review §12: the processor writes its watermark to Redis right after its Kafka commit, but rows reach Redis only
+ * through the sink. With the sink down (PROCESSOR_REDIS_SINK=false and no sink deployment), the API must not call
+ * anything complete; once a sink runs and has written the rows, it does, with the rows.
+ */
+describe('the API while no Redis sink runs', () => {
+  it('claims no completeness over rows the sink has not written, and does once a sink caught up', { timeout: 240_000 }, async () => {
+    const generated = generateRawHistory({ seed: 43, agents: 6, start: Date.UTC(2024, 0, 10, 8), spanMs: 2 * 3_600_000 });
+    const finalWatermark = maxChangeTime(generated) + 3_600_000;
+    const port = await freePort();
+    const pipeline = await createTestPipeline(await requireServices(), { HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port), PROCESSOR_REDIS_SINK: 'false' });
+    const logger = createLogger('warn');
+    const instances: ProcessorInstance[] = [await startProcessorInstance(pipeline.config, logger)];
+    const api = await startApiServer(pipeline.config, logger);
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      await produceRaw(pipeline, generated);
+      await publishWatermark(pipeline, finalWatermark);
+      expect(await waitFor(() => watermarkApplied(pipeline, finalWatermark), 60_000), 'the processor applied the final watermark').toBe(true);
+      const claims: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        for (const path of PATHS.slice(0, 3)) {
+          const answer = await ask(base, path);
+          if (answer.claimsComplete) claims.push(`${path}: complete up to ${answer.headers['x-data-complete-up-to'] ?? '-'} with ${answer.body.slice(0, 60)}`);
+        }
+        await sleep(150);
+      }
+      expect(claims.slice(0, 3), 'answers claiming completeness without any row in Redis').toEqual([]);
+
+      instances.push(await startProcessorInstance(parseConfig({ ...pipeline.env, PROCESSOR_REDIS_SINK: 'true', PROCESSOR_INSTANCE_ID: 'with-sink' }), logger));
+      const expected = expectedRows(generated, finalWatermark).size;
+      const complete = await waitFor(async () => {
+        const answer = await ask(base, PATHS[0]!);
+        return answer.claimsComplete && (JSON.parse(answer.body) as unknown[]).length === expected;
+      }, 90_000);
+      expect(complete, 'complete, with every row, once a sink wrote them').toBe(true);
+    } finally {
+      await api.close();
+      await Promise.allSettled(instances.map((instance) => instance.stop()));
+      await deleteKeys(pipeline, () => true);
+      await pipeline.close();
+    }
+  });
 });

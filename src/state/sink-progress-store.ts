@@ -23,8 +23,8 @@ export function summarizeSinks(records: readonly SinkProgressRecord[], epoch: st
   const expected = Math.max(...records.map((record) => record.expectedPartitions));
   const current = records.filter((record) => record.epoch === epoch && record.covered.length > 0);
   const covered = new Set(current.flatMap((record) => record.covered));
-  if (covered.size < expected) {
-    const behind = records.length - current.length;
+  if (expected === 0 || covered.size < expected) {
+    const behind = records.filter((record) => record.epoch !== epoch || record.coveredAt === null).length;
     return { upTo: null, incomplete: { reason: 'rebuilding', detail: `${covered.size} of ${expected} output partitions are in Redis for the current data epoch (${behind} of ${records.length} sink instances rebuilding)` } };
   }
   const values = current.map((record) => record.watermarks[tenant]);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { evictionPolicyWarning, readEvictionInfo } from '../state/redis-eviction.ts';
+import { evictionPolicyWarning, readEvictedKeys, readEvictionInfo } from '../state/redis-eviction.ts';
 import type { EvictionInfo } from '../state/redis-eviction.ts';
 import { SinkProgressStore } from '../state/sink-progress-store.ts';
 import type { StoreKeys } from '../state/store-keys.ts';
@@ -110,9 +110,9 @@ export class SinkMonitor {
 
   async #check(): Promise<string> {
     const { writer, logger, metrics } = this.#options;
-    const info = await readEvictionInfo(this.#options.redis).catch(() => UNKNOWN_EVICTION);
-    const result = await writer.checkStore(this.#epoch, info.evictedKeys, this.#lastEvicted);
-    if (info.evictedKeys !== null) this.#lastEvicted = info.evictedKeys;
+    const evictedKeys = await readEvictedKeys(this.#options.redis).catch(() => null);
+    const result = await writer.checkStore(this.#epoch, evictedKeys, this.#lastEvicted);
+    if (evictedKeys !== null) this.#lastEvicted = evictedKeys;
     if (result.lost !== null && this.#epoch === null && result.lost === 'epoch-missing') {
       logger.info({ epoch: result.epoch }, 'Redis has no data epoch (a new or emptied store); started one, building it from the output topics');
     } else if (result.lost !== null) {

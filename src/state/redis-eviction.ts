@@ -11,12 +11,16 @@ function field(info: string, name: string): string | null {
   return match?.[1]?.trim() ?? null;
 }
 
+/** Redis's server-wide `evicted_keys` counter from INFO stats; null when INFO does not show it. */
+export async function readEvictedKeys(redis: Redis): Promise<number | null> {
+  const evicted = field(await redis.info('stats'), 'evicted_keys');
+  return evicted === null || !/^\d+$/.test(evicted) ? null : Number(evicted);
+}
+
 /** Reads INFO memory and stats (works where CONFIG is disabled, as on most managed services). */
 export async function readEvictionInfo(redis: Redis): Promise<EvictionInfo> {
   const memory = await redis.info('memory');
-  const stats = await redis.info('stats');
-  const evicted = field(stats, 'evicted_keys');
-  return { policy: field(memory, 'maxmemory_policy'), evictedKeys: evicted === null || !/^\d+$/.test(evicted) ? null : Number(evicted) };
+  return { policy: field(memory, 'maxmemory_policy'), evictedKeys: await readEvictedKeys(redis) };
 }
 
 /**

@@ -146,7 +146,7 @@ export class TimelineStoreReader {
     const canary = results[1]?.[1] as number;
     const processor = parseWatermarkHash((results[3]?.[1] ?? {}) as Record<string, string>);
     const incomplete = (detail: string): StoreCompleteness => ({ ...processor, upTo: null, epoch, incomplete: { reason: 'rebuilding', detail } });
-    if (epoch === null) return incomplete('Redis has no data epoch: it lost its data, and no Redis sink has started the rebuild yet');
+    if (epoch === null) return incomplete('Redis has no data epoch (a new, emptied or lost store), and no Redis sink has started building it yet');
     if (canary === 0) return incomplete('keys with a TTL were lost from Redis (the canary is gone); the Redis sink is about to rebuild');
     if (results[2]?.[1] === epoch) return incomplete('a reader found rows missing from Redis; the Redis sink is about to rebuild');
     const coverage = summarizeSinks(await new SinkProgressStore(this.#redis, k).read(), epoch, tenant);

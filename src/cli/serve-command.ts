@@ -11,6 +11,7 @@ import { registryRequest } from '../kafka/schema-registry-http.ts';
 import { createLogger } from '../runtime/logger.ts';
 import { PROCESSOR_READINESS_TTL_MS } from '../state/processor-readiness-store.ts';
 import { createRedis } from '../state/redis-client.ts';
+import { evictionPolicyWarning, readEvictionInfo } from '../state/redis-eviction.ts';
 import { storeKeys } from '../state/store-keys.ts';
 import { TimelineStoreReader } from '../state/timeline-store-reader.ts';
 
@@ -74,6 +75,17 @@ export function processorRestoredProbe(reader: Pick<TimelineStoreReader, 'getPro
   });
 }
 
+/**
+ * `redis-store`: the store holds the current data (docs/redis.md): fails while Redis has lost data and the sinks are
+ * rebuilding it, or while no Redis sink reports. Answers about `tenant`.
+ */
+export function storeCompleteProbe(reader: Pick<TimelineStoreReader, 'getCompleteness'>, tenant: string): ReadinessProbe {
+  return singleFlight('redis-store', async () => {
+    const { incomplete } = await reader.getCompleteness(tenant);
+    if (incomplete !== null && incomplete.reason !== 'no-watermark') throw new Error(`${incomplete.reason}: ${incomplete.detail}`);
+  });
+}
+
 export interface ApiServerOptions {
   /** The clock that "time in state" is measured against; the demo passes the simulator's. */
   readonly clock?: () => number;
@@ -88,15 +100,24 @@ export interface RunningApiServer {
 
 /**
  * Starts the HTTP API over the Redis store with the real readiness probes: Redis PING, schema registry
- * GET /subjects, Kafka describeCluster, the processor's consumer group being Stable with members (assigned), and
- * the processor instances' readiness records covering every partition, restored ({@link processorRestoredProbe}).
+ * GET /subjects, Kafka describeCluster, the processor's consumer group being Stable with members (assigned), the
+ * processor instances' readiness records covering every partition, restored ({@link processorRestoredProbe}), and the
+ * store not rebuilding ({@link storeCompleteProbe}). Logs a warning when Redis may evict keys.
  */
 export async function startApiServer(config: Config, logger: Logger, options: ApiServerOptions = {}): Promise<RunningApiServer> {
   const redis = createRedis(config);
   redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));
-  redis.connect().catch((error: unknown) => logger.warn({ err: error }, 'Redis is not reachable yet; /readyz reports it'));
+  const warnAboutEviction = (): Promise<void> =>
+    readEvictionInfo(redis).then(
+      (info) => {
+        const warning = evictionPolicyWarning(info.policy);
+        if (warning !== null) logger.warn({ maxmemoryPolicy: info.policy }, warning);
+      },
+      (error: unknown) => logger.warn({ err: error }, 'could not read Redis INFO to check maxmemory-policy'),
+    );
+  redis.connect().then(warnAboutEviction, (error: unknown) => logger.warn({ err: error }, 'Redis is not reachable yet; /readyz reports it'));
   const kafka = kafkaProbes(config, logger);
-  const reader = new TimelineStoreReader(redis, storeKeys(config.redis.keyPrefix));
+  const reader = new TimelineStoreReader(redis, storeKeys(config.redis.keyPrefix), { retentionMs: config.redis.retentionMs });
   const probes: ReadinessProbe[] = [
     singleFlight('redis', async () => {
       const answer = await redis.ping();
@@ -107,6 +128,7 @@ export async function startApiServer(config: Config, logger: Logger, options: Ap
     }),
     ...kafka.probes,
     processorRestoredProbe(reader, config.processor.groupId),
+    storeCompleteProbe(reader, config.tenant),
   ];
   const app = buildServer({
     reader,

@@ -45,6 +45,8 @@ export interface Config {
     readonly redisSink: boolean;
     /** How long a writer schema id the registry definitely does not know is remembered (its records are dead-lettered meanwhile). */
     readonly schemaNotFoundTtlMs: number;
+    /** How often the Redis sink checks the store for lost data and publishes what it has in Redis. */
+    readonly redisSinkCheckMs: number;
     /** Where `process` serves GET /metrics, /healthz and /readyz; port 0 means no such endpoint. */
     readonly metrics: { readonly host: string; readonly port: number };
     /** Backoff between restarts of a processor instance that could not start or died (capped, full jitter). */
@@ -175,6 +177,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       tickMs: e.PROCESSOR_TICK_MS,
       redisSink: e.PROCESSOR_REDIS_SINK,
       schemaNotFoundTtlMs: e.PROCESSOR_SCHEMA_NOT_FOUND_TTL_MS,
+      redisSinkCheckMs: e.PROCESSOR_REDIS_SINK_CHECK_MS,
       metrics: { host: e.PROCESSOR_METRICS_HOST, port: e.PROCESSOR_METRICS_PORT },
       supervisor: { backoffBaseMs: e.PROCESSOR_RESTART_BACKOFF_BASE_MS, backoffMaxMs: e.PROCESSOR_RESTART_BACKOFF_MAX_MS },
     },

@@ -10,10 +10,11 @@ const text = (description: string): Json => ({ description, content: { 'text/pla
 const header = (description: string, format?: string): Json => ({ description, schema: format === undefined ? { type: 'string' } : { type: 'string', format } });
 
 const COMPLETENESS_HEADERS: Record<string, Json> = {
-  'X-Watermark': header('The processor watermark (lowest over all input partitions); absent until every partition has one.', 'date-time'),
+  'X-Watermark': header('The processor watermark (lowest over all input partitions) whose rows the Redis sink has confirmed in Redis; absent while X-Data-Incomplete is set.', 'date-time'),
   'X-Data-Complete-Up-To': header('X-Watermark minus the allowed lateness: every interval ending at or before it is final.', 'date-time'),
   'X-Allowed-Lateness-Ms': header('The processor allowed lateness in milliseconds.'),
   'X-Watermark-Partitions': header('Input partitions with a watermark / expected input partitions ("?" when unknown).'),
+  'X-Data-Incomplete': header('Why the data is not known complete (the rows may be partial): rebuilding, no-sink, no-watermark or rows-missing.'),
 };
 const PAGED_HEADERS: Record<string, Json> = { ...COMPLETENESS_HEADERS, 'X-Total-Count': header('Matching rows before offset and limit.') };
 
@@ -113,12 +114,12 @@ export function openApiDocument(): Record<string, Json> {
           ],
           responses: {
             200: json('Segments by start.', { type: 'object', properties: { userId: { type: 'string' }, userName: { type: ['string', 'null'] }, startTime: { type: 'string' }, endTime: { type: 'string' }, segments: { type: 'array', items: SEGMENT } } }, COMPLETENESS_HEADERS),
-            400: text('Invalid input.'), 404: text('The tenant has never seen this user.'), 503: text('The store is unreachable.'),
+            400: text('Invalid input.'), 404: text('The tenant has never seen this user.'), 503: text('The store is unreachable, or incomplete (rebuilding, no sink) and does not know the user.'),
           },
         },
       },
       '/healthz': { get: { summary: 'Liveness', responses: { 200: text('ok') } } },
-      '/readyz': { get: { summary: 'Readiness: Kafka, Redis, the schema registry and the processor', responses: { 200: text('ready, one line per dependency'), 503: text('not ready: the failing dependencies, one line per dependency') } } },
+      '/readyz': { get: { summary: 'Readiness: Kafka, Redis, the schema registry, the processor and the Redis store (not rebuilding)', responses: { 200: text('ready, one line per dependency'), 503: text('not ready: the failing dependencies, one line per dependency') } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: text('Prometheus text exposition format') } } },
       '/openapi.json': { get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } } } },
     },

@@ -4,7 +4,7 @@ import type { TimelineStoreReader } from '../state/timeline-store-reader.ts';
 import type { QueryAdmissionLimits } from './query-admission.ts';
 
 /** The read side the API needs (the Redis {@link TimelineStoreReader} in production). */
-export type TimelineReader = Pick<TimelineStoreReader, 'listQuarterHours' | 'getAgentStates' | 'getTimeline' | 'getWatermark' | 'getAgentDirectory'>;
+export type TimelineReader = Pick<TimelineStoreReader, 'readQuarterHours' | 'readAgentStates' | 'readTimeline' | 'getCompleteness' | 'reportMissingRows' | 'getAgentDirectory'>;
 
 /**
  * One dependency /readyz checks. `check` resolves when the dependency is usable and rejects (with a message

@@ -1,4 +1,7 @@
 import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
+import type { StoreCompleteness } from '../state/store-types.ts';
+import { withMissingRows } from './completeness.ts';
+import type { TimelineReader } from './server-deps.ts';
 
 /** Awaits a store read; any failure becomes a retriable SERVICE_UNAVAILABLE (answered 503). */
 export async function storeRead<T>(read: Promise<T>): Promise<T> {
@@ -7,4 +10,14 @@ export async function storeRead<T>(read: Promise<T>): Promise<T> {
   } catch (cause) {
     throw new AgentTimelinesError('SERVICE_UNAVAILABLE', `the timeline store (Redis) could not be read: ${(cause as Error).message}`, { cause });
   }
+}
+
+/**
+ * The completeness of an answer read after `completeness` whose rows came with `missing` index entries gone. When the
+ * store counted as complete, the find is news: it is reported (best effort) so the Redis sink rebuilds; while it is
+ * already rebuilding, missing rows are expected and not reported again.
+ */
+export function answerCompleteness(reader: Pick<TimelineReader, 'reportMissingRows'>, completeness: StoreCompleteness, missing: number): StoreCompleteness {
+  if (missing > 0 && completeness.incomplete === null && completeness.epoch !== null) reader.reportMissingRows(completeness.epoch).catch(() => undefined);
+  return withMissingRows(completeness, missing);
 }

@@ -13,10 +13,11 @@ export type ProcessorCounter =
   | 'redis_rows_written'
   | 'redis_rows_stale'
   | 'redis_rebuilds'
-  | 'registry_errors';
+  | 'registry_errors'
+  | 'redis_data_lost';
 
 /** Gauges: the latest value wins (consumer lag, applied watermark, last restore time). */
-export type ProcessorGauge = 'consumer_lag' | 'applied_watermark_ms' | 'restore_ms' | 'restored_entries' | 'assigned_partitions';
+export type ProcessorGauge = 'consumer_lag' | 'applied_watermark_ms' | 'restore_ms' | 'restored_entries' | 'assigned_partitions' | 'redis_sink_rebuilding';
 
 export type MetricLabels = Readonly<Record<string, string>>;
 

@@ -28,7 +28,8 @@ const COUNTERS: readonly Family[] = [
   counter('watermarks_rejected', 'Poll watermarks ignored, by reason (watermark-ahead-of-clock: beyond this host\'s clock + CLOCK_MAX_LEAD_MS)', ['reason']),
   counter('redis_rows_written', 'Rows the Redis sink wrote', ['topic']),
   counter('redis_rows_stale', 'Rows the Redis sink skipped as older than the stored revision', ['topic']),
-  counter('redis_rebuilds', 'Redis sink re-reads after Redis lost its data', ['topic']),
+  counter('redis_rebuilds', 'Redis sink re-reads of an output partition from its start (new data epoch)', ['topic']),
+  counter('redis_data_lost', 'Times the Redis sink found data lost (epoch or canary gone, rows missing, keys evicted) and started a rebuild', ['reason']),
   counter('registry_errors', 'Failed schema registry lookups of raw writer schemas, by reason (unreachable, malformed, http_<status>)', ['reason']),
 ];
 
@@ -38,6 +39,7 @@ const GAUGES: readonly Family[] = [
   { source: 'restore_ms', name: 'restore_seconds', help: 'Duration of the partition\'s last state restore from the changelog', labels: ['partition'], scale: 1e-3 },
   { source: 'restored_entries', name: 'restored_entries', help: 'Changelog entries read by the partition\'s last restore', labels: ['partition'] },
   { source: 'assigned_partitions', name: 'assigned_partitions', help: 'Raw topic partitions assigned to this instance', labels: [] },
+  { source: 'redis_sink_rebuilding', name: 'redis_sink_rebuilding', help: '1 while this instance\'s Redis sink has not confirmed its output partitions in Redis for the current data epoch', labels: [] },
 ];
 
 const snake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);

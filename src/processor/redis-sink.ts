@@ -1,11 +1,14 @@
 import type { Admin, Batch, Consumer, Kafka } from 'kafkajs';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AvroSerde } from '../kafka/avro-serde.ts';
+import type { StoreKeys } from '../state/store-keys.ts';
 import type { StoreWrite } from '../state/store-types.ts';
 import type { TimelineStoreWriter } from '../state/timeline-store-writer.ts';
 import type { ProcessorMetrics } from './processor-metrics.ts';
 import type { ProcessorTopics } from './processor-topics.ts';
-import { fetchPartitionOffsets } from './topic-offsets.ts';
+import { SinkMonitor } from './sink-monitor.ts';
+import { partitionId } from './sink-progress.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -13,8 +16,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Materialises the committed output topics into Redis: a read_committed consumer group (`<group>.redis-sink`)
  * writes every record with the store's compare-and-set upserts, then commits its offsets with the Redis data epoch
  * as commit metadata. Redis is therefore written only after the Kafka commit, a crash between the two replays a
- * little (harmless), and when Redis loses its data (new epoch) every partition whose committed epoch differs is
- * re-read from its start: the compacted output topics rebuild Redis completely.
+ * little (harmless), and when Redis loses data (a new epoch, found by the {@link SinkMonitor} on its timer, idle
+ * partitions included) every partition whose committed epoch differs is re-read from its start: the compacted
+ * output topics rebuild Redis completely. The monitor also publishes what this instance has in Redis, which is
+ * what the API's completeness rests on.
  *
  * Lifecycle: start once → stop once (idempotent).
  */
@@ -27,10 +32,12 @@ export class RedisSink {
   readonly #logger: Logger;
   readonly #metrics: ProcessorMetrics;
   readonly #sessionTimeoutMs: number;
+  readonly #redis: Redis;
+  readonly #keys: StoreKeys;
+  readonly #checkMs: number;
   #consumer: Consumer | undefined;
   #admin: Admin | undefined;
-  #epoch: string | null = null;
-  #verified = new Set<string>();
+  #monitor: SinkMonitor | undefined;
   #stopped = false;
 
   readonly #onFatal: (error: Error) => void;
@@ -39,6 +46,11 @@ export class RedisSink {
     kafka: Kafka;
     serde: AvroSerde;
     writer: TimelineStoreWriter;
+    /** The client `writer` uses; the monitor reads INFO and publishes progress with it. */
+    redis: Redis;
+    keys: StoreKeys;
+    /** How often the monitor checks the store (PROCESSOR_REDIS_SINK_CHECK_MS). */
+    checkMs: number;
     topics: ProcessorTopics;
     groupId: string;
     logger: Logger;
@@ -55,6 +67,14 @@ export class RedisSink {
     this.#logger = options.logger.child({ component: 'redis-sink' });
     this.#metrics = options.metrics;
     this.#sessionTimeoutMs = options.sessionTimeoutMs;
+    this.#redis = options.redis;
+    this.#keys = options.keys;
+    this.#checkMs = options.checkMs;
+  }
+
+  /** What the sink has confirmed in Redis; undefined before start. */
+  get monitor(): SinkMonitor | undefined {
+    return this.#monitor;
   }
 
   async start(): Promise<void> {
@@ -69,15 +89,32 @@ export class RedisSink {
       maxWaitTimeInMs: 100,
     });
     this.#consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, () => {
-      this.#verified = new Set();
+    const { quarterHours, segments, agentState } = this.#topics;
+    const monitor = new SinkMonitor({
+      redis: this.#redis,
+      keys: this.#keys,
+      writer: this.#writer,
+      admin: this.#admin,
+      consumer: () => this.#consumer,
+      groupId: this.#groupId,
+      topics: [quarterHours, segments, agentState],
+      logger: this.#logger,
+      metrics: this.#metrics,
+      checkMs: this.#checkMs,
+    });
+    this.#monitor = monitor;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      monitor.assigned(Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => partitionId(topic, partition))));
+    });
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.batchSize === 0 && payload.firstOffset !== null) monitor.progress.skipped(partitionId(payload.topic, payload.partition), Number(payload.firstOffset), Number(payload.lastOffset));
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.#logger.error({ err: payload.error, restart: payload.restart }, 'sink consumer crashed');
       if (!payload.restart && !this.#stopped) this.#onFatal(payload.error);
     });
     await consumer.connect();
-    const { quarterHours, segments, agentState } = this.#topics;
+    await monitor.start();
     await consumer.subscribe({ topics: [quarterHours, segments, agentState], fromBeginning: true });
     await consumer.run({
       autoCommit: false,
@@ -101,35 +138,28 @@ export class RedisSink {
   /** True when the batch was written and committed; false when the partition was rewound instead. */
   async #handle(batch: Batch, isStale: () => boolean): Promise<boolean> {
     const consumer = this.#consumer!;
-    this.#epoch ??= await this.#writer.ensureEpoch();
-    const id = `${batch.topic}|${batch.partition}`;
-    if (!this.#verified.has(id)) {
-      this.#verified.add(id);
-      const committed = (await this.#admin!.fetchOffsets({ groupId: this.#groupId, topics: [batch.topic] }))[0]?.partitions.find((p) => p.partition === batch.partition);
-      if (committed !== undefined && Number(committed.offset) >= 0 && committed.metadata !== this.#epoch) {
-        const low = String((await fetchPartitionOffsets(this.#admin!, batch.topic)).find((p) => p.partition === batch.partition)?.low ?? 0);
-        this.#logger.info({ topic: batch.topic, partition: batch.partition }, 'Redis data epoch changed; re-reading the partition from its start');
-        this.#metrics.inc('redis_rebuilds', { topic: batch.topic });
-        consumer.seek({ topic: batch.topic, partition: batch.partition, offset: low });
-        return false;
-      }
-    }
+    const monitor = this.#monitor!;
+    const id = partitionId(batch.topic, batch.partition);
+    if (!monitor.progress.isVerified(id)) await monitor.verify();
     if (isStale()) return false;
+    const seq = monitor.progress.seqOf(id);
+    if (seq === undefined || !monitor.progress.isVerified(id)) throw new Error(`output partition ${id} is not verified yet`);
     const writes: StoreWrite[] = [];
     for (const message of batch.messages) {
       if (message.value === null || message.value.length === 0) continue;
       writes.push(await this.#toWrite(batch.topic, message.value));
     }
-    const result = await this.#writer.apply(this.#epoch, writes);
+    const epoch = monitor.epoch;
+    const result = await this.#writer.apply(epoch, writes);
     if (result.epochChanged) {
-      this.#epoch = await this.#writer.ensureEpoch();
-      this.#verified = new Set();
-      consumer.seek({ topic: batch.topic, partition: batch.partition, offset: batch.firstOffset() ?? '0' });
+      await monitor.check();
       return false;
     }
     this.#metrics.inc('redis_rows_written', { topic: batch.topic }, result.written);
     this.#metrics.inc('redis_rows_stale', { topic: batch.topic }, result.stale);
-    await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(Number(batch.lastOffset()) + 1), metadata: this.#epoch }]);
+    const next = Number(batch.lastOffset()) + 1;
+    await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(next), metadata: epoch }]);
+    monitor.progress.advance(id, next, seq);
     return true;
   }
 
@@ -142,6 +172,7 @@ export class RedisSink {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    await this.#monitor?.stop();
     await Promise.allSettled([this.#consumer?.disconnect(), this.#admin?.disconnect()]);
   }
 }

@@ -1,10 +1,18 @@
 /**
  * The Redis key layout (docs/redis.md). Every key starts with REDIS_KEY_PREFIX; tenant and user ids are used
  * verbatim. `epoch` marks the generation of the data: it disappears when Redis loses its data, which is how the
- * sink knows to rebuild.
+ * sink knows to rebuild; `canary` is its twin with a TTL, which `volatile-*` eviction can take like the data.
  */
 export interface StoreKeys {
   readonly epoch: string;
+  /** String (the epoch) with a TTL: gone when keys with a TTL were lost while the epoch stayed. */
+  readonly canary: string;
+  /** String: Redis's `evicted_keys` counter when the sink last looked. */
+  readonly evictedKeys: string;
+  /** String: the epoch in which a reader found index entries without their rows. */
+  readonly lossReported: string;
+  /** SET of tenants with a watermark. */
+  readonly tenants: string;
   /** Hash {revision, row}: one quarter-hour row. */
   quarterHour(tenant: string, userId: string, intervalStart: number): string;
   /** ZSET intervalStart → intervalStart: a user's non-empty rows. */
@@ -29,11 +37,19 @@ export interface StoreKeys {
   processor(groupId: string, instanceId: string): string;
   /** ZSET instanceId → last report (epoch ms): the instances of a group that may have a readiness record. */
   processors(groupId: string): string;
+  /** String, JSON of a SinkProgressRecord with a TTL: what one Redis sink instance has in Redis. */
+  sink(instanceId: string): string;
+  /** ZSET instanceId → last report (epoch ms): the sink instances that may have a progress record. */
+  readonly sinks: string;
 }
 
 export function storeKeys(prefix: string): StoreKeys {
   return {
     epoch: `${prefix}meta:epoch`,
+    canary: `${prefix}meta:canary`,
+    evictedKeys: `${prefix}meta:evicted-keys`,
+    lossReported: `${prefix}meta:loss-reported`,
+    tenants: `${prefix}meta:tenants`,
     quarterHour: (tenant, userId, intervalStart) => `${prefix}qh:${tenant}:${userId}:${intervalStart}`,
     userQuarterHours: (tenant, userId) => `${prefix}qh-by-user:${tenant}:${userId}`,
     tenantQuarterHours: (tenant) => `${prefix}qh-by-time:${tenant}`,
@@ -46,5 +62,7 @@ export function storeKeys(prefix: string): StoreKeys {
     watermark: (tenant) => `${prefix}watermark:${tenant}`,
     processor: (groupId, instanceId) => `${prefix}processor:${groupId}:${instanceId}`,
     processors: (groupId) => `${prefix}processors:${groupId}`,
+    sink: (instanceId) => `${prefix}sink:${instanceId}`,
+    sinks: `${prefix}sinks`,
   };
 }

@@ -1,13 +1,23 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 
-/** Each script first checks the data epoch and answers -1 (nothing written) when Redis lost its data. */
+/**
+ * Each upsert first checks the data epoch and answers -1 (nothing written) when Redis lost its data. A replay of the
+ * stored revision (a rebuild after a partial loss) writes nothing but puts back what eviction may have taken: the
+ * index entries of a quarter-hour, the data of a segment, an agent's set membership, a missing directory name.
+ */
 const QUARTER_HOUR = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+if ARGV[9] ~= '' then redis.call('HSETNX', KEYS[5], ARGV[4], ARGV[9]) end
 local current = tonumber(redis.call('HGET', KEYS[2], 'revision') or '0')
-if current >= tonumber(ARGV[2]) then return 0 end
-redis.call('HSET', KEYS[2], 'revision', ARGV[2], 'row', ARGV[5])
-redis.call('PEXPIREAT', KEYS[2], ARGV[7])
+local incoming = tonumber(ARGV[2])
 local member = ARGV[4] .. '|' .. ARGV[3]
+if current > incoming then return 0 end
+if current == incoming then
+  if ARGV[6] == '1' or (redis.call('ZSCORE', KEYS[3], ARGV[3]) and redis.call('ZSCORE', KEYS[4], member)) then return 0 end
+else
+  redis.call('HSET', KEYS[2], 'revision', ARGV[2], 'row', ARGV[5])
+  redis.call('PEXPIREAT', KEYS[2], ARGV[7])
+end
 if ARGV[6] == '1' then
   redis.call('ZREM', KEYS[3], ARGV[3])
   redis.call('ZREM', KEYS[4], member)
@@ -26,7 +36,9 @@ return 1
 const SEGMENT = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
 local current = tonumber(redis.call('HGET', KEYS[2], ARGV[2]) or '0')
-if current >= tonumber(ARGV[3]) then return 0 end
+local incoming = tonumber(ARGV[3])
+if current > incoming then return 0 end
+if current == incoming and redis.call('HEXISTS', KEYS[3], ARGV[2]) == 1 and redis.call('ZSCORE', KEYS[4], ARGV[2]) then return 0 end
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
 redis.call('HSET', KEYS[3], ARGV[2], ARGV[4])
 redis.call('ZADD', KEYS[4], ARGV[5], ARGV[2])
@@ -44,12 +56,13 @@ return 1
 
 const AGENT_STATE = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+redis.call('SADD', KEYS[3], ARGV[5])
+if ARGV[6] ~= '' then redis.call('HSETNX', KEYS[4], ARGV[5], ARGV[6]) end
 local asOf = tonumber(redis.call('HGET', KEYS[2], 'asOf') or '-1')
 local incoming = tonumber(ARGV[2])
 if incoming < asOf then return 0 end
 if incoming == asOf and ARGV[3] == '0' and redis.call('HGET', KEYS[2], 'loggedIn') == '1' then return 0 end
 redis.call('HSET', KEYS[2], 'asOf', ARGV[2], 'loggedIn', ARGV[3], 'state', ARGV[4])
-redis.call('SADD', KEYS[3], ARGV[5])
 if ARGV[6] ~= '' then redis.call('HSET', KEYS[4], ARGV[5], ARGV[6]) end
 return 1
 `;
@@ -58,6 +71,51 @@ const WATERMARK = `
 local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '-1')
 if tonumber(ARGV[2]) > current then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
 redis.call('HSET', KEYS[1], 'partitions', ARGV[3])
+redis.call('SADD', KEYS[2], ARGV[4])
+return 1
+`;
+
+/** Creates the epoch and its TTL'd twin, the canary, unless an epoch exists; answers the current epoch. */
+const ENSURE_EPOCH = `
+local epoch = redis.call('GET', KEYS[1])
+if epoch then return epoch end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+return ARGV[1]
+`;
+
+/**
+ * The sink's loss check. Data counts as lost when the epoch is gone, its canary is gone (keys with a TTL were
+ * dropped), a reader reported index entries without rows in this epoch, or Redis's evicted_keys counter grew since
+ * it was last recorded. Then a new epoch (ARGV[3]) starts: answers {'new', epoch, reason}; otherwise
+ * {'ok', epoch} and the canary's TTL is renewed when it runs low. ARGV: the caller's epoch, evicted_keys now ('' if
+ * unknown), the candidate epoch, canary TTL ms, renew-below ms, the counter the caller saw last ('' if none).
+ */
+const CHECK_STORE = `
+local epoch = redis.call('GET', KEYS[1])
+local reason = false
+local evicted = tonumber(ARGV[2])
+local seen = tonumber(redis.call('GET', KEYS[3]) or ARGV[6])
+if not epoch then reason = 'epoch-missing'
+elseif redis.call('EXISTS', KEYS[2]) == 0 then reason = 'canary-missing'
+elseif redis.call('GET', KEYS[4]) == epoch then reason = 'rows-missing'
+elseif evicted and seen and evicted > seen then reason = 'evicted'
+end
+if evicted then redis.call('SET', KEYS[3], ARGV[2]) end
+if reason then
+  redis.call('SET', KEYS[1], ARGV[3])
+  redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
+  redis.call('DEL', KEYS[4])
+  return {'new', ARGV[3], reason}
+end
+if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[5]) then redis.call('PEXPIRE', KEYS[2], ARGV[4]) end
+return {'ok', epoch}
+`;
+
+/** A reader found index entries without their rows in epoch ARGV[1]: marks it damaged for the sink's check, if still current. */
+const REPORT_LOSS = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[2], ARGV[1])
 return 1
 `;
 
@@ -69,6 +127,9 @@ export interface StoreScripts {
   atUpsertSegment(...args: Arg[]): Promise<number>;
   atUpsertAgentState(...args: Arg[]): Promise<number>;
   atRaiseWatermark(...args: Arg[]): Promise<number>;
+  atEnsureEpoch(...args: Arg[]): Promise<string>;
+  atCheckStore(...args: Arg[]): Promise<string[]>;
+  atReportLoss(...args: Arg[]): Promise<number>;
 }
 
 export interface StorePipeline {
@@ -83,6 +144,9 @@ export function defineStoreScripts(redis: Redis): Redis & StoreScripts {
   redis.defineCommand('atUpsertQuarterHour', { numberOfKeys: 5, lua: QUARTER_HOUR });
   redis.defineCommand('atUpsertSegment', { numberOfKeys: 4, lua: SEGMENT });
   redis.defineCommand('atUpsertAgentState', { numberOfKeys: 4, lua: AGENT_STATE });
-  redis.defineCommand('atRaiseWatermark', { numberOfKeys: 1, lua: WATERMARK });
+  redis.defineCommand('atRaiseWatermark', { numberOfKeys: 2, lua: WATERMARK });
+  redis.defineCommand('atEnsureEpoch', { numberOfKeys: 2, lua: ENSURE_EPOCH });
+  redis.defineCommand('atCheckStore', { numberOfKeys: 4, lua: CHECK_STORE });
+  redis.defineCommand('atReportLoss', { numberOfKeys: 2, lua: REPORT_LOSS });
   return redis as Redis & StoreScripts;
 }

@@ -87,3 +87,46 @@ export interface ProcessorReadiness {
   /** The raw topic's partition count; null when no instance reported. */
   readonly expectedPartitions: number | null;
 }
+
+/** What one Redis sink instance last reported (key `sink:{instanceId}`, docs/redis.md). */
+export interface SinkProgressRecord {
+  readonly instanceId: string;
+  /** The data epoch the instance writes in. */
+  readonly epoch: string;
+  /** Output partitions (`topic|partition`) assigned to the instance. */
+  readonly assigned: readonly string[];
+  /** Output partitions whose committed records, up to when `watermarks` were read, are all in Redis in `epoch`. */
+  readonly covered: readonly string[];
+  /** Partition count over all output topics. */
+  readonly expectedPartitions: number;
+  /** tenant → the processor watermark (lowest over input partitions) whose rows `covered` holds. */
+  readonly watermarks: Readonly<Record<string, number>>;
+  /** When `watermarks` were read (epoch ms); null while nothing is covered (the instance is rebuilding). */
+  readonly coveredAt: number | null;
+  readonly updatedAt: number;
+}
+
+/** Why an answer from the store is not known to be complete (the `X-Data-Incomplete` header). */
+export type IncompleteReason = 'rebuilding' | 'no-sink' | 'no-watermark' | 'rows-missing';
+
+export interface Incompleteness {
+  readonly reason: IncompleteReason;
+  readonly detail: string;
+}
+
+/**
+ * How complete the store is for a tenant. `upTo` is the watermark the Redis sink has confirmed, that is whose rows
+ * are all in Redis; `partitions` and `expectedPartitions` are the processor's own watermarks, which can be ahead.
+ */
+export interface StoreCompleteness extends Completeness {
+  /** The data epoch the answer was read in; null when Redis has none. */
+  readonly epoch: string | null;
+  /** Null when every committed output up to `upTo` is in Redis; else why not (`upTo` is then null). */
+  readonly incomplete: Incompleteness | null;
+}
+
+/** Rows read through an index, and how many index entries had no row although it should still exist. */
+export interface StoreRows<T> {
+  readonly rows: T[];
+  readonly missing: number;
+}

@@ -1,8 +1,15 @@
 import type { Redis } from 'ioredis';
 import { METRIC_FIELDS } from '../core/statistic/agent-statistic-fields.ts';
+import { QUARTER_HOUR_MS } from '../core/windows/quarter-hour.ts';
 import { ProcessorReadinessStore } from './processor-readiness-store.ts';
+import { SinkProgressStore, summarizeSinks } from './sink-progress-store.ts';
 import type { StoreKeys } from './store-keys.ts';
-import type { AgentStateRow, Completeness, ProcessorReadiness, QuarterHourRow, SegmentRow } from './store-types.ts';
+import { defineStoreScripts } from './store-scripts.ts';
+import type { StoreScripts } from './store-scripts.ts';
+import type {
+  AgentStateRow, Completeness, ProcessorReadiness, QuarterHourRow, SegmentRow, StoreCompleteness, StoreRows,
+} from './store-types.ts';
+import { parseWatermarkHash } from './watermark-hash.ts';
 
 export interface QuarterHourQuery {
   readonly tenant: string;
@@ -13,79 +20,145 @@ export interface QuarterHourQuery {
   readonly to: number;
 }
 
+export interface TimelineStoreReaderOptions {
+  /** REDIS_RETENTION_MS of the writers: an index entry whose row has expired by retention is not a loss. Default: none expire. */
+  readonly retentionMs?: number;
+  /** Epoch ms, for the retention test; default Date.now. */
+  readonly clock?: () => number;
+}
+
+/** Clock skew allowed between this host and Redis when deciding that a missing row has expired by retention. */
+const EXPIRY_SLACK_MS = 300_000;
+
 const byUserThenStart = (a: QuarterHourRow, b: QuarterHourRow): number => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.intervalStart - b.intervalStart);
 
 /**
  * The read side of the Redis store for the HTTP layer. Every method is a few round trips (index range, then one
  * pipeline of gets) and never scans the keyspace. Rows whose metrics are all zero (a correction that removed all
- * content) are deletions and are not returned.
+ * content) are deletions and are not returned. The `read*` methods also count index entries whose row is gone
+ * although its retention has not run out (eviction, partial loss); {@link reportMissingRows} passes such a find on
+ * to the Redis sink, which rebuilds the store.
  */
 export class TimelineStoreReader {
-  readonly #redis: Redis;
+  readonly #redis: Redis & StoreScripts;
   readonly #keys: StoreKeys;
+  readonly #retentionMs: number;
+  readonly #clock: () => number;
 
-  constructor(redis: Redis, keys: StoreKeys) {
-    this.#redis = redis;
+  constructor(redis: Redis, keys: StoreKeys, options: TimelineStoreReaderOptions = {}) {
+    this.#redis = defineStoreScripts(redis);
     this.#keys = keys;
+    this.#retentionMs = options.retentionMs ?? Number.POSITIVE_INFINITY;
+    this.#clock = options.clock ?? Date.now;
   }
 
   /** Quarter-hour rows with their metrics, revision and status, sorted by userId, then intervalStart. */
   async listQuarterHours(query: QuarterHourQuery): Promise<QuarterHourRow[]> {
+    return (await this.readQuarterHours(query)).rows;
+  }
+
+  /** {@link listQuarterHours}, with the count of indexed rows that are missing. */
+  async readQuarterHours(query: QuarterHourQuery): Promise<StoreRows<QuarterHourRow>> {
     const { tenant, from, to } = query;
-    const keys: string[] = [];
+    const entries: { key: string; intervalStart: number }[] = [];
     if (query.userIds === undefined) {
       const members = await this.#redis.zrangebyscore(this.#keys.tenantQuarterHours(tenant), from, `(${to}`);
       for (const member of members) {
         const split = member.lastIndexOf('|');
-        keys.push(this.#keys.quarterHour(tenant, member.slice(0, split), Number(member.slice(split + 1))));
+        const intervalStart = Number(member.slice(split + 1));
+        entries.push({ key: this.#keys.quarterHour(tenant, member.slice(0, split), intervalStart), intervalStart });
       }
     } else {
       const pipeline = this.#redis.pipeline();
       for (const userId of query.userIds) pipeline.zrangebyscore(this.#keys.userQuarterHours(tenant, userId), from, `(${to}`);
       const results = (await pipeline.exec()) ?? [];
       query.userIds.forEach((userId, index) => {
-        for (const start of (results[index]?.[1] as string[] | undefined) ?? []) keys.push(this.#keys.quarterHour(tenant, userId, Number(start)));
+        for (const start of (results[index]?.[1] as string[] | undefined) ?? []) entries.push({ key: this.#keys.quarterHour(tenant, userId, Number(start)), intervalStart: Number(start) });
       });
     }
-    const rows = await this.#hashFields(keys, 'row');
-    return rows
+    const values = await this.#hashFields(entries.map((entry) => entry.key), 'row');
+    const missing = this.#countLost(values, (index) => entries[index]!.intervalStart + QUARTER_HOUR_MS);
+    const rows = values
       .filter((json): json is string => json !== null)
       .map((json) => JSON.parse(json) as QuarterHourRow)
       .filter((row) => METRIC_FIELDS.some((field) => row[field] !== 0))
       .sort(byUserThenStart);
+    return { rows, missing };
   }
 
   /** Current states, sorted by userId; all agents of the tenant when `userIds` is omitted. */
   async getAgentStates(tenant: string, userIds?: readonly string[]): Promise<AgentStateRow[]> {
+    return (await this.readAgentStates(tenant, userIds)).rows;
+  }
+
+  /** {@link getAgentStates}, with the count of agents in the tenant's set whose state is missing. */
+  async readAgentStates(tenant: string, userIds?: readonly string[]): Promise<StoreRows<AgentStateRow>> {
     const ids = userIds ?? (await this.#redis.smembers(this.#keys.agents(tenant)));
     const states = await this.#hashFields(ids.map((id) => this.#keys.agentState(tenant, id)), 'state');
-    return states
+    let absent = states.flatMap((json, index) => (json === null ? [ids[index]!] : []));
+    if (userIds !== undefined && absent.length > 0) {
+      const known = await this.#redis.smismember(this.#keys.agents(tenant), ...absent);
+      absent = absent.filter((_, index) => known[index] === 1);
+    }
+    const rows = states
       .filter((json): json is string => json !== null)
       .map((json) => JSON.parse(json) as AgentStateRow)
       .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+    return { rows, missing: absent.length };
   }
 
   /** Segments of one agent that overlap [from, to), sorted by start. */
   async getTimeline(tenant: string, userId: string, from: number, to: number): Promise<SegmentRow[]> {
-    const ids = await this.#redis.zrangebyscore(this.#keys.segmentIndex(tenant, userId), `(${from}`, '+inf');
-    if (ids.length === 0) return [];
+    return (await this.readTimeline(tenant, userId, from, to)).rows;
+  }
+
+  /** {@link getTimeline}, with the count of indexed segments whose data is missing. */
+  async readTimeline(tenant: string, userId: string, from: number, to: number): Promise<StoreRows<SegmentRow>> {
+    const indexed = await this.#redis.zrangebyscore(this.#keys.segmentIndex(tenant, userId), `(${from}`, '+inf', 'WITHSCORES');
+    const ids = indexed.filter((_, index) => index % 2 === 0);
+    if (ids.length === 0) return { rows: [], missing: 0 };
     const values = await this.#redis.hmget(this.#keys.segmentData(tenant, userId), ...ids);
-    return values
+    const missing = this.#countLost(values, (index) => Number(indexed[2 * index + 1]));
+    const rows = values
       .filter((json): json is string => json !== null)
       .map((json) => JSON.parse(json) as SegmentRow)
       .filter((segment) => segment.start < to)
       .sort((a, b) => a.start - b.start || (a.sessionId < b.sessionId ? -1 : 1));
+    return { rows, missing };
   }
 
-  /** The completeness watermark: data is final up to `upTo` (the lowest partition watermark). */
+  /** The processor's watermark: data is final in Kafka up to `upTo` (the lowest partition watermark). */
   async getWatermark(tenant: string): Promise<Completeness> {
-    const hash = await this.#redis.hgetall(this.#keys.watermark(tenant));
-    const partitions: Record<string, number> = {};
-    for (const [field, value] of Object.entries(hash)) if (/^p\d+$/.test(field)) partitions[field.slice(1)] = Number(value);
-    const expected = hash['partitions'] === undefined ? null : Number(hash['partitions']);
-    const values = Object.values(partitions);
-    const complete = expected !== null && values.length >= expected;
-    return { upTo: complete && values.length > 0 ? Math.min(...values) : null, partitions, expectedPartitions: expected };
+    return parseWatermarkHash(await this.#redis.hgetall(this.#keys.watermark(tenant)));
+  }
+
+  /**
+   * How complete the store is for `tenant`: `upTo` is the watermark the Redis sinks confirmed for the current data
+   * epoch (null with a reason while the epoch or its canary is gone, no sink reports, or the sinks are rebuilding).
+   * Read it before the rows: the rows read afterwards hold everything up to `upTo`.
+   */
+  async getCompleteness(tenant: string): Promise<StoreCompleteness> {
+    const k = this.#keys;
+    const results = (await this.#redis.pipeline().get(k.epoch).exists(k.canary).get(k.lossReported).hgetall(k.watermark(tenant)).exec()) ?? [];
+    const failed = results.find(([error]) => error !== null)?.[0];
+    if (failed) throw failed;
+    const epoch = results[0]?.[1] as string | null;
+    const canary = results[1]?.[1] as number;
+    const processor = parseWatermarkHash((results[3]?.[1] ?? {}) as Record<string, string>);
+    const incomplete = (detail: string): StoreCompleteness => ({ ...processor, upTo: null, epoch, incomplete: { reason: 'rebuilding', detail } });
+    if (epoch === null) return incomplete('Redis has no data epoch (a new, emptied or lost store), and no Redis sink has started building it yet');
+    if (canary === 0) return incomplete('keys with a TTL were lost from Redis (the canary is gone); the Redis sink is about to rebuild');
+    if (results[2]?.[1] === epoch) return incomplete('a reader found rows missing from Redis; the Redis sink is about to rebuild');
+    const coverage = summarizeSinks(await new SinkProgressStore(this.#redis, k).read(), epoch, tenant);
+    return { ...processor, upTo: coverage.upTo, epoch, incomplete: coverage.incomplete };
+  }
+
+  /**
+   * Tells the Redis sink that a read in `epoch` (from {@link getCompleteness}) found indexed rows missing, so it
+   * starts a new epoch and rebuilds. Ignored when the epoch has changed since.
+   */
+  async reportMissingRows(epoch: string): Promise<void> {
+    await this.#redis.atReportLoss(this.#keys.epoch, this.#keys.lossReported, epoch);
   }
 
   /** What the live instances of processor group `groupId` have assigned and restored (expired records excluded). */
@@ -96,6 +169,16 @@ export class TimelineStoreReader {
   /** userId → userName of every agent seen. */
   async getAgentDirectory(tenant: string): Promise<Record<string, string>> {
     return this.#redis.hgetall(this.#keys.directory(tenant));
+  }
+
+  /** Counts the null `values` whose row would still be within retention (`endOf(index)` + retention is ahead). */
+  #countLost(values: readonly (string | null)[], endOf: (index: number) => number): number {
+    const horizon = this.#clock() + EXPIRY_SLACK_MS - this.#retentionMs;
+    let lost = 0;
+    values.forEach((value, index) => {
+      if (value === null && endOf(index) > horizon) lost++;
+    });
+    return lost;
   }
 
   async #hashFields(keys: readonly string[], field: string): Promise<(string | null)[]> {

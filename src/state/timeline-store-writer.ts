@@ -14,6 +14,20 @@ export interface ApplyResult {
   readonly epochChanged: boolean;
 }
 
+/** How long the canary lives without renewal, and the remaining TTL below which the sink's check renews it. */
+export const CANARY_TTL_MS = 24 * 3_600_000;
+export const CANARY_RENEW_BELOW_MS = 12 * 3_600_000;
+
+/** Why the store counts as having lost data (see {@link TimelineStoreWriter.checkStore}). */
+export type LossReason = 'epoch-missing' | 'canary-missing' | 'rows-missing' | 'evicted';
+
+export interface StoreCheck {
+  /** The current epoch: the caller's, another writer's, or a new one when `lost`. */
+  readonly epoch: string;
+  /** Set when this check found lost data and started `epoch`. */
+  readonly lost: LossReason | null;
+}
+
 function isEmptyRow(row: QuarterHourRow): boolean {
   return METRIC_FIELDS.every((field) => row[field] === 0);
 }
@@ -34,12 +48,25 @@ export class TimelineStoreWriter {
     this.#retentionMs = retentionMs;
   }
 
-  /** The current data epoch, creating one if Redis has none (empty or restarted). */
+  /** The current data epoch, creating one (and its canary) if Redis has none (empty or restarted). */
   async ensureEpoch(): Promise<string> {
-    await this.#redis.set(this.#keys.epoch, randomUUID(), 'NX');
-    const epoch = await this.#redis.get(this.#keys.epoch);
-    if (epoch === null) throw new AgentTimelinesError('REDIS_WRITE_FAILED', 'the Redis data epoch vanished right after it was set');
-    return epoch;
+    return this.#redis.atEnsureEpoch(this.#keys.epoch, this.#keys.canary, randomUUID(), CANARY_TTL_MS);
+  }
+
+  /**
+   * Checks, atomically, whether Redis lost data since the caller's `epoch` (or, with null, since any epoch): the
+   * epoch or its canary is gone, a reader reported rows missing in it, or `evictedKeys` (Redis's evicted_keys, null
+   * if unknown) is above the value last recorded (or `lastSeenEvicted`, the caller's memory of it). On a loss it
+   * starts a new epoch. Renews the canary's TTL otherwise.
+   */
+  async checkStore(epoch: string | null, evictedKeys: number | null, lastSeenEvicted: number | null): Promise<StoreCheck> {
+    const k = this.#keys;
+    const [outcome, current, reason] = await this.#redis.atCheckStore(
+      k.epoch, k.canary, k.evictedKeys, k.lossReported,
+      epoch ?? '', evictedKeys ?? '', randomUUID(), CANARY_TTL_MS, CANARY_RENEW_BELOW_MS, lastSeenEvicted ?? '',
+    );
+    if (current === undefined) throw new AgentTimelinesError('REDIS_WRITE_FAILED', 'the store check answered no epoch');
+    return { epoch: current, lost: outcome === 'new' ? ((reason ?? 'epoch-missing') as LossReason) : null };
   }
 
   /** Applies `writes` in one pipeline; written only if `epoch` is still current. */
@@ -84,6 +111,6 @@ export class TimelineStoreWriter {
 
   /** Raises the applied watermark of one input partition (never lowers it) and records the partition count. */
   async raiseWatermark(tenant: string, partition: number, watermark: number, partitions: number): Promise<void> {
-    await this.#redis.atRaiseWatermark(this.#keys.watermark(tenant), `p${partition}`, watermark, partitions);
+    await this.#redis.atRaiseWatermark(this.#keys.watermark(tenant), this.#keys.tenants, `p${partition}`, watermark, partitions, tenant);
   }
 }

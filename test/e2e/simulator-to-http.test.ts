@@ -215,7 +215,10 @@ describe('end to end: simulator ground truth to HTTP answers', () => {
     const bySortKey = (a: Record<string, unknown>, b: Record<string, unknown>): number => `${String(a.userId)}${String(a.intervalStart)}`.localeCompare(`${String(b.userId)}${String(b.intervalStart)}`);
     const range = `startTime=${new Date(FROM).toISOString()}&endTime=${new Date(TO - 1).toISOString()}`;
 
-    const quarterHours = await app.inject({ method: 'GET', url: `/agentStatistic?${range}&timeCategory=quarterHour&limit=10000` });
+    const url = `/agentStatistic?${range}&timeCategory=quarterHour&limit=10000`;
+    // Completeness follows the Redis sink's confirmation, a check interval or two after the rows land.
+    await waitFor(async () => (await app.inject({ method: 'GET', url })).headers['x-watermark'] !== undefined, 15_000);
+    const quarterHours = await app.inject({ method: 'GET', url });
     expect(quarterHours.statusCode).toBe(200);
     expect(quarterHours.headers['x-watermark']).toBeDefined();
     expect((quarterHours.json() as Record<string, unknown>[]).sort(bySortKey)).toEqual(JSON.parse(JSON.stringify(expected)).sort(bySortKey));

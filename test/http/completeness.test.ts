@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreFixture } from './support/http-fixture.ts';
-import { createStoreFixture, LATENESS_MS, qh, rowsOf, testServer, USER_A } from './support/http-fixture.ts';
+import { storeCompleteProbe } from '../../src/cli/serve-command.ts';
+import { createStoreFixture, LATENESS_MS, qh, rowsOf, segment, TENANT, testServer, USER_A, USER_B } from './support/http-fixture.ts';
 
 const Q = 900_000;
 const T0 = Date.UTC(2024, 0, 15);
@@ -62,5 +63,71 @@ describe('completeness in responses', () => {
     expect(partial.headers['x-data-complete-up-to']).toBeUndefined();
     await app.close();
     await fresh.close();
+  });
+
+  /** A fixture with eight quarter-hours and a segment of USER_A, complete up to 01:00, and a server over it. */
+  async function completeStore() {
+    const fixture = await createStoreFixture();
+    await fixture.quarterHours(Array.from({ length: 8 }, (_, k) => qh(USER_A, T0 + k * Q, 1000, { revision: 2, status: 'final', final: true })));
+    await fixture.write([{ kind: 'segment', segment: segment(USER_A, T0, T0 + Q) }]);
+    await fixture.watermark(T0 + 4 * Q + LATENESS_MS, 1);
+    const app = testServer(fixture.reader, { probes: [storeCompleteProbe(fixture.reader, TENANT)] });
+    expect((await app.inject('/readyz')).statusCode).toBe(200);
+    const hours = await app.inject(`/agentStatistic?${RANGE}&timeCategory=hour&showCompleteness=true`);
+    expect(hours.headers['x-data-complete-up-to']).toBe('2024-01-15T01:00:00.000Z');
+    expect(hours.headers['x-data-incomplete']).toBeUndefined();
+    expect(rowsOf(hours.body).map((h) => h['final'])).toEqual([true, false]);
+    return { fixture, app, key: (name: string) => `${fixture.prefix}${name}` };
+  }
+
+  it('says incomplete while Redis is rebuilding: no watermark headers, no final roll-up, 503 instead of an unknown user', async () => {
+    for (const lost of ['meta:epoch', 'meta:canary']) {
+      const { fixture, app, key } = await completeStore();
+      await fixture.redis.del(key(lost));
+      const hours = await app.inject(`/agentStatistic?${RANGE}&timeCategory=hour&showCompleteness=true`);
+      expect(hours.headers['x-data-incomplete'], lost).toBe('rebuilding');
+      expect(hours.headers['x-watermark']).toBeUndefined();
+      expect(hours.headers['x-data-complete-up-to']).toBeUndefined();
+      expect(rowsOf(hours.body).map((h) => h['final'])).toEqual([false, false]);
+      const status = await app.inject('/agentStatus');
+      expect(status.headers['x-data-incomplete']).toBe('rebuilding');
+      const unknown = await app.inject(`/agents/${USER_B}/timeline?${RANGE}`);
+      expect(unknown.statusCode).toBe(503);
+      expect(unknown.body).toMatch(/incomplete/);
+      const ready = await app.inject('/readyz');
+      expect([ready.statusCode, ready.body]).toEqual([503, expect.stringMatching(/^not ready: redis-store\nredis-store: FAILED \(rebuilding: /) as unknown]);
+      await app.close();
+      await fixture.close();
+    }
+  });
+
+  it('marks an answer with indexed rows missing as incomplete and reports the find to the sink', async () => {
+    const { fixture, app, key } = await completeStore();
+    await fixture.redis.del(key(`qh:default:${USER_A}:${T0 + Q}`));
+    await fixture.redis.hdel(key(`seg:default:${USER_A}`), `S-${USER_A}|${T0}`);
+    const day = await app.inject(`/agentStatistic?${RANGE}&timeCategory=day&showCompleteness=true`);
+    expect(day.headers['x-data-incomplete']).toBe('rows-missing');
+    expect(day.headers['x-data-complete-up-to']).toBeUndefined();
+    expect(rowsOf(day.body)[0]).toMatchObject({ final: false, servingDuration: 7000 });
+    const epoch = await fixture.redis.get(key('meta:epoch'));
+    await expect.poll(() => fixture.redis.get(key('meta:loss-reported'))).toBe(epoch);
+    await fixture.redis.del(key('meta:loss-reported'));
+    const timeline = await app.inject(`/agents/${USER_A}/timeline?${RANGE}`);
+    expect([timeline.statusCode, timeline.headers['x-data-incomplete']]).toEqual([200, 'rows-missing']);
+    await app.close();
+    await fixture.close();
+  });
+
+  it('says no-sink when no Redis sink confirms the rows, whatever the processor watermark says', async () => {
+    const { fixture, app, key } = await completeStore();
+    await fixture.redis.del(key('sink:fixture-sink'));
+    const hours = await app.inject(`/agentStatistic?${RANGE}&timeCategory=hour&showCompleteness=true`);
+    expect(hours.headers['x-data-incomplete']).toBe('no-sink');
+    expect(hours.headers['x-watermark-partitions']).toBe('1/1');
+    expect(hours.headers['x-data-complete-up-to']).toBeUndefined();
+    expect(rowsOf(hours.body).map((h) => h['final'])).toEqual([false, false]);
+    expect((await app.inject('/readyz')).body).toMatch(/redis-store: FAILED \(no-sink: /);
+    await app.close();
+    await fixture.close();
   });
 });

@@ -6,10 +6,11 @@ import { createLogger } from '../../src/runtime/logger.ts';
 import { testServer } from './support/http-fixture.ts';
 
 const emptyReader: TimelineReader = {
-  listQuarterHours: async () => [],
-  getAgentStates: async () => [],
-  getTimeline: async () => [],
-  getWatermark: async () => ({ upTo: null, partitions: {}, expectedPartitions: null }),
+  readQuarterHours: async () => ({ rows: [], missing: 0 }),
+  readAgentStates: async () => ({ rows: [], missing: 0 }),
+  readTimeline: async () => ({ rows: [], missing: 0 }),
+  getCompleteness: async () => ({ upTo: null, partitions: {}, expectedPartitions: null, epoch: null, incomplete: { reason: 'no-watermark', detail: 'no watermark yet' } }),
+  reportMissingRows: async () => undefined,
   getAgentDirectory: async () => ({}),
 };
 
@@ -90,7 +91,7 @@ describe('operations endpoints', () => {
   });
 
   it('answers 404 text/plain for unknown paths and 503 when the store fails', async () => {
-    const broken: TimelineReader = { ...emptyReader, getWatermark: async () => Promise.reject(new Error('Connection is closed.')) };
+    const broken: TimelineReader = { ...emptyReader, getCompleteness: async () => Promise.reject(new Error('Connection is closed.')) };
     const app = testServer(broken);
     const missing = await app.inject('/agentStatistics');
     expect([missing.statusCode, missing.body]).toEqual([404, 'Not Found: GET /agentStatistics']);

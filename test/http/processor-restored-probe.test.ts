@@ -5,10 +5,11 @@ import type { ProcessorReadiness, ProcessorReadinessRecord } from '../../src/sta
 import { testServer } from './support/http-fixture.ts';
 
 const emptyReader: TimelineReader = {
-  listQuarterHours: async () => [],
-  getAgentStates: async () => [],
-  getTimeline: async () => [],
-  getWatermark: async () => ({ upTo: null, partitions: {}, expectedPartitions: null }),
+  readQuarterHours: async () => ({ rows: [], missing: 0 }),
+  readAgentStates: async () => ({ rows: [], missing: 0 }),
+  readTimeline: async () => ({ rows: [], missing: 0 }),
+  getCompleteness: async () => ({ upTo: null, partitions: {}, expectedPartitions: null, epoch: null, incomplete: { reason: 'no-watermark', detail: 'no watermark yet' } }),
+  reportMissingRows: async () => undefined,
   getAgentDirectory: async () => ({}),
 };
 

@@ -16,7 +16,7 @@ import {
 import { rowSelection, selectRows } from '../row-selection.ts';
 import type { ServerDeps } from '../server-deps.ts';
 import { STATISTIC_FIELDS, statisticRows } from '../statistic-rows.ts';
-import { storeRead } from '../store-read.ts';
+import { answerCompleteness, storeRead } from '../store-read.ts';
 import { QueryAdmission } from '../query-admission.ts';
 
 export const AGENT_STATISTIC_PARAMETERS: readonly string[] = [
@@ -30,7 +30,8 @@ const FIELDS = new Set(STATISTIC_FIELDS);
  * `GET /agentStatistic`: the RAI agentStatistic collection from the stored quarter-hours. startTime (required) and
  * endTime (default: the end of the current quarter hour) are rounded up to quarter hours; quarter-hours starting in
  * [start, end) are rolled up per timeCategory in timeZone, filtered, sorted (default maxChangeTimestamp) and paged.
- * Completeness goes in headers; `X-Total-Count` is the number of matching rows before paging.
+ * Completeness goes in headers, read before the rows so that the rows hold everything it claims; `X-Total-Count` is
+ * the number of matching rows before paging.
  */
 export function registerAgentStatisticRoute(app: FastifyInstance, deps: ServerDeps): void {
   const admission = new QueryAdmission(deps.queryAdmission ?? { concurrent: 2, queued: 32 });
@@ -50,12 +51,10 @@ export function registerAgentStatisticRoute(app: FastifyInstance, deps: ServerDe
     const tenant = tenantParam(params, deps.tenant);
     const selection = rowSelection(params, query.filters, FIELDS, 'maxChangeTimestamp');
     const { page, total, completeness } = await admission.run(async () => {
-      const [stored, watermark] = await Promise.all([
-        storeRead(deps.reader.listQuarterHours({ tenant, ...(userIds === undefined ? {} : { userIds }), from: start, to: end })),
-        storeRead(deps.reader.getWatermark(tenant)),
-      ]);
-      const view = completenessView(watermark, deps.allowedLatenessMs);
-      const rows = statisticRows(stored, { category, zone, showUser, showCompleteness, rangeEnd: end }, view);
+      const completeness = await storeRead(deps.reader.getCompleteness(tenant));
+      const stored = await storeRead(deps.reader.readQuarterHours({ tenant, ...(userIds === undefined ? {} : { userIds }), from: start, to: end }));
+      const view = completenessView(answerCompleteness(deps.reader, completeness, stored.missing), deps.allowedLatenessMs);
+      const rows = statisticRows(stored.rows, { category, zone, showUser, showCompleteness, rangeEnd: end }, view);
       return { ...selectRows(rows, selection), completeness: view };
     });
     return reply.headers({ ...completenessHeaders(completeness), 'x-total-count': String(total) }).send(page);

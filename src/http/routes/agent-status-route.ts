@@ -6,7 +6,7 @@ import { booleanParam, guidListParam, languageParam, parseRaiQuery, tenantParam,
 import type { Row } from '../row-selection.ts';
 import { rowSelection, selectRows } from '../row-selection.ts';
 import type { ServerDeps } from '../server-deps.ts';
-import { storeRead } from '../store-read.ts';
+import { answerCompleteness, storeRead } from '../store-read.ts';
 
 export const AGENT_STATUS_PARAMETERS: readonly string[] = [
   'startTime', 'endTime', 'showAgentInfo', 'userId', 'reportingGroupId', 'profileId', 'language', 'sort', 'offset', 'limit', 'tenant',
@@ -72,13 +72,15 @@ export function registerAgentStatusRoute(app: FastifyInstance, deps: ServerDeps)
     languageParam(params);
     const tenant = tenantParam(params, deps.tenant);
     const selection = rowSelection(params, query.filters, FIELDS, 'changeTimestamp');
-    const [states, watermark] = await Promise.all([storeRead(deps.reader.getAgentStates(tenant, userIds)), storeRead(deps.reader.getWatermark(tenant))]);
+    const completeness = await storeRead(deps.reader.getCompleteness(tenant));
+    const states = await storeRead(deps.reader.readAgentStates(tenant, userIds));
     const now = deps.clock();
-    const rows = states.filter((state) => {
+    const rows = states.rows.filter((state) => {
       const changed = changeTimeOf(state);
       return changed >= start && changed < end;
     }).map((state) => agentStatusRow(state, now));
     const { page, total } = selectRows(rows, selection);
-    return reply.headers({ ...completenessHeaders(completenessView(watermark, deps.allowedLatenessMs)), 'x-total-count': String(total) }).send(page);
+    const view = completenessView(answerCompleteness(deps.reader, completeness, states.missing), deps.allowedLatenessMs);
+    return reply.headers({ ...completenessHeaders(view), 'x-total-count': String(total) }).send(page);
   });
 }

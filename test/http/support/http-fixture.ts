@@ -8,6 +8,7 @@ import { QUARTER_HOUR_MS } from '../../../src/core/windows/quarter-hour.ts';
 import { buildServer } from '../../../src/http/server.ts';
 import type { ReadinessProbe, TimelineReader } from '../../../src/http/server-deps.ts';
 import { createLogger } from '../../../src/runtime/logger.ts';
+import { SinkProgressStore } from '../../../src/state/sink-progress-store.ts';
 import { storeKeys } from '../../../src/state/store-keys.ts';
 import type { AgentStateRow, QuarterHourRow, SegmentRow, StoreWrite } from '../../../src/state/store-types.ts';
 import { TimelineStoreReader } from '../../../src/state/timeline-store-reader.ts';
@@ -18,9 +19,14 @@ export const TENANT = 'default';
 export const LATENESS_MS = 120_000;
 const RETENTION_MS = 400_000_000_000;
 
-/** A fresh, isolated key prefix on the real Redis, seeded through the processor's own writer. */
+/**
+ * A fresh, isolated key prefix on the real Redis, seeded through the processor's own writer. A caught-up Redis sink
+ * is stood in for by a progress record (the one the sink publishes) that confirms the processor watermark as written.
+ */
 export interface StoreFixture {
   readonly reader: TimelineStoreReader;
+  readonly redis: Redis;
+  readonly prefix: string;
   write(writes: readonly StoreWrite[]): Promise<void>;
   quarterHours(rows: readonly QuarterHourRow[]): Promise<void>;
   /** Raises partitions 0..partitions−1 to `upTo`. */
@@ -37,18 +43,31 @@ export async function createStoreFixture(): Promise<StoreFixture> {
   const keys = storeKeys(prefix);
   const writer = new TimelineStoreWriter(redis, keys, RETENTION_MS);
   const epoch = await writer.ensureEpoch();
+  const sinks = new SinkProgressStore(redis, keys);
+  const confirm = async (): Promise<void> => {
+    const now = Date.now();
+    const record = { instanceId: 'fixture-sink', epoch, assigned: ['out|0'], covered: ['out|0'], expectedPartitions: 1, watermarks: await sinks.processorWatermarks(), coveredAt: now, updatedAt: now };
+    await sinks.publish(record, 3_600_000);
+  };
+  await confirm();
   const write = async (writes: readonly StoreWrite[]): Promise<void> => {
     const result = await writer.apply(epoch, writes, Date.UTC(2024, 0, 1));
     if (result.epochChanged) throw new Error('epoch changed while seeding');
   };
   return {
     reader: new TimelineStoreReader(redis, keys),
+    redis,
+    prefix,
     write,
     quarterHours: (rows) => write(rows.map((row) => ({ kind: 'quarterHour', row }))),
     watermark: async (upTo, partitions = 1) => {
       for (let p = 0; p < partitions; p++) await writer.raiseWatermark(TENANT, p, upTo, partitions);
+      await confirm();
     },
-    raiseWatermarkOf: (partition, upTo, partitions) => writer.raiseWatermark(TENANT, partition, upTo, partitions),
+    raiseWatermarkOf: async (partition, upTo, partitions) => {
+      await writer.raiseWatermark(TENANT, partition, upTo, partitions);
+      await confirm();
+    },
     close: async () => {
       let cursor = '0';
       do {

@@ -1,0 +1,27 @@
+import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { evictionPolicyWarning, readEvictionInfo } from '../../src/state/redis-eviction.ts';
+import { requireServices } from '../support/services.ts';
+
+/** The start-up check of Redis's eviction policy (docs/redis.md). */
+describe('Redis eviction policy', () => {
+  it('reads maxmemory_policy and evicted_keys from INFO', async () => {
+    const config = await requireServices();
+    const redis = new Redis(config.redis.url, { lazyConnect: true });
+    await redis.connect();
+    try {
+      const info = await readEvictionInfo(redis);
+      expect(info.policy).toMatch(/^(noeviction|allkeys-\w+|volatile-\w+)$/);
+      expect(Number.isInteger(info.evictedKeys)).toBe(true);
+    } finally {
+      await redis.quit();
+    }
+  });
+
+  it('warns about every policy but noeviction, naming what it evicts', () => {
+    expect(evictionPolicyWarning('noeviction')).toBeNull();
+    expect(evictionPolicyWarning('volatile-lru')).toMatch(/volatile-lru.*rows and segments \(keys with a TTL\).*noeviction/);
+    expect(evictionPolicyWarning('allkeys-lfu')).toMatch(/allkeys-lfu.*any key/);
+    expect(evictionPolicyWarning(null)).toMatch(/noeviction/);
+  });
+});

@@ -11,11 +11,13 @@ import { registerProcessorMetrics } from './processor-prometheus.ts';
 import { processorTopics } from './processor-topics.ts';
 import { ReadinessReporter } from './readiness-reporter.ts';
 import { RedisSink } from './redis-sink.ts';
+import { Reprocessor } from './reprocessor.ts';
 import { TimelineProcessor } from './timeline-processor.ts';
 
-/** A running processor instance: the stream tasks, the Redis sink (unless disabled) and their Redis client. */
+/** A running processor instance: the stream tasks, the re-processor and the Redis sink (unless disabled), their Redis client. */
 export interface ProcessorInstance {
   readonly processor: TimelineProcessor;
+  readonly reprocessor: Reprocessor | null;
   readonly sink: RedisSink | null;
   /** Rejects when a consumer died without restarting itself; the process should exit and be restarted. */
   readonly fatal: Promise<never>;
@@ -62,6 +64,9 @@ export async function startProcessorInstance(config: Config, logger: Logger, opt
         onFatal: (error) => reportFatal(error),
       })
     : null;
+  const reprocessor = config.processor.reprocess.enabled
+    ? new Reprocessor({ config, logger, metrics: processor.metrics, onFatal: (error) => reportFatal(error) })
+    : null;
   if (options.registry !== undefined) {
     registerProcessorMetrics(options.registry, {
       metrics: processor.metrics,
@@ -70,18 +75,21 @@ export async function startProcessorInstance(config: Config, logger: Logger, opt
     });
   }
   await processor.start();
+  await reprocessor?.start();
   await sink?.start();
   const readiness = new ReadinessReporter({ store: new ProcessorReadinessStore(redis, keys), groupId: config.processor.groupId, source: processor, logger });
   readiness.start();
   let stopping: Promise<void> | null = null;
   return {
     processor,
+    reprocessor,
     sink,
     fatal,
     stop: () =>
       (stopping ??= (async () => {
         await readiness.stop();
         await processor.stop();
+        await reprocessor?.stop();
         await sink?.stop();
         await redis.quit().catch(() => undefined);
       })()),

@@ -11,7 +11,11 @@ export type ProcessorCounter =
   | 'watermarks_applied'
   | 'redis_rows_written'
   | 'redis_rows_stale'
-  | 'redis_rebuilds';
+  | 'redis_rebuilds'
+  | 'records_reprocess_requested'
+  | 'reprocess_runs'
+  | 'reprocess_chunks'
+  | 'reprocess_rows';
 
 /** Gauges: the latest value wins (consumer lag, applied watermark, last restore time). */
 export type ProcessorGauge = 'consumer_lag' | 'applied_watermark_ms' | 'restore_ms' | 'restored_entries' | 'assigned_partitions';

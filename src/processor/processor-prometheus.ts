@@ -28,6 +28,10 @@ const COUNTERS: readonly Family[] = [
   counter('redis_rows_written', 'Rows the Redis sink wrote', ['topic']),
   counter('redis_rows_stale', 'Rows the Redis sink skipped as older than the stored revision', ['topic']),
   counter('redis_rebuilds', 'Redis sink re-reads after Redis lost its data', ['topic']),
+  counter('records_reprocess_requested', 'Raw records too late for the live engine, handed to the re-processor', ['partition']),
+  counter('reprocess_runs', 'Re-processor runs completed', ['partition']),
+  counter('reprocess_chunks', 'Re-processor chunks: recomputed, or refused because their raw history is no longer retained', ['outcome']),
+  counter('reprocess_rows', 'Quarter-hour rows the re-processor emitted, by status', ['status']),
 ];
 
 const GAUGES: readonly Family[] = [

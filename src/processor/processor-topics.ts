@@ -9,6 +9,9 @@ export interface ProcessorTopics {
   readonly agentState: string;
   readonly changelog: string;
   readonly deadLetter: string;
+  /** Too-late records, per user and batch, for the re-processor. */
+  readonly reprocessRequests: string;
+  readonly reprocessorProgress: string;
 }
 
 export function processorTopics(prefix: string): ProcessorTopics {
@@ -20,5 +23,7 @@ export function processorTopics(prefix: string): ProcessorTopics {
     agentState: physicalTopicName(prefix, 'out.agent-state'),
     changelog: physicalTopicName(prefix, 'state.timeline-processor-changelog'),
     deadLetter: physicalTopicName(prefix, 'ops.dead-letter'),
+    reprocessRequests: physicalTopicName(prefix, 'control.reprocess-requests'),
+    reprocessorProgress: physicalTopicName(prefix, 'state.reprocessor-progress'),
   };
 }

@@ -15,6 +15,8 @@ export interface IncrementalSettings extends RangePolicy {
   /** Key of this poller's checkpoint in the checkpoint topic (tenant|endpoint, or a backfill key). */
   readonly checkpointKey: string;
   readonly emitWatermark: boolean;
+  /** More records for the poll's transaction (a backfill's range announcement). */
+  readonly extraRecords?: (poll: PlannedPoll, now: number) => readonly OutgoingRecord[];
 }
 
 export type PollResult =
@@ -90,6 +92,7 @@ export class IncrementalPoller {
     if (this.#settings.emitWatermark) {
       records.push({ topic: topics.watermarks, key: `${tenant}|${this.spec.source}`, value: { tenant, source: this.spec.source, pollId, watermark: poll.range.end - 1, publishedAt: now } });
     }
+    records.push(...(this.#settings.extraRecords?.(poll, now) ?? []));
     records.push({ topic: topics.checkpoints, key: this.#settings.checkpointKey, value: checkpointValue(next) });
     signal?.throwIfAborted();
     await this.#ctx.publisher.commit(records);

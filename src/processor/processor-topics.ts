@@ -12,6 +12,8 @@ export interface ProcessorTopics {
   /** Too-late records, per user and batch, for the re-processor. */
   readonly reprocessRequests: string;
   readonly reprocessorProgress: string;
+  /** Backfills announce the ranges they re-publish here. */
+  readonly backfillRanges: string;
 }
 
 export function processorTopics(prefix: string): ProcessorTopics {
@@ -25,5 +27,6 @@ export function processorTopics(prefix: string): ProcessorTopics {
     deadLetter: physicalTopicName(prefix, 'ops.dead-letter'),
     reprocessRequests: physicalTopicName(prefix, 'control.reprocess-requests'),
     reprocessorProgress: physicalTopicName(prefix, 'state.reprocessor-progress'),
+    backfillRanges: physicalTopicName(prefix, 'control.backfill-ranges'),
   };
 }

@@ -78,7 +78,7 @@ export async function restoreProgress(kafka: Kafka, serde: AvroSerde, topic: str
         return;
       }
       const value = await serde.decode<ProgressValue>(message.value);
-      latest = { ...value, rawEnds: new Map(value.rawEnds.map((r) => [r.partition, Number(r.offset)])), start: Number(value.start), end: Number(value.end) };
+      latest = { ...value, rawEnds: new Map(value.rawEnds.map((r) => [r.partition, Number(r.offset)])), start: Number(value.start), end: Number(value.end), updatedAt: Number(value.updatedAt) };
     },
   });
   return latest;

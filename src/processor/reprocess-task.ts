@@ -10,6 +10,8 @@ import type { ProcessorMetrics } from './processor-metrics.ts';
 import type { ProcessorTopics } from './processor-topics.ts';
 import type { RawRecordDecoder } from './raw-record-decoder.ts';
 import { chunkCorrections } from './reprocess-diff.ts';
+import type { BackfillRange } from './reprocess-coverage.ts';
+import { coveringBackfill, readBackfillRanges, retainedSince } from './reprocess-coverage.ts';
 import type { PlanOptions, QueuedRequest, ReprocessChunk } from './reprocess-plan.ts';
 import { planChunks, TriggerIndex } from './reprocess-plan.ts';
 import type { ReprocessorProgress } from './reprocess-progress.ts';
@@ -28,6 +30,8 @@ export interface ReprocessTaskDeps {
   /** Consumer group of the request topic; the transactional ids derive from it too. */
   readonly groupId: string;
   readonly plan: PlanOptions & { readonly maxRequestsPerRun: number };
+  /** The `source` of the raw records and of the backfill ranges that cover them. */
+  readonly source: string;
   readonly restore: (partition: number) => Promise<ReprocessorProgress | undefined>;
   readonly seek: (partition: number, offset: number) => void;
   readonly metrics: ProcessorMetrics;
@@ -64,6 +68,8 @@ export class ReprocessTask {
   #progress: ReprocessorProgress | undefined;
   #position = 0;
   #buffer: QueuedRequest[] = [];
+  /** The backfill ranges, read once per run when a chunk's raw history turns out to be truncated. */
+  #ranges: BackfillRange[] | null = null;
   #queue: Promise<void> = Promise.resolve();
   #broken = true;
   #fenced = false;
@@ -73,7 +79,7 @@ export class ReprocessTask {
   constructor(partition: number, deps: ReprocessTaskDeps) {
     this.partition = partition;
     this.#deps = deps;
-    this.#logger = deps.logger.child({ component: 'reprocessor', requestPartition: partition });
+    this.#logger = deps.logger.child({ requestPartition: partition });
     this.ready = this.#serial(() => this.#rebuild());
   }
 
@@ -115,7 +121,10 @@ export class ReprocessTask {
         const offset = Number(message.offset);
         if (offset < this.#position || message.value === null) continue;
         const request = await this.#deps.serde.decode<ReprocessRequest>(message.value);
-        this.#buffer.push({ ...request, offset, firstOffset: Number(request.firstOffset), lastOffset: Number(request.lastOffset) });
+        this.#buffer.push({
+          ...request, offset, firstOffset: Number(request.firstOffset), lastOffset: Number(request.lastOffset), tooLateBefore: Number(request.tooLateBefore),
+          eventFrom: Number(request.eventFrom), eventTo: Number(request.eventTo), requestedAt: Number(request.requestedAt),
+        });
       }
       this.#position = Math.max(this.#position, Number(batch.lastOffset()) + 1);
       control.resolveOffset(batch.lastOffset());
@@ -153,6 +162,7 @@ export class ReprocessTask {
     const chunks = planChunks(run.requests, plan);
     const triggers = new TriggerIndex(run.requests);
     const revision = REPROCESS_REVISION_BASE + run.number;
+    this.#ranges = null;
     if (run.firstChunk === 0) this.#logger.info({ run: run.number, requests: run.requests.length, chunks: chunks.length }, 're-processing run started');
     for (let index = run.firstChunk; index < Math.max(chunks.length, 1); index++) {
       if (this.#closed || control.isStale()) return false;
@@ -189,7 +199,7 @@ export class ReprocessTask {
       eventTo: chunk.end,
     });
     const range = `[${new Date(chunk.start).toISOString()}, ${new Date(chunk.end).toISOString()})`;
-    if (scan.historyTruncated) {
+    if (scan.historyTruncated && !(await this.#coveredByBackfill(chunk))) {
       metrics.inc('reprocess_chunks', { outcome: 'refused' });
       metrics.inc('records_dead_lettered', { errorCode: 'REPROCESS_HISTORY_EXPIRED' });
       const reason = `cannot re-process ${range} of tenant ${chunk.tenant}, users ${chunk.users.join(',')}: raw partition ${chunk.sourcePartition} no longer holds every record published since ${new Date(chunk.start - plan.leadInMs).toISOString()} (retention); run a backfill over the range`;
@@ -209,6 +219,14 @@ export class ReprocessTask {
       const window = { ...row, revision };
       return { topic: topics.quarterHours, key: quarterHourKey(window), value: quarterHourValue(window) };
     });
+  }
+
+  /** A truncated raw history is still complete for the chunk when a backfill re-publishes its range and is retained. */
+  async #coveredByBackfill(chunk: ReprocessChunk): Promise<boolean> {
+    const { kafka, admin, serde, topics, source } = this.#deps;
+    this.#ranges ??= await readBackfillRanges(kafka, admin, serde, topics.backfillRanges);
+    const backfill = coveringBackfill(this.#ranges, chunk, source);
+    return backfill !== undefined && (await retainedSince(admin, chunk.sourceTopic, chunk.sourcePartition, backfill.startedAt));
   }
 
   async #fail(error: unknown): Promise<void> {

@@ -69,6 +69,7 @@ export class Reprocessor {
       topics: this.#topics,
       groupId: this.groupId,
       plan: { leadInMs, chunkMs, maxRequestsPerRun },
+      source: config.processor.watermarkSource,
       restore: (partition) => restoreProgress(kafka, serde, this.#topics.reprocessorProgress, this.#topics.reprocessRequests, partition),
       seek: (partition, offset) => this.#consumer?.seek({ topic: this.#topics.reprocessRequests, partition, offset: String(offset) }),
       metrics: this.metrics,

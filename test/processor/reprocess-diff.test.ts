@@ -35,7 +35,7 @@ describe('chunkCorrections', () => {
     const user = users[0]!;
     const session = records.filter((r) => r['userId'] === user);
     const at = parseTimestamp(session[5]!['changeTimestamp']!) + 1;
-    const late = { ...session[0]!, userStatus: 'Pause', userStatusTimestamp: new Date(at).toISOString(), changeTimestamp: new Date(at + 1).toISOString() };
+    const late: Record<string, string> = { ...session[0]!, userStatus: 'Pause', userStatusTimestamp: new Date(at).toISOString(), changeTimestamp: new Date(at + 1).toISOString() };
     delete late['status'];
     delete late['statusTimestamp'];
     const rows = chunkCorrections('t', chunk, [...records.map((record) => ({ record, trigger: false })), { record: late, trigger: true }]);

@@ -14,8 +14,8 @@ import { requireServices } from '../support/services.ts';
 import { generateRawHistory, sinchTimestamp } from './support/raw-history.ts';
 import type { RawRecord } from './support/raw-history.ts';
 import {
-  comparable, createTestPipeline, expectSameRows, expectedRows, produceRaw, publishWatermark, readQuarterHours, redisMatches, TENANT, waitFor,
-  watermarkApplied,
+  comparable, createTestPipeline, expectSameRows, expectedRows, produceRaw, publishWatermark, readQuarterHours, redisMatches, SOURCE, TENANT,
+  waitFor, watermarkApplied,
 } from './support/pipeline.ts';
 import type { TestPipeline } from './support/pipeline.ts';
 import { brokenRevisionSequences, revisionHistory } from './support/topic-checks.ts';
@@ -119,17 +119,7 @@ describe('re-processor: late history reaches the outputs', () => {
     expect(await waitFor(() => watermarkApplied(pipeline, later), 60_000)).toBe(true);
     const before = await readQuarterHours(pipeline);
 
-    const session = live.filter((r) => r['userId'] === live[0]!['userId']);
-    const times = session.map((r) => parseTimestamp(r['changeTimestamp']!));
-    const at = Math.floor((times[Math.floor(times.length / 2)]! + times[Math.floor(times.length / 2) + 1]!) / 2);
-    const window = Math.floor(at / 900_000) * 900_000;
-    const key = `${session[0]!['userId']}|${window}`;
-    const lateRow = ['Pause', 'NotReady', 'Ready']
-      .map((userStatus): RawRecord => ({
-        sessionId: session[0]!['sessionId']!, userId: session[0]!['userId']!, userName: session[0]!['userName']!,
-        userStatus, userStatusTimestamp: sinchTimestamp(at), profile: 'Break', changeTimestamp: sinchTimestamp(at + 1_000),
-      }))
-      .find((row) => JSON.stringify(expectedRows([...records, row], later).get(key)) !== JSON.stringify(expectedRows(records, later).get(key)))!;
+    const { row: lateRow, key } = lateRowFor(live.filter((r) => r['userId'] === live[0]!['userId']), records, later);
     const previous = before.latest.get(key);
     expect(previous?.final, 'the window was final before the row arrived').toBe(true);
     expect(previous!.revision).toBeLessThan(REPROCESS_REVISION_BASE);
@@ -151,5 +141,89 @@ describe('re-processor: late history reaches the outputs', () => {
     for (const k of changed) expect(expected.get(k), k).not.toEqual(comparable([before.latest.get(k)!]).get(k));
     expect(brokenRevisionSequences(await revisionHistory(pipeline))).toEqual([]);
     expect(instance.processor.metrics.total('records_dead_lettered')).toBe(0);
+  });
+});
+
+/** A late row whose day has changed; `at` lies between two records of the agent's session. */
+function lateRowFor(session: readonly RawRecord[], others: readonly RawRecord[], until: number): { row: RawRecord; key: string } {
+  const times = session.map((r) => parseTimestamp(r['changeTimestamp']!));
+  const at = Math.floor((times[Math.floor(times.length / 2)]! + times[Math.floor(times.length / 2) + 1]!) / 2);
+  const key = `${session[0]!['userId']}|${Math.floor(at / 900_000) * 900_000}`;
+  const row = ['Pause', 'NotReady', 'Ready']
+    .map((userStatus): RawRecord => ({
+      sessionId: session[0]!['sessionId']!, userId: session[0]!['userId']!, userName: session[0]!['userName']!,
+      userStatus, userStatusTimestamp: sinchTimestamp(at), profile: 'Break', changeTimestamp: sinchTimestamp(at + 1_000),
+    }))
+    .find((candidate) => JSON.stringify(expectedRows([...others, candidate], until).get(key)) !== JSON.stringify(expectedRows(others, until).get(key)))!;
+  return { row, key };
+}
+
+/**
+ * Raw history that retention has deleted cannot be recomputed: a late row for such a day is refused (dead letter
+ * REPROCESS_HISTORY_EXPIRED) and the published rows stay as they are, instead of being replaced by a replay of the
+ * little that is left. A backfill that announces the day (control.backfill-ranges) and republishes it makes the day
+ * recomputable again, late row included.
+ */
+describe('re-processor: raw history deleted by retention', () => {
+  let pipeline: TestPipeline;
+  let instance: ProcessorInstance;
+  const dayA = Date.UTC(2024, 2, 1);
+  const dayB = dayA + 20 * DAY;
+  const recordsA = agentDay(dayA, 8_001);
+  const recordsB = agentDay(dayB, 8_002);
+  const watermarkB = dayB + 13 * HOUR;
+
+  beforeAll(async () => {
+    pipeline = await createTestPipeline(await requireServices(), { REPROCESS_LEAD_IN_MS: String(6 * HOUR) });
+    instance = await startProcessorInstance(pipeline.config, createLogger('warn'));
+  });
+  afterAll(async () => {
+    await instance?.stop();
+    await pipeline?.close();
+  });
+
+  it('refuses a day whose raw records are gone, and recomputes it once a backfill republished it', { timeout: 240_000 }, async () => {
+    await produceRaw(pipeline, recordsA);
+    await publishWatermark(pipeline, dayA + 13 * HOUR);
+    expect(await waitFor(() => watermarkApplied(pipeline, dayA + 13 * HOUR), 60_000)).toBe(true);
+    const admin = pipeline.kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(pipeline.topics.raw);
+      await admin.deleteTopicRecords({ topic: pipeline.topics.raw, partitions: offsets.map((p) => ({ partition: p.partition, offset: p.high })) });
+    } finally {
+      await admin.disconnect();
+    }
+    await produceRaw(pipeline, recordsB);
+    await publishWatermark(pipeline, watermarkB);
+    expect(await waitFor(() => watermarkApplied(pipeline, watermarkB), 60_000)).toBe(true);
+    const before = await readQuarterHours(pipeline);
+    expectSameRows(comparable(before.latest.values()), expectedRows([...recordsA, ...recordsB], watermarkB), 'live rows before the late row');
+
+    const { row: late, key } = lateRowFor(recordsA.filter((r) => r['userId'] === recordsA[0]!['userId']), [...recordsA, ...recordsB], watermarkB);
+    await produceRaw(pipeline, [late]);
+    const metrics = instance.processor.metrics;
+    expect(await waitFor(async () => metrics.total('reprocess_chunks', { outcome: 'refused' }) >= 1, 60_000), 'the chunk is refused').toBe(true);
+    expect(await deadLetterCodes(pipeline)).toEqual(['REPROCESS_HISTORY_EXPIRED']);
+    const refused = await readQuarterHours(pipeline);
+    expect([...refused.latest].filter(([k, row]) => before.latest.get(k)?.revision !== row.revision), 'no row replaced').toEqual([]);
+
+    const marker = (completedAt: number | null, startedAt: number) =>
+      pipeline.serde.encode(pipeline.topics.backfillRanges, { tenant: TENANT, source: SOURCE, from: dayA, to: dayA + DAY, startedAt, completedAt });
+    const startedAt = Date.now();
+    const rangeKey = `${TENANT}|${SOURCE}|${dayA}|${dayA + DAY}`;
+    await pipeline.producer.send({ topic: pipeline.topics.backfillRanges, acks: -1, messages: [{ key: rangeKey, value: await marker(null, startedAt) }] });
+    await produceRaw(pipeline, recordsA);
+    await pipeline.producer.send({ topic: pipeline.topics.backfillRanges, acks: -1, messages: [{ key: rangeKey, value: await marker(Date.now(), startedAt) }] });
+
+    const expected = expectedRows([...recordsA, late, ...recordsB], watermarkB);
+    const converged = await waitFor(() => redisMatches(pipeline, expected), 120_000, 1_000);
+    expectSameRows(comparable(await pipeline.reader.listQuarterHours({ tenant: TENANT, from: 0, to: 8.64e15 })), expected, 'redis after the backfill');
+    expect(converged).toBe(true);
+    const after = await readQuarterHours(pipeline);
+    expectSameRows(comparable(after.latest.values()), expected, 'output topic after the backfill');
+    expect(after.latest.get(key)!.revision).toBeGreaterThan(REPROCESS_REVISION_BASE);
+    expect(brokenRevisionSequences(await revisionHistory(pipeline))).toEqual([]);
+    expect(await deadLetterCodes(pipeline)).toEqual(['REPROCESS_HISTORY_EXPIRED']);
   });
 });

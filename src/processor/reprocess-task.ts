@@ -92,6 +92,7 @@ export class ReprocessTask {
     return this.#serial(() => this.#processBatch(batch, control));
   }
 
+  /** Stops at the next chunk boundary (the run resumes there later, here or elsewhere), then closes the producer. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

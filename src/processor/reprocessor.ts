@@ -123,8 +123,9 @@ export class Reprocessor {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    const closing = [...this.#tasks.values()].map((task) => task.close());
     await this.#consumer?.disconnect().catch((error: unknown) => this.#logger.warn({ err: error }, 're-processor consumer disconnect failed'));
-    await Promise.allSettled([...this.#tasks.values()].map((task) => task.close()));
+    await Promise.allSettled(closing);
     this.#tasks.clear();
     await this.#admin?.disconnect().catch(() => undefined);
     this.#logger.info('re-processor stopped');

@@ -20,6 +20,9 @@ commands:
   process [--skip-setup]
                         run a timeline processor instance (exactly-once, Kafka → outputs + Redis) until SIGTERM/SIGINT
                         (see docs/processor.md)
+  reprocess [--skip-setup]
+                        run only the re-processor: raw records too late for the live processor (a backfill, a late
+                        correction of any age) become corrected quarter-hour rows (see docs/processor.md)
   serve [--host HOST] [--port PORT]
                         serve the HTTP API (RAI /agentStatistic, /agentStatus, timelines, /healthz, /readyz, /metrics,
                         /openapi.json) from Redis until SIGTERM/SIGINT (see docs/http-api.md)
@@ -55,6 +58,10 @@ async function main(argv: string[]): Promise<number> {
     case 'process': {
       const { processCommand } = await import('../cli/process-command.ts');
       return processCommand(rest);
+    }
+    case 'reprocess': {
+      const { reprocessCommand } = await import('../cli/reprocess-command.ts');
+      return reprocessCommand(rest);
     }
     case 'serve': {
       const { serveCommand } = await import('../cli/serve-command.ts');

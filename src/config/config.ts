@@ -3,6 +3,13 @@ import { envSchema, sinchTenantsSchema } from './config-schema.ts';
 import type { Env, SinchTenantInput } from './config-schema.ts';
 import { ConfigError } from '../errors/config-error.ts';
 
+/**
+ * Rows the re-processor emits carry revision REPROCESS_REVISION_BASE + run (docs/processor.md "Late history"). The
+ * live engine emits a window at most once per watermark value it applies while the window can change, i.e. fewer
+ * than 15 min + lateness + horizon (in ms) times, so its revisions stay below this base; parseConfig enforces that.
+ */
+export const REPROCESS_REVISION_BASE = 2 ** 30;
+
 /** Runtime configuration, grouped by the adapter that consumes it. */
 export interface Config {
   readonly tenant: string;
@@ -31,7 +38,7 @@ export interface Config {
   readonly processor: {
     readonly groupId: string;
     readonly allowedLatenessMs: number;
-    /** Late events older than watermark − lateness − horizon are dead-lettered `too-late`. */
+    /** Late events older than watermark − lateness − horizon are too late for the live engine and go to the re-processor. */
     readonly correctionHorizonMs: number;
     /** Distinguishes instances of one group (logs, the per-instance watermark reader); default host-pid. */
     readonly instanceId: string | undefined;
@@ -51,6 +58,17 @@ export interface Config {
     readonly metrics: { readonly host: string; readonly port: number };
     /** Backoff between restarts of a processor instance that could not start or died (capped, full jitter). */
     readonly supervisor: { readonly backoffBaseMs: number; readonly backoffMaxMs: number };
+    /** The re-processor of too-late records (docs/processor.md "Late history"). */
+    readonly reprocess: {
+      /** Whether `process` also runs the re-processor. */
+      readonly enabled: boolean;
+      /** How far before a recomputed range raw records are read to know each session's state (≥ the longest session). */
+      readonly leadInMs: number;
+      /** Event-time span of one chunk: one raw scan and one transaction. */
+      readonly chunkMs: number;
+      /** Requests one run takes at most. */
+      readonly maxRequestsPerRun: number;
+    };
   };
   /** Sanity limits on input times (docs/processor.md, "Bad timestamps and clocks"; docs/metrics.md, "Sessions that never end"). */
   readonly time: {
@@ -135,6 +153,9 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   if (saslGiven !== 0 && saslGiven !== 3) {
     throw new ConfigError(['KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD must be set together']);
   }
+  if (e.ALLOWED_LATENESS_MS + e.CORRECTION_HORIZON_MS + 900_000 >= REPROCESS_REVISION_BASE) {
+    throw new ConfigError([`ALLOWED_LATENESS_MS + CORRECTION_HORIZON_MS must stay below ${REPROCESS_REVISION_BASE - 900_000} ms (12.4 days): re-processed rows carry revisions from 2^30 on, above every revision the live engine can reach`]);
+  }
   if ((e.SCHEMA_REGISTRY_USERNAME === undefined) !== (e.SCHEMA_REGISTRY_PASSWORD === undefined)) {
     throw new ConfigError(['SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD must be set together']);
   }
@@ -180,6 +201,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       redisSinkCheckMs: e.PROCESSOR_REDIS_SINK_CHECK_MS,
       metrics: { host: e.PROCESSOR_METRICS_HOST, port: e.PROCESSOR_METRICS_PORT },
       supervisor: { backoffBaseMs: e.PROCESSOR_RESTART_BACKOFF_BASE_MS, backoffMaxMs: e.PROCESSOR_RESTART_BACKOFF_MAX_MS },
+      reprocess: { enabled: e.PROCESSOR_REPROCESS, leadInMs: e.REPROCESS_LEAD_IN_MS, chunkMs: e.REPROCESS_CHUNK_MS, maxRequestsPerRun: e.REPROCESS_MAX_REQUESTS },
     },
     time: { sessionMaxIdleMs: e.SESSION_MAX_IDLE_MS, maxEventAgeMs: e.EVENT_MAX_AGE_MS, maxEventLeadMs: e.EVENT_MAX_LEAD_MS, maxClockLeadMs: e.CLOCK_MAX_LEAD_MS },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, maxConcurrentQueries: e.HTTP_MAX_CONCURRENT_QUERIES, maxQueuedQueries: e.HTTP_MAX_QUEUED_QUERIES },

@@ -1,5 +1,7 @@
 import type { SinchTenant } from '../config/config.ts';
 import { formatUtc } from '../core/time/timestamp.ts';
+import { physicalTopicName } from '../topology/load-topology.ts';
+import { backfillRangeKey, backfillRangeRecord, restoreBackfillStart } from './backfill-range.ts';
 import { checkpointKey } from './checkpoint.ts';
 import { AGENT_STATUS_HISTORY } from './endpoint-specs.ts';
 import { IncrementalPoller } from './incremental-poller.ts';
@@ -36,8 +38,17 @@ export async function runBackfill(runtime: PollerRuntime, tenant: SinchTenant, o
   const client = createTenantClient(runtime, tenant);
   const txName = `${AGENT_STATUS_HISTORY.endpoint}.backfill.${range.start}-${range.end}`;
   const { ctx, restored } = await openPoller(runtime, tenant, client, AGENT_STATUS_HISTORY, txName, key);
+  const rangesTopic = physicalTopicName(runtime.config.topicPrefix, 'control.backfill-ranges');
+  const source = AGENT_STATUS_HISTORY.source;
+  const startedAt = (await restoreBackfillStart(runtime.kafka, runtime.serde, rangesTopic, backfillRangeKey(tenant.id, source, range))) ?? runtime.clock.now();
   const chunks = Math.ceil((range.end - range.start) / chunkMs);
-  const policy = { overlapMs: 0, safetyLagMs: tenant.safetyLagMs, maxRangeMs: chunkMs, granularityMs: 1, initialStart: range.start, stopAt: range.end, checkpointKey: key, emitWatermark: false };
+  const announce = (poll: { range: TimeRange }, now: number) => [
+    backfillRangeRecord(rangesTopic, { tenant: tenant.id, source, from: range.start, to: range.end, startedAt, completedAt: poll.range.end >= range.end ? now : null }),
+  ];
+  const policy = {
+    overlapMs: 0, safetyLagMs: tenant.safetyLagMs, maxRangeMs: chunkMs, granularityMs: 1, initialStart: range.start, stopAt: range.end, checkpointKey: key, emitWatermark: false,
+    extraRecords: announce,
+  };
   const poller = new IncrementalPoller(AGENT_STATUS_HISTORY, ctx, policy, restored);
   const began = runtime.clock.now();
   const resumedAt = restored === undefined ? 0 : Math.ceil((restored.highMark - range.start) / chunkMs);

@@ -19,6 +19,8 @@ export interface IncrementalSettings extends RangePolicy {
   readonly emitWatermark: boolean;
   /** Checks of the checkpoint and row times against the clock (live polling); without it none are made. */
   readonly clockCheck?: ClockCheck;
+  /** More records for the poll's transaction (a backfill's range announcement). */
+  readonly extraRecords?: (poll: PlannedPoll, now: number) => readonly OutgoingRecord[];
 }
 
 export type PollResult =
@@ -112,6 +114,7 @@ export class IncrementalPoller {
     if (this.#settings.emitWatermark) {
       records.push({ topic: topics.watermarks, key: `${tenant}|${this.spec.source}`, value: { tenant, source: this.spec.source, pollId, watermark: poll.range.end - 1, publishedAt: now } });
     }
+    records.push(...(this.#settings.extraRecords?.(poll, now) ?? []));
     records.push({ topic: topics.checkpoints, key: this.#settings.checkpointKey, value: checkpointValue(next) });
     signal?.throwIfAborted();
     await this.#ctx.publisher.commit(records);

@@ -5,6 +5,8 @@ export interface ReadToOffsetsOptions {
   readonly topic: string;
   /** Partition → offset to stop before; partitions missing here are not read. */
   readonly targets: ReadonlyMap<number, number>;
+  /** Partition → offset to start at (default: the beginning of the partition). */
+  readonly startOffsets?: ReadonlyMap<number, number>;
   /** Called for every record below its partition's target, in partition order. */
   readonly onMessage: (message: KafkaMessage, partition: number) => void | Promise<void>;
   readonly timeoutMs: number;
@@ -15,14 +17,22 @@ export interface ReadToOffsetsOptions {
 }
 
 /**
- * Reads `topic` from the beginning with isolation read_committed up to `targets`, then stops. Uses a throw-away
- * consumer group (kafkajs has no manual assign) that commits nothing and is disconnected before returning.
+ * Reads `topic` from the beginning (or `startOffsets`) with isolation read_committed up to `targets`, then stops.
+ * Uses a throw-away consumer group (kafkajs has no manual assign) that commits nothing and is disconnected before
+ * returning.
  */
 export async function readToOffsets(kafka: Kafka, options: ReadToOffsetsOptions): Promise<void> {
   const { topic, targets, onMessage } = options;
-  const pending = new Set([...targets].filter(([, target]) => target > 0).map(([partition]) => partition));
+  const start = (partition: number): number => options.startOffsets?.get(partition) ?? 0;
+  const pending = new Set([...targets].filter(([partition, target]) => target > start(partition)).map(([partition]) => partition));
   if (pending.size === 0) return;
   const consumer = kafka.consumer({ groupId: `read-to-offsets-${randomUUID()}`, readUncommitted: false, allowAutoTopicCreation: false, ...options.consumer });
+  if (options.startOffsets !== undefined) {
+    const seeks = [...options.startOffsets].filter(([partition]) => pending.has(partition));
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      for (const [partition, offset] of seeks) consumer.seek({ topic, partition, offset: String(offset) });
+    });
+  }
   await consumer.connect();
   try {
     await new Promise<void>((resolve, reject) => {
@@ -44,6 +54,7 @@ export async function readToOffsets(kafka: Kafka, options: ReadToOffsetsOptions)
               if (!pending.has(batch.partition)) return;
               const target = targets.get(batch.partition) ?? 0;
               for (const message of batch.messages) {
+                if (Number(message.offset) < start(batch.partition)) continue;
                 if (Number(message.offset) >= target) break;
                 await onMessage(message, batch.partition);
               }

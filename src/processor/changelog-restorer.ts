@@ -7,7 +7,7 @@ import type { StateEntry, StateEntryKind } from './state-entries.ts';
 import { fetchPartitionOffsets } from './topic-offsets.ts';
 
 /** Gives the only member of a throw-away group exactly `partitions` of `topic` (kafkajs has no manual assign). */
-function fixedAssigner(topic: string, partitions: readonly number[]): PartitionAssigner {
+export function fixedAssigner(topic: string, partitions: readonly number[]): PartitionAssigner {
   return () => ({
     name: 'FixedPartitions',
     version: 1,

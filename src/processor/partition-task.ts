@@ -10,6 +10,8 @@ import { isFencingError, PartitionProducer } from './partition-producer.ts';
 import type { ProcessorMetrics } from './processor-metrics.ts';
 import type { ProcessorTopics } from './processor-topics.ts';
 import type { RawRecordDecoder } from './raw-record-decoder.ts';
+import { LateRecordCollector, REPROCESSABLE_REJECTIONS } from './reprocess-requests.ts';
+import type { RequestTarget } from './reprocess-requests.ts';
 import type { StateEntry } from './state-entries.ts';
 import { assembleState, partitionEntry, snapshotEntries } from './state-entries.ts';
 
@@ -30,6 +32,8 @@ export interface PartitionTaskDeps {
   readonly engine: Readonly<Omit<EngineConfig, 'tenant'>>;
   /** The wall clock (epoch ms): watermarks too far ahead of it are not applied. */
   readonly now: () => number;
+  /** Where records too late for the engine go (the re-processor's request topic) instead of the dead letters. */
+  readonly reprocess: RequestTarget;
   readonly watermarks: { applicable(partition: number, position: number): Map<string, number> };
   readonly restore: (partition: number) => Promise<StateEntry[]>;
   readonly lowOffset: (partition: number) => Promise<number>;
@@ -152,6 +156,7 @@ export class PartitionTask {
     }
     const { metrics, topics } = this.#deps;
     const records: OutgoingRecord[] = [];
+    const late = new LateRecordCollector(batch.topic, this.partition, this.#deps.reprocess);
     try {
       const failedAt = Date.now();
       for (const message of batch.messages) {
@@ -164,8 +169,13 @@ export class PartitionTask {
           metrics.inc('records_dead_lettered', { errorCode: decoded.errorCode });
           continue;
         }
-        const rejection = this.#engine(decoded.tenant).ingestSinchRecord(decoded.record);
-        if (rejection !== null) {
+        const engine = this.#engine(decoded.tenant);
+        const rejection = engine.ingestSinchRecord(decoded.record);
+        if (rejection !== null && REPROCESSABLE_REJECTIONS.has(rejection) && engine.currentWatermark !== null) {
+          const { allowedLatenessMs, correctionHorizonMs } = this.#deps.engine;
+          late.add(decoded.tenant, decoded.record, Number(message.offset), engine.currentWatermark - allowedLatenessMs - correctionHorizonMs);
+          metrics.inc('records_reprocess_requested', { partition: String(this.partition) });
+        } else if (rejection !== null) {
           records.push(deadLetterRecord(topics.deadLetter, source, { errorCode: rejection, reason: `rejected by the timeline engine: ${rejection}` }, failedAt));
           metrics.inc('records_dead_lettered', { errorCode: rejection });
         }
@@ -177,6 +187,7 @@ export class PartitionTask {
     const next = Number(batch.lastOffset()) + 1;
     if (next > this.#position) this.#position = next;
     metrics.set('consumer_lag', { partition: String(this.partition) }, Math.max(0, Number(batch.highWatermark) - next));
+    records.push(...late.records(Date.now()));
     records.push(...(this.#advance() ?? []));
     if (await this.#commit(records, next)) control.resolveOffset(batch.lastOffset());
   }

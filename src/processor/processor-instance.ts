@@ -12,11 +12,13 @@ import type { ProcessorMetrics } from './processor-metrics.ts';
 import { processorTopics } from './processor-topics.ts';
 import { ReadinessReporter } from './readiness-reporter.ts';
 import { RedisSink } from './redis-sink.ts';
+import { Reprocessor } from './reprocessor.ts';
 import { TimelineProcessor } from './timeline-processor.ts';
 
-/** A running processor instance: the stream tasks, the Redis sink (unless disabled) and their Redis client. */
+/** A running processor instance: the stream tasks, the re-processor and the Redis sink (unless disabled), their Redis client. */
 export interface ProcessorInstance {
   readonly processor: TimelineProcessor;
+  readonly reprocessor: Reprocessor | null;
   readonly sink: RedisSink | null;
   /** Rejects when a consumer died without restarting itself; the process should exit and be restarted. */
   readonly fatal: Promise<never>;
@@ -76,6 +78,9 @@ export async function startProcessorInstance(config: Config, logger: Logger, opt
         onFatal: (error) => reportFatal(error),
       })
     : null;
+  const reprocessor = config.processor.reprocess.enabled
+    ? new Reprocessor({ config, logger, metrics: processor.metrics, onFatal: (error) => reportFatal(error) })
+    : null;
   if (options.registry !== undefined) {
     registerProcessorMetrics(options.registry, {
       metrics: processor.metrics,
@@ -85,9 +90,10 @@ export async function startProcessorInstance(config: Config, logger: Logger, opt
   }
   try {
     await processor.start();
+    await reprocessor?.start();
     await sink?.start();
   } catch (error) {
-    await Promise.allSettled([processor.stop(), sink?.stop()]);
+    await Promise.allSettled([processor.stop(), reprocessor?.stop(), sink?.stop()]);
     redis.disconnect();
     throw error;
   }
@@ -96,6 +102,7 @@ export async function startProcessorInstance(config: Config, logger: Logger, opt
   let stopping: Promise<void> | null = null;
   return {
     processor,
+    reprocessor,
     sink,
     fatal,
     redisConnected: () => redis.status === 'ready',
@@ -103,6 +110,7 @@ export async function startProcessorInstance(config: Config, logger: Logger, opt
       (stopping ??= (async () => {
         await readiness.stop();
         await processor.stop();
+        await reprocessor?.stop();
         await sink?.stop();
         await redis.quit().catch(() => undefined);
       })()),

@@ -14,7 +14,11 @@ export type ProcessorCounter =
   | 'redis_rows_stale'
   | 'redis_rebuilds'
   | 'registry_errors'
-  | 'redis_data_lost';
+  | 'redis_data_lost'
+  | 'records_reprocess_requested'
+  | 'reprocess_runs'
+  | 'reprocess_chunks'
+  | 'reprocess_rows';
 
 /** Gauges: the latest value wins (consumer lag, applied watermark, last restore time). */
 export type ProcessorGauge = 'consumer_lag' | 'applied_watermark_ms' | 'restore_ms' | 'restored_entries' | 'assigned_partitions' | 'redis_sink_rebuilding';

@@ -31,6 +31,10 @@ const COUNTERS: readonly Family[] = [
   counter('redis_rebuilds', 'Redis sink re-reads of an output partition from its start (new data epoch)', ['topic']),
   counter('redis_data_lost', 'Times the Redis sink found data lost (epoch or canary gone, rows missing, keys evicted) and started a rebuild', ['reason']),
   counter('registry_errors', 'Failed schema registry lookups of raw writer schemas, by reason (unreachable, malformed, http_<status>)', ['reason']),
+  counter('records_reprocess_requested', 'Raw records too late for the live engine, handed to the re-processor', ['partition']),
+  counter('reprocess_runs', 'Re-processor runs completed', ['partition']),
+  counter('reprocess_chunks', 'Re-processor chunks: recomputed, or refused because their raw history is no longer retained', ['outcome']),
+  counter('reprocess_rows', 'Quarter-hour rows the re-processor emitted, by status', ['status']),
 ];
 
 const GAUGES: readonly Family[] = [

@@ -9,6 +9,11 @@ export interface ProcessorTopics {
   readonly agentState: string;
   readonly changelog: string;
   readonly deadLetter: string;
+  /** Too-late records, per user and batch, for the re-processor. */
+  readonly reprocessRequests: string;
+  readonly reprocessorProgress: string;
+  /** Backfills announce the ranges they re-publish here. */
+  readonly backfillRanges: string;
 }
 
 export function processorTopics(prefix: string): ProcessorTopics {
@@ -20,5 +25,8 @@ export function processorTopics(prefix: string): ProcessorTopics {
     agentState: physicalTopicName(prefix, 'out.agent-state'),
     changelog: physicalTopicName(prefix, 'state.timeline-processor-changelog'),
     deadLetter: physicalTopicName(prefix, 'ops.dead-letter'),
+    reprocessRequests: physicalTopicName(prefix, 'control.reprocess-requests'),
+    reprocessorProgress: physicalTopicName(prefix, 'state.reprocessor-progress'),
+    backfillRanges: physicalTopicName(prefix, 'control.backfill-ranges'),
   };
 }

@@ -137,6 +137,7 @@ export class TimelineProcessor {
         sessionMaxIdleMs: config.time.sessionMaxIdleMs, maxEventAgeMs: config.time.maxEventAgeMs, maxEventLeadMs: config.time.maxEventLeadMs, maxWatermarkLeadMs: config.time.maxClockLeadMs,
       },
       now: this.#now,
+      reprocess: { topic: this.#topics.reprocessRequests, partitions: (await fetchPartitionOffsets(this.#admin, this.#topics.reprocessRequests)).length },
       watermarks: intake,
       restore: batchedRestore((partitions) => restoreChangelog(kafka, serde, this.#topics.changelog, partitions)),
       lowOffset: async (partition) => (await fetchPartitionOffsets(this.#admin!, this.#topics.raw)).find((p) => p.partition === partition)?.low ?? 0,

@@ -54,6 +54,14 @@ describe('parseConfig', () => {
     }
   });
 
+  it('declares the re-processor settings and keeps lateness + horizon below the re-processor revisions', () => {
+    expect(parseConfig({}).processor.reprocess).toEqual({ enabled: true, leadInMs: 86_400_000, chunkMs: 86_400_000, maxRequestsPerRun: 1000 });
+    expect(parseConfig({ PROCESSOR_REPROCESS: 'false', REPROCESS_CHUNK_MS: '3600000' }).processor.reprocess).toMatchObject({ enabled: false, chunkMs: 3_600_000 });
+    expect(() => parseConfig({ REPROCESS_CHUNK_MS: '1000000' })).toThrow(/REPROCESS_CHUNK_MS: must be a whole number of quarter-hours/);
+    expect(() => parseConfig({ CORRECTION_HORIZON_MS: String(13 * 86_400_000) })).toThrow(/ALLOWED_LATENESS_MS \+ CORRECTION_HORIZON_MS must stay below/);
+    expect(parseConfig({ CORRECTION_HORIZON_MS: String(12 * 86_400_000) }).processor.correctionHorizonMs).toBe(12 * 86_400_000);
+  });
+
   it('treats empty values as unset', () => {
     expect(parseConfig({ HTTP_PORT: '' }).http.port).toBe(8080);
   });

@@ -20,6 +20,7 @@ describe('chunked 7-day backfill', () => {
     const env = { ...stack.env, SINCH_TENANTS: JSON.stringify(tenants) };
     const args = ['--backfill', '--from', new Date(FROM).toISOString(), '--to', new Date(TO).toISOString(), '--chunk', '1h'];
 
+    const firstStarted = Date.now();
     const first = spawnPoller(args, env);
     await new Promise<void>((resolve) => {
       const timer = setInterval(() => {
@@ -50,6 +51,16 @@ describe('chunked 7-day backfill', () => {
     expect({ duplicates: duplicates.length, missing: missing.length, extra: extra.length }).toEqual({ duplicates: 0, missing: 0, extra: 0 });
     expect(records.length).toBeGreaterThan(5000);
     expect(orderViolations(records)).toEqual([]);
+
+    const ranges = await readTopic(stack, 'control.backfill-ranges');
+    const latest = ranges.at(-1)!.value;
+    expect(new Set(ranges.map((r) => r.key))).toEqual(new Set([`acme|sinch-rai/agentStatusHistory|${FROM}|${TO}`]));
+    expect(ranges.slice(0, -1).every((r) => r.value['completedAt'] === null), 'only the last chunk completes the range').toBe(true);
+    expect(latest).toMatchObject({ tenant: 'acme', source: 'sinch-rai/agentStatusHistory', from: FROM, to: TO });
+    expect(new Set(ranges.map((r) => r.value['startedAt'])).size, 'the resumed backfill keeps its start').toBe(1);
+    expect(Number(latest['startedAt'])).toBeGreaterThanOrEqual(firstStarted);
+    expect(Number(latest['startedAt'])).toBeLessThanOrEqual(Math.min(...records.map((r) => r.timestamp)));
+    expect(Number(latest['completedAt'])).toBeGreaterThanOrEqual(Number(latest['startedAt']));
 
     const again = spawnPoller(args, env);
     expect(await again.exited).toBe(0);

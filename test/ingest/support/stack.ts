@@ -43,6 +43,8 @@ export interface RawRecord {
   readonly offset: number;
   readonly key: string;
   readonly value: Record<string, unknown>;
+  /** The Kafka record timestamp (publish time). */
+  readonly timestamp: number;
 }
 
 /** Every record of a topic as a read_committed consumer sees it, decoded. */
@@ -50,7 +52,7 @@ export async function readTopic(stack: TestStack, logicalTopic: string): Promise
   const out: RawRecord[] = [];
   await readCommittedToEnd(stack.kafka, `${stack.config.topicPrefix}${logicalTopic}`, async (message, partition) => {
     if (message.value === null) return;
-    out.push({ partition, offset: Number(message.offset), key: message.key?.toString('utf8') ?? '', value: await stack.serde.decode<Record<string, unknown>>(message.value) });
+    out.push({ partition, offset: Number(message.offset), key: message.key?.toString('utf8') ?? '', value: await stack.serde.decode<Record<string, unknown>>(message.value), timestamp: Number(message.timestamp) });
   });
   return out;
 }

@@ -1,0 +1,74 @@
+import type { QuarterHourEmission } from '../core/engine/engine-types.ts';
+import { replay } from '../core/replay/replay.ts';
+import type { AgentStatisticRow, ReplayOptions } from '../core/replay/replay.ts';
+import { emptyMetrics, METRIC_FIELDS } from '../core/statistic/agent-statistic-fields.ts';
+import type { AgentMetrics } from '../core/statistic/agent-statistic-fields.ts';
+import { parseTimestamp } from '../core/time/timestamp.ts';
+import type { ReprocessChunk } from './reprocess-plan.ts';
+
+/** A raw record of a chunk's range and whether it was too late for the live engine (a trigger of this run). */
+export interface ChunkRecord {
+  readonly record: Readonly<Record<string, unknown>>;
+  readonly trigger: boolean;
+}
+
+/** A quarter-hour row to publish, without its revision (the run decides it). */
+export type QuarterHourCorrection = Omit<QuarterHourEmission, 'revision'>;
+
+interface Row {
+  readonly userName: string;
+  readonly start: number;
+  readonly end: number;
+  readonly metrics: AgentMetrics;
+  readonly maxChangeTimestamp: number;
+}
+
+/** The live engine's session and time limits, so a recomputed window follows the same rules (docs/metrics.md). */
+export type ReplayLimits = Pick<ReplayOptions, 'sessionMaxIdleMs' | 'maxEventAgeMs' | 'maxEventLeadMs'>;
+
+function rowsOf(records: readonly ChunkRecord[], chunk: Pick<ReprocessChunk, 'start' | 'end' | 'users'>, limits: ReplayLimits): Map<string, Row> {
+  const users = new Set(chunk.users);
+  const rows = new Map<string, Row>();
+  for (const row of replay(records.map((r) => r.record), { ...limits, until: chunk.end }).rows) {
+    const start = parseTimestamp(row.intervalStart);
+    if (start < chunk.start || start >= chunk.end || !users.has(row.userId)) continue;
+    rows.set(`${row.userId}|${start}`, { userName: row.userName, start, end: parseTimestamp(row.intervalEnd), metrics: metricsOf(row), maxChangeTimestamp: parseTimestamp(row.maxChangeTimestamp) });
+  }
+  return rows;
+}
+
+function metricsOf(row: AgentStatisticRow): AgentMetrics {
+  const metrics = emptyMetrics();
+  for (const field of METRIC_FIELDS) metrics[field] = row[field];
+  return metrics;
+}
+
+function sameRow(a: Row, b: Row): boolean {
+  return a.userName === b.userName && a.maxChangeTimestamp === b.maxChangeTimestamp && METRIC_FIELDS.every((field) => a.metrics[field] === b.metrics[field]);
+}
+
+/**
+ * What one chunk must publish: the batch replay (`replay()`, horizon = chunk end) of the chunk's raw records, compared
+ * with the replay of the same records without this run's triggers, which is what the outputs already hold (the live
+ * engine or an earlier run computed it from exactly those records). Rows that differ are published: `final` when the
+ * window had no content before, else `correction`; a window that had content and has none now is published with zero
+ * metrics (`correction`, "deleted"). Unchanged windows are not published again. Sorted by userId, then start.
+ */
+export function chunkCorrections(tenant: string, chunk: Pick<ReprocessChunk, 'start' | 'end' | 'users'>, records: readonly ChunkRecord[], limits: ReplayLimits = {}): QuarterHourCorrection[] {
+  const after = rowsOf(records, chunk, limits);
+  const before = rowsOf(records.filter((r) => !r.trigger), chunk, limits);
+  const out: { userId: string; correction: QuarterHourCorrection }[] = [];
+  const emit = (key: string, row: Row, status: 'final' | 'correction', metrics: AgentMetrics): void => {
+    const userId = key.slice(0, key.lastIndexOf('|'));
+    out.push({ userId, correction: { tenant, userId, userName: row.userName, intervalStart: row.start, intervalEnd: row.end, status, metrics, maxChangeTimestamp: row.maxChangeTimestamp } });
+  };
+  for (const [key, row] of after) {
+    const previous = before.get(key);
+    if (previous === undefined) emit(key, row, 'final', row.metrics);
+    else if (!sameRow(previous, row)) emit(key, row, 'correction', row.metrics);
+  }
+  for (const [key, row] of before) if (!after.has(key)) emit(key, row, 'correction', emptyMetrics());
+  return out
+    .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.correction.intervalStart - b.correction.intervalStart))
+    .map((entry) => entry.correction);
+}

@@ -1,0 +1,101 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/simulator/model/prng.ts';
+import { startProcessorInstance } from '../../src/processor/processor-instance.ts';
+import type { ProcessorInstance } from '../../src/processor/processor-instance.ts';
+import { createLogger } from '../../src/runtime/logger.ts';
+import { requireServices } from '../support/services.ts';
+import { generateRawHistory } from '../processor/support/raw-history.ts';
+import type { RawRecord } from '../processor/support/raw-history.ts';
+import {
+  comparable, createTestPipeline, expectSameRows, expectedRows, produceRaw, publishWatermark, readQuarterHours, redisMatches, TENANT, waitFor,
+  watermarkApplied,
+} from '../processor/support/pipeline.ts';
+import type { TestPipeline } from '../processor/support/pipeline.ts';
+import { brokenRevisionSequences, revisionHistory } from '../processor/support/topic-checks.ts';
+
+const REPO = new URL('../../', import.meta.url).pathname;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const START = Date.UTC(2024, 5, 1);
+const DAYS = 10;
+const LIVE_DAY = START + DAYS * DAY;
+const WATERMARK = LIVE_DAY + 13 * HOUR;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function agentDay(day: number, seed: number): RawRecord[] {
+  return generateRawHistory({ seed, agents: 3, start: day + 8 * HOUR, spanMs: 4 * HOUR, sessionsPerAgent: 1 }).map((r) => ({ ...r, userId: r['userId']!.replace(/-\d+$/, '-kill') }));
+}
+
+function spawnReprocessor(env: Record<string, string>): { child: ChildProcess; exited: Promise<number | null>; log: string[] } {
+  const child = spawn(process.execPath, ['src/bin/cli.ts', 'reprocess', '--skip-setup'], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const log: string[] = [];
+  child.stderr?.on('data', (chunk: Buffer) => log.push(chunk.toString('utf8')));
+  return { child, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))), log };
+}
+
+/**
+ * `agent-timelines reprocess` as its own process, next to a live processor that does not re-process: 10 days of
+ * history arrive too late for the live engine; the re-processor is SIGKILLed three times at random moments and
+ * restarted. The outputs equal the batch replay, every (key, revision) is on the topic once (a chunk is committed
+ * exactly once, or re-run whole with the same revision after an abort), and a SIGTERM ends it with exit code 0.
+ */
+describe('agent-timelines reprocess', () => {
+  let pipeline: TestPipeline;
+  let live: ProcessorInstance;
+  const random = mulberry32(42);
+  const liveRecords = agentDay(LIVE_DAY, 9_000);
+  const history = Array.from({ length: DAYS }, (_, d) => agentDay(START + d * DAY, 9_001 + d)).flat();
+
+  beforeAll(async () => {
+    pipeline = await createTestPipeline(await requireServices(), { REPROCESS_LEAD_IN_MS: String(6 * HOUR), REPROCESS_MAX_REQUESTS: '2', PROCESSOR_REPROCESS: 'false' });
+    live = await startProcessorInstance(pipeline.config, createLogger('warn'));
+  });
+  afterAll(async () => {
+    await live?.stop();
+    await pipeline?.close();
+  });
+
+  it('survives SIGKILLs and produces every correction exactly once', { timeout: 300_000 }, async () => {
+    expect(live.reprocessor).toBeNull();
+    await produceRaw(pipeline, liveRecords);
+    await publishWatermark(pipeline, WATERMARK);
+    expect(await waitFor(() => watermarkApplied(pipeline, WATERMARK), 60_000)).toBe(true);
+    for (let d = 0; d < DAYS; d++) await produceRaw(pipeline, history.slice(Math.floor((d * history.length) / DAYS), Math.floor(((d + 1) * history.length) / DAYS)));
+    const metrics = live.processor.metrics;
+    expect(await waitFor(async () => metrics.total('records_reprocess_requested') >= history.length, 120_000)).toBe(true);
+    expect(metrics.total('records_dead_lettered')).toBe(0);
+
+    const expected = expectedRows([...history, ...liveRecords], WATERMARK);
+    const admin = pipeline.kafka.admin();
+    await admin.connect();
+    const published = async (): Promise<number> => (await admin.fetchTopicOffsets(pipeline.topics.quarterHours)).reduce((sum, p) => sum + Number(p.high), 0);
+    try {
+      for (let kill = 0; kill < 3; kill++) {
+        const before = await published();
+        const victim = spawnReprocessor(pipeline.env);
+        expect(await waitFor(async () => (await published()) > before, 60_000, 50), 'the re-processor commits before it is killed').toBe(true);
+        await sleep(Math.floor(random() * 400));
+        victim.child.kill('SIGKILL');
+        await victim.exited;
+      }
+      expect(await redisMatches(pipeline, expected), 'work is left after the kills').toBe(false);
+
+      const last = spawnReprocessor(pipeline.env);
+      const done = await waitFor(() => redisMatches(pipeline, expected), 180_000, 1_000);
+      const groupId = `${pipeline.config.processor.groupId}.reprocess`;
+      expect(await waitFor(async () => (await admin.describeGroups([groupId])).groups[0]?.members.length === 1, 30_000)).toBe(true);
+      last.child.kill('SIGTERM');
+      expect(await last.exited, last.log.join('').slice(-2_000)).toBe(0);
+      expectSameRows(comparable(await pipeline.reader.listQuarterHours({ tenant: TENANT, from: 0, to: 8.64e15 })), expected, 'redis');
+      expect(done).toBe(true);
+      const topic = await readQuarterHours(pipeline);
+      expectSameRows(comparable(topic.latest.values()), expected, 'output topic');
+      expect(topic.duplicateRevisions, 'no (key, revision) twice').toBe(0);
+      expect(brokenRevisionSequences(await revisionHistory(pipeline))).toEqual([]);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+});

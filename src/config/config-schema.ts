@@ -51,6 +51,7 @@ export const envSchema = z.object({
   PROCESSOR_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).default(30_000),
   PROCESSOR_TICK_MS: z.coerce.number().int().min(10).default(250),
   PROCESSOR_REDIS_SINK: booleanFlag.default(true),
+  PROCESSOR_STATE_ENTRY_MAX_BYTES: z.coerce.number().int().min(65_536).max(268_435_456).default(16_777_216),
   PROCESSOR_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   PROCESSOR_METRICS_PORT: z.coerce.number({ error: 'must be a port number, or 0 to disable' }).int().min(0).max(65535).default(9464),
   REDIS_RETENTION_MS: z.coerce.number().int().min(60_000).default(3_024_000_000),

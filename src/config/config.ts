@@ -43,6 +43,8 @@ export interface Config {
     readonly tickMs: number;
     /** Whether `process` also runs the Redis sink (output topics → Redis). */
     readonly redisSink: boolean;
+    /** A user or session state entry above this many bytes is quarantined (docs/processor.md, Oversized state). */
+    readonly stateEntryMaxBytes: number;
     /** Where `process` serves GET /metrics; port 0 means no metrics endpoint. */
     readonly metrics: { readonly host: string; readonly port: number };
   };
@@ -157,6 +159,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       sessionTimeoutMs: e.PROCESSOR_SESSION_TIMEOUT_MS,
       tickMs: e.PROCESSOR_TICK_MS,
       redisSink: e.PROCESSOR_REDIS_SINK,
+      stateEntryMaxBytes: e.PROCESSOR_STATE_ENTRY_MAX_BYTES,
       metrics: { host: e.PROCESSOR_METRICS_HOST, port: e.PROCESSOR_METRICS_PORT },
     },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, maxConcurrentQueries: e.HTTP_MAX_CONCURRENT_QUERIES, maxQueuedQueries: e.HTTP_MAX_QUEUED_QUERIES },

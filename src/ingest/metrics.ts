@@ -15,7 +15,8 @@ export type PollerCounter =
   | 'range_splits'
   | 'polls'
   | 'poll_failures'
-  | 'transactions_aborted';
+  | 'transactions_aborted'
+  | 'checkpoint_keys_dropped';
 
 /**
  * In-memory counters of the pollers (a prom-client adapter can read {@link PollerMetrics.snapshot} later).

@@ -5,18 +5,16 @@ import type { EndpointSpec } from './endpoint-specs.ts';
 import { IncrementalPoller } from './incremental-poller.ts';
 import type { LoopStep } from './poll-loop.ts';
 import { runLoop } from './poll-loop.ts';
-import type { PollerRuntime } from './poller-runtime.ts';
-import { createTenantClient, openPoller } from './poller-runtime.ts';
+import type { OpenedPoller, PollerRequest, PollerRuntime } from './poller-runtime.ts';
+import { createTenantClient, openPollers } from './poller-runtime.ts';
 import type { RaiClient } from './rai-client.ts';
 import { SnapshotPoller } from './snapshot-poller.ts';
 import type { TransactionalPublisher } from './transactional-publisher.ts';
 
 const AGENT_STATUS_LOOKBACK_MS = 86_400_000;
 
-async function incrementalStep(runtime: PollerRuntime, tenant: SinchTenant, client: RaiClient, spec: EndpointSpec, intervalMs: number, publishers: TransactionalPublisher[]): Promise<LoopStep> {
+function incrementalStep(runtime: PollerRuntime, tenant: SinchTenant, spec: EndpointSpec, intervalMs: number, { ctx, restored }: OpenedPoller): LoopStep {
   const key = checkpointKey(tenant.id, spec.endpoint);
-  const { ctx, restored } = await openPoller(runtime, tenant, client, spec, spec.endpoint, key);
-  publishers.push(ctx.publisher);
   const poller = new IncrementalPoller(
     spec,
     ctx,
@@ -46,10 +44,8 @@ async function incrementalStep(runtime: PollerRuntime, tenant: SinchTenant, clie
   };
 }
 
-async function snapshotStep(runtime: PollerRuntime, tenant: SinchTenant, client: RaiClient, spec: EndpointSpec, intervalMs: number, changesOnly: boolean, publishers: TransactionalPublisher[]): Promise<LoopStep> {
+function snapshotStep(tenant: SinchTenant, spec: EndpointSpec, intervalMs: number, changesOnly: boolean, { ctx, restored }: OpenedPoller): LoopStep {
   const key = checkpointKey(tenant.id, spec.endpoint);
-  const { ctx, restored } = await openPoller(runtime, tenant, client, spec, spec.endpoint, key);
-  publishers.push(ctx.publisher);
   const window = changesOnly ? ({ kind: 'current-day' } as const) : ({ kind: 'lookback', lookbackMs: AGENT_STATUS_LOOKBACK_MS } as const);
   const poller = new SnapshotPoller(spec, ctx, { checkpointKey: key, changesOnly, window }, restored);
   return {
@@ -74,16 +70,22 @@ async function snapshotStep(runtime: PollerRuntime, tenant: SinchTenant, client:
 export async function runPollers(runtime: PollerRuntime, tenants: readonly SinchTenant[], options: { signal: AbortSignal; once: boolean }): Promise<void> {
   const publishers: TransactionalPublisher[] = [];
   try {
-    const steps: LoopStep[] = [];
+    const plans: Array<{ request: PollerRequest; step: (opened: OpenedPoller) => LoopStep }> = [];
+    const plan = (tenant: SinchTenant, client: RaiClient, spec: EndpointSpec, step: (opened: OpenedPoller) => LoopStep): void => {
+      plans.push({ request: { tenant, client, spec, name: spec.endpoint, checkpointKey: checkpointKey(tenant.id, spec.endpoint) }, step });
+    };
     for (const tenant of tenants) {
       const client = createTenantClient(runtime, tenant);
-      if (tenant.endpoints.includes('agentStatusHistory')) steps.push(await incrementalStep(runtime, tenant, client, AGENT_STATUS_HISTORY, tenant.pollIntervalMs, publishers));
+      if (tenant.endpoints.includes('agentStatusHistory')) plan(tenant, client, AGENT_STATUS_HISTORY, (o) => incrementalStep(runtime, tenant, AGENT_STATUS_HISTORY, tenant.pollIntervalMs, o));
       if (tenant.endpoints.includes('contacts')) {
-        steps.push(await incrementalStep(runtime, tenant, client, CONTACT_HISTORY, tenant.contactPollIntervalMs, publishers));
-        steps.push(await snapshotStep(runtime, tenant, client, CONTACT_STATISTIC, tenant.contactPollIntervalMs, true, publishers));
+        plan(tenant, client, CONTACT_HISTORY, (o) => incrementalStep(runtime, tenant, CONTACT_HISTORY, tenant.contactPollIntervalMs, o));
+        plan(tenant, client, CONTACT_STATISTIC, (o) => snapshotStep(tenant, CONTACT_STATISTIC, tenant.contactPollIntervalMs, true, o));
       }
-      if (tenant.endpoints.includes('agentStatus')) steps.push(await snapshotStep(runtime, tenant, client, AGENT_STATUS, tenant.agentStatusIntervalMs, false, publishers));
+      if (tenant.endpoints.includes('agentStatus')) plan(tenant, client, AGENT_STATUS, (o) => snapshotStep(tenant, AGENT_STATUS, tenant.agentStatusIntervalMs, false, o));
     }
+    const opened = await openPollers(runtime, plans.map((p) => p.request));
+    publishers.push(...opened.map((o) => o.ctx.publisher));
+    const steps: LoopStep[] = opened.map((o, index) => (plans[index] as (typeof plans)[number]).step(o));
     const backoff = (tenantId: string) => {
       const t = tenants.find((x) => x.id === tenantId);
       return { baseMs: t?.backoffBaseMs ?? 500, maxMs: t?.backoffMaxMs ?? 30_000 };

@@ -11,10 +11,12 @@ export type ProcessorCounter =
   | 'watermarks_applied'
   | 'redis_rows_written'
   | 'redis_rows_stale'
-  | 'redis_rebuilds';
+  | 'redis_rebuilds'
+  | 'state_quarantined'
+  | 'state_format_rebuilds';
 
 /** Gauges: the latest value wins (consumer lag, applied watermark, last restore time). */
-export type ProcessorGauge = 'consumer_lag' | 'applied_watermark_ms' | 'restore_ms' | 'restored_entries' | 'assigned_partitions';
+export type ProcessorGauge = 'consumer_lag' | 'applied_watermark_ms' | 'restore_ms' | 'restored_entries' | 'assigned_partitions' | 'largest_state_entry_bytes';
 
 export type MetricLabels = Readonly<Record<string, string>>;
 

@@ -117,6 +117,7 @@ export class TimelineProcessor {
       kafka, serde, decoder, groupId,
       topics: this.#topics,
       engine: { allowedLatenessMs, correctionHorizonMs },
+      stateEntryMaxBytes: config.processor.stateEntryMaxBytes,
       watermarks: intake,
       restore: batchedRestore((partitions) => restoreChangelog(kafka, serde, this.#topics.changelog, partitions)),
       lowOffset: async (partition) => (await fetchPartitionOffsets(this.#admin!, this.#topics.raw)).find((p) => p.partition === partition)?.low ?? 0,

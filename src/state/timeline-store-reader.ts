@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { METRIC_FIELDS } from '../core/statistic/agent-statistic-fields.ts';
 import { ProcessorReadinessStore } from './processor-readiness-store.ts';
+import { decodeStoreValue } from './store-format.ts';
 import type { StoreKeys } from './store-keys.ts';
 import type { AgentStateRow, Completeness, ProcessorReadiness, QuarterHourRow, SegmentRow } from './store-types.ts';
 
@@ -50,7 +51,7 @@ export class TimelineStoreReader {
     const rows = await this.#hashFields(keys, 'row');
     return rows
       .filter((json): json is string => json !== null)
-      .map((json) => JSON.parse(json) as QuarterHourRow)
+      .map((json) => decodeStoreValue<QuarterHourRow>('quarterHour', json))
       .filter((row) => METRIC_FIELDS.some((field) => row[field] !== 0))
       .sort(byUserThenStart);
   }
@@ -61,7 +62,7 @@ export class TimelineStoreReader {
     const states = await this.#hashFields(ids.map((id) => this.#keys.agentState(tenant, id)), 'state');
     return states
       .filter((json): json is string => json !== null)
-      .map((json) => JSON.parse(json) as AgentStateRow)
+      .map((json) => decodeStoreValue<AgentStateRow>('agentState', json))
       .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
   }
 
@@ -72,7 +73,7 @@ export class TimelineStoreReader {
     const values = await this.#redis.hmget(this.#keys.segmentData(tenant, userId), ...ids);
     return values
       .filter((json): json is string => json !== null)
-      .map((json) => JSON.parse(json) as SegmentRow)
+      .map((json) => decodeStoreValue<SegmentRow>('segment', json))
       .filter((segment) => segment.start < to)
       .sort((a, b) => a.start - b.start || (a.sessionId < b.sessionId ? -1 : 1));
   }

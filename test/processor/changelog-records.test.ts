@@ -128,7 +128,7 @@ describe('restoring the previous (v1) changelog format', () => {
   const partitions = engineV1.partitions as Record<string, { emissions: EngineEmission[]; snapshotWithoutVersionSha256: string; restoredSnapshot: Record<string, unknown> }>;
 
   it('gives the identical engine state and, continued, the identical emissions and final state', () => {
-    const r2 = scenario.r2 as Array<Record<string, string>>;
+    const r2 = scenario.r2 as unknown as Array<Record<string, string>>;
     for (const [partition, expected] of Object.entries(partitions)) {
       const restored = restorePartitionState(v1Records(Number(partition)), engineConfig);
       expect(restored.unreadable).toBeNull();

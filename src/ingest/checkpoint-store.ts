@@ -1,8 +1,9 @@
 import type { Kafka } from 'kafkajs';
 import type { AvroSerde } from '../kafka/avro-serde.ts';
+import { assertSchemaCarries } from '../kafka/schema-fields-check.ts';
 import type { PollerCheckpoint } from './checkpoint.ts';
 import type { CheckpointValue } from './checkpoint-format.ts';
-import { decodeCheckpoint } from './checkpoint-format.ts';
+import { CHECKPOINT_FORMAT_VERSION, decodeCheckpoint } from './checkpoint-format.ts';
 import { readCommittedToEnd } from './read-committed.ts';
 
 /** The part number of a part record key of one of `wanted` (`<key>|keys:<n>`), or undefined. */
@@ -55,4 +56,10 @@ export async function restoreCheckpoints(
     found.set(key, decoded.checkpoint);
   }
   return found;
+}
+
+/** Throws SCHEMA_MISMATCH when the checkpoint topic's registered schema cannot carry this release's format. */
+export async function assertCheckpointSchema(serde: AvroSerde, topic: string): Promise<void> {
+  const probe = { tenant: '', endpoint: '', highMark: 0, recentKeys: [], pollId: '', updatedAt: 0, formatVersion: CHECKPOINT_FORMAT_VERSION, keyDigests: Buffer.alloc(16, 1), keyTimes: [1], part: 1, parts: 2 };
+  await assertSchemaCarries(serde, topic, probe, ['formatVersion', 'keyDigests', 'keyTimes', 'part', 'parts']);
 }

@@ -5,7 +5,7 @@ import type { AvroSerde } from '../kafka/avro-serde.ts';
 import { physicalTopicName, readValueSchema } from '../topology/load-topology.ts';
 import type { AvroField } from './avro-conform.ts';
 import type { PollerCheckpoint } from './checkpoint.ts';
-import { restoreCheckpoints } from './checkpoint-store.ts';
+import { assertCheckpointSchema, restoreCheckpoints } from './checkpoint-store.ts';
 import type { Clock } from './clock.ts';
 import type { EndpointSpec } from './endpoint-specs.ts';
 import type { PollerMetrics } from './metrics.ts';
@@ -71,6 +71,7 @@ export async function openPollers(runtime: PollerRuntime, requests: readonly Pol
   const checkpoints = physicalTopicName(config.topicPrefix, 'control.poller-checkpoints');
   const publishers: TransactionalPublisher[] = [];
   try {
+    await assertCheckpointSchema(runtime.serde, checkpoints);
     for (const request of requests) publishers.push(await TransactionalPublisher.connect(runtime.kafka, runtime.serde, transactionalIdFor(config, request.tenant.id, request.name)));
     const restored = await restoreCheckpoints(runtime.kafka, runtime.serde, checkpoints, requests.map((r) => r.checkpointKey), (key, reason) => {
       const request = requests.find((r) => r.checkpointKey === key);

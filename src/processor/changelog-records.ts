@@ -1,4 +1,6 @@
 import { SNAPSHOT_VERSION } from '../core/engine/snapshot-format.ts';
+import type { AvroSerde } from '../kafka/avro-serde.ts';
+import { assertSchemaCarries } from '../kafka/schema-fields-check.ts';
 import { chunkId, DEFAULT_CHUNK_LIMITS, splitContent } from './content-chunks.ts';
 import type { ChunkLimits } from './content-chunks.ts';
 import type { StateEntry, StateEntryKind } from './state-entries.ts';
@@ -135,4 +137,10 @@ export function joinRecords(records: Iterable<StoredRecord>): JoinedChangelog {
     entries.push({ key, entry: { ...entry, json: texts.join('') }, version: value.stateVersion, parts });
   }
   return { entries, orphans: [...partRecords.keys()].filter((key) => !used.has(key)) };
+}
+
+/** Throws SCHEMA_MISMATCH when the changelog's registered schema cannot carry manifests and parts (setup not run). */
+export async function assertChangelogSchema(serde: AvroSerde, topic: string): Promise<void> {
+  const probe = { inputTopic: '', inputPartition: 0, tenant: '', entryKind: 'session', entryId: '', stateVersion: SNAPSHOT_VERSION, state: '', writtenAt: 0, parts: ['p'], partId: 'p' };
+  await assertSchemaCarries(serde, topic, probe, ['parts', 'partId']);
 }

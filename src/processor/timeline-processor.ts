@@ -6,6 +6,7 @@ import { AvroSerde } from '../kafka/avro-serde.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
 import { readValueSchema } from '../topology/load-topology.ts';
 import { batchedRestore } from './batched-restore.ts';
+import { assertChangelogSchema } from './changelog-records.ts';
 import { restoreChangelog } from './changelog-restorer.ts';
 import { PartitionTask } from './partition-task.ts';
 import type { PartitionTaskDeps } from './partition-task.ts';
@@ -105,6 +106,7 @@ export class TimelineProcessor {
     const config = this.#config;
     const kafka = createKafka(config, this.#logger, '-processor');
     const serde = new AvroSerde(config.schemaRegistry);
+    await assertChangelogSchema(serde, this.#topics.changelog);
     const decoder = new RawRecordDecoder(config.schemaRegistry, await readValueSchema('sinch-agent-status-history'));
     this.#admin = kafka.admin();
     await this.#admin.connect();

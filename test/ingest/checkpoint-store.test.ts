@@ -150,7 +150,17 @@ describe('poller checkpoints on the real broker', () => {
     expect(dropped).toEqual([`${record.key}: checkpoint format version 3 is unknown to this release (it reads 1..2)`]);
   });
 
-  it('declares max.message.bytes on the checkpoint topic', async () => {
+  it('refuses to open pollers against a checkpoint schema that cannot carry the current format (setup not run)', async () => {
+    const stack = await freshStack();
+    const topic = `${stack.config.topicPrefix}control.poller-checkpoints`;
+    await registerSchema(stack.config.schemaRegistry, valueSubject(topic), await readFile(new URL('../fixtures/state-format-v1/poller-checkpoint.v1.avsc', import.meta.url), 'utf8'));
+    const runtime: PollerRuntime = { config: stack.config, kafka: stack.kafka, serde: new AvroSerde(stack.config.schemaRegistry), logger: stack.logger, clock: new FakeClock(NOW), metrics: createPollerMetrics() };
+    const tenant = tenantFor('http://vendor.invalid/RI/rai', {});
+    const { client } = scriptedClient(new FakeClock(NOW), contactApi(() => []));
+    await expect(openPoller(runtime, tenant, client, CONTACT_STATISTIC, 'contactStatistic', 'acme|contactStatistic')).rejects.toMatchObject({ code: 'SCHEMA_MISMATCH', message: expect.stringMatching(/does not carry formatVersion, keyDigests, keyTimes, part, parts/) });
+  });
+
+  it('the topology declares max.message.bytes on every topic, and compaction settings on the checkpoint topic', async () => {
     const topology = await loadTopology();
     for (const topic of topology.topics) expect(topic.maxMessageBytes, topic.name).toBe(TOPIC_LIMIT);
     const checkpoints = topology.topics.find((t) => t.name === 'control.poller-checkpoints');

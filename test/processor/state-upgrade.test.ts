@@ -12,6 +12,7 @@ import type { ChangelogValue } from '../../src/processor/changelog-records.ts';
 import { startProcessorInstance } from '../../src/processor/processor-instance.ts';
 import type { ProcessorInstance } from '../../src/processor/processor-instance.ts';
 import { processorTopics } from '../../src/processor/processor-topics.ts';
+import { TimelineProcessor } from '../../src/processor/timeline-processor.ts';
 import { fetchPartitionOffsets } from '../../src/processor/topic-offsets.ts';
 import { createLogger } from '../../src/runtime/logger.ts';
 import { loadTopology } from '../../src/topology/load-topology.ts';
@@ -143,6 +144,16 @@ describe('processor state across a format upgrade', () => {
     const versions = await changelogVersions(pipeline);
     expect([...new Set(versions.values())]).toEqual([CURRENT_VERSION]);
   }, 120_000);
+
+  it('refuses to start against a changelog schema that cannot carry the current format (setup not run)', async () => {
+    const pipeline = await createTestPipeline(await requireServices());
+    pipelines.push(pipeline);
+    const v1Schema = await readFile(new URL('../fixtures/state-format-v1/processor-state-entry.v1.avsc', import.meta.url), 'utf8');
+    await registerSchema(pipeline.config.schemaRegistry, valueSubject(pipeline.topics.changelog), v1Schema);
+    const processor = new TimelineProcessor({ config: pipeline.config, logger });
+    await expect(processor.start()).rejects.toMatchObject({ code: 'SCHEMA_MISMATCH', message: expect.stringMatching(/does not carry parts, partId: .* run `agent-timelines setup`/) });
+    await processor.stop();
+  });
 
   it('rebuilds a changelog of a newer, unknown format from the raw topic instead of misreading it', async () => {
     const pipeline = await createTestPipeline(await requireServices());

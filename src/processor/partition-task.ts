@@ -14,7 +14,7 @@ import type { RawRecordDecoder } from './raw-record-decoder.ts';
 import { restorePartitionState } from './partition-state.ts';
 import type { StateEntry } from './state-entries.ts';
 import { partitionEntry, snapshotEntries } from './state-entries.ts';
-import { largestEntryBytes, oversizedEntries, quarantineSnapshot } from './state-quarantine.ts';
+import { largestEntryBytes, oversizedEntries, quarantineDeadLetter, quarantineSnapshot } from './state-quarantine.ts';
 
 /** The kafkajs eachBatch controls a task uses. */
 export interface BatchControl {
@@ -282,12 +282,8 @@ export class PartitionTask {
     if (oversized.length === 0) return entries;
     const engine = TimelineEngine.restore(quarantineSnapshot(snapshot, oversized), { ...this.#deps.engine, tenant });
     this.#engines.set(tenant, engine);
-    const now = Date.now();
     for (const item of oversized) {
-      const entry = entries.find((e) => e.kind === item.kind && e.id === item.id);
-      const reason = `${item.kind} ${item.id} of tenant ${tenant}: state entry of ${item.bytes} bytes exceeds PROCESSOR_STATE_ENTRY_MAX_BYTES (${stateEntryMaxBytes}); quarantined (docs/processor.md, Oversized state)`;
-      const source = { topic: topics.changelog, partition: this.partition, offset: '-1', key: Buffer.from(`${tenant}|${item.kind}|${item.id}`), value: Buffer.from(entry?.json ?? '', 'utf8') };
-      records.push(deadLetterRecord(topics.deadLetter, source, { errorCode: 'STATE_TOO_LARGE', reason }, now));
+      records.push(quarantineDeadLetter(topics, this.partition, tenant, item, entries, stateEntryMaxBytes, Date.now()));
       metrics.inc('records_dead_lettered', { errorCode: 'STATE_TOO_LARGE' });
       metrics.inc('state_quarantined', { partition: String(this.partition), kind: item.kind });
       this.#logger.error({ tenant, kind: item.kind, id: item.id, bytes: item.bytes, limit: stateEntryMaxBytes }, 'oversized state quarantined');

@@ -1,5 +1,8 @@
 import type { EngineSnapshot, SessionSnapshot, UserSnapshot } from '../core/engine/engine-types.ts';
 import { observeUserName } from '../core/events/user-identity.ts';
+import type { OutgoingRecord } from './output-records.ts';
+import { deadLetterRecord } from './output-records.ts';
+import type { ProcessorTopics } from './processor-topics.ts';
 import type { StateEntry } from './state-entries.ts';
 
 /** An entry over the size limit. */
@@ -68,4 +71,23 @@ export function quarantineSnapshot(snapshot: EngineSnapshot, oversized: readonly
     sessions: snapshot.sessions.filter((s) => !gone.has(s.sessionId)),
     tombstones,
   };
+}
+
+/**
+ * The dead letter of one quarantined entry: source the changelog (offset -1), key `tenant|kind|id`, value the entry's
+ * JSON (cut to 256 KiB by deadLetterRecord), errorCode STATE_TOO_LARGE.
+ */
+export function quarantineDeadLetter(
+  topics: Pick<ProcessorTopics, 'changelog' | 'deadLetter'>,
+  partition: number,
+  tenant: string,
+  item: OversizedEntry,
+  entries: readonly StateEntry[],
+  limit: number,
+  now: number,
+): OutgoingRecord {
+  const json = entries.find((e) => e.kind === item.kind && e.id === item.id)?.json ?? '';
+  const reason = `${item.kind} ${item.id} of tenant ${tenant}: state entry of ${item.bytes} bytes exceeds PROCESSOR_STATE_ENTRY_MAX_BYTES (${limit}); quarantined (docs/processor.md, Oversized state)`;
+  const source = { topic: topics.changelog, partition, offset: '-1', key: Buffer.from(`${tenant}|${item.kind}|${item.id}`), value: Buffer.from(json, 'utf8') };
+  return deadLetterRecord(topics.deadLetter, source, { errorCode: 'STATE_TOO_LARGE', reason }, now);
 }

@@ -57,6 +57,7 @@ export const envSchema = z.object({
   PROCESSOR_REDIS_SINK: booleanFlag.default(true),
   PROCESSOR_SCHEMA_NOT_FOUND_TTL_MS: z.coerce.number().int().min(1_000).default(300_000),
   PROCESSOR_REDIS_SINK_CHECK_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
+  PROCESSOR_STATE_ENTRY_MAX_BYTES: z.coerce.number().int().min(65_536).max(268_435_456).default(16_777_216),
   PROCESSOR_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   POLLER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   POLLER_METRICS_PORT: z.coerce.number({ error: 'must be a port number, or 0 to disable' }).int().min(0).max(65535).default(9465),

@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   TRANSACTION_FAILED: { retriable: true },
   STATE_RESTORE_FAILED: { retriable: true },
   REDIS_WRITE_FAILED: { retriable: true },
+  STORE_FORMAT_UNSUPPORTED: { retriable: false },
 } as const satisfies Record<string, { retriable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

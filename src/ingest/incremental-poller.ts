@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
 import type { KeyedTime, PlannedPoll, PollerCheckpoint, RangePolicy } from './checkpoint.ts';
 import { advanceCheckpoint, dedupRows, planPoll } from './checkpoint.ts';
-import { checkpointValue } from './checkpoint-store.ts';
 import type { ClockCheck } from './clock-sanity.ts';
 import { rewindFutureCheckpoint, rowTimeVerdict } from './clock-sanity.ts';
+import { checkpointRecords } from './checkpoint-format.ts';
 import { vendorDeadLetter } from './dead-letter.ts';
 import type { EndpointSpec, MappedRow } from './endpoint-specs.ts';
 import { mapRow } from './endpoint-specs.ts';
@@ -115,7 +115,7 @@ export class IncrementalPoller {
       records.push({ topic: topics.watermarks, key: `${tenant}|${this.spec.source}`, value: { tenant, source: this.spec.source, pollId, watermark: poll.range.end - 1, publishedAt: now } });
     }
     records.push(...(this.#settings.extraRecords?.(poll, now) ?? []));
-    records.push({ topic: topics.checkpoints, key: this.#settings.checkpointKey, value: checkpointValue(next) });
+    records.push(...checkpointRecords(topics.checkpoints, this.#settings.checkpointKey, next, this.#checkpoint));
     signal?.throwIfAborted();
     await this.#ctx.publisher.commit(records);
     this.#checkpoint = next;

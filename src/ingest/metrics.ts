@@ -21,6 +21,7 @@ export const POLLER_COUNTERS = [
   'poll_failures',
   'transactions_aborted',
   'poll_fenced',
+  'checkpoint_keys_dropped',
 ] as const;
 
 export type PollerCounter = (typeof POLLER_COUNTERS)[number];

@@ -5,7 +5,7 @@ import type { AvroSerde } from '../kafka/avro-serde.ts';
 import { physicalTopicName, readValueSchema } from '../topology/load-topology.ts';
 import type { AvroField } from './avro-conform.ts';
 import type { PollerCheckpoint } from './checkpoint.ts';
-import { restoreCheckpoints } from './checkpoint-store.ts';
+import { assertCheckpointSchema, restoreCheckpoints } from './checkpoint-store.ts';
 import type { Clock } from './clock.ts';
 import type { EndpointSpec } from './endpoint-specs.ts';
 import type { PollerMetrics } from './metrics.ts';
@@ -52,27 +52,55 @@ export interface OpenedPoller {
   readonly restored: PollerCheckpoint | undefined;
 }
 
+/** One poller to open: its tenant, client, endpoint, name (for the transactional id) and checkpoint key. */
+export interface PollerRequest {
+  readonly tenant: SinchTenant;
+  readonly client: RaiClient;
+  readonly spec: EndpointSpec;
+  readonly name: string;
+  readonly checkpointKey: string;
+}
+
 /**
- * Connects the poller's transactional publisher (fencing a previous instance) and then restores its checkpoint,
- * in that order, so no transaction of the predecessor can commit after the restore. The caller disconnects
- * `ctx.publisher` when done.
+ * Connects the pollers' transactional publishers (fencing previous instances) and then restores all their
+ * checkpoints in ONE read of the checkpoint topic, in that order, so no transaction of a predecessor can commit
+ * after the restore. The caller disconnects each `ctx.publisher` when done.
  */
-export async function openPoller(runtime: PollerRuntime, tenant: SinchTenant, client: RaiClient, spec: EndpointSpec, name: string, checkpointKey: string): Promise<OpenedPoller> {
+export async function openPollers(runtime: PollerRuntime, requests: readonly PollerRequest[]): Promise<OpenedPoller[]> {
   const { config } = runtime;
-  const fields = (JSON.parse(await readValueSchema(spec.schema)) as { fields: AvroField[] }).fields;
-  const publisher = await TransactionalPublisher.connect(runtime.kafka, runtime.serde, transactionalIdFor(config, tenant.id, name));
-  const topics = {
-    raw: physicalTopicName(config.topicPrefix, spec.topic),
-    watermarks: physicalTopicName(config.topicPrefix, 'control.poll-watermarks'),
-    checkpoints: physicalTopicName(config.topicPrefix, 'control.poller-checkpoints'),
-    deadLetter: physicalTopicName(config.topicPrefix, 'ops.dead-letter'),
-  };
+  const checkpoints = physicalTopicName(config.topicPrefix, 'control.poller-checkpoints');
+  const publishers: TransactionalPublisher[] = [];
   try {
-    const restored = (await restoreCheckpoints(runtime.kafka, runtime.serde, topics.checkpoints, [checkpointKey])).get(checkpointKey);
-    const ctx: PollerContext = { tenant: tenant.id, client, publisher, clock: runtime.clock, metrics: runtime.metrics, logger: runtime.logger, topics, fields, pageSize: tenant.pageSize };
-    return { ctx, restored };
+    await assertCheckpointSchema(runtime.serde, checkpoints);
+    for (const request of requests) publishers.push(await TransactionalPublisher.connect(runtime.kafka, runtime.serde, transactionalIdFor(config, request.tenant.id, request.name)));
+    const restored = await restoreCheckpoints(runtime.kafka, runtime.serde, checkpoints, requests.map((r) => r.checkpointKey), (key, reason) => {
+      const request = requests.find((r) => r.checkpointKey === key);
+      runtime.metrics.inc('checkpoint_keys_dropped', { tenant: request?.tenant.id ?? '', endpoint: request?.spec.endpoint ?? '' });
+      runtime.logger.error({ checkpoint: key, reason }, 'checkpoint keys could not be read; resuming from its high mark without them (the overlap may be republished)');
+    });
+    const opened: OpenedPoller[] = [];
+    for (const [index, request] of requests.entries()) {
+      const fields = (JSON.parse(await readValueSchema(request.spec.schema)) as { fields: AvroField[] }).fields;
+      const topics = {
+        raw: physicalTopicName(config.topicPrefix, request.spec.topic),
+        watermarks: physicalTopicName(config.topicPrefix, 'control.poll-watermarks'),
+        checkpoints,
+        deadLetter: physicalTopicName(config.topicPrefix, 'ops.dead-letter'),
+      };
+      const publisher = publishers[index] as TransactionalPublisher;
+      const ctx: PollerContext = { tenant: request.tenant.id, client: request.client, publisher, clock: runtime.clock, metrics: runtime.metrics, logger: runtime.logger, topics, fields, pageSize: request.tenant.pageSize };
+      opened.push({ ctx, restored: restored.get(request.checkpointKey) });
+    }
+    return opened;
   } catch (error) {
-    await publisher.disconnect();
+    await Promise.allSettled(publishers.map((p) => p.disconnect()));
     throw error;
   }
+}
+
+/** {@link openPollers} for one poller. */
+export async function openPoller(runtime: PollerRuntime, tenant: SinchTenant, client: RaiClient, spec: EndpointSpec, name: string, checkpointKey: string): Promise<OpenedPoller> {
+  const [opened] = await openPollers(runtime, [{ tenant, client, spec, name, checkpointKey }]);
+  if (opened === undefined) throw new Error('openPollers returned nothing for one request');
+  return opened;
 }

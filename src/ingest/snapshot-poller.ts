@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PollerCheckpoint } from './checkpoint.ts';
-import { checkpointValue } from './checkpoint-store.ts';
+import { checkpointRecords } from './checkpoint-format.ts';
 import { vendorDeadLetter } from './dead-letter.ts';
 import type { EndpointSpec } from './endpoint-specs.ts';
 import { mapRow } from './endpoint-specs.ts';
@@ -63,7 +63,7 @@ export class SnapshotPoller {
     const next: PollerCheckpoint | undefined = this.#settings.changesOnly
       ? { tenant, endpoint: this.spec.endpoint, highMark: now, recentKeys: [...keys].map(([key, time]) => ({ key, time })), pollId, updatedAt: now }
       : undefined;
-    if (next !== undefined) records.push({ topic: topics.checkpoints, key: this.#settings.checkpointKey, value: checkpointValue(next) });
+    if (next !== undefined) records.push(...checkpointRecords(topics.checkpoints, this.#settings.checkpointKey, next, this.#checkpoint));
     signal?.throwIfAborted();
     if (records.length > 0) await this.#ctx.publisher.commit(records);
     if (next !== undefined) this.#checkpoint = next;

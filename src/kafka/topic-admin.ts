@@ -13,8 +13,17 @@ export interface TopicChange {
   readonly detail?: string;
 }
 
+/** The topic configs the topology declares (and that {@link ensureTopics} keeps aligned). */
+const MANAGED_CONFIGS = ['cleanup.policy', 'retention.ms', 'max.message.bytes', 'segment.ms', 'min.cleanable.dirty.ratio'];
+
 function desiredConfigs(spec: TopicSpec): Record<string, string> {
-  return { 'cleanup.policy': spec.cleanupPolicy, 'retention.ms': String(spec.retentionMs) };
+  return {
+    'cleanup.policy': spec.cleanupPolicy,
+    'retention.ms': String(spec.retentionMs),
+    ...(spec.maxMessageBytes === undefined ? {} : { 'max.message.bytes': String(spec.maxMessageBytes) }),
+    ...(spec.segmentMs === undefined ? {} : { 'segment.ms': String(spec.segmentMs) }),
+    ...(spec.minCleanableDirtyRatio === undefined ? {} : { 'min.cleanable.dirty.ratio': String(spec.minCleanableDirtyRatio) }),
+  };
 }
 
 /** Waits until every partition of `topics` has a leader; KRaft may briefly answer UNKNOWN_TOPIC_OR_PARTITION. */
@@ -31,7 +40,7 @@ async function waitForLeaders(admin: Admin, topics: readonly string[], timeoutMs
 
 /**
  * Makes the broker match the topology, idempotently: creates missing topics, raises partition counts, and aligns
- * cleanup.policy and retention.ms. Never deletes a topic or lowers partitions (Kafka cannot); a topic with more
+ * cleanup.policy, retention.ms and the optional max.message.bytes, segment.ms and min.cleanable.dirty.ratio. Never deletes a topic or lowers partitions (Kafka cannot); a topic with more
  * partitions than declared is reported and left alone. Safe to call at every start-up.
  */
 export async function ensureTopics(admin: Admin, topology: Topology, prefix: string, replicationFactor = 1): Promise<TopicChange[]> {
@@ -56,7 +65,7 @@ export async function ensureTopics(admin: Admin, topology: Topology, prefix: str
   const described = await retryUnknownTopic(() =>
     admin.describeConfigs({
       includeSynonyms: false,
-      resources: present.map(({ topic }) => ({ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['cleanup.policy', 'retention.ms'] })),
+      resources: present.map(({ topic }) => ({ type: ConfigResourceTypes.TOPIC, name: topic, configNames: MANAGED_CONFIGS })),
     }),
   );
   for (const { spec, topic } of present) {

@@ -1,7 +1,7 @@
-import type { StateEntry } from './state-entries.ts';
+import type { StoredRecord } from './changelog-records.ts';
 
 interface Waiter {
-  readonly resolve: (entries: StateEntry[]) => void;
+  readonly resolve: (entries: StoredRecord[]) => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -10,9 +10,9 @@ interface Waiter {
  * read, so an assignment of n partitions costs one throw-away consumer instead of n.
  */
 export function batchedRestore(
-  read: (partitions: number[]) => Promise<Map<number, StateEntry[]>>,
+  read: (partitions: number[]) => Promise<Map<number, StoredRecord[]>>,
   windowMs = 20,
-): (partition: number) => Promise<StateEntry[]> {
+): (partition: number) => Promise<StoredRecord[]> {
   const state: { pending: Map<number, Waiter[]> | null } = { pending: null };
   const flush = (batch: Map<number, Waiter[]>): void => {
     read([...batch.keys()]).then(
@@ -25,7 +25,7 @@ export function batchedRestore(
     );
   };
   return (partition) =>
-    new Promise<StateEntry[]>((resolve, reject) => {
+    new Promise<StoredRecord[]>((resolve, reject) => {
       let batch = state.pending;
       if (batch === null) {
         const created = new Map<number, Waiter[]>();

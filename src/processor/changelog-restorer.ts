@@ -3,7 +3,7 @@ import type { Kafka, PartitionAssigner } from 'kafkajs';
 import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
 import type { AvroSerde } from '../kafka/avro-serde.ts';
 import { readToOffsets } from '../kafka/read-to-offsets.ts';
-import type { StateEntry, StateEntryKind } from './state-entries.ts';
+import type { ChangelogValue, StoredRecord } from './changelog-records.ts';
 import { fetchPartitionOffsets } from './topic-offsets.ts';
 
 /** Gives the only member of a throw-away group exactly `partitions` of `topic` (kafkajs has no manual assign). */
@@ -20,20 +20,14 @@ export function fixedAssigner(topic: string, partitions: readonly number[]): Par
   });
 }
 
-interface ChangelogValue {
-  tenant: string;
-  entryKind: StateEntryKind;
-  entryId: string;
-  state: string;
-}
-
 /**
  * Reads changelog partitions from their start to the end offsets they had when the call began (read_committed; the
  * caller has already fenced the partition's previous producer, so no transaction of it stays open) and returns the
- * latest entry per key. Throws STATE_RESTORE_FAILED after `timeoutMs`.
+ * latest record per key, decoded with its writer schema (changelog-records.ts joins and checks them). Throws
+ * STATE_RESTORE_FAILED after `timeoutMs`.
  */
-export async function restoreChangelog(kafka: Kafka, serde: AvroSerde, topic: string, partitions: readonly number[], timeoutMs = 60_000): Promise<Map<number, StateEntry[]>> {
-  const latest = new Map<number, Map<string, StateEntry>>(partitions.map((p) => [p, new Map()]));
+export async function restoreChangelog(kafka: Kafka, serde: AvroSerde, topic: string, partitions: readonly number[], timeoutMs = 60_000): Promise<Map<number, StoredRecord[]>> {
+  const latest = new Map<number, Map<string, StoredRecord>>(partitions.map((p) => [p, new Map()]));
   const admin = kafka.admin();
   await admin.connect();
   let targets: Map<number, number>;
@@ -43,7 +37,7 @@ export async function restoreChangelog(kafka: Kafka, serde: AvroSerde, topic: st
   } finally {
     await admin.disconnect();
   }
-  const result = (): Map<number, StateEntry[]> => new Map([...latest].map(([p, entries]) => [p, [...entries.values()]]));
+  const result = (): Map<number, StoredRecord[]> => new Map([...latest].map(([p, entries]) => [p, [...entries.values()]]));
   if (targets.size === 0) return result();
 
   await readToOffsets(kafka, {
@@ -61,7 +55,7 @@ export async function restoreChangelog(kafka: Kafka, serde: AvroSerde, topic: st
         return;
       }
       const value = await serde.decode<ChangelogValue>(message.value);
-      entries.set(key, { kind: value.entryKind, tenant: value.tenant, id: value.entryId, json: value.state });
+      entries.set(key, { key, value: { ...value, writtenAt: Number(value.writtenAt) } });
     },
   });
   return result();

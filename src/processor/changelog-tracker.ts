@@ -1,61 +1,91 @@
+import { SNAPSHOT_VERSION } from '../core/engine/snapshot-format.ts';
+import type { JoinedChangelog } from './changelog-records.ts';
+import { layoutEntry } from './changelog-records.ts';
 import type { OutgoingRecord } from './output-records.ts';
 import type { StateEntry } from './state-entries.ts';
 import { stateEntryKey } from './state-entries.ts';
 
-export const STATE_VERSION = 1;
+/** What the changelog holds for one entry: its JSON, the version it was written in, and its part records. */
+interface Written {
+  readonly json: string;
+  readonly version: number;
+  /** Part record key → part id (content hash); empty for a whole entry. */
+  readonly parts: ReadonlyMap<string, string>;
+}
+
+/** The changelog as a tracker starts from: nothing (fresh), or what a restore read. */
+const EMPTY: JoinedChangelog = { entries: [], orphans: [] };
 
 /**
- * Turns successive states of one input partition into changelog records: an entry is written only when its JSON
- * differs from what was last written, and an entry that disappeared (evicted session, compacted user) gets a
- * tombstone. Lifecycle: created from the restored entries; {@link diff} per transaction, then {@link accept} once
- * that transaction committed (after a failed one the task is rebuilt and so is the tracker).
+ * Turns successive states of one input partition into changelog records (changelog-records.ts): an entry is written
+ * only when its JSON (or its format version) differs from what the changelog holds; a large entry is written as
+ * content-addressed parts plus a manifest, and only parts not already in the changelog are sent; parts and entries
+ * that disappeared (evicted session, compacted user, a shrunk entry) get tombstones. Every record stays below
+ * {@link layoutEntry}'s limit. Lifecycle: created from the restored changelog (or, when it could not be read, with
+ * all its records as orphans to delete); {@link diff} per transaction, then {@link accept} once that transaction
+ * committed (after a failed one the task is rebuilt and so is the tracker).
  */
 export class ChangelogTracker {
   readonly #topic: string;
   readonly #inputTopic: string;
   readonly #partition: number;
-  #written = new Map<string, string>();
-  #pending: Map<string, string> | null = null;
+  #written = new Map<string, Written>();
+  #orphans: readonly string[];
+  #pending: Map<string, Written> | null = null;
 
-  constructor(options: { topic: string; inputTopic: string; partition: number; restored: readonly StateEntry[] }) {
+  constructor(options: { topic: string; inputTopic: string; partition: number; restored?: JoinedChangelog }) {
     this.#topic = options.topic;
     this.#inputTopic = options.inputTopic;
     this.#partition = options.partition;
-    for (const entry of options.restored) this.#written.set(stateEntryKey(this.#inputTopic, this.#partition, entry), entry.json);
+    const restored = options.restored ?? EMPTY;
+    for (const joined of restored.entries) this.#written.set(joined.key, { json: joined.entry.json, version: joined.version, parts: joined.parts });
+    this.#orphans = restored.orphans;
   }
 
   /** Records that bring the changelog from the last accepted state to `entries` (the complete current state). */
   diff(entries: readonly StateEntry[], writtenAt: number): OutgoingRecord[] {
-    const next = new Map<string, string>();
+    const target = { inputTopic: this.#inputTopic, partition: this.#partition };
+    const next = new Map<string, Written>();
     const records: OutgoingRecord[] = [];
+    const send = (key: string, value: object | null): void => {
+      records.push({ topic: this.#topic, partition: this.#partition, key, value: value === null ? null : { ...value, writtenAt } });
+    };
     for (const entry of entries) {
       const key = stateEntryKey(this.#inputTopic, this.#partition, entry);
-      next.set(key, entry.json);
-      if (this.#written.get(key) === entry.json) continue;
-      records.push({
-        topic: this.#topic,
-        partition: this.#partition,
-        key,
-        value: {
-          inputTopic: this.#inputTopic,
-          inputPartition: this.#partition,
-          tenant: entry.tenant,
-          entryKind: entry.kind,
-          entryId: entry.id,
-          stateVersion: STATE_VERSION,
-          state: entry.json,
-          writtenAt,
-        },
-      });
+      const previous = this.#written.get(key);
+      if (previous !== undefined && previous.version === SNAPSHOT_VERSION && previous.json === entry.json) {
+        next.set(key, previous);
+        continue;
+      }
+      const layout = layoutEntry(target, entry);
+      const parts = new Map<string, string>();
+      for (const [partKey, part] of layout.parts) {
+        parts.set(partKey, (part.value?.partId ?? '') as string);
+        if (previous?.parts.has(partKey) !== true || previous.version !== SNAPSHOT_VERSION) send(partKey, part.value);
+      }
+      send(key, layout.head.value);
+      for (const partKey of previous?.parts.keys() ?? []) if (!parts.has(partKey)) send(partKey, null);
+      next.set(key, { json: entry.json, version: SNAPSHOT_VERSION, parts });
     }
-    for (const key of this.#written.keys()) if (!next.has(key)) records.push({ topic: this.#topic, partition: this.#partition, key, value: null });
+    for (const [key, previous] of this.#written) {
+      if (next.has(key)) continue;
+      send(key, null);
+      for (const partKey of previous.parts.keys()) send(partKey, null);
+    }
+    if (this.#orphans.length > 0) {
+      const live = new Set(next.keys());
+      for (const written of next.values()) for (const partKey of written.parts.keys()) live.add(partKey);
+      for (const key of this.#orphans) if (!live.has(key)) send(key, null);
+    }
     this.#pending = next;
     return records;
   }
 
   /** Makes the last {@link diff} the new baseline. */
   accept(): void {
-    if (this.#pending !== null) this.#written = this.#pending;
+    if (this.#pending === null) return;
+    this.#written = this.#pending;
+    this.#orphans = [];
     this.#pending = null;
   }
 

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { EngineConfig, EngineEmission } from '../core/engine/engine-types.ts';
 import { TimelineEngine } from '../core/engine/timeline-engine.ts';
 import type { AvroSerde } from '../kafka/avro-serde.ts';
+import type { StoredRecord } from './changelog-records.ts';
 import { ChangelogTracker } from './changelog-tracker.ts';
 import type { OutgoingRecord } from './output-records.ts';
 import { deadLetterRecord, emissionRecords } from './output-records.ts';
@@ -12,8 +13,10 @@ import type { ProcessorTopics } from './processor-topics.ts';
 import type { RawRecordDecoder } from './raw-record-decoder.ts';
 import { LateRecordCollector, REPROCESSABLE_REJECTIONS } from './reprocess-requests.ts';
 import type { RequestTarget } from './reprocess-requests.ts';
+import { restorePartitionState } from './partition-state.ts';
 import type { StateEntry } from './state-entries.ts';
-import { assembleState, partitionEntry, snapshotEntries } from './state-entries.ts';
+import { partitionEntry, snapshotEntries } from './state-entries.ts';
+import { largestEntryBytes, oversizedEntries, quarantineDeadLetter, quarantineSnapshot } from './state-quarantine.ts';
 
 /** The kafkajs eachBatch controls a task uses. */
 export interface BatchControl {
@@ -34,8 +37,10 @@ export interface PartitionTaskDeps {
   readonly now: () => number;
   /** Where records too late for the engine go (the re-processor's request topic) instead of the dead letters. */
   readonly reprocess: RequestTarget;
+  /** A user or session entry above this many bytes is quarantined (state-quarantine.ts). */
+  readonly stateEntryMaxBytes: number;
   readonly watermarks: { applicable(partition: number, position: number): Map<string, number> };
-  readonly restore: (partition: number) => Promise<StateEntry[]>;
+  readonly restore: (partition: number) => Promise<StoredRecord[]>;
   readonly lowOffset: (partition: number) => Promise<number>;
   readonly seek: (partition: number, offset: number) => void;
   readonly onCommitted: (partition: number, watermarks: ReadonlyMap<string, number>) => void;
@@ -218,7 +223,8 @@ export class PartitionTask {
   async #commit(records: OutgoingRecord[], next: number | null): Promise<boolean> {
     const offset = next ?? this.#nextOffset;
     const entries: StateEntry[] = offset === null ? [] : [partitionEntry(offset)];
-    for (const [tenant, engine] of this.#engines) entries.push(...snapshotEntries(tenant, engine.snapshot()));
+    for (const tenant of [...this.#engines.keys()]) entries.push(...this.#tenantEntries(tenant, records));
+    this.#deps.metrics.set('largest_state_entry_bytes', { partition: String(this.partition) }, largestEntryBytes(entries));
     const changelog = this.#tracker!.diff(entries, Date.now());
     if (records.length === 0 && changelog.length === 0 && (next === null || next === this.#nextOffset)) return true;
     const { groupId, topics, metrics } = this.#deps;
@@ -256,11 +262,13 @@ export class PartitionTask {
         this.#producer = await PartitionProducer.open(kafka, serde, `${groupId}-${topics.raw}-${this.partition}`);
         const started = performance.now();
         const entries = await this.#deps.restore(this.partition);
-        const state = assembleState(entries);
-        const engines = new Map<string, TimelineEngine>();
-        for (const [tenant, snapshot] of state.engines) engines.set(tenant, TimelineEngine.restore(snapshot, { ...this.#deps.engine, tenant }));
-        this.#engines = engines;
-        this.#tracker = new ChangelogTracker({ topic: topics.changelog, inputTopic: topics.raw, partition: this.partition, restored: entries });
+        const state = restorePartitionState(entries, this.#deps.engine);
+        if (state.unreadable !== null) {
+          this.#deps.metrics.inc('state_format_rebuilds', { partition: String(this.partition) });
+          this.#logger.error({ err: state.unreadable, records: entries.length }, 'changelog not readable by this release; rebuilding the partition state from the raw topic');
+        }
+        this.#engines = state.engines;
+        this.#tracker = new ChangelogTracker({ topic: topics.changelog, inputTopic: topics.raw, partition: this.partition, restored: state.baseline });
         const low = await this.#deps.lowOffset(this.partition);
         this.#nextOffset = state.nextOffset ?? low;
         this.#position = Math.max(this.#nextOffset, low);
@@ -278,6 +286,27 @@ export class PartitionTask {
         await sleep(Math.min(5_000, 200 * 2 ** Math.min(attempt, 5)));
       }
     }
+  }
+
+  /**
+   * The changelog entries of one tenant's engine. A user or session entry above `stateEntryMaxBytes` is quarantined
+   * first (the engine continues from the trimmed snapshot), with a dead letter per quarantined entry in `records`.
+   */
+  #tenantEntries(tenant: string, records: OutgoingRecord[]): StateEntry[] {
+    const { metrics, topics, stateEntryMaxBytes } = this.#deps;
+    const snapshot = this.#engine(tenant).snapshot();
+    const entries = snapshotEntries(tenant, snapshot);
+    const oversized = oversizedEntries(entries, stateEntryMaxBytes);
+    if (oversized.length === 0) return entries;
+    const engine = TimelineEngine.restore(quarantineSnapshot(snapshot, oversized), { ...this.#deps.engine, tenant });
+    this.#engines.set(tenant, engine);
+    for (const item of oversized) {
+      records.push(quarantineDeadLetter(topics, this.partition, tenant, item, entries, stateEntryMaxBytes, Date.now()));
+      metrics.inc('records_dead_lettered', { errorCode: 'STATE_TOO_LARGE' });
+      metrics.inc('state_quarantined', { partition: String(this.partition), kind: item.kind });
+      this.#logger.error({ tenant, kind: item.kind, id: item.id, bytes: item.bytes, limit: stateEntryMaxBytes }, 'oversized state quarantined');
+    }
+    return snapshotEntries(tenant, engine.snapshot());
   }
 
   #engine(tenant: string): TimelineEngine {

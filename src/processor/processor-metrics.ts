@@ -18,10 +18,12 @@ export type ProcessorCounter =
   | 'records_reprocess_requested'
   | 'reprocess_runs'
   | 'reprocess_chunks'
-  | 'reprocess_rows';
+  | 'reprocess_rows'
+  | 'state_quarantined'
+  | 'state_format_rebuilds';
 
 /** Gauges: the latest value wins (consumer lag, applied watermark, last restore time). */
-export type ProcessorGauge = 'consumer_lag' | 'applied_watermark_ms' | 'restore_ms' | 'restored_entries' | 'assigned_partitions' | 'redis_sink_rebuilding';
+export type ProcessorGauge = 'consumer_lag' | 'applied_watermark_ms' | 'restore_ms' | 'restored_entries' | 'assigned_partitions' | 'redis_sink_rebuilding' | 'largest_state_entry_bytes';
 
 export type MetricLabels = Readonly<Record<string, string>>;
 

@@ -35,6 +35,8 @@ const COUNTERS: readonly Family[] = [
   counter('reprocess_runs', 'Re-processor runs completed', ['partition']),
   counter('reprocess_chunks', 'Re-processor chunks: recomputed, or refused because their raw history is no longer retained', ['outcome']),
   counter('reprocess_rows', 'Quarter-hour rows the re-processor emitted, by status', ['status']),
+  counter('state_quarantined', 'User or session state entries quarantined for exceeding PROCESSOR_STATE_ENTRY_MAX_BYTES', ['partition', 'kind']),
+  counter('state_format_rebuilds', 'Partition states rebuilt from the raw topic because this release cannot read their changelog', ['partition']),
 ];
 
 const GAUGES: readonly Family[] = [
@@ -42,6 +44,7 @@ const GAUGES: readonly Family[] = [
   { source: 'applied_watermark_ms', name: 'applied_watermark_seconds', help: 'Event-time watermark applied by the partition (epoch seconds)', labels: ['partition', 'tenant'], scale: 1e-3 },
   { source: 'restore_ms', name: 'restore_seconds', help: 'Duration of the partition\'s last state restore from the changelog', labels: ['partition'], scale: 1e-3 },
   { source: 'restored_entries', name: 'restored_entries', help: 'Changelog entries read by the partition\'s last restore', labels: ['partition'] },
+  { source: 'largest_state_entry_bytes', name: 'largest_state_entry_bytes', help: 'UTF-8 size of the partition\'s largest state entry at its last commit (quarantine above PROCESSOR_STATE_ENTRY_MAX_BYTES)', labels: ['partition'] },
   { source: 'assigned_partitions', name: 'assigned_partitions', help: 'Raw topic partitions assigned to this instance', labels: [] },
   { source: 'redis_sink_rebuilding', name: 'redis_sink_rebuilding', help: '1 while this instance\'s Redis sink has not confirmed its output partitions in Redis for the current data epoch', labels: [] },
 ];

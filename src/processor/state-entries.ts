@@ -1,6 +1,10 @@
 import type { EngineSnapshot, SessionSnapshot, UserSnapshot } from '../core/engine/engine-types.ts';
+import { isReadableSnapshotVersion, migrateSnapshotPart, SNAPSHOT_VERSION, SnapshotFormatError } from '../core/engine/snapshot-format.ts';
 
-export type StateEntryKind = 'partition' | 'engine' | 'user' | 'session';
+/** The entry kinds this release writes and reads (the StateEntryKind enum of schemas/processor-state-entry.avsc). */
+export const STATE_ENTRY_KINDS = ['partition', 'engine', 'user', 'session'] as const;
+
+export type StateEntryKind = (typeof STATE_ENTRY_KINDS)[number];
 
 /** The value of a `partition` entry: where the next input record of the partition starts. */
 export interface PartitionEntryState {
@@ -16,6 +20,11 @@ export interface StateEntry {
   readonly tenant: string;
   readonly id: string;
   readonly json: string;
+}
+
+/** An entry as restored, with the state format version it was written in (absent: the current one). */
+export interface VersionedEntry extends StateEntry {
+  readonly version?: number;
 }
 
 /** The changelog key of an entry; also the identity used to diff successive states. */
@@ -45,12 +54,29 @@ export interface AssembledState {
 
 const byId = <T>(id: (value: T) => string) => (a: T, b: T): number => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0);
 
+type Json = Record<string, unknown>;
+
+/** The entry's JSON brought to the current format version; throws SnapshotFormatError for an unreadable version. */
+function readEntry(entry: VersionedEntry): Json {
+  const version = entry.version ?? SNAPSHOT_VERSION;
+  const what = `changelog entry ${entry.kind} ${entry.tenant}/${entry.id}`;
+  const value = JSON.parse(entry.json) as Json;
+  if (entry.kind === 'partition') {
+    if (!isReadableSnapshotVersion(version)) throw new SnapshotFormatError(version, what);
+    return value;
+  }
+  const migrated = migrateSnapshotPart(entry.kind, version, value, what);
+  return entry.kind === 'engine' ? { ...migrated, version: SNAPSHOT_VERSION } : migrated;
+}
+
 /**
- * Reassembles the latest entries of a partition (as restored from the changelog) into engine snapshots per tenant.
- * Users and sessions are ordered by id so a restore is deterministic. A tenant with users or sessions but no
- * engine entry is impossible by construction (they are written in one transaction) and throws.
+ * Reassembles the latest entries of a partition (as restored from the changelog) into engine snapshots per tenant,
+ * migrating each entry from the version it was written in (entries of different versions may mix: the changelog
+ * only rewrites what changed). Users and sessions are ordered by id so a restore is deterministic. Throws
+ * SnapshotFormatError for a version this release cannot read. A tenant with users or sessions but no engine entry
+ * is impossible by construction (they are written in one transaction) and throws.
  */
-export function assembleState(entries: Iterable<StateEntry>): AssembledState {
+export function assembleState(entries: Iterable<VersionedEntry>): AssembledState {
   let nextOffset: number | null = null;
   const parts = new Map<string, { engine?: EngineEntryState; users: UserSnapshot[]; sessions: SessionSnapshot[] }>();
   const of = (tenant: string) => {
@@ -62,10 +88,11 @@ export function assembleState(entries: Iterable<StateEntry>): AssembledState {
     return part;
   };
   for (const entry of entries) {
-    if (entry.kind === 'partition') nextOffset = (JSON.parse(entry.json) as PartitionEntryState).nextOffset;
-    else if (entry.kind === 'engine') of(entry.tenant).engine = JSON.parse(entry.json) as EngineEntryState;
-    else if (entry.kind === 'user') of(entry.tenant).users.push(JSON.parse(entry.json) as UserSnapshot);
-    else of(entry.tenant).sessions.push(JSON.parse(entry.json) as SessionSnapshot);
+    const value = readEntry(entry);
+    if (entry.kind === 'partition') nextOffset = (value as unknown as PartitionEntryState).nextOffset;
+    else if (entry.kind === 'engine') of(entry.tenant).engine = value as unknown as EngineEntryState;
+    else if (entry.kind === 'user') of(entry.tenant).users.push(value as unknown as UserSnapshot);
+    else of(entry.tenant).sessions.push(value as unknown as SessionSnapshot);
   }
   const engines = new Map<string, EngineSnapshot>();
   for (const [tenant, part] of parts) {

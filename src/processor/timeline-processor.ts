@@ -6,6 +6,7 @@ import { AvroSerde } from '../kafka/avro-serde.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
 import { readValueSchema } from '../topology/load-topology.ts';
 import { batchedRestore } from './batched-restore.ts';
+import { assertChangelogSchema } from './changelog-records.ts';
 import { restoreChangelog } from './changelog-restorer.ts';
 import { PartitionTask } from './partition-task.ts';
 import type { PartitionTaskDeps } from './partition-task.ts';
@@ -112,6 +113,7 @@ export class TimelineProcessor {
     const config = this.#config;
     const kafka = createKafka(config, this.#logger, '-processor');
     const serde = new AvroSerde(config.schemaRegistry);
+    await assertChangelogSchema(serde, this.#topics.changelog);
     const registryWaitMs = Math.floor(config.processor.sessionTimeoutMs / 3);
     const decoder = new RawRecordDecoder(config.schemaRegistry, await readValueSchema('sinch-agent-status-history'), {
       notFoundTtlMs: config.processor.schemaNotFoundTtlMs,
@@ -138,6 +140,7 @@ export class TimelineProcessor {
       },
       now: this.#now,
       reprocess: { topic: this.#topics.reprocessRequests, partitions: (await fetchPartitionOffsets(this.#admin, this.#topics.reprocessRequests)).length },
+      stateEntryMaxBytes: config.processor.stateEntryMaxBytes,
       watermarks: intake,
       restore: batchedRestore((partitions) => restoreChangelog(kafka, serde, this.#topics.changelog, partitions)),
       lowOffset: async (partition) => (await fetchPartitionOffsets(this.#admin!, this.#topics.raw)).find((p) => p.partition === partition)?.low ?? 0,

@@ -3,6 +3,7 @@ import { METRIC_FIELDS } from '../core/statistic/agent-statistic-fields.ts';
 import { QUARTER_HOUR_MS } from '../core/windows/quarter-hour.ts';
 import { ProcessorReadinessStore } from './processor-readiness-store.ts';
 import { SinkProgressStore, summarizeSinks } from './sink-progress-store.ts';
+import { decodeStoreValue } from './store-format.ts';
 import type { StoreKeys } from './store-keys.ts';
 import { defineStoreScripts } from './store-scripts.ts';
 import type { StoreScripts } from './store-scripts.ts';
@@ -80,7 +81,7 @@ export class TimelineStoreReader {
     const missing = this.#countLost(values, (index) => entries[index]!.intervalStart + QUARTER_HOUR_MS);
     const rows = values
       .filter((json): json is string => json !== null)
-      .map((json) => JSON.parse(json) as QuarterHourRow)
+      .map((json) => decodeStoreValue<QuarterHourRow>('quarterHour', json))
       .filter((row) => METRIC_FIELDS.some((field) => row[field] !== 0))
       .sort(byUserThenStart);
     return { rows, missing };
@@ -102,7 +103,7 @@ export class TimelineStoreReader {
     }
     const rows = states
       .filter((json): json is string => json !== null)
-      .map((json) => JSON.parse(json) as AgentStateRow)
+      .map((json) => decodeStoreValue<AgentStateRow>('agentState', json))
       .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
     return { rows, missing: absent.length };
   }
@@ -121,7 +122,7 @@ export class TimelineStoreReader {
     const missing = this.#countLost(values, (index) => Number(indexed[2 * index + 1]));
     const rows = values
       .filter((json): json is string => json !== null)
-      .map((json) => JSON.parse(json) as SegmentRow)
+      .map((json) => decodeStoreValue<SegmentRow>('segment', json))
       .filter((segment) => segment.start < to)
       .sort((a, b) => a.start - b.start || (a.sessionId < b.sessionId ? -1 : 1));
     return { rows, missing };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { METRIC_FIELDS } from '../core/statistic/agent-statistic-fields.ts';
 import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
+import { encodeStoreValue } from './store-format.ts';
 import type { StoreKeys } from './store-keys.ts';
 import type { StorePipeline, StoreScripts } from './store-scripts.ts';
 import { defineStoreScripts } from './store-scripts.ts';
@@ -80,19 +81,19 @@ export class TimelineStoreWriter {
         const { row } = write;
         pipeline.atUpsertQuarterHour(
           k.epoch, k.quarterHour(row.tenant, row.userId, row.intervalStart), k.userQuarterHours(row.tenant, row.userId), k.tenantQuarterHours(row.tenant), k.directory(row.tenant),
-          epoch, row.revision, row.intervalStart, row.userId, JSON.stringify(row), isEmptyRow(row) ? '1' : '0', row.intervalEnd + this.#retentionMs, cutoff, row.userName,
+          epoch, row.revision, row.intervalStart, row.userId, encodeStoreValue(row), isEmptyRow(row) ? '1' : '0', row.intervalEnd + this.#retentionMs, cutoff, row.userName,
         );
       } else if (write.kind === 'segment') {
         const { segment } = write;
         pipeline.atUpsertSegment(
           k.epoch, k.segmentRevisions(segment.tenant, segment.userId), k.segmentData(segment.tenant, segment.userId), k.segmentIndex(segment.tenant, segment.userId),
-          epoch, `${segment.sessionId}|${segment.start}`, segment.revision, JSON.stringify(segment), segment.end, segment.end + this.#retentionMs, cutoff,
+          epoch, `${segment.sessionId}|${segment.start}`, segment.revision, encodeStoreValue(segment), segment.end, segment.end + this.#retentionMs, cutoff,
         );
       } else {
         const { state } = write;
         pipeline.atUpsertAgentState(
           k.epoch, k.agentState(state.tenant, state.userId), k.agents(state.tenant), k.directory(state.tenant),
-          epoch, state.asOf, state.loggedIn ? '1' : '0', JSON.stringify(state), state.userId, state.userName,
+          epoch, state.asOf, state.loggedIn ? '1' : '0', encodeStoreValue(state), state.userId, state.userName,
         );
       }
     }

@@ -10,6 +10,12 @@ export const topicSpecSchema = z.object({
   valueSchema: z.string().regex(/^[a-z0-9-]+$/, 'names a file schemas/<valueSchema>.avsc'),
   cleanupPolicy: z.enum(['delete', 'compact', 'compact,delete']),
   retentionMs: z.number().int().min(-1),
+  /** Topic `max.message.bytes`: the largest record batch the broker accepts on this topic (docs/processor.md, Record sizes). */
+  maxMessageBytes: z.number().int().min(65_536).optional(),
+  /** Topic `segment.ms`: how soon the active segment rolls, so compaction can clean it. */
+  segmentMs: z.number().int().min(60_000).optional(),
+  /** Topic `min.cleanable.dirty.ratio`: how much of a compacted log may be superseded before the cleaner runs. */
+  minCleanableDirtyRatio: z.number().gt(0).max(1).optional(),
 });
 
 export const processorSpecSchema = z.object({

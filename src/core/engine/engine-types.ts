@@ -4,6 +4,7 @@ import type { SessionState } from '../session/session-state.ts';
 import type { AgentMetrics } from '../statistic/agent-statistic-fields.ts';
 import type { CurrentAgentState } from '../timeline/current-agent-state.ts';
 import type { ClosedSegment, TimelineSegment } from '../timeline/timeline-segment.ts';
+import type { SNAPSHOT_VERSION } from './snapshot-format.ts';
 
 export interface EngineConfig {
   /** How long after a window's end it stays provisional; default 120000. */
@@ -93,9 +94,12 @@ export interface SessionSnapshot {
   needsRecompute?: boolean;
 }
 
-/** Plain JSON engine state: JSON.stringify → JSON.parse → TimelineEngine.restore round-trips. */
+/**
+ * Plain JSON engine state: JSON.stringify → JSON.parse → TimelineEngine.restore round-trips. `version` is the state
+ * format version (snapshot-format.ts); restore migrates older ones and refuses newer ones.
+ */
 export interface EngineSnapshot {
-  version: 1;
+  version: typeof SNAPSHOT_VERSION;
   watermark: number | null;
   checkpointTime: number | null;
   rejected: Record<string, number>;

@@ -7,6 +7,7 @@ import { quarterHourStart } from '../windows/quarter-hour.ts';
 import { EngineSession, INSERT_AFTER_END, INSERT_DUPLICATE } from './engine-session.ts';
 import type { EngineConfig, EngineEmission, EngineSnapshot } from './engine-types.ts';
 import { EngineUser } from './engine-user.ts';
+import { migrateEngineSnapshot, SNAPSHOT_VERSION } from './snapshot-format.ts';
 import { emitSegments, emitState } from './session-emissions.ts';
 import { emitWindows } from './window-emissions.ts';
 
@@ -271,7 +272,7 @@ export class TimelineEngine {
   /** Plain JSON-serializable state (JSON.stringify round-trips). */
   snapshot(): EngineSnapshot {
     return {
-      version: 1,
+      version: SNAPSHOT_VERSION,
       watermark: this.watermark,
       checkpointTime: this.checkpointTime,
       rejected: { ...this.rejectedCounts },
@@ -281,7 +282,12 @@ export class TimelineEngine {
     };
   }
 
-  static restore(snapshot: EngineSnapshot, config: EngineConfig): TimelineEngine {
+  /**
+   * Continues from a snapshot. One written by an older release is migrated first; a version this release does not
+   * know throws SnapshotFormatError (snapshot-format.ts) instead of being misread.
+   */
+  static restore(persisted: EngineSnapshot, config: EngineConfig): TimelineEngine {
+    const snapshot = migrateEngineSnapshot(persisted);
     const engine = new TimelineEngine(config);
     engine.watermark = snapshot.watermark;
     engine.checkpointTime = snapshot.checkpointTime;

@@ -38,7 +38,8 @@ export interface TestPipeline {
   close(): Promise<void>;
 }
 
-export async function createTestPipeline(base: Config, extraEnv: Record<string, string> = {}): Promise<TestPipeline> {
+/** `beforeSetup` runs with the pipeline's config before topics are aligned and the current schemas registered. */
+export async function createTestPipeline(base: Config, extraEnv: Record<string, string> = {}, beforeSetup?: (config: Config) => Promise<void>): Promise<TestPipeline> {
   const id = `test-${randomUUID()}`;
   const env: Record<string, string> = {
     KAFKA_BROKERS: base.kafka.brokers.join(','),
@@ -56,6 +57,7 @@ export async function createTestPipeline(base: Config, extraEnv: Record<string, 
   };
   const config = parseConfig(env);
   const logger = createLogger('warn');
+  await beforeSetup?.(config);
   await setupTopology(config, logger);
   const kafka = createKafka(config, logger, '-test');
   const producer = createProducer(kafka);

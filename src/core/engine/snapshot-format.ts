@@ -1,0 +1,93 @@
+/**
+ * Versions of the engine's persisted state format, and the migrations between them.
+ *
+ * Everything the processor persists about an engine (the changelog entries: `engine`, `user` and `session` parts of
+ * {@link EngineSnapshot}) carries the version it was written in. A newer engine migrates older parts on restore; a
+ * version it does not know (written by a newer release) throws {@link SnapshotFormatError}, never a silent misread,
+ * and the processor then rebuilds the state from the raw topic (docs/processor.md, "State format versions").
+ *
+ * Adding a version is a change in this file only: raise {@link SNAPSHOT_VERSION}, describe it in
+ * {@link SNAPSHOT_VERSIONS}, and add the step from the previous version to {@link MIGRATIONS}.
+ */
+
+/** The version this code writes. */
+export const SNAPSHOT_VERSION = 2;
+
+/** The oldest version this code still migrates from. */
+export const OLDEST_SNAPSHOT_VERSION = 1;
+
+/** What each version means (kept for the docs, and to say what a migration does). */
+export const SNAPSHOT_VERSIONS: Readonly<Record<number, string>> = {
+  1: 'the first format: one changelog record per entry; snapshot JSON as TimelineEngine.snapshot() wrote it with version 1',
+  2: 'entries larger than a record may be split into content-addressed parts with a manifest; snapshot content unchanged',
+};
+
+/** The parts of a snapshot that are persisted separately. */
+export type SnapshotPartKind = 'engine' | 'user' | 'session';
+
+type Json = Record<string, unknown>;
+
+/** One step from version v to v + 1, per part kind; a kind without a function is unchanged by the step. */
+type MigrationStep = Partial<Record<SnapshotPartKind, (part: Json) => Json>>;
+
+/** MIGRATIONS[v] turns a part written in version v into version v + 1. */
+const MIGRATIONS: Readonly<Record<number, MigrationStep>> = {
+  1: {},
+};
+
+/** A persisted part has a version this code cannot read (newer than this release, or too old to migrate). */
+export class SnapshotFormatError extends Error {
+  readonly version: unknown;
+
+  constructor(version: unknown, what: string) {
+    super(
+      typeof version === 'number' && version > SNAPSHOT_VERSION
+        ? `${what} has state format version ${version}, newer than this release reads (${SNAPSHOT_VERSION})`
+        : `${what} has state format version ${String(version)}, which this release cannot read (it reads ${OLDEST_SNAPSHOT_VERSION}..${SNAPSHOT_VERSION})`,
+    );
+    this.name = 'SnapshotFormatError';
+    this.version = version;
+  }
+}
+
+/** True for a version this code can read (possibly after migrating). */
+export function isReadableSnapshotVersion(version: unknown): version is number {
+  return typeof version === 'number' && Number.isInteger(version) && version >= OLDEST_SNAPSHOT_VERSION && version <= SNAPSHOT_VERSION;
+}
+
+/**
+ * Brings one persisted part written in `version` to {@link SNAPSHOT_VERSION}. Throws {@link SnapshotFormatError} for a
+ * version outside OLDEST..CURRENT. The input is not modified.
+ */
+export function migrateSnapshotPart(kind: SnapshotPartKind, version: unknown, part: Json, what = `${kind} state`): Json {
+  if (!isReadableSnapshotVersion(version)) throw new SnapshotFormatError(version, what);
+  let current = part;
+  for (let v = version; v < SNAPSHOT_VERSION; v++) {
+    const step = MIGRATIONS[v];
+    if (step === undefined) throw new SnapshotFormatError(version, what);
+    current = step[kind]?.(current) ?? current;
+  }
+  return current;
+}
+
+/** A whole engine snapshot of any version, as persisted (JSON). */
+interface PersistedSnapshot {
+  readonly version: unknown;
+  readonly users: readonly unknown[];
+  readonly sessions: readonly unknown[];
+}
+
+/**
+ * Brings a whole snapshot (all parts in `snapshot.version`) to {@link SNAPSHOT_VERSION}; the current version passes
+ * through untouched. Throws {@link SnapshotFormatError} for an unreadable version.
+ */
+export function migrateEngineSnapshot<T extends { version: number }>(snapshot: PersistedSnapshot & T): T & { version: typeof SNAPSHOT_VERSION } {
+  const { version, users, sessions, ...engine } = snapshot;
+  if (version === SNAPSHOT_VERSION) return snapshot as T & { version: typeof SNAPSHOT_VERSION };
+  return {
+    ...migrateSnapshotPart('engine', version, engine, 'engine snapshot'),
+    version: SNAPSHOT_VERSION,
+    users: users.map((user) => migrateSnapshotPart('user', version, user as Json, 'engine snapshot')),
+    sessions: sessions.map((session) => migrateSnapshotPart('session', version, session as Json, 'engine snapshot')),
+  } as unknown as T & { version: typeof SNAPSHOT_VERSION };
+}

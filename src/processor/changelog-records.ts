@@ -1,0 +1,146 @@
+import { SNAPSHOT_VERSION } from '../core/engine/snapshot-format.ts';
+import type { AvroSerde } from '../kafka/avro-serde.ts';
+import { assertSchemaCarries } from '../kafka/schema-fields-check.ts';
+import { chunkId, DEFAULT_CHUNK_LIMITS, splitContent } from './content-chunks.ts';
+import type { ChunkLimits } from './content-chunks.ts';
+import type { StateEntry, StateEntryKind } from './state-entries.ts';
+import { STATE_ENTRY_KINDS, stateEntryKey } from './state-entries.ts';
+
+/**
+ * The Avro value of a changelog record (schemas/processor-state-entry.avsc). Three shapes share it: a whole entry
+ * (`parts` empty, `state` = the entry's JSON), a manifest (`parts` = ordered part ids, `state` empty) and a part
+ * (`partId` set, `state` = a slice of the entry's JSON). Records written before stateVersion 2 have neither field.
+ */
+export interface ChangelogValue {
+  readonly inputTopic: string;
+  readonly inputPartition: number;
+  readonly tenant: string;
+  readonly entryKind: string;
+  readonly entryId: string;
+  readonly stateVersion: number;
+  readonly state: string;
+  readonly writtenAt: number;
+  readonly parts?: readonly string[];
+  readonly partId?: string | null;
+}
+
+/** A changelog record as read back: its key and decoded value (the latest per key). */
+export interface StoredRecord {
+  readonly key: string;
+  readonly value: ChangelogValue;
+}
+
+/** A record to write: a value without `writtenAt` (the tracker stamps it), or null for a tombstone. */
+export interface RecordToWrite {
+  readonly key: string;
+  readonly value: Omit<ChangelogValue, 'writtenAt'> | null;
+}
+
+/** An entry whose JSON is at most this many UTF-8 bytes is written whole; a larger one in parts of at most this. */
+export const WHOLE_ENTRY_MAX_BYTES = DEFAULT_CHUNK_LIMITS.maxBytes;
+
+/** Where the records of one input partition go. */
+export interface RecordTarget {
+  readonly inputTopic: string;
+  readonly partition: number;
+}
+
+/**
+ * The key of one part of an entry. Tenants and topic names never contain `|` and `~part` is no entry kind, so part
+ * keys never collide with entry keys, whatever the entry id contains.
+ */
+export function partKey(target: RecordTarget, entry: Pick<StateEntry, 'kind' | 'tenant' | 'id'>, partId: string): string {
+  return `${target.inputTopic}|${target.partition}|${entry.tenant}|${entry.kind}~part|${entry.id}|${partId}`;
+}
+
+/** The records one entry is written as: its head (whole entry or manifest) and its parts by key. */
+export interface EntryLayout {
+  readonly head: RecordToWrite;
+  /** Part record key → the part record; empty for a whole entry. */
+  readonly parts: ReadonlyMap<string, RecordToWrite>;
+}
+
+/** Lays an entry out as records of at most `limits.maxBytes` of state each (plus a small envelope). */
+export function layoutEntry(target: RecordTarget, entry: StateEntry, limits: ChunkLimits = DEFAULT_CHUNK_LIMITS): EntryLayout {
+  const base = { inputTopic: target.inputTopic, inputPartition: target.partition, tenant: entry.tenant, entryKind: entry.kind, entryId: entry.id, stateVersion: SNAPSHOT_VERSION };
+  const key = stateEntryKey(target.inputTopic, target.partition, entry);
+  if (Buffer.byteLength(entry.json, 'utf8') <= limits.maxBytes) return { head: { key, value: { ...base, state: entry.json, parts: [], partId: null } }, parts: new Map() };
+  const parts = new Map<string, RecordToWrite>();
+  const ids: string[] = [];
+  for (const text of splitContent(entry.json, limits)) {
+    const id = chunkId(text);
+    ids.push(id);
+    parts.set(partKey(target, entry, id), { key: partKey(target, entry, id), value: { ...base, state: text, parts: [], partId: id } });
+  }
+  return { head: { key, value: { ...base, state: '', parts: ids, partId: null } }, parts };
+}
+
+/** The changelog cannot be read by this release (unknown kind, missing part): the state is rebuilt from the raw topic. */
+export class ChangelogFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ChangelogFormatError';
+  }
+}
+
+/** An entry reassembled from the changelog, with the version it was written in and the records it occupies. */
+export interface JoinedEntry {
+  /** The key of its head record as read (whole entry or manifest). */
+  readonly key: string;
+  readonly entry: StateEntry;
+  readonly version: number;
+  /** Part record key → part id; empty for a whole entry. */
+  readonly parts: ReadonlyMap<string, string>;
+}
+
+export interface JoinedChangelog {
+  readonly entries: readonly JoinedEntry[];
+  /** Keys of part records no manifest refers to (left over by an older layout); the next commit deletes them. */
+  readonly orphans: readonly string[];
+}
+
+const isKind = (kind: string): kind is StateEntryKind => (STATE_ENTRY_KINDS as readonly string[]).includes(kind);
+
+/**
+ * Reassembles the latest records of one changelog partition into entries. Throws {@link ChangelogFormatError} for a
+ * record this release cannot interpret (an entry kind it does not know, a manifest whose part is missing); versions
+ * are checked later, per entry, by the migration (snapshot-format.ts).
+ */
+export function joinRecords(records: Iterable<StoredRecord>): JoinedChangelog {
+  const heads: StoredRecord[] = [];
+  const partRecords = new Map<string, StoredRecord>();
+  for (const record of records) {
+    if (record.value.partId === undefined || record.value.partId === null) heads.push(record);
+    else partRecords.set(record.key, record);
+  }
+  const used = new Set<string>();
+  const entries: JoinedEntry[] = [];
+  for (const { key, value } of heads) {
+    if (!isKind(value.entryKind)) throw new ChangelogFormatError(`changelog record ${key} has entry kind "${value.entryKind}", unknown to this release`);
+    const entry = { kind: value.entryKind, tenant: value.tenant, id: value.entryId };
+    const ids = value.parts ?? [];
+    if (ids.length === 0) {
+      entries.push({ key, entry: { ...entry, json: value.state }, version: value.stateVersion, parts: new Map() });
+      continue;
+    }
+    const target = { inputTopic: value.inputTopic, partition: value.inputPartition };
+    const parts = new Map<string, string>();
+    const texts: string[] = [];
+    for (const id of ids) {
+      const part = partKey(target, entry, id);
+      const stored = partRecords.get(part);
+      if (stored === undefined) throw new ChangelogFormatError(`changelog entry ${key} lists part ${id}, which is missing`);
+      texts.push(stored.value.state);
+      parts.set(part, id);
+      used.add(part);
+    }
+    entries.push({ key, entry: { ...entry, json: texts.join('') }, version: value.stateVersion, parts });
+  }
+  return { entries, orphans: [...partRecords.keys()].filter((key) => !used.has(key)) };
+}
+
+/** Throws SCHEMA_MISMATCH when the changelog's registered schema cannot carry manifests and parts (setup not run). */
+export async function assertChangelogSchema(serde: AvroSerde, topic: string): Promise<void> {
+  const probe = { inputTopic: '', inputPartition: 0, tenant: '', entryKind: 'session', entryId: '', stateVersion: SNAPSHOT_VERSION, state: '', writtenAt: 0, parts: ['p'], partId: 'p' };
+  await assertSchemaCarries(serde, topic, probe, ['parts', 'partId']);
+}

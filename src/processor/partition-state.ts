@@ -1,0 +1,46 @@
+import type { EngineConfig } from '../core/engine/engine-types.ts';
+import { SnapshotFormatError } from '../core/engine/snapshot-format.ts';
+import { TimelineEngine } from '../core/engine/timeline-engine.ts';
+import type { JoinedChangelog, StoredRecord } from './changelog-records.ts';
+import { ChangelogFormatError, joinRecords } from './changelog-records.ts';
+import { assembleState } from './state-entries.ts';
+
+/** The state of one input partition as restored from its changelog. */
+export interface RestoredPartition {
+  /** One engine per tenant. */
+  readonly engines: Map<string, TimelineEngine>;
+  /** The input position the state corresponds to; null when there is none (start at the raw topic's low offset). */
+  readonly nextOffset: number | null;
+  /** What the changelog holds, as the baseline of the next diff. */
+  readonly baseline: JoinedChangelog;
+  /**
+   * Set when the changelog could not be read by this release (a newer format version, an unknown entry kind, a
+   * missing part): the state is then empty, the task replays the raw topic from its low offset, and the first
+   * commit replaces every record of the old changelog.
+   */
+  readonly unreadable: Error | null;
+}
+
+/** True for the errors that mean "this release cannot read that changelog" (as opposed to an I/O failure). */
+export function isStateFormatError(error: unknown): boolean {
+  return error instanceof SnapshotFormatError || error instanceof ChangelogFormatError;
+}
+
+/**
+ * Turns the latest changelog records of one partition into engines: joins parts, migrates every entry from the
+ * version it was written in (snapshot-format.ts) and restores the engines. A changelog this release cannot read is
+ * never misread and never retried forever: it yields an empty state with `unreadable` set (see
+ * {@link RestoredPartition.unreadable}).
+ */
+export function restorePartitionState(records: readonly StoredRecord[], engine: Omit<EngineConfig, 'tenant'>): RestoredPartition {
+  try {
+    const joined = joinRecords(records);
+    const state = assembleState(joined.entries.map((j) => ({ ...j.entry, version: j.version })));
+    const engines = new Map<string, TimelineEngine>();
+    for (const [tenant, snapshot] of state.engines) engines.set(tenant, TimelineEngine.restore(snapshot, { ...engine, tenant }));
+    return { engines, nextOffset: state.nextOffset, baseline: joined, unreadable: null };
+  } catch (error) {
+    if (!isStateFormatError(error)) throw error;
+    return { engines: new Map(), nextOffset: null, baseline: { entries: [], orphans: records.map((r) => r.key) }, unreadable: error as Error };
+  }
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import type { EngineSnapshot } from '../../../src/core/engine/engine-types.ts';
+import { migrateEngineSnapshot, migrateSnapshotPart, SNAPSHOT_VERSION, SnapshotFormatError } from '../../../src/core/engine/snapshot-format.ts';
+import { TimelineEngine } from '../../../src/core/engine/timeline-engine.ts';
+import engineV1 from '../../fixtures/state-format-v1/engine-phase2.json' with { type: 'json' };
+
+const config = { allowedLatenessMs: 120_000, correctionHorizonMs: 21_600_000, tenant: 'default' };
+
+/** A snapshot as the v1 engine wrote it (partition 2 of the fixture: users, sessions, windows). */
+function v1Snapshot(): Record<string, unknown> {
+  const snapshot = (engineV1.partitions as Record<string, { restoredSnapshot: Record<string, unknown> }>)['2']?.restoredSnapshot;
+  if (snapshot === undefined) throw new Error('fixture has no partition 2');
+  return structuredClone(snapshot);
+}
+
+describe('engine snapshot format versions', () => {
+  it('the fixture is in the previous format, and the engine writes the current one', () => {
+    expect(v1Snapshot()['version']).toBe(1);
+    expect(SNAPSHOT_VERSION).toBe(2);
+    expect(new TimelineEngine(config).snapshot().version).toBe(SNAPSHOT_VERSION);
+  });
+
+  it('restores a version 1 snapshot to the identical state', () => {
+    const v1 = v1Snapshot();
+    const restored = TimelineEngine.restore(v1 as unknown as EngineSnapshot, config).snapshot();
+    expect(restored).toEqual({ ...v1, version: SNAPSHOT_VERSION });
+  });
+
+  it('refuses a snapshot of a newer version with a clear error instead of misreading it', () => {
+    const future = { ...v1Snapshot(), version: SNAPSHOT_VERSION + 1 };
+    expect(() => TimelineEngine.restore(future as unknown as EngineSnapshot, config)).toThrow(SnapshotFormatError);
+    expect(() => TimelineEngine.restore(future as unknown as EngineSnapshot, config)).toThrow(/version 3, newer than this release reads \(2\)/);
+    for (const version of [0, '2', null, undefined, 1.5]) {
+      expect(() => TimelineEngine.restore({ ...v1Snapshot(), version } as unknown as EngineSnapshot, config), String(version)).toThrow(SnapshotFormatError);
+    }
+  });
+
+  it('migrates parts one by one, and passes the current version through untouched', () => {
+    const part = { userId: 'U1', marks: [] };
+    expect(migrateSnapshotPart('user', 1, part)).toEqual(part);
+    expect(() => migrateSnapshotPart('session', 99, part, 'session S1')).toThrow('session S1 has state format version 99, newer than this release reads (2)');
+    const current = new TimelineEngine(config).snapshot();
+    expect(migrateEngineSnapshot(current)).toBe(current);
+  });
+});

@@ -1,0 +1,176 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { EngineEmission } from '../../src/core/engine/engine-types.ts';
+import { SNAPSHOT_VERSION } from '../../src/core/engine/snapshot-format.ts';
+import { chunkId, DEFAULT_CHUNK_LIMITS, splitContent } from '../../src/processor/content-chunks.ts';
+import type { ChangelogValue, StoredRecord } from '../../src/processor/changelog-records.ts';
+import { joinRecords, WHOLE_ENTRY_MAX_BYTES } from '../../src/processor/changelog-records.ts';
+import { ChangelogTracker } from '../../src/processor/changelog-tracker.ts';
+import type { OutgoingRecord } from '../../src/processor/output-records.ts';
+import { restorePartitionState } from '../../src/processor/partition-state.ts';
+import type { StateEntry } from '../../src/processor/state-entries.ts';
+import { partitionEntry, snapshotEntries } from '../../src/processor/state-entries.ts';
+import { mulberry32 } from '../../src/simulator/model/prng.ts';
+import changelogV1 from '../fixtures/state-format-v1/changelog.json' with { type: 'json' };
+import engineV1 from '../fixtures/state-format-v1/engine-phase2.json' with { type: 'json' };
+import scenario from '../fixtures/state-format-v1/scenario.json' with { type: 'json' };
+
+const TOPIC = 'changelog';
+const INPUT = 'raw';
+const engineConfig = { allowedLatenessMs: 120_000, correctionHorizonMs: 21_600_000 };
+
+/** Applies records (in order) to a compacted view: the latest value per key, tombstones delete. */
+function compact(view: Map<string, StoredRecord>, records: readonly OutgoingRecord[]): void {
+  for (const record of records) {
+    if (record.value === null) view.delete(record.key);
+    else view.set(record.key, { key: record.key, value: record.value as ChangelogValue });
+  }
+}
+
+/** A JSON text of about `bytes` bytes, with some non-ASCII and astral characters. */
+function bigJson(bytes: number, seed: number): string {
+  const random = mulberry32(seed);
+  const log: unknown[] = [];
+  let size = 0;
+  for (let i = 0; size < bytes; i++) {
+    const event = { eventTime: 1_700_000_000_000 + i * 5000, changeTime: 1_700_000_000_000 + i * 5000 + Math.floor(random() * 30_000), value: random() < 0.5 ? 'Ready' : 'Pause', userName: i % 7 === 0 ? 'Zoë 🎧 Ünïcødé' : 'Agent' };
+    log.push(event);
+    size += JSON.stringify(event).length + 1;
+  }
+  return JSON.stringify({ sessionId: 'S1', log });
+}
+
+/** The v1 fixture's latest changelog records of one partition, as the restorer returns them. */
+function v1Records(partition: number): StoredRecord[] {
+  const latest = new Map<string, StoredRecord>();
+  for (const record of changelogV1.records as Array<{ partition: number; key: string; value: ChangelogValue | null }>) {
+    if (record.partition !== partition) continue;
+    if (record.value === null) latest.delete(record.key);
+    else latest.set(record.key, { key: record.key, value: record.value });
+  }
+  return [...latest.values()];
+}
+
+describe('content-defined chunks', () => {
+  it('cut any text into chunks within the byte limit that concatenate back, never inside a surrogate pair', () => {
+    const text = bigJson(3_000_000, 1);
+    const chunks = splitContent(text);
+    expect(chunks.join('')).toBe(text);
+    expect(chunks.length).toBeGreaterThan(20);
+    for (const chunk of chunks) expect(Buffer.byteLength(chunk, 'utf8')).toBeLessThanOrEqual(DEFAULT_CHUNK_LIMITS.maxBytes);
+    for (const chunk of chunks) expect(Buffer.from(chunk, 'utf8').toString('utf8')).toBe(chunk);
+    const tiny = { minBytes: 1, maxBytes: 5, maskBits: 1 };
+    const astral = '🎧🎧🎧a🎧';
+    expect(splitContent(astral, tiny).join('')).toBe(astral);
+    for (const chunk of splitContent(astral, tiny)) expect(chunk).not.toMatch(/^[\udc00-\udfff]|[\ud800-\udbff]$/);
+  });
+
+  it('keep the chunks an edit does not touch', () => {
+    const text = bigJson(2_000_000, 2);
+    const edited = `${text.slice(0, 1_000_000)}{"inserted":true},${text.slice(1_000_000)}`;
+    const before = new Set(splitContent(text).map(chunkId));
+    const after = splitContent(edited).map(chunkId);
+    const changed = after.filter((id) => !before.has(id));
+    expect(changed.length).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('changelog records of large entries', () => {
+  it('write an entry of any size as records within the limit, rewrite only changed parts, and restore it', () => {
+    const target = { topic: TOPIC, inputTopic: INPUT, partition: 3 };
+    const tracker = new ChangelogTracker(target);
+    const big: StateEntry = { kind: 'session', tenant: 't', id: 'S|1', json: bigJson(3_000_000, 3) };
+    const small: StateEntry = { kind: 'engine', tenant: 't', id: '', json: '{"version":2}' };
+    const view = new Map<string, StoredRecord>();
+    const first = tracker.diff([small, big], 1);
+    for (const record of first) {
+      const value = record.value as ChangelogValue;
+      expect(record.partition).toBe(3);
+      expect(Buffer.byteLength(value.state, 'utf8')).toBeLessThanOrEqual(WHOLE_ENTRY_MAX_BYTES);
+      expect(value.stateVersion).toBe(SNAPSHOT_VERSION);
+    }
+    expect(first.length).toBeGreaterThan(10);
+    tracker.accept();
+    compact(view, first);
+
+    const grown: StateEntry = { ...big, json: big.json.replace('"log":[', '"log":[{"eventTime":1},') };
+    const second = tracker.diff([small, grown], 2);
+    expect(second.filter((r) => r.value !== null).length).toBeLessThanOrEqual(3);
+    tracker.accept();
+    compact(view, second);
+
+    const joined = joinRecords(view.values());
+    expect(joined.orphans).toEqual([]);
+    expect(joined.entries.map((j) => j.entry).sort((a, b) => a.kind.localeCompare(b.kind))).toEqual([small, grown]);
+
+    const shrunk: StateEntry = { ...big, json: '{"sessionId":"S|1","log":[]}' };
+    const third = tracker.diff([small, shrunk], 3);
+    tracker.accept();
+    compact(view, third);
+    expect([...view.keys()].sort()).toEqual([`${INPUT}|3|t|engine|`, `${INPUT}|3|t|session|S|1`]);
+    expect(joinRecords(view.values()).entries.find((j) => j.entry.kind === 'session')?.entry).toEqual(shrunk);
+    expect(tracker.diff([small], 4).map((r) => [r.key, r.value])).toEqual([[`${INPUT}|3|t|session|S|1`, null]]);
+  });
+
+  it('refuse a manifest whose part is missing, and an entry kind this release does not know', () => {
+    const tracker = new ChangelogTracker({ topic: TOPIC, inputTopic: INPUT, partition: 0 });
+    const view = new Map<string, StoredRecord>();
+    compact(view, tracker.diff([{ kind: 'user', tenant: 't', id: 'U1', json: bigJson(600_000, 4) }], 1));
+    const part = [...view.keys()].find((key) => key.includes('~part'));
+    view.delete(part ?? '');
+    expect(() => joinRecords(view.values())).toThrow(/lists part [0-9a-f]{32}, which is missing/);
+    const stranger = { key: 'k', value: { inputTopic: INPUT, inputPartition: 0, tenant: 't', entryKind: 'watermarks', entryId: '', stateVersion: 3, state: '{}', writtenAt: 0 } };
+    expect(() => joinRecords([stranger])).toThrow(/entry kind "watermarks", unknown to this release/);
+  });
+});
+
+describe('restoring the previous (v1) changelog format', () => {
+  const partitions = engineV1.partitions as Record<string, { emissions: EngineEmission[]; snapshotWithoutVersionSha256: string; restoredSnapshot: Record<string, unknown> }>;
+
+  it('gives the identical engine state and, continued, the identical emissions and final state', () => {
+    const r2 = scenario.r2 as unknown as Array<Record<string, string>>;
+    for (const [partition, expected] of Object.entries(partitions)) {
+      const restored = restorePartitionState(v1Records(Number(partition)), engineConfig);
+      expect(restored.unreadable).toBeNull();
+      const engine = restored.engines.get('default');
+      expect(engine?.snapshot(), `partition ${partition}`).toEqual({ ...expected.restoredSnapshot, version: SNAPSHOT_VERSION });
+      r2.forEach((record, index) => {
+        if (scenario.partitionOfR2[index] === Number(partition)) engine?.ingestSinchRecord(record);
+      });
+      expect(engine?.advanceWatermark(scenario.w2), `partition ${partition}`).toEqual(expected.emissions);
+      const { version: _version, ...final } = engine?.snapshot() ?? { version: 0 };
+      expect(createHash('sha256').update(JSON.stringify(final)).digest('hex'), `partition ${partition}`).toBe(expected.snapshotWithoutVersionSha256);
+    }
+  });
+
+  it('rewrites every v1 entry in the current version at the first commit, and restores that the same', () => {
+    const records = v1Records(2);
+    const restored = restorePartitionState(records, engineConfig);
+    const engine = restored.engines.get('default');
+    if (engine === undefined) throw new Error('partition 2 has no engine');
+    const tracker = new ChangelogTracker({ topic: TOPIC, inputTopic: records[0]?.value.inputTopic ?? '', partition: 2, restored: restored.baseline });
+    const diff = tracker.diff([partitionEntry(restored.nextOffset ?? 0), ...snapshotEntries('default', engine.snapshot())], 5);
+    expect(diff.map((r) => r.key).sort()).toEqual(records.map((r) => r.key).sort());
+    expect(diff.every((r) => (r.value as ChangelogValue).stateVersion === SNAPSHOT_VERSION)).toBe(true);
+    const view = new Map(records.map((r) => [r.key, r]));
+    compact(view, diff);
+    expect(restorePartitionState([...view.values()], engineConfig).engines.get('default')?.snapshot()).toEqual(engine.snapshot());
+  });
+});
+
+describe('a changelog this release cannot read', () => {
+  it('is never misread: the state starts empty from the raw topic and the first commit replaces every old record', () => {
+    const records = v1Records(2).map((r) => ({ key: r.key, value: { ...r.value, stateVersion: SNAPSHOT_VERSION + 1 } }));
+    const restored = restorePartitionState(records, engineConfig);
+    expect(restored.unreadable?.message).toMatch(/state format version 3, newer than this release reads \(2\)/);
+    expect(restored.engines.size).toBe(0);
+    expect(restored.nextOffset).toBeNull();
+    const inputTopic = records[0]?.value.inputTopic ?? '';
+    const tracker = new ChangelogTracker({ topic: TOPIC, inputTopic, partition: 2, restored: restored.baseline });
+    const fresh: StateEntry[] = [{ kind: 'partition', tenant: '', id: '', json: '{"nextOffset":4}' }];
+    const diff = tracker.diff(fresh, 9);
+    const view = new Map(records.map((r) => [r.key, r as StoredRecord]));
+    compact(view, diff);
+    expect([...view.values()].map((r) => [r.key, r.value.state])).toEqual([[`${inputTopic}|2||partition|`, '{"nextOffset":4}']]);
+  });
+});

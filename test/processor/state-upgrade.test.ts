@@ -26,8 +26,8 @@ import type { RawRecord } from './support/raw-history.ts';
 
 const logger = createLogger('warn');
 /** The state format this release writes (SNAPSHOT_VERSION, asserted in test/core/engine/snapshot-format.test.ts), and one it does not know. */
-const CURRENT_VERSION = 2;
-const FUTURE_VERSION = 3;
+const CURRENT_VERSION = 3;
+const FUTURE_VERSION = 4;
 const r1 = scenario.r1 as unknown as RawRecord[];
 const r2 = scenario.r2 as unknown as RawRecord[];
 interface FixtureRecord { partition: number; key: string; value: ChangelogValue | null }

@@ -266,13 +266,13 @@ export class EngineSession implements SegmentSink, SessionBounds {
     return snapshot;
   }
 
-  /** Restores a snapshot; one written before implicit ends were tracked gets `start` and `lastEventTime` estimated. */
+  /** Restores a snapshot of the current format (older ones are migrated first: snapshot-format.ts). */
   static restore(snapshot: SessionSnapshot, maxIdleMs: number): EngineSession {
     const session = new EngineSession(snapshot.sessionId, snapshot.userId, maxIdleMs);
-    session.checkpoint = restoredState(snapshot.checkpoint);
-    session.live = restoredState(snapshot.live);
+    session.checkpoint = copySessionState(snapshot.checkpoint);
+    session.live = copySessionState(snapshot.live);
     session.log = snapshot.log.map((e) => createAgentEvent(e, e));
-    session.start = snapshot.start !== undefined ? snapshot.start : estimatedStart(session);
+    session.start = snapshot.start;
     session.applied = snapshot.applied;
     session.endEvent = snapshot.endEvent === null ? null : createAgentEvent(snapshot.endEvent, snapshot.endEvent);
     session.segments = snapshot.segments.map((entry) => ({
@@ -284,20 +284,4 @@ export class EngineSession implements SegmentSink, SessionBounds {
     session.needsRecompute = snapshot.needsRecompute === true;
     return session;
   }
-}
-
-/** A state from a snapshot; `lastEventTime` (absent before implicit ends) is estimated late, never early: the cursor. */
-function restoredState(state: SessionState): SessionState {
-  const copy = copySessionState(state);
-  if (!('lastEventTime' in state)) copy.lastEventTime = copy.cursor;
-  return copy;
-}
-
-/** The earliest time a pre-upgrade snapshot still shows for the session (its true start is not kept there). */
-function estimatedStart(session: EngineSession): number | null {
-  const { checkpoint, log } = session;
-  const times = [checkpoint.userSince, checkpoint.handlingSince, checkpoint.endTime, checkpoint.cursor, log[0]?.eventTime ?? null, session.live.cursor];
-  let start: number | null = null;
-  for (const time of times) if (time !== null && (start === null || time < start)) start = time;
-  return start;
 }

@@ -81,8 +81,8 @@ export interface SegmentEntry {
 export interface SessionSnapshot {
   sessionId: string;
   userId: string;
-  /** eventTime of the session's first event; absent in snapshots written before implicit session ends. */
-  start?: number | null;
+  /** eventTime of the session's first event (estimated for sessions migrated from format version 2 or older). */
+  start: number | null;
   checkpoint: SessionState;
   live: SessionState;
   log: AgentEvent[];

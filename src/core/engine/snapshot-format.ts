@@ -11,7 +11,7 @@
  */
 
 /** The version this code writes. */
-export const SNAPSHOT_VERSION = 2;
+export const SNAPSHOT_VERSION = 3;
 
 /** The oldest version this code still migrates from. */
 export const OLDEST_SNAPSHOT_VERSION = 1;
@@ -20,6 +20,7 @@ export const OLDEST_SNAPSHOT_VERSION = 1;
 export const SNAPSHOT_VERSIONS: Readonly<Record<number, string>> = {
   1: 'the first format: one changelog record per entry; snapshot JSON as TimelineEngine.snapshot() wrote it with version 1',
   2: 'entries larger than a record may be split into content-addressed parts with a manifest; snapshot content unchanged',
+  3: 'implicit session ends: a session carries `start` (its first eventTime) and its states `lastEventTime`; events may carry the vendor position `vendorPoll`/`vendorRow` (optional, absent before)',
 };
 
 /** The parts of a snapshot that are persisted separately. */
@@ -33,7 +34,33 @@ type MigrationStep = Partial<Record<SnapshotPartKind, (part: Json) => Json>>;
 /** MIGRATIONS[v] turns a part written in version v into version v + 1. */
 const MIGRATIONS: Readonly<Record<number, MigrationStep>> = {
   1: {},
+  2: { session: withSessionBounds },
 };
+
+const time = (value: unknown): number | null => (typeof value === 'number' ? value : null);
+
+/**
+ * 2 → 3. A version-2 session does not keep its first eventTime or its states' last event time; both are estimated
+ * from what it keeps. `lastEventTime` := the state's cursor (late, never early: an implicit idle end can then only
+ * come later than with the true value). `start` := the earliest time the session still shows (its checkpoint's
+ * since-times, end and cursor, its first logged event, its live cursor): the true start or later, which only
+ * matters when a newer session of the same user has to be ordered against it.
+ */
+function withSessionBounds(session: Json): Json {
+  const state = (value: unknown): Json => {
+    const copy = { ...(value as Json) };
+    if (!('lastEventTime' in copy)) copy['lastEventTime'] = time(copy['cursor']);
+    return copy;
+  };
+  const checkpoint = state(session['checkpoint']);
+  const live = state(session['live']);
+  if ('start' in session && session['start'] !== undefined) return { ...session, checkpoint, live };
+  const firstLogged = Array.isArray(session['log']) ? time((session['log'][0] as Json | undefined)?.['eventTime']) : null;
+  const candidates = [time(checkpoint['userSince']), time(checkpoint['handlingSince']), time(checkpoint['endTime']), time(checkpoint['cursor']), firstLogged, time(live['cursor'])];
+  let start: number | null = null;
+  for (const candidate of candidates) if (candidate !== null && (start === null || candidate < start)) start = candidate;
+  return { ...session, start, checkpoint, live };
+}
 
 /** A persisted part has a version this code cannot read (newer than this release, or too old to migrate). */
 export class SnapshotFormatError extends Error {

@@ -5,7 +5,7 @@ KAFKA_MARKER="-Dagent.timelines.stack=kafka"
 KAFKA_LOG="$LOG_DIR/kafka.log"
 KAFKA_DATA="$STACK_DIR/kafka/data"
 KAFKA_PROPS="$STACK_DIR/kafka/server.properties"
-KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
+KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx1536m}"
 
 kafka_pid() { service_pid kafka "$KAFKA_MARKER"; }
 

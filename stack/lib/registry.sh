@@ -5,7 +5,7 @@
 
 REGISTRY_MARKER="-Dagent.timelines.stack=registry"
 REGISTRY_LOG="$LOG_DIR/registry.log"
-REGISTRY_HEAP_OPTS="${REGISTRY_HEAP_OPTS:--Xms128m -Xmx512m}"
+REGISTRY_HEAP_OPTS="${REGISTRY_HEAP_OPTS:--Xms128m -Xmx1024m}"
 REGISTRY_CCOMPAT_URL="http://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7"
 
 registry_pid() { service_pid registry "$REGISTRY_MARKER"; }

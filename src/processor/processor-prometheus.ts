@@ -49,6 +49,18 @@ const GAUGES: readonly Family[] = [
   { source: 'redis_sink_rebuilding', name: 'redis_sink_rebuilding', help: '1 while this instance\'s Redis sink has not confirmed its output partitions in Redis for the current data epoch', labels: [] },
 ];
 
+/** How long a scrape waits for the broker's end offsets before it shows the lag seen at the last batch instead. */
+const LAG_FETCH_BUDGET_MS = 1_000;
+
+/** The value, or null when it fails or takes longer than {@link LAG_FETCH_BUDGET_MS} (a broker outage must not hang /metrics). */
+function withinScrapeBudget<T>(promise: Promise<T>): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), LAG_FETCH_BUDGET_MS);
+  });
+  return Promise.race([promise.catch(() => null), late]).finally(() => clearTimeout(timer));
+}
+
 const snake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 function labelsOf(family: Family, labels: MetricLabels): Record<string, string> {
@@ -90,7 +102,7 @@ export function registerProcessorMetrics(registry: Registry, source: ProcessorMe
         ...config,
         async collect() {
           this.reset();
-          const lag = await lagOf().catch(() => null);
+          const lag = await withinScrapeBudget(lagOf());
           if (lag === null) fill(family, (labels, value) => this.set(labels, value));
           else for (const [partition, value] of lag) this.set({ partition: String(partition) }, value);
         },

@@ -77,12 +77,21 @@ export function processorRestoredProbe(reader: Pick<TimelineStoreReader, 'getPro
 
 /**
  * `redis-store`: the store holds the current data (docs/redis.md): fails while Redis has lost data and the sinks are
- * rebuilding it, or while no Redis sink reports. Answers about `tenant`.
+ * rebuilding it, or while no Redis sink reports. Answers about `tenant`. A tenant without a confirmed watermark passes
+ * only while the processor of group `groupId` holds none either (nothing processed yet); once the processor holds one
+ * on every input partition, the store must confirm one too: after Redis lost the watermark hash, the rows can all be
+ * back before the processor re-asserts it, and until then no answer can say what is final.
  */
-export function storeCompleteProbe(reader: Pick<TimelineStoreReader, 'getCompleteness'>, tenant: string): ReadinessProbe {
+export function storeCompleteProbe(reader: Pick<TimelineStoreReader, 'getCompleteness' | 'getProcessorReadiness'>, tenant: string, groupId: string): ReadinessProbe {
   return singleFlight('redis-store', async () => {
     const { incomplete } = await reader.getCompleteness(tenant);
-    if (incomplete !== null && incomplete.reason !== 'no-watermark') throw new Error(`${incomplete.reason}: ${incomplete.detail}`);
+    if (incomplete === null) return;
+    if (incomplete.reason !== 'no-watermark') throw new Error(`${incomplete.reason}: ${incomplete.detail}`);
+    const processor = await reader.getProcessorReadiness(groupId);
+    const held = processor.watermarked[tenant] ?? 0;
+    if (processor.expectedPartitions !== null && held >= processor.expectedPartitions) {
+      throw new Error(`no-watermark: the processor holds a watermark of tenant ${tenant} on all ${processor.expectedPartitions} input partitions, but the Redis sinks have not confirmed one in the current data epoch yet (${incomplete.detail})`);
+    }
   });
 }
 
@@ -102,7 +111,7 @@ export interface RunningApiServer {
  * Starts the HTTP API over the Redis store with the real readiness probes: Redis PING, schema registry
  * GET /subjects, Kafka describeCluster, the processor's consumer group being Stable with members (assigned), the
  * processor instances' readiness records covering every partition, restored ({@link processorRestoredProbe}), and the
- * store not rebuilding ({@link storeCompleteProbe}). Logs a warning when Redis may evict keys.
+ * store not rebuilding nor behind the processor's watermark ({@link storeCompleteProbe}). Logs a warning when Redis may evict keys.
  */
 export async function startApiServer(config: Config, logger: Logger, options: ApiServerOptions = {}): Promise<RunningApiServer> {
   const redis = createRedis(config);
@@ -128,7 +137,7 @@ export async function startApiServer(config: Config, logger: Logger, options: Ap
     }),
     ...kafka.probes,
     processorRestoredProbe(reader, config.processor.groupId),
-    storeCompleteProbe(reader, config.tenant),
+    storeCompleteProbe(reader, config.tenant, config.processor.groupId),
   ];
   const app = buildServer({
     reader,

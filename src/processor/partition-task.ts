@@ -43,6 +43,7 @@ export interface PartitionTaskDeps {
   readonly restore: (partition: number) => Promise<StoredRecord[]>;
   readonly lowOffset: (partition: number) => Promise<number>;
   readonly seek: (partition: number, offset: number) => void;
+  /** The partition's committed watermark per tenant, after every commit and after every restore from the changelog. */
   readonly onCommitted: (partition: number, watermarks: ReadonlyMap<string, number>) => void;
   readonly metrics: ProcessorMetrics;
   readonly logger: Logger;
@@ -237,11 +238,16 @@ export class PartitionTask {
     this.#tracker!.accept();
     if (next !== null) this.#nextOffset = next;
     metrics.inc('transactions_committed', { partition: String(this.partition) });
+    this.#reportWatermarks();
+    return true;
+  }
+
+  /** Passes the committed watermarks (after a commit, or as restored from the changelog) on to `onCommitted`. */
+  #reportWatermarks(): void {
     const watermarks = new Map<string, number>();
     for (const [tenant, engine] of this.#engines) if (engine.currentWatermark !== null) watermarks.set(tenant, engine.currentWatermark);
-    for (const [tenant, watermark] of watermarks) metrics.set('applied_watermark_ms', { partition: String(this.partition), tenant }, watermark);
+    for (const [tenant, watermark] of watermarks) this.#deps.metrics.set('applied_watermark_ms', { partition: String(this.partition), tenant }, watermark);
     this.#deps.onCommitted(this.partition, watermarks);
-    return true;
   }
 
   async #fail(error: unknown): Promise<void> {
@@ -277,6 +283,7 @@ export class PartitionTask {
         this.#deps.metrics.set('restored_entries', { partition: String(this.partition) }, entries.length);
         this.#deps.metrics.inc('task_rebuilds', { partition: String(this.partition) });
         this.#deps.seek(this.partition, this.#nextOffset);
+        this.#reportWatermarks();
         this.#broken = false;
         this.#fenced = false;
         this.#logger.info({ restoreMs: Math.round(this.#restoreMs), entries: entries.length, nextOffset: state.nextOffset }, 'partition state restored');

@@ -24,9 +24,10 @@ export interface ReadinessReporterOptions {
 }
 
 /**
- * Publishes a processor instance's readiness record (assigned and restored partitions, restore times) to Redis for
- * `/readyz`: at once when the assignment or restore state changes, and every `refreshMs` otherwise so the TTL never
- * lapses while the instance lives. A failed publish is logged and retried on the next check.
+ * Publishes a processor instance's readiness record (assigned and restored partitions, restore times, the partitions
+ * holding a watermark of each tenant) to Redis for `/readyz`: at once when the assignment, the restore state or the
+ * set of watermarked partitions changes, and every `refreshMs` otherwise so the TTL never lapses while the instance
+ * lives. A failed publish is logged and retried on the next check.
  *
  * Lifecycle: start once → stop once (idempotent; waits for the publish in flight, then deletes the record).
  */
@@ -62,7 +63,7 @@ export class ReadinessReporter {
     const status = this.#options.source.status();
     const restoreMs: Record<string, number> = {};
     for (const [partition, ms] of this.#options.source.restoreTimes()) if (ms !== null) restoreMs[String(partition)] = Math.round(ms);
-    const signature = JSON.stringify([status.assigned, status.restoredPartitions, status.partitions]);
+    const signature = JSON.stringify([status.assigned, status.restoredPartitions, status.partitions, status.watermarked]);
     const now = Date.now();
     if (signature === this.#published && now - this.#publishedAt < (this.#options.refreshMs ?? PROCESSOR_READINESS_REFRESH_MS)) return;
     const record: ProcessorReadinessRecord = {
@@ -71,6 +72,7 @@ export class ReadinessReporter {
       assigned: status.assigned,
       restored: status.restoredPartitions,
       restoreMs,
+      watermarked: status.watermarked,
       expectedPartitions: status.partitions,
       startedAt: this.#startedAt,
       updatedAt: now,

@@ -135,7 +135,12 @@ export class RedisSink {
     });
   }
 
-  /** True when the batch was written and committed; false when the partition was rewound instead. */
+  /**
+   * True when the batch was written and committed; false when the partition was rewound instead. The epoch and the
+   * partition's seq are taken together before the writes, and the offset is committed only if the seq is unchanged
+   * after them: a commit in the current epoch says every record below it is in Redis in that epoch, which a batch
+   * begun before a rewind (a new epoch, a reassignment) cannot say.
+   */
   async #handle(batch: Batch, isStale: () => boolean): Promise<boolean> {
     const consumer = this.#consumer!;
     const monitor = this.#monitor!;
@@ -143,13 +148,13 @@ export class RedisSink {
     if (!monitor.progress.isVerified(id)) await monitor.verify();
     if (isStale()) return false;
     const seq = monitor.progress.seqOf(id);
+    const epoch = monitor.epoch;
     if (seq === undefined || !monitor.progress.isVerified(id)) throw new Error(`output partition ${id} is not verified yet`);
     const writes: StoreWrite[] = [];
     for (const message of batch.messages) {
       if (message.value === null || message.value.length === 0) continue;
       writes.push(await this.#toWrite(batch.topic, message.value));
     }
-    const epoch = monitor.epoch;
     const result = await this.#writer.apply(epoch, writes);
     if (result.epochChanged) {
       await monitor.check();
@@ -157,6 +162,7 @@ export class RedisSink {
     }
     this.#metrics.inc('redis_rows_written', { topic: batch.topic }, result.written);
     this.#metrics.inc('redis_rows_stale', { topic: batch.topic }, result.stale);
+    if (monitor.progress.seqOf(id) !== seq || isStale()) return false;
     const next = Number(batch.lastOffset()) + 1;
     await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(next), metadata: epoch }]);
     monitor.progress.advance(id, next, seq);

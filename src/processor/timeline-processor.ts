@@ -34,6 +34,8 @@ export interface ProcessorStatus {
   readonly partitions: number;
   /** The group consumer is connected and fetching: false from a consumer crash until it has fetched or joined again. */
   readonly consuming: boolean;
+  /** Tenant → the assigned partitions holding a committed watermark of the tenant (applied or restored), ascending. */
+  readonly watermarked: Readonly<Record<string, readonly number[]>>;
 }
 
 /**
@@ -87,7 +89,19 @@ export class TimelineProcessor {
       restoredPartitions: tasks.filter((t) => t.restored).map((t) => t.partition),
       partitions: this.#partitionCount,
       consuming: this.#consuming && !this.#stopped,
+      watermarked: this.#watermarked(),
     };
+  }
+
+  #watermarked(): Record<string, number[]> {
+    const out: Record<string, number[]> = {};
+    for (const id of this.#appliedWatermarks.keys()) {
+      const split = id.lastIndexOf('|');
+      const partition = Number(id.slice(split + 1));
+      if (this.#tasks.has(partition)) (out[id.slice(0, split)] ??= []).push(partition);
+    }
+    for (const partitions of Object.values(out)) partitions.sort((a, b) => a - b);
+    return out;
   }
 
   /** Per assigned partition: the raw topic's high watermark minus the task's input position (records not yet processed). */

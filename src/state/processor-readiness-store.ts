@@ -7,19 +7,29 @@ export const PROCESSOR_READINESS_REFRESH_MS = 5_000;
 /** How long a readiness record lives without a refresh; an instance silent for longer counts as gone. */
 export const PROCESSOR_READINESS_TTL_MS = 15_000;
 
-/** Combines live instance records: a partition claimed by two instances (mid-rebalance) is restored only if both say so. */
+/**
+ * Combines live instance records: a partition claimed by two instances (mid-rebalance) is restored only if both say so;
+ * it holds a tenant's watermark if either says so (a committed watermark does not depend on who holds the partition).
+ */
 export function summarizeReadiness(records: readonly ProcessorReadinessRecord[]): ProcessorReadiness {
   const instances = [...records].sort((a, b) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0));
   const partitions = new Map<number, boolean>();
+  const watermarked = new Map<string, Set<number>>();
   for (const instance of instances) {
     const restored = new Set(instance.restored);
     for (const partition of instance.assigned) partitions.set(partition, (partitions.get(partition) ?? true) && restored.has(partition));
+    for (const [tenant, held] of Object.entries(instance.watermarked ?? {})) {
+      const set = watermarked.get(tenant) ?? new Set<number>();
+      for (const partition of held) set.add(partition);
+      watermarked.set(tenant, set);
+    }
   }
   return {
     instances,
     assigned: partitions.size,
     restored: [...partitions.values()].filter(Boolean).length,
     expectedPartitions: instances.length === 0 ? null : Math.max(...instances.map((instance) => instance.expectedPartitions)),
+    watermarked: Object.fromEntries([...watermarked].map(([tenant, held]) => [tenant, held.size])),
   };
 }
 

@@ -71,6 +71,11 @@ export interface ProcessorReadinessRecord {
   readonly restored: readonly number[];
   /** Partition → milliseconds its last restore took. */
   readonly restoreMs: Readonly<Record<string, number>>;
+  /**
+   * Tenant → the assigned partitions on which the instance holds a committed watermark of the tenant (applied since
+   * start or restored from the changelog), ascending. Absent in records of instances older than this field.
+   */
+  readonly watermarked?: Readonly<Record<string, readonly number[]>>;
   /** Partition count of the raw input topic, as the instance saw it at start. */
   readonly expectedPartitions: number;
   readonly startedAt: number;
@@ -86,6 +91,8 @@ export interface ProcessorReadiness {
   readonly restored: number;
   /** The raw topic's partition count; null when no instance reported. */
   readonly expectedPartitions: number | null;
+  /** Tenant → distinct partitions on which some live instance holds a committed watermark of the tenant. */
+  readonly watermarked: Readonly<Record<string, number>>;
 }
 
 /** What one Redis sink instance last reported (key `sink:{instanceId}`, docs/redis.md). */

@@ -1,11 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreFixture } from './support/http-fixture.ts';
 import { storeCompleteProbe } from '../../src/cli/serve-command.ts';
+import { ProcessorReadinessStore } from '../../src/state/processor-readiness-store.ts';
+import { storeKeys } from '../../src/state/store-keys.ts';
+import type { ProcessorReadinessRecord } from '../../src/state/store-types.ts';
 import { createStoreFixture, LATENESS_MS, qh, rowsOf, segment, TENANT, testServer, USER_A, USER_B } from './support/http-fixture.ts';
 
 const Q = 900_000;
 const T0 = Date.UTC(2024, 0, 15);
 const RANGE = 'startTime=2024-01-15T00:00:00Z&endTime=2024-01-15T02:00:00Z';
+const GROUP = 'fixture-processor';
 
 let store: StoreFixture;
 
@@ -71,7 +75,7 @@ describe('completeness in responses', () => {
     await fixture.quarterHours(Array.from({ length: 8 }, (_, k) => qh(USER_A, T0 + k * Q, 1000, { revision: 2, status: 'final', final: true })));
     await fixture.write([{ kind: 'segment', segment: segment(USER_A, T0, T0 + Q) }]);
     await fixture.watermark(T0 + 4 * Q + LATENESS_MS, 1);
-    const app = testServer(fixture.reader, { probes: [storeCompleteProbe(fixture.reader, TENANT)] });
+    const app = testServer(fixture.reader, { probes: [storeCompleteProbe(fixture.reader, TENANT, GROUP)] });
     expect((await app.inject('/readyz')).statusCode).toBe(200);
     const hours = await app.inject(`/agentStatistic?${RANGE}&timeCategory=hour&showCompleteness=true`);
     expect(hours.headers['x-data-complete-up-to']).toBe('2024-01-15T01:00:00.000Z');
@@ -114,6 +118,39 @@ describe('completeness in responses', () => {
     await fixture.redis.del(key('meta:loss-reported'));
     const timeline = await app.inject(`/agents/${USER_A}/timeline?${RANGE}`);
     expect([timeline.statusCode, timeline.headers['x-data-incomplete']]).toEqual([200, 'rows-missing']);
+    await app.close();
+    await fixture.close();
+  });
+
+  it('is not ready while the processor holds a watermark the sinks have not confirmed (rows back, watermark hash lost)', async () => {
+    const { fixture, app, key } = await completeStore();
+    const processors = new ProcessorReadinessStore(fixture.redis, storeKeys(fixture.prefix));
+    const processor = (watermarked: Record<string, number[]>): ProcessorReadinessRecord => ({
+      groupId: GROUP, instanceId: 'p1', assigned: [0], restored: [0], restoreMs: {}, watermarked, expectedPartitions: 1, startedAt: 0, updatedAt: Date.now(),
+    });
+    await processors.publish(processor({ [TENANT]: [0] }));
+    expect((await app.inject('/readyz')).statusCode).toBe(200);
+    // Redis lost the watermark hash; the sink has every output partition back, but read no watermark to confirm.
+    await fixture.redis.del(key(`watermark:${TENANT}`));
+    await fixture.confirm();
+    const timeline = await app.inject(`/agents/${USER_A}/timeline?${RANGE}`);
+    expect([timeline.statusCode, timeline.headers['x-data-incomplete']]).toEqual([200, 'no-watermark']);
+    expect((JSON.parse(timeline.body) as { segments: { final: boolean }[] }).segments.map((s) => s.final)).toEqual([false]);
+    const ready = await app.inject('/readyz');
+    expect([ready.statusCode, ready.body]).toEqual([
+      503,
+      expect.stringMatching(/^not ready: redis-store\nredis-store: FAILED \(no-watermark: the processor holds a watermark of tenant default on all 1 input partitions, but the Redis sinks have not confirmed/) as unknown,
+    ]);
+    // A processor that holds no watermark (nothing processed yet) does not hold the store back, as in a new store.
+    await processors.publish(processor({}));
+    expect((await app.inject('/readyz')).statusCode).toBe(200);
+    // The processor re-asserts its watermark and the sink confirms it: ready, and the answer is complete again.
+    await processors.publish(processor({ [TENANT]: [0] }));
+    await fixture.watermark(T0 + 4 * Q + LATENESS_MS, 1);
+    expect((await app.inject('/readyz')).statusCode).toBe(200);
+    const again = await app.inject(`/agents/${USER_A}/timeline?${RANGE}`);
+    expect([again.headers['x-data-incomplete'], again.headers['x-data-complete-up-to']]).toEqual([undefined, '2024-01-15T01:00:00.000Z']);
+    expect((JSON.parse(again.body) as { segments: { final: boolean }[] }).segments.map((s) => s.final)).toEqual([true]);
     await app.close();
     await fixture.close();
   });

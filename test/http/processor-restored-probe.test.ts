@@ -21,7 +21,7 @@ const fakeReader = (readiness: ProcessorReadiness) => ({ getProcessorReadiness: 
 
 describe('processor-restored readiness probe', () => {
   it('fails naming how many partitions are restored while restores run, and passes once all are', async () => {
-    const restoring = processorRestoredProbe(fakeReader({ instances: [instance('a', [0, 1, 2, 3, 4, 5], [0, 1, 2])], assigned: 6, restored: 3, expectedPartitions: 6 }), 'g');
+    const restoring = processorRestoredProbe(fakeReader({ instances: [instance('a', [0, 1, 2, 3, 4, 5], [0, 1, 2])], assigned: 6, restored: 3, expectedPartitions: 6, watermarked: {} }), 'g');
     await expect(restoring.check()).rejects.toThrow('3 of 6 partitions restored (1 instance reporting)');
     const app = testServer(emptyReader, { probes: [restoring] });
     const response = await app.inject('/readyz');
@@ -30,7 +30,7 @@ describe('processor-restored readiness probe', () => {
     await app.close();
 
     const all = [0, 1, 2, 3, 4, 5];
-    const ready = processorRestoredProbe(fakeReader({ instances: [instance('a', all, all)], assigned: 6, restored: 6, expectedPartitions: 6 }), 'g');
+    const ready = processorRestoredProbe(fakeReader({ instances: [instance('a', all, all)], assigned: 6, restored: 6, expectedPartitions: 6, watermarked: {} }), 'g');
     await expect(ready.check()).resolves.toBeUndefined();
     const readyApp = testServer(emptyReader, { probes: [ready] });
     const good = await readyApp.inject('/readyz');
@@ -39,9 +39,9 @@ describe('processor-restored readiness probe', () => {
   });
 
   it('fails when partitions are unassigned or no instance has reported', async () => {
-    const partial = processorRestoredProbe(fakeReader({ instances: [instance('a', [0, 1], [0, 1]), instance('b', [2], [2])], assigned: 3, restored: 3, expectedPartitions: 6 }), 'g');
+    const partial = processorRestoredProbe(fakeReader({ instances: [instance('a', [0, 1], [0, 1]), instance('b', [2], [2])], assigned: 3, restored: 3, expectedPartitions: 6, watermarked: {} }), 'g');
     await expect(partial.check()).rejects.toThrow('3 of 6 partitions assigned (2 instances reporting)');
-    const silent = processorRestoredProbe(fakeReader({ instances: [], assigned: 0, restored: 0, expectedPartitions: null }), 'g');
+    const silent = processorRestoredProbe(fakeReader({ instances: [], assigned: 0, restored: 0, expectedPartitions: null, watermarked: {} }), 'g');
     await expect(silent.check()).rejects.toThrow('no processor instance of group g has reported in 15 s');
   });
 });

@@ -10,9 +10,9 @@ import { requireServices } from '../support/services.ts';
 
 const GROUP = 'g1';
 
-function record(instanceId: string, assigned: number[], restored: number[], expectedPartitions = 6): ProcessorReadinessRecord {
+function record(instanceId: string, assigned: number[], restored: number[], expectedPartitions = 6, watermarked?: Record<string, number[]>): ProcessorReadinessRecord {
   const restoreMs = Object.fromEntries(restored.map((p) => [String(p), 10 + p]));
-  return { groupId: GROUP, instanceId, assigned, restored, restoreMs, expectedPartitions, startedAt: 1, updatedAt: Date.now() };
+  return { groupId: GROUP, instanceId, assigned, restored, restoreMs, ...(watermarked === undefined ? {} : { watermarked }), expectedPartitions, startedAt: 1, updatedAt: Date.now() };
 }
 
 /** Processor readiness records: per-instance JSON with a TTL, found through the group index without SCAN. */
@@ -36,15 +36,15 @@ describe('processor readiness records (real Redis)', () => {
   });
 
   it('reports nothing for a group no instance has published to', async () => {
-    expect(await reader.getProcessorReadiness('nobody')).toEqual({ instances: [], assigned: 0, restored: 0, expectedPartitions: null });
+    expect(await reader.getProcessorReadiness('nobody')).toEqual({ instances: [], assigned: 0, restored: 0, expectedPartitions: null, watermarked: {} });
   });
 
-  it('sums the instances of a group and counts a doubly claimed partition as restored only if both restored it', async () => {
-    await store.publish(record('b', [3, 4, 5], [3, 4, 5]));
-    await store.publish(record('a', [0, 1, 2, 3], [0, 1, 2]));
+  it('sums the instances of a group: a doubly claimed partition is restored only if both restored it, holds a watermark if either does', async () => {
+    await store.publish(record('b', [3, 4, 5], [3, 4, 5], 6, { t1: [3, 4, 5], t2: [5] }));
+    await store.publish(record('a', [0, 1, 2, 3], [0, 1, 2], 6, { t1: [0, 1, 2, 3] }));
     const readiness = await reader.getProcessorReadiness(GROUP);
     expect(readiness.instances.map((i) => i.instanceId)).toEqual(['a', 'b']);
-    expect(readiness).toMatchObject({ assigned: 6, restored: 5, expectedPartitions: 6 });
+    expect(readiness).toMatchObject({ assigned: 6, restored: 5, expectedPartitions: 6, watermarked: { t1: 6, t2: 1 } });
     expect(readiness.instances[0]).toMatchObject({ assigned: [0, 1, 2, 3], restored: [0, 1, 2], restoreMs: { '0': 10, '1': 11, '2': 12 } });
     const ttl = await redis.pttl(keys.processor(GROUP, 'a'));
     expect(ttl).toBeGreaterThan(10_000);

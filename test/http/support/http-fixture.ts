@@ -32,6 +32,8 @@ export interface StoreFixture {
   /** Raises partitions 0..partitions−1 to `upTo`. */
   watermark(upTo: number, partitions?: number): Promise<void>;
   raiseWatermarkOf(partition: number, upTo: number, partitions: number): Promise<void>;
+  /** Publishes the stand-in sink's record again, confirming the watermarks now in Redis (none if they are gone). */
+  confirm(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -68,6 +70,7 @@ export async function createStoreFixture(): Promise<StoreFixture> {
       await writer.raiseWatermark(TENANT, partition, upTo, partitions);
       await confirm();
     },
+    confirm,
     close: async () => {
       let cursor = '0';
       do {

@@ -4,6 +4,8 @@ import type { ErrorCode } from '../errors/agent-timelines-error.ts';
 import { readWireHeader } from '../kafka/avro-serde.ts';
 import { registryRequest, SchemaRegistryError } from '../kafka/schema-registry-http.ts';
 import type { RegistryEndpoint } from '../kafka/schema-registry-http.ts';
+import type { Config } from '../config/config.ts';
+import { readValueSchema } from '../topology/load-topology.ts';
 import type { ProcessorMetrics } from './processor-metrics.ts';
 
 /** A raw agentStatusHistory record as the engine takes it: the normalised keys, absent instead of null. */
@@ -189,4 +191,18 @@ function toEngineRecord(decoded: Record<string, unknown>): DecodedRawRecord | Un
   const record: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(decoded)) if (value !== null && !ENVELOPE_FIELDS.has(key)) record[key] = value;
   return { tenant, record };
+}
+
+/**
+ * The decoder of the raw agentStatusHistory topic as a consumer of the processor's group uses it: not-found TTL from
+ * config, and registry waits capped at a third of the session timeout so a lookup never costs the group membership.
+ */
+export async function createRawRecordDecoder(config: Config, metrics: ProcessorMetrics): Promise<RawRecordDecoder> {
+  const registryWaitMs = Math.floor(config.processor.sessionTimeoutMs / 3);
+  return new RawRecordDecoder(config.schemaRegistry, await readValueSchema('sinch-agent-status-history'), {
+    notFoundTtlMs: config.processor.schemaNotFoundTtlMs,
+    requestTimeoutMs: Math.min(10_000, registryWaitMs),
+    backoffMaxMs: Math.min(5_000, registryWaitMs),
+    metrics,
+  });
 }

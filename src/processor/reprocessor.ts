@@ -3,12 +3,11 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import { AvroSerde } from '../kafka/avro-serde.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
-import { readValueSchema } from '../topology/load-topology.ts';
 import type { ProcessorMetrics } from './processor-metrics.ts';
 import { createProcessorMetrics } from './processor-metrics.ts';
 import { processorTopics } from './processor-topics.ts';
 import type { ProcessorTopics } from './processor-topics.ts';
-import { RawRecordDecoder } from './raw-record-decoder.ts';
+import { createRawRecordDecoder } from './raw-record-decoder.ts';
 import { restoreProgress } from './reprocess-progress.ts';
 import type { ReprocessorProgress } from './reprocess-progress.ts';
 import { ReprocessTask } from './reprocess-task.ts';
@@ -65,7 +64,7 @@ export class Reprocessor {
       kafka,
       admin: this.#admin,
       serde,
-      decoder: new RawRecordDecoder(config.schemaRegistry, await readValueSchema('sinch-agent-status-history'), { notFoundTtlMs: config.processor.schemaNotFoundTtlMs, metrics: this.metrics }),
+      decoder: await createRawRecordDecoder(config, this.metrics),
       topics: this.#topics,
       groupId: this.groupId,
       plan: { leadInMs, chunkMs, maxRequestsPerRun },

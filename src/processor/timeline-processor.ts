@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import { AvroSerde } from '../kafka/avro-serde.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
-import { readValueSchema } from '../topology/load-topology.ts';
 import { batchedRestore } from './batched-restore.ts';
 import { assertChangelogSchema } from './changelog-records.ts';
 import { restoreChangelog } from './changelog-restorer.ts';
@@ -14,7 +13,7 @@ import type { ProcessorMetrics } from './processor-metrics.ts';
 import { createProcessorMetrics } from './processor-metrics.ts';
 import { processorTopics } from './processor-topics.ts';
 import type { ProcessorTopics } from './processor-topics.ts';
-import { RawRecordDecoder } from './raw-record-decoder.ts';
+import { createRawRecordDecoder } from './raw-record-decoder.ts';
 import { fetchPartitionOffsets } from './topic-offsets.ts';
 import { WatermarkIntake } from './watermark-intake.ts';
 
@@ -128,13 +127,7 @@ export class TimelineProcessor {
     const kafka = createKafka(config, this.#logger, '-processor');
     const serde = new AvroSerde(config.schemaRegistry);
     await assertChangelogSchema(serde, this.#topics.changelog);
-    const registryWaitMs = Math.floor(config.processor.sessionTimeoutMs / 3);
-    const decoder = new RawRecordDecoder(config.schemaRegistry, await readValueSchema('sinch-agent-status-history'), {
-      notFoundTtlMs: config.processor.schemaNotFoundTtlMs,
-      requestTimeoutMs: Math.min(10_000, registryWaitMs),
-      backoffMaxMs: Math.min(5_000, registryWaitMs),
-      metrics: this.metrics,
-    });
+    const decoder = await createRawRecordDecoder(config, this.metrics);
     this.#admin = kafka.admin();
     await this.#admin.connect();
     this.#partitionCount = (await fetchPartitionOffsets(this.#admin, this.#topics.raw)).length;

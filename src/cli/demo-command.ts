@@ -6,10 +6,10 @@ import { AvroSerde } from '../kafka/avro-serde.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
 import type { Clock } from '../ingest/clock.ts';
 import { createPollerMetrics } from '../ingest/metrics.ts';
-import { runPollers } from '../ingest/poller-service.ts';
+import { runPollers } from '../vendors/sinch/sinch-pollers.ts';
 import { superviseProcessor } from '../processor/supervised-processor.ts';
 import { createLogger } from '../runtime/logger.ts';
-import { startSimulator } from '../simulator/index.ts';
+import { startSimulator } from '../vendors/sinch/simulator/index.ts';
 import { setupTopology } from './setup-command.ts';
 import { startApiServer } from './serve-command.ts';
 

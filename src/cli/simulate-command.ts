@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseTimestamp } from '../core/time/timestamp.ts';
-import type { FaultOptions, SimulatorOptions } from '../simulator/index.ts';
-import { exportTruth, generateGroundTruth, groundTruthOf, startSimulator } from '../simulator/index.ts';
+import type { FaultOptions, SimulatorOptions } from '../vendors/sinch/simulator/index.ts';
+import { exportTruth, generateGroundTruth, groundTruthOf, startSimulator } from '../vendors/sinch/simulator/index.ts';
 
 const USAGE = `usage: agent-timelines simulate [--seed N] [--agents N] [--from ISO] [--to ISO] [--speed 60 | --historical]
                                 [--port 8089] [--host 127.0.0.1] [--user U --password P] [--faults JSON] [--fault-seed N]

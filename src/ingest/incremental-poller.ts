@@ -6,10 +6,9 @@ import type { ClockCheck } from './clock-sanity.ts';
 import { rewindFutureCheckpoint, rowTimeVerdict } from './clock-sanity.ts';
 import { checkpointRecords } from './checkpoint-format.ts';
 import { vendorDeadLetter } from './dead-letter.ts';
-import type { EndpointSpec, MappedRow } from './endpoint-specs.ts';
-import { mapRow } from './endpoint-specs.ts';
+import type { EndpointSpec, MappedRow } from './endpoint-spec.ts';
+import { mapRow } from './endpoint-spec.ts';
 import type { PollerContext } from './poller-context.ts';
-import { fetchRange } from './range-fetcher.ts';
 import type { OutgoingRecord } from './transactional-publisher.ts';
 import { VendorError } from './vendor-error.ts';
 
@@ -149,7 +148,7 @@ export class IncrementalPoller {
     const { client, metrics, tenant, topics, logger, clock } = this.#ctx;
     const labels = { tenant, endpoint: this.spec.endpoint };
     try {
-      const result = await fetchRange(client, { endpoint: this.spec.endpoint, params: this.spec.params, range: poll.range, pageSize: this.#ctx.pageSize, granularityMs: this.spec.granularityMs }, signal);
+      const result = await client.fetchRange({ endpoint: this.spec.endpoint, params: this.spec.params, range: poll.range, pageSize: this.#ctx.pageSize, granularityMs: this.spec.granularityMs }, signal);
       metrics.inc('range_splits', labels, result.splits);
       metrics.inc('short_pages', labels, result.shortPages);
       if (result.shortPages > 0 && !this.#reportedShortPages) {

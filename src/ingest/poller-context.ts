@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { AvroField } from './avro-conform.ts';
 import type { Clock } from './clock.ts';
 import type { PollerMetrics } from './metrics.ts';
-import type { RaiClient } from './rai-client.ts';
+import type { RangeSource } from './range-source.ts';
 import type { TransactionalPublisher } from './transactional-publisher.ts';
 
 /** Physical names of the topics a poller writes. */
@@ -16,7 +16,7 @@ export interface PollerTopics {
 /** What one poller of one tenant and endpoint works with; the publisher's transactional id is owned by it alone. */
 export interface PollerContext {
   readonly tenant: string;
-  readonly client: RaiClient;
+  readonly client: RangeSource;
   readonly publisher: TransactionalPublisher;
   readonly clock: Clock;
   readonly metrics: PollerMetrics;

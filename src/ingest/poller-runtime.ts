@@ -1,17 +1,16 @@
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { Config, SinchTenant } from '../config/config.ts';
+import type { Config } from '../config/config.ts';
 import type { AvroSerde } from '../kafka/avro-serde.ts';
 import { physicalTopicName, readValueSchema } from '../topology/load-topology.ts';
 import type { AvroField } from './avro-conform.ts';
 import type { PollerCheckpoint } from './checkpoint.ts';
 import { assertCheckpointSchema, restoreCheckpoints } from './checkpoint-store.ts';
 import type { Clock } from './clock.ts';
-import type { EndpointSpec } from './endpoint-specs.ts';
+import type { EndpointSpec } from './endpoint-spec.ts';
 import type { PollerMetrics } from './metrics.ts';
 import type { PollerContext } from './poller-context.ts';
-import { RaiClient } from './rai-client.ts';
-import { TokenBucket } from './token-bucket.ts';
+import type { RangeSource } from './range-source.ts';
 import { TransactionalPublisher } from './transactional-publisher.ts';
 
 /** Process-wide dependencies of the pollers. */
@@ -25,26 +24,15 @@ export interface PollerRuntime {
   readonly random?: () => number;
 }
 
-/** The vendor client of one tenant; every endpoint of the tenant shares its token bucket. */
-export function createTenantClient(runtime: PollerRuntime, tenant: SinchTenant): RaiClient {
-  return new RaiClient({
-    tenant: tenant.id,
-    baseUrl: tenant.baseUrl,
-    credentials: tenant.credentials,
-    requestTimeoutMs: tenant.requestTimeoutMs,
-    maxAttempts: tenant.maxAttempts,
-    backoff: { baseMs: tenant.backoffBaseMs, maxMs: tenant.backoffMaxMs },
-    limiter: new TokenBucket(runtime.clock, tenant.rateLimitPerSecond, tenant.rateLimitBurst),
-    clock: runtime.clock,
-    metrics: runtime.metrics,
-    logger: runtime.logger,
-    ...(runtime.random === undefined ? {} : { random: runtime.random }),
-  });
-}
-
 /** The transactional id of one poller: unique per topic prefix, tenant and endpoint, so a restart fences its predecessor. */
 export function transactionalIdFor(config: Config, tenant: string, name: string): string {
   return `${config.topicPrefix}poller.${tenant}.${name}`;
+}
+
+/** The tenant settings a poller needs, whatever its vendor. */
+export interface PollerTenant {
+  readonly id: string;
+  readonly pageSize: number;
 }
 
 export interface OpenedPoller {
@@ -54,8 +42,8 @@ export interface OpenedPoller {
 
 /** One poller to open: its tenant, client, endpoint, name (for the transactional id) and checkpoint key. */
 export interface PollerRequest {
-  readonly tenant: SinchTenant;
-  readonly client: RaiClient;
+  readonly tenant: PollerTenant;
+  readonly client: RangeSource;
   readonly spec: EndpointSpec;
   readonly name: string;
   readonly checkpointKey: string;
@@ -99,7 +87,7 @@ export async function openPollers(runtime: PollerRuntime, requests: readonly Pol
 }
 
 /** {@link openPollers} for one poller. */
-export async function openPoller(runtime: PollerRuntime, tenant: SinchTenant, client: RaiClient, spec: EndpointSpec, name: string, checkpointKey: string): Promise<OpenedPoller> {
+export async function openPoller(runtime: PollerRuntime, tenant: PollerTenant, client: RangeSource, spec: EndpointSpec, name: string, checkpointKey: string): Promise<OpenedPoller> {
   const [opened] = await openPollers(runtime, [{ tenant, client, spec, name, checkpointKey }]);
   if (opened === undefined) throw new Error('openPollers returned nothing for one request');
   return opened;

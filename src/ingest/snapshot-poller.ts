@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { PollerCheckpoint } from './checkpoint.ts';
 import { checkpointRecords } from './checkpoint-format.ts';
 import { vendorDeadLetter } from './dead-letter.ts';
-import type { EndpointSpec } from './endpoint-specs.ts';
-import { mapRow } from './endpoint-specs.ts';
+import type { EndpointSpec } from './endpoint-spec.ts';
+import { mapRow } from './endpoint-spec.ts';
 import type { PollerContext } from './poller-context.ts';
-import { fetchRange } from './range-fetcher.ts';
 import type { OutgoingRecord } from './transactional-publisher.ts';
 
 const DAY = 86_400_000;
@@ -44,7 +43,7 @@ export class SnapshotPoller {
     const pollId = randomUUID();
     const start = this.#settings.window.kind === 'current-day' ? Math.floor(now / DAY) * DAY : now - this.#settings.window.lookbackMs;
     metrics.inc('polls', labels);
-    const { rows, shortPages } = await fetchRange(client, { endpoint: this.spec.endpoint, params: this.spec.params, range: { start, end: now + 1 }, pageSize: this.#ctx.pageSize, granularityMs: 1 }, signal);
+    const { rows, shortPages } = await client.fetchRange({ endpoint: this.spec.endpoint, params: this.spec.params, range: { start, end: now + 1 }, pageSize: this.#ctx.pageSize, granularityMs: 1 }, signal);
     const previous = new Set((this.#checkpoint?.recentKeys ?? []).map((k) => k.key));
     const keys = new Map<string, number>();
     const records: OutgoingRecord[] = [];

@@ -14,9 +14,15 @@ function importsOf(text: string): string[] {
   return [...text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2] ?? '');
 }
 
-/** The layer a src/ file belongs to: its first directory under src/. */
+/** The layer a src/ file belongs to: its first directory under src/, or `vendors/<vendor>` inside a vendor folder. */
 function layerOf(file: string): string {
-  return relative(SRC, file).split('/')[0] ?? '';
+  const [first = '', second = ''] = relative(SRC, file).split('/');
+  return first === 'vendors' && second !== '' && !second.endsWith('.ts') ? `vendors/${second}` : first;
+}
+
+/** A vendor folder's own layer name, or undefined for any other layer. */
+function vendorOf(layer: string): string | undefined {
+  return layer.startsWith('vendors/') ? layer.slice('vendors/'.length) : undefined;
 }
 
 const FORBIDDEN_IN_CORE = /^(node:|kafkajs|@kafkajs\/|ioredis|pino|fastify|prom-client|testcontainers)/;
@@ -30,7 +36,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   kafka: ['kafka', 'config', 'errors', 'topology', 'core', 'runtime'],
   state: ['state', 'config', 'errors', 'core', 'runtime'],
   ingest: ['ingest', 'config', 'errors', 'core', 'runtime', 'kafka', 'topology', 'state'],
-  simulator: ['simulator', 'config', 'errors', 'core', 'runtime'],
+  /** Every vendor folder: its own files, core and the shared, vendor-neutral ingest machinery; never another vendor. */
+  vendor: ['config', 'errors', 'core', 'runtime', 'ingest', 'topology'],
   processor: ['processor', 'config', 'errors', 'core', 'runtime', 'kafka', 'topology', 'state'],
   http: ['http', 'config', 'errors', 'core', 'runtime', 'state'],
   cli: ['*'],
@@ -52,7 +59,8 @@ describe('import direction', () => {
     const offenders: string[] = [];
     for (const file of await sourceFiles(SRC)) {
       const from = layerOf(file);
-      const allowed = ALLOWED[from];
+      const vendor = vendorOf(from);
+      const allowed = vendor === undefined ? ALLOWED[from] : [...(ALLOWED['vendor'] ?? []), from];
       if (allowed === undefined) {
         offenders.push(`${relative(SRC, file)} is in an undeclared layer "${from}"`);
         continue;
@@ -66,7 +74,15 @@ describe('import direction', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('src/vendors holds only vendor folders', async () => {
+    const entries = await readdir(join(SRC, 'vendors'), { withFileTypes: true });
+    expect(entries.filter((e) => !e.isDirectory()).map((e) => e.name)).toEqual([]);
+  });
+
   it('detects a violation (the check itself can fail)', () => {
+    expect(layerOf(join(SRC, 'vendors/sinch/simulator/index.ts'))).toBe('vendors/sinch');
+    expect(layerOf(join(SRC, 'ingest/poll-loop.ts'))).toBe('ingest');
+    expect(vendorOf('vendors/evo-voice')).toBe('evo-voice');
     expect(importsOf("import { Kafka } from 'kafkajs';\nexport { x } from './y.ts';")).toEqual(['kafkajs', './y.ts']);
     expect(FORBIDDEN_IN_CORE.test('node:fs')).toBe(true);
   });

@@ -6,7 +6,7 @@ import { setupTopology } from '../../src/cli/setup-command.ts';
 import { checkpointKey } from '../../src/ingest/checkpoint.ts';
 import type { PollerCheckpoint } from '../../src/ingest/checkpoint.ts';
 import { restoreCheckpoints } from '../../src/ingest/checkpoint-store.ts';
-import { CONTACT_STATISTIC } from '../../src/ingest/endpoint-specs.ts';
+import { CONTACT_STATISTIC } from '../../src/vendors/sinch/endpoint-specs.ts';
 import { createPollerMetrics } from '../../src/ingest/metrics.ts';
 import { openPoller } from '../../src/ingest/poller-runtime.ts';
 import type { PollerRuntime } from '../../src/ingest/poller-runtime.ts';

@@ -5,13 +5,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseTimestamp } from '../../src/core/time/timestamp.ts';
 import { checkpointKey } from '../../src/ingest/checkpoint.ts';
 import { systemClock } from '../../src/ingest/clock.ts';
-import { AGENT_STATUS_HISTORY } from '../../src/ingest/endpoint-specs.ts';
+import { AGENT_STATUS_HISTORY } from '../../src/vendors/sinch/endpoint-specs.ts';
 import { IncrementalPoller } from '../../src/ingest/incremental-poller.ts';
 import { createPollerMetrics } from '../../src/ingest/metrics.ts';
-import { createTenantClient, openPoller } from '../../src/ingest/poller-runtime.ts';
+import { openPoller } from '../../src/ingest/poller-runtime.ts';
+import { createTenantClient } from '../../src/vendors/sinch/tenant-client.ts';
 import type { PollerRuntime } from '../../src/ingest/poller-runtime.ts';
-import { startSimulator } from '../../src/simulator/index.ts';
-import type { RunningSimulator } from '../../src/simulator/index.ts';
+import { startSimulator } from '../../src/vendors/sinch/simulator/index.ts';
+import type { RunningSimulator } from '../../src/vendors/sinch/simulator/index.ts';
 import { freshStack, publishedKey, readTopic, tenantFor, truthKey } from './support/stack.ts';
 
 const FROM = Date.parse('2024-03-04T00:00:00Z');

@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { startSimulator } from '../../src/simulator/index.ts';
-import type { RunningSimulator } from '../../src/simulator/index.ts';
+import { startSimulator } from '../../src/vendors/sinch/simulator/index.ts';
+import type { RunningSimulator } from '../../src/vendors/sinch/simulator/index.ts';
 import { restoreCheckpoints } from '../../src/ingest/checkpoint-store.ts';
 import { compareKeys, freshStack, orderViolations, publishedKey, readTopic, rowTime, truthKey } from './support/stack.ts';
 import { spawnPoller } from './support/poller-process.ts';
-import { Prng } from '../../src/simulator/model/prng.ts';
+import { Prng } from '../../src/vendors/sinch/simulator/model/prng.ts';
 
 describe('SIGKILL and restart of the poller process', () => {
   let simulator: RunningSimulator | undefined;

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { startSimulator } from '../../src/simulator/index.ts';
-import type { RunningSimulator } from '../../src/simulator/index.ts';
+import { startSimulator } from '../../src/vendors/sinch/simulator/index.ts';
+import type { RunningSimulator } from '../../src/vendors/sinch/simulator/index.ts';
 import { restoreCheckpoints } from '../../src/ingest/checkpoint-store.ts';
 import { compareKeys, freshStack, publishedKey, readTopic, rowTime, truthKey } from './support/stack.ts';
 import { spawnPoller } from './support/poller-process.ts';

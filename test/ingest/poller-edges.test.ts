@@ -1,16 +1,17 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { startSimulator } from '../../src/simulator/index.ts';
-import type { RunningSimulator } from '../../src/simulator/index.ts';
+import { startSimulator } from '../../src/vendors/sinch/simulator/index.ts';
+import type { RunningSimulator } from '../../src/vendors/sinch/simulator/index.ts';
 import { checkpointKey } from '../../src/ingest/checkpoint.ts';
 import { restoreCheckpoints } from '../../src/ingest/checkpoint-store.ts';
 import { systemClock } from '../../src/ingest/clock.ts';
-import { AGENT_STATUS_HISTORY } from '../../src/ingest/endpoint-specs.ts';
+import { AGENT_STATUS_HISTORY } from '../../src/vendors/sinch/endpoint-specs.ts';
 import { IncrementalPoller } from '../../src/ingest/incremental-poller.ts';
 import { createPollerMetrics } from '../../src/ingest/metrics.ts';
-import { runPollers } from '../../src/ingest/poller-service.ts';
-import { createTenantClient, openPoller } from '../../src/ingest/poller-runtime.ts';
+import { runPollers } from '../../src/vendors/sinch/sinch-pollers.ts';
+import { openPoller } from '../../src/ingest/poller-runtime.ts';
+import { createTenantClient } from '../../src/vendors/sinch/tenant-client.ts';
 import type { PollerRuntime } from '../../src/ingest/poller-runtime.ts';
-import { fetchRange } from '../../src/ingest/range-fetcher.ts';
+import { fetchRange } from '../../src/vendors/sinch/range-fetcher.ts';
 import { freshStack, readTopic, tenantFor, truthKey } from './support/stack.ts';
 
 const FROM = Date.parse('2024-03-04T00:00:00Z');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { advanceCheckpoint, dedupRows, planPoll } from '../../src/ingest/checkpoint.ts';
 import type { PollerCheckpoint } from '../../src/ingest/checkpoint.ts';
-import { fetchRange } from '../../src/ingest/range-fetcher.ts';
+import { fetchRange } from '../../src/vendors/sinch/range-fetcher.ts';
 import { chunkRange, splitRange } from '../../src/ingest/time-range.ts';
 import { FakeClock } from './support/fake-clock.ts';
 import { scriptedClient } from './support/quiet.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseRow, recordKey } from '../../src/ingest/record-key.ts';
-import { AGENT_STATUS_HISTORY, mapRow } from '../../src/ingest/endpoint-specs.ts';
+import { mapRow } from '../../src/ingest/endpoint-spec.ts';
+import { AGENT_STATUS_HISTORY } from '../../src/vendors/sinch/endpoint-specs.ts';
 import { readValueSchema } from '../../src/topology/load-topology.ts';
 import type { AvroField } from '../../src/ingest/avro-conform.ts';
 import avro from 'avsc';

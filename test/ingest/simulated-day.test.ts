@@ -1,12 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { startSimulator } from '../../src/simulator/index.ts';
-import type { FaultOptions, RunningSimulator } from '../../src/simulator/index.ts';
+import { startSimulator } from '../../src/vendors/sinch/simulator/index.ts';
+import type { FaultOptions, RunningSimulator } from '../../src/vendors/sinch/simulator/index.ts';
 import { checkpointKey } from '../../src/ingest/checkpoint.ts';
-import { AGENT_STATUS_HISTORY } from '../../src/ingest/endpoint-specs.ts';
+import { AGENT_STATUS_HISTORY } from '../../src/vendors/sinch/endpoint-specs.ts';
 import { IncrementalPoller } from '../../src/ingest/incremental-poller.ts';
 import { createPollerMetrics } from '../../src/ingest/metrics.ts';
 import type { PollerMetrics } from '../../src/ingest/metrics.ts';
-import { createTenantClient, openPoller } from '../../src/ingest/poller-runtime.ts';
+import { openPoller } from '../../src/ingest/poller-runtime.ts';
+import { createTenantClient } from '../../src/vendors/sinch/tenant-client.ts';
 import type { PollerRuntime } from '../../src/ingest/poller-runtime.ts';
 import type { Clock } from '../../src/ingest/clock.ts';
 import { compareKeys, freshStack, orderViolations, publishedKey, readTopic, tenantFor, truthKey } from './support/stack.ts';

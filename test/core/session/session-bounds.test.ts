@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { replay } from '../../../src/core/replay/replay.ts';
 import { implicitEnd } from '../../../src/core/session/session-bounds.ts';
 import { initialSessionState } from '../../../src/core/session/session-state.ts';
-import { generateGroundTruth } from '../../../src/simulator/index.ts';
+import { generateGroundTruth } from '../../../src/vendors/sinch/simulator/index.ts';
 
 const DAY = 86_400_000;
 const FROM = Date.parse('2024-03-04T00:00:00.000Z');

@@ -1,6 +1,6 @@
 import { createLogger } from '../../../src/runtime/logger.ts';
 import { createPollerMetrics } from '../../../src/ingest/metrics.ts';
-import { RaiClient } from '../../../src/ingest/rai-client.ts';
+import { RaiClient } from '../../../src/vendors/sinch/rai-client.ts';
 import { TokenBucket } from '../../../src/ingest/token-bucket.ts';
 import type { FakeClock } from './fake-clock.ts';
 

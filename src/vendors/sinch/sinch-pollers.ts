@@ -1,0 +1,143 @@
+import type { SinchTenant } from '../../config/config.ts';
+import { checkpointKey } from '../../ingest/checkpoint.ts';
+import { AGENT_STATUS, AGENT_STATUS_HISTORY, CONTACT_HISTORY, CONTACT_STATISTIC } from './endpoint-specs.ts';
+import type { EndpointSpec } from '../../ingest/endpoint-spec.ts';
+import { IncrementalPoller } from '../../ingest/incremental-poller.ts';
+import type { LoopStep } from '../../ingest/poll-loop.ts';
+import type { PollerHealth } from '../../ingest/poller-health.ts';
+import { runLoop } from '../../ingest/poll-loop.ts';
+import type { PollerRuntime } from '../../ingest/poller-runtime.ts';
+import { openPoller } from '../../ingest/poller-runtime.ts';
+import { createTenantClient } from './tenant-client.ts';
+import type { RaiClient } from './rai-client.ts';
+import { SnapshotPoller } from '../../ingest/snapshot-poller.ts';
+import type { TransactionalPublisher } from '../../ingest/transactional-publisher.ts';
+
+const AGENT_STATUS_LOOKBACK_MS = 86_400_000;
+
+/** A poller opened on its publisher and restored checkpoint: one run, and the publisher to close. */
+interface OpenedStep {
+  readonly run: (signal: AbortSignal) => Promise<boolean>;
+  readonly publisher: TransactionalPublisher;
+}
+
+/**
+ * A loop step that opens its poller (fencing the previous owner, restoring the committed checkpoint) on its first
+ * run, and again after any failed run: a failure can leave the in-memory poller ahead of or behind what committed
+ * (a commit whose outcome is unknown), so only the checkpoint on the topic is trusted.
+ */
+function reopeningStep(name: string, tenant: string, endpoint: string, intervalMs: number, open: () => Promise<OpenedStep>, opened: Set<TransactionalPublisher>): LoopStep {
+  let current: OpenedStep | null = null;
+  return {
+    name,
+    tenant,
+    endpoint,
+    intervalMs,
+    run: async (signal) => {
+      if (current === null) {
+        current = await open();
+        opened.add(current.publisher);
+      }
+      try {
+        return await current.run(signal);
+      } catch (error) {
+        const failed = current;
+        current = null;
+        opened.delete(failed.publisher);
+        await failed.publisher.disconnect().catch(() => undefined);
+        throw error;
+      }
+    },
+  };
+}
+
+function incrementalStep(runtime: PollerRuntime, tenant: SinchTenant, client: RaiClient, spec: EndpointSpec, intervalMs: number, publishers: Set<TransactionalPublisher>): LoopStep {
+  const key = checkpointKey(tenant.id, spec.endpoint);
+  const open = async (): Promise<OpenedStep> => {
+    const { ctx, restored } = await openPoller(runtime, tenant, client, spec, spec.endpoint, key);
+    const poller = new IncrementalPoller(
+      spec,
+      ctx,
+      {
+        overlapMs: tenant.overlapMs,
+        safetyLagMs: tenant.safetyLagMs,
+        maxRangeMs: tenant.maxRangeMs,
+        granularityMs: spec.granularityMs,
+        initialStart: tenant.startAt === undefined ? runtime.clock.now() - tenant.safetyLagMs - tenant.initialLookbackMs : Date.parse(tenant.startAt),
+        checkpointKey: key,
+        emitWatermark: true,
+        clockCheck: { maxLeadMs: runtime.config.time.maxClockLeadMs, lookbackMs: tenant.initialLookbackMs },
+      },
+      restored,
+    );
+    runtime.logger.info({ tenant: tenant.id, endpoint: spec.endpoint, highMark: restored === undefined ? null : new Date(restored.highMark).toISOString() }, 'poller opened');
+    return {
+      publisher: ctx.publisher,
+      run: async (signal) => {
+        const result = await poller.pollOnce(signal);
+        if (result.kind === 'idle') return true;
+        runtime.logger.debug({ tenant: tenant.id, endpoint: spec.endpoint, start: new Date(result.poll.range.start).toISOString(), end: new Date(result.poll.range.end).toISOString(), published: result.published, duplicates: result.duplicates, late: result.late }, 'poll committed');
+        return result.caughtUp;
+      },
+    };
+  };
+  return reopeningStep(`${spec.endpoint} poll`, tenant.id, spec.endpoint, intervalMs, open, publishers);
+}
+
+function snapshotStep(runtime: PollerRuntime, tenant: SinchTenant, client: RaiClient, spec: EndpointSpec, intervalMs: number, changesOnly: boolean, publishers: Set<TransactionalPublisher>): LoopStep {
+  const key = checkpointKey(tenant.id, spec.endpoint);
+  const window = changesOnly ? ({ kind: 'current-day' } as const) : ({ kind: 'lookback', lookbackMs: AGENT_STATUS_LOOKBACK_MS } as const);
+  const open = async (): Promise<OpenedStep> => {
+    const { ctx, restored } = await openPoller(runtime, tenant, client, spec, spec.endpoint, key);
+    const poller = new SnapshotPoller(spec, ctx, { checkpointKey: key, changesOnly, window }, restored);
+    return {
+      publisher: ctx.publisher,
+      run: async (signal) => {
+        await poller.pollOnce(signal);
+        return true;
+      },
+    };
+  };
+  return reopeningStep(`${spec.endpoint} snapshot`, tenant.id, spec.endpoint, intervalMs, open, publishers);
+}
+
+/**
+ * Runs every enabled poller of every tenant until `signal` aborts (or, with `once`, until each is caught up):
+ * agentStatusHistory and contactHistory incrementally, contactStatistic (changes only) and agentStatus
+ * (snapshots) at their intervals. Each loop opens its producer and checkpoint itself and retries every failure,
+ * outages of any length included (see {@link runLoop}); only with `once` can a loop give up, and then all loops
+ * stop and the error is rethrown. On abort, in-flight requests are cancelled, an in-flight commit finishes, and
+ * all producers disconnect before this resolves.
+ */
+export async function runPollers(runtime: PollerRuntime, tenants: readonly SinchTenant[], options: { signal: AbortSignal; once: boolean; health?: PollerHealth }): Promise<void> {
+  const publishers = new Set<TransactionalPublisher>();
+  try {
+    const steps: LoopStep[] = [];
+    for (const tenant of tenants) {
+      const client = createTenantClient(runtime, tenant);
+      if (tenant.endpoints.includes('agentStatusHistory')) steps.push(incrementalStep(runtime, tenant, client, AGENT_STATUS_HISTORY, tenant.pollIntervalMs, publishers));
+      if (tenant.endpoints.includes('contacts')) {
+        steps.push(incrementalStep(runtime, tenant, client, CONTACT_HISTORY, tenant.contactPollIntervalMs, publishers));
+        steps.push(snapshotStep(runtime, tenant, client, CONTACT_STATISTIC, tenant.contactPollIntervalMs, true, publishers));
+      }
+      if (tenant.endpoints.includes('agentStatus')) steps.push(snapshotStep(runtime, tenant, client, AGENT_STATUS, tenant.agentStatusIntervalMs, false, publishers));
+    }
+    const backoff = (tenantId: string) => {
+      const t = tenants.find((x) => x.id === tenantId);
+      return { baseMs: t?.backoffBaseMs ?? 500, maxMs: t?.backoffMaxMs ?? 30_000 };
+    };
+    const stopAll = new AbortController();
+    const signal = AbortSignal.any([options.signal, stopAll.signal]);
+    const loops = steps.map((step) =>
+      runLoop(step, { signal, once: options.once, clock: runtime.clock, logger: runtime.logger, metrics: runtime.metrics, backoff: backoff(step.tenant), ...(options.health === undefined ? {} : { health: options.health }) }).catch((error: unknown) => {
+        stopAll.abort(error);
+        throw error;
+      }),
+    );
+    const results = await Promise.allSettled(loops);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+  } finally {
+    await Promise.allSettled([...publishers].map((p) => p.disconnect()));
+  }
+}

@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   TOPOLOGY_INVALID: { retriable: false },
   TOPIC_CONFLICT: { retriable: false },
   VENDOR_BAD_REQUEST: { retriable: false },
+  VENDOR_NOT_FOUND: { retriable: false },
   VENDOR_AUTH_FAILED: { retriable: false },
   VENDOR_UNAVAILABLE: { retriable: true },
   VENDOR_MALFORMED_RESPONSE: { retriable: true },

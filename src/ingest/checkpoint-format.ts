@@ -1,4 +1,4 @@
-import type { KeyedTime, PollerCheckpoint } from './checkpoint.ts';
+import type { KeyedTime, PollerCheckpoint, ReportJobState } from './checkpoint.ts';
 import type { OutgoingRecord } from './transactional-publisher.ts';
 
 /**
@@ -10,6 +10,10 @@ import type { OutgoingRecord } from './transactional-publisher.ts';
  *   (`keyTimes`); other keys stay in `recentKeys`. A key set larger than one record is split over parts: part 0 at
  *   the checkpoint key (highMark, pollId, …) and parts 1..n−1 at `<key>|keys:<i>`, all with the same pollId,
  *   committed in one transaction. No record carries more than {@link CHECKPOINT_PART_MAX_BYTES} of keys.
+ *
+ * Version 2 records may also carry `reportJob` and `reportJobsToDelete` (report-job pollers, on part 0 only; null and
+ * [] for every other poller). They were added with defaults, so a reader without them ignores them and a record
+ * without them reads as "no job".
  *
  * Rule for every version: `highMark` keeps its meaning. A reader that meets a version it does not know (or parts it
  * cannot match) keeps the high mark and drops the remembered keys, so the next poll republishes the overlap at worst
@@ -33,6 +37,8 @@ export interface CheckpointValue {
   readonly keyTimes?: readonly number[];
   readonly part?: number;
   readonly parts?: number;
+  readonly reportJob?: { readonly id: string; readonly windowStart: number | Date; readonly windowEnd: number | Date; readonly submittedAt: number | Date; readonly attempt: number } | null;
+  readonly reportJobsToDelete?: readonly string[];
 }
 
 const HEX_KEY = /^[0-9a-f]{32}$/;
@@ -96,6 +102,8 @@ export function checkpointRecords(topic: string, key: string, next: PollerCheckp
       ...sliceFields(slice),
       part,
       parts: parts.length,
+      reportJob: part === 0 ? (next.reportJob ?? null) : null,
+      reportJobsToDelete: part === 0 ? [...(next.reportJobsToDelete ?? [])] : [],
     },
   }));
   const before = previous === undefined ? 1 : slices(previous.recentKeys).length;
@@ -127,8 +135,17 @@ function sliceKeys(value: CheckpointValue): KeyedTime[] {
  * 1 and 2 records are read completely; an unknown version, a missing part or a part of another poll keeps the high
  * mark and drops the keys (see the rule above), with the reason in `dropped`.
  */
+/** The report-job fields of a head record, only where it carries a job or jobs to delete. */
+function reportJobFields(head: CheckpointValue): Pick<PollerCheckpoint, 'reportJob' | 'reportJobsToDelete'> {
+  const job = head.reportJob;
+  const reportJob: ReportJobState | undefined =
+    job === null || job === undefined ? undefined : { id: job.id, windowStart: Number(job.windowStart), windowEnd: Number(job.windowEnd), submittedAt: Number(job.submittedAt), attempt: job.attempt };
+  const toDelete = head.reportJobsToDelete ?? [];
+  return { ...(reportJob === undefined ? {} : { reportJob }), ...(toDelete.length === 0 ? {} : { reportJobsToDelete: [...toDelete] }) };
+}
+
 export function decodeCheckpoint(head: CheckpointValue, parts: ReadonlyMap<number, CheckpointValue>): DecodedCheckpoint {
-  const base = { tenant: head.tenant, endpoint: head.endpoint, highMark: Number(head.highMark), pollId: head.pollId, updatedAt: Number(head.updatedAt) };
+  const base = { tenant: head.tenant, endpoint: head.endpoint, highMark: Number(head.highMark), pollId: head.pollId, updatedAt: Number(head.updatedAt), ...reportJobFields(head) };
   const version = head.formatVersion ?? 1;
   const drop = (reason: string): DecodedCheckpoint => ({ checkpoint: { ...base, recentKeys: [] }, dropped: reason });
   if (version !== 1 && version !== CHECKPOINT_FORMAT_VERSION) return drop(`checkpoint format version ${version} is unknown to this release (it reads 1..${CHECKPOINT_FORMAT_VERSION})`);

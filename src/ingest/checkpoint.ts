@@ -8,8 +8,23 @@ export interface KeyedTime {
 }
 
 /**
+ * A report job a poller submitted to a vendor for the window [windowStart, windowEnd) and has not committed yet
+ * (vendors whose data comes as asynchronous reports, e.g. Evo Voice). Checkpointed so that a restart re-attaches to
+ * the job instead of submitting the window again.
+ */
+export interface ReportJobState {
+  readonly id: string;
+  readonly windowStart: number;
+  readonly windowEnd: number;
+  readonly submittedAt: number;
+  /** 1 for the window's first job, +1 for every re-submission (after an Error, a stuck or a lost job). */
+  readonly attempt: number;
+}
+
+/**
  * Where an incremental poller stands: every row with time < highMark that was visible when its range was polled
  * has been published; `recentKeys` are the keys already published with time ≥ the next poll's start (the overlap).
+ * Report-job pollers also keep the job in flight and the jobs still to delete at the vendor (absent for others).
  */
 export interface PollerCheckpoint {
   readonly tenant: string;
@@ -18,6 +33,8 @@ export interface PollerCheckpoint {
   readonly recentKeys: readonly KeyedTime[];
   readonly pollId: string;
   readonly updatedAt: number;
+  readonly reportJob?: ReportJobState | null;
+  readonly reportJobsToDelete?: readonly string[];
 }
 
 export interface RangePolicy {

@@ -22,6 +22,15 @@ export const POLLER_COUNTERS = [
   'transactions_aborted',
   'poll_fenced',
   'checkpoint_keys_dropped',
+  'report_jobs_submitted',
+  'report_jobs_completed',
+  'report_jobs_errored',
+  'report_jobs_stuck',
+  'report_jobs_lost',
+  'report_jobs_deleted',
+  'report_job_deletes_failed',
+  'report_downloads_retried',
+  'report_webhook_wakes',
 ] as const;
 
 export type PollerCounter = (typeof POLLER_COUNTERS)[number];

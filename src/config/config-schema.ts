@@ -76,6 +76,8 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SINCH_TENANTS: z.string().min(1).optional(),
   SINCH_TENANTS_FILE: z.string().min(1).optional(),
+  EVO_VOICE_TENANTS: z.string().min(1).optional(),
+  EVO_VOICE_TENANTS_FILE: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -116,12 +118,81 @@ export const sinchTenantSchema = z
   })
   .strict();
 
-export const sinchTenantsSchema = z.array(sinchTenantSchema).superRefine((tenants, ctx) => {
-  const seen = new Set<string>();
-  tenants.forEach((tenant, index) => {
-    if (seen.has(tenant.id)) ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `duplicate tenant id ${tenant.id}` });
-    seen.add(tenant.id);
+/** A list of tenants whose ids are unique. */
+function tenantList<T extends z.ZodType<{ id: string }>>(tenant: T) {
+  return z.array(tenant).superRefine((tenants, ctx) => {
+    const seen = new Set<string>();
+    tenants.forEach((t, index) => {
+      if (seen.has(t.id)) ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `duplicate tenant id ${t.id}` });
+      seen.add(t.id);
+    });
   });
-});
+}
+
+export const sinchTenantsSchema = tenantList(sinchTenantSchema);
 
 export type SinchTenantInput = z.infer<typeof sinchTenantSchema>;
+
+function isIanaZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return zone === 'UTC' || zone.includes('/');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One Evo Voice account the report pollers read (an element of EVO_VOICE_TENANTS or EVO_VOICE_TENANTS_FILE), with
+ * every poller default declared here (docs/pollers.md, "Evo Voice"). Secrets stay under `credentials`.
+ */
+export const evoVoiceTenantSchema = z
+  .object({
+    id: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"'),
+    baseUrl: httpUrl,
+    accountId: z.string().min(1),
+    credentials: z
+      .object({
+        username: z.string().min(1),
+        password: z.string().min(1).optional(),
+        passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must name an environment variable').optional(),
+      })
+      .refine((c) => (c.password === undefined) !== (c.passwordEnv === undefined), 'give exactly one of password or passwordEnv'),
+    timeZoneId: z.string().refine(isIanaZone, 'must be an IANA time zone id such as Europe/Helsinki, or UTC').default('UTC'),
+    windowMs: durationMs(60_000).max(31 * 86_400_000, 'a report covers at most 31 days').default(3_600_000),
+    safetyLagMs: durationMs(0).default(300_000),
+    startAt: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 timestamp' }).optional(),
+    initialLookbackMs: durationMs(0).default(3_600_000),
+    pollIntervalMs: durationMs(100).default(30_000),
+    jobPollInitialMs: durationMs(10).default(1_000),
+    jobPollMaxMs: durationMs(10).default(30_000),
+    maxWaitForJobMs: durationMs(1_000).default(900_000),
+    maxDownloadAttempts: z.number().int().min(1).max(20).default(3),
+    dedupHorizonMs: durationMs(0).default(86_400_000),
+    cleanupOrphans: z.boolean().default(true),
+    cleanupIntervalMs: durationMs(1_000).default(3_600_000),
+    billing: z.object({ enabled: z.boolean().default(true), includeCustomerIds: z.boolean().default(true) }).strict().default({ enabled: true, includeCustomerIds: true }),
+    webhook: z
+      .object({
+        enabled: z.boolean().default(false),
+        publicBaseUrl: httpUrl.optional(),
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(9466),
+      })
+      .strict()
+      .refine((w) => !w.enabled || w.publicBaseUrl !== undefined, 'publicBaseUrl is required when the webhook is enabled')
+      .default({ enabled: false, host: '127.0.0.1', port: 9466 }),
+    requestTimeoutMs: durationMs(100).default(30_000),
+    downloadTimeoutMs: durationMs(100).default(300_000),
+    maxDownloadBytes: z.number().int().min(1024).default(64 * 1024 * 1024),
+    maxAttempts: z.number().int().min(1).max(50).default(6),
+    backoffBaseMs: durationMs(1).default(500),
+    backoffMaxMs: durationMs(1).default(30_000),
+    rateLimitPerSecond: z.number().positive().default(5),
+    rateLimitBurst: z.number().int().min(1).default(10),
+  })
+  .strict();
+
+export const evoVoiceTenantsSchema = tenantList(evoVoiceTenantSchema);
+
+export type EvoVoiceTenantInput = z.infer<typeof evoVoiceTenantSchema>;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { envSchema, sinchTenantsSchema } from './config-schema.ts';
-import type { Env, SinchTenantInput } from './config-schema.ts';
+import type { z } from 'zod';
+import { envSchema, evoVoiceTenantsSchema, sinchTenantsSchema } from './config-schema.ts';
+import type { Env, EvoVoiceTenantInput, SinchTenantInput } from './config-schema.ts';
 import { ConfigError } from '../errors/config-error.ts';
 
 /**
@@ -86,6 +87,8 @@ export interface Config {
   readonly http: { readonly host: string; readonly port: number; readonly maxConcurrentQueries: number; readonly maxQueuedQueries: number };
   /** Sinch RAI instances the pollers read; empty when neither SINCH_TENANTS nor SINCH_TENANTS_FILE is set. */
   readonly sinch: { readonly tenants: readonly SinchTenant[] };
+  /** Evo Voice accounts the report pollers read; empty when neither EVO_VOICE_TENANTS nor EVO_VOICE_TENANTS_FILE is set. */
+  readonly evoVoice: { readonly tenants: readonly EvoVoiceTenant[] };
   /** Where `poll` serves GET /metrics, /healthz and /readyz; port 0 means no such endpoint. */
   readonly poller: { readonly metrics: { readonly host: string; readonly port: number } };
 }
@@ -95,17 +98,30 @@ export type SinchTenant = Readonly<Omit<SinchTenantInput, 'credentials'>> & {
   readonly credentials: { readonly username: string; readonly password: string };
 };
 
-function parseTenants(e: Env, env: Readonly<Record<string, string | undefined>>): SinchTenant[] {
-  if (e.SINCH_TENANTS !== undefined && e.SINCH_TENANTS_FILE !== undefined) {
-    throw new ConfigError(['SINCH_TENANTS and SINCH_TENANTS_FILE are mutually exclusive']);
-  }
-  const variable = e.SINCH_TENANTS_FILE !== undefined ? 'SINCH_TENANTS_FILE' : 'SINCH_TENANTS';
-  let text = e.SINCH_TENANTS;
-  if (e.SINCH_TENANTS_FILE !== undefined) {
+/** A validated Evo Voice tenant with its password resolved. */
+export type EvoVoiceTenant = Readonly<Omit<EvoVoiceTenantInput, 'credentials'>> & {
+  readonly credentials: { readonly username: string; readonly password: string };
+};
+
+/**
+ * Reads a tenant list from `<variable>` (inline JSON) or `<variable>_FILE`, validates it with `schema` and resolves
+ * each `passwordEnv`; every error names the variable and the path in the list.
+ */
+function parseTenantList<T extends { credentials: { username: string; password?: string | undefined; passwordEnv?: string | undefined } }>(
+  variable: 'SINCH_TENANTS' | 'EVO_VOICE_TENANTS',
+  inline: string | undefined,
+  file: string | undefined,
+  schema: z.ZodType<T[]>,
+  env: Readonly<Record<string, string | undefined>>,
+): Array<Omit<T, 'credentials'> & { credentials: { username: string; password: string } }> {
+  if (inline !== undefined && file !== undefined) throw new ConfigError([`${variable} and ${variable}_FILE are mutually exclusive`]);
+  const named = file !== undefined ? `${variable}_FILE` : variable;
+  let text = inline;
+  if (file !== undefined) {
     try {
-      text = readFileSync(e.SINCH_TENANTS_FILE, 'utf8');
+      text = readFileSync(file, 'utf8');
     } catch (cause) {
-      throw new ConfigError([`SINCH_TENANTS_FILE: cannot read ${e.SINCH_TENANTS_FILE}: ${(cause as Error).message}`]);
+      throw new ConfigError([`${variable}_FILE: cannot read ${file}: ${(cause as Error).message}`]);
     }
   }
   if (text === undefined) return [];
@@ -113,17 +129,17 @@ function parseTenants(e: Env, env: Readonly<Record<string, string | undefined>>)
   try {
     json = JSON.parse(text);
   } catch {
-    throw new ConfigError([`${variable}: must be a JSON array of tenants`]);
+    throw new ConfigError([`${named}: must be a JSON array of tenants`]);
   }
-  const parsed = sinchTenantsSchema.safeParse(json);
+  const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${variable}${issue.path.map((p) => `[${JSON.stringify(p)}]`).join('')}: ${issue.message}`));
+    throw new ConfigError(parsed.error.issues.map((issue) => `${named}${issue.path.map((p) => `[${JSON.stringify(p)}]`).join('')}: ${issue.message}`));
   }
   return parsed.data.map((tenant, index) => {
     const { passwordEnv, password, username } = tenant.credentials;
     const resolved = password ?? (passwordEnv === undefined ? undefined : env[passwordEnv]);
     if (resolved === undefined || resolved === '') {
-      throw new ConfigError([`${variable}[${index}]["credentials"]["passwordEnv"]: environment variable ${passwordEnv ?? '?'} is not set`]);
+      throw new ConfigError([`${named}[${index}]["credentials"]["passwordEnv"]: environment variable ${passwordEnv ?? '?'} is not set`]);
     }
     return { ...tenant, credentials: { username, password: resolved } };
   });
@@ -144,7 +160,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     const problems = parsed.error.issues.map((issue) => {
       const variable = String(issue.path[0] ?? '(environment)');
       const value = relevant[variable];
-      const shown = value === undefined || /PASSWORD|SINCH_TENANTS$/.test(variable) ? '' : ` (got ${JSON.stringify(value)})`;
+      const shown = value === undefined || /PASSWORD|_TENANTS$/.test(variable) ? '' : ` (got ${JSON.stringify(value)})`;
       return `${variable}: ${issue.message}${shown}`;
     });
     throw new ConfigError(problems);
@@ -208,7 +224,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     },
     time: { sessionMaxIdleMs: e.SESSION_MAX_IDLE_MS, maxEventAgeMs: e.EVENT_MAX_AGE_MS, maxEventLeadMs: e.EVENT_MAX_LEAD_MS, maxClockLeadMs: e.CLOCK_MAX_LEAD_MS },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, maxConcurrentQueries: e.HTTP_MAX_CONCURRENT_QUERIES, maxQueuedQueries: e.HTTP_MAX_QUEUED_QUERIES },
-    sinch: { tenants: parseTenants(e, env) },
+    sinch: { tenants: parseTenantList('SINCH_TENANTS', e.SINCH_TENANTS, e.SINCH_TENANTS_FILE, sinchTenantsSchema, env) },
+    evoVoice: { tenants: parseTenantList('EVO_VOICE_TENANTS', e.EVO_VOICE_TENANTS, e.EVO_VOICE_TENANTS_FILE, evoVoiceTenantsSchema, env) },
     poller: { metrics: { host: e.POLLER_METRICS_HOST, port: e.POLLER_METRICS_PORT } },
   };
 }

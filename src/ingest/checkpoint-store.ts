@@ -63,3 +63,13 @@ export async function assertCheckpointSchema(serde: AvroSerde, topic: string): P
   const probe = { tenant: '', endpoint: '', highMark: 0, recentKeys: [], pollId: '', updatedAt: 0, formatVersion: CHECKPOINT_FORMAT_VERSION, keyDigests: Buffer.alloc(16, 1), keyTimes: [1], part: 1, parts: 2 };
   await assertSchemaCarries(serde, topic, probe, ['formatVersion', 'keyDigests', 'keyTimes', 'part', 'parts']);
 }
+
+/** {@link assertCheckpointSchema}, and that it carries the report job fields report-job pollers cannot do without. */
+export async function assertReportJobCheckpointSchema(serde: AvroSerde, topic: string): Promise<void> {
+  await assertCheckpointSchema(serde, topic);
+  const probe = {
+    tenant: '', endpoint: '', highMark: 0, recentKeys: [], pollId: '', updatedAt: 0, formatVersion: CHECKPOINT_FORMAT_VERSION, keyDigests: null, keyTimes: [], part: 0, parts: 1,
+    reportJob: { id: 'probe', windowStart: 1, windowEnd: 2, submittedAt: 3, attempt: 1 }, reportJobsToDelete: ['probe'],
+  };
+  await assertSchemaCarries(serde, topic, probe, ['reportJob', 'reportJobsToDelete']);
+}

@@ -111,4 +111,25 @@ describe('time limits', () => {
   it('names a limit that is too small', () => {
     expect(() => parseConfig({ SESSION_MAX_IDLE_MS: '1000' })).toThrow(/SESSION_MAX_IDLE_MS/);
   });
+
+  it('parses Evo Voice tenants with their declared defaults, and names the variable and field that is wrong', () => {
+    const tenants = JSON.stringify([{ id: 'evo', baseUrl: 'https://evovoice.io', accountId: 'acc-1', credentials: { username: 'poller@acme', passwordEnv: 'EVO_PW' } }]);
+    const [tenant] = parseConfig({ EVO_VOICE_TENANTS: tenants, EVO_PW: 's3cret' }).evoVoice.tenants;
+    expect(tenant).toMatchObject({ id: 'evo', accountId: 'acc-1', timeZoneId: 'UTC', windowMs: 3_600_000, safetyLagMs: 300_000, maxWaitForJobMs: 900_000, billing: { enabled: true, includeCustomerIds: true }, webhook: { enabled: false } });
+    expect(tenant?.credentials).toEqual({ username: 'poller@acme', password: 's3cret' });
+    expect(parseConfig({}).evoVoice.tenants).toEqual([]);
+    const bad = JSON.stringify([{ id: 'evo', baseUrl: 'https://evovoice.io', accountId: 'acc-1', credentials: { username: 'u', password: 'hunter2' }, timeZoneId: 'Eastern Standard Time', webhook: { enabled: true } }]);
+    let message = '';
+    try {
+      parseConfig({ EVO_VOICE_TENANTS: bad });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('EVO_VOICE_TENANTS[0]["timeZoneId"]: must be an IANA time zone id');
+    expect(message).toContain('EVO_VOICE_TENANTS[0]["webhook"]: publicBaseUrl is required');
+    expect(message).not.toContain('hunter2');
+    expect(() => parseConfig({ EVO_VOICE_TENANTS: '[]', EVO_VOICE_TENANTS_FILE: '/x' })).toThrow(/EVO_VOICE_TENANTS and EVO_VOICE_TENANTS_FILE are mutually exclusive/);
+    expect(() => parseConfig({ EVO_VOICE_TENANTS_FILE: '/nonexistent/evo.json' })).toThrow(/EVO_VOICE_TENANTS_FILE: cannot read/);
+    expect(() => parseConfig({ EVO_VOICE_TENANTS: 'nope' })).toThrow(/EVO_VOICE_TENANTS: must be a JSON array/);
+  });
 });

@@ -13,6 +13,14 @@ describe('the declared topology', () => {
     expect(topology.processors.map((p) => p.name)).toContain('timeline-processor');
   });
 
+  it('declares the Evo Voice raw topics and the pollers that write them', async () => {
+    const topology = await loadTopology();
+    expect(topology.topics.find((t) => t.name === 'raw.evovoice.agent-states')).toMatchObject({ key: 'agentId', valueSchema: 'evo-voice-agent-state', cleanupPolicy: 'delete' });
+    expect(topology.topics.find((t) => t.name === 'raw.evovoice.billing')).toMatchObject({ key: 'accountId|date', valueSchema: 'evo-voice-billing' });
+    expect(topology.processors.find((p) => p.name === 'evo-voice-agent-state-poller')?.outputs).toEqual(expect.arrayContaining(['raw.evovoice.agent-states', 'control.poll-watermarks', 'control.poller-checkpoints', 'ops.dead-letter']));
+    expect(topology.processors.find((p) => p.name === 'evo-voice-billing-poller')?.outputs).toContain('raw.evovoice.billing');
+  });
+
   it('rejects duplicate topics and processors wired to undeclared topics', () => {
     const result = topologySchema.safeParse({
       name: 'x',

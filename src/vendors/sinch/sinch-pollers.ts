@@ -11,47 +11,12 @@ import { openPoller } from '../../ingest/poller-runtime.ts';
 import { createTenantClient } from './tenant-client.ts';
 import type { RaiClient } from './rai-client.ts';
 import { SnapshotPoller } from '../../ingest/snapshot-poller.ts';
-import type { TransactionalPublisher } from '../../ingest/transactional-publisher.ts';
+import type { OpenedStep } from '../../ingest/reopening-step.ts';
+import { reopeningStep } from '../../ingest/reopening-step.ts';
 
 const AGENT_STATUS_LOOKBACK_MS = 86_400_000;
 
-/** A poller opened on its publisher and restored checkpoint: one run, and the publisher to close. */
-interface OpenedStep {
-  readonly run: (signal: AbortSignal) => Promise<boolean>;
-  readonly publisher: TransactionalPublisher;
-}
-
-/**
- * A loop step that opens its poller (fencing the previous owner, restoring the committed checkpoint) on its first
- * run, and again after any failed run: a failure can leave the in-memory poller ahead of or behind what committed
- * (a commit whose outcome is unknown), so only the checkpoint on the topic is trusted.
- */
-function reopeningStep(name: string, tenant: string, endpoint: string, intervalMs: number, open: () => Promise<OpenedStep>, opened: Set<TransactionalPublisher>): LoopStep {
-  let current: OpenedStep | null = null;
-  return {
-    name,
-    tenant,
-    endpoint,
-    intervalMs,
-    run: async (signal) => {
-      if (current === null) {
-        current = await open();
-        opened.add(current.publisher);
-      }
-      try {
-        return await current.run(signal);
-      } catch (error) {
-        const failed = current;
-        current = null;
-        opened.delete(failed.publisher);
-        await failed.publisher.disconnect().catch(() => undefined);
-        throw error;
-      }
-    },
-  };
-}
-
-function incrementalStep(runtime: PollerRuntime, tenant: SinchTenant, client: RaiClient, spec: EndpointSpec, intervalMs: number, publishers: Set<TransactionalPublisher>): LoopStep {
+function incrementalStep(runtime: PollerRuntime, tenant: SinchTenant, client: RaiClient, spec: EndpointSpec, intervalMs: number, publishers: Set<OpenedStep['publisher']>): LoopStep {
   const key = checkpointKey(tenant.id, spec.endpoint);
   const open = async (): Promise<OpenedStep> => {
     const { ctx, restored } = await openPoller(runtime, tenant, client, spec, spec.endpoint, key);
@@ -84,7 +49,7 @@ function incrementalStep(runtime: PollerRuntime, tenant: SinchTenant, client: Ra
   return reopeningStep(`${spec.endpoint} poll`, tenant.id, spec.endpoint, intervalMs, open, publishers);
 }
 
-function snapshotStep(runtime: PollerRuntime, tenant: SinchTenant, client: RaiClient, spec: EndpointSpec, intervalMs: number, changesOnly: boolean, publishers: Set<TransactionalPublisher>): LoopStep {
+function snapshotStep(runtime: PollerRuntime, tenant: SinchTenant, client: RaiClient, spec: EndpointSpec, intervalMs: number, changesOnly: boolean, publishers: Set<OpenedStep['publisher']>): LoopStep {
   const key = checkpointKey(tenant.id, spec.endpoint);
   const window = changesOnly ? ({ kind: 'current-day' } as const) : ({ kind: 'lookback', lookbackMs: AGENT_STATUS_LOOKBACK_MS } as const);
   const open = async (): Promise<OpenedStep> => {
@@ -110,7 +75,7 @@ function snapshotStep(runtime: PollerRuntime, tenant: SinchTenant, client: RaiCl
  * all producers disconnect before this resolves.
  */
 export async function runPollers(runtime: PollerRuntime, tenants: readonly SinchTenant[], options: { signal: AbortSignal; once: boolean; health?: PollerHealth }): Promise<void> {
-  const publishers = new Set<TransactionalPublisher>();
+  const publishers = new Set<OpenedStep['publisher']>();
   try {
     const steps: LoopStep[] = [];
     for (const tenant of tenants) {

@@ -119,7 +119,7 @@ export async function handleEvoRequest(setup: EvoHandlerSetup, req: IncomingMess
     }
     const route = matchRoute(req.method ?? 'GET', url.pathname);
     setup.count(`route:${route.name}`);
-    if (route.name !== 'download-report') negotiateJson(url.searchParams, req.headers.accept);
+    if (route.name !== 'download-report' && !route.jsonSuffix) negotiateJson(url.searchParams, req.headers.accept);
     await answer(setup, route, req, res, url.searchParams);
   } catch (error: unknown) {
     const failure = error instanceof ServiceStackError ? error : new ServiceStackError(500, 'Exception', error instanceof Error ? error.message : String(error));

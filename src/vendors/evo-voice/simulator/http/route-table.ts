@@ -2,10 +2,11 @@ import { ServiceStackError } from './service-stack-error.ts';
 
 export type RouteName = 'auth-credentials' | 'auth-status' | 'auth-logout' | 'agent-state-report' | 'billing-report' | 'list-reports' | 'download-report' | 'delete-report';
 
-/** A matched route: its name, the report id for /reports/{id}…, and whether it answers JSON (all but the download). */
+/** A matched route: its name, the report id for /reports/{id}…, and whether the path chose JSON by a `.json` suffix. */
 export interface MatchedRoute {
   readonly name: RouteName;
   readonly id: string | null;
+  readonly jsonSuffix: boolean;
 }
 
 const ALL_BUT_DELETE = ['GET', 'POST', 'PUT', 'PATCH'] as const;
@@ -37,20 +38,21 @@ export function matchRoute(method: string, pathname: string): MatchedRoute {
   const download = /^\/reports\/([^/]+)\.xlsx$/i.exec(pathname);
   if (download?.[1] !== undefined) {
     if (method !== 'GET') throw methodNotAllowed(method, pathname, ['GET']);
-    return { name: 'download-report', id: decodeURIComponent(download[1]) };
+    return { name: 'download-report', id: decodeURIComponent(download[1]), jsonSuffix: false };
   }
   if (OTHER_FORMATS.test(pathname)) throw new ServiceStackError(406, 'NotAcceptable', `Only JSON is served: ${pathname}`);
+  const jsonSuffix = /\.json$/i.test(pathname);
   const path = pathname.replace(/\.json$/i, '').replace(/\/+$/, '').toLowerCase();
   const fixed = FIXED.find((route) => route.path === path);
   if (fixed !== undefined) {
     if (!fixed.verbs.includes(method)) throw methodNotAllowed(method, pathname, fixed.verbs);
-    return { name: fixed.name, id: null };
+    return { name: fixed.name, id: null, jsonSuffix };
   }
   const report = /^\/reports\/([^/]+)$/.exec(path);
   if (report?.[1] !== undefined) {
     if (method !== 'DELETE') throw methodNotAllowed(method, pathname, ['DELETE']);
     const original = /^\/reports\/([^/]+?)(?:\.json)?\/*$/i.exec(pathname)?.[1] ?? report[1];
-    return { name: 'delete-report', id: decodeURIComponent(original) };
+    return { name: 'delete-report', id: decodeURIComponent(original), jsonSuffix };
   }
   throw new ServiceStackError(404, 'NotFound', `No route for ${method} ${pathname}`);
 }

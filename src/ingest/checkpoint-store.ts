@@ -1,4 +1,5 @@
 import type { Kafka } from 'kafkajs';
+import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
 import type { AvroSerde } from '../kafka/avro-serde.ts';
 import { assertSchemaCarries } from '../kafka/schema-fields-check.ts';
 import type { PollerCheckpoint } from './checkpoint.ts';
@@ -69,7 +70,12 @@ export async function assertReportJobCheckpointSchema(serde: AvroSerde, topic: s
   await assertCheckpointSchema(serde, topic);
   const probe = {
     tenant: '', endpoint: '', highMark: 0, recentKeys: [], pollId: '', updatedAt: 0, formatVersion: CHECKPOINT_FORMAT_VERSION, keyDigests: null, keyTimes: [], part: 0, parts: 1,
-    reportJob: { id: 'probe', windowStart: 1, windowEnd: 2, submittedAt: 3, attempt: 1 }, reportJobsToDelete: ['probe'],
+    reportJob: { id: 'probe', windowStart: 1, windowEnd: 2, submittedAt: 3, attempt: 4 }, reportJobsToDelete: ['probe'],
   };
-  await assertSchemaCarries(serde, topic, probe, ['reportJob', 'reportJobsToDelete']);
+  const decoded = await serde.decode<CheckpointValue>(await serde.encode(topic, probe));
+  const job = decoded.reportJob;
+  const carried = job?.id === 'probe' && Number(job.windowEnd) === 2 && job.attempt === 4 && decoded.reportJobsToDelete?.[0] === 'probe';
+  if (!carried) {
+    throw new AgentTimelinesError('SCHEMA_MISMATCH', `the schema registered for ${topic} does not carry reportJob and reportJobsToDelete: it is older than this release; run \`agent-timelines setup\``);
+  }
 }

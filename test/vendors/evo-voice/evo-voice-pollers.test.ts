@@ -11,23 +11,14 @@ import { startEvoSimulator } from '../../../src/vendors/evo-voice/simulator/inde
 import { freshStack, readTopic } from '../../ingest/support/stack.ts';
 import type { TestStack } from '../../ingest/support/stack.ts';
 import { billingIds, compareIds, expectedBillingIds, expectedTruthIds, rowTruthIds } from './support/evo-truth.ts';
+import { CREDENTIALS, safetyLagFor, simulatedDay } from './support/simulated-day.ts';
 
 const HOUR = 3_600_000;
-const CREDENTIALS = { username: 'poller@northwind', password: 'evo-s3cret' };
-
-/**
- * A simulated day ending at the last full hour at least 15 minutes ago (historical clock: the simulator's now is
- * `to`), so with a 10-minute safety lag every window of the day is due and the next one is not for 55 minutes.
- */
-export function simulatedDay(overrides: Partial<EvoSimulatorOptions> = {}): EvoSimulatorOptions {
-  const to = Math.floor((Date.now() - 900_000) / HOUR) * HOUR;
-  return { seed: 31, agents: 8, from: to - 24 * HOUR, to, clock: { mode: 'historical' }, credentials: CREDENTIALS, jobs: { queuedMs: 10, runningMs: 30 }, ...overrides };
-}
 
 function tenantOf(sim: RunningEvoSimulator, options: EvoSimulatorOptions, overrides: Record<string, unknown> = {}): EvoVoiceTenant {
   const tenants = [{
     id: 'northwind', baseUrl: sim.url, accountId: sim.accounts[0]?.id, credentials: CREDENTIALS, startAt: new Date(options.from).toISOString(),
-    windowMs: HOUR, safetyLagMs: 600_000, pollIntervalMs: 200, jobPollInitialMs: 20, jobPollMaxMs: 200, maxWaitForJobMs: 2_000,
+    windowMs: HOUR, safetyLagMs: safetyLagFor(options), pollIntervalMs: 200, jobPollInitialMs: 20, jobPollMaxMs: 200, maxWaitForJobMs: 2_000,
     requestTimeoutMs: 3_000, downloadTimeoutMs: 10_000, backoffBaseMs: 20, backoffMaxMs: 200, rateLimitPerSecond: 1000, rateLimitBurst: 100, ...overrides,
   }];
   const tenant = parseConfig({ EVO_VOICE_TENANTS: JSON.stringify(tenants) }).evoVoice.tenants[0];

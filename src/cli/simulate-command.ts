@@ -58,7 +58,6 @@ function shutdownSignal(): AbortSignal {
  * Exit 2 on usage errors.
  */
 export async function simulateCommand(argv: string[], io: SimulateIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
-  let vendor: Vendor;
   let evo: EvoSimulatorOptions | undefined;
   let options: SimulatorOptions;
   let exportFile: string | undefined;
@@ -81,7 +80,7 @@ export async function simulateCommand(argv: string[], io: SimulateIo = { stdout:
     }
     const vendorText = values.vendor ?? 'sinch';
     if (!(VENDORS as readonly string[]).includes(vendorText)) throw new Error(`--vendor must be one of ${VENDORS.join(', ')}, got '${vendorText}'`);
-    vendor = vendorText as Vendor;
+    const vendor = vendorText as Vendor;
     const flags = values as EvoSimulateFlags & Record<string, unknown>;
     if (vendor === 'sinch') {
       const evoOnly = EVO_ONLY_FLAGS.find((flag) => flags[flag] !== undefined);

@@ -1,3 +1,4 @@
+import type { EvoWorld } from './model/evo-world.ts';
 import type { EvoAccount, EvoUser } from './model/tenant.ts';
 
 /** Faults the simulator injects, all drawn from one PRNG seeded by `faultSeed` and counted in `stats()`. */
@@ -88,6 +89,8 @@ export interface RunningEvoSimulator {
   /** The simulated now, epoch ms. */
   now(): number;
   readonly accounts: readonly EvoAccount[];
+  /** The generated tenant (what the reports show); `truthLines(world, now())` is the truth at this moment. */
+  readonly world: EvoWorld;
   /** Counters: `requests`, `route:<name>`, `status:<code>`, `fault:<kind>`, `job:<status>`, `webhook:<outcome>`. */
   stats(): Record<string, number>;
   /** Stops listening, cancels job timers and webhook retries, destroys open connections. Idempotent. */

@@ -63,6 +63,7 @@ export async function startEvoSimulator(options: EvoSimulatorOptions): Promise<R
     url: baseUrl,
     now,
     accounts,
+    world,
     stats: () => Object.fromEntries([...counters].sort(([a], [b]) => (a < b ? -1 : 1))),
     close() {
       closing ??= new Promise<void>((resolve) => {

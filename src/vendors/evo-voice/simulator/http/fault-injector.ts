@@ -3,8 +3,14 @@ import type { EvoFaultOptions } from '../simulator-options.ts';
 
 export type RequestFault = { kind: 'none' } | { kind: 'tooManyRequests' } | { kind: 'serverError'; status: 500 | 502 | 503 };
 
-/** What becomes of a report job. */
-export type JobFate = 'complete' | 'stuck' | 'error';
+/** What becomes of a report job: completes, stays Running for ever, or ends in Error with `message`. */
+export type JobFate = { kind: 'complete' } | { kind: 'stuck' } | { kind: 'error'; message: string };
+
+const ERROR_MESSAGES = [
+  'Report generation failed: timeout querying session archive',
+  'Report generation failed: worker sim-1 restarted',
+  'Report generation failed: cursor not found on the reporting replica',
+];
 
 /** How a download is served: `truncateTo` bytes (null: all), streamed slowly or not. */
 export interface DownloadFault {
@@ -16,7 +22,7 @@ export interface DownloadFault {
 const SERVER_ERRORS = [500, 502, 503] as const;
 
 /**
- * Draws the faults from three independent streams of one seed: requests (3 draws each, in arrival order), jobs (2
+ * Draws the faults from three independent streams of one seed: requests (3 draws each, in arrival order), jobs (3
  * draws each, in submission order) and downloads (3 draws each, in order), so each depends only on the seed and its
  * own position.
  */
@@ -41,10 +47,10 @@ export class FaultInjector {
   }
 
   job(): JobFate {
-    const [stuck = 1, error = 1] = [this.jobs.next(), this.jobs.next()];
-    if (stuck < this.options.stuckRate) return 'stuck';
-    if (error < this.options.errorRate) return 'error';
-    return 'complete';
+    const [stuck = 1, error = 1, which = 0] = [this.jobs.next(), this.jobs.next(), this.jobs.next()];
+    if (stuck < this.options.stuckRate) return { kind: 'stuck' };
+    if (error < this.options.errorRate) return { kind: 'error', message: ERROR_MESSAGES[Math.floor(which * ERROR_MESSAGES.length)] ?? 'Report generation failed' };
+    return { kind: 'complete' };
   }
 
   download(): DownloadFault {

@@ -35,12 +35,6 @@ export interface ReportJobsDependencies {
   readonly baseUrl: () => string;
 }
 
-const ERROR_MESSAGES = [
-  'Report generation failed: timeout querying session archive',
-  'Report generation failed: worker sim-1 restarted',
-  'Report generation failed: cursor not found on the reporting replica',
-];
-
 /**
  * The report jobs and their lifecycle: Queued, after `queuedMs` Running, after `runningMs` Completed (the content
  * rendered at that simulated now) or Error (statusMessage set), or, for a stuck job, Running for ever. dateUpdated
@@ -135,15 +129,22 @@ export class ReportJobs {
   }
 
   private async finish(job: ReportJob): Promise<void> {
-    if (job.fate === 'stuck') return void this.deps.count('fault:stuck');
-    if (job.fate === 'error') {
+    if (job.fate.kind === 'stuck') return void this.deps.count('fault:stuck');
+    if (job.fate.kind === 'error') {
       this.deps.count('fault:error');
-      this.transition(job, 'Error', ERROR_MESSAGES[Math.floor(Date.parse(job.info.dateCreated) / 1000) % ERROR_MESSAGES.length] ?? null);
+      this.transition(job, 'Error', job.fate.message);
       return this.notify(job);
     }
-    const account = this.deps.world.accounts.find((a) => a.account.id === job.request.accountId);
-    if (account === undefined) throw new Error(`report ${job.info.id}: unknown account ${job.request.accountId}`);
-    const content = await reportContent(this.deps.world, account, job.request, this.deps.now());
+    let content: ReportContent;
+    try {
+      const account = this.deps.world.accounts.find((a) => a.account.id === job.request.accountId);
+      if (account === undefined) throw new Error(`unknown account ${job.request.accountId}`);
+      content = await reportContent(this.deps.world, account, job.request, this.deps.now());
+    } catch (error: unknown) {
+      if (this.closed || !this.jobs.has(job.info.id)) return;
+      this.transition(job, 'Error', `Report generation failed: ${error instanceof Error ? error.message : String(error)}`);
+      return this.notify(job);
+    }
     if (this.closed || !this.jobs.has(job.info.id)) return;
     job.content = content;
     this.transition(job, 'Completed');

@@ -17,6 +17,9 @@ interface Step {
 /** What follows a Ready interval, with weights. */
 const AFTER_READY = ['Outgoing', 'NotReady:SetByUser', 'NotReady:MissedCall', 'NotReady:SetBySystem', 'Other', 'Unknown'] as const;
 const AFTER_READY_WEIGHTS = [0.5, 0.14, 0.14, 0.05, 0.12, 0.05];
+/** Other's reasons: mostly set by the user, sometimes by the system, now and then Unknown. */
+const OTHER_REASONS: readonly AgentStateReason[] = ['SetByUser', 'SetBySystem', 'Unknown'];
+const OTHER_REASON_WEIGHTS = [0.6, 0.3, 0.1];
 
 function notReady(rng: Prng, reason: AgentStateReason): Step {
   if (reason === 'MissedCall') return { state: 'NotReady', reason, duration: rng.logNormal(50 * SECOND, 0.8, 3 * SECOND, 10 * MINUTE) };
@@ -34,7 +37,7 @@ function activity(rng: Prng): Step[] {
       return [call, { state: 'WrapUp', reason: null, duration: rng.logNormal(35 * SECOND, 0.6, 2 * SECOND, 10 * MINUTE) }];
     }
     case 'Other':
-      return [{ state: 'Other', reason: rng.chance(0.7) ? 'SetByUser' : 'SetBySystem', duration: rng.logNormal(4 * MINUTE, 0.7, 20 * SECOND, 30 * MINUTE) }];
+      return [{ state: 'Other', reason: OTHER_REASONS[rng.weighted(OTHER_REASON_WEIGHTS)] ?? 'SetByUser', duration: rng.logNormal(4 * MINUTE, 0.7, 20 * SECOND, 30 * MINUTE) }];
     case 'Unknown':
       return [{ state: 'Unknown', reason: null, duration: rng.logNormal(20 * SECOND, 0.8, 1 * SECOND, 3 * MINUTE) }];
     default: {

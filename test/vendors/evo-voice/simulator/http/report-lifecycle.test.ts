@@ -110,11 +110,22 @@ describe('Evo Voice simulator: report jobs', () => {
     expect(await listed(sim, info.id)).toBeUndefined();
     expect((await call(sim, 'GET', `/reports/${info.id}.xlsx`)).status).toBe(404);
     expect((await call(sim, 'DELETE', `/reports/${info.id}`)).status).toBe(404);
-    // deleting a job still running stops it for good
-    const running = await submitAgentState(sim, WINDOW);
-    expect((await call(sim, 'DELETE', `/reports/${running.id}`)).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await listed(sim, running.id)).toBeUndefined();
+  });
+
+  it('deleting a job before it runs stops it for good: it never reaches Running or Completed', async () => {
+    const slow = await simulator({ jobs: { queuedMs: 1_000, runningMs: 10 } });
+    try {
+      const queued = await submitAgentState(slow, WINDOW);
+      expect((await call(slow, 'DELETE', `/reports/${queued.id}`)).status).toBe(200);
+      // long enough for the job to have run and completed, had it not been deleted
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(await listed(slow, queued.id)).toBeUndefined();
+      expect(slow.stats()).toMatchObject({ 'job:Queued': 1, 'job:deleted': 1 });
+      expect(slow.stats()['job:Running']).toBeUndefined();
+      expect(slow.stats()['job:Completed']).toBeUndefined();
+    } finally {
+      await slow.close();
+    }
   });
 
   it('re-submitting the same window gives the same rows', async () => {

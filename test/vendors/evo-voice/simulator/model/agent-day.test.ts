@@ -49,6 +49,7 @@ describe('Evo Voice model: agents and their state intervals', () => {
     }
     const reasons = new Set(intervals.filter((i) => i.state === 'NotReady').map((i) => i.reason));
     expect(reasons).toEqual(new Set(['SetByUser', 'MissedCall', 'SetBySystem']));
+    expect(new Set(intervals.map((i) => i.reason).filter((r) => r !== null))).toEqual(new Set(AGENT_STATE_REASONS));
     for (const own of byAgent(intervals).values()) {
       expect(own.filter((i) => i.state === 'LoggedOut').length).toBeGreaterThanOrEqual(3);
       own.forEach((interval, i) => {

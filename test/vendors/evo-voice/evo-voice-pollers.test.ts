@@ -81,7 +81,7 @@ describe('Evo Voice pollers against the simulator on the real stack', () => {
     });
     sim = await startEvoSimulator(options);
     const runtime = runtimeOf(stack);
-    await runEvoVoicePollers(runtime, [tenantOf(sim, options, { maxAttempts: 8, maxWaitForJobMs: 1_500 })], { signal: AbortSignal.timeout(150_000), once: true });
+    await runEvoVoicePollers(runtime, [tenantOf(sim, options, { maxAttempts: 8, maxWaitForJobMs: 3_000 })], { signal: AbortSignal.timeout(150_000), once: true });
 
     const { states, bills } = await published(stack, options);
     expect({ duplicates: states.duplicates, missing: states.missing, extra: states.extra }).toEqual({ duplicates: [], missing: [], extra: [] });

@@ -130,11 +130,6 @@ function sliceKeys(value: CheckpointValue): KeyedTime[] {
   return keys;
 }
 
-/**
- * Reads a checkpoint from its head record and the part records found under its part keys (by part number). Version
- * 1 and 2 records are read completely; an unknown version, a missing part or a part of another poll keeps the high
- * mark and drops the keys (see the rule above), with the reason in `dropped`.
- */
 /** The report-job fields of a head record, only where it carries a job or jobs to delete. */
 function reportJobFields(head: CheckpointValue): Pick<PollerCheckpoint, 'reportJob' | 'reportJobsToDelete'> {
   const job = head.reportJob;
@@ -144,6 +139,11 @@ function reportJobFields(head: CheckpointValue): Pick<PollerCheckpoint, 'reportJ
   return { ...(reportJob === undefined ? {} : { reportJob }), ...(toDelete.length === 0 ? {} : { reportJobsToDelete: [...toDelete] }) };
 }
 
+/**
+ * Reads a checkpoint from its head record and the part records found under its part keys (by part number). Version
+ * 1 and 2 records are read completely; an unknown version, a missing part or a part of another poll keeps the high
+ * mark and drops the keys (see the rule above), with the reason in `dropped`.
+ */
 export function decodeCheckpoint(head: CheckpointValue, parts: ReadonlyMap<number, CheckpointValue>): DecodedCheckpoint {
   const base = { tenant: head.tenant, endpoint: head.endpoint, highMark: Number(head.highMark), pollId: head.pollId, updatedAt: Number(head.updatedAt), ...reportJobFields(head) };
   const version = head.formatVersion ?? 1;

@@ -67,4 +67,16 @@ describe('checkpoint storage format', () => {
     const stale = new Map(records.slice(1).map((r, i) => [i + 1, { ...(r.value as CheckpointValue), pollId: 'p0' }]));
     expect(decodeCheckpoint(head, stale).dropped).toMatch(/is from poll p0/);
   });
+
+  it('carries a report job in flight and the jobs to delete on part 0 only, and reads them back; other checkpoints have none', () => {
+    const job = { id: '65f0c0ffee0000000000abcd', windowStart: 1_000, windowEnd: 3_601_000, submittedAt: 3_700_000, attempt: 2 };
+    const withJob: PollerCheckpoint = { ...checkpoint(hexKeys(30_000)), reportJob: job, reportJobsToDelete: ['a1', 'b2'] };
+    const records = checkpointRecords('cp', 't|evo-voice/agent-state', withJob, undefined);
+    expect(records.length).toBeGreaterThan(1);
+    expect(records.map((r) => (r.value as CheckpointValue).reportJob?.id ?? null)).toEqual([job.id, ...records.slice(1).map(() => null)]);
+    expect(readBack(records, 't|evo-voice/agent-state').checkpoint).toEqual(withJob);
+    const plain = readBack(checkpointRecords('cp', 'k', checkpoint(hexKeys(3)), undefined), 'k').checkpoint;
+    expect(plain).toEqual(checkpoint(hexKeys(3)));
+    expect('reportJob' in plain).toBe(false);
+  });
 });

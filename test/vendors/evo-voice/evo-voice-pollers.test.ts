@@ -52,17 +52,18 @@ describe('Evo Voice pollers against the simulator on the real stack', () => {
     await sim?.close();
   });
 
-  it('every interval of the simulated day lands exactly once in raw.evovoice.agent-states; billing rows land in raw.evovoice.billing', async () => {
+  it('every interval of the simulated day lands exactly once in raw.evovoice.agent-states (times rendered in Europe/Helsinki); billing rows land in raw.evovoice.billing', async () => {
     const stack = await freshStack();
     const options = simulatedDay();
     sim = await startEvoSimulator(options);
     const runtime = runtimeOf(stack);
-    await runEvoVoicePollers(runtime, [tenantOf(sim, options)], { signal: AbortSignal.timeout(90_000), once: true });
+    await runEvoVoicePollers(runtime, [tenantOf(sim, options, { timeZoneId: 'Europe/Helsinki' })], { signal: AbortSignal.timeout(90_000), once: true });
 
     const { agentStates, billing, watermarks, states, bills, date } = await published(stack, options);
     expect({ duplicates: states.duplicates.length, missing: states.missing.length, extra: states.extra.length }).toEqual({ duplicates: 0, missing: 0, extra: 0 });
     expect(expectedTruthIds(options, options.to).length).toBeGreaterThan(100);
     expect(agentStates.every((r) => r.key === r.value['agentId'] && r.value['source'] === 'evo-voice/agent-state' && r.value['tenant'] === 'northwind')).toBe(true);
+    expect(agentStates.every((r) => /\+0[23]:00$/.test(String(r.value['startTime'])) && r.value['timeZoneId'] === 'Europe/Helsinki')).toBe(true);
     expect(agentStates.filter((r) => !(Number(r.value['windowStart']) <= Date.parse(String(r.value['startTime'])) && Date.parse(String(r.value['startTime'])) < Number(r.value['windowEnd'])))).toEqual([]);
     expect(Math.max(...watermarks.map((w) => Number(w.value['watermark'])))).toBe(options.to - 1);
     expect({ duplicates: bills.duplicates.length, missing: bills.missing.length, extra: bills.extra.length }).toEqual({ duplicates: 0, missing: 0, extra: 0 });

@@ -3,6 +3,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { KafkaConfig, logCreator } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
+import { applyKafkajsIdleQueueFix } from './kafkajs-idle-queue-fix.ts';
 
 const toPinoLevel = (level: logLevel): 'error' | 'warn' | 'info' | 'debug' =>
   level === logLevel.ERROR || level === logLevel.NOTHING ? 'error' : level === logLevel.WARN ? 'warn' : level === logLevel.INFO ? 'info' : 'debug';
@@ -33,8 +34,9 @@ export function kafkaLogCreator(logger: Logger): logCreator {
   };
 }
 
-/** Builds the kafkajs client from config: brokers, client id, TLS and SASL. */
+/** Builds the kafkajs client from config: brokers, client id, TLS and SASL; see {@link applyKafkajsIdleQueueFix}. */
 export function createKafka(config: Config, logger: Logger, clientIdSuffix = ''): Kafka {
+  applyKafkajsIdleQueueFix();
   const { kafka } = config;
   const kafkaConfig: KafkaConfig = {
     clientId: `${kafka.clientId}${clientIdSuffix}`,

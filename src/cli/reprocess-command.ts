@@ -15,7 +15,7 @@ export const REPROCESS_USAGE = `usage: agent-timelines reprocess [--skip-setup]`
 export async function reprocessCommand(argv: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { 'skip-setup': { type: 'boolean', default: false } }, strict: true });
   const config = parseConfig(env);
-  const logger = createLogger(config.logLevel, process.stderr);
+  const logger = createLogger(config.logLevel, process.stderr, config.logFormat);
   if (!values['skip-setup']) await setupTopology(config, logger);
   const stopped = new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));

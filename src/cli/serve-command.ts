@@ -175,7 +175,7 @@ export async function serveCommand(argv: string[], env: Readonly<Record<string, 
     return 2;
   }
   const config = parseConfig({ ...env, ...(values.host === undefined ? {} : { HTTP_HOST: values.host }), ...(values.port === undefined ? {} : { HTTP_PORT: values.port }) });
-  const logger = createLogger(config.logLevel, process.stderr);
+  const logger = createLogger(config.logLevel, process.stderr, config.logFormat);
   const stopped = new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));

@@ -74,6 +74,7 @@ export const envSchema = z.object({
   HTTP_MAX_CONCURRENT_QUERIES: z.coerce.number().int().min(1).default(2),
   HTTP_MAX_QUEUED_QUERIES: z.coerce.number().int().min(0).default(32),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'text'], { error: 'must be json or text' }).default('json'),
   SINCH_TENANTS: z.string().min(1).optional(),
   SINCH_TENANTS_FILE: z.string().min(1).optional(),
 });

@@ -15,6 +15,8 @@ export interface Config {
   readonly tenant: string;
   readonly topicPrefix: string;
   readonly logLevel: Env['LOG_LEVEL'];
+  /** `json` (pino lines, for log shippers) or `text` (one readable line per entry); `demo` defaults to text. */
+  readonly logFormat: Env['LOG_FORMAT'];
   readonly kafka: {
     readonly brokers: readonly string[];
     readonly clientId: string;
@@ -165,6 +167,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     tenant: e.TENANT,
     topicPrefix: e.TOPIC_PREFIX,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     kafka: {
       brokers: e.KAFKA_BROKERS,
       clientId: e.KAFKA_CLIENT_ID,

@@ -14,6 +14,12 @@ describe('parseConfig', () => {
     expect(config.http.port).toBe(8080);
     expect(config.processor.allowedLatenessMs).toBe(120_000);
     expect(config.kafka.sasl).toBeUndefined();
+    expect(config.logFormat).toBe('json');
+  });
+
+  it('takes LOG_FORMAT json or text and names it when it is neither', () => {
+    expect(parseConfig({ LOG_FORMAT: 'text' }).logFormat).toBe('text');
+    expect(() => parseConfig({ LOG_FORMAT: 'pretty' })).toThrow(/LOG_FORMAT: must be json or text \(got "pretty"\)/);
   });
 
   it('parses broker lists, booleans and SASL', () => {

@@ -286,7 +286,8 @@ export class PartitionTask {
         this.#reportWatermarks();
         this.#broken = false;
         this.#fenced = false;
-        this.#logger.info({ restoreMs: Math.round(this.#restoreMs), entries: entries.length, nextOffset: state.nextOffset }, 'partition state restored');
+        // A partition with no state yet is a non-event at start-up: debug, so the console shows what was restored.
+        this.#logger[entries.length === 0 && state.nextOffset === null ? 'debug' : 'info']({ restoreMs: Math.round(this.#restoreMs), entries: entries.length, nextOffset: state.nextOffset }, 'partition state restored');
         return;
       } catch (error) {
         this.#logger.warn({ err: error, attempt }, 'partition rebuild failed; retrying');

@@ -259,7 +259,8 @@ export class ReprocessTask {
         this.#deps.seek(this.partition, this.#position);
         this.#broken = false;
         this.#fenced = false;
-        this.#logger.info({ position: this.#position, run: progress?.run ?? 0, chunksDone: progress?.chunksDone, chunks: progress?.chunks }, 're-processor progress restored');
+        // A partition with no progress yet is a non-event at start-up: debug, so the console shows what was restored.
+        this.#logger[progress === undefined ? 'debug' : 'info']({ position: this.#position, run: progress?.run ?? 0, chunksDone: progress?.chunksDone, chunks: progress?.chunks }, 're-processor progress restored');
         return;
       } catch (error) {
         this.#logger.warn({ err: error, attempt }, 'reprocess task rebuild failed; retrying');

@@ -23,7 +23,7 @@ import { TimelineEngine } from '../src/core/engine/timeline-engine.ts';
 import type { EngineConfig, EngineEmission } from '../src/core/engine/timeline-engine.ts';
 import { aggregateQuarterHours } from '../src/core/replay/quarter-hour-aggregation.ts';
 import { adaptSinchRecord } from '../src/core/sinch/agent-status-history.ts';
-import { mulberry32 as prng } from '../src/vendors/sinch/simulator/model/prng.ts';
+import { mulberry32 as prng } from '../src/core/random/prng.ts';
 
 const RECORDS = Number(process.argv[2] ?? 1_000_000);
 const RUNS = Number(process.argv[3] ?? 5);

@@ -10,8 +10,10 @@ const USAGE = `usage: agent-timelines <command> [options]
 commands:
   setup                 create/update the declared Kafka topics and register the Avro schemas (idempotent)
   demo                  the whole pipeline on the local stack: simulator (accelerated), pollers, processor, HTTP API
-  simulate [--seed N] [--agents N] [--from ISO] [--to ISO] [--speed 60 | --historical] [--port 8089] [--export FILE]
-                        run the Sinch RAI simulator (a faithful fake of the vendor API with ground truth)
+  simulate [--vendor sinch|evo-voice] [--seed N] [--agents N] [--from ISO] [--to ISO] [--speed 60 | --historical]
+           [--port 8089|8090] [--export FILE] [--export-truth FILE] …
+                        run a vendor simulator, Sinch RAI (default) or Evo Voice: a faithful fake of the vendor API
+                        with ground truth (see docs/simulator.md)
   replay FILE [--time-category quarterHour|hour|day|week|month|year|all] [--time-zone IANA] [--until ISO]
                         batch-replay Sinch agentStatusHistory records (JSON array or NDJSON, - for stdin)
                         and print agentStatistic rows as JSON

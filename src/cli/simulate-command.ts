@@ -1,12 +1,19 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseTimestamp } from '../core/time/timestamp.ts';
+import type { EvoSimulatorOptions } from '../vendors/evo-voice/simulator/index.ts';
 import type { FaultOptions, SimulatorOptions } from '../vendors/sinch/simulator/index.ts';
 import { exportTruth, generateGroundTruth, groundTruthOf, startSimulator } from '../vendors/sinch/simulator/index.ts';
+import type { EvoSimulateFlags } from './simulate-evo-voice.ts';
+import { EVO_ONLY_FLAGS, evoOptions, exportEvoTruth, serveEvo } from './simulate-evo-voice.ts';
 
-const USAGE = `usage: agent-timelines simulate [--seed N] [--agents N] [--from ISO] [--to ISO] [--speed 60 | --historical]
-                                [--port 8089] [--host 127.0.0.1] [--user U --password P] [--faults JSON] [--fault-seed N]
-                                [--export FILE] [--export-truth FILE]`;
+const USAGE = `usage: agent-timelines simulate [--vendor sinch|evo-voice] [--seed N] [--agents N] [--from ISO] [--to ISO]
+                                [--speed 60 | --historical] [--port 8089|8090] [--host 127.0.0.1] [--user U --password P]
+                                [--faults JSON] [--fault-seed N] [--export FILE (sinch)] [--export-truth FILE]
+       evo-voice only:          [--zone IANA] [--stuck-rate R] [--error-rate R] [--rate-429 R] [--retry-after S] [--rate-5xx R]
+                                [--slow-download-rate R] [--truncated-rate R] [--queued-ms MS] [--running-ms MS]`;
+const VENDORS = ['sinch', 'evo-voice'] as const;
+type Vendor = (typeof VENDORS)[number];
 const DAY = 86_400_000;
 
 export interface SimulateIo {
@@ -42,13 +49,16 @@ function shutdownSignal(): AbortSignal {
 }
 
 /**
- * `agent-timelines simulate …` (argv excludes the command name). Serves the simulated RAI API and
- * prints its URL until Ctrl-C (exit 0), or with `--export FILE` writes the ground truth as NDJSON
+ * `agent-timelines simulate …` (argv excludes the command name). `--vendor sinch` (the default) serves the simulated
+ * RAI API and prints its URL until Ctrl-C (exit 0), or with `--export FILE` writes the ground truth as NDJSON
  * (agentStatusHistory rows to FILE, contacts to FILE with `.contacts.ndjson`) and exits; with
  * `--export-truth FILE` writes the agents' true state intervals (one JSON line each, see
- * exportTruth) and exits. Both may be given. Exit 2 on usage errors.
+ * exportTruth) and exits. Both may be given. `--vendor evo-voice` serves the Evo Voice report API
+ * (docs/vendors/evo-voice-contract.md) the same way; `--export-truth` writes its truth at now = `--to`.
+ * Exit 2 on usage errors.
  */
 export async function simulateCommand(argv: string[], io: SimulateIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let evo: EvoSimulatorOptions | undefined;
   let options: SimulatorOptions;
   let exportFile: string | undefined;
   let truthFile: string | undefined;
@@ -60,21 +70,44 @@ export async function simulateCommand(argv: string[], io: SimulateIo = { stdout:
         seed: { type: 'string' }, agents: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, speed: { type: 'string' },
         historical: { type: 'boolean' }, port: { type: 'string' }, host: { type: 'string' }, user: { type: 'string' }, password: { type: 'string' },
         faults: { type: 'string' }, 'fault-seed': { type: 'string' }, export: { type: 'string' }, 'export-truth': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
+        vendor: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        ...Object.fromEntries(EVO_ONLY_FLAGS.map((flag) => [flag, { type: 'string' as const }])),
       },
     });
     if (values.help === true) {
       io.stdout.write(`${USAGE}\n`);
       return 0;
     }
+    const vendorText = values.vendor ?? 'sinch';
+    if (!(VENDORS as readonly string[]).includes(vendorText)) throw new Error(`--vendor must be one of ${VENDORS.join(', ')}, got '${vendorText}'`);
+    const vendor = vendorText as Vendor;
+    const flags = values as EvoSimulateFlags & Record<string, unknown>;
+    if (vendor === 'sinch') {
+      const evoOnly = EVO_ONLY_FLAGS.find((flag) => flags[flag] !== undefined);
+      if (evoOnly !== undefined) throw new Error(`--${evoOnly} is for --vendor evo-voice`);
+    } else if (values.export !== undefined) throw new Error('--export is for --vendor sinch (use --export-truth)');
     const realNow = Date.now();
     const from = time(values.from, Math.floor(realNow / DAY) * DAY, 'from');
     const to = time(values.to, from + DAY, 'to');
     if (to <= from) throw new Error('--to must be after --from');
     const speed = Number(values.speed ?? '60');
     if (!(speed > 0)) throw new Error(`--speed must be a positive number, got '${values.speed ?? ''}'`);
-    const faults = values.faults === undefined ? {} : (JSON.parse(values.faults) as Partial<FaultOptions>);
     const seed = integer(values.seed, 1, 'seed');
+    if (vendor === 'evo-voice') {
+      evo = {
+        seed,
+        agents: integer(values.agents, 20, 'agents'),
+        from,
+        to,
+        clock: values.historical === true ? { mode: 'historical' } : { mode: 'accelerated', speed, startedAt: realNow },
+        ...evoOptions(flags),
+        faultSeed: integer(values['fault-seed'], seed, 'fault-seed'),
+        host: values.host ?? '127.0.0.1',
+        port: integer(values.port, 8090, 'port'),
+        credentials: { username: values.user ?? 'evo', password: values.password ?? 'evo' },
+      };
+    }
+    const faults = values.faults === undefined || vendor !== 'sinch' ? {} : (JSON.parse(values.faults) as Partial<FaultOptions>);
     options = {
       seed,
       agents: integer(values.agents, 20, 'agents'),
@@ -92,6 +125,12 @@ export async function simulateCommand(argv: string[], io: SimulateIo = { stdout:
   } catch (error: unknown) {
     io.stderr.write(`agent-timelines simulate: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
     return 2;
+  }
+
+  if (evo !== undefined) {
+    if (truthFile !== undefined) await exportEvoTruth(evo, truthFile, io);
+    else await serveEvo(evo, io.signal ?? shutdownSignal(), io);
+    return 0;
   }
 
   if (exportFile !== undefined || truthFile !== undefined) {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../src/vendors/sinch/simulator/model/prng.ts';
+import { mulberry32 } from '../../src/core/random/prng.ts';
 import { startProcessorInstance } from '../../src/processor/processor-instance.ts';
 import type { ProcessorInstance } from '../../src/processor/processor-instance.ts';
 import { createLogger } from '../../src/runtime/logger.ts';

@@ -4,7 +4,7 @@ import type { RunningSimulator } from '../../src/vendors/sinch/simulator/index.t
 import { restoreCheckpoints } from '../../src/ingest/checkpoint-store.ts';
 import { compareKeys, freshStack, orderViolations, publishedKey, readTopic, rowTime, truthKey } from './support/stack.ts';
 import { spawnPoller } from './support/poller-process.ts';
-import { Prng } from '../../src/vendors/sinch/simulator/model/prng.ts';
+import { Prng } from '../../src/core/random/prng.ts';
 
 describe('SIGKILL and restart of the poller process', () => {
   let simulator: RunningSimulator | undefined;

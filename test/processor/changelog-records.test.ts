@@ -11,7 +11,7 @@ import type { OutgoingRecord } from '../../src/processor/output-records.ts';
 import { restorePartitionState } from '../../src/processor/partition-state.ts';
 import type { StateEntry } from '../../src/processor/state-entries.ts';
 import { partitionEntry, snapshotEntries } from '../../src/processor/state-entries.ts';
-import { mulberry32 } from '../../src/vendors/sinch/simulator/model/prng.ts';
+import { mulberry32 } from '../../src/core/random/prng.ts';
 import changelogV1 from '../fixtures/state-format-v1/changelog.json' with { type: 'json' };
 import engineV1 from '../fixtures/state-format-v1/engine-phase2.json' with { type: 'json' };
 import scenario from '../fixtures/state-format-v1/scenario.json' with { type: 'json' };

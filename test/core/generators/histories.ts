@@ -13,7 +13,7 @@
  * the vendor only after the agent's next sign-on, with a Wrap row before it (events after an implicit end).
  */
 import fc from 'fast-check';
-import { mulberry32 as rng } from '../../../src/vendors/sinch/simulator/model/prng.ts';
+import { mulberry32 as rng } from '../../../src/core/random/prng.ts';
 
 export const QH = 900_000;
 

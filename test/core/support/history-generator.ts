@@ -1,5 +1,5 @@
 import { HANDLING_STATUSES } from '../../../src/core/events/status.ts';
-export { mulberry32 as prng } from '../../../src/vendors/sinch/simulator/model/prng.ts';
+export { mulberry32 as prng } from '../../../src/core/random/prng.ts';
 
 function sinchTime(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');

@@ -35,11 +35,13 @@
  * userName is the interval's agentName.
  */
 
+/** One `--export-truth` line (the shared format of src/core/truth/truth-line.ts, restated here on purpose). */
 export interface TruthLine {
   readonly agentId: string;
   readonly agentName: string;
   readonly start: string;
-  readonly end: string;
+  /** null: still open at the simulator's now. */
+  readonly end: string | null;
   readonly presence: string | null;
   readonly handling: string | null;
 }
@@ -118,12 +120,17 @@ interface Span {
   readonly handling: string | null;
 }
 
-/** Per `agentId|intervalStart ISO` the values computed from the truth lines; only rows with time or a count. */
-export function truthStatistics(lines: readonly TruthLine[]): Map<string, TruthRow> {
+/**
+ * Per `agentId|intervalStart ISO` the values computed from the truth lines; only rows with time or a count. An open
+ * line (end null) counts up to `openUntil` (epoch ms); without it an open line is an error.
+ */
+export function truthStatistics(lines: readonly TruthLine[], options: { openUntil?: number } = {}): Map<string, TruthRow> {
   const byAgent = new Map<string, { name: string; spans: Span[] }>();
   for (const line of lines) {
     const agent = byAgent.get(line.agentId) ?? { name: line.agentName, spans: [] };
-    agent.spans.push({ start: Date.parse(line.start), end: Date.parse(line.end), presence: line.presence, handling: line.handling });
+    const end = line.end === null ? options.openUntil : Date.parse(line.end);
+    if (end === undefined) throw new Error(`truth line of ${line.agentId} from ${line.start} is open and no openUntil was given`);
+    agent.spans.push({ start: Date.parse(line.start), end, presence: line.presence, handling: line.handling });
     byAgent.set(line.agentId, agent);
   }
   const rows = new Map<string, TruthRow>();

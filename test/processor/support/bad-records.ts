@@ -1,7 +1,7 @@
 import type { AvroSerde } from '../../../src/kafka/avro-serde.ts';
 import { rawValue } from './pipeline.ts';
 import type { RawRecord } from './raw-history.ts';
-import { mulberry32 } from '../../../src/vendors/sinch/simulator/model/prng.ts';
+import { mulberry32 } from '../../../src/core/random/prng.ts';
 
 /** One fuzzed input value and the errorCode the processor must dead-letter it with. */
 export interface BadRecord {

@@ -1,4 +1,4 @@
-import { mulberry32 } from '../../../src/vendors/sinch/simulator/model/prng.ts';
+import { mulberry32 } from '../../../src/core/random/prng.ts';
 
 /**
  * A deterministic generator of raw agentStatusHistory records (normalised keys, as the pollers publish them) for

@@ -5,6 +5,6 @@ export type { GroundTruthOptions } from './model/generate-ground-truth.ts';
 export { generateGroundTruth } from './model/generate-ground-truth.ts';
 export type { GeneratedDay, TimedContact, TimedStatusRow } from './model/generated-day.ts';
 export type { Presence, StateInterval } from './model/state-intervals.ts';
-export type { TruthRecord } from './truth-export.ts';
+export type { TruthLine } from '../../../core/truth/truth-line.ts';
 export { exportTruth, truthRecords } from './truth-export.ts';
 export { ROW_LIMIT, DEFAULT_PAGE_LIMIT } from './http/row-order.ts';

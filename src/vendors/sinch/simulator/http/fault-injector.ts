@@ -1,4 +1,4 @@
-import { Prng } from '../model/prng.ts';
+import { Prng } from '../../../../core/random/prng.ts';
 import type { FaultOptions } from '../simulator-options.ts';
 
 /** How the server fails a request before routing it, if at all. */

@@ -1,6 +1,6 @@
 import type { Named } from './catalog.ts';
 import { FIRST_NAMES, LAST_NAMES, LOCATIONS, REPORTING_GROUPS } from './catalog.ts';
-import { deriveSeed, Prng } from './prng.ts';
+import { deriveSeed, Prng } from '../../../../core/random/prng.ts';
 
 /** Relative weights of the activities an agent is offered while Ready and Waiting. */
 export interface SkillMix {

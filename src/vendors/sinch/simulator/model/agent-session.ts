@@ -4,7 +4,7 @@ import type { Profile } from './catalog.ts';
 import { PROFILES } from './catalog.ts';
 import type { Activity, ActivityContext } from './contact-activities.ts';
 import { campaignCall, chatSession, emailTask, inboundCall, manualCall } from './contact-activities.ts';
-import type { Prng } from './prng.ts';
+import type { Prng } from '../../../../core/random/prng.ts';
 import { SessionScript } from './session-script.ts';
 
 const HOUR = 3_600_000;

@@ -1,4 +1,4 @@
-import { deriveSeed, Prng } from './prng.ts';
+import { deriveSeed, Prng } from '../../../../core/random/prng.ts';
 
 /** A presence profile as agentStatusHistory reports it (profile, profileReason, profileType). */
 export interface Profile {

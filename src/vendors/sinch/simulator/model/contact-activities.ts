@@ -1,7 +1,7 @@
 import type { SimAgent } from './agent-roster.ts';
 import type { Queue } from './catalog.ts';
 import { CAMPAIGNS, DIRECT_APPLICATION, PHONE_QUEUES, QUEUES } from './catalog.ts';
-import type { Prng } from './prng.ts';
+import type { Prng } from '../../../../core/random/prng.ts';
 import type { SessionScript } from './session-script.ts';
 import type { ContactType, SimContact } from './sim-contact.ts';
 import { CHANNEL_OF } from './sim-contact.ts';

@@ -3,7 +3,7 @@ import { roster } from './agent-roster.ts';
 import { runAgentSession } from './agent-session.ts';
 import { contactHistoryRecord } from './contact-record.ts';
 import type { GeneratedDay, TimedContact, TimedStatusRow } from './generated-day.ts';
-import { deriveSeed, Prng } from './prng.ts';
+import { deriveSeed, Prng } from '../../../../core/random/prng.ts';
 import { queueAbandons } from './queue-abandons.ts';
 import type { SessionScript } from './session-script.ts';
 import type { StateInterval } from './state-intervals.ts';

@@ -1,6 +1,6 @@
 import { demandAt } from './arrival-rate.ts';
 import { PHONE_QUEUES } from './catalog.ts';
-import { deriveSeed, Prng } from './prng.ts';
+import { deriveSeed, Prng } from '../../../../core/random/prng.ts';
 import type { SimContact } from './sim-contact.ts';
 
 const PEAK_ABANDON_RATE = 3 / 3_600_000;

@@ -69,11 +69,16 @@ export class Prng {
     return Math.min(max, Math.max(min, Math.round(median * Math.exp(sigma * normal))));
   }
 
-  /** A Sinch-style id: 32 uppercase hex digits. */
-  guid(): string {
+  /** `digits` lowercase hex digits (e.g. 24 for a MongoDB ObjectId). */
+  hex(digits: number): string {
     let out = '';
-    for (let i = 0; i < 4; i++) out += Math.floor(this.next() * 4294967296).toString(16).padStart(8, '0');
-    return out.toUpperCase();
+    while (out.length < digits) out += Math.floor(this.next() * 4294967296).toString(16).padStart(8, '0');
+    return out.slice(0, digits);
+  }
+
+  /** A GUID without dashes: 32 uppercase hex digits (the same draws as `hex(32)`). */
+  guid(): string {
+    return this.hex(32).toUpperCase();
   }
 }
 

@@ -10,6 +10,7 @@ import { runPollers } from '../vendors/sinch/sinch-pollers.ts';
 import { superviseProcessor } from '../processor/supervised-processor.ts';
 import { createLogger } from '../runtime/logger.ts';
 import { startSimulator } from '../vendors/sinch/simulator/index.ts';
+import { processorSources } from './processor-sources.ts';
 import { setupTopology } from './setup-command.ts';
 import { startApiServer } from './serve-command.ts';
 
@@ -62,6 +63,7 @@ export async function demoCommand(argv: string[], env: Readonly<Record<string, s
     TOPIC_PREFIX: env.TOPIC_PREFIX ?? `demo.${runId}.`,
     REDIS_KEY_PREFIX: env.REDIS_KEY_PREFIX ?? `demo:${runId}:`,
     PROCESSOR_GROUP_ID: env.PROCESSOR_GROUP_ID ?? `demo-${runId}-processor`,
+    PROCESSOR_SOURCES: env.PROCESSOR_SOURCES ?? 'sinch-rai,evo-voice',
     ...(values.port === undefined ? {} : { HTTP_PORT: values.port }),
     SINCH_TENANTS: JSON.stringify([
       { id: tenant, baseUrl: simulator.url, credentials: CREDENTIALS, startAt: new Date(from).toISOString(), pollIntervalMs: 60_000, safetyLagMs: 60_000, overlapMs: 600_000 },
@@ -79,7 +81,7 @@ export async function demoCommand(argv: string[], env: Readonly<Record<string, s
     { signal: controller.signal, once: false },
   );
   const registry = new Registry();
-  const processor = superviseProcessor(config, logger, { registry, now: () => simulator.now() });
+  const processor = superviseProcessor(config, processorSources(config), logger, { registry, now: () => simulator.now() });
   const api = await startApiServer(config, logger, { clock: () => simulator.now(), registry });
 
   const day = new Date(from).toISOString().slice(0, 10);

@@ -9,13 +9,14 @@ import { storeKeys } from '../state/store-keys.ts';
 import { TimelineStoreWriter } from '../state/timeline-store-writer.ts';
 import { registerProcessorMetrics } from './processor-prometheus.ts';
 import type { ProcessorMetrics } from './processor-metrics.ts';
+import type { ProcessorSource } from './processor-source.ts';
 import { processorTopics } from './processor-topics.ts';
 import { ReadinessReporter } from './readiness-reporter.ts';
 import { RedisSink } from './redis-sink.ts';
 import { Reprocessor } from './reprocessor.ts';
 import { TimelineProcessor } from './timeline-processor.ts';
 
-/** A running processor instance: the stream tasks, the re-processor and the Redis sink (unless disabled), their Redis client. */
+/** A running processor instance of one source: the stream tasks, the re-processor and the Redis sink (when it runs them), their Redis client. */
 export interface ProcessorInstance {
   readonly processor: TimelineProcessor;
   readonly reprocessor: Reprocessor | null;
@@ -35,15 +36,22 @@ export interface ProcessorInstanceOptions {
   readonly metrics?: ProcessorMetrics;
   /** The wall clock watermarks are checked against (default Date.now); the demo passes the simulator's clock. */
   readonly now?: () => number;
+  /**
+   * Whether this instance runs the Redis sink (default PROCESSOR_REDIS_SINK). One sink serves every source: with
+   * several sources, `process` runs it in the first source's instance only.
+   */
+  readonly redisSink?: boolean;
+  /** Whether this instance runs the re-processor (default PROCESSOR_REPROCESS, and only for a source that sends requests). */
+  readonly reprocessor?: boolean;
 }
 
 /**
- * Starts a processor instance from config (topics must exist: run setup first). It publishes its readiness record
+ * Starts a processor instance of `source` from config (topics must exist: run setup first). It publishes its readiness record
  * (docs/redis.md) until stopped, and registers its metrics on `options.registry` when given. Redis need not be up:
  * the Kafka work does not use it, and the sink and readiness writes wait for it (ioredis reconnects by itself).
  * A start that fails part-way releases what it had opened and rejects.
  */
-export async function startProcessorInstance(config: Config, logger: Logger, options: ProcessorInstanceOptions = {}): Promise<ProcessorInstance> {
+export async function startProcessorInstance(config: Config, source: ProcessorSource, logger: Logger, options: ProcessorInstanceOptions = {}): Promise<ProcessorInstance> {
   const redis = createRedis(config);
   redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));
   redis.connect().catch((error: unknown) => logger.warn({ err: error }, 'redis is not reachable yet; the sink waits for it'));
@@ -56,13 +64,14 @@ export async function startProcessorInstance(config: Config, logger: Logger, opt
   fatal.catch(() => undefined);
   const processor = new TimelineProcessor({
     config,
+    source,
     logger,
     ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
     onFatal: (error) => reportFatal(error),
     onWatermark: (tenant, partition, watermark, partitions) => writer.raiseWatermark(tenant, partition, watermark, partitions),
     ...(options.now === undefined ? {} : { now: options.now }),
   });
-  const sink = config.processor.redisSink
+  const sink = (options.redisSink ?? config.processor.redisSink)
     ? new RedisSink({
         kafka: createKafka(config, logger, '-redis-sink'),
         serde: new AvroSerde(config.schemaRegistry),
@@ -70,7 +79,7 @@ export async function startProcessorInstance(config: Config, logger: Logger, opt
         redis,
         keys,
         checkMs: config.processor.redisSinkCheckMs,
-        topics: processorTopics(config.topicPrefix),
+        topics: processorTopics(config.topicPrefix, source.rawTopic),
         groupId: config.processor.groupId,
         logger,
         metrics: processor.metrics,
@@ -78,8 +87,8 @@ export async function startProcessorInstance(config: Config, logger: Logger, opt
         onFatal: (error) => reportFatal(error),
       })
     : null;
-  const reprocessor = config.processor.reprocess.enabled
-    ? new Reprocessor({ config, logger, metrics: processor.metrics, onFatal: (error) => reportFatal(error) })
+  const reprocessor = (options.reprocessor ?? config.processor.reprocess.enabled) && source.reprocess
+    ? new Reprocessor({ config, source, logger, metrics: processor.metrics, onFatal: (error) => reportFatal(error) })
     : null;
   if (options.registry !== undefined) {
     registerProcessorMetrics(options.registry, {
@@ -97,7 +106,7 @@ export async function startProcessorInstance(config: Config, logger: Logger, opt
     redis.disconnect();
     throw error;
   }
-  const readiness = new ReadinessReporter({ store: new ProcessorReadinessStore(redis, keys), groupId: config.processor.groupId, source: processor, logger });
+  const readiness = new ReadinessReporter({ store: new ProcessorReadinessStore(redis, keys), groupId: source.groupId, source: processor, logger });
   readiness.start();
   let stopping: Promise<void> | null = null;
   return {

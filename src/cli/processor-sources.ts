@@ -7,7 +7,8 @@ import { sinchAgentStatusHistoryAdapter } from '../vendors/sinch/agent-status-hi
 /**
  * The processor source `id` as configured: Sinch RAI's agentStatusHistory (watermarks PROCESSOR_WATERMARK_SOURCE,
  * late records to the re-processor) or Evo Voice's agent-state report rows (watermarks `evo-voice/agent-state`; never
- * late: the poller publishes a window's rows and its watermark in one transaction, so too-late rows are dead-lettered).
+ * late: the poller publishes a window's rows and its watermark in one transaction, so too-late rows are dead-lettered;
+ * its billing rows go to Redis as they are).
  */
 export function processorSource(config: Config, id: ProcessorSourceId): ProcessorSource {
   const configured = config.processor.sources.find((source) => source.id === id);
@@ -20,7 +21,7 @@ export function processorSource(config: Config, id: ProcessorSourceId): Processo
   }
   return {
     id, groupId, adapter: evoVoiceAgentStateAdapter, rawTopic: 'raw.evovoice.agent-states', rawSchema: 'evo-voice-agent-state',
-    watermarkSource: EVO_VOICE_AGENT_STATE_WATERMARK_SOURCE, reprocess: false,
+    watermarkSource: EVO_VOICE_AGENT_STATE_WATERMARK_SOURCE, reprocess: false, billingTopic: 'raw.evovoice.billing',
   };
 }
 

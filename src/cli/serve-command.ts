@@ -12,6 +12,7 @@ import { createLogger } from '../runtime/logger.ts';
 import { PROCESSOR_READINESS_TTL_MS } from '../state/processor-readiness-store.ts';
 import { createRedis } from '../state/redis-client.ts';
 import { evictionPolicyWarning, readEvictionInfo } from '../state/redis-eviction.ts';
+import { BillingStore } from '../state/billing-store.ts';
 import { storeKeys } from '../state/store-keys.ts';
 import { TimelineStoreReader } from '../state/timeline-store-reader.ts';
 
@@ -150,6 +151,7 @@ export async function startApiServer(config: Config, logger: Logger, options: Ap
   ];
   const app = buildServer({
     reader,
+    billing: new BillingStore(redis, storeKeys(config.redis.keyPrefix), config.redis.retentionMs),
     clock: options.clock ?? Date.now,
     probes,
     registry: options.registry ?? new Registry(),

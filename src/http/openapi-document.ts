@@ -66,6 +66,17 @@ const SEGMENT: Json = {
   },
 };
 
+const BILLING_ROW: Json = {
+  type: 'object',
+  properties: {
+    date: { type: 'string', format: 'date' }, accountName: { type: ['string', 'null'] }, customerName: { type: ['string', 'null'] },
+    customerId: { type: ['string', 'null'], description: 'Only with includeCustomerIds=true.' }, service: { type: 'string' }, description: { type: ['string', 'null'] },
+    quantity: { type: 'number' }, unit: { type: ['string', 'null'] }, unitPrice: { type: ['number', 'null'] }, amount: { type: 'number', description: 'Quantity × Unit Price, as the vendor rounded it.' },
+    reportId: { type: 'string', description: 'The vendor report the row came from.' },
+  },
+  required: ['date', 'service', 'quantity', 'amount', 'reportId'],
+};
+
 const json = (description: string, schema: Json, headers: Record<string, Json>): Json => ({ description, headers, content: { 'application/json': { schema } } });
 
 /** The OpenAPI 3.1 document of every route {@link buildServer} registers. */
@@ -115,6 +126,24 @@ export function openApiDocument(): Record<string, Json> {
           responses: {
             200: json('Segments by start.', { type: 'object', properties: { userId: { type: 'string' }, userName: { type: ['string', 'null'] }, startTime: { type: 'string' }, endTime: { type: 'string' }, segments: { type: 'array', items: SEGMENT } } }, COMPLETENESS_HEADERS),
             400: text('Invalid input.'), 404: text('The tenant has never seen this user.'), 503: text('The store is unreachable, or incomplete (rebuilding, no sink) and does not know the user.'),
+          },
+        },
+      },
+      '/billing': {
+        get: {
+          summary: 'Evo Voice billing rows of one account, as the vendor\'s billing report has them',
+          parameters: [
+            query('accountId', 'The Evo Voice account.', { type: 'string' }, true),
+            query('startDate', 'First day, YYYY-MM-DD (of a date-time only the date is used).', { type: 'string', format: 'date' }, true),
+            query('endDate', 'Day after the last one (exclusive), YYYY-MM-DD; after startDate, at most 366 days later.', { type: 'string', format: 'date' }, true),
+            query('includeCustomerIds', 'Add customerId to each row (null where the report ran without ids).', { type: 'boolean', default: false }),
+            COMMON.tenant,
+          ],
+          responses: {
+            200: json('Rows by date, customer name and service.', { type: 'object', properties: { tenant: { type: 'string' }, accountId: { type: 'string' }, startDate: { type: 'string' }, endDate: { type: 'string' }, includeCustomerIds: { type: 'boolean' }, rows: { type: 'array', items: BILLING_ROW } } }, {}),
+            400: text('A missing or invalid parameter, e.g. `Invalid endDate: \'…\' must be after startDate (endDate is exclusive)`.'),
+            404: text('This server has no billing store.'),
+            503: text('The store is unreachable.'),
           },
         },
       },

@@ -3,11 +3,14 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../config/config.ts';
 import { AvroSerde } from '../kafka/avro-serde.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
+import { BillingStore } from '../state/billing-store.ts';
 import { ProcessorReadinessStore } from '../state/processor-readiness-store.ts';
 import { createRedis } from '../state/redis-client.ts';
 import { storeKeys } from '../state/store-keys.ts';
 import { TimelineStoreWriter } from '../state/timeline-store-writer.ts';
+import { BillingSink } from './billing-sink.ts';
 import { registerProcessorMetrics } from './processor-prometheus.ts';
+import { physicalTopicName } from '../topology/load-topology.ts';
 import type { ProcessorMetrics } from './processor-metrics.ts';
 import type { ProcessorSource } from './processor-source.ts';
 import { processorTopics } from './processor-topics.ts';
@@ -21,6 +24,8 @@ export interface ProcessorInstance {
   readonly processor: TimelineProcessor;
   readonly reprocessor: Reprocessor | null;
   readonly sink: RedisSink | null;
+  /** The billing sink of a source with a billing topic (ProcessorSource.billingTopic). */
+  readonly billing: BillingSink | null;
   /** Rejects when a consumer died without restarting itself; the process should exit and be restarted. */
   readonly fatal: Promise<never>;
   /** Whether the instance's Redis client is connected now (the sink and readiness record need it). */
@@ -90,6 +95,21 @@ export async function startProcessorInstance(config: Config, source: ProcessorSo
   const reprocessor = (options.reprocessor ?? config.processor.reprocess.enabled) && source.reprocess
     ? new Reprocessor({ config, source, logger, metrics: processor.metrics, onFatal: (error) => reportFatal(error) })
     : null;
+  const billing = source.billingTopic === undefined
+    ? null
+    : new BillingSink({
+        kafka: createKafka(config, logger, '-billing-sink'),
+        serde: new AvroSerde(config.schemaRegistry),
+        store: new BillingStore(redis, keys, config.redis.retentionMs),
+        topic: physicalTopicName(config.topicPrefix, source.billingTopic),
+        deadLetterTopic: processorTopics(config.topicPrefix, source.rawTopic).deadLetter,
+        groupId: `${source.groupId}.billing-sink`,
+        logger,
+        metrics: processor.metrics,
+        checkMs: config.processor.redisSinkCheckMs,
+        sessionTimeoutMs: config.processor.sessionTimeoutMs,
+        onFatal: (error) => reportFatal(error),
+      });
   if (options.registry !== undefined) {
     registerProcessorMetrics(options.registry, {
       metrics: processor.metrics,
@@ -101,8 +121,9 @@ export async function startProcessorInstance(config: Config, source: ProcessorSo
     await processor.start();
     await reprocessor?.start();
     await sink?.start();
+    await billing?.start();
   } catch (error) {
-    await Promise.allSettled([processor.stop(), reprocessor?.stop(), sink?.stop()]);
+    await Promise.allSettled([processor.stop(), reprocessor?.stop(), sink?.stop(), billing?.stop()]);
     redis.disconnect();
     throw error;
   }
@@ -113,6 +134,7 @@ export async function startProcessorInstance(config: Config, source: ProcessorSo
     processor,
     reprocessor,
     sink,
+    billing,
     fatal,
     redisConnected: () => redis.status === 'ready',
     stop: () =>
@@ -121,6 +143,7 @@ export async function startProcessorInstance(config: Config, source: ProcessorSo
         await processor.stop();
         await reprocessor?.stop();
         await sink?.stop();
+        await billing?.stop();
         await redis.quit().catch(() => undefined);
       })()),
   };

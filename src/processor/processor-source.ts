@@ -23,4 +23,9 @@ export interface ProcessorSource {
    * (`too-late`), which a source whose poller publishes rows and their watermark together never produces.
    */
   readonly reprocess: boolean;
+  /**
+   * Logical name of the source's raw billing topic, when it has one (Evo Voice: raw.evovoice.billing): the source's
+   * instances also run the billing sink (billing-sink.ts) that stores its rows in Redis as they are, for GET /billing.
+   */
+  readonly billingTopic?: string;
 }

@@ -1,5 +1,6 @@
 import type { Admin, Batch, Consumer, Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
+import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
 import type { AvroSerde } from '../kafka/avro-serde.ts';
 import { createProducer } from '../kafka/producer.ts';
 import type { BillingRow, BillingStore } from '../state/billing-store.ts';
@@ -30,7 +31,9 @@ export interface BillingSinkOptions {
 /**
  * Stores the Evo Voice billing rows of the raw billing topic in Redis as they are ({@link BillingStore}): a
  * read_committed consumer group writes each batch with the store's idempotent upserts, then commits its offsets with
- * the Redis data epoch as metadata. A row that is not a billing row is dead-lettered. When Redis lost its data (the
+ * the Redis data epoch as metadata. A value that is not a billing row (not in the wire format, or failing
+ * {@link toBillingRow}) is dead-lettered; a value that cannot be decoded for any other reason (the registry unreachable)
+ * is retried with a capped backoff, so nothing is lost. When Redis lost its data (the
  * epoch the Redis sink keeps changed, found on a timer and at every assignment), every partition whose commit carries
  * another epoch is re-read from its start, so the topic (retention 14 days) rebuilds the billing rows.
  *
@@ -118,7 +121,8 @@ export class BillingSink {
         }
         problem = row.problem;
       } catch (error) {
-        if ((error as Error).name !== 'ConfluentSchemaRegistryArgumentError' && message.value !== null && message.value.length > 0) throw error;
+        const permanent = message.value === null || message.value.length === 0 || (error instanceof AgentTimelinesError && !error.retriable);
+        if (!permanent) throw error;
         problem = (error as Error).message;
       }
       deadLetters.push(deadLetterRecord(deadLetterTopic, source, { errorCode: 'RECORD_INVALID', reason: `not a billing row: ${problem}` }, Date.now()));

@@ -20,7 +20,7 @@ const PAGED_HEADERS: Record<string, Json> = { ...COMPLETENESS_HEADERS, 'X-Total-
 
 const TIME = 'ISO-8601 UTC time (or with an offset), e.g. 2019-01-01T13:15:00.000Z';
 const COMMON = {
-  userId: query('userId', 'Comma-separated user GUIDs (32 hex digits); 400 `Invalid GUID: \'…\'` otherwise.', { type: 'string' }),
+  userId: query('userId', 'Comma-separated user ids: Sinch RAI GUIDs (32 hex digits) or Evo Voice agent ids (24 hex digits); 400 `Invalid GUID: \'…\'` otherwise.', { type: 'string' }),
   sort: query('sort', 'Any output field, "-" before it for descending, optional ",LOCALE-xx" collation.', { type: 'string' }),
   offset: query('offset', 'Rows to skip.', { type: 'integer', minimum: 0, default: 0 }),
   limit: query('limit', `Page length; above ${MAX_LIMIT} is a 400.`, { type: 'integer', minimum: 0, maximum: MAX_LIMIT, default: DEFAULT_LIMIT }),
@@ -33,7 +33,7 @@ const FILTERS = { ...(COMMON.filters as Record<string, Json>), style: 'form', ex
 function statisticSchema(): Json {
   const properties: Record<string, Json> = {
     timeCategory: { type: 'string', description: 'Period label; only when timeCategory is given.' },
-    userId: { type: 'string', minLength: 32, maxLength: 32, description: 'Only when showUser is true.' },
+    userId: { type: 'string', minLength: 24, maxLength: 32, description: 'Only when showUser is true. A Sinch RAI GUID or an Evo Voice agent id.' },
     userName: { type: 'string', description: 'Only when showUser is true.' },
     intervalStart: { type: 'string', format: 'date-time' },
     intervalEnd: { type: 'string', format: 'date-time' },
@@ -118,7 +118,7 @@ export function openApiDocument(): Record<string, Json> {
         get: {
           summary: 'Timeline segments of one agent overlapping [startTime, endTime)',
           parameters: [
-            { name: 'userId', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9A-Fa-f]{32}$' } },
+            { name: 'userId', in: 'path', required: true, schema: { type: 'string', pattern: '^([0-9A-Fa-f]{32}|[0-9A-Fa-f]{24})$' } },
             query('startTime', TIME, { type: 'string' }, true),
             query('endTime', TIME, { type: 'string' }, true),
             COMMON.tenant,

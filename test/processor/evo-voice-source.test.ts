@@ -1,4 +1,6 @@
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer } from '../../src/http/server.ts';
 import { processorSource } from '../../src/cli/processor-sources.ts';
 import type { SegmentRow } from '../../src/state/store-types.ts';
 import { readCommittedToEnd } from '../../src/ingest/read-committed.ts';
@@ -31,21 +33,24 @@ interface Row {
   readonly reason: string | null;
   readonly start: number;
 }
-const row = (agentId: string, state: string, start: number, reason: string | null = null): Row => ({ agentId, agentName: agentId === 'A1' ? 'Ada Lovelace' : 'Alan Turing', state, reason, start });
+/** Evo Voice agent ids are the endpoints' 24-hex ObjectIds. */
+const A1 = '6571a1b2c3d4e5f601234567';
+const A2 = '6571a1b2c3d4e5f60123456a';
+const row = (agentId: string, state: string, start: number, reason: string | null = null): Row => ({ agentId, agentName: agentId === A1 ? 'Ada Lovelace' : 'Alan Turing', state, reason, start });
 
 /** Window [08:00, 09:00): the rows that start in it, sorted by start then agent (as the workbook is). */
 const WINDOW_1: readonly Row[] = [
-  row('A1', 'Ready', T8 + 5 * MIN),
-  row('A2', 'Ready', T8 + 10 * MIN),
-  row('A1', 'Outgoing', T8 + 12 * MIN),
-  row('A1', 'WrapUp', T8 + 20 * MIN + 30_000),
-  row('A1', 'NotReady', T8 + 22 * MIN, 'MissedCall'),
-  row('A1', 'LoggedOut', T8 + 40 * MIN, 'SetByUser'),
-  row('A2', 'Outgoing', T8 + 50 * MIN),
-  row('A2', 'LoggedOut', T8 + 55 * MIN, 'SetByUser'),
+  row(A1, 'Ready', T8 + 5 * MIN),
+  row(A2, 'Ready', T8 + 10 * MIN),
+  row(A1, 'Outgoing', T8 + 12 * MIN),
+  row(A1, 'WrapUp', T8 + 20 * MIN + 30_000),
+  row(A1, 'NotReady', T8 + 22 * MIN, 'MissedCall'),
+  row(A1, 'LoggedOut', T8 + 40 * MIN, 'SetByUser'),
+  row(A2, 'Outgoing', T8 + 50 * MIN),
+  row(A2, 'LoggedOut', T8 + 55 * MIN, 'SetByUser'),
 ];
 /** Window [09:00, 10:00). */
-const WINDOW_2: readonly Row[] = [row('A1', 'Ready', T8 + HOUR), row('A1', 'LoggedOut', T8 + 90 * MIN, 'SetByUser')];
+const WINDOW_2: readonly Row[] = [row(A1, 'Ready', T8 + HOUR), row(A1, 'LoggedOut', T8 + 90 * MIN, 'SetByUser')];
 
 /** The poller's Avro value of one workbook row (schemas/evo-voice-agent-state.avsc). */
 function evoValue(r: Row, windowStart: number, sheetRow: number): Record<string, unknown> {
@@ -96,27 +101,27 @@ const iso = (ms: number): string => new Date(ms).toISOString();
  * (MissedCall) –08:40, logged out –09:00, Ready 09:00–09:30. A2 Ready 08:10–08:50, Outgoing 08:50–08:55.
  */
 const EXPECTED_QUARTER_HOURS = new Map([
-  [`A1|${iso(T8)}`, q('Ada Lovelace', 10 * MIN, 10 * MIN, 0, 0, 3 * MIN, 0, T8 + 12 * MIN)],
-  [`A1|${iso(T8 + 15 * MIN)}`, q('Ada Lovelace', 15 * MIN, 7 * MIN, 8 * MIN, 90_000, 330_000, 1, T8 + 22 * MIN)],
-  [`A1|${iso(T8 + 30 * MIN)}`, q('Ada Lovelace', 10 * MIN, 0, 10 * MIN, 0, 0, 0, T8 + 40 * MIN)],
-  [`A1|${iso(T8 + 60 * MIN)}`, q('Ada Lovelace', 15 * MIN, 15 * MIN, 0, 0, 0, 0, T8 + 60 * MIN)],
-  [`A1|${iso(T8 + 75 * MIN)}`, q('Ada Lovelace', 15 * MIN, 15 * MIN, 0, 0, 0, 0, T8 + 60 * MIN)],
-  [`A2|${iso(T8)}`, q('Alan Turing', 5 * MIN, 5 * MIN, 0, 0, 0, 0, T8 + 10 * MIN)],
-  [`A2|${iso(T8 + 15 * MIN)}`, q('Alan Turing', 15 * MIN, 15 * MIN, 0, 0, 0, 0, T8 + 10 * MIN)],
-  [`A2|${iso(T8 + 30 * MIN)}`, q('Alan Turing', 15 * MIN, 15 * MIN, 0, 0, 0, 0, T8 + 10 * MIN)],
-  [`A2|${iso(T8 + 45 * MIN)}`, q('Alan Turing', 10 * MIN, 10 * MIN, 0, 0, 5 * MIN, 1, T8 + 55 * MIN)],
+  [`${A1}|${iso(T8)}`, q('Ada Lovelace', 10 * MIN, 10 * MIN, 0, 0, 3 * MIN, 0, T8 + 12 * MIN)],
+  [`${A1}|${iso(T8 + 15 * MIN)}`, q('Ada Lovelace', 15 * MIN, 7 * MIN, 8 * MIN, 90_000, 330_000, 1, T8 + 22 * MIN)],
+  [`${A1}|${iso(T8 + 30 * MIN)}`, q('Ada Lovelace', 10 * MIN, 0, 10 * MIN, 0, 0, 0, T8 + 40 * MIN)],
+  [`${A1}|${iso(T8 + 60 * MIN)}`, q('Ada Lovelace', 15 * MIN, 15 * MIN, 0, 0, 0, 0, T8 + 60 * MIN)],
+  [`${A1}|${iso(T8 + 75 * MIN)}`, q('Ada Lovelace', 15 * MIN, 15 * MIN, 0, 0, 0, 0, T8 + 60 * MIN)],
+  [`${A2}|${iso(T8)}`, q('Alan Turing', 5 * MIN, 5 * MIN, 0, 0, 0, 0, T8 + 10 * MIN)],
+  [`${A2}|${iso(T8 + 15 * MIN)}`, q('Alan Turing', 15 * MIN, 15 * MIN, 0, 0, 0, 0, T8 + 10 * MIN)],
+  [`${A2}|${iso(T8 + 30 * MIN)}`, q('Alan Turing', 15 * MIN, 15 * MIN, 0, 0, 0, 0, T8 + 10 * MIN)],
+  [`${A2}|${iso(T8 + 45 * MIN)}`, q('Alan Turing', 10 * MIN, 10 * MIN, 0, 0, 5 * MIN, 1, T8 + 55 * MIN)],
 ]);
 
 const segment = (start: number, end: number, userStatus: string, handlingStatus: string, profile: string | null = null) => ({ start: iso(start), end: iso(end), userStatus, handlingStatus, profile });
-const EXPECTED_SEGMENTS = {
-  A1: [
+const EXPECTED_SEGMENTS: Record<string, ReturnType<typeof segment>[]> = {
+  [A1]: [
     segment(T8 + 5 * MIN, T8 + 12 * MIN, 'Ready', 'Waiting'),
     segment(T8 + 12 * MIN, T8 + 20 * MIN + 30_000, 'Ready', 'Talking_Outbound'),
     segment(T8 + 20 * MIN + 30_000, T8 + 22 * MIN, 'Ready', 'Wrap'),
     segment(T8 + 22 * MIN, T8 + 40 * MIN, 'NotReady', 'Waiting', 'MissedCall'),
     segment(T8 + 60 * MIN, T8 + 90 * MIN, 'Ready', 'Waiting'),
   ],
-  A2: [segment(T8 + 10 * MIN, T8 + 50 * MIN, 'Ready', 'Waiting'), segment(T8 + 50 * MIN, T8 + 55 * MIN, 'Ready', 'Talking_Outbound')],
+  [A2]: [segment(T8 + 10 * MIN, T8 + 50 * MIN, 'Ready', 'Waiting'), segment(T8 + 50 * MIN, T8 + 55 * MIN, 'Ready', 'Talking_Outbound')],
 };
 
 /**
@@ -213,11 +218,11 @@ describe('Evo Voice source: rows and watermarks in, the hand-computed day out', 
     expect(Object.fromEntries(knownFields(topic.latest.values()))).toEqual(Object.fromEntries(EXPECTED_QUARTER_HOURS));
     expect(topic.duplicateRevisions).toBe(0);
 
-    const segments = { A1: [] as ReturnType<typeof segmentView>[], A2: [] as ReturnType<typeof segmentView>[] };
+    const segments: Record<string, ReturnType<typeof segmentView>[]> = { [A1]: [], [A2]: [] };
     const states = new Map<string, Record<string, unknown>>();
     await readCommittedToEnd(pipeline.kafka, pipeline.topics.segments, async (message) => {
       const value = await pipeline.serde.decode<SegmentRow & { tenant: string }>(message.value!);
-      if (value.tenant === EVO_TENANT) segments[value.userId as 'A1' | 'A2'].push(segmentView(value));
+      if (value.tenant === EVO_TENANT) segments[value.userId]?.push(segmentView(value));
     });
     await readCommittedToEnd(pipeline.kafka, pipeline.topics.agentState, async (message) => {
       const value = await pipeline.serde.decode<Record<string, unknown>>(message.value!);
@@ -225,17 +230,35 @@ describe('Evo Voice source: rows and watermarks in, the hand-computed day out', 
     });
     for (const list of Object.values(segments)) list.sort((a, b) => (a.start < b.start ? -1 : 1));
     expect(segments).toEqual(EXPECTED_SEGMENTS);
-    expect(states.get('A1')).toMatchObject({ loggedIn: false, userStatus: 'LoggedOut', userStatusSince: T8 + 90 * MIN, sessionId: `A1|${T8 + 90 * MIN}` });
-    expect(states.get('A2')).toMatchObject({ loggedIn: false, userStatus: 'LoggedOut', userStatusSince: T8 + 55 * MIN, sessionId: `A2|${T8 + 55 * MIN}` });
+    expect(states.get(A1)).toMatchObject({ loggedIn: false, userStatus: 'LoggedOut', userStatusSince: T8 + 90 * MIN, sessionId: `${A1}|${T8 + 90 * MIN}` });
+    expect(states.get(A2)).toMatchObject({ loggedIn: false, userStatus: 'LoggedOut', userStatusSince: T8 + 55 * MIN, sessionId: `${A2}|${T8 + 55 * MIN}` });
 
     const redisRows = async () => knownFields(await pipeline.reader.listQuarterHours({ tenant: EVO_TENANT, from: 0, to: 8.64e15 }));
     await waitFor(async () => (await redisRows()).size === EXPECTED_QUARTER_HOURS.size, 30_000);
     expect(Object.fromEntries(await redisRows())).toEqual(Object.fromEntries(EXPECTED_QUARTER_HOURS));
-    for (const agent of ['A1', 'A2'] as const) {
+    for (const agent of [A1, A2]) {
       expect((await pipeline.reader.getTimeline(EVO_TENANT, agent, T8, T8 + 3 * HOUR)).map(segmentView)).toEqual(EXPECTED_SEGMENTS[agent]);
     }
     const redisStates = await pipeline.reader.getAgentStates(EVO_TENANT);
-    expect(redisStates.map((s) => [s.userId, s.loggedIn, s.userStatusSince]).sort()).toEqual([['A1', false, T8 + 90 * MIN], ['A2', false, T8 + 55 * MIN]]);
+    expect(redisStates.map((s) => [s.userId, s.loggedIn, s.userStatusSince]).sort()).toEqual([[A1, false, T8 + 90 * MIN], [A2, false, T8 + 55 * MIN]]);
+
+    const app = buildServer({ reader: pipeline.reader, clock: () => T8 + 3 * HOUR, probes: [], registry: new Registry(), logger, tenant: TENANT, allowedLatenessMs: 120_000, collectDefaultMetrics: false });
+    try {
+      const timeline = await app.inject(`/agents/${A1}/timeline?tenant=${EVO_TENANT}&startTime=${iso(T8)}&endTime=${iso(T8 + 3 * HOUR)}`);
+      expect(timeline.statusCode).toBe(200);
+      const answer = timeline.json() as { userId: string; userName: string; segments: { start: string; end: string; userStatus: string; handlingStatus: string; profile: string | null }[] };
+      expect([answer.userId, answer.userName]).toEqual([A1, 'Ada Lovelace']);
+      expect(answer.segments.map((x) => ({ start: x.start, end: x.end, userStatus: x.userStatus, handlingStatus: x.handlingStatus, profile: x.profile }))).toEqual(EXPECTED_SEGMENTS[A1]);
+      const statistic = await app.inject(`/agentStatistic?tenant=${EVO_TENANT}&userId=${A2}&startTime=${iso(T8)}&endTime=${iso(T8 + HOUR)}&sort=intervalStart`);
+      expect(statistic.statusCode).toBe(200);
+      expect((statistic.json() as { userId: string; intervalStart: string; servingDuration: number; countOfHandledCallOut: number }[]).map((r) => [r.userId, r.intervalStart, r.servingDuration, r.countOfHandledCallOut])).toEqual([
+        [A2, iso(T8), 5 * MIN, 0], [A2, iso(T8 + 15 * MIN), 15 * MIN, 0], [A2, iso(T8 + 30 * MIN), 15 * MIN, 0], [A2, iso(T8 + 45 * MIN), 10 * MIN, 1],
+      ]);
+      const status = await app.inject(`/agentStatus?tenant=${EVO_TENANT}&userId=${A1},${A2}`);
+      expect((status.json() as { userId: string }[]).map((r) => r.userId).sort()).toEqual([A1, A2]);
+    } finally {
+      await app.close();
+    }
 
     const expectedSinch = expectedRows(sinchRecords, sinchFinal);
     expectSameRows(comparable([...topic.latest.values()].filter((r) => r.tenant === TENANT)), expectedSinch, 'Sinch rows on the output topic');

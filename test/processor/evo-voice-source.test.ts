@@ -17,29 +17,22 @@ import {
   watermarkApplied,
 } from './support/pipeline.ts';
 import type { TestPipeline } from './support/pipeline.ts';
+import { publishEvoWindow } from './support/evo-voice-raw.ts';
+import type { EvoRow } from './support/evo-voice-raw.ts';
 
 const MIN = 60_000;
 const EVO_TENANT = 'evo-acme';
-const EVO_SOURCE = 'evo-voice/agent-state';
 /** 2026-11-29T08:00:00Z. The rows render their times in Europe/Helsinki (+02:00), as the workbook does. */
 const T8 = Date.UTC(2026, 10, 29, 8);
 const HOUR = 60 * MIN;
-const local = (ms: number): string => new Date(ms + 2 * HOUR).toISOString().replace('Z', '+02:00');
 
-interface Row {
-  readonly agentId: string;
-  readonly agentName: string;
-  readonly state: string;
-  readonly reason: string | null;
-  readonly start: number;
-}
 /** Evo Voice agent ids are the endpoints' 24-hex ObjectIds. */
 const A1 = '6571a1b2c3d4e5f601234567';
 const A2 = '6571a1b2c3d4e5f60123456a';
-const row = (agentId: string, state: string, start: number, reason: string | null = null): Row => ({ agentId, agentName: agentId === A1 ? 'Ada Lovelace' : 'Alan Turing', state, reason, start });
+const row = (agentId: string, state: string, start: number, reason: string | null = null): EvoRow => ({ agentId, agentName: agentId === A1 ? 'Ada Lovelace' : 'Alan Turing', state, reason, start });
 
 /** Window [08:00, 09:00): the rows that start in it, sorted by start then agent (as the workbook is). */
-const WINDOW_1: readonly Row[] = [
+const WINDOW_1: readonly EvoRow[] = [
   row(A1, 'Ready', T8 + 5 * MIN),
   row(A2, 'Ready', T8 + 10 * MIN),
   row(A1, 'Outgoing', T8 + 12 * MIN),
@@ -50,26 +43,9 @@ const WINDOW_1: readonly Row[] = [
   row(A2, 'LoggedOut', T8 + 55 * MIN, 'SetByUser'),
 ];
 /** Window [09:00, 10:00). */
-const WINDOW_2: readonly Row[] = [row(A1, 'Ready', T8 + HOUR), row(A1, 'LoggedOut', T8 + 90 * MIN, 'SetByUser')];
+const WINDOW_2: readonly EvoRow[] = [row(A1, 'Ready', T8 + HOUR), row(A1, 'LoggedOut', T8 + 90 * MIN, 'SetByUser')];
 
-/** The poller's Avro value of one workbook row (schemas/evo-voice-agent-state.avsc). */
-function evoValue(r: Row, windowStart: number, sheetRow: number): Record<string, unknown> {
-  return {
-    agentId: r.agentId, agentName: r.agentName, extension: null, state: r.state, reason: r.reason, startTime: local(r.start), endTime: null, durationSeconds: null,
-    reportId: `report-${windowStart}`, accountId: 'acct-1', timeZoneId: 'Europe/Helsinki', windowStart, windowEnd: windowStart + HOUR, sheetRow,
-    tenant: EVO_TENANT, source: EVO_SOURCE, pollId: `poll-${windowStart}`, receivedAt: windowStart + HOUR + 5 * MIN,
-  };
-}
-
-/** What the poller publishes for one committed report window: its rows, keyed by agentId, then the window's watermark. */
-async function publishWindow(pipeline: TestPipeline, rows: readonly Row[], windowStart: number): Promise<void> {
-  const raw = physicalTopicName(pipeline.config.topicPrefix, 'raw.evovoice.agent-states');
-  const messages = await Promise.all(rows.map(async (r, i) => ({ key: r.agentId, value: await pipeline.serde.encode(raw, evoValue(r, windowStart, i + 2)) })));
-  await pipeline.producer.send({ topic: raw, acks: -1, messages });
-  const watermark = windowStart + HOUR;
-  const value = await pipeline.serde.encode(pipeline.topics.watermarks, { tenant: EVO_TENANT, source: EVO_SOURCE, pollId: `wm-${watermark}`, watermark, publishedAt: Date.now() });
-  await pipeline.producer.send({ topic: pipeline.topics.watermarks, acks: -1, messages: [{ key: `${EVO_TENANT}|${EVO_SOURCE}`, value }] });
-}
+const publishWindow = (pipeline: TestPipeline, rows: readonly EvoRow[], windowStart: number): Promise<void> => publishEvoWindow(pipeline, EVO_TENANT, rows, windowStart);
 
 const evoApplied = async (pipeline: TestPipeline, watermark: number): Promise<boolean> => {
   const { upTo } = await pipeline.reader.getWatermark(EVO_TENANT);

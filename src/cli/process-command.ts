@@ -54,8 +54,8 @@ async function setupUntilDone(config: Config, logger: Logger, stopped: Promise<s
 
 /**
  * `agent-timelines process`: runs one supervised timeline processor instance per source of PROCESSOR_SOURCES (and,
- * unless PROCESSOR_REDIS_SINK=false, the one Redis sink of them all) and its operations endpoint until SIGTERM/SIGINT; then the transactions in flight finish, the
- * instance leaves its groups and the process exits 0. A broker, registry or Redis outage never ends the process: the
+ * unless PROCESSOR_REDIS_SINK=false, the one Redis sink of them all) and the operations endpoint until SIGTERM/SIGINT;
+ * then the transactions in flight finish, the instances leave their groups and the process exits 0. A broker, registry or Redis outage never ends the process: the
  * instance is restarted with a capped backoff and /readyz answers 503 until it is back. Creates missing topics and
  * registers schemas first unless --skip-setup. Returns the exit code.
  */

@@ -10,8 +10,9 @@ export const REPROCESS_USAGE = `usage: agent-timelines reprocess [--skip-setup]`
 /**
  * `agent-timelines reprocess`: runs only the re-processor (the part of `process` that turns records too late for the
  * live engine into corrections, see docs/processor.md "Late history"), for deployments that scale it apart from the
- * live processor (then run `process` with PROCESSOR_REPROCESS=false). Only Sinch RAI sends re-process requests. Until SIGTERM/SIGINT; then the transaction in
- * flight finishes, the instance leaves its group and the process exits 0. A consumer that dies makes it exit 1.
+ * live processor (then run `process` with PROCESSOR_REPROCESS=false). Only Sinch RAI sends re-process requests (Evo
+ * Voice rows are never late, docs/processor.md "Sources"). Until SIGTERM/SIGINT; then the transaction in flight
+ * finishes, the instance leaves its group and the process exits 0. A consumer that dies makes it exit 1.
  */
 export async function reprocessCommand(argv: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { 'skip-setup': { type: 'boolean', default: false } }, strict: true });

@@ -8,7 +8,7 @@ const amount = (value: unknown): number | null => (typeof value === 'number' && 
 
 /**
  * A decoded raw.evovoice.billing value (schemas/evo-voice-billing.avsc) as the row the billing store keeps, or why it
- * cannot be kept (the record is then dead-lettered). The poller's envelope but tenant and receivedAt is dropped.
+ * cannot be kept (the record is then dead-lettered). Of the poller's envelope only tenant and receivedAt are kept.
  */
 export function toBillingRow(value: Readonly<Record<string, unknown>>): BillingRow | { readonly problem: string } {
   const tenant = value['tenant'];

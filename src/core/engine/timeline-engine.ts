@@ -39,8 +39,8 @@ function byStart(a: EngineSession, b: EngineSession): number {
 /**
  * Streaming timeline engine for one tenant.
  *
- * Lifecycle: feed records with `ingestRecord` (any order, through the record's vendor adapter) or `ingestEvents` and move event time with
- * `advanceWatermark`, which returns every emission it causes. State is bounded: per open session a
+ * Lifecycle: feed records with `ingestRecord` (any order, through the record's vendor adapter) or their events with
+ * `ingestEvents`, and move event time with `advanceWatermark`, which returns every emission it causes. State is bounded: per open session a
  * checkpoint plus its events within lateness + correction horizon; per user the windows that can
  * still change. A session whose LoggedOut never arrives still ends (session-bounds.ts): at its
  * user's next newer session, or `sessionMaxIdleMs` after its last event, so one advance moves a

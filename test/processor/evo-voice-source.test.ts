@@ -52,7 +52,7 @@ const evoApplied = async (pipeline: TestPipeline, watermark: number): Promise<bo
   return upTo !== null && upTo >= watermark;
 };
 
-/** The known Evo Voice fields of a quarter-hour row (docs/vendors/evo-voice.md): `userId|intervalStart` → values. */
+/** The known Evo Voice fields of a quarter-hour row (docs/vendors/evo-voice-contract.md): `userId|intervalStart` → values. */
 function knownFields(rows: Iterable<QuarterHourRow>): Map<string, Record<string, number | string>> {
   const out = new Map<string, Record<string, number | string>>();
   for (const r of rows) {

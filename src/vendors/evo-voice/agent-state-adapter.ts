@@ -19,7 +19,7 @@ interface LoggedInMapping {
   readonly profile: 'reason' | 'Other' | 'Unknown' | null;
 }
 
-/** The contract's mapping table (docs/vendors/evo-voice.md, "Mapping to the canonical model"); LoggedOut maps to no state. */
+/** The contract's mapping table (docs/vendors/evo-voice-contract.md, "Mapping to the canonical model"); LoggedOut maps to no state. */
 const LOGGED_IN: Readonly<Record<Exclude<EvoAgentState, 'LoggedOut'>, LoggedInMapping>> = {
   Ready: { presence: 'Ready', handling: 'Waiting', profile: null },
   NotReady: { presence: 'NotReady', handling: 'Waiting', profile: 'reason' },

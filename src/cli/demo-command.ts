@@ -11,6 +11,7 @@ import { superviseProcessor } from '../processor/supervised-processor.ts';
 import type { ProcessorReadiness, SupervisedProcessor } from '../processor/supervised-processor.ts';
 import { createLogger } from '../runtime/logger.ts';
 import { startSimulator } from '../vendors/sinch/simulator/index.ts';
+import { processorSources } from './processor-sources.ts';
 import { setupTopology } from './setup-command.ts';
 import { startApiServer } from './serve-command.ts';
 import { demoConsole, demoLinks } from './demo-console.ts';
@@ -85,6 +86,7 @@ export async function demoCommand(argv: string[], env: Readonly<Record<string, s
     REDIS_KEY_PREFIX: env.REDIS_KEY_PREFIX ?? `demo:${runId}:`,
     PROCESSOR_GROUP_ID: env.PROCESSOR_GROUP_ID ?? `demo-${runId}-processor`,
     LOG_FORMAT: values['json-logs'] ? 'json' : env.LOG_FORMAT === undefined || env.LOG_FORMAT === '' ? 'text' : env.LOG_FORMAT,
+    PROCESSOR_SOURCES: env.PROCESSOR_SOURCES ?? 'sinch-rai,evo-voice',
     ...(values.port === undefined ? {} : { HTTP_PORT: values.port }),
     SINCH_TENANTS: JSON.stringify([
       { id: tenant, baseUrl: simulator.url, credentials: CREDENTIALS, startAt: new Date(from).toISOString(), pollIntervalMs: 60_000, safetyLagMs: 60_000, overlapMs: 600_000 },
@@ -104,16 +106,16 @@ export async function demoCommand(argv: string[], env: Readonly<Record<string, s
   );
   for (const polled of config.sinch.tenants) show.component('pollers', `tenant ${polled.id}: ${polled.endpoints.join(', ')} from ${polled.baseUrl} into ${config.topicPrefix}raw.sinch.*`);
   const registry = new Registry();
-  const processor = superviseProcessor(config, logger, { registry, now: () => simulator.now() });
+  const processor = superviseProcessor(config, processorSources(config), logger, { registry, now: () => simulator.now() });
   const api = await startApiServer(config, logger.child({ component: 'http' }), { clock: () => simulator.now(), registry });
   show.component('API', `${api.address}`);
 
   const readiness = await processorReadiness(processor, PROCESSOR_READY_WAIT_MS, stopRequested);
-  const assigned = processor.supervisor.current()?.processor.status().assigned.length ?? 0;
+  const assigned = [...processor.supervisors.values()].reduce((sum, supervisor) => sum + (supervisor.current()?.processor.status().assigned.length ?? 0), 0);
   show.component(
     'processor',
     readiness.ready
-      ? `ready: group ${config.processor.groupId}, ${assigned} partitions restored, writing ${config.topicPrefix}out.* and Redis keys ${config.redis.keyPrefix}*`
+      ? `ready: sources ${[...processor.supervisors.keys()].join(', ')}, ${assigned} partitions restored, writing ${config.topicPrefix}out.* and Redis keys ${config.redis.keyPrefix}*`
       : `not ready yet (${Object.entries(readiness.checks).filter(([, check]) => check !== 'ok').map(([name, check]) => `${name}: ${check}`).join('; ')}); /readyz tells when it is`,
   );
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { envSchema, sinchTenantsSchema } from './config-schema.ts';
-import type { Env, SinchTenantInput } from './config-schema.ts';
+import type { Env, ProcessorSourceId, SinchTenantInput } from './config-schema.ts';
 import { ConfigError } from '../errors/config-error.ts';
 
 /**
@@ -44,8 +44,13 @@ export interface Config {
     readonly correctionHorizonMs: number;
     /** Distinguishes instances of one group (logs, the per-instance watermark reader); default host-pid. */
     readonly instanceId: string | undefined;
-    /** The `source` of the poll watermarks that move event time. */
+    /** The `source` of the Sinch RAI poll watermarks that move the Sinch processor's event time. */
     readonly watermarkSource: string;
+    /**
+     * The sources `process` runs a processor for (PROCESSOR_SOURCES), each with its consumer group: Sinch RAI keeps
+     * PROCESSOR_GROUP_ID itself (existing deployments keep their offsets), every other source `<PROCESSOR_GROUP_ID>.<source>`.
+     */
+    readonly sources: readonly { readonly id: ProcessorSourceId; readonly groupId: string }[];
     /** Consumer group session timeout: how soon a crashed instance's partitions move. */
     readonly sessionTimeoutMs: number;
     /** How often idle partitions check for a watermark they may apply. */
@@ -199,6 +204,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       correctionHorizonMs: e.CORRECTION_HORIZON_MS,
       instanceId: e.PROCESSOR_INSTANCE_ID,
       watermarkSource: e.PROCESSOR_WATERMARK_SOURCE,
+      sources: e.PROCESSOR_SOURCES.map((id) => ({ id, groupId: id === 'sinch-rai' ? e.PROCESSOR_GROUP_ID : `${e.PROCESSOR_GROUP_ID}.${id}` })),
       sessionTimeoutMs: e.PROCESSOR_SESSION_TIMEOUT_MS,
       tickMs: e.PROCESSOR_TICK_MS,
       redisSink: e.PROCESSOR_REDIS_SINK,

@@ -68,6 +68,17 @@ describe('parseConfig', () => {
     expect(parseConfig({ CORRECTION_HORIZON_MS: String(12 * 86_400_000) }).processor.correctionHorizonMs).toBe(12 * 86_400_000);
   });
 
+  it('runs the processor for the sources of PROCESSOR_SOURCES, Sinch RAI in PROCESSOR_GROUP_ID itself', () => {
+    expect(parseConfig({}).processor.sources).toEqual([{ id: 'sinch-rai', groupId: 'agent-timelines-processor' }]);
+    expect(parseConfig({ PROCESSOR_SOURCES: ' evo-voice , sinch-rai', PROCESSOR_GROUP_ID: 'g' }).processor.sources).toEqual([
+      { id: 'evo-voice', groupId: 'g.evo-voice' },
+      { id: 'sinch-rai', groupId: 'g' },
+    ]);
+    expect(() => parseConfig({ PROCESSOR_SOURCES: 'sinch-rai,thulium' })).toThrow(/PROCESSOR_SOURCES: each source must be one of sinch-rai, evo-voice/);
+    expect(() => parseConfig({ PROCESSOR_SOURCES: 'evo-voice,evo-voice' })).toThrow(/PROCESSOR_SOURCES: lists a source twice/);
+    expect(() => parseConfig({ PROCESSOR_SOURCES: ',' })).toThrow(/PROCESSOR_SOURCES: needs at least one source/);
+  });
+
   it('treats empty values as unset', () => {
     expect(parseConfig({ HTTP_PORT: '' }).http.port).toBe(8080);
   });

@@ -22,7 +22,7 @@ import type { AgentEvent } from '../src/core/events/agent-event.ts';
 import { TimelineEngine } from '../src/core/engine/timeline-engine.ts';
 import type { EngineConfig, EngineEmission } from '../src/core/engine/timeline-engine.ts';
 import { aggregateQuarterHours } from '../src/core/replay/quarter-hour-aggregation.ts';
-import { adaptSinchRecord } from '../src/core/sinch/agent-status-history.ts';
+import { adaptSinchRecord } from '../src/vendors/sinch/agent-status-history-adapter.ts';
 import { mulberry32 as prng } from '../src/core/random/prng.ts';
 
 const RECORDS = Number(process.argv[2] ?? 1_000_000);

@@ -24,6 +24,7 @@ import type { QuarterHourRow } from '../src/state/store-types.ts';
 import { sinchTimestamp } from '../test/processor/support/raw-history.ts';
 import { cleanupOnSignal, createBenchStack, machineLine, median, percentile, rawValue, sleep, watermarkMessage } from './support/bench-stack.ts';
 import type { RawRecord } from './support/bench-stack.ts';
+import { processorSource } from '../src/cli/processor-sources.ts';
 
 const RATE = Number(process.argv[2] ?? 500);
 const SECONDS = Number(process.argv[3] ?? 60);
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
   const cleanup = (): Promise<void> => stack.cleanup(extraGroups);
   cleanupOnSignal(cleanup);
   try {
-    const instance = await startProcessorInstance(stack.config, createLogger('error'));
+    const instance = await startProcessorInstance(stack.config, processorSource(stack.config, 'sinch-rai'), createLogger('error'));
     instance.fatal.catch((error: unknown) => console.error('processor failed:', error));
     const pending = new Map<string, Pending[]>();
     const latencies: { sentAt: number; ms: number }[] = [];

@@ -25,6 +25,7 @@ import {
   cleanupOnSignal, committedReached, createBenchStack, encodeRaw, endOffsets, machineLine, median, produceMessages, restamp, sleep, watermarkMessage,
 } from './support/bench-stack.ts';
 import type { BenchStack, RawRecord } from './support/bench-stack.ts';
+import { processorSource } from '../src/cli/processor-sources.ts';
 
 const RECORDS = Number(process.argv[2] ?? 200_000);
 const RUNS = Number(process.argv[3] ?? 3);
@@ -82,7 +83,7 @@ async function processorConsume(stack: BenchStack, ends: ReadonlyMap<number, num
   const groupId = `${stack.id}-proc-${randomUUID()}`;
   const config = stack.configWith({ PROCESSOR_GROUP_ID: groupId, PROCESSOR_REDIS_SINK: 'false' });
   const started = performance.now();
-  const instance = await startProcessorInstance(config, createLogger('error'));
+  const instance = await startProcessorInstance(config, processorSource(config, 'sinch-rai'), createLogger('error'));
   let first = 0;
   try {
     const deadline = started + DEADLINE_MS;

@@ -21,6 +21,7 @@ import {
   cleanupOnSignal, committedReached, createBenchStack, encodeRaw, endOffsets, machineLine, median, produceMessages, sleep, watermarkMessage,
 } from './support/bench-stack.ts';
 import type { BenchStack } from './support/bench-stack.ts';
+import { processorSource } from '../src/cli/processor-sources.ts';
 
 const AGENTS = Number(process.argv[2] ?? 10_000);
 const RUNS = Number(process.argv[3] ?? 3);
@@ -74,7 +75,7 @@ async function readChangelog(stack: BenchStack, ends: ReadonlyMap<number, number
 
 async function restoreOnce(stack: BenchStack): Promise<{ ms: number; perPartition: Map<number, number | null>; entries: number }> {
   const started = performance.now();
-  const instance = await startProcessorInstance(stack.config, createLogger('error'));
+  const instance = await startProcessorInstance(stack.config, processorSource(stack.config, 'sinch-rai'), createLogger('error'));
   try {
     for (;;) {
       const status = instance.processor.status();
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
     console.log(`produced ${records.length} raw records of ${agents} agents`);
 
     const built = performance.now();
-    const builder = await startProcessorInstance(stack.config, createLogger('error'));
+    const builder = await startProcessorInstance(stack.config, processorSource(stack.config, 'sinch-rai'), createLogger('error'));
     try {
       for (;;) {
         if (await committedReached(stack.admin, stack.config.processor.groupId, stack.topics.raw, rawEnds)) break;

@@ -94,7 +94,7 @@ export async function createBenchStack(extraEnv: Record<string, string> = {}, op
   const groups = new Set<string>([id]);
   return {
     id, prefix, baseEnv, config, kafka, admin, producer, redis, logger,
-    topics: processorTopics(prefix),
+    topics: processorTopics(prefix, 'raw.sinch.agent-status-history'),
     serde: new AvroSerde(config.schemaRegistry),
     configWith: (extra) => {
       if (extra['PROCESSOR_GROUP_ID'] !== undefined) groups.add(extra['PROCESSOR_GROUP_ID']);

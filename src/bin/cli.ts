@@ -35,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'setup': {
       const config = parseConfig(process.env);
-      const logger = createLogger(config.logLevel);
+      const logger = createLogger(config.logLevel, process.stdout, config.logFormat);
       const { topics, subjects } = await setupTopology(config, logger);
       for (const change of topics) process.stdout.write(`topic   ${change.action.padEnd(20)} ${change.topic}${change.detail === undefined ? '' : ` (${change.detail})`}\n`);
       for (const subject of subjects) process.stdout.write(`schema  id ${String(subject.id).padEnd(17)} ${subject.subject}\n`);

@@ -8,14 +8,19 @@ import type { Clock } from '../ingest/clock.ts';
 import { createPollerMetrics } from '../ingest/metrics.ts';
 import { runPollers } from '../vendors/sinch/sinch-pollers.ts';
 import { superviseProcessor } from '../processor/supervised-processor.ts';
+import type { ProcessorReadiness, SupervisedProcessor } from '../processor/supervised-processor.ts';
 import { createLogger } from '../runtime/logger.ts';
 import { startSimulator } from '../vendors/sinch/simulator/index.ts';
+import { processorSources } from './processor-sources.ts';
 import { setupTopology } from './setup-command.ts';
 import { startApiServer } from './serve-command.ts';
+import { demoConsole, demoLinks } from './demo-console.ts';
 
-export const DEMO_USAGE = 'usage: agent-timelines demo [--speed 60] [--agents 20] [--seed 1] [--sim-port 8089] [--port 8080]';
+export const DEMO_USAGE = 'usage: agent-timelines demo [--speed 60] [--agents 20] [--seed 1] [--sim-port 8089] [--port 8080] [--json-logs]';
 
 const HOUR = 3_600_000;
+/** How long the console waits for the processor to be ready before it says what it still waits for and goes on. */
+const PROCESSOR_READY_WAIT_MS = 60_000;
 const CREDENTIALS = { username: 'demo', password: 'demo' };
 
 /** The pollers' clock during the demo: simulated time, with sleeps shortened by the simulator's speed-up. */
@@ -28,16 +33,31 @@ function acceleratedClock(now: () => number, speed: number): Clock {
   };
 }
 
+/** The processor's readiness once it is ready, `timeoutMs` have passed or `stop` settled, whichever comes first. */
+async function processorReadiness(processor: SupervisedProcessor, timeoutMs: number, stop: Promise<unknown>): Promise<ProcessorReadiness> {
+  const deadline = Date.now() + timeoutMs;
+  let stopping = false;
+  void stop.then(() => (stopping = true));
+  for (;;) {
+    const readiness = processor.readiness();
+    if (readiness.ready || stopping || Date.now() >= deadline) return readiness;
+    await delay(200);
+  }
+}
+
 /**
  * `agent-timelines demo`: the whole pipeline in one process on the local stack. A Sinch RAI simulator runs a seeded
  * contact center at `--speed`× real time starting at today's 06:00 UTC; the pollers read it into the raw topics; the
  * processor turns that into quarter-hours, segments and agent states in Kafka and Redis; the HTTP API serves them.
  * Every run uses its own topic and Redis key prefix, so runs never see each other's checkpoints. Ctrl-C stops it all.
+ *
+ * The console is for a person: stdout gets one line per component as it comes up and the URLs to open; the logs go
+ * to stderr as text (`HH:MM:SS level component message`) unless `--json-logs` or LOG_FORMAT=json asks for JSON.
  */
 export async function demoCommand(argv: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { speed: { type: 'string', default: '60' }, agents: { type: 'string', default: '20' }, seed: { type: 'string', default: '1' }, 'sim-port': { type: 'string', default: '8089' }, port: { type: 'string' } },
+    options: { speed: { type: 'string', default: '60' }, agents: { type: 'string', default: '20' }, seed: { type: 'string', default: '1' }, 'sim-port': { type: 'string', default: '8089' }, port: { type: 'string' }, 'json-logs': { type: 'boolean', default: false } },
     strict: true,
   });
   const speed = Number(values.speed);
@@ -54,7 +74,10 @@ export async function demoCommand(argv: string[], env: Readonly<Record<string, s
   const from = Math.floor(startedAt / (24 * HOUR)) * 24 * HOUR + 6 * HOUR;
   const runId = new Date(startedAt).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').toLowerCase();
   const tenant = env.TENANT ?? 'demo';
+  const show = demoConsole((text) => void process.stdout.write(text));
+  show.line(`agent-timelines demo: run ${runId}, tenant ${tenant}, ${agents} agents at ${speed}x real time from ${new Date(from).toISOString()}`);
   const simulator = await startSimulator({ seed, agents, from, to: from + 18 * HOUR, clock: { mode: 'accelerated', speed, startedAt }, port: simPort, credentials: CREDENTIALS });
+  show.component('simulator', `Sinch RAI ${simulator.url} (basic auth ${CREDENTIALS.username}/${CREDENTIALS.password})`);
 
   const config = parseConfig({
     ...env,
@@ -62,44 +85,54 @@ export async function demoCommand(argv: string[], env: Readonly<Record<string, s
     TOPIC_PREFIX: env.TOPIC_PREFIX ?? `demo.${runId}.`,
     REDIS_KEY_PREFIX: env.REDIS_KEY_PREFIX ?? `demo:${runId}:`,
     PROCESSOR_GROUP_ID: env.PROCESSOR_GROUP_ID ?? `demo-${runId}-processor`,
+    LOG_FORMAT: values['json-logs'] ? 'json' : env.LOG_FORMAT === undefined || env.LOG_FORMAT === '' ? 'text' : env.LOG_FORMAT,
+    PROCESSOR_SOURCES: env.PROCESSOR_SOURCES ?? 'sinch-rai,evo-voice',
     ...(values.port === undefined ? {} : { HTTP_PORT: values.port }),
     SINCH_TENANTS: JSON.stringify([
       { id: tenant, baseUrl: simulator.url, credentials: CREDENTIALS, startAt: new Date(from).toISOString(), pollIntervalMs: 60_000, safetyLagMs: 60_000, overlapMs: 600_000 },
     ]),
   });
-  const logger = createLogger(config.logLevel, process.stderr);
-  const out = (line: string): void => void process.stdout.write(`${line}\n`);
+  const logger = createLogger(config.logLevel, process.stderr, config.logFormat);
 
-  await setupTopology(config, logger);
+  const { topics, subjects } = await setupTopology(config, logger);
+  show.component('stack', `Kafka ${config.kafka.brokers.join(',')}, registry ${config.schemaRegistry.url}, Redis ${config.redis.url}: ${topics.length} topics ${config.topicPrefix}*, ${subjects.length} schemas`);
   const controller = new AbortController();
   const clock = acceleratedClock(() => simulator.now(), speed);
+  const pollerLogger = logger.child({ component: 'poller' });
   const pollers = runPollers(
-    { config, kafka: createKafka(config, logger, '-poller'), serde: new AvroSerde(config.schemaRegistry), logger, clock, metrics: createPollerMetrics() },
+    { config, kafka: createKafka(config, pollerLogger, '-poller'), serde: new AvroSerde(config.schemaRegistry), logger: pollerLogger, clock, metrics: createPollerMetrics() },
     config.sinch.tenants,
     { signal: controller.signal, once: false },
   );
+  for (const polled of config.sinch.tenants) show.component('pollers', `tenant ${polled.id}: ${polled.endpoints.join(', ')} from ${polled.baseUrl} into ${config.topicPrefix}raw.sinch.*`);
   const registry = new Registry();
-  const processor = superviseProcessor(config, logger, { registry, now: () => simulator.now() });
-  const api = await startApiServer(config, logger, { clock: () => simulator.now(), registry });
+  const processor = superviseProcessor(config, processorSources(config), logger, { registry, now: () => simulator.now() });
+  const api = await startApiServer(config, logger.child({ component: 'http' }), { clock: () => simulator.now(), registry });
+  show.component('API', `${api.address}`);
+
+  const readiness = await processorReadiness(processor, PROCESSOR_READY_WAIT_MS, stopRequested);
+  const assigned = [...processor.supervisors.values()].reduce((sum, supervisor) => sum + (supervisor.current()?.processor.status().assigned.length ?? 0), 0);
+  show.component(
+    'processor',
+    readiness.ready
+      ? `ready: sources ${[...processor.supervisors.keys()].join(', ')}, ${assigned} partitions restored, writing ${config.topicPrefix}out.* and Redis keys ${config.redis.keyPrefix}*`
+      : `not ready yet (${Object.entries(readiness.checks).filter(([, check]) => check !== 'ok').map(([name, check]) => `${name}: ${check}`).join('; ')}); /readyz tells when it is`,
+  );
 
   const day = new Date(from).toISOString().slice(0, 10);
-  out(`agent-timelines demo (run ${runId}, tenant ${tenant}, ${agents} agents, ${speed}x real time from ${new Date(from).toISOString()})`);
-  out(`  simulator (Sinch RAI)  ${simulator.url}   basic auth ${CREDENTIALS.username}/${CREDENTIALS.password}`);
-  out(`  HTTP API               ${api.address}   OpenAPI ${api.address}/openapi.json`);
-  out(`  topics                 ${config.topicPrefix}*   Redis keys ${config.redis.keyPrefix}*`);
-  out('try:');
-  out(`  curl -s '${api.address}/agentStatus' | head -c 600`);
-  out(`  curl -si '${api.address}/agentStatistic?startTime=${day}T06:00:00.000Z&endTime=${day}T23:59:59.000Z&timeCategory=hour&limit=5'`);
-  out(`  curl -s '${api.address}/agentStatistic?startTime=${day}T00:00:00.000Z&endTime=${day}T23:59:59.000Z&timeCategory=day&sort=-servingDuration'`);
-  out('Ctrl-C stops everything the demo started.');
+  const links = demoLinks(api.address, day, simulator.groundTruth().agents[0]);
+  const width = Math.max(...links.map((link) => link.shows.length));
+  show.line('open:');
+  for (const link of links) show.line(`  ${link.shows.padEnd(width)}  ${link.url}`);
+  show.line(`${config.logFormat === 'json' ? 'JSON logs' : 'Logs'} on stderr at LOG_LEVEL=${config.logLevel}${config.logFormat === 'json' ? '' : ' (--json-logs or LOG_FORMAT=json for JSON)'}. Ctrl-C stops everything the demo started.`);
 
   const signal = await stopRequested;
-  out(`stopping (${signal}) ...`);
+  show.line(`stopping (${signal}) ...`);
   controller.abort(new Error(signal));
   await pollers.catch((error: unknown) => logger.warn({ err: error }, 'pollers stopped with an error'));
   await api.close();
   await processor.stop();
   await simulator.close();
-  out('stopped.');
+  show.line('stopped.');
   return 0;
 }

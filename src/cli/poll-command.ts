@@ -80,7 +80,7 @@ export async function pollCommand(argv: string[], env: Readonly<Record<string, s
   });
   const config = parseConfig(env);
   const tenants = selectTenants(config, values.tenant ?? []);
-  const logger = createLogger(config.logLevel, process.stderr);
+  const logger = createLogger(config.logLevel, process.stderr, config.logFormat);
   const kafka = createKafka(config, logger, '-poller');
   const runtime: PollerRuntime = { config, kafka, serde: new AvroSerde(config.schemaRegistry), logger, clock: systemClock, metrics: createPollerMetrics() };
   const controller = new AbortController();

@@ -9,6 +9,7 @@ import { backoffDelay } from '../runtime/backoff.ts';
 import { startOpsServer } from '../runtime/ops-server.ts';
 import type { RunningOpsServer } from '../runtime/ops-server.ts';
 import { createLogger } from '../runtime/logger.ts';
+import { processorSources } from './processor-sources.ts';
 import { setupTopology } from './setup-command.ts';
 
 export const PROCESS_USAGE = `usage: agent-timelines process [--skip-setup]`;
@@ -52,16 +53,16 @@ async function setupUntilDone(config: Config, logger: Logger, stopped: Promise<s
 }
 
 /**
- * `agent-timelines process`: runs one supervised timeline processor instance (and, unless PROCESSOR_REDIS_SINK=false,
- * the Redis sink) and its operations endpoint until SIGTERM/SIGINT; then the transactions in flight finish, the
- * instance leaves its groups and the process exits 0. A broker, registry or Redis outage never ends the process: the
+ * `agent-timelines process`: runs one supervised timeline processor instance per source of PROCESSOR_SOURCES (and,
+ * unless PROCESSOR_REDIS_SINK=false, the one Redis sink of them all) and the operations endpoint until SIGTERM/SIGINT;
+ * then the transactions in flight finish, the instances leave their groups and the process exits 0. A broker, registry or Redis outage never ends the process: the
  * instance is restarted with a capped backoff and /readyz answers 503 until it is back. Creates missing topics and
  * registers schemas first unless --skip-setup. Returns the exit code.
  */
 export async function processCommand(argv: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { 'skip-setup': { type: 'boolean', default: false } }, strict: true });
   const config = parseConfig(env);
-  const logger = createLogger(config.logLevel, process.stderr);
+  const logger = createLogger(config.logLevel, process.stderr, config.logFormat);
   const stopped = new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
@@ -69,12 +70,12 @@ export async function processCommand(argv: string[], env: Readonly<Record<string
   if (!values['skip-setup'] && !(await setupUntilDone(config, logger, stopped))) return 0;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const supervised = superviseProcessor(config, logger, { registry });
+  const supervised = superviseProcessor(config, processorSources(config), logger, { registry });
   const ops = await serveOps(config, registry, supervised.readiness, logger);
   const signal = await stopped;
   logger.info({ signal }, 'shutting down the processor');
   await ops?.close();
   await supervised.stop();
-  logger.info({ counters: supervised.metrics.samples().filter((s) => s.kind === 'counter') }, 'processor stopped');
+  for (const [source, metrics] of supervised.metrics) logger.info({ source, counters: metrics.samples().filter((s) => s.kind === 'counter') }, 'processor stopped');
   return 0;
 }

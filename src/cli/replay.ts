@@ -3,6 +3,7 @@ import { replay } from '../core/replay/replay.ts';
 import { SEED_ORDER_METRIC_FIELDS } from '../core/statistic/agent-statistic-fields.ts';
 import { decodeRecords, readAll } from './record-input.ts';
 import { parseReplayArgs } from './replay-args.ts';
+import { sinchAgentStatusHistoryAdapter } from '../vendors/sinch/agent-status-history-adapter.ts';
 
 export interface ReplayIo {
   stdin: AsyncIterable<Uint8Array | string>;
@@ -55,7 +56,7 @@ export async function replayCommand(argv: string[], io: ReplayIo): Promise<numbe
   }
   let result;
   try {
-    result = replay(decoded.records, { timeCategory: args.timeCategory, timeZone: args.timeZone, until: args.until });
+    result = replay(decoded.records, sinchAgentStatusHistoryAdapter, { timeCategory: args.timeCategory, timeZone: args.timeZone, until: args.until });
   } catch (error) {
     io.stderr.write(`${PREFIX} ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;

@@ -12,6 +12,7 @@ import { createLogger } from '../runtime/logger.ts';
 import { PROCESSOR_READINESS_TTL_MS } from '../state/processor-readiness-store.ts';
 import { createRedis } from '../state/redis-client.ts';
 import { evictionPolicyWarning, readEvictionInfo } from '../state/redis-eviction.ts';
+import { BillingStore } from '../state/billing-store.ts';
 import { storeKeys } from '../state/store-keys.ts';
 import { TimelineStoreReader } from '../state/timeline-store-reader.ts';
 
@@ -42,7 +43,7 @@ function kafkaProbes(config: Config, logger: Logger): { probes: ReadinessProbe[]
       throw error;
     }
   };
-  const { groupId } = config.processor;
+  const groups = config.processor.sources.map((source) => source.groupId);
   return {
     probes: [
       singleFlight('kafka', () => withAdmin(async (a) => {
@@ -50,9 +51,12 @@ function kafkaProbes(config: Config, logger: Logger): { probes: ReadinessProbe[]
         if (cluster.brokers.length === 0) throw new Error('the cluster reports no brokers');
       })),
       singleFlight('processor', () => withAdmin(async (a) => {
-        const group = (await a.describeGroups([groupId])).groups[0];
-        if (group === undefined || group.state !== 'Stable' || group.members.length === 0) {
-          throw new Error(`consumer group ${groupId} is ${group?.state ?? 'unknown'} with ${group?.members.length ?? 0} members: no processor is assigned`);
+        const described = (await a.describeGroups(groups)).groups;
+        for (const groupId of groups) {
+          const group = described.find((g) => g.groupId === groupId);
+          if (group === undefined || group.state !== 'Stable' || group.members.length === 0) {
+            throw new Error(`consumer group ${groupId} is ${group?.state ?? 'unknown'} with ${group?.members.length ?? 0} members: no processor is assigned`);
+          }
         }
       })),
     ],
@@ -61,18 +65,24 @@ function kafkaProbes(config: Config, logger: Logger): { probes: ReadinessProbe[]
 }
 
 /**
- * `processor-restored`: the live processor instances (readiness records in Redis, docs/redis.md) together cover every
- * partition of the raw topic, and every one of them has restored its state from the changelog.
+ * `processor-restored`: for each processor group (one per source of PROCESSOR_SOURCES), the live processor instances
+ * (readiness records in Redis, docs/redis.md) together cover every partition of its raw topic, and every one of them
+ * has restored its state from the changelog.
  */
-export function processorRestoredProbe(reader: Pick<TimelineStoreReader, 'getProcessorReadiness'>, groupId: string): ReadinessProbe {
+export function processorRestoredProbe(reader: Pick<TimelineStoreReader, 'getProcessorReadiness'>, groupIds: string | readonly string[]): ReadinessProbe {
+  const groups = typeof groupIds === 'string' ? [groupIds] : groupIds;
   return singleFlight('processor-restored', async () => {
-    const readiness = await reader.getProcessorReadiness(groupId);
-    if (readiness.instances.length === 0) throw new Error(`no processor instance of group ${groupId} has reported in ${PROCESSOR_READINESS_TTL_MS / 1000} s`);
-    const expected = readiness.expectedPartitions ?? readiness.assigned;
-    const reporting = `${readiness.instances.length} instance${readiness.instances.length === 1 ? '' : 's'} reporting`;
-    if (readiness.assigned < expected) throw new Error(`${readiness.assigned} of ${expected} partitions assigned (${reporting})`);
-    if (readiness.restored < expected) throw new Error(`${readiness.restored} of ${expected} partitions restored (${reporting})`);
+    for (const groupId of groups) await assertGroupRestored(reader, groupId);
   });
+}
+
+async function assertGroupRestored(reader: Pick<TimelineStoreReader, 'getProcessorReadiness'>, groupId: string): Promise<void> {
+  const readiness = await reader.getProcessorReadiness(groupId);
+  if (readiness.instances.length === 0) throw new Error(`no processor instance of group ${groupId} has reported in ${PROCESSOR_READINESS_TTL_MS / 1000} s`);
+  const expected = readiness.expectedPartitions ?? readiness.assigned;
+  const reporting = `${readiness.instances.length} instance${readiness.instances.length === 1 ? '' : 's'} reporting`;
+  if (readiness.assigned < expected) throw new Error(`${readiness.assigned} of ${expected} partitions assigned (${reporting})`);
+  if (readiness.restored < expected) throw new Error(`${readiness.restored} of ${expected} partitions restored (${reporting})`);
 }
 
 /**
@@ -136,11 +146,12 @@ export async function startApiServer(config: Config, logger: Logger, options: Ap
       await registryRequest(config.schemaRegistry, 'GET', '/subjects');
     }),
     ...kafka.probes,
-    processorRestoredProbe(reader, config.processor.groupId),
-    storeCompleteProbe(reader, config.tenant, config.processor.groupId),
+    processorRestoredProbe(reader, config.processor.sources.map((source) => source.groupId)),
+    storeCompleteProbe(reader, config.tenant, config.processor.sources[0]?.groupId ?? config.processor.groupId),
   ];
   const app = buildServer({
     reader,
+    billing: new BillingStore(redis, storeKeys(config.redis.keyPrefix), config.redis.retentionMs),
     clock: options.clock ?? Date.now,
     probes,
     registry: options.registry ?? new Registry(),
@@ -175,7 +186,7 @@ export async function serveCommand(argv: string[], env: Readonly<Record<string, 
     return 2;
   }
   const config = parseConfig({ ...env, ...(values.host === undefined ? {} : { HTTP_HOST: values.host }), ...(values.port === undefined ? {} : { HTTP_PORT: values.port }) });
-  const logger = createLogger(config.logLevel, process.stderr);
+  const logger = createLogger(config.logLevel, process.stderr, config.logFormat);
   const stopped = new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));

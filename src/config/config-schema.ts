@@ -15,6 +15,10 @@ const brokerList = z
       .min(1, 'needs at least one host:port'),
   );
 
+/** The vendor sources the timeline processor can take in (docs/processor.md "Sources"). */
+export const PROCESSOR_SOURCE_IDS = ['sinch-rai', 'evo-voice'] as const;
+export type ProcessorSourceId = (typeof PROCESSOR_SOURCE_IDS)[number];
+
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const redisUrl = z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' });
 
@@ -52,6 +56,16 @@ export const envSchema = z.object({
   CLOCK_MAX_LEAD_MS: z.coerce.number().int().min(0).default(300_000),
   PROCESSOR_INSTANCE_ID: z.string().regex(/^[a-zA-Z0-9._-]{1,100}$/, 'may only contain letters, digits, ".", "_" and "-"').optional(),
   PROCESSOR_WATERMARK_SOURCE: z.string().min(1).default('sinch-rai/agentStatusHistory'),
+  PROCESSOR_SOURCES: z
+    .string()
+    .transform((value) => value.split(',').map((source) => source.trim()).filter((source) => source.length > 0))
+    .pipe(
+      z
+        .array(z.enum(PROCESSOR_SOURCE_IDS, { error: `each source must be one of ${PROCESSOR_SOURCE_IDS.join(', ')}` }))
+        .min(1, 'needs at least one source')
+        .refine((sources) => new Set(sources).size === sources.length, 'lists a source twice'),
+    )
+    .default(['sinch-rai']),
   PROCESSOR_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).default(30_000),
   PROCESSOR_TICK_MS: z.coerce.number().int().min(10).default(250),
   PROCESSOR_REDIS_SINK: booleanFlag.default(true),
@@ -74,6 +88,7 @@ export const envSchema = z.object({
   HTTP_MAX_CONCURRENT_QUERIES: z.coerce.number().int().min(1).default(2),
   HTTP_MAX_QUEUED_QUERIES: z.coerce.number().int().min(0).default(32),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'text'], { error: 'must be json or text' }).default('json'),
   SINCH_TENANTS: z.string().min(1).optional(),
   SINCH_TENANTS_FILE: z.string().min(1).optional(),
   EVO_VOICE_TENANTS: z.string().min(1).optional(),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { envSchema, evoVoiceTenantsSchema, sinchTenantsSchema } from './config-schema.ts';
-import type { Env, EvoVoiceTenantInput, SinchTenantInput } from './config-schema.ts';
+import type { Env, EvoVoiceTenantInput, ProcessorSourceId, SinchTenantInput } from './config-schema.ts';
 import { ConfigError } from '../errors/config-error.ts';
 
 /**
@@ -16,6 +16,8 @@ export interface Config {
   readonly tenant: string;
   readonly topicPrefix: string;
   readonly logLevel: Env['LOG_LEVEL'];
+  /** `json` (pino lines, for log shippers) or `text` (one readable line per entry); `demo` defaults to text. */
+  readonly logFormat: Env['LOG_FORMAT'];
   readonly kafka: {
     readonly brokers: readonly string[];
     readonly clientId: string;
@@ -43,8 +45,13 @@ export interface Config {
     readonly correctionHorizonMs: number;
     /** Distinguishes instances of one group (logs, the per-instance watermark reader); default host-pid. */
     readonly instanceId: string | undefined;
-    /** The `source` of the poll watermarks that move event time. */
+    /** The `source` of the Sinch RAI poll watermarks that move the Sinch processor's event time. */
     readonly watermarkSource: string;
+    /**
+     * The sources `process` runs a processor for (PROCESSOR_SOURCES), each with its consumer group: Sinch RAI keeps
+     * PROCESSOR_GROUP_ID itself (existing deployments keep their offsets), every other source `<PROCESSOR_GROUP_ID>.<source>`.
+     */
+    readonly sources: readonly { readonly id: ProcessorSourceId; readonly groupId: string }[];
     /** Consumer group session timeout: how soon a crashed instance's partitions move. */
     readonly sessionTimeoutMs: number;
     /** How often idle partitions check for a watermark they may apply. */
@@ -181,6 +188,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     tenant: e.TENANT,
     topicPrefix: e.TOPIC_PREFIX,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     kafka: {
       brokers: e.KAFKA_BROKERS,
       clientId: e.KAFKA_CLIENT_ID,
@@ -212,6 +220,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       correctionHorizonMs: e.CORRECTION_HORIZON_MS,
       instanceId: e.PROCESSOR_INSTANCE_ID,
       watermarkSource: e.PROCESSOR_WATERMARK_SOURCE,
+      sources: e.PROCESSOR_SOURCES.map((id) => ({ id, groupId: id === 'sinch-rai' ? e.PROCESSOR_GROUP_ID : `${e.PROCESSOR_GROUP_ID}.${id}` })),
       sessionTimeoutMs: e.PROCESSOR_SESSION_TIMEOUT_MS,
       tickMs: e.PROCESSOR_TICK_MS,
       redisSink: e.PROCESSOR_REDIS_SINK,

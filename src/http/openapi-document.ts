@@ -20,7 +20,7 @@ const PAGED_HEADERS: Record<string, Json> = { ...COMPLETENESS_HEADERS, 'X-Total-
 
 const TIME = 'ISO-8601 UTC time (or with an offset), e.g. 2019-01-01T13:15:00.000Z';
 const COMMON = {
-  userId: query('userId', 'Comma-separated user GUIDs (32 hex digits); 400 `Invalid GUID: \'…\'` otherwise.', { type: 'string' }),
+  userId: query('userId', 'Comma-separated user ids: Sinch RAI GUIDs (32 hex digits) or Evo Voice agent ids (24 hex digits); 400 `Invalid GUID: \'…\'` otherwise.', { type: 'string' }),
   sort: query('sort', 'Any output field, "-" before it for descending, optional ",LOCALE-xx" collation.', { type: 'string' }),
   offset: query('offset', 'Rows to skip.', { type: 'integer', minimum: 0, default: 0 }),
   limit: query('limit', `Page length; above ${MAX_LIMIT} is a 400.`, { type: 'integer', minimum: 0, maximum: MAX_LIMIT, default: DEFAULT_LIMIT }),
@@ -33,7 +33,7 @@ const FILTERS = { ...(COMMON.filters as Record<string, Json>), style: 'form', ex
 function statisticSchema(): Json {
   const properties: Record<string, Json> = {
     timeCategory: { type: 'string', description: 'Period label; only when timeCategory is given.' },
-    userId: { type: 'string', minLength: 32, maxLength: 32, description: 'Only when showUser is true.' },
+    userId: { type: 'string', minLength: 24, maxLength: 32, description: 'Only when showUser is true. A Sinch RAI GUID or an Evo Voice agent id.' },
     userName: { type: 'string', description: 'Only when showUser is true.' },
     intervalStart: { type: 'string', format: 'date-time' },
     intervalEnd: { type: 'string', format: 'date-time' },
@@ -64,6 +64,17 @@ const SEGMENT: Json = {
     profile: { type: ['string', 'null'] }, profileReason: { type: ['string', 'null'] }, profileType: { type: ['string', 'null'] },
     campaignId: { type: ['string', 'null'] }, revision: { type: 'integer' }, final: { type: 'boolean' },
   },
+};
+
+const BILLING_ROW: Json = {
+  type: 'object',
+  properties: {
+    date: { type: 'string', format: 'date' }, accountName: { type: ['string', 'null'] }, customerName: { type: ['string', 'null'] },
+    customerId: { type: ['string', 'null'], description: 'Only with includeCustomerIds=true.' }, service: { type: 'string' }, description: { type: ['string', 'null'] },
+    quantity: { type: 'number' }, unit: { type: ['string', 'null'] }, unitPrice: { type: ['number', 'null'] }, amount: { type: 'number', description: 'Quantity × Unit Price, as the vendor rounded it.' },
+    reportId: { type: 'string', description: 'The vendor report the row came from.' },
+  },
+  required: ['date', 'service', 'quantity', 'amount', 'reportId'],
 };
 
 const json = (description: string, schema: Json, headers: Record<string, Json>): Json => ({ description, headers, content: { 'application/json': { schema } } });
@@ -107,7 +118,7 @@ export function openApiDocument(): Record<string, Json> {
         get: {
           summary: 'Timeline segments of one agent overlapping [startTime, endTime)',
           parameters: [
-            { name: 'userId', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9A-Fa-f]{32}$' } },
+            { name: 'userId', in: 'path', required: true, schema: { type: 'string', pattern: '^([0-9A-Fa-f]{32}|[0-9A-Fa-f]{24})$' } },
             query('startTime', TIME, { type: 'string' }, true),
             query('endTime', TIME, { type: 'string' }, true),
             COMMON.tenant,
@@ -115,6 +126,24 @@ export function openApiDocument(): Record<string, Json> {
           responses: {
             200: json('Segments by start.', { type: 'object', properties: { userId: { type: 'string' }, userName: { type: ['string', 'null'] }, startTime: { type: 'string' }, endTime: { type: 'string' }, segments: { type: 'array', items: SEGMENT } } }, COMPLETENESS_HEADERS),
             400: text('Invalid input.'), 404: text('The tenant has never seen this user.'), 503: text('The store is unreachable, or incomplete (rebuilding, no sink) and does not know the user.'),
+          },
+        },
+      },
+      '/billing': {
+        get: {
+          summary: 'Evo Voice billing rows of one account, as the vendor\'s billing report has them',
+          parameters: [
+            query('accountId', 'The Evo Voice account.', { type: 'string' }, true),
+            query('startDate', 'First day, YYYY-MM-DD (of a date-time only the date is used).', { type: 'string', format: 'date' }, true),
+            query('endDate', 'Day after the last one (exclusive), YYYY-MM-DD; after startDate, at most 366 days later.', { type: 'string', format: 'date' }, true),
+            query('includeCustomerIds', 'Add customerId to each row (null where the report ran without ids).', { type: 'boolean', default: false }),
+            COMMON.tenant,
+          ],
+          responses: {
+            200: json('Rows by date, customer name and service.', { type: 'object', properties: { tenant: { type: 'string' }, accountId: { type: 'string' }, startDate: { type: 'string' }, endDate: { type: 'string' }, includeCustomerIds: { type: 'boolean' }, rows: { type: 'array', items: BILLING_ROW } } }, {}),
+            400: text('A missing or invalid parameter, e.g. `Invalid endDate: \'…\' must be after startDate (endDate is exclusive)`.'),
+            404: text('This server has no billing store.'),
+            503: text('The store is unreachable.'),
           },
         },
       },

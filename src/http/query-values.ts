@@ -68,9 +68,15 @@ export function roundUpToQuarterHour(ms: number): number {
 }
 
 const GUID = /^[0-9A-Fa-f]{32}$/;
+/** An Evo Voice agent id: the endpoint's 24-hex Mongo ObjectId, stored as the vendor spells it. */
+const OBJECT_ID = /^[0-9A-Fa-f]{24}$/;
 
-/** One user GUID (32 hex digits), uppercased; `Invalid GUID: '<value>'` otherwise. */
+/**
+ * One user id: a Sinch RAI user GUID (32 hex digits), uppercased, or an Evo Voice agent id (24 hex digits), verbatim;
+ * `Invalid GUID: '<value>'` otherwise.
+ */
 export function guid(value: string): string {
+  if (OBJECT_ID.test(value)) return value;
   if (!GUID.test(value)) throw new BadRequest(`Invalid GUID: '${value}'`);
   return value.toUpperCase();
 }

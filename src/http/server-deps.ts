@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { BillingStore } from '../state/billing-store.ts';
 import type { TimelineStoreReader } from '../state/timeline-store-reader.ts';
 import type { QueryAdmissionLimits } from './query-admission.ts';
 
@@ -18,6 +19,8 @@ export interface ReadinessProbe {
 /** Everything {@link buildServer} needs; nothing is read from the environment or the global registry. */
 export interface ServerDeps {
   readonly reader: TimelineReader;
+  /** The Evo Voice billing rows (GET /billing); without it the route answers 404. */
+  readonly billing?: Pick<BillingStore, 'read'>;
   /** Current time in epoch ms (time in state, default endTime). */
   readonly clock: () => number;
   readonly probes: readonly ReadinessProbe[];

@@ -5,6 +5,7 @@ import { BadRequest } from './bad-request.ts';
 import { instrumentRequests } from './http-metrics.ts';
 import { registerAgentStatisticRoute } from './routes/agent-statistic-route.ts';
 import { registerAgentStatusRoute } from './routes/agent-status-route.ts';
+import { registerBillingRoute } from './routes/billing-route.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerMetricsRoute } from './routes/metrics-route.ts';
 import { registerOpenApiRoute } from './routes/openapi-route.ts';
@@ -42,6 +43,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   registerAgentStatisticRoute(app, deps);
   registerAgentStatusRoute(app, deps);
   registerTimelineRoute(app, deps);
+  registerBillingRoute(app, deps);
   registerHealthRoutes(app, deps);
   registerMetricsRoute(app, deps);
   registerOpenApiRoute(app);

@@ -1,6 +1,7 @@
 import type { Batch, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { EngineConfig, EngineEmission } from '../core/engine/engine-types.ts';
+import type { SourceAdapter } from '../core/source/source-adapter.ts';
 import { TimelineEngine } from '../core/engine/timeline-engine.ts';
 import type { AvroSerde } from '../kafka/avro-serde.ts';
 import type { StoredRecord } from './changelog-records.ts';
@@ -30,13 +31,15 @@ export interface PartitionTaskDeps {
   readonly kafka: Kafka;
   readonly serde: AvroSerde;
   readonly decoder: RawRecordDecoder;
+  /** Maps the raw topic's records onto canonical events. */
+  readonly adapter: SourceAdapter;
   readonly topics: ProcessorTopics;
   readonly groupId: string;
   readonly engine: Readonly<Omit<EngineConfig, 'tenant'>>;
   /** The wall clock (epoch ms): watermarks too far ahead of it are not applied. */
   readonly now: () => number;
-  /** Where records too late for the engine go (the re-processor's request topic) instead of the dead letters. */
-  readonly reprocess: RequestTarget;
+  /** Where records too late for the engine go (the re-processor's request topic) instead of the dead letters; null: dead letters. */
+  readonly reprocess: RequestTarget | null;
   /** A user or session entry above this many bytes is quarantined (state-quarantine.ts). */
   readonly stateEntryMaxBytes: number;
   readonly watermarks: { applicable(partition: number, position: number): Map<string, number> };
@@ -162,7 +165,8 @@ export class PartitionTask {
     }
     const { metrics, topics } = this.#deps;
     const records: OutgoingRecord[] = [];
-    const late = new LateRecordCollector(batch.topic, this.partition, this.#deps.reprocess);
+    const { reprocess, adapter } = this.#deps;
+    const late = reprocess === null ? null : new LateRecordCollector(batch.topic, this.partition, reprocess, adapter);
     try {
       const failedAt = Date.now();
       for (const message of batch.messages) {
@@ -176,8 +180,8 @@ export class PartitionTask {
           continue;
         }
         const engine = this.#engine(decoded.tenant);
-        const rejection = engine.ingestSinchRecord(decoded.record);
-        if (rejection !== null && REPROCESSABLE_REJECTIONS.has(rejection) && engine.currentWatermark !== null) {
+        const rejection = engine.ingestRecord(decoded.record, adapter);
+        if (late !== null && rejection !== null && REPROCESSABLE_REJECTIONS.has(rejection) && engine.currentWatermark !== null) {
           const { allowedLatenessMs, correctionHorizonMs } = this.#deps.engine;
           late.add(decoded.tenant, decoded.record, Number(message.offset), engine.currentWatermark - allowedLatenessMs - correctionHorizonMs);
           metrics.inc('records_reprocess_requested', { partition: String(this.partition) });
@@ -193,7 +197,7 @@ export class PartitionTask {
     const next = Number(batch.lastOffset()) + 1;
     if (next > this.#position) this.#position = next;
     metrics.set('consumer_lag', { partition: String(this.partition) }, Math.max(0, Number(batch.highWatermark) - next));
-    records.push(...late.records(Date.now()));
+    if (late !== null) records.push(...late.records(Date.now()));
     records.push(...(this.#advance() ?? []));
     if (await this.#commit(records, next)) control.resolveOffset(batch.lastOffset());
   }
@@ -286,7 +290,8 @@ export class PartitionTask {
         this.#reportWatermarks();
         this.#broken = false;
         this.#fenced = false;
-        this.#logger.info({ restoreMs: Math.round(this.#restoreMs), entries: entries.length, nextOffset: state.nextOffset }, 'partition state restored');
+        // A partition with no state yet is a non-event at start-up: debug, so the console shows what was restored.
+        this.#logger[entries.length === 0 && state.nextOffset === null ? 'debug' : 'info']({ restoreMs: Math.round(this.#restoreMs), entries: entries.length, nextOffset: state.nextOffset }, 'partition state restored');
         return;
       } catch (error) {
         this.#logger.warn({ err: error, attempt }, 'partition rebuild failed; retrying');

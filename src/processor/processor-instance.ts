@@ -3,23 +3,29 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../config/config.ts';
 import { AvroSerde } from '../kafka/avro-serde.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
+import { BillingStore } from '../state/billing-store.ts';
 import { ProcessorReadinessStore } from '../state/processor-readiness-store.ts';
 import { createRedis } from '../state/redis-client.ts';
 import { storeKeys } from '../state/store-keys.ts';
 import { TimelineStoreWriter } from '../state/timeline-store-writer.ts';
+import { BillingSink } from './billing-sink.ts';
 import { registerProcessorMetrics } from './processor-prometheus.ts';
+import { physicalTopicName } from '../topology/load-topology.ts';
 import type { ProcessorMetrics } from './processor-metrics.ts';
+import type { ProcessorSource } from './processor-source.ts';
 import { processorTopics } from './processor-topics.ts';
 import { ReadinessReporter } from './readiness-reporter.ts';
 import { RedisSink } from './redis-sink.ts';
 import { Reprocessor } from './reprocessor.ts';
 import { TimelineProcessor } from './timeline-processor.ts';
 
-/** A running processor instance: the stream tasks, the re-processor and the Redis sink (unless disabled), their Redis client. */
+/** A running processor instance of one source: the stream tasks, the re-processor and the Redis sink (when it runs them), their Redis client. */
 export interface ProcessorInstance {
   readonly processor: TimelineProcessor;
   readonly reprocessor: Reprocessor | null;
   readonly sink: RedisSink | null;
+  /** The billing sink of a source with a billing topic (ProcessorSource.billingTopic). */
+  readonly billing: BillingSink | null;
   /** Rejects when a consumer died without restarting itself; the process should exit and be restarted. */
   readonly fatal: Promise<never>;
   /** Whether the instance's Redis client is connected now (the sink and readiness record need it). */
@@ -35,15 +41,22 @@ export interface ProcessorInstanceOptions {
   readonly metrics?: ProcessorMetrics;
   /** The wall clock watermarks are checked against (default Date.now); the demo passes the simulator's clock. */
   readonly now?: () => number;
+  /**
+   * Whether this instance runs the Redis sink (default PROCESSOR_REDIS_SINK). One sink serves every source: with
+   * several sources, `process` runs it in the first source's instance only.
+   */
+  readonly redisSink?: boolean;
+  /** Whether this instance runs the re-processor (default PROCESSOR_REPROCESS, and only for a source that sends requests). */
+  readonly reprocessor?: boolean;
 }
 
 /**
- * Starts a processor instance from config (topics must exist: run setup first). It publishes its readiness record
+ * Starts a processor instance of `source` from config (topics must exist: run setup first). It publishes its readiness record
  * (docs/redis.md) until stopped, and registers its metrics on `options.registry` when given. Redis need not be up:
  * the Kafka work does not use it, and the sink and readiness writes wait for it (ioredis reconnects by itself).
  * A start that fails part-way releases what it had opened and rejects.
  */
-export async function startProcessorInstance(config: Config, logger: Logger, options: ProcessorInstanceOptions = {}): Promise<ProcessorInstance> {
+export async function startProcessorInstance(config: Config, source: ProcessorSource, logger: Logger, options: ProcessorInstanceOptions = {}): Promise<ProcessorInstance> {
   const redis = createRedis(config);
   redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));
   redis.connect().catch((error: unknown) => logger.warn({ err: error }, 'redis is not reachable yet; the sink waits for it'));
@@ -56,13 +69,14 @@ export async function startProcessorInstance(config: Config, logger: Logger, opt
   fatal.catch(() => undefined);
   const processor = new TimelineProcessor({
     config,
+    source,
     logger,
     ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
     onFatal: (error) => reportFatal(error),
     onWatermark: (tenant, partition, watermark, partitions) => writer.raiseWatermark(tenant, partition, watermark, partitions),
     ...(options.now === undefined ? {} : { now: options.now }),
   });
-  const sink = config.processor.redisSink
+  const sink = (options.redisSink ?? config.processor.redisSink)
     ? new RedisSink({
         kafka: createKafka(config, logger, '-redis-sink'),
         serde: new AvroSerde(config.schemaRegistry),
@@ -70,7 +84,7 @@ export async function startProcessorInstance(config: Config, logger: Logger, opt
         redis,
         keys,
         checkMs: config.processor.redisSinkCheckMs,
-        topics: processorTopics(config.topicPrefix),
+        topics: processorTopics(config.topicPrefix, source.rawTopic),
         groupId: config.processor.groupId,
         logger,
         metrics: processor.metrics,
@@ -78,9 +92,24 @@ export async function startProcessorInstance(config: Config, logger: Logger, opt
         onFatal: (error) => reportFatal(error),
       })
     : null;
-  const reprocessor = config.processor.reprocess.enabled
-    ? new Reprocessor({ config, logger, metrics: processor.metrics, onFatal: (error) => reportFatal(error) })
+  const reprocessor = (options.reprocessor ?? config.processor.reprocess.enabled) && source.reprocess
+    ? new Reprocessor({ config, source, logger, metrics: processor.metrics, onFatal: (error) => reportFatal(error) })
     : null;
+  const billing = source.billingTopic === undefined
+    ? null
+    : new BillingSink({
+        kafka: createKafka(config, logger, '-billing-sink'),
+        serde: new AvroSerde(config.schemaRegistry),
+        store: new BillingStore(redis, keys, config.redis.retentionMs),
+        topic: physicalTopicName(config.topicPrefix, source.billingTopic),
+        deadLetterTopic: processorTopics(config.topicPrefix, source.rawTopic).deadLetter,
+        groupId: `${source.groupId}.billing-sink`,
+        logger,
+        metrics: processor.metrics,
+        checkMs: config.processor.redisSinkCheckMs,
+        sessionTimeoutMs: config.processor.sessionTimeoutMs,
+        onFatal: (error) => reportFatal(error),
+      });
   if (options.registry !== undefined) {
     registerProcessorMetrics(options.registry, {
       metrics: processor.metrics,
@@ -92,18 +121,20 @@ export async function startProcessorInstance(config: Config, logger: Logger, opt
     await processor.start();
     await reprocessor?.start();
     await sink?.start();
+    await billing?.start();
   } catch (error) {
-    await Promise.allSettled([processor.stop(), reprocessor?.stop(), sink?.stop()]);
+    await Promise.allSettled([processor.stop(), reprocessor?.stop(), sink?.stop(), billing?.stop()]);
     redis.disconnect();
     throw error;
   }
-  const readiness = new ReadinessReporter({ store: new ProcessorReadinessStore(redis, keys), groupId: config.processor.groupId, source: processor, logger });
+  const readiness = new ReadinessReporter({ store: new ProcessorReadinessStore(redis, keys), groupId: source.groupId, source: processor, logger });
   readiness.start();
   let stopping: Promise<void> | null = null;
   return {
     processor,
     reprocessor,
     sink,
+    billing,
     fatal,
     redisConnected: () => redis.status === 'ready',
     stop: () =>
@@ -112,6 +143,7 @@ export async function startProcessorInstance(config: Config, logger: Logger, opt
         await processor.stop();
         await reprocessor?.stop();
         await sink?.stop();
+        await billing?.stop();
         await redis.quit().catch(() => undefined);
       })()),
   };

@@ -71,6 +71,8 @@ function labelsOf(family: Family, labels: MetricLabels): Record<string, string> 
 
 export interface ProcessorMetricsSource {
   readonly metrics: ProcessorMetrics;
+  /** The vendor source of the processor (`sinch-rai`, `evo-voice`): every sample then carries it as label `source`. */
+  readonly sourceId?: string;
   /** Current lag per assigned partition; when absent or failing, the lag seen at the last fetched batch is used. */
   readonly consumerLag?: () => Promise<ReadonlyMap<number, number>>;
   /** The partitions assigned now; per-partition gauges of other (revoked) partitions are left out. */
@@ -80,31 +82,39 @@ export interface ProcessorMetricsSource {
 /**
  * Registers the processor's metrics on `registry` as prom-client counters and gauges named
  * `agent_timelines_processor_*`, read from {@link ProcessorMetrics} at scrape time (nothing is copied between
- * scrapes). Counters keep every partition an instance ever had; per-partition gauges show only assigned ones. One processor per registry: families already on the registry are left as they are.
+ * scrapes). Counters keep every partition an instance ever had; per-partition gauges show only assigned ones. The
+ * processors of several sources register together (one call), each sample labelled with its `source`. One call per
+ * registry: families already on the registry are left as they are.
  */
-export function registerProcessorMetrics(registry: Registry, source: ProcessorMetricsSource): void {
-  const fill = (family: Family, put: (labels: Record<string, string>, value: number) => void): void => {
-    const current = family.labels.includes('partition') && !COUNTERS.includes(family) && source.assigned !== undefined ? new Set(source.assigned().map(String)) : null;
-    for (const sample of source.metrics.samples()) {
-      if (sample.name !== family.source || (current !== null && !current.has(sample.labels['partition'] ?? ''))) continue;
-      put(labelsOf(family, sample.labels), sample.value * (family.scale ?? 1));
+export function registerProcessorMetrics(registry: Registry, input: ProcessorMetricsSource | readonly ProcessorMetricsSource[]): void {
+  const sources: readonly ProcessorMetricsSource[] = Array.isArray(input) ? input : [input as ProcessorMetricsSource];
+  const bySource = sources.some((source) => source.sourceId !== undefined);
+  const sourceLabel = (source: ProcessorMetricsSource): Record<string, string> => (bySource ? { source: source.sourceId ?? '' } : {});
+  const fill = (family: Family, put: (labels: Record<string, string>, value: number) => void, only?: ProcessorMetricsSource): void => {
+    for (const source of only === undefined ? sources : [only]) {
+      const current = family.labels.includes('partition') && !COUNTERS.includes(family) && source.assigned !== undefined ? new Set(source.assigned().map(String)) : null;
+      for (const sample of source.metrics.samples()) {
+        if (sample.name !== family.source || (current !== null && !current.has(sample.labels['partition'] ?? ''))) continue;
+        put({ ...labelsOf(family, sample.labels), ...sourceLabel(source) }, sample.value * (family.scale ?? 1));
+      }
     }
   };
   for (const family of [...COUNTERS, ...GAUGES]) {
     const name = `${PROCESSOR_METRIC_PREFIX}${family.name}`;
     if (registry.getSingleMetric(name) !== undefined) continue;
-    const config = { name, help: family.help, labelNames: [...family.labels], registers: [registry] };
+    const config = { name, help: family.help, labelNames: [...family.labels, ...(bySource ? ['source'] : [])], registers: [registry] };
     if (COUNTERS.includes(family)) {
       new Counter({ ...config, collect() { this.reset(); fill(family, (labels, value) => this.inc(labels, value)); } });
-    } else if (family.source === 'consumer_lag' && source.consumerLag !== undefined) {
-      const lagOf = source.consumerLag;
+    } else if (family.source === 'consumer_lag') {
       new Gauge({
         ...config,
         async collect() {
           this.reset();
-          const lag = await withinScrapeBudget(lagOf());
-          if (lag === null) fill(family, (labels, value) => this.set(labels, value));
-          else for (const [partition, value] of lag) this.set({ partition: String(partition) }, value);
+          for (const source of sources) {
+            const lag = source.consumerLag === undefined ? null : await withinScrapeBudget(source.consumerLag());
+            if (lag === null) fill(family, (labels, value) => this.set(labels, value), source);
+            else for (const [partition, value] of lag) this.set({ partition: String(partition), ...sourceLabel(source) }, value);
+          }
         },
       });
     } else {

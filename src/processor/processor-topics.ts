@@ -1,7 +1,8 @@
 import { physicalTopicName } from '../topology/load-topology.ts';
 
-/** The physical topics the timeline processor reads and writes. */
+/** The physical topics the timeline processor of one source reads and writes. */
 export interface ProcessorTopics {
+  /** The source's raw topic (the processor's input). */
   readonly raw: string;
   readonly watermarks: string;
   readonly quarterHours: string;
@@ -16,9 +17,10 @@ export interface ProcessorTopics {
   readonly backfillRanges: string;
 }
 
-export function processorTopics(prefix: string): ProcessorTopics {
+/** The topics of the processor of a source whose raw topic is `rawTopic` (logical name); all but `raw` are shared. */
+export function processorTopics(prefix: string, rawTopic: string): ProcessorTopics {
   return {
-    raw: physicalTopicName(prefix, 'raw.sinch.agent-status-history'),
+    raw: physicalTopicName(prefix, rawTopic),
     watermarks: physicalTopicName(prefix, 'control.poll-watermarks'),
     quarterHours: physicalTopicName(prefix, 'out.agent-statistic-quarter-hour'),
     segments: physicalTopicName(prefix, 'out.timeline-segments'),

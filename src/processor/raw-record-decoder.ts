@@ -8,7 +8,7 @@ import type { Config } from '../config/config.ts';
 import { readValueSchema } from '../topology/load-topology.ts';
 import type { ProcessorMetrics } from './processor-metrics.ts';
 
-/** A raw agentStatusHistory record as the engine takes it: the normalised keys, absent instead of null. */
+/** A raw record as its source adapter takes it: the vendor fields without the poller's envelope, absent instead of null. */
 export interface DecodedRawRecord {
   readonly tenant: string;
   readonly record: Readonly<Record<string, unknown>>;
@@ -45,7 +45,7 @@ const MAX_NOT_FOUND = 10_000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Decodes raw `SinchAgentStatusHistoryRecord` values in the Confluent wire format with their writer schema from the
+ * Decodes raw values of one raw topic (e.g. `SinchAgentStatusHistoryRecord`, `EvoVoiceAgentStateRow`) in the Confluent wire format with their writer schema from the
  * registry, resolved to the reader schema the processor was built with.
  *
  * Registry policy: a fetched writer schema (usable or not: SCHEMA_MISMATCH) is cached for good, since ids are
@@ -194,12 +194,13 @@ function toEngineRecord(decoded: Record<string, unknown>): DecodedRawRecord | Un
 }
 
 /**
- * The decoder of the raw agentStatusHistory topic as a consumer of the processor's group uses it: not-found TTL from
- * config, and registry waits capped at a third of the session timeout so a lookup never costs the group membership.
+ * The decoder of a raw topic whose value schema is `rawSchema` (schemas/<name>.avsc), as a consumer of a processor
+ * group uses it: not-found TTL from config, and registry waits capped at a third of the session timeout so a lookup
+ * never costs the group membership.
  */
-export async function createRawRecordDecoder(config: Config, metrics: ProcessorMetrics): Promise<RawRecordDecoder> {
+export async function createRawRecordDecoder(config: Config, rawSchema: string, metrics: ProcessorMetrics): Promise<RawRecordDecoder> {
   const registryWaitMs = Math.floor(config.processor.sessionTimeoutMs / 3);
-  return new RawRecordDecoder(config.schemaRegistry, await readValueSchema('sinch-agent-status-history'), {
+  return new RawRecordDecoder(config.schemaRegistry, await readValueSchema(rawSchema), {
     notFoundTtlMs: config.processor.schemaNotFoundTtlMs,
     requestTimeoutMs: Math.min(10_000, registryWaitMs),
     backoffMaxMs: Math.min(5_000, registryWaitMs),

@@ -5,6 +5,7 @@ import { emptyMetrics, METRIC_FIELDS } from '../core/statistic/agent-statistic-f
 import type { AgentMetrics } from '../core/statistic/agent-statistic-fields.ts';
 import { parseTimestamp } from '../core/time/timestamp.ts';
 import type { ReprocessChunk } from './reprocess-plan.ts';
+import type { SourceAdapter } from '../core/source/source-adapter.ts';
 
 /** A raw record of a chunk's range and whether it was too late for the live engine (a trigger of this run). */
 export interface ChunkRecord {
@@ -26,10 +27,10 @@ interface Row {
 /** The live engine's session and time limits, so a recomputed window follows the same rules (docs/metrics.md). */
 export type ReplayLimits = Pick<ReplayOptions, 'sessionMaxIdleMs' | 'maxEventAgeMs' | 'maxEventLeadMs'>;
 
-function rowsOf(records: readonly ChunkRecord[], chunk: Pick<ReprocessChunk, 'start' | 'end' | 'users'>, limits: ReplayLimits): Map<string, Row> {
+function rowsOf(records: readonly ChunkRecord[], chunk: Pick<ReprocessChunk, 'start' | 'end' | 'users'>, adapter: SourceAdapter, limits: ReplayLimits): Map<string, Row> {
   const users = new Set(chunk.users);
   const rows = new Map<string, Row>();
-  for (const row of replay(records.map((r) => r.record), { ...limits, until: chunk.end }).rows) {
+  for (const row of replay(records.map((r) => r.record), adapter, { ...limits, until: chunk.end }).rows) {
     const start = parseTimestamp(row.intervalStart);
     if (start < chunk.start || start >= chunk.end || !users.has(row.userId)) continue;
     rows.set(`${row.userId}|${start}`, { userName: row.userName, start, end: parseTimestamp(row.intervalEnd), metrics: metricsOf(row), maxChangeTimestamp: parseTimestamp(row.maxChangeTimestamp) });
@@ -48,15 +49,21 @@ function sameRow(a: Row, b: Row): boolean {
 }
 
 /**
- * What one chunk must publish: the batch replay (`replay()`, horizon = chunk end) of the chunk's raw records, compared
+ * What one chunk must publish: the batch replay (`replay()` with the source's `adapter`, horizon = chunk end) of the chunk's raw records, compared
  * with the replay of the same records without this run's triggers, which is what the outputs already hold (the live
  * engine or an earlier run computed it from exactly those records). Rows that differ are published: `final` when the
  * window had no content before, else `correction`; a window that had content and has none now is published with zero
  * metrics (`correction`, "deleted"). Unchanged windows are not published again. Sorted by userId, then start.
  */
-export function chunkCorrections(tenant: string, chunk: Pick<ReprocessChunk, 'start' | 'end' | 'users'>, records: readonly ChunkRecord[], limits: ReplayLimits = {}): QuarterHourCorrection[] {
-  const after = rowsOf(records, chunk, limits);
-  const before = rowsOf(records.filter((r) => !r.trigger), chunk, limits);
+export function chunkCorrections(
+  tenant: string,
+  chunk: Pick<ReprocessChunk, 'start' | 'end' | 'users'>,
+  records: readonly ChunkRecord[],
+  adapter: SourceAdapter,
+  limits: ReplayLimits = {},
+): QuarterHourCorrection[] {
+  const after = rowsOf(records, chunk, adapter, limits);
+  const before = rowsOf(records.filter((r) => !r.trigger), chunk, adapter, limits);
   const out: { userId: string; correction: QuarterHourCorrection }[] = [];
   const emit = (key: string, row: Row, status: 'final' | 'correction', metrics: AgentMetrics): void => {
     const userId = key.slice(0, key.lastIndexOf('|'));

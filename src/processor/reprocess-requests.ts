@@ -1,4 +1,5 @@
-import { adaptSinchRecord } from '../core/sinch/agent-status-history.ts';
+import type { SourceAdapter } from '../core/source/source-adapter.ts';
+import { DEFAULT_EVENT_TIME_LIMITS } from '../core/time/time-limits.ts';
 import type { OutgoingRecord } from './output-records.ts';
 
 /** Engine rejections that are not the record's fault but the live engine's bounded memory: the re-processor takes them. */
@@ -27,9 +28,9 @@ export interface RequestTarget {
   readonly partitions: number;
 }
 
-/** Earliest and latest event time of a Sinch record that the engine already accepted as well-formed. */
-export function eventSpan(record: unknown): { from: number; to: number } | null {
-  const adapted = adaptSinchRecord(record);
+/** Earliest and latest event time of a raw record (adapted by its source's `adapter`); null when it has no events. */
+export function eventSpan(record: unknown, adapter: SourceAdapter): { from: number; to: number } | null {
+  const adapted = adapter.adapt(record, DEFAULT_EVENT_TIME_LIMITS);
   if ('rejection' in adapted || adapted.events.length === 0) return null;
   let from = Number.POSITIVE_INFINITY;
   let to = Number.NEGATIVE_INFINITY;
@@ -52,9 +53,11 @@ export class LateRecordCollector {
   readonly #sourceTopic: string;
   readonly #sourcePartition: number;
   readonly #target: RequestTarget;
+  readonly #adapter: SourceAdapter;
   readonly #byUser = new Map<string, { -readonly [K in keyof ReprocessRequest]: ReprocessRequest[K] }>();
 
-  constructor(sourceTopic: string, sourcePartition: number, target: RequestTarget) {
+  constructor(sourceTopic: string, sourcePartition: number, target: RequestTarget, adapter: SourceAdapter) {
+    this.#adapter = adapter;
     this.#sourceTopic = sourceTopic;
     this.#sourcePartition = sourcePartition;
     this.#target = target;
@@ -66,7 +69,7 @@ export class LateRecordCollector {
 
   /** Notes a record at `offset` that the engine of `tenant` rejected as too late with threshold `tooLateBefore`. */
   add(tenant: string, record: Readonly<Record<string, unknown>>, offset: number, tooLateBefore: number): void {
-    const span = eventSpan(record);
+    const span = eventSpan(record, this.#adapter);
     const userId = record['userId'];
     if (span === null || typeof userId !== 'string') return;
     const id = `${tenant}|${userId}`;

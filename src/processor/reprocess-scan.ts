@@ -1,4 +1,5 @@
 import type { Admin, Kafka } from 'kafkajs';
+import type { SourceAdapter } from '../core/source/source-adapter.ts';
 import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
 import { readToOffsets } from '../kafka/read-to-offsets.ts';
 import { fixedAssigner } from './changelog-restorer.ts';
@@ -50,7 +51,7 @@ export interface RawScan {
  * publish time, so `fetchTopicOffsetsByTimestamp` finds it) to `end`, read_committed. The message key (the userId)
  * selects records before they are decoded. Throws when the registry is unreachable or the read times out.
  */
-export async function scanRawPartition(kafka: Kafka, admin: Admin, decoder: RawRecordDecoder, request: RawScanRequest): Promise<RawScan> {
+export async function scanRawPartition(kafka: Kafka, admin: Admin, decoder: RawRecordDecoder, adapter: SourceAdapter, request: RawScanRequest): Promise<RawScan> {
   const { topic, partition, end } = request;
   const byTime = await admin.fetchTopicOffsetsByTimestamp(topic, request.eventFrom - PUBLISH_CLOCK_SLACK_MS);
   const low = (await fetchPartitionOffsets(admin, topic)).find((p) => p.partition === partition)?.low ?? 0;
@@ -71,7 +72,7 @@ export async function scanRawPartition(kafka: Kafka, admin: Admin, decoder: RawR
       if (!request.users.has(userId)) return;
       const decoded = await decoder.decode(message.value);
       if ('errorCode' in decoded || decoded.tenant !== request.tenant || decoded.record['userId'] !== userId) return;
-      const span = eventSpan(decoded.record);
+      const span = eventSpan(decoded.record, adapter);
       if (span === null || span.to < request.eventFrom || span.from > request.eventTo) return;
       records.push({ offset: Number(message.offset), userId, eventFrom: span.from, record: decoded.record });
     },

@@ -1,6 +1,7 @@
 import type { Admin, Batch, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { REPROCESS_REVISION_BASE } from '../config/config.ts';
+import type { SourceAdapter } from '../core/source/source-adapter.ts';
 import type { AvroSerde } from '../kafka/avro-serde.ts';
 import type { OutgoingRecord } from './output-records.ts';
 import { deadLetterRecord, quarterHourKey, quarterHourValue } from './output-records.ts';
@@ -27,6 +28,8 @@ export interface ReprocessTaskDeps {
   readonly admin: Admin;
   readonly serde: AvroSerde;
   readonly decoder: RawRecordDecoder;
+  /** The adapter of the raw topic's source (the batch replay and the scan's event spans use it). */
+  readonly adapter: SourceAdapter;
   readonly topics: ProcessorTopics;
   /** Consumer group of the request topic; the transactional ids derive from it too. */
   readonly groupId: string;
@@ -192,8 +195,8 @@ export class ReprocessTask {
   }
 
   async #chunkRecords(chunk: ReprocessChunk, run: Run, triggers: TriggerIndex, revision: number): Promise<OutgoingRecord[]> {
-    const { kafka, admin, decoder, topics, metrics, plan } = this.#deps;
-    const scan = await scanRawPartition(kafka, admin, decoder, {
+    const { kafka, admin, decoder, adapter, topics, metrics, plan } = this.#deps;
+    const scan = await scanRawPartition(kafka, admin, decoder, adapter, {
       topic: chunk.sourceTopic,
       partition: chunk.sourcePartition,
       end: run.rawEnds.get(chunk.sourcePartition) ?? 0,
@@ -215,6 +218,7 @@ export class ReprocessTask {
       chunk.tenant,
       chunk,
       scan.records.map((r) => ({ record: r.record, trigger: triggers.isTrigger(chunk, r.userId, r.offset, r.eventFrom) })),
+      adapter,
       this.#deps.limits,
     );
     metrics.inc('reprocess_chunks', { outcome: 'recomputed' });
@@ -259,7 +263,8 @@ export class ReprocessTask {
         this.#deps.seek(this.partition, this.#position);
         this.#broken = false;
         this.#fenced = false;
-        this.#logger.info({ position: this.#position, run: progress?.run ?? 0, chunksDone: progress?.chunksDone, chunks: progress?.chunks }, 're-processor progress restored');
+        // A partition with no progress yet is a non-event at start-up: debug, so the console shows what was restored.
+        this.#logger[progress === undefined ? 'debug' : 'info']({ position: this.#position, run: progress?.run ?? 0, chunksDone: progress?.chunksDone, chunks: progress?.chunks }, 're-processor progress restored');
         return;
       } catch (error) {
         this.#logger.warn({ err: error, attempt }, 'reprocess task rebuild failed; retrying');

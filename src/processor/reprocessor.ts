@@ -5,6 +5,7 @@ import { AvroSerde } from '../kafka/avro-serde.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
 import type { ProcessorMetrics } from './processor-metrics.ts';
 import { createProcessorMetrics } from './processor-metrics.ts';
+import type { ProcessorSource } from './processor-source.ts';
 import { processorTopics } from './processor-topics.ts';
 import type { ProcessorTopics } from './processor-topics.ts';
 import { createRawRecordDecoder } from './raw-record-decoder.ts';
@@ -16,7 +17,8 @@ import { fetchPartitionOffsets } from './topic-offsets.ts';
 
 /**
  * The re-processor: a consumer group (`<PROCESSOR_GROUP_ID>.reprocess`) over `control.reprocess-requests` that runs a
- * {@link ReprocessTask} per assigned request partition. It turns raw records that were too late for the live engine
+ * {@link ReprocessTask} per assigned request partition, for the one source whose processor sends requests (Sinch RAI:
+ * see {@link ProcessorSource.reprocess}; its raw topic, adapter and watermark source come with `source`). It turns raw records that were too late for the live engine
  * (a backfill, a late correction of any age) into quarter-hour rows on the output topic, with revisions above every
  * revision the live engine gave those windows; the Redis sink picks them up like any other row.
  *
@@ -27,6 +29,7 @@ export class Reprocessor {
   readonly #config: Config;
   readonly #logger: Logger;
   readonly #topics: ProcessorTopics;
+  readonly #source: ProcessorSource;
   readonly #tasks = new Map<number, ReprocessTask>();
   readonly #onFatal: (error: Error) => void;
   #admin: Admin | undefined;
@@ -34,11 +37,12 @@ export class Reprocessor {
   #deps: ReprocessTaskDeps | undefined;
   #stopped = false;
 
-  constructor(options: { config: Config; logger: Logger; metrics?: ProcessorMetrics; onFatal?: (error: Error) => void }) {
+  constructor(options: { config: Config; source: ProcessorSource; logger: Logger; metrics?: ProcessorMetrics; onFatal?: (error: Error) => void }) {
     this.#config = options.config;
-    this.#logger = options.logger.child({ component: 'reprocessor' });
+    this.#source = options.source;
+    this.#logger = options.logger.child({ component: 'reprocessor', source: options.source.id });
     this.metrics = options.metrics ?? createProcessorMetrics();
-    this.#topics = processorTopics(options.config.topicPrefix);
+    this.#topics = processorTopics(options.config.topicPrefix, options.source.rawTopic);
     this.#onFatal = options.onFatal ?? (() => undefined);
   }
 
@@ -64,12 +68,13 @@ export class Reprocessor {
       kafka,
       admin: this.#admin,
       serde,
-      decoder: await createRawRecordDecoder(config, this.metrics),
+      decoder: await createRawRecordDecoder(config, this.#source.rawSchema, this.metrics),
+      adapter: this.#source.adapter,
       topics: this.#topics,
       groupId: this.groupId,
       plan: { leadInMs, chunkMs, maxRequestsPerRun },
       limits: { sessionMaxIdleMs: config.time.sessionMaxIdleMs, maxEventAgeMs: config.time.maxEventAgeMs, maxEventLeadMs: config.time.maxEventLeadMs },
-      source: config.processor.watermarkSource,
+      source: this.#source.watermarkSource,
       restore: (partition) => restoreProgress(kafka, serde, this.#topics.reprocessorProgress, this.#topics.reprocessRequests, partition),
       seek: (partition, offset) => this.#consumer?.seek({ topic: this.#topics.reprocessRequests, partition, offset: String(offset) }),
       metrics: this.metrics,

@@ -6,16 +6,26 @@ import { AvroSerde } from '../kafka/avro-serde.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
 import { batchedRestore } from './batched-restore.ts';
 import { assertChangelogSchema } from './changelog-records.ts';
+import type { StoredRecord } from './changelog-records.ts';
 import { restoreChangelog } from './changelog-restorer.ts';
 import { PartitionTask } from './partition-task.ts';
 import type { PartitionTaskDeps } from './partition-task.ts';
 import type { ProcessorMetrics } from './processor-metrics.ts';
 import { createProcessorMetrics } from './processor-metrics.ts';
+import type { ProcessorSource } from './processor-source.ts';
 import { processorTopics } from './processor-topics.ts';
 import type { ProcessorTopics } from './processor-topics.ts';
 import { createRawRecordDecoder } from './raw-record-decoder.ts';
 import { fetchPartitionOffsets } from './topic-offsets.ts';
 import { WatermarkIntake } from './watermark-intake.ts';
+
+/**
+ * The changelog records of `inputTopic` only: the changelog partition of input partition p also holds the state of
+ * partition p of the other sources' raw topics, which this processor must neither restore nor delete.
+ */
+function onlyInputTopic(restored: Map<number, StoredRecord[]>, inputTopic: string): Map<number, StoredRecord[]> {
+  return new Map([...restored].map(([partition, records]) => [partition, records.filter((record) => record.value.inputTopic === inputTopic)]));
+}
 
 /** Receives the applied watermark of each partition after every commit (the Redis completeness watermark). */
 export interface WatermarkListener {
@@ -38,8 +48,10 @@ export interface ProcessorStatus {
 }
 
 /**
- * One instance of the timeline processor: a consumer group member over the raw agentStatusHistory topic that runs
- * a {@link PartitionTask} per assigned partition, plus the per-instance watermark reader. Instances of one group
+ * One instance of the timeline processor of one source: a consumer group member (the source's group) over the
+ * source's raw topic that runs a {@link PartitionTask} per assigned partition, plus the per-instance reader of the
+ * source's poll watermarks. Processors of different sources share the output and changelog topics (changelog keys
+ * start with the raw topic, so their states never mix) and nothing else. Instances of one group
  * share the partitions; a rebalance closes the tasks of revoked partitions and restores the new ones from the
  * changelog.
  *
@@ -51,6 +63,7 @@ export class TimelineProcessor {
   readonly #config: Config;
   readonly #logger: Logger;
   readonly #topics: ProcessorTopics;
+  readonly #source: ProcessorSource;
   readonly #onWatermark: WatermarkListener | null;
   readonly #tasks = new Map<number, PartitionTask>();
   readonly #appliedWatermarks = new Map<string, number>();
@@ -68,15 +81,21 @@ export class TimelineProcessor {
   readonly #now: () => number;
 
   /** `now` is the wall clock (default Date.now); the demo passes the simulator's accelerated clock. */
-  constructor(options: { config: Config; logger: Logger; metrics?: ProcessorMetrics; onWatermark?: WatermarkListener; onFatal?: (error: Error) => void; now?: () => number }) {
+  constructor(options: { config: Config; source: ProcessorSource; logger: Logger; metrics?: ProcessorMetrics; onWatermark?: WatermarkListener; onFatal?: (error: Error) => void; now?: () => number }) {
     this.#onFatal = options.onFatal ?? (() => undefined);
     this.#now = options.now ?? Date.now;
     this.#config = options.config;
     this.instanceId = options.config.processor.instanceId ?? `${hostname()}-${process.pid}`;
-    this.#logger = options.logger.child({ component: 'processor', instance: this.instanceId });
+    this.#source = options.source;
+    this.#logger = options.logger.child({ component: 'processor', source: options.source.id, instance: this.instanceId });
     this.metrics = options.metrics ?? createProcessorMetrics();
-    this.#topics = processorTopics(options.config.topicPrefix);
+    this.#topics = processorTopics(options.config.topicPrefix, options.source.rawTopic);
     this.#onWatermark = options.onWatermark ?? null;
+  }
+
+  /** The source this processor takes in. */
+  get source(): ProcessorSource {
+    return this.#source;
   }
 
   status(): ProcessorStatus {
@@ -127,29 +146,31 @@ export class TimelineProcessor {
     const kafka = createKafka(config, this.#logger, '-processor');
     const serde = new AvroSerde(config.schemaRegistry);
     await assertChangelogSchema(serde, this.#topics.changelog);
-    const decoder = await createRawRecordDecoder(config, this.metrics);
+    const source = this.#source;
+    const decoder = await createRawRecordDecoder(config, source.rawSchema, this.metrics);
     this.#admin = kafka.admin();
     await this.#admin.connect();
     this.#partitionCount = (await fetchPartitionOffsets(this.#admin, this.#topics.raw)).length;
     const intake = new WatermarkIntake({
-      kafka, serde, logger: this.#logger, topic: this.#topics.watermarks, rawTopic: this.#topics.raw, source: config.processor.watermarkSource, onFatal: this.#onFatal,
+      kafka, serde, logger: this.#logger, topic: this.#topics.watermarks, rawTopic: this.#topics.raw, source: source.watermarkSource, onFatal: this.#onFatal,
       now: this.#now, maxClockLeadMs: config.time.maxClockLeadMs, metrics: this.metrics,
     });
     this.#intake = intake;
     await intake.start();
-    const { groupId, allowedLatenessMs, correctionHorizonMs, sessionTimeoutMs } = config.processor;
+    const { allowedLatenessMs, correctionHorizonMs, sessionTimeoutMs } = config.processor;
+    const { groupId, adapter } = source;
     this.#deps = {
-      kafka, serde, decoder, groupId,
+      kafka, serde, decoder, adapter, groupId,
       topics: this.#topics,
       engine: {
         allowedLatenessMs, correctionHorizonMs,
         sessionMaxIdleMs: config.time.sessionMaxIdleMs, maxEventAgeMs: config.time.maxEventAgeMs, maxEventLeadMs: config.time.maxEventLeadMs, maxWatermarkLeadMs: config.time.maxClockLeadMs,
       },
       now: this.#now,
-      reprocess: { topic: this.#topics.reprocessRequests, partitions: (await fetchPartitionOffsets(this.#admin, this.#topics.reprocessRequests)).length },
+      reprocess: source.reprocess ? { topic: this.#topics.reprocessRequests, partitions: (await fetchPartitionOffsets(this.#admin, this.#topics.reprocessRequests)).length } : null,
       stateEntryMaxBytes: config.processor.stateEntryMaxBytes,
       watermarks: intake,
-      restore: batchedRestore((partitions) => restoreChangelog(kafka, serde, this.#topics.changelog, partitions)),
+      restore: batchedRestore(async (partitions) => onlyInputTopic(await restoreChangelog(kafka, serde, this.#topics.changelog, partitions), this.#topics.raw)),
       lowOffset: async (partition) => (await fetchPartitionOffsets(this.#admin!, this.#topics.raw)).find((p) => p.partition === partition)?.low ?? 0,
       seek: (partition, offset) => this.#consumer?.seek({ topic: this.#topics.raw, partition, offset: String(offset) }),
       onCommitted: (partition, watermarks) => this.#noteWatermarks(partition, watermarks),
@@ -193,7 +214,7 @@ export class TimelineProcessor {
       },
     });
     this.#ticker = setInterval(() => this.#tick(), config.processor.tickMs);
-    this.#logger.info({ groupId, topics: this.#topics }, 'timeline processor started');
+    this.#logger.info({ source: source.id, groupId, topics: this.#topics }, 'timeline processor started');
   }
 
   #assign(partition: number): PartitionTask {

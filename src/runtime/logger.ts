@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import type { Logger, LevelWithSilent } from 'pino';
+import { textLogDestination } from './log-text-format.ts';
 
 const SECRET_KEYS = ['password', 'authorization', 'credentials', 'apiKey', 'token'];
 
@@ -8,8 +9,15 @@ export const REDACTED_PATHS: readonly string[] = SECRET_KEYS.flatMap((key) =>
   ['', '*.', '*.*.', '*.*.*.', '*.*.*.*.'].map((depth) => `${depth}${key}`),
 );
 
-/** Creates the process logger; `destination` defaults to stdout (tests pass a stream to inspect output). */
-export function createLogger(level: LevelWithSilent, destination?: NodeJS.WritableStream): Logger {
+/** `json`: one pino JSON object per line, for machines. `text`: one readable line per entry, for people (log-text-format.ts). */
+export type LogFormat = 'json' | 'text';
+
+/**
+ * Creates the process logger; `destination` defaults to stdout (tests pass a stream to inspect output). Redaction
+ * applies before formatting, so both formats carry the same fields.
+ */
+export function createLogger(level: LevelWithSilent, destination?: NodeJS.WritableStream, format: LogFormat = 'json'): Logger {
   const options = { level, base: { service: 'agent-timelines' }, redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' } };
+  if (format === 'text') return pino(options, textLogDestination(destination ?? process.stdout));
   return destination === undefined ? pino(options) : pino(options, destination);
 }

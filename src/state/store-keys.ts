@@ -41,6 +41,8 @@ export interface StoreKeys {
   sink(instanceId: string): string;
   /** ZSET instanceId → last report (epoch ms): the sink instances that may have a progress record. */
   readonly sinks: string;
+  /** Hash `customerName|service` → billing row JSON: the Evo Voice billing rows of one account and day (docs/redis.md). */
+  billing(tenant: string, accountId: string, date: string): string;
 }
 
 export function storeKeys(prefix: string): StoreKeys {
@@ -64,5 +66,6 @@ export function storeKeys(prefix: string): StoreKeys {
     processors: (groupId) => `${prefix}processors:${groupId}`,
     sink: (instanceId) => `${prefix}sink:${instanceId}`,
     sinks: `${prefix}sinks`,
+    billing: (tenant, accountId, date) => `${prefix}billing:${tenant}:${accountId}:${date}`,
   };
 }

@@ -14,6 +14,7 @@ import {
 } from '../processor/support/pipeline.ts';
 import type { TestPipeline } from '../processor/support/pipeline.ts';
 import { brokenRevisionSequences, revisionHistory } from '../processor/support/topic-checks.ts';
+import { processorSource } from '../../src/cli/processor-sources.ts';
 
 const REPO = new URL('../../', import.meta.url).pathname;
 const HOUR = 3_600_000;
@@ -50,7 +51,7 @@ describe('agent-timelines reprocess', () => {
 
   beforeAll(async () => {
     pipeline = await createTestPipeline(await requireServices(), { REPROCESS_LEAD_IN_MS: String(6 * HOUR), REPROCESS_MAX_REQUESTS: '2', PROCESSOR_REPROCESS: 'false' });
-    live = await startProcessorInstance(pipeline.config, createLogger('warn'));
+    live = await startProcessorInstance(pipeline.config, processorSource(pipeline.config, 'sinch-rai'), createLogger('warn'));
   });
   afterAll(async () => {
     await live?.stop();

@@ -14,6 +14,12 @@ describe('parseConfig', () => {
     expect(config.http.port).toBe(8080);
     expect(config.processor.allowedLatenessMs).toBe(120_000);
     expect(config.kafka.sasl).toBeUndefined();
+    expect(config.logFormat).toBe('json');
+  });
+
+  it('takes LOG_FORMAT json or text and names it when it is neither', () => {
+    expect(parseConfig({ LOG_FORMAT: 'text' }).logFormat).toBe('text');
+    expect(() => parseConfig({ LOG_FORMAT: 'pretty' })).toThrow(/LOG_FORMAT: must be json or text \(got "pretty"\)/);
   });
 
   it('parses broker lists, booleans and SASL', () => {
@@ -60,6 +66,17 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ REPROCESS_CHUNK_MS: '1000000' })).toThrow(/REPROCESS_CHUNK_MS: must be a whole number of quarter-hours/);
     expect(() => parseConfig({ CORRECTION_HORIZON_MS: String(13 * 86_400_000) })).toThrow(/ALLOWED_LATENESS_MS \+ CORRECTION_HORIZON_MS must stay below/);
     expect(parseConfig({ CORRECTION_HORIZON_MS: String(12 * 86_400_000) }).processor.correctionHorizonMs).toBe(12 * 86_400_000);
+  });
+
+  it('runs the processor for the sources of PROCESSOR_SOURCES, Sinch RAI in PROCESSOR_GROUP_ID itself', () => {
+    expect(parseConfig({}).processor.sources).toEqual([{ id: 'sinch-rai', groupId: 'agent-timelines-processor' }]);
+    expect(parseConfig({ PROCESSOR_SOURCES: ' evo-voice , sinch-rai', PROCESSOR_GROUP_ID: 'g' }).processor.sources).toEqual([
+      { id: 'evo-voice', groupId: 'g.evo-voice' },
+      { id: 'sinch-rai', groupId: 'g' },
+    ]);
+    expect(() => parseConfig({ PROCESSOR_SOURCES: 'sinch-rai,thulium' })).toThrow(/PROCESSOR_SOURCES: each source must be one of sinch-rai, evo-voice/);
+    expect(() => parseConfig({ PROCESSOR_SOURCES: 'evo-voice,evo-voice' })).toThrow(/PROCESSOR_SOURCES: lists a source twice/);
+    expect(() => parseConfig({ PROCESSOR_SOURCES: ',' })).toThrow(/PROCESSOR_SOURCES: needs at least one source/);
   });
 
   it('treats empty values as unset', () => {

@@ -31,6 +31,8 @@ import { simulateCommand } from '../../src/cli/simulate-command.ts';
 import { requireServices } from '../support/services.ts';
 import type { TruthLine } from './support/truth-statistics.ts';
 import { TRUTH_FIELDS, truthStatistics } from './support/truth-statistics.ts';
+import { sinchAgentStatusHistoryAdapter } from '../../src/vendors/sinch/agent-status-history-adapter.ts';
+import { processorSource } from '../../src/cli/processor-sources.ts';
 
 const TENANT = 'e2e';
 const SEED = 11;
@@ -130,10 +132,10 @@ describe('end to end: simulator ground truth to HTTP answers', () => {
     const clock = { now: () => simulator.now() + 1000, sleep: systemClock.sleep };
     const controller = new AbortController();
     await runPollers({ config, kafka: createKafka(config, logger, '-poller'), serde: new AvroSerde(config.schemaRegistry), logger, clock, metrics: createPollerMetrics() }, config.sinch.tenants, { signal: controller.signal, once: true });
-    processor = await startProcessorInstance(config, logger);
+    processor = await startProcessorInstance(config, processorSource(config, 'sinch-rai'), logger);
     redis = createRedis(config);
     await redis.connect();
-    expected = replay(servedInOrder(simulator.groundTruth().agentStatusHistory), { until: TO }).rows;
+    expected = replay(servedInOrder(simulator.groundTruth().agentStatusHistory), sinchAgentStatusHistoryAdapter, { until: TO }).rows;
   }, 180_000);
 
   afterAll(async () => {
@@ -224,7 +226,7 @@ describe('end to end: simulator ground truth to HTTP answers', () => {
     expect((quarterHours.json() as Record<string, unknown>[]).sort(bySortKey)).toEqual(JSON.parse(JSON.stringify(expected)).sort(bySortKey));
 
     const days = await app.inject({ method: 'GET', url: `/agentStatistic?${range}&timeCategory=day&timeZone=Europe/Helsinki&limit=10000` });
-    const replayDays = replay(servedInOrder(simulator.groundTruth().agentStatusHistory), { until: TO, timeCategory: 'day', timeZone: 'Europe/Helsinki' }).rows;
+    const replayDays = replay(servedInOrder(simulator.groundTruth().agentStatusHistory), sinchAgentStatusHistoryAdapter, { until: TO, timeCategory: 'day', timeZone: 'Europe/Helsinki' }).rows;
     expect((days.json() as Record<string, unknown>[]).sort(bySortKey)).toEqual(JSON.parse(JSON.stringify(replayDays)).sort(bySortKey));
     await app.close();
   }, 60_000);

@@ -8,10 +8,11 @@ import type { QuarterHourRow } from '../../src/state/store-types.ts';
 import { generateRawHistory } from '../processor/support/raw-history.ts';
 import type { StoreFixture } from './support/http-fixture.ts';
 import { createStoreFixture, rowsOf, TENANT, testServer } from './support/http-fixture.ts';
+import { sinchAgentStatusHistoryAdapter } from '../../src/vendors/sinch/agent-status-history-adapter.ts';
 
 const START = Date.UTC(2024, 9, 26, 12);
 const records = generateRawHistory({ seed: 5, agents: 6, start: START, spanMs: 30 * 3_600_000, sessionsPerAgent: 3 });
-const quarterRows = replay(records).rows;
+const quarterRows = replay(records, sinchAgentStatusHistoryAdapter).rows;
 
 function stored(row: AgentStatisticRow): QuarterHourRow {
   const metrics = Object.fromEntries(METRIC_FIELDS.map((field) => [field, row[field]]));
@@ -52,7 +53,7 @@ describe('GET /agentStatistic roll-ups equal the core batch replay', () => {
       for (const category of TIME_CATEGORIES) {
         const response = await app.inject(`/agentStatistic?startTime=2024-10-01T00:00:00Z&endTime=2024-11-30T00:00:00Z&timeCategory=${category}&timeZone=${zone}&limit=10000`);
         expect(response.statusCode, response.body).toBe(200);
-        const expected = replay(records, { timeCategory: category, timeZone: zone }).rows.map((row) => ({ ...row }));
+        const expected = replay(records, sinchAgentStatusHistoryAdapter, { timeCategory: category, timeZone: zone }).rows.map((row) => ({ ...row }));
         expect(rowsOf(response.body).sort(byUserAndStart), `${category} in ${zone}`).toEqual(expected.sort(byUserAndStart));
       }
       await app.close();

@@ -15,6 +15,7 @@ import { mulberry32 } from '../../src/core/random/prng.ts';
 import changelogV1 from '../fixtures/state-format-v1/changelog.json' with { type: 'json' };
 import engineV1 from '../fixtures/state-format-v1/engine-phase2.json' with { type: 'json' };
 import scenario from '../fixtures/state-format-v1/scenario.json' with { type: 'json' };
+import { sinchAgentStatusHistoryAdapter } from '../../src/vendors/sinch/agent-status-history-adapter.ts';
 
 const TOPIC = 'changelog';
 const INPUT = 'raw';
@@ -137,7 +138,7 @@ describe('restoring the previous (v1) changelog format', () => {
       const v1 = expected.restoredSnapshot;
       expect(engine?.snapshot(), `partition ${partition}`).toEqual({ ...v1, version: SNAPSHOT_VERSION, sessions: (v1['sessions'] as Record<string, unknown>[]).map(withEstimatedBounds) });
       r2.forEach((record, index) => {
-        if (scenario.partitionOfR2[index] === Number(partition)) engine?.ingestSinchRecord(record);
+        if (scenario.partitionOfR2[index] === Number(partition)) engine?.ingestRecord(record, sinchAgentStatusHistoryAdapter);
       });
       expect(engine?.advanceWatermark(scenario.w2), `partition ${partition}`).toEqual(expected.emissions);
       const { version: _version, ...final } = withoutV3Fields((engine?.snapshot() ?? { version: 0, sessions: [] }) as unknown as Record<string, unknown>);

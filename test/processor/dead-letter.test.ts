@@ -13,6 +13,7 @@ import {
   TENANT, waitFor, watermarkApplied,
 } from './support/pipeline.ts';
 import type { TestPipeline } from './support/pipeline.ts';
+import { processorSource } from '../../src/cli/processor-sources.ts';
 
 interface DeadLetterValue {
   originalKey: Buffer | null;
@@ -39,7 +40,7 @@ describe('timeline processor dead-letter policy', () => {
 
   beforeAll(async () => {
     pipeline = await createTestPipeline(await requireServices());
-    instance = await startProcessorInstance(pipeline.config, createLogger('warn'));
+    instance = await startProcessorInstance(pipeline.config, processorSource(pipeline.config, 'sinch-rai'), createLogger('warn'));
   });
   afterAll(async () => {
     await instance?.stop();

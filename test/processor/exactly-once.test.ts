@@ -14,6 +14,7 @@ import {
   redisMatches, TENANT, waitFor, watermarkApplied,
 } from './support/pipeline.ts';
 import type { TestPipeline } from './support/pipeline.ts';
+import { processorSource } from '../../src/cli/processor-sources.ts';
 
 const run = promisify(execFile);
 const DECODE = new URL('../../stack/decode-record.sh', import.meta.url).pathname;
@@ -35,7 +36,7 @@ describe('timeline processor: exactly-once outputs equal the batch replay', () =
 
   beforeAll(async () => {
     pipeline = await createTestPipeline(await requireServices());
-    instance = await startProcessorInstance(pipeline.config, createLogger('warn'));
+    instance = await startProcessorInstance(pipeline.config, processorSource(pipeline.config, 'sinch-rai'), createLogger('warn'));
   });
   afterAll(async () => {
     await instance?.stop();

@@ -9,6 +9,7 @@ import { requireServices } from '../support/services.ts';
 import seed from '../fixtures/sinch-seed-agent-status-history.json' with { type: 'json' };
 import { createTestPipeline, maxChangeTime, normaliseRecord, produceRaw, publishWatermark, waitFor, watermarkApplied } from './support/pipeline.ts';
 import type { TestPipeline } from './support/pipeline.ts';
+import { processorSource } from '../../src/cli/processor-sources.ts';
 
 /** Sum of every series of `name` in a Prometheus text exposition. */
 function total(text: string, name: string): number {
@@ -32,7 +33,7 @@ describe('processor metrics endpoint and readiness record', () => {
   beforeAll(async () => {
     pipeline = await createTestPipeline(await requireServices());
     const registry = new Registry();
-    instance = await startProcessorInstance(pipeline.config, createLogger('warn'), { registry });
+    instance = await startProcessorInstance(pipeline.config, processorSource(pipeline.config, 'sinch-rai'), createLogger('warn'), { registry });
     server = await startOpsServer({ host: '127.0.0.1', port: 0, registry, logger: createLogger('warn') });
   });
   afterAll(async () => {

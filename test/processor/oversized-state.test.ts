@@ -11,6 +11,7 @@ import { comparable, createTestPipeline, expectedRows, expectSameRows, maxChange
 import type { TestPipeline } from './support/pipeline.ts';
 import { generateRawHistory } from './support/raw-history.ts';
 import type { RawRecord } from './support/raw-history.ts';
+import { processorSource } from '../../src/cli/processor-sources.ts';
 
 const { ConfigResourceTypes } = kafkajs;
 const logger = createLogger('warn');
@@ -60,7 +61,7 @@ describe('oversized processor state', () => {
     const flapping = flappingSession({ userId: 'FLAP-1', sessionId: 'S-FLAP-1', start: START, spanMs: span, everyMs: 5_000 });
     const others = generateRawHistory({ seed: 77, agents: 4, start: START, spanMs: span, sessionsPerAgent: 3 });
     const phaseOne = [...flapping, ...others].sort((a, b) => timeOf(a) - timeOf(b));
-    let instance = await startProcessorInstance(pipeline.config, logger);
+    let instance = await startProcessorInstance(pipeline.config, processorSource(pipeline.config, 'sinch-rai'), logger);
     running.push(instance);
     for (let from = START; from < START + span; from += 5 * HOUR) {
       const chunk = phaseOne.filter((r) => timeOf(r) >= from && timeOf(r) < from + 5 * HOUR);
@@ -87,7 +88,7 @@ describe('oversized processor state', () => {
     const all = [...phaseOne, ...phaseTwo];
     const final = maxChangeTime(all) + HOUR;
     await publishWatermark(pipeline, final);
-    instance = await startProcessorInstance(pipeline.config, logger);
+    instance = await startProcessorInstance(pipeline.config, processorSource(pipeline.config, 'sinch-rai'), logger);
     running.push(instance);
     expect(await waitFor(() => watermarkApplied(pipeline, final), 90_000), 'final watermark applied after the restore').toBe(true);
     expect(instance.processor.metrics.total('records_consumed'), 'the restored instance read only the new records').toBe(phaseTwo.length);
@@ -107,7 +108,7 @@ describe('oversized processor state', () => {
     await produceRaw(pipeline, [...flapping, ...others].sort((a, b) => timeOf(a) - timeOf(b)));
     const watermark = START + 8 * HOUR;
     await publishWatermark(pipeline, watermark);
-    const instance = await startProcessorInstance(pipeline.config, logger);
+    const instance = await startProcessorInstance(pipeline.config, processorSource(pipeline.config, 'sinch-rai'), logger);
     running.push(instance);
     expect(await waitFor(() => watermarkApplied(pipeline, watermark), 90_000), 'the partition did not wedge').toBe(true);
     await instance.stop();

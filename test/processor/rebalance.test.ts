@@ -11,6 +11,7 @@ import {
 } from './support/pipeline.ts';
 import type { TestPipeline } from './support/pipeline.ts';
 import { brokenRevisionSequences, revisionHistory } from './support/topic-checks.ts';
+import { processorSource } from '../../src/cli/processor-sources.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -35,7 +36,7 @@ describe('timeline processor rebalance', () => {
     const generated = generateRawHistory({ seed: 23, agents: 40, start: Date.UTC(2024, 2, 1, 7), spanMs: 4 * 3_600_000 });
     const finalWatermark = maxChangeTime(generated) + 3_600_000;
     const logger = createLogger('warn');
-    const a = await startProcessorInstance(parseConfig({ ...pipeline.env, PROCESSOR_INSTANCE_ID: 'instance-a' }), logger);
+    const a = await startProcessorInstance(parseConfig({ ...pipeline.env, PROCESSOR_INSTANCE_ID: 'instance-a' }), processorSource(pipeline.config, 'sinch-rai'), logger);
     instances.push(a);
     const chunks = 12;
     const size = Math.ceil(generated.length / chunks);
@@ -46,7 +47,7 @@ describe('timeline processor rebalance', () => {
       await publishWatermark(pipeline, maxChangeTime(part));
       await sleep(300);
       if (i === 3) {
-        b = await startProcessorInstance(parseConfig({ ...pipeline.env, PROCESSOR_INSTANCE_ID: 'instance-b' }), logger);
+        b = await startProcessorInstance(parseConfig({ ...pipeline.env, PROCESSOR_INSTANCE_ID: 'instance-b' }), processorSource(pipeline.config, 'sinch-rai'), logger);
         instances.push(b);
         expect(await waitFor(async () => b!.processor.status().assigned.length > 0 && a.processor.status().assigned.length < 6, 30_000)).toBe(true);
       }

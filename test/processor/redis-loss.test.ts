@@ -14,6 +14,7 @@ import {
   createTestPipeline, expectedRows, maxChangeTime, normaliseRecord, produceRaw, publishWatermark, redisMatches, waitFor, watermarkApplied,
 } from './support/pipeline.ts';
 import type { TestPipeline } from './support/pipeline.ts';
+import { processorSource } from '../../src/cli/processor-sources.ts';
 
 function freePort(): Promise<number> {
   return new Promise((done, fail) => {
@@ -134,7 +135,7 @@ async function settledPipeline(): Promise<LossFixture> {
   const port = await freePort();
   const pipeline = await createTestPipeline(await requireServices(), { HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port) });
   const logger = createLogger('warn');
-  let instance: ProcessorInstance = await startProcessorInstance(pipeline.config, logger);
+  let instance: ProcessorInstance = await startProcessorInstance(pipeline.config, processorSource(pipeline.config, 'sinch-rai'), logger);
   const api: RunningApiServer = await startApiServer(pipeline.config, logger);
   const base = `http://127.0.0.1:${port}`;
   const close = async (): Promise<void> => {
@@ -176,7 +177,7 @@ async function settledPipeline(): Promise<LossFixture> {
     expect((JSON.parse(baseline.get(PATHS[3]!)!.body) as { segments: unknown[] }).segments.length).toBeGreaterThan(3);
     const restartProcessor = async (): Promise<void> => {
       await instance.stop();
-      instance = await startProcessorInstance(pipeline.config, logger);
+      instance = await startProcessorInstance(pipeline.config, processorSource(pipeline.config, 'sinch-rai'), logger);
     };
     return { pipeline, base, baseline, before, restartProcessor, close };
   } catch (error) {
@@ -327,7 +328,7 @@ describe('the API while no Redis sink runs', () => {
     const port = await freePort();
     const pipeline = await createTestPipeline(await requireServices(), { HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port), PROCESSOR_REDIS_SINK: 'false' });
     const logger = createLogger('warn');
-    const instances: ProcessorInstance[] = [await startProcessorInstance(pipeline.config, logger)];
+    const instances: ProcessorInstance[] = [await startProcessorInstance(pipeline.config, processorSource(pipeline.config, 'sinch-rai'), logger)];
     const api = await startApiServer(pipeline.config, logger);
     const base = `http://127.0.0.1:${port}`;
     try {
@@ -344,7 +345,7 @@ describe('the API while no Redis sink runs', () => {
       }
       expect(claims.slice(0, 3), 'answers claiming completeness without any row in Redis').toEqual([]);
 
-      instances.push(await startProcessorInstance(parseConfig({ ...pipeline.env, PROCESSOR_REDIS_SINK: 'true', PROCESSOR_INSTANCE_ID: 'with-sink' }), logger));
+      instances.push(await startProcessorInstance(parseConfig({ ...pipeline.env, PROCESSOR_REDIS_SINK: 'true', PROCESSOR_INSTANCE_ID: 'with-sink' }), processorSource(pipeline.config, 'sinch-rai'), logger));
       const expected = expectedRows(generated, finalWatermark).size;
       const complete = await waitFor(async () => {
         const answer = await ask(base, PATHS[0]!);

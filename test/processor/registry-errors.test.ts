@@ -13,6 +13,7 @@ import {
   waitFor, watermarkApplied,
 } from './support/pipeline.ts';
 import type { TestPipeline } from './support/pipeline.ts';
+import { processorSource } from '../../src/cli/processor-sources.ts';
 
 /**
  * The processor reads the registry through a proxy in front of the real one. For a while the proxy answers 429 to
@@ -38,7 +39,7 @@ describe('timeline processor under a rate-limited schema registry', () => {
       return 'forward';
     }, pipeline.config.schemaRegistry.url);
     const config = parseConfig({ ...pipeline.env, SCHEMA_REGISTRY_URL: proxy.url });
-    instance = await startProcessorInstance(config, createLogger('silent'));
+    instance = await startProcessorInstance(config, processorSource(config, 'sinch-rai'), createLogger('silent'));
   });
   afterAll(async () => {
     await instance?.stop();

@@ -4,6 +4,7 @@ import { METRIC_FIELDS } from '../../src/core/statistic/agent-statistic-fields.t
 import { parseTimestamp } from '../../src/core/time/timestamp.ts';
 import { chunkCorrections } from '../../src/processor/reprocess-diff.ts';
 import { generateRawHistory } from './support/raw-history.ts';
+import { sinchAgentStatusHistoryAdapter } from '../../src/vendors/sinch/agent-status-history-adapter.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -14,8 +15,8 @@ const chunk = { start: DAY0, end: DAY0 + DAY, users };
 
 describe('chunkCorrections', () => {
   it('publishes every replay row of the chunk as final when none of it was published before', () => {
-    const rows = chunkCorrections('t', chunk, records.map((record) => ({ record, trigger: true })));
-    const expected = replay(records, { until: chunk.end }).rows;
+    const rows = chunkCorrections('t', chunk, records.map((record) => ({ record, trigger: true })), sinchAgentStatusHistoryAdapter);
+    const expected = replay(records, sinchAgentStatusHistoryAdapter, { until: chunk.end }).rows;
     expect(rows).toHaveLength(expected.length);
     expect(rows.every((row) => row.status === 'final' && row.tenant === 't')).toBe(true);
     expected.forEach((row, i) => {
@@ -28,7 +29,7 @@ describe('chunkCorrections', () => {
 
   it('publishes nothing when the run adds nothing (a backfill of rows that were already there)', () => {
     const twice = [...records.map((record) => ({ record, trigger: false })), ...records.map((record) => ({ record, trigger: true }))];
-    expect(chunkCorrections('t', chunk, twice)).toEqual([]);
+    expect(chunkCorrections('t', chunk, twice, sinchAgentStatusHistoryAdapter)).toEqual([]);
   });
 
   it('publishes only the windows a late row changes, as corrections', () => {
@@ -38,10 +39,10 @@ describe('chunkCorrections', () => {
     const late: Record<string, string> = { ...session[0]!, userStatus: 'Pause', userStatusTimestamp: new Date(at).toISOString(), changeTimestamp: new Date(at + 1).toISOString() };
     delete late['status'];
     delete late['statusTimestamp'];
-    const rows = chunkCorrections('t', chunk, [...records.map((record) => ({ record, trigger: false })), { record: late, trigger: true }]);
+    const rows = chunkCorrections('t', chunk, [...records.map((record) => ({ record, trigger: false })), { record: late, trigger: true }], sinchAgentStatusHistoryAdapter);
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((row) => row.userId === user && row.status === 'correction' && row.intervalStart >= Math.floor(at / 900_000) * 900_000 - 900_000)).toBe(true);
-    const after = new Map(replay([...records, late], { until: chunk.end }).rows.map((row) => [`${row.userId}|${parseTimestamp(row.intervalStart)}`, row]));
+    const after = new Map(replay([...records, late], sinchAgentStatusHistoryAdapter, { until: chunk.end }).rows.map((row) => [`${row.userId}|${parseTimestamp(row.intervalStart)}`, row]));
     for (const row of rows) expect(row.metrics.pauseDuration).toBe(after.get(`${row.userId}|${row.intervalStart}`)!.pauseDuration);
   });
 
@@ -51,14 +52,14 @@ describe('chunkCorrections', () => {
     const end = session.find((r) => r['userStatus'] === 'LoggedOut')!;
     const cut = parseTimestamp(session[Math.floor(session.length / 2)]!['changeTimestamp']!) + 1;
     const early = { ...end, userStatusTimestamp: new Date(cut).toISOString(), statusTimestamp: new Date(cut).toISOString(), changeTimestamp: new Date(cut).toISOString() };
-    const rows = chunkCorrections('t', chunk, [...records.map((record) => ({ record, trigger: false })), { record: early, trigger: true }]);
+    const rows = chunkCorrections('t', chunk, [...records.map((record) => ({ record, trigger: false })), { record: early, trigger: true }], sinchAgentStatusHistoryAdapter);
     const zero = rows.filter((row) => METRIC_FIELDS.every((field) => row.metrics[field] === 0));
     expect(zero.length).toBeGreaterThan(2);
     expect(zero.every((row) => row.status === 'correction' && row.userId === user && row.intervalStart >= cut - 900_000)).toBe(true);
   });
 
   it('keeps to the chunk and its users', () => {
-    const rows = chunkCorrections('t', { start: DAY0 + 9 * HOUR, end: DAY0 + 10 * HOUR, users: [users[2]!] }, records.map((record) => ({ record, trigger: true })));
+    const rows = chunkCorrections('t', { start: DAY0 + 9 * HOUR, end: DAY0 + 10 * HOUR, users: [users[2]!] }, records.map((record) => ({ record, trigger: true })), sinchAgentStatusHistoryAdapter);
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((row) => row.userId === users[2] && row.intervalStart >= DAY0 + 9 * HOUR && row.intervalStart < DAY0 + 10 * HOUR)).toBe(true);
   });

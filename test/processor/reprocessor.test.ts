@@ -19,6 +19,8 @@ import {
 } from './support/pipeline.ts';
 import type { TestPipeline } from './support/pipeline.ts';
 import { brokenRevisionSequences, revisionHistory } from './support/topic-checks.ts';
+import { sinchAgentStatusHistoryAdapter } from '../../src/vendors/sinch/agent-status-history-adapter.ts';
+import { processorSource } from '../../src/cli/processor-sources.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -63,7 +65,7 @@ describe('re-processor: late history reaches the outputs', () => {
 
   beforeAll(async () => {
     pipeline = await createTestPipeline(await requireServices(), { REPROCESS_LEAD_IN_MS: String(6 * HOUR) });
-    instance = await startProcessorInstance(pipeline.config, createLogger('warn'));
+    instance = await startProcessorInstance(pipeline.config, processorSource(pipeline.config, 'sinch-rai'), createLogger('warn'));
     server = buildServer({
       reader: pipeline.reader, clock: () => LIVE_DAY + DAY, probes: [], registry: new Registry(), logger: createLogger('silent'), tenant: TENANT,
       allowedLatenessMs: pipeline.config.processor.allowedLatenessMs, collectDefaultMetrics: false,
@@ -108,7 +110,7 @@ describe('re-processor: late history reaches the outputs', () => {
     const response = await server.inject({ method: 'GET', url: `/agentStatistic?startTime=${day}T00:00:00Z&endTime=2024-01-16T00:00:00Z&timeCategory=day&limit=10000` });
     expect(response.statusCode).toBe(200);
     const apiRows = (JSON.parse(response.body) as Record<string, unknown>[]).sort((a, b) => String(a['userId']).localeCompare(String(b['userId'])));
-    const expectedDay = replay(records, { until: LIVE_WATERMARK, timeCategory: 'day' }).rows.filter((row) => row.timeCategory === day);
+    const expectedDay = replay(records, sinchAgentStatusHistoryAdapter, { until: LIVE_WATERMARK, timeCategory: 'day' }).rows.filter((row) => row.timeCategory === day);
     expect(expectedDay).toHaveLength(AGENTS);
     expect(apiRows).toEqual(expectedDay);
   });
@@ -175,7 +177,7 @@ describe('re-processor: raw history deleted by retention', () => {
 
   beforeAll(async () => {
     pipeline = await createTestPipeline(await requireServices(), { REPROCESS_LEAD_IN_MS: String(6 * HOUR) });
-    instance = await startProcessorInstance(pipeline.config, createLogger('warn'));
+    instance = await startProcessorInstance(pipeline.config, processorSource(pipeline.config, 'sinch-rai'), createLogger('warn'));
   });
   afterAll(async () => {
     await instance?.stop();

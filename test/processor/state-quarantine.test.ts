@@ -4,6 +4,7 @@ import { snapshotEntries } from '../../src/processor/state-entries.ts';
 import { largestEntryBytes, oversizedEntries, quarantineSnapshot } from '../../src/processor/state-quarantine.ts';
 import { flappingSession } from './support/flapping.ts';
 import { sinchTimestamp } from './support/raw-history.ts';
+import { sinchAgentStatusHistoryAdapter } from '../../src/vendors/sinch/agent-status-history-adapter.ts';
 
 const HOUR = 3_600_000;
 const START = Date.parse('2025-06-02T00:00:00.000Z');
@@ -12,9 +13,9 @@ const config = { allowedLatenessMs: 120_000, correctionHorizonMs: 6 * HOUR, tena
 function engineWith(sessions: number): TimelineEngine {
   const engine = new TimelineEngine(config);
   for (let s = 0; s < sessions; s++) {
-    for (const record of flappingSession({ userId: 'U1', sessionId: `S${s}`, start: START + s * 2 * HOUR, spanMs: 2 * HOUR, everyMs: 5_000 })) engine.ingestSinchRecord(record);
+    for (const record of flappingSession({ userId: 'U1', sessionId: `S${s}`, start: START + s * 2 * HOUR, spanMs: 2 * HOUR, everyMs: 5_000 })) engine.ingestRecord(record, sinchAgentStatusHistoryAdapter);
   }
-  for (const record of flappingSession({ userId: 'U2', sessionId: 'T0', start: START, spanMs: HOUR, everyMs: 60_000 })) engine.ingestSinchRecord(record);
+  for (const record of flappingSession({ userId: 'U2', sessionId: 'T0', start: START, spanMs: HOUR, everyMs: 60_000 })) engine.ingestRecord(record, sinchAgentStatusHistoryAdapter);
   engine.advanceWatermark(START + 5 * HOUR);
   return engine;
 }
@@ -38,9 +39,9 @@ describe('quarantine of oversized state', () => {
     expect(trimmed.users).toEqual(snapshot.users);
     const restored = TimelineEngine.restore(trimmed, config);
     const later = { sessionId: 'S1', userId: 'U1', userName: 'x', userStatus: 'Ready', userStatusTimestamp: sinchTimestamp(START + 5 * HOUR), changeTimestamp: sinchTimestamp(START + 5 * HOUR) };
-    expect(restored.ingestSinchRecord(later)).toBe('after-session-end');
+    expect(restored.ingestRecord(later, sinchAgentStatusHistoryAdapter)).toBe('after-session-end');
     const other = { ...later, sessionId: 'T0', userId: 'U2' };
-    expect(restored.ingestSinchRecord(other)).toBe(engine.ingestSinchRecord(other));
+    expect(restored.ingestRecord(other, sinchAgentStatusHistoryAdapter)).toBe(engine.ingestRecord(other, sinchAgentStatusHistoryAdapter));
   });
 
   it('an oversized user loses its sessions and its marks, but keeps its windows and their revisions', () => {

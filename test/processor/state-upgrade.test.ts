@@ -23,6 +23,7 @@ import scenario from '../fixtures/state-format-v1/scenario.json' with { type: 'j
 import { comparable, createTestPipeline, expectedRows, expectSameRows, produceRaw, publishWatermark, readQuarterHours, waitFor, watermarkApplied } from './support/pipeline.ts';
 import type { TestPipeline } from './support/pipeline.ts';
 import type { RawRecord } from './support/raw-history.ts';
+import { processorSource } from '../../src/cli/processor-sources.ts';
 
 const logger = createLogger('warn');
 /** The state format this release writes (SNAPSHOT_VERSION, asserted in test/core/engine/snapshot-format.test.ts), and one it does not know. */
@@ -36,7 +37,7 @@ const fixtureInputTopic = fixtureRecords.find((r) => r.value !== null)?.value?.i
 
 /** The fixture's changelog records, moved to this pipeline's input topic (the only thing that differs). */
 function recordsFor(config: Config, change: (value: ChangelogValue) => ChangelogValue = (v) => v): FixtureRecord[] {
-  const inputTopic = processorTopics(config.topicPrefix).raw;
+  const inputTopic = processorTopics(config.topicPrefix, 'raw.sinch.agent-status-history').raw;
   return fixtureRecords.map((r) => ({
     partition: r.partition,
     key: r.key.replace(fixtureInputTopic, inputTopic),
@@ -45,7 +46,7 @@ function recordsFor(config: Config, change: (value: ChangelogValue) => Changelog
 }
 
 async function produceChangelog(config: Config, serde: AvroSerde, records: readonly FixtureRecord[]): Promise<void> {
-  const topic = processorTopics(config.topicPrefix).changelog;
+  const topic = processorTopics(config.topicPrefix, 'raw.sinch.agent-status-history').changelog;
   const producer = createProducer(createKafka(config, logger, '-fixture'));
   await producer.connect();
   try {
@@ -65,7 +66,7 @@ async function writeV1Changelog(config: Config): Promise<void> {
   } finally {
     await admin.disconnect();
   }
-  const topic = processorTopics(config.topicPrefix).changelog;
+  const topic = processorTopics(config.topicPrefix, 'raw.sinch.agent-status-history').changelog;
   const v1Schema = await readFile(new URL('../fixtures/state-format-v1/processor-state-entry.v1.avsc', import.meta.url), 'utf8');
   await registerSchema(config.schemaRegistry, valueSubject(topic), v1Schema);
   const serde = new AvroSerde(config.schemaRegistry);
@@ -132,7 +133,7 @@ describe('processor state across a format upgrade', () => {
     expect(await rawEnds(pipeline)).toEqual(changelogV1.rawEnds);
     await produceRaw(pipeline, r2);
     await publishWatermark(pipeline, scenario.w2);
-    const instance = await startProcessorInstance(pipeline.config, logger);
+    const instance = await startProcessorInstance(pipeline.config, processorSource(pipeline.config, 'sinch-rai'), logger);
     running.push(instance);
     expect(await waitFor(() => watermarkApplied(pipeline, scenario.w2), 60_000), 'w2 applied').toBe(true);
     await instance.stop();
@@ -150,7 +151,7 @@ describe('processor state across a format upgrade', () => {
     pipelines.push(pipeline);
     const v1Schema = await readFile(new URL('../fixtures/state-format-v1/processor-state-entry.v1.avsc', import.meta.url), 'utf8');
     await registerSchema(pipeline.config.schemaRegistry, valueSubject(pipeline.topics.changelog), v1Schema);
-    const processor = new TimelineProcessor({ config: pipeline.config, logger });
+    const processor = new TimelineProcessor({ config: pipeline.config, source: processorSource(pipeline.config, 'sinch-rai'), logger });
     await expect(processor.start()).rejects.toMatchObject({ code: 'SCHEMA_MISMATCH', message: expect.stringMatching(/does not carry parts, partId: .* run `agent-timelines setup`/) });
     await processor.stop();
   });
@@ -168,7 +169,7 @@ describe('processor state across a format upgrade', () => {
     await produceRaw(pipeline, r1);
     await produceRaw(pipeline, r2);
     await publishWatermark(pipeline, scenario.w2);
-    const instance = await startProcessorInstance(pipeline.config, logger);
+    const instance = await startProcessorInstance(pipeline.config, processorSource(pipeline.config, 'sinch-rai'), logger);
     running.push(instance);
     const all = [...r1, ...r2];
     const expected = expectedRows(all, scenario.w2);

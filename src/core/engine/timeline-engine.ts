@@ -1,6 +1,7 @@
 import type { AgentEvent } from '../events/agent-event.ts';
 import { DEFAULT_SESSION_MAX_IDLE_MS } from '../session/session-bounds.ts';
-import { adaptSinchRecord } from '../sinch/agent-status-history.ts';
+import type { SourceAdapter } from '../source/source-adapter.ts';
+import type { SourceId } from '../source/source-id.ts';
 import type { EventTimeLimits } from '../time/time-limits.ts';
 import { DEFAULT_MAX_CLOCK_LEAD_MS, DEFAULT_MAX_EVENT_AGE_MS, DEFAULT_MAX_EVENT_LEAD_MS, eventTimeRejection, watermarkRejection } from '../time/time-limits.ts';
 import { quarterHourStart } from '../windows/quarter-hour.ts';
@@ -38,8 +39,8 @@ function byStart(a: EngineSession, b: EngineSession): number {
 /**
  * Streaming timeline engine for one tenant.
  *
- * Lifecycle: feed records with `ingestSinchRecord` (any order) and move event time with
- * `advanceWatermark`, which returns every emission it causes. State is bounded: per open session a
+ * Lifecycle: feed records with `ingestRecord` (any order, through the record's vendor adapter) or their events with
+ * `ingestEvents`, and move event time with `advanceWatermark`, which returns every emission it causes. State is bounded: per open session a
  * checkpoint plus its events within lateness + correction horizon; per user the windows that can
  * still change. A session whose LoggedOut never arrives still ends (session-bounds.ts): at its
  * user's next newer session, or `sessionMaxIdleMs` after its last event, so one advance moves a
@@ -84,20 +85,21 @@ export class TimelineEngine {
   }
 
   /**
-   * Accepts one raw Sinch record (unknown JSON); returns null if accepted or the rejection reason.
-   * changeTimestamp is the record's own.
+   * Accepts one raw record of a vendor (unknown JSON), adapted by `adapter` with this engine's event-time limits;
+   * returns null if accepted or the rejection reason (the adapter's, counted like the engine's own).
    */
-  ingestSinchRecord(record: unknown): string | null {
-    const adapted = adaptSinchRecord(record, this.limits);
+  ingestRecord(record: unknown, adapter: SourceAdapter): string | null {
+    const adapted = adapter.adapt(record, this.limits);
     if ('rejection' in adapted) return this.reject(adapted.rejection);
-    return this.ingestEvents(adapted.events);
+    return this.ingestEvents(adapted.events, adapter.source);
   }
 
   /**
    * Accepts the canonical events of one source record (any vendor adapter); null if accepted,
    * else the rejection reason (`event-time-too-old`, `event-time-in-future`, `too-late`, `after-session-end`).
+   * `_source` names the vendor system the events come from (not used yet: the canonical model carries it next).
    */
-  ingestEvents(events: readonly AgentEvent[]): string | null {
+  ingestEvents(events: readonly AgentEvent[], _source: SourceId = 'sinch-rai'): string | null {
     for (const event of events) {
       const skew = eventTimeRejection(event.eventTime, event.changeTime, this.limits);
       if (skew !== null) return this.reject(skew);

@@ -2,7 +2,7 @@ import type { AgentEvent } from '../events/agent-event.ts';
 import { rollUp } from '../rollup/rollup.ts';
 import type { TimeCategory } from '../rollup/period.ts';
 import { isTimeCategory, isValidTimeZone } from '../rollup/period.ts';
-import { adaptSinchRecord } from '../sinch/agent-status-history.ts';
+import type { SourceAdapter } from '../source/source-adapter.ts';
 import type { AgentMetrics } from '../statistic/agent-statistic-fields.ts';
 import { vectorToMetrics } from '../statistic/metric-vector.ts';
 import { DEFAULT_MAX_EVENT_AGE_MS, DEFAULT_MAX_EVENT_LEAD_MS } from '../time/time-limits.ts';
@@ -54,11 +54,11 @@ function bump(counter: Record<string, number>, reason: string): void {
 }
 
 /**
- * Batch replay of raw Sinch agentStatusHistory records into agentStatistic rows. Pure and
+ * Batch replay of raw vendor records, mapped onto canonical events by `adapter`, into agentStatistic rows. Pure and
  * order-independent: shuffled or duplicated input gives the same rows. Throws RangeError for an
  * invalid time category or zone.
  */
-export function replay(records: readonly unknown[], options: ReplayOptions = {}): ReplayResult {
+export function replay(records: readonly unknown[], adapter: SourceAdapter, options: ReplayOptions = {}): ReplayResult {
   const category = options.timeCategory ?? 'quarterHour';
   const zone = options.timeZone ?? 'UTC';
   if (!isTimeCategory(category)) throw new RangeError(`invalid time category: ${String(category)}`);
@@ -70,7 +70,7 @@ export function replay(records: readonly unknown[], options: ReplayOptions = {})
   const events: AgentEvent[] = [];
   const perRecord: (readonly AgentEvent[])[] = [];
   for (const record of records) {
-    const result = adaptSinchRecord(record, limits);
+    const result = adapter.adapt(record, limits);
     if ('rejection' in result) {
       bump(rejected, result.rejection);
       continue;

@@ -4,6 +4,7 @@ import { TimelineEngine } from '../../../src/core/engine/timeline-engine.ts';
 import { replay } from '../../../src/core/replay/replay.ts';
 import { METRIC_FIELDS } from '../../../src/core/statistic/agent-statistic-fields.ts';
 import { generateHistory, prng, recordTime } from '../support/history-generator.ts';
+import { sinchAgentStatusHistoryAdapter } from '../../../src/vendors/sinch/agent-status-history-adapter.ts';
 
 const CONFIG: EngineConfig = { allowedLatenessMs: 120_000, correctionHorizonMs: 3_600_000, tenant: 't1' };
 
@@ -38,7 +39,7 @@ function run(
   const emissions: EngineEmission[] = [];
   let watermark = Number.NEGATIVE_INFINITY;
   order.forEach(({ r }, i) => {
-    engine.ingestSinchRecord(r);
+    engine.ingestRecord(r, sinchAgentStatusHistoryAdapter);
     if (random() < 0.3) {
       watermark = Math.max(watermark, recordTime(r) - Math.floor(random() * 300_000));
       emissions.push(...engine.advanceWatermark(watermark));
@@ -61,7 +62,7 @@ describe('TimelineEngine streaming equals batch replay', () => {
       const { emissions, engine } = run(history.records, seed * 7 + 1, finalWatermark, -1, config);
       if ((engine.rejected['too-late'] ?? 0) > 0) continue;
       compared++;
-      const batch = replay(history.records, { until: finalWatermark }).rows;
+      const batch = replay(history.records, sinchAgentStatusHistoryAdapter, { until: finalWatermark }).rows;
       const latest = [...latestWindows(emissions).values()].filter(hasContent);
       expect(latest.length, `seed ${seed}`).toBe(batch.length);
       for (const row of batch) {

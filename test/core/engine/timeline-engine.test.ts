@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineEmission } from '../../../src/core/engine/timeline-engine.ts';
 import { TimelineEngine } from '../../../src/core/engine/timeline-engine.ts';
+import { sinchAgentStatusHistoryAdapter } from '../../../src/vendors/sinch/agent-status-history-adapter.ts';
 
 const T = Date.UTC(2024, 0, 1, 9);
 const sinch = (ms: number): string => new Date(T + ms).toISOString().replace('T', ' ').replace('Z', '');
@@ -17,8 +18,8 @@ const windows = (out: EngineEmission[]) => out.flatMap((e) => (e.type === 'windo
 describe('TimelineEngine', () => {
   it('emits provisional, then final once, then corrections for late changes', () => {
     const engine = new TimelineEngine({ allowedLatenessMs: 2 * MIN, correctionHorizonMs: 60 * MIN, tenant: 't' });
-    expect(engine.ingestSinchRecord(user('S1', 'Ready', 0))).toBeNull();
-    expect(engine.ingestSinchRecord(status('S1', 'Waiting', 0))).toBeNull();
+    expect(engine.ingestRecord(user('S1', 'Ready', 0), sinchAgentStatusHistoryAdapter)).toBeNull();
+    expect(engine.ingestRecord(status('S1', 'Waiting', 0), sinchAgentStatusHistoryAdapter)).toBeNull();
     const first = windows(engine.advanceWatermark(T + 5 * MIN));
     expect(first.map((w) => [w.status, w.revision, w.metrics.servingDuration])).toEqual([['provisional', 1, 5 * MIN]]);
     expect(windows(engine.advanceWatermark(T + 5 * MIN))).toEqual([]);
@@ -28,7 +29,7 @@ describe('TimelineEngine', () => {
       [0, 'final', 2],
       [15 * MIN, 'provisional', 1],
     ]);
-    expect(engine.ingestSinchRecord(status('S1', 'Talking_Inbound', 10 * MIN, 18 * MIN))).toBeNull();
+    expect(engine.ingestRecord(status('S1', 'Talking_Inbound', 10 * MIN, 18 * MIN), sinchAgentStatusHistoryAdapter)).toBeNull();
     const corrected = windows(engine.advanceWatermark(T + 18 * MIN));
     expect(corrected[0]).toMatchObject({ status: 'correction', revision: 3 });
     expect(corrected[0]?.metrics.callInDuration).toBe(5 * MIN);
@@ -37,24 +38,24 @@ describe('TimelineEngine', () => {
 
   it('rejects records older than watermark − lateness − horizon as too-late, and events after the session end', () => {
     const engine = new TimelineEngine({ allowedLatenessMs: MIN, correctionHorizonMs: 10 * MIN, tenant: 't' });
-    engine.ingestSinchRecord(user('S1', 'Ready', 0));
-    engine.ingestSinchRecord(status('S1', 'LoggedOut', 30 * MIN));
+    engine.ingestRecord(user('S1', 'Ready', 0), sinchAgentStatusHistoryAdapter);
+    engine.ingestRecord(status('S1', 'LoggedOut', 30 * MIN), sinchAgentStatusHistoryAdapter);
     engine.advanceWatermark(T + 60 * MIN);
-    expect(engine.ingestSinchRecord(status('S1', 'Waiting', 40 * MIN))).toBe('too-late');
-    expect(engine.ingestSinchRecord(status('S2', 'Waiting', 100 * MIN))).toBeNull();
-    expect(engine.ingestSinchRecord(status('S2', 'LoggedOut', 110 * MIN))).toBeNull();
-    expect(engine.ingestSinchRecord(status('S2', 'Wrap', 120 * MIN))).toBe('after-session-end');
-    expect(engine.ingestSinchRecord({ nope: true })).toBe('missing-sessionId');
+    expect(engine.ingestRecord(status('S1', 'Waiting', 40 * MIN), sinchAgentStatusHistoryAdapter)).toBe('too-late');
+    expect(engine.ingestRecord(status('S2', 'Waiting', 100 * MIN), sinchAgentStatusHistoryAdapter)).toBeNull();
+    expect(engine.ingestRecord(status('S2', 'LoggedOut', 110 * MIN), sinchAgentStatusHistoryAdapter)).toBeNull();
+    expect(engine.ingestRecord(status('S2', 'Wrap', 120 * MIN), sinchAgentStatusHistoryAdapter)).toBe('after-session-end');
+    expect(engine.ingestRecord({ nope: true }, sinchAgentStatusHistoryAdapter)).toBe('missing-sessionId');
     expect(engine.rejected).toEqual({ 'too-late': 1, 'after-session-end': 1, 'missing-sessionId': 1 });
   });
 
   it('emits closed final segments and current-state changes', () => {
     const engine = new TimelineEngine({ allowedLatenessMs: MIN, correctionHorizonMs: 10 * MIN, tenant: 't' });
-    engine.ingestSinchRecord(user('S1', 'Ready', 0, 'Office'));
-    engine.ingestSinchRecord(status('S1', 'Waiting', 0));
-    engine.ingestSinchRecord({ ...status('S1', 'OBJoin', 1 * MIN), OutboundServing: 'C1' });
-    engine.ingestSinchRecord(status('S1', 'Dialing_Outbound_Campaign', 2 * MIN));
-    engine.ingestSinchRecord(status('S1', 'Wrap', 3 * MIN));
+    engine.ingestRecord(user('S1', 'Ready', 0, 'Office'), sinchAgentStatusHistoryAdapter);
+    engine.ingestRecord(status('S1', 'Waiting', 0), sinchAgentStatusHistoryAdapter);
+    engine.ingestRecord({ ...status('S1', 'OBJoin', 1 * MIN), OutboundServing: 'C1' }, sinchAgentStatusHistoryAdapter);
+    engine.ingestRecord(status('S1', 'Dialing_Outbound_Campaign', 2 * MIN), sinchAgentStatusHistoryAdapter);
+    engine.ingestRecord(status('S1', 'Wrap', 3 * MIN), sinchAgentStatusHistoryAdapter);
     const out = engine.advanceWatermark(T + 5 * MIN);
     const segments = out.flatMap((e) => (e.type === 'segment' ? [e.segment] : []));
     expect(segments.map((s) => [s.start - T, s.end - T, s.userStatus, s.handlingStatus, s.profile, s.campaignId ?? null])).toEqual([
@@ -69,7 +70,7 @@ describe('TimelineEngine', () => {
       },
     ]);
     expect(engine.advanceWatermark(T + 6 * MIN).filter((e) => e.type === 'agentState')).toEqual([]);
-    engine.ingestSinchRecord(status('S1', 'LoggedOut', 7 * MIN));
+    engine.ingestRecord(status('S1', 'LoggedOut', 7 * MIN), sinchAgentStatusHistoryAdapter);
     const end = engine.advanceWatermark(T + 8 * MIN).flatMap((e) => (e.type === 'agentState' ? [e.state] : []));
     expect(end).toMatchObject([{ loggedIn: false, userStatus: 'LoggedOut', handlingStatus: 'LoggedOut', userStatusSince: T + 7 * MIN }]);
   });
@@ -78,9 +79,9 @@ describe('TimelineEngine', () => {
     const engine = new TimelineEngine({ allowedLatenessMs: MIN, correctionHorizonMs: 5 * MIN, tenant: 't' });
     for (let s = 0; s < 50; s++) {
       const base = s * 60 * MIN;
-      engine.ingestSinchRecord(user(`S${s}`, 'Ready', base));
-      engine.ingestSinchRecord(status(`S${s}`, 'Waiting', base));
-      engine.ingestSinchRecord(status(`S${s}`, 'LoggedOut', base + 30 * MIN));
+      engine.ingestRecord(user(`S${s}`, 'Ready', base), sinchAgentStatusHistoryAdapter);
+      engine.ingestRecord(status(`S${s}`, 'Waiting', base), sinchAgentStatusHistoryAdapter);
+      engine.ingestRecord(status(`S${s}`, 'LoggedOut', base + 30 * MIN), sinchAgentStatusHistoryAdapter);
       engine.advanceWatermark(T + base + 59 * MIN);
     }
     const snapshot = engine.snapshot();

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { EngineEmission } from '../../../src/core/engine/timeline-engine.ts';
 import { TimelineEngine } from '../../../src/core/engine/timeline-engine.ts';
 import { replay } from '../../../src/core/replay/replay.ts';
+import { sinchAgentStatusHistoryAdapter } from '../../../src/vendors/sinch/agent-status-history-adapter.ts';
 
 const T = Date.UTC(2024, 0, 1, 9);
 const MIN = 60_000;
@@ -25,31 +26,31 @@ const second = [rec('S2', 'New', 'Ready', 60 * MIN), rec('S2', 'New', 'Waiting',
 describe('userName per window (as of the window end)', () => {
   it('a rename across a final window re-emits nothing and equals replay', () => {
     const engine = new TimelineEngine({ allowedLatenessMs: MIN, correctionHorizonMs: 5 * MIN, tenant: 't' });
-    for (const r of first) expect(engine.ingestSinchRecord(r)).toBeNull();
+    for (const r of first) expect(engine.ingestRecord(r, sinchAgentStatusHistoryAdapter)).toBeNull();
     const early = windows(engine.advanceWatermark(T + 30 * MIN));
     expect(early.map((w) => [w.intervalStart - T, w.status, w.userName])).toEqual([[0, 'final', 'Old']]);
-    for (const r of second) expect(engine.ingestSinchRecord(r)).toBeNull();
+    for (const r of second) expect(engine.ingestRecord(r, sinchAgentStatusHistoryAdapter)).toBeNull();
     const late = windows(engine.advanceWatermark(T + 120 * MIN));
     // the 09:00 window is final and its name as of 09:15 is still "Old": not re-emitted
     expect(late.map((w) => [w.intervalStart - T, w.status, w.userName])).toEqual([[60 * MIN, 'final', 'New']]);
     const all = [...first, ...second];
-    const rows = replay(all, { until: T + 120 * MIN }).rows;
+    const rows = replay(all, sinchAgentStatusHistoryAdapter, { until: T + 120 * MIN }).rows;
     expect(rows.map((r) => [r.intervalStart, r.userName])).toEqual([
       [new Date(T).toISOString(), 'Old'],
       [new Date(T + 60 * MIN).toISOString(), 'New'],
     ]);
     // a roll-up takes the name of its quarter-hour with the greatest maxChangeTimestamp
-    expect(replay(all, { until: T + 120 * MIN, timeCategory: 'day' }).rows.map((r) => r.userName)).toEqual(['New']);
-    expect(replay(all, { until: T + 120 * MIN, timeCategory: 'hour' }).rows.map((r) => r.userName)).toEqual(['Old', 'New']);
+    expect(replay(all, sinchAgentStatusHistoryAdapter, { until: T + 120 * MIN, timeCategory: 'day' }).rows.map((r) => r.userName)).toEqual(['New']);
+    expect(replay(all, sinchAgentStatusHistoryAdapter, { until: T + 120 * MIN, timeCategory: 'hour' }).rows.map((r) => r.userName)).toEqual(['Old', 'New']);
   });
 
   it('a late record with eventTime inside the window and a newer name corrects the window, segment names follow', () => {
     const engine = new TimelineEngine({ allowedLatenessMs: MIN, correctionHorizonMs: 60 * MIN, tenant: 't' });
-    for (const r of first) engine.ingestSinchRecord(r);
+    for (const r of first) engine.ingestRecord(r, sinchAgentStatusHistoryAdapter);
     const out = engine.advanceWatermark(T + 20 * MIN);
     expect(out.flatMap((e) => (e.type === 'segment' ? [e.segment.userName] : []))).toEqual(['Old']);
     // OBJoin changes no metric; its record renames the user as of 09:05 with a newer changeTimestamp
-    expect(engine.ingestSinchRecord(rec('S1', 'Renamed', 'OBJoin', 5 * MIN, 25 * MIN))).toBeNull();
+    expect(engine.ingestRecord(rec('S1', 'Renamed', 'OBJoin', 5 * MIN, 25 * MIN), sinchAgentStatusHistoryAdapter)).toBeNull();
     const corrected = windows(engine.advanceWatermark(T + 26 * MIN));
     expect(corrected.map((w) => [w.status, w.revision, w.userName])).toEqual([['correction', 2, 'Renamed']]);
   });
@@ -62,7 +63,7 @@ describe('userName per window (as of the window end)', () => {
       rec('S1', 'Zulu', 'LoggedOut', 20 * MIN),
     ];
     for (const order of [records, [...records].reverse()]) {
-      expect(replay(order, { until: T + 30 * MIN }).rows.map((r) => r.userName)).toEqual(['Bravo', 'Zulu']);
+      expect(replay(order, sinchAgentStatusHistoryAdapter, { until: T + 30 * MIN }).rows.map((r) => r.userName)).toEqual(['Bravo', 'Zulu']);
     }
   });
 });

@@ -5,6 +5,7 @@ import { userStatusCode } from '../../../src/core/events/status.ts';
 import { TimelineEngine } from '../../../src/core/engine/timeline-engine.ts';
 import type { QuarterHourEmission } from '../../../src/core/engine/timeline-engine.ts';
 import { replay } from '../../../src/core/replay/replay.ts';
+import { sinchAgentStatusHistoryAdapter } from '../../../src/vendors/sinch/agent-status-history-adapter.ts';
 
 /**
  * Exact ties: two rows of one session with the same event time AND the same changeTimestamp (the simulator writes
@@ -42,7 +43,7 @@ function streamed(records: readonly Row[]): QuarterHourEmission[] {
   const engine = new TimelineEngine({ allowedLatenessMs: MIN, correctionHorizonMs: 60 * MIN, tenant: 't' });
   const latest = new Map<number, QuarterHourEmission>();
   records.forEach((record, i) => {
-    expect(engine.ingestSinchRecord(record)).toBeNull();
+    expect(engine.ingestRecord(record, sinchAgentStatusHistoryAdapter)).toBeNull();
     if (i % 2 === 1) for (const e of engine.advanceWatermark(T + 16 * MIN + i)) if (e.type === 'window') latest.set(e.window.intervalStart, e.window);
   });
   for (const e of engine.advanceWatermark(T + 60 * MIN)) if (e.type === 'window') latest.set(e.window.intervalStart, e.window);
@@ -68,23 +69,23 @@ describe('exact ties follow the vendor row order', () => {
   });
 
   it('replay: "Ready, then Pause" in one ms is 13 minutes of Pause; listed the other way round, of Ready', () => {
-    const pauseLast = replay(history(true)).rows[0];
+    const pauseLast = replay(history(true), sinchAgentStatusHistoryAdapter).rows[0];
     expect(pauseLast).toMatchObject({ readyDuration: MIN, notReadyDuration: MIN, pauseDuration: 13 * MIN, servingDuration: 15 * MIN });
-    const readyLast = replay(history(false)).rows[0];
+    const readyLast = replay(history(false), sinchAgentStatusHistoryAdapter).rows[0];
     expect(readyLast).toMatchObject({ readyDuration: 14 * MIN, notReadyDuration: MIN, pauseDuration: 0, servingDuration: 15 * MIN });
   });
 
   it('without vendor positions an exact tie falls back to kind and value (Pause < Ready)', () => {
     const unplaced = history(true).map(({ vendorPoll: _p, vendorRow: _r, ...rest }) => rest);
-    expect(replay(unplaced).rows[0]).toMatchObject({ readyDuration: 14 * MIN, pauseDuration: 0 });
+    expect(replay(unplaced, sinchAgentStatusHistoryAdapter).rows[0]).toMatchObject({ readyDuration: 14 * MIN, pauseDuration: 0 });
   });
 
   it('replay and the streaming engine give the same result for every arrival order', () => {
     const records = history(true);
-    const expected = replay(records).rows[0];
+    const expected = replay(records, sinchAgentStatusHistoryAdapter).rows[0];
     for (const order of permutations(records.length)) {
       const shuffled = order.map((i) => records[i] as Row);
-      expect(replay(shuffled).rows[0]).toEqual(expected);
+      expect(replay(shuffled, sinchAgentStatusHistoryAdapter).rows[0]).toEqual(expected);
       const windows = streamed(shuffled).filter((w) => w.metrics.servingDuration > 0);
       expect(windows.map((w) => w.intervalStart)).toEqual([T]);
       expect(windows[0]?.metrics).toMatchObject({ pauseDuration: 13 * MIN, readyDuration: MIN, notReadyDuration: MIN });
@@ -96,8 +97,8 @@ describe('exact ties follow the vendor row order', () => {
     const ready = records[2] as Row;
     const copy = { ...ready, vendorPoll: 8, vendorRow: 0 };
     const withCopy = [...records, copy];
-    expect(replay(withCopy).rows[0]).toMatchObject({ pauseDuration: 13 * MIN, readyDuration: MIN });
-    expect(replay(withCopy).duplicates).toBe(1);
+    expect(replay(withCopy, sinchAgentStatusHistoryAdapter).rows[0]).toMatchObject({ pauseDuration: 13 * MIN, readyDuration: MIN });
+    expect(replay(withCopy, sinchAgentStatusHistoryAdapter).duplicates).toBe(1);
     for (const order of permutations(withCopy.length)) {
       const windows = streamed(order.map((i) => withCopy[i] as Row)).filter((w) => w.metrics.servingDuration > 0);
       expect(windows.map((w) => w.intervalStart)).toEqual([T]);
@@ -111,8 +112,8 @@ describe('exact ties follow the vendor row order', () => {
       userRow('Pause', 10 * MIN, 10 * MIN, 1, 2, 'Coffee'),
       { ...statusRow('LoggedOut', 10 * MIN, 1, endRow) },
     ];
-    expect(replay(tiedEnd(1)).rejected).toEqual({ 'after-session-end': 1 });
-    expect(replay(tiedEnd(3)).rejected).toEqual({});
-    expect(replay(tiedEnd(1)).rows[0]).toMatchObject({ servingDuration: 10 * MIN, readyDuration: 10 * MIN });
+    expect(replay(tiedEnd(1), sinchAgentStatusHistoryAdapter).rejected).toEqual({ 'after-session-end': 1 });
+    expect(replay(tiedEnd(3), sinchAgentStatusHistoryAdapter).rejected).toEqual({});
+    expect(replay(tiedEnd(1), sinchAgentStatusHistoryAdapter).rows[0]).toMatchObject({ servingDuration: 10 * MIN, readyDuration: 10 * MIN });
   });
 });

@@ -20,6 +20,7 @@ import type { AgentStatisticRow, TimeCategory } from '../../../src/core/replay/r
 import { METRIC_FIELDS } from '../../../src/core/statistic/agent-statistic-fields.ts';
 import { historyArb } from '../generators/histories.ts';
 import { fcParams } from './support.ts';
+import { sinchAgentStatusHistoryAdapter } from '../../../src/vendors/sinch/agent-status-history-adapter.ts';
 
 function assertInvariants(rows: readonly AgentStatisticRow[], what: string, oneSessionPerUser = true): void {
   for (const r of rows) {
@@ -64,10 +65,10 @@ describe('property: invariants of replay output', () => {
   it('single-session-per-agent histories: identities, free ≤ waiting, serving ≤ 900000 per quarter-hour', () => {
     fc.assert(
       fc.property(historyArb({ maxSessions: 1, maxStartOffset: 20 * 60_000 }), fc.constantFrom<TimeCategory>(...CATEGORIES), (history, category) => {
-        const qh = replay(history.records).rows;
+        const qh = replay(history.records, sinchAgentStatusHistoryAdapter).rows;
         assertInvariants(qh, 'quarterHour');
         assertQuarterHours(qh, 'quarterHour', true);
-        assertInvariants(replay(history.records, { timeCategory: category, timeZone: 'Europe/Helsinki' }).rows, category);
+        assertInvariants(replay(history.records, sinchAgentStatusHistoryAdapter, { timeCategory: category, timeZone: 'Europe/Helsinki' }).rows, category);
       }),
       fcParams(300),
     );
@@ -77,12 +78,12 @@ describe('property: invariants of replay output', () => {
     fc.assert(
       fc.property(historyArb({ endWeight: 6 }), (history) => {
         const until = history.maxEventTime;
-        const qh = replay(history.records).rows;
+        const qh = replay(history.records, sinchAgentStatusHistoryAdapter).rows;
         assertInvariants(qh, 'quarterHour');
         assertQuarterHours(qh, 'quarterHour', true);
         for (const session of history.sessions) {
           const records = session.recordIndexes.map((i) => history.records[i]);
-          const rows = replay(records, { until }).rows;
+          const rows = replay(records, sinchAgentStatusHistoryAdapter, { until }).rows;
           assertInvariants(rows, `session ${session.sessionId}`);
           assertQuarterHours(rows, `session ${session.sessionId}`, true);
         }
@@ -94,7 +95,7 @@ describe('property: invariants of replay output', () => {
   it('the invariant check rejects a row perturbed by 1 ms (the property can fail)', () => {
     const result = fc.check(
       fc.property(historyArb({ maxSessions: 1 }), (history) => {
-        const rows = replay(history.records).rows.map((r) => ({ ...r, readyDuration: r.readyDuration + 1 }));
+        const rows = replay(history.records, sinchAgentStatusHistoryAdapter).rows.map((r) => ({ ...r, readyDuration: r.readyDuration + 1 }));
         assertInvariants(rows, 'perturbed');
       }),
       { ...fcParams(20), endOnFailure: true },

@@ -19,6 +19,7 @@ import { formatTimestamp, historyArb } from '../generators/histories.ts';
 import type { BuiltHistory } from '../generators/histories.ts';
 import { parseOracleTimestamp } from '../oracle/brute-force-oracle.ts';
 import { assertRowsEqual, fcParams } from './support.ts';
+import { sinchAgentStatusHistoryAdapter } from '../../../src/vendors/sinch/agent-status-history-adapter.ts';
 
 const SPELLINGS: readonly (readonly [string, string])[] = [
   ['userId', 'UserId'],
@@ -107,9 +108,9 @@ function check(c: Case, shiftMs = 0): void {
   const until = c.untilShift === null ? undefined : c.history.maxEventTime + c.untilShift;
   const input = scramble(c.history, c.shuffled, c.copies, shiftMs);
   const base = until === undefined ? {} : { until };
-  assertRowsEqual(replay(input, base).rows, replay(c.history.records, base).rows, 'quarterHour/UTC after shuffle+duplicates');
+  assertRowsEqual(replay(input, sinchAgentStatusHistoryAdapter, base).rows, replay(c.history.records, sinchAgentStatusHistoryAdapter, base).rows, 'quarterHour/UTC after shuffle+duplicates');
   const rollup = { ...base, timeCategory: c.category, timeZone: c.timeZone };
-  assertRowsEqual(replay(input, rollup).rows, replay(c.history.records, rollup).rows, `${c.category}/${c.timeZone} after shuffle+duplicates`);
+  assertRowsEqual(replay(input, sinchAgentStatusHistoryAdapter, rollup).rows, replay(c.history.records, sinchAgentStatusHistoryAdapter, rollup).rows, `${c.category}/${c.timeZone} after shuffle+duplicates`);
 }
 
 describe('property: replay is independent of order and exact duplicates', () => {
@@ -121,7 +122,7 @@ describe('property: replay is independent of order and exact duplicates', () => 
     fc.assert(
       fc.property(caseArb, (c) => {
         const input = scramble(c.history, c.shuffled, c.copies);
-        const result = replay(input);
+        const result = replay(input, sinchAgentStatusHistoryAdapter);
         expect(result.accepted + Object.values(result.rejected).reduce((a, b) => a + b, 0)).toBe(input.length);
       }),
       fcParams(300),

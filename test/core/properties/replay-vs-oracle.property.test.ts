@@ -18,6 +18,7 @@ import { SEED_RECORDS } from '../oracle/seed-records.ts';
 import { historyArb } from '../generators/histories.ts';
 import type { BuiltHistory } from '../generators/histories.ts';
 import { assertRowsEqual, diffRows, fcParams } from './support.ts';
+import { sinchAgentStatusHistoryAdapter } from '../../../src/vendors/sinch/agent-status-history-adapter.ts';
 
 /**
  * A history plus an optional --until near its end (inside or a little past the last event), and sometimes an idle
@@ -37,7 +38,7 @@ function check(history: BuiltHistory, untilShift: number | null, idleMs: number 
   const until = untilOf(history, untilShift);
   const idle = idleMs === null ? {} : { sessionMaxIdleMs: idleMs };
   const expected = oracleReplay(history.records, { ...(until === undefined ? {} : { until }), perturbation, limits: idle });
-  const actual = replay(history.records, { ...(until === undefined ? {} : { until }), ...idle });
+  const actual = replay(history.records, sinchAgentStatusHistoryAdapter, { ...(until === undefined ? {} : { until }), ...idle });
   assertRowsEqual(actual.rows, expected.rows, `replay vs oracle (until ${until === undefined ? 'default' : new Date(until).toISOString()})`);
   expect(actual.rejected).toEqual(expected.rejected);
   const rejectedTotal = Object.values(actual.rejected).reduce((a, b) => a + b, 0);
@@ -46,9 +47,9 @@ function check(history: BuiltHistory, untilShift: number | null, idleMs: number 
 
 describe('property: replay (quarterHour, UTC) equals the brute-force oracle', () => {
   it('on the seed example', () => {
-    expect(diffRows(replay(SEED_RECORDS).rows, oracleReplay(SEED_RECORDS).rows)).toBeNull();
+    expect(diffRows(replay(SEED_RECORDS, sinchAgentStatusHistoryAdapter).rows, oracleReplay(SEED_RECORDS).rows)).toBeNull();
     for (const until of [Date.UTC(2019, 11, 3, 7, 20, 30), Date.UTC(2019, 11, 3, 7, 20, 37, 387), Date.UTC(2019, 11, 3, 8)]) {
-      expect(diffRows(replay(SEED_RECORDS, { until }).rows, oracleReplay(SEED_RECORDS, { until }).rows)).toBeNull();
+      expect(diffRows(replay(SEED_RECORDS, sinchAgentStatusHistoryAdapter, { until }).rows, oracleReplay(SEED_RECORDS, { until }).rows)).toBeNull();
     }
   });
 

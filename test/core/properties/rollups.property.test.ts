@@ -24,6 +24,7 @@ import { localIso, oracleReplay, oracleRollup } from '../oracle/brute-force-orac
 import { historyArb } from '../generators/histories.ts';
 import type { BuiltHistory } from '../generators/histories.ts';
 import { assertRowsEqual, fcParams, sumMetrics } from './support.ts';
+import { sinchAgentStatusHistoryAdapter } from '../../../src/vendors/sinch/agent-status-history-adapter.ts';
 
 const ZONES = ['UTC', 'Europe/Helsinki', 'America/New_York'] as const;
 const CATEGORIES: readonly TimeCategory[] = ['hour', 'day', 'week', 'month', 'year', 'all'];
@@ -81,15 +82,15 @@ function check(history: BuiltHistory, untilShift: number | null, oracleZoneOverr
   const until = untilShift === null ? undefined : history.maxEventTime + untilShift;
   const base = until === undefined ? {} : { until };
   const oracleQuarterHours = oracleReplay(history.records, base).rows;
-  const quarterHours = replay(history.records, base).rows;
+  const quarterHours = replay(history.records, sinchAgentStatusHistoryAdapter, base).rows;
   assertRowsEqual(quarterHours, oracleQuarterHours, 'quarterHour/UTC');
   for (const timeZone of ZONES) {
     // quarter-hour rows in a zone: same numbers, label = local ISO with offset
-    const local = replay(history.records, { ...base, timeZone }).rows;
+    const local = replay(history.records, sinchAgentStatusHistoryAdapter, { ...base, timeZone }).rows;
     assertRowsEqual(local, oracleRollup(oracleQuarterHours, 'quarterHour', timeZone), `quarterHour/${timeZone}`);
     for (const row of local) if (row.timeCategory !== localIso(Date.parse(row.intervalStart), timeZone)) throw new Error(`label ${row.timeCategory}`);
     for (const category of CATEGORIES) {
-      const rows = replay(history.records, { ...base, timeCategory: category, timeZone }).rows;
+      const rows = replay(history.records, sinchAgentStatusHistoryAdapter, { ...base, timeCategory: category, timeZone }).rows;
       assertSumsOfQuarterHours(rows, quarterHours, category, `${category}/${timeZone}`);
       assertRowsEqual(rows, oracleRollup(oracleQuarterHours, category, oracleZoneOverride ?? timeZone), `${category}/${timeZone} vs oracle`);
     }
@@ -110,19 +111,19 @@ describe('property: roll-ups equal the sum of their quarter-hours and the oracle
     // a record pair around New York's fall back (2024-11-03 06:00Z) and Helsinki's spring forward
     const rec = (sessionId: string, status: string, at: string, ct: string): Record<string, unknown> => ({ sessionId, userId: 'F'.repeat(32), userName: 'Dst', userStatus: 'Ready', userStatusTimestamp: at, status, statusTimestamp: at, changeTimestamp: ct });
     const ny = [rec('1'.repeat(32), 'Waiting', '2024-11-03T05:50:00.000Z', '2024-11-03T05:50:00.000Z'), rec('1'.repeat(32), 'LoggedOut', '2024-11-03T06:10:00.000Z', '2024-11-03T06:10:00.000Z')];
-    const hours = replay(ny, { timeCategory: 'hour', timeZone: 'America/New_York' }).rows.map((r) => [r.timeCategory, r.servingDuration]);
+    const hours = replay(ny, sinchAgentStatusHistoryAdapter, { timeCategory: 'hour', timeZone: 'America/New_York' }).rows.map((r) => [r.timeCategory, r.servingDuration]);
     expect(hours).toEqual([
       ['2024-11-03T01:00:00.000-04:00', 600_000],
       ['2024-11-03T01:00:00.000-05:00', 600_000],
     ]);
-    const day = replay(ny, { timeCategory: 'day', timeZone: 'America/New_York' }).rows[0];
+    const day = replay(ny, sinchAgentStatusHistoryAdapter, { timeCategory: 'day', timeZone: 'America/New_York' }).rows[0];
     expect([day?.timeCategory, day?.intervalStart, day?.intervalEnd]).toEqual(['2024-11-03', '2024-11-03T04:00:00.000Z', '2024-11-04T05:00:00.000Z']);
-    const week = replay(ny, { timeCategory: 'week', timeZone: 'America/New_York' }).rows[0];
+    const week = replay(ny, sinchAgentStatusHistoryAdapter, { timeCategory: 'week', timeZone: 'America/New_York' }).rows[0];
     expect([week?.timeCategory, week?.intervalStart, week?.intervalEnd]).toEqual(['2024-W44', '2024-10-28T04:00:00.000Z', '2024-11-04T05:00:00.000Z']);
     // ISO week-year differs from the calendar year: 2024-12-30 is in 2025-W01
     const nye = [rec('2'.repeat(32), 'Waiting', '2024-12-30T10:00:00.000Z', '2024-12-30T10:00:00.000Z'), rec('2'.repeat(32), 'LoggedOut', '2024-12-30T10:05:00.000Z', '2024-12-30T10:05:00.000Z')];
-    expect(replay(nye, { timeCategory: 'week' }).rows[0]?.timeCategory).toBe('2025-W01');
-    expect(replay(nye, { timeCategory: 'year' }).rows[0]?.timeCategory).toBe('2024');
+    expect(replay(nye, sinchAgentStatusHistoryAdapter, { timeCategory: 'week' }).rows[0]?.timeCategory).toBe('2025-W01');
+    expect(replay(nye, sinchAgentStatusHistoryAdapter, { timeCategory: 'year' }).rows[0]?.timeCategory).toBe('2024');
   });
 
   it('detects a roll-up computed in the wrong zone (the property can fail)', () => {

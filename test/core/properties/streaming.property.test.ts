@@ -7,14 +7,14 @@
  * slack, occasionally negative, so events regularly arrive with eventTime < watermark and windows get corrected). At random points the
  * engine is snapshotted → JSON.stringify → JSON.parse → TimelineEngine.restore and continues. Finally the watermark
  * is advanced far past the last event. Then:
- *   1. the latest 'window' emission per (user, window) equals replay(records, { until: finalWatermark })'s
+ *   1. the latest 'window' emission per (user, window) equals replay(records, sinchAgentStatusHistoryAdapter, { until: finalWatermark })'s
  *      quarter-hour rows field by field (an all-zero latest emission = no row);
  *   2. the run with snapshots produced exactly the same emissions list (and rejections) as an uninterrupted run;
  *   3. per window the revisions strictly increase; once 'final' a window only changes via 'correction';
  *      'final' only once the watermark has passed end + allowedLateness; after the final watermark no window
  *      whose end + lateness is behind it is still provisional; the tenant is the configured one;
  *   4. stronger, separately: after EVERY advanceWatermark(W) the latest emission per window so far equals
- *      replay(records arrived so far, { until: W }) — provisional numbers and corrections included.
+ *      replay(records arrived so far, sinchAgentStatusHistoryAdapter, { until: W }) — provisional numbers and corrections included.
  * userName is compared everywhere: since spec §4 (amended) a row's name is "as of" the window end (the same event set
  * as maxChangeTimestamp), so a rename never changes a final window and streaming agrees with replay. The generated
  * histories rename users between sessions.
@@ -23,7 +23,7 @@
  *
  * (f) Can it fail? Verified while developing: (i) dropping one random accepted record from the stream (but not
  * from the replay input) makes property 1 fail on the first run — automated below; (ii) comparing in property 4
- * against replay(arrived, { until: W + 1 }) instead of W fails on the first run (servingDuration off by 1 ms);
+ * against replay(arrived, sinchAgentStatusHistoryAdapter, { until: W + 1 }) instead of W fails on the first run (servingDuration off by 1 ms);
  * (iii) labelling every emitted window with the user's latest name (the pre-amendment rule) fails property 1 on renames.
  */
 import fc from 'fast-check';
@@ -36,6 +36,7 @@ import { historyArb, QH } from '../generators/histories.ts';
 import type { BuiltHistory } from '../generators/histories.ts';
 import { assertRowsEqual, fcParams } from './support.ts';
 import type { RowLike } from './support.ts';
+import { sinchAgentStatusHistoryAdapter } from '../../../src/vendors/sinch/agent-status-history-adapter.ts';
 
 type Op = { kind: 'record'; record: unknown } | { kind: 'watermark'; at: number } | { kind: 'snapshot' };
 
@@ -128,7 +129,7 @@ function run(ops: readonly Op[], config: EngineConfig, withSnapshots: boolean): 
   const emittedAt: number[] = [];
   const rejections: (string | null)[] = [];
   for (const op of ops) {
-    if (op.kind === 'record') rejections.push(engine.ingestSinchRecord(op.record));
+    if (op.kind === 'record') rejections.push(engine.ingestRecord(op.record, sinchAgentStatusHistoryAdapter));
     else if (op.kind === 'watermark') {
       for (const e of engine.advanceWatermark(op.at)) {
         emissions.push(e);
@@ -215,16 +216,16 @@ function check(c: StreamCase): void {
   expect(restored.rejections).toEqual(plain.rejections);
   expect(restored.rejected).toEqual(plain.rejected);
   // 1. the latest emission per window equals batch replay at the final watermark
-  const expected = replay(c.history.records, { until: finalWatermark, ...idleOf(c) }).rows;
+  const expected = replay(c.history.records, sinchAgentStatusHistoryAdapter, { until: finalWatermark, ...idleOf(c) }).rows;
   const actual = windowRows(plain.emissions);
-  assertRowsEqual(actual, expected, `stream vs replay(until ${new Date(finalWatermark).toISOString()})`);
+  assertRowsEqual(actual, expected, `stream vs replay(until ${new Date(finalWatermark).toISOString()}, sinchAgentStatusHistoryAdapter)`);
   // 3. revision discipline
   assertRevisionDiscipline(plain, config, finalWatermark);
 }
 
 /**
  * 4. Stronger: after EVERY advanceWatermark(W), the latest emission per window so far equals
- *    replay(records arrived so far, { until: W }) — provisional numbers and userName included.
+ *    replay(records arrived so far, sinchAgentStatusHistoryAdapter, { until: W }) — provisional numbers and userName included.
  */
 function checkEveryWatermark(c: StreamCase): void {
   const config = configOf(c, 24 * 3_600_000);
@@ -235,10 +236,10 @@ function checkEveryWatermark(c: StreamCase): void {
   for (const op of ops) {
     if (op.kind === 'record') {
       arrived.push(op.record);
-      engine.ingestSinchRecord(op.record);
+      engine.ingestRecord(op.record, sinchAgentStatusHistoryAdapter);
     } else if (op.kind === 'watermark') {
       emissions.push(...engine.advanceWatermark(op.at));
-      const expected = replay(arrived, { until: op.at, ...idleOf(c) }).rows;
+      const expected = replay(arrived, sinchAgentStatusHistoryAdapter, { until: op.at, ...idleOf(c) }).rows;
       const actual = windowRows(emissions);
       assertRowsEqual(actual, expected, `after advanceWatermark(${new Date(op.at).toISOString()}) with ${arrived.length} records`);
     }
@@ -258,10 +259,10 @@ function checkShortHorizon(c: StreamCase): void {
   const emissions: EngineEmission[] = [];
   for (const op of ops) {
     if (op.kind === 'record') {
-      if (engine.ingestSinchRecord(op.record) !== 'too-late') kept.push(op.record);
+      if (engine.ingestRecord(op.record, sinchAgentStatusHistoryAdapter) !== 'too-late') kept.push(op.record);
     } else if (op.kind === 'watermark') emissions.push(...engine.advanceWatermark(op.at));
   }
-  assertRowsEqual(windowRows(emissions), replay(kept, { until: finalWatermark, ...idleOf(c) }).rows, 'short horizon: stream vs replay(kept)');
+  assertRowsEqual(windowRows(emissions), replay(kept, sinchAgentStatusHistoryAdapter, { until: finalWatermark, ...idleOf(c) }).rows, 'short horizon: stream vs replay(kept, sinchAgentStatusHistoryAdapter)');
 }
 
 describe('property: streaming engine = batch replay; snapshot/restore is invisible', () => {
@@ -286,9 +287,9 @@ describe('property: streaming engine = batch replay; snapshot/restore is invisib
     const records = [rec('Talking_Inbound', '2024-01-01 00:06:00.000', 'Ready'), rec('Wrap', '2024-01-01 00:06:30.000')];
     const watermark = Date.parse('2024-01-01T00:06:30.000Z');
     const engine = new TimelineEngine({ allowedLatenessMs: 30_000, correctionHorizonMs: 86_400_000, tenant: 't' });
-    for (const r of records) expect(engine.ingestSinchRecord(r)).toBeNull();
+    for (const r of records) expect(engine.ingestRecord(r, sinchAgentStatusHistoryAdapter)).toBeNull();
     const streamed = windowRows(engine.advanceWatermark(watermark)).map((r) => [r.callInDuration, r.countOfHandledCallIn]);
-    const batch = replay(records, { until: watermark }).rows.map((r) => [r.callInDuration, r.countOfHandledCallIn]);
+    const batch = replay(records, sinchAgentStatusHistoryAdapter, { until: watermark }).rows.map((r) => [r.callInDuration, r.countOfHandledCallIn]);
     expect(batch).toEqual([[30_000, 1]]);
     expect(streamed).toEqual(batch);
   });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../../src/core/replay/replay.ts';
+import { sinchAgentStatusHistoryAdapter } from '../../../src/vendors/sinch/agent-status-history-adapter.ts';
 
 const seed: unknown[] = JSON.parse(
   readFileSync(new URL('../../fixtures/sinch-seed-agent-status-history.json', import.meta.url), 'utf8'),
@@ -87,7 +88,7 @@ describe('seed document agentStatusHistory example', () => {
   });
 
   it('replays to the hand-checked quarter-hours', () => {
-    const result = replay(seed);
+    const result = replay(seed, sinchAgentStatusHistoryAdapter);
     expect(result.rejected).toEqual({});
     expect(result.accepted).toBe(21);
     expect(result.rows).toEqual(EXPECTED);
@@ -96,12 +97,12 @@ describe('seed document agentStatusHistory example', () => {
   it('gives the same rows for shuffled and duplicated input', () => {
     for (let k = 1; k <= 5; k++) {
       const input = shuffled([...seed, ...seed.slice(0, 7 * k)], k);
-      expect(replay(input).rows).toEqual(EXPECTED);
+      expect(replay(input, sinchAgentStatusHistoryAdapter).rows).toEqual(EXPECTED);
     }
   });
 
   it('rolls the session up to one day, week, month, year and all', () => {
-    const day = replay(seed, { timeCategory: 'day', timeZone: 'Europe/Helsinki' }).rows;
+    const day = replay(seed, sinchAgentStatusHistoryAdapter, { timeCategory: 'day', timeZone: 'Europe/Helsinki' }).rows;
     expect(day).toHaveLength(1);
     expect(day[0]).toMatchObject({
       timeCategory: '2019-12-03',
@@ -111,10 +112,10 @@ describe('seed document agentStatusHistory example', () => {
       countOfHandledCallOut: 1,
       maxChangeTimestamp: '2019-12-03T07:40:59.600Z',
     });
-    expect(replay(seed, { timeCategory: 'week' }).rows[0]?.timeCategory).toBe('2019-W49');
-    expect(replay(seed, { timeCategory: 'month' }).rows[0]?.timeCategory).toBe('2019-12');
-    expect(replay(seed, { timeCategory: 'year' }).rows[0]?.timeCategory).toBe('2019');
-    expect(replay(seed, { timeCategory: 'all' }).rows[0]).toMatchObject({
+    expect(replay(seed, sinchAgentStatusHistoryAdapter, { timeCategory: 'week' }).rows[0]?.timeCategory).toBe('2019-W49');
+    expect(replay(seed, sinchAgentStatusHistoryAdapter, { timeCategory: 'month' }).rows[0]?.timeCategory).toBe('2019-12');
+    expect(replay(seed, sinchAgentStatusHistoryAdapter, { timeCategory: 'year' }).rows[0]?.timeCategory).toBe('2019');
+    expect(replay(seed, sinchAgentStatusHistoryAdapter, { timeCategory: 'all' }).rows[0]).toMatchObject({
       timeCategory: 'all',
       intervalStart: '2019-12-03T07:15:00.000Z',
       intervalEnd: '2019-12-03T07:45:00.000Z',
@@ -124,7 +125,7 @@ describe('seed document agentStatusHistory example', () => {
 
   it('cuts the session at --until', () => {
     const until = Date.parse('2019-12-03T07:20:30.000Z');
-    const rows = replay(seed, { until }).rows;
+    const rows = replay(seed, sinchAgentStatusHistoryAdapter, { until }).rows;
     expect(rows).toHaveLength(1);
     // 07:19:59.127 → 07:20:30.000 = 30873 ms; the Talking run is still going, so no count yet.
     expect(rows[0]).toMatchObject({ servingDuration: 30_873, callOutDuration: 8_093, countOfHandledCallOut: 0 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../../src/core/replay/replay.ts';
 import { METRIC_FIELDS } from '../../../src/core/statistic/agent-statistic-fields.ts';
+import { sinchAgentStatusHistoryAdapter } from '../../../src/vendors/sinch/agent-status-history-adapter.ts';
 
 function rec(sessionId: string, at: string, fields: Record<string, string>): Record<string, string> {
   return { sessionId, userId: 'U1', userName: 'Agent', changeTimeStamp: at, ...fields };
@@ -16,8 +17,8 @@ const RECORDS = [
 
 describe('roll-ups', () => {
   it('are the field-wise sums of their quarter-hours, exact across a 23 h local day', () => {
-    const quarters = replay(RECORDS).rows;
-    const days = replay(RECORDS, { timeCategory: 'day', timeZone: 'Europe/Helsinki' }).rows;
+    const quarters = replay(RECORDS, sinchAgentStatusHistoryAdapter).rows;
+    const days = replay(RECORDS, sinchAgentStatusHistoryAdapter, { timeCategory: 'day', timeZone: 'Europe/Helsinki' }).rows;
     expect(days.map((d) => [d.timeCategory, d.intervalStart, d.intervalEnd])).toEqual([
       ['2024-03-30', '2024-03-29T22:00:00.000Z', '2024-03-30T22:00:00.000Z'],
       ['2024-03-31', '2024-03-30T22:00:00.000Z', '2024-03-31T21:00:00.000Z'],
@@ -28,7 +29,7 @@ describe('roll-ups', () => {
       const inside = quarters.filter((q) => q.intervalStart >= day.intervalStart && q.intervalStart < day.intervalEnd);
       for (const f of METRIC_FIELDS) expect(day[f]).toBe(inside.reduce((s, q) => s + q[f], 0));
     }
-    const all = replay(RECORDS, { timeCategory: 'all' }).rows;
+    const all = replay(RECORDS, sinchAgentStatusHistoryAdapter, { timeCategory: 'all' }).rows;
     expect(all).toHaveLength(1);
     expect(all[0]?.servingDuration).toBe(27.5 * 3_600_000);
     expect(all[0]?.countOfHandledCallIn).toBe(1);
@@ -40,9 +41,9 @@ describe('roll-ups', () => {
       rec('S2', '2024-11-03 20:00:00', { status: 'Waiting', statusTimestamp: '2024-11-03 20:00:00' }),
       rec('S2', '2024-11-04 06:00:00', { status: 'LoggedOut', statusTimestamp: '2024-11-04 06:00:00' }),
     ];
-    const days = replay(records, { timeCategory: 'day', timeZone: 'America/New_York' }).rows;
+    const days = replay(records, sinchAgentStatusHistoryAdapter, { timeCategory: 'day', timeZone: 'America/New_York' }).rows;
     expect(days.find((d) => d.timeCategory === '2024-11-03')?.pauseDuration).toBe(25 * 3_600_000);
-    const hours = replay(records, { timeCategory: 'hour', timeZone: 'America/New_York' }).rows;
+    const hours = replay(records, sinchAgentStatusHistoryAdapter, { timeCategory: 'hour', timeZone: 'America/New_York' }).rows;
     expect(hours.filter((h) => h.timeCategory.startsWith('2024-11-03T01:')).map((h) => h.timeCategory)).toEqual([
       '2024-11-03T01:00:00.000-04:00',
       '2024-11-03T01:00:00.000-05:00',

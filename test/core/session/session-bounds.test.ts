@@ -3,6 +3,7 @@ import { replay } from '../../../src/core/replay/replay.ts';
 import { implicitEnd } from '../../../src/core/session/session-bounds.ts';
 import { initialSessionState } from '../../../src/core/session/session-state.ts';
 import { generateGroundTruth } from '../../../src/vendors/sinch/simulator/index.ts';
+import { sinchAgentStatusHistoryAdapter } from '../../../src/vendors/sinch/agent-status-history-adapter.ts';
 
 const DAY = 86_400_000;
 const FROM = Date.parse('2024-03-04T00:00:00.000Z');
@@ -32,8 +33,8 @@ describe('implicit ends leave legitimate sessions alone', () => {
     const day = generateGroundTruth({ seed: 5, agents: 40, from: FROM, to: FROM + DAY });
     const records = day.agentStatusHistory.map((r) => r.row);
     const until = FROM + DAY;
-    const bounded = replay(records, { until });
-    const unbounded = replay(records, { until, sessionMaxIdleMs: Number.POSITIVE_INFINITY, maxEventAgeMs: Number.POSITIVE_INFINITY, maxEventLeadMs: Number.POSITIVE_INFINITY });
+    const bounded = replay(records, sinchAgentStatusHistoryAdapter, { until });
+    const unbounded = replay(records, sinchAgentStatusHistoryAdapter, { until, sessionMaxIdleMs: Number.POSITIVE_INFINITY, maxEventAgeMs: Number.POSITIVE_INFINITY, maxEventLeadMs: Number.POSITIVE_INFINITY });
     expect(bounded.rows.length).toBeGreaterThan(40 * 20);
     expect(bounded.rows).toEqual(unbounded.rows);
     expect(bounded.rejected).toEqual({});

@@ -4,6 +4,7 @@ import { replay } from '../../../src/core/replay/replay.ts';
 import { DEFAULT_EVENT_TIME_LIMITS, eventTimeRejection, watermarkRejection } from '../../../src/core/time/time-limits.ts';
 import { historyArb } from '../generators/histories.ts';
 import { fcParams } from '../properties/support.ts';
+import { sinchAgentStatusHistoryAdapter } from '../../../src/vendors/sinch/agent-status-history-adapter.ts';
 
 describe('eventTimeRejection', () => {
   const limits = { maxEventAgeMs: 1_000, maxEventLeadMs: 10 };
@@ -33,8 +34,8 @@ describe('property: the default limits do not touch plausible records', () => {
     const none = { sessionMaxIdleMs: Number.POSITIVE_INFINITY, maxEventAgeMs: Number.POSITIVE_INFINITY, maxEventLeadMs: Number.POSITIVE_INFINITY };
     fc.assert(
       fc.property(historyArb({ withJunk: false }), (history) => {
-        const bounded = replay(history.records);
-        const unbounded = replay(history.records, none);
+        const bounded = replay(history.records, sinchAgentStatusHistoryAdapter);
+        const unbounded = replay(history.records, sinchAgentStatusHistoryAdapter, none);
         expect(bounded.rows).toEqual(unbounded.rows);
         expect(bounded.rejected).toEqual(unbounded.rejected);
       }),

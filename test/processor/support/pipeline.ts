@@ -19,6 +19,7 @@ import { storeKeys } from '../../../src/state/store-keys.ts';
 import type { QuarterHourRow } from '../../../src/state/store-types.ts';
 import { TimelineStoreReader } from '../../../src/state/timeline-store-reader.ts';
 import type { RawRecord } from './raw-history.ts';
+import { sinchAgentStatusHistoryAdapter } from '../../../src/vendors/sinch/agent-status-history-adapter.ts';
 
 export const TENANT = 'default';
 export const SOURCE = 'sinch-rai/agentStatusHistory';
@@ -67,7 +68,7 @@ export async function createTestPipeline(base: Config, extraEnv: Record<string, 
   await redis.connect();
   return {
     id, config, env, kafka, producer, redis,
-    topics: processorTopics(config.topicPrefix),
+    topics: processorTopics(config.topicPrefix, 'raw.sinch.agent-status-history'),
     serde: new AvroSerde(config.schemaRegistry),
     reader: new TimelineStoreReader(redis, storeKeys(config.redis.keyPrefix)),
     close: async () => {
@@ -121,7 +122,7 @@ export type ComparableRows = Map<string, Record<string, string | number>>;
 
 export function expectedRows(records: readonly RawRecord[], until: number): ComparableRows {
   const rows: ComparableRows = new Map();
-  for (const row of replay(records, { until }).rows) {
+  for (const row of replay(records, sinchAgentStatusHistoryAdapter, { until }).rows) {
     const fields: Record<string, string | number> = { userName: row.userName, intervalEnd: parseTimestamp(row.intervalEnd), maxChangeTimestamp: parseTimestamp(row.maxChangeTimestamp) };
     for (const field of METRIC_FIELDS) fields[field] = row[field];
     rows.set(`${row.userId}|${parseTimestamp(row.intervalStart)}`, fields);

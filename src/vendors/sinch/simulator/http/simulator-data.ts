@@ -1,6 +1,7 @@
 import type { AgentStatisticRow } from '../../../../core/replay/replay.ts';
 import { replay } from '../../../../core/replay/replay.ts';
 import type { GeneratedDay, TimedContact, TimedStatusRow } from '../model/generated-day.ts';
+import { sinchAgentStatusHistoryAdapter } from '../../agent-status-history-adapter.ts';
 
 /**
  * The ground truth as the API sees it at a simulated now: only rows with visibleAt ≤ now exist.
@@ -39,7 +40,7 @@ export class SimulatorData {
   quarterHourStatistics(now: number): AgentStatisticRow[] {
     if (this.statisticsCache?.now !== now) {
       const records = this.visibleStatusRows(now).map((r, i) => ({ ...r.row, vendorPoll: 0, vendorRow: i }));
-      this.statisticsCache = { now, rows: records.length === 0 ? [] : replay(records, { timeCategory: 'quarterHour', until: now }).rows };
+      this.statisticsCache = { now, rows: records.length === 0 ? [] : replay(records, sinchAgentStatusHistoryAdapter, { timeCategory: 'quarterHour', until: now }).rows };
     }
     return this.statisticsCache.rows;
   }

@@ -3,6 +3,7 @@ import { replay } from '../../../../../src/core/replay/replay.ts';
 import type { RunningSimulator } from '../../../../../src/vendors/sinch/simulator/index.ts';
 import { generateGroundTruth } from '../../../../../src/vendors/sinch/simulator/index.ts';
 import { FROM, get, rows, simulator, TO } from '../support.ts';
+import { sinchAgentStatusHistoryAdapter } from '../../../../../src/vendors/sinch/agent-status-history-adapter.ts';
 
 const STAT = '/agentStatistic';
 const HIST = '/agentHistory';
@@ -10,7 +11,7 @@ let sim: RunningSimulator;
 let quarters: ReturnType<typeof replay>['rows'];
 beforeAll(async () => {
   sim = await simulator();
-  quarters = replay(sim.groundTruth().agentStatusHistory, { until: TO }).rows;
+  quarters = replay(sim.groundTruth().agentStatusHistory, sinchAgentStatusHistoryAdapter, { until: TO }).rows;
 });
 afterAll(() => sim.close());
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../../../../src/core/replay/replay.ts';
-import { adaptSinchRecord } from '../../../../../src/core/sinch/agent-status-history.ts';
+import { adaptSinchRecord } from '../../../../../src/vendors/sinch/agent-status-history-adapter.ts';
 import { parseTimestamp } from '../../../../../src/core/time/timestamp.ts';
 import { generateGroundTruth } from '../../../../../src/vendors/sinch/simulator/index.ts';
 import { FROM, TO } from '../support.ts';
+import { sinchAgentStatusHistoryAdapter } from '../../../../../src/vendors/sinch/agent-status-history-adapter.ts';
 
 const day = generateGroundTruth({ seed: 11, agents: 24, from: FROM, to: TO });
 const RAW_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/;
@@ -91,7 +92,7 @@ describe('generateGroundTruth', () => {
   });
 
   it('the core replay accepts every row and yields serving = ready + notReady + pause', () => {
-    const result = replay(day.agentStatusHistory.map((r) => r.row), { until: TO });
+    const result = replay(day.agentStatusHistory.map((r) => r.row), sinchAgentStatusHistoryAdapter, { until: TO });
     expect(result.rejected).toEqual({});
     expect(result.rows.length).toBeGreaterThan(100);
     for (const row of result.rows) expect(row.servingDuration).toBe(row.readyDuration + row.notReadyDuration + row.pauseDuration);

@@ -1,13 +1,14 @@
-import type { AgentEvent } from '../events/agent-event.ts';
-import { createAgentEvent } from '../events/agent-event.ts';
-import type { HandlingStatus, UserStatus } from '../events/status.ts';
-import { handlingStatusCode, userStatusCode } from '../events/status.ts';
-import type { EventTimeLimits } from '../time/time-limits.ts';
-import { DEFAULT_EVENT_TIME_LIMITS, eventTimeRejection } from '../time/time-limits.ts';
-import { parseTimestamp } from '../time/timestamp.ts';
+import type { AgentEvent } from '../../core/events/agent-event.ts';
+import { createAgentEvent } from '../../core/events/agent-event.ts';
+import type { HandlingStatus, UserStatus } from '../../core/events/status.ts';
+import { handlingStatusCode, userStatusCode } from '../../core/events/status.ts';
+import type { AdaptResult, SourceAdapter } from '../../core/source/source-adapter.ts';
+import type { EventTimeLimits } from '../../core/time/time-limits.ts';
+import { DEFAULT_EVENT_TIME_LIMITS, eventTimeRejection } from '../../core/time/time-limits.ts';
+import { parseTimestamp } from '../../core/time/timestamp.ts';
 
-/** Result of adapting one raw record: its canonical events, or a stable kebab-case reason. */
-export type SinchAdaptResult = { readonly events: readonly AgentEvent[] } | { readonly rejection: string };
+/** Result of adapting one raw Sinch record. */
+export type SinchAdaptResult = AdaptResult;
 
 type Raw = Readonly<Record<string, unknown>>;
 
@@ -109,3 +110,9 @@ export function adaptSinchRecord(input: unknown, limits: EventTimeLimits = DEFAU
   }
   return { events };
 }
+
+/** The Sinch RAI `agentStatusHistory` adapter (raw topic raw.sinch.agent-status-history). */
+export const sinchAgentStatusHistoryAdapter: SourceAdapter = {
+  source: 'sinch-rai',
+  adapt: (record, limits) => adaptSinchRecord(record, limits),
+};

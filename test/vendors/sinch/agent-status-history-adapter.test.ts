@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adaptSinchRecord } from '../../../src/core/sinch/agent-status-history.ts';
+import { adaptSinchRecord } from '../../../src/vendors/sinch/agent-status-history-adapter.ts';
 
 const base = { sessionId: 'S1', userId: 'U1', userName: 'Fox, John', changeTimeStamp: '2019-12-03 07:19:59.760' };
 

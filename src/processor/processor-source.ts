@@ -1,0 +1,31 @@
+import type { SourceAdapter } from '../core/source/source-adapter.ts';
+import type { SourceId } from '../core/source/source-id.ts';
+
+/**
+ * One vendor source the timeline processor takes in: its raw topic, the adapter that maps the topic's records onto
+ * canonical events, and the poll watermarks that move its event time. `process` runs one supervised processor per
+ * source (docs/processor.md "Sources"); all of them write the same output topics, changelog topic and Redis store.
+ * The concrete sources are wired in src/cli (processor-sources.ts): the processor never imports a vendor.
+ */
+export interface ProcessorSource {
+  readonly id: SourceId;
+  readonly adapter: SourceAdapter;
+  /** Logical name of the raw topic (topologies/agent-timelines.topology.json; TOPIC_PREFIX is prepended). */
+  readonly rawTopic: string;
+  /** The raw topic's value schema (schemas/<name>.avsc), the reader schema of the decoder. */
+  readonly rawSchema: string;
+  /** The `source` of the poll watermarks on control.poll-watermarks that move this source's event time. */
+  readonly watermarkSource: string;
+  /** The consumer group of this source's processor; its transactional ids derive from it and the raw topic. */
+  readonly groupId: string;
+  /**
+   * Whether records too late for the live engine go to the re-processor; when false they are dead-lettered
+   * (`too-late`), which a source whose poller publishes rows and their watermark together never produces.
+   */
+  readonly reprocess: boolean;
+  /**
+   * Logical name of the source's raw billing topic, when it has one (Evo Voice: raw.evovoice.billing): the source's
+   * instances also run the billing sink (billing-sink.ts) that stores its rows in Redis as they are, for GET /billing.
+   */
+  readonly billingTopic?: string;
+}

@@ -69,7 +69,7 @@ const GIVE_UP_COUNTER = { error: 'report_jobs_errored', stuck: 'report_jobs_stuc
  * Per window: submit a report job (when b ≤ now − safetyLag) and commit a checkpoint naming it; poll its status
  * (`GET /reports`, capped doubling waits that a webhook can cut short) until Completed; download and parse the
  * workbook; then commit, in ONE Kafka transaction, the new rows (record-key dedup against the remembered keys),
- * rejected rows as dead letters, the watermark (agent-state: b − 1, "every row starting ≤ it is published") and the
+ * rejected rows as dead letters, the watermark (agent-state: b, the window end) and the
  * checkpoint (high mark b, no job, the job among those to delete); then DELETE the job. A job in Error (dead letter
  * of its ReportInfo), stuck past maxWaitForJobMs, gone from the list, or whose workbook stays unreadable after
  * maxDownloadAttempts is abandoned in a checkpoint commit, deleted, and the window submitted again after a backoff.

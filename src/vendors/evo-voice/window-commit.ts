@@ -35,8 +35,9 @@ export interface WindowCommit {
  * The records of one downloaded workbook of window [a, b): every row whose content (record key: SHA-256 of the
  * row as the workbook rendered it, poll metadata excluded) was not published before, in row-time order; rejected
  * rows and rows with a time far outside the window or ahead of the clock as dead letters; rows just outside the
- * window dropped (the neighbouring window has them); and, when the kind emits one, the watermark b − 1 ("every row
- * with a time ≤ it is published").
+ * window dropped (the neighbouring window has them); and, when the kind emits one, the watermark b (the window end,
+ * docs/vendors/evo-voice-contract.md: every row starting before b is published; a row starting exactly at b comes
+ * with the next window, which the processor's allowed lateness absorbs).
  */
 export function buildWindowCommit(input: WindowCommitInput): WindowCommit {
   const { spec, topics, tenant, job, parsed, now } = input;
@@ -74,7 +75,7 @@ export function buildWindowCommit(input: WindowCommitInput): WindowCommit {
   fresh.sort((a, b) => a.row.time - b.row.time);
   const records: OutgoingRecord[] = fresh.map(({ row }) => ({ topic: topics.raw, key: row.partitionKey, value: spec.value(row, envelope, input.settings.request) }));
   records.push(...deadLetters);
-  if (spec.emitWatermark) records.push({ topic: topics.watermarks, key: `${tenant}|${spec.source}`, value: { tenant, source: spec.source, pollId, watermark: window.end - 1, publishedAt: now } });
+  if (spec.emitWatermark) records.push({ topic: topics.watermarks, key: `${tenant}|${spec.source}`, value: { tenant, source: spec.source, pollId, watermark: window.end, publishedAt: now } });
   const horizon = window.end - input.settings.dedupHorizonMs;
   const recent = new Map<string, number>();
   for (const k of [...input.remembered, ...kept]) if (k.time >= horizon) recent.set(k.key, k.time);

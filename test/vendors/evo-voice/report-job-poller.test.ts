@@ -77,7 +77,7 @@ function truthIds(api: FakeEvoApi, from: number, to: number): string[] {
 const sorted = (ids: string[]) => [...ids].sort();
 
 describe('ReportJobPoller', () => {
-  it('publishes every due window once, in order, with the watermark b − 1 and the checkpoint in one transaction, then deletes the job', async () => {
+  it('publishes every due window once, in order, with the watermark b (the window end) and the checkpoint in one transaction, then deletes the job', async () => {
     const api = new FakeEvoApi(intervalsOf(3, T0, T0 + 4 * HOUR, 600_000));
     const clock = new FakeClock(T0 + 2 * HOUR + 300_000);
     const h = harness(api, clock);
@@ -91,7 +91,7 @@ describe('ReportJobPoller', () => {
     expect(windowCommits).toHaveLength(2);
     for (const [index, commit] of windowCommits.entries()) {
       const end = T0 + (index + 1) * HOUR;
-      expect(commit.filter((r) => r.topic === 'wm').map((r) => r.value)).toEqual([expect.objectContaining({ tenant: 't1', source: 'evo-voice/agent-state', watermark: end - 1 })]);
+      expect(commit.filter((r) => r.topic === 'wm').map((r) => r.value)).toEqual([expect.objectContaining({ tenant: 't1', source: 'evo-voice/agent-state', watermark: end })]);
       const checkpoint = commit.find((r) => r.topic === 'cp')?.value as CheckpointValue;
       expect(Number(checkpoint.highMark)).toBe(end);
       expect(checkpoint.reportJob).toBeNull();

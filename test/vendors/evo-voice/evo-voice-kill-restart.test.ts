@@ -31,17 +31,24 @@ describe('SIGKILL and restart of the Evo Voice poller process', () => {
     const inFlightAtKill: Array<{ id: string; windowStart: number }> = [];
     const marks: number[] = [];
     for (let i = 0; i < 4; i++) {
-      const poller = spawnPoller([], env);
-      await new Promise((resolve) => setTimeout(resolve, 3000 + Math.floor(random.next() * 3000)));
+      const poller = spawnPoller([], { ...env, LOG_LEVEL: 'info' });
+      const deadline = Date.now() + 60_000;
+      while (!poller.stderr().includes('report window committed')) {
+        if (Date.now() > deadline) throw new Error(`poller ${i} committed no window within 60 s:\n${poller.stderr()}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.floor(random.next() * 1000)));
       poller.child.kill('SIGKILL');
       expect(await poller.exited, poller.stderr()).toBe('SIGKILL');
+      expect(poller.stderr()).not.toContain('evo-s3cret');
       const checkpoint = (await restoreCheckpoints(stack.kafka, stack.serde, checkpointsTopic, [KEY])).get(KEY);
       marks.push(checkpoint?.highMark ?? 0);
       if (checkpoint?.reportJob) inFlightAtKill.push({ id: checkpoint.reportJob.id, windowStart: checkpoint.reportJob.windowStart });
     }
-    const last = spawnPoller(['--once'], env);
+    const last = spawnPoller(['--once'], { ...env, LOG_LEVEL: 'debug' });
     expect(await last.exited, last.stderr()).toBe(0);
     expect(last.stderr()).not.toContain('evo-s3cret');
+    expect(last.stderr()).not.toContain(Buffer.from('poller@northwind:evo-s3cret').toString('base64'));
 
     const records = await readTopic(stack, 'raw.evovoice.agent-states');
     const { duplicates, missing, extra } = compareIds(rowTruthIds(records.map((r) => r.value)), expectedTruthIds(options, options.to));

@@ -64,6 +64,12 @@ type GiveUpReason = 'error' | 'stuck' | 'lost' | 'unreadable';
 const GIVE_UP_COUNTER = { error: 'report_jobs_errored', stuck: 'report_jobs_stuck', lost: 'report_jobs_lost', unreadable: 'report_jobs_lost' } as const;
 
 /**
+ * Jobs one run tries for its window before it fails (the loop then logs, marks the poller failing on /readyz, backs
+ * off and runs again from the committed checkpoint, which has no job: the window is submitted again, never skipped).
+ */
+const JOBS_PER_RUN = 5;
+
+/**
  * Polls one Evo Voice report kind of one tenant, one window [a, b) at a time, in order, never skipping one.
  *
  * Per window: submit a report job (when b ≤ now − safetyLag) and commit a checkpoint naming it; poll its status
@@ -72,7 +78,8 @@ const GIVE_UP_COUNTER = { error: 'report_jobs_errored', stuck: 'report_jobs_stuc
  * rejected rows as dead letters, the watermark (agent-state: b, the window end) and the
  * checkpoint (high mark b, no job, the job among those to delete); then DELETE the job. A job in Error (dead letter
  * of its ReportInfo), stuck past maxWaitForJobMs, gone from the list, or whose workbook stays unreadable after
- * maxDownloadAttempts is abandoned in a checkpoint commit, deleted, and the window submitted again after a backoff.
+ * maxDownloadAttempts is abandoned in a checkpoint commit, deleted, and the window submitted again after a backoff;
+ * after {@link JOBS_PER_RUN} such jobs in a row the run fails (VENDOR_UNAVAILABLE), so the loop reports it.
  *
  * A restart re-attaches to the checkpointed job; a crash between commit and delete leaves the job among those to
  * delete (retried on every run, a 404 counts as done), never re-publishes. Lifecycle: construct with the restored
@@ -107,15 +114,22 @@ export class ReportJobPoller {
       if (window === undefined) return { kind: 'idle' };
       job = await this.#submit(window, 1, [], signal);
     }
-    for (;;) {
+    for (let failed = 0; ; failed++) {
       const outcome = await this.#awaitJob(job, signal);
+      let reason: GiveUpReason;
       if (outcome.kind === 'completed') {
         const result = await this.#downloadAndCommit(job, signal);
         if (result !== 'unreadable' && result !== 'lost') return result;
-        job = await this.#resubmit(job, result, null, signal);
+        reason = result;
       } else {
-        job = await this.#resubmit(job, outcome.kind, outcome.kind === 'lost' ? null : outcome.info, signal);
+        reason = outcome.kind;
       }
+      const abandoned = await this.#abandon(job, reason, outcome.kind === 'lost' || outcome.kind === 'completed' ? null : outcome.info, signal);
+      if (failed + 1 >= JOBS_PER_RUN) {
+        throw new VendorError('VENDOR_UNAVAILABLE', `tenant ${this.#ctx.tenant}: ${JOBS_PER_RUN} report jobs in a row for ${windowText(abandoned)} failed (last: ${reason}); the window is submitted again`, { request: `/reports/${this.spec.route}` });
+      }
+      await this.#ctx.clock.sleep(Math.max(this.#settings.retryBackoff.baseMs, backoffDelay(this.#settings.retryBackoff, job.attempt, this.#ctx.random)), signal);
+      job = await this.#submit(abandoned, job.attempt + 1, [], signal);
     }
   }
 
@@ -201,10 +215,10 @@ export class ReportJobPoller {
   }
 
   /**
-   * Abandons `job` (a checkpoint without it, the job among those to delete, and for an Error job a dead letter of
-   * its ReportInfo, in one transaction), deletes it, waits a backoff and submits the window again.
+   * Abandons `job`: a checkpoint without it and with the job among those to delete, and for an Error job a dead
+   * letter of its ReportInfo, in one transaction; then deletes it. Returns its window, to submit again.
    */
-  async #resubmit(job: ReportJobState, reason: GiveUpReason, info: ReportInfo | null, signal: AbortSignal | undefined): Promise<ReportJobState> {
+  async #abandon(job: ReportJobState, reason: GiveUpReason, info: ReportInfo | null, signal: AbortSignal | undefined): Promise<TimeRange> {
     const { clock, logger, metrics, tenant, topics } = this.#ctx;
     const window = { start: job.windowStart, end: job.windowEnd };
     metrics.inc(GIVE_UP_COUNTER[reason], this.#labels);
@@ -218,8 +232,7 @@ export class ReportJobPoller {
     const toDelete = reason === 'lost' ? [...(this.#checkpoint?.reportJobsToDelete ?? [])] : [...(this.#checkpoint?.reportJobsToDelete ?? []), job.id];
     await this.#commit(this.#next({ reportJob: null, reportJobsToDelete: toDelete }, window.start), records, signal);
     await this.#deletePending(signal);
-    await clock.sleep(Math.max(this.#settings.retryBackoff.baseMs, backoffDelay(this.#settings.retryBackoff, job.attempt, this.#ctx.random)), signal);
-    return this.#submit(window, job.attempt + 1, [], signal);
+    return window;
   }
 
   /** Deletes the reports the checkpoint lists as to delete; a 404 counts as deleted, other failures are retried later. */

@@ -124,6 +124,20 @@ describe('ReportJobPoller', () => {
     expect(h.metrics.total('report_jobs_submitted')).toBe(3);
   });
 
+  it('after five failed jobs in a row the run fails (so the loop reports it); the next run submits the window again', async () => {
+    const api = new FakeEvoApi(intervalsOf(2, T0, T0 + 2 * HOUR, 900_000));
+    api.plans.push('error', 'error', 'error', 'error', 'error', 'ok');
+    const h = harness(api, new FakeClock(T0 + HOUR + 300_000));
+    await expect(h.poller().runOnce()).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE', retriable: true, message: expect.stringContaining('5 report jobs in a row') });
+    expect(h.committed()).toMatchObject({ highMark: T0 });
+    expect(h.committed()?.reportJob).toBeUndefined();
+    expect(h.metrics.total('report_jobs_errored')).toBe(5);
+    expect(await runUntilIdle(h.poller())).toBe(1);
+    expect(sorted(h.rowIds())).toEqual(sorted(truthIds(api, T0, T0 + HOUR)));
+    expect(api.submitted).toHaveLength(6);
+    expect(h.commits.flat().filter((r) => r.topic === 'dl')).toHaveLength(5);
+  });
+
   it('downloads a truncated workbook again; one that stays unreadable makes it submit the window again', async () => {
     const api = new FakeEvoApi(intervalsOf(2, T0, T0 + 3 * HOUR, 900_000));
     api.truncateDownloads = 1;

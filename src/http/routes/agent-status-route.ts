@@ -13,7 +13,7 @@ export const AGENT_STATUS_PARAMETERS: readonly string[] = [
 ];
 
 export const AGENT_STATUS_FIELDS: readonly string[] = [
-  'userId', 'userName', 'profile', 'profileReason', 'userStatus', 'availability', 'userStatusDuration',
+  'source', 'userId', 'userName', 'profile', 'profileReason', 'userStatus', 'availability', 'userStatusDuration',
   'contactHandlingStatus', 'contactHandlingStatusDuration', 'changeTimestamp', 'sessionId', 'loggedIn', 'campaignId', 'asOf',
 ];
 
@@ -35,7 +35,7 @@ export function changeTimeOf(state: AgentStateRow): number {
 
 /** One RAI agentStatus row at `now`: durations are `now − since` (never negative), absent while unknown. */
 export function agentStatusRow(state: AgentStateRow, now: number): Row {
-  const row: Record<string, string | number | boolean | null> = { userId: state.userId, userName: state.userName };
+  const row: Record<string, string | number | boolean | null> = { source: state.source, userId: state.userId, userName: state.userName };
   if (state.loggedIn) {
     if (state.profile !== null && state.profile !== undefined) row['profile'] = state.profile;
     if (state.profileReason !== null && state.profileReason !== undefined) row['profileReason'] = state.profileReason;

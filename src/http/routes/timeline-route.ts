@@ -14,6 +14,7 @@ const NO_FIELDS = new Set<string>();
 
 function segmentOut(segment: SegmentRow, completeness: CompletenessView): Record<string, string | number | boolean | null> {
   return {
+    source: segment.source,
     sessionId: segment.sessionId,
     start: formatUtc(segment.start),
     end: formatUtc(segment.end),

@@ -15,21 +15,21 @@ const RETENTION = 400_000_000_000;
 
 function row(userId: string, start: number, revision: number, serving: number): QuarterHourRow {
   return {
-    tenant: 't1', userId, userName: `name-${userId}-${revision}`, intervalStart: start, intervalEnd: start + QH, revision,
+    tenant: 't1', source: 'sinch-rai', userId, userName: `name-${userId}-${revision}`, intervalStart: start, intervalEnd: start + QH, revision,
     status: revision === 1 ? 'provisional' : 'final', final: revision > 1, ...emptyMetrics(), servingDuration: serving, readyDuration: serving, maxChangeTimestamp: start + 1,
   };
 }
 
 function segment(start: number, end: number, revision: number): SegmentRow {
   return {
-    tenant: 't1', userId: 'u1', userName: 'U One', sessionId: 's1', start, end, userStatus: 'Ready', handlingStatus: 'Waiting',
+    tenant: 't1', source: 'sinch-rai', userId: 'u1', userName: 'U One', sessionId: 's1', start, end, userStatus: 'Ready', handlingStatus: 'Waiting',
     profile: null, profileReason: null, profileType: null, campaignId: null, revision,
   };
 }
 
 function state(asOf: number, loggedIn: boolean, sessionId = 's1'): AgentStateRow {
   return {
-    tenant: 't1', userId: 'u1', userName: 'U One', sessionId, loggedIn, userStatus: loggedIn ? 'Ready' : 'LoggedOut', handlingStatus: loggedIn ? 'Waiting' : 'LoggedOut',
+    tenant: 't1', source: 'sinch-rai', userId: 'u1', userName: 'U One', sessionId, loggedIn, userStatus: loggedIn ? 'Ready' : 'LoggedOut', handlingStatus: loggedIn ? 'Waiting' : 'LoggedOut',
     profile: null, profileReason: null, campaignId: null, userStatusSince: T0, handlingStatusSince: T0, asOf,
   };
 }

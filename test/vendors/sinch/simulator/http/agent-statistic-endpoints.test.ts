@@ -3,6 +3,7 @@ import { replay } from '../../../../../src/core/replay/replay.ts';
 import type { RunningSimulator } from '../../../../../src/vendors/sinch/simulator/index.ts';
 import { generateGroundTruth } from '../../../../../src/vendors/sinch/simulator/index.ts';
 import { FROM, get, rows, simulator, TO } from '../support.ts';
+import { known } from '../../../../support/known-metrics.ts';
 
 const STAT = '/agentStatistic';
 const HIST = '/agentHistory';
@@ -15,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 
 const sumOf = (field: 'servingDuration' | 'countOfHandledCallIn', from: string, to: string, userId?: string): number =>
-  quarters.filter((q) => q.intervalStart >= from && q.intervalStart < to && (userId === undefined || q.userId === userId)).reduce((s, q) => s + q[field], 0);
+  quarters.filter((q) => q.intervalStart >= from && q.intervalStart < to && (userId === undefined || q.userId === userId)).reduce((s, q) => s + known(q)[field], 0);
 
 describe('/agentStatistic', () => {
   it('startTime is required (endTime optional); both round up to quarter hours', async () => {

@@ -15,13 +15,13 @@ import type { Row } from './row-selection.ts';
 /** Every field an /agentStatistic row can have, in output order: the filterable and sortable names. */
 export const STATISTIC_FIELDS: readonly string[] = [
   'timeCategory',
-  'source',
   'userId',
   'userName',
   'intervalStart',
   'intervalEnd',
   ...SEED_ORDER_METRIC_FIELDS,
   'maxChangeTimestamp',
+  'source',
   'final',
   'revision',
   'status',
@@ -79,7 +79,6 @@ export function statisticRows(stored: readonly QuarterHourRow[], view: Statistic
   const single = category === 'quarterHour' && view.showUser ? new Map(stored.map((row) => [`${row.userId}|${row.intervalStart}`, row])) : undefined;
   return periods.map((period) => {
     const out: Record<string, string | number | boolean | null | readonly string[]> = {};
-    out['source'] = sourceLabel(period.sources);
     if (view.category !== null) out['timeCategory'] = period.label;
     if (view.showUser) {
       out['userId'] = period.userId;
@@ -90,6 +89,7 @@ export function statisticRows(stored: readonly QuarterHourRow[], view: Statistic
     const { metrics, partialFields } = publishCovered(period.vector, period.coverage);
     for (const field of SEED_ORDER_METRIC_FIELDS) out[field] = metrics[field];
     out['maxChangeTimestamp'] = Number.isFinite(period.maxChangeTime) ? formatUtc(period.maxChangeTime) : null;
+    out['source'] = sourceLabel(period.sources);
     if (partialFields.length > 0) out['partialFields'] = partialFields;
     if (view.showCompleteness) {
       const row = single?.get(`${period.userId}|${period.start}`);

@@ -107,7 +107,6 @@ export function replay(records: readonly unknown[], options: ReplayOptions = {})
   const rows = rollUp(outcome.quarterHours, category, zone).map((p): AgentStatisticRow => {
     const { metrics, partialFields } = publishCovered(p.vector, p.coverage);
     const row: AgentStatisticRow = {
-      source: sourceLabel(p.sources),
       timeCategory: p.label,
       userId: p.userId,
       userName: p.userName,
@@ -115,6 +114,7 @@ export function replay(records: readonly unknown[], options: ReplayOptions = {})
       intervalEnd: formatUtc(p.end),
       ...metrics,
       maxChangeTimestamp: formatUtc(p.maxChangeTime),
+      source: sourceLabel(p.sources),
     };
     if (partialFields.length > 0) row.partialFields = partialFields;
     return row;

@@ -13,8 +13,8 @@ export const AGENT_STATUS_PARAMETERS: readonly string[] = [
 ];
 
 export const AGENT_STATUS_FIELDS: readonly string[] = [
-  'source', 'userId', 'userName', 'profile', 'profileReason', 'userStatus', 'availability', 'userStatusDuration',
-  'contactHandlingStatus', 'contactHandlingStatusDuration', 'changeTimestamp', 'sessionId', 'loggedIn', 'campaignId', 'asOf',
+  'userId', 'userName', 'profile', 'profileReason', 'userStatus', 'availability', 'userStatusDuration',
+  'contactHandlingStatus', 'contactHandlingStatusDuration', 'changeTimestamp', 'sessionId', 'loggedIn', 'campaignId', 'asOf', 'source',
 ];
 
 const PARAMETERS = new Set(AGENT_STATUS_PARAMETERS);
@@ -35,7 +35,7 @@ export function changeTimeOf(state: AgentStateRow): number {
 
 /** One RAI agentStatus row at `now`: durations are `now − since` (never negative), absent while unknown. */
 export function agentStatusRow(state: AgentStateRow, now: number): Row {
-  const row: Record<string, string | number | boolean | null> = { source: state.source, userId: state.userId, userName: state.userName };
+  const row: Record<string, string | number | boolean | null> = { userId: state.userId, userName: state.userName };
   if (state.loggedIn) {
     if (state.profile !== null && state.profile !== undefined) row['profile'] = state.profile;
     if (state.profileReason !== null && state.profileReason !== undefined) row['profileReason'] = state.profileReason;
@@ -52,6 +52,7 @@ export function agentStatusRow(state: AgentStateRow, now: number): Row {
   row['loggedIn'] = state.loggedIn;
   if (state.campaignId !== null && state.campaignId !== undefined) row['campaignId'] = state.campaignId;
   row['asOf'] = formatUtc(state.asOf);
+  row['source'] = state.source;
   return row;
 }
 

@@ -14,7 +14,6 @@ const NO_FIELDS = new Set<string>();
 
 function segmentOut(segment: SegmentRow, completeness: CompletenessView): Record<string, string | number | boolean | null> {
   return {
-    source: segment.source,
     sessionId: segment.sessionId,
     start: formatUtc(segment.start),
     end: formatUtc(segment.end),
@@ -27,6 +26,7 @@ function segmentOut(segment: SegmentRow, completeness: CompletenessView): Record
     campaignId: segment.campaignId ?? null,
     revision: segment.revision,
     final: isFinal(completeness, segment.end),
+    source: segment.source,
   };
 }
 

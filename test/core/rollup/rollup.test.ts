@@ -2,6 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { replay } from '../../../src/core/replay/replay.ts';
 import { METRIC_FIELDS } from '../../../src/core/statistic/agent-statistic-fields.ts';
 import { knownRows } from '../../support/known-metrics.ts';
+import type { QuarterHourAggregate } from '../../../src/core/replay/quarter-hour-aggregation.ts';
+import { rollUp } from '../../../src/core/rollup/rollup.ts';
+import type { SourceId } from '../../../src/core/source/source-id.ts';
+import { sourceProfile } from '../../../src/core/source/source-profiles.ts';
+import { metricIndex, newMetricVector } from '../../../src/core/statistic/metric-vector.ts';
+import { profileCoverage, publishCovered } from '../../../src/core/statistic/published-metrics.ts';
 
 function rec(sessionId: string, at: string, fields: Record<string, string>): Record<string, string> {
   return { sessionId, userId: 'U1', userName: 'Agent', changeTimeStamp: at, ...fields };
@@ -48,5 +54,29 @@ describe('roll-ups', () => {
       '2024-11-03T01:00:00.000-04:00',
       '2024-11-03T01:00:00.000-05:00',
     ]);
+  });
+});
+
+describe('rollUp over sources', () => {
+  const Q = 900_000;
+  const DAY = Date.UTC(2024, 4, 6);
+  const aggregate = (userId: string, start: number, source: SourceId, serving: number): QuarterHourAggregate => {
+    const vector = newMetricVector();
+    vector[metricIndex('servingDuration')] = serving;
+    vector[metricIndex('callInDuration')] = serving / 2;
+    return { userId, userName: userId, start, vector, maxChangeTime: start, source, coverage: profileCoverage(sourceProfile(source)) };
+  };
+
+  it('keeps one source per user; across users the sources and the coverage of every component', () => {
+    const rows = [aggregate('', DAY, 'sinch-rai', 600), aggregate('', DAY + Q, 'evo-voice', 300), aggregate('', DAY + 2 * Q, 'sinch-rai', 100)];
+    const [day] = rollUp(rows, 'day', 'UTC');
+    expect(day?.sources).toEqual(['evo-voice', 'sinch-rai']);
+    const { metrics, partialFields } = publishCovered(day!.vector, day!.coverage);
+    expect(metrics.servingDuration).toBe(1000);
+    expect(metrics.callInDuration).toBeNull();
+    expect(partialFields).toContain('callInDuration');
+    const [evo] = rollUp([aggregate('U', DAY, 'evo-voice', 300), aggregate('U', DAY + Q, 'evo-voice', 300)], 'day', 'UTC');
+    expect(evo?.sources).toEqual(['evo-voice']);
+    expect(publishCovered(evo!.vector, evo!.coverage)).toMatchObject({ partialFields: [], metrics: { servingDuration: 600, callInDuration: null } });
   });
 });

@@ -5,7 +5,6 @@ import { handlingStatusCode, userStatusCode } from '../../../src/core/events/sta
 import type { HandlingStatus, UserStatus } from '../../../src/core/events/status.ts';
 import type { EngineEmission, QuarterHourEmission } from '../../../src/core/engine/timeline-engine.ts';
 import { TimelineEngine } from '../../../src/core/engine/timeline-engine.ts';
-import type { SourceId } from '../../../src/core/source/source-id.ts';
 import { METRIC_FIELDS } from '../../../src/core/statistic/agent-statistic-fields.ts';
 import type { MetricField } from '../../../src/core/statistic/agent-statistic-fields.ts';
 

@@ -70,7 +70,10 @@ export function publishCovered(vector: Readonly<MetricVector>, coverage: Readonl
 
 /** The published metrics of one source's vector: null for every field the source's profile does not know. */
 export function publishMetrics(vector: Readonly<MetricVector>, profile: SourceProfile): PublishedMetrics {
-  return publishCovered(vector, profileCoverage(profile)).metrics;
+  const coverage = profileCoverage(profile);
+  const metrics = {} as PublishedMetrics;
+  for (let i = 0; i < METRIC_COUNT; i++) metrics[METRIC_FIELDS[i] as MetricField] = coverage[i] === FIELD_KNOWN ? (vector[i] ?? 0) : null;
+  return metrics;
 }
 
 /** True when a published row holds something: a non-zero known field (all zero or null is an empty row). */

@@ -62,6 +62,8 @@ function statusSchema(): Json {
   for (const field of AGENT_STATUS_FIELDS) properties[field] = { type: 'string' };
   for (const field of ['userStatusDuration', 'contactHandlingStatusDuration']) properties[field] = { type: 'integer', description: 'Milliseconds in the current status, at request time.' };
   properties['loggedIn'] = { type: 'boolean' };
+  properties['availability'] = { type: ['string', 'null'], description: 'LoggedOut, Away, Free or Busy; null for a source without presence when no contact makes it known.' };
+  properties['source'] = { type: 'string', enum: [...SOURCE_IDS] };
   return { type: 'object', properties, required: ['source', 'userId', 'userName', 'userStatus', 'availability', 'changeTimestamp'] };
 }
 

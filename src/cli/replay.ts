@@ -16,9 +16,12 @@ const PREFIX = 'agent-timelines replay:';
 const USAGE =
   'usage: agent-timelines replay FILE [--time-category quarterHour|hour|day|week|month|year|all] [--time-zone IANA] [--until ISO]';
 
-/** Serializes a row with the agentStatistic field order: labels, seed-order metrics, maxChangeTimestamp. */
+/**
+ * Serializes a row with the agentStatistic field order: labels, seed-order metrics (null where the source cannot
+ * supply them), maxChangeTimestamp, then `source` and, when a roll-up left fields null, `partialFields`.
+ */
 export function serializeRow(row: AgentStatisticRow): string {
-  const ordered: Record<string, string | number> = {
+  const ordered: Record<string, string | number | null | readonly string[]> = {
     timeCategory: row.timeCategory,
     userId: row.userId,
     userName: row.userName,
@@ -27,6 +30,8 @@ export function serializeRow(row: AgentStatisticRow): string {
   };
   for (const field of SEED_ORDER_METRIC_FIELDS) ordered[field] = row[field];
   ordered['maxChangeTimestamp'] = row.maxChangeTimestamp;
+  ordered['source'] = row.source;
+  if (row.partialFields !== undefined) ordered['partialFields'] = row.partialFields;
   return JSON.stringify(ordered);
 }
 

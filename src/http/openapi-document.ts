@@ -1,5 +1,6 @@
 import { COUNT_FIELDS, SEED_ORDER_METRIC_FIELDS } from '../core/statistic/agent-statistic-fields.ts';
 import { TIME_CATEGORIES } from '../core/rollup/period.ts';
+import { SOURCE_IDS } from '../core/source/source-id.ts';
 import { AGENT_STATUS_FIELDS } from './routes/agent-status-route.ts';
 import { DEFAULT_LIMIT, MAX_LIMIT } from './query-values.ts';
 
@@ -32,6 +33,7 @@ const FILTERS = { ...(COMMON.filters as Record<string, Json>), style: 'form', ex
 
 function statisticSchema(): Json {
   const properties: Record<string, Json> = {
+    source: { type: 'string', description: `The source of the row's data (${SOURCE_IDS.join(', ')}); sorted and comma-separated when the row sums several.` },
     timeCategory: { type: 'string', description: 'Period label; only when timeCategory is given.' },
     userId: { type: 'string', minLength: 24, maxLength: 32, description: 'Only when showUser is true. A Sinch RAI GUID or an Evo Voice agent id.' },
     userName: { type: 'string', description: 'Only when showUser is true.' },
@@ -39,13 +41,20 @@ function statisticSchema(): Json {
     intervalEnd: { type: 'string', format: 'date-time' },
   };
   for (const field of SEED_ORDER_METRIC_FIELDS) {
-    properties[field] = (COUNT_FIELDS as readonly string[]).includes(field) ? { type: 'integer' } : { type: 'number', description: 'Milliseconds.' };
+    properties[field] = (COUNT_FIELDS as readonly string[]).includes(field)
+      ? { type: ['integer', 'null'], description: 'null: not supplied by the source (or only by some of the summed rows: see partialFields).' }
+      : { type: ['number', 'null'], description: 'Milliseconds; null: not supplied by the source (or only by some of the summed rows: see partialFields).' };
   }
+  properties['partialFields'] = {
+    type: 'array',
+    items: { type: 'string' },
+    description: 'Only when present: fields left null because some of the summed quarter-hours had them and some did not (docs/http-api.md).',
+  };
   properties['maxChangeTimestamp'] = { type: ['string', 'null'], format: 'date-time' };
   properties['final'] = { type: 'boolean', description: 'Only with showCompleteness=true.' };
   properties['revision'] = { type: 'integer', description: 'Only with showCompleteness=true, for single quarter-hour rows.' };
   properties['status'] = { type: 'string', enum: ['provisional', 'final', 'correction'], description: 'As revision.' };
-  return { type: 'object', properties, required: [...SEED_ORDER_METRIC_FIELDS, 'intervalStart', 'intervalEnd', 'maxChangeTimestamp'] };
+  return { type: 'object', properties, required: ['source', ...SEED_ORDER_METRIC_FIELDS, 'intervalStart', 'intervalEnd', 'maxChangeTimestamp'] };
 }
 
 function statusSchema(): Json {
@@ -53,13 +62,16 @@ function statusSchema(): Json {
   for (const field of AGENT_STATUS_FIELDS) properties[field] = { type: 'string' };
   for (const field of ['userStatusDuration', 'contactHandlingStatusDuration']) properties[field] = { type: 'integer', description: 'Milliseconds in the current status, at request time.' };
   properties['loggedIn'] = { type: 'boolean' };
-  return { type: 'object', properties, required: ['userId', 'userName', 'userStatus', 'availability', 'changeTimestamp'] };
+  properties['availability'] = { type: ['string', 'null'], description: 'LoggedOut, Away, Free or Busy; null for a source without presence when no contact makes it known.' };
+  properties['source'] = { type: 'string', enum: [...SOURCE_IDS] };
+  return { type: 'object', properties, required: ['source', 'userId', 'userName', 'userStatus', 'availability', 'changeTimestamp'] };
 }
 
 const SEGMENT: Json = {
   type: 'object',
+  required: ['source'],
   properties: {
-    sessionId: { type: 'string' }, start: { type: 'string', format: 'date-time' }, end: { type: 'string', format: 'date-time' },
+    source: { type: 'string' }, sessionId: { type: 'string' }, start: { type: 'string', format: 'date-time' }, end: { type: 'string', format: 'date-time' },
     durationMs: { type: 'integer' }, userStatus: { type: 'string' }, handlingStatus: { type: 'string' },
     profile: { type: ['string', 'null'] }, profileReason: { type: ['string', 'null'] }, profileType: { type: ['string', 'null'] },
     campaignId: { type: ['string', 'null'] }, revision: { type: 'integer' }, final: { type: 'boolean' },

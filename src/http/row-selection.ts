@@ -3,7 +3,10 @@ import type { FieldFilter, Params } from './query-values.ts';
 import { limitParam, offsetParam } from './query-values.ts';
 
 /** An output row: RAI field names to JSON values. */
-export type Row = Readonly<Record<string, string | number | boolean | null>>;
+export type Row = Readonly<Record<string, RowValue>>;
+
+/** A JSON value of a row field; a list only for annotations such as `partialFields` (filtered as its joined text). */
+export type RowValue = string | number | boolean | null | readonly string[];
 
 /** How one request wants its rows: filters, order and page, validated before any data is read. */
 export interface RowSelection {
@@ -47,7 +50,7 @@ export function matchesFilters(row: Row, filters: readonly FieldFilter[]): boole
   return true;
 }
 
-function compareValues(a: string | number | boolean, b: string | number | boolean, collator: Intl.Collator | undefined): number {
+function compareValues(a: Exclude<RowValue, null>, b: Exclude<RowValue, null>, collator: Intl.Collator | undefined): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   const x = String(a);
   const y = String(b);

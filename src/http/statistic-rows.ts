@@ -3,7 +3,8 @@ import type { TimeCategory } from '../core/rollup/period.ts';
 import { rollUp } from '../core/rollup/rollup.ts';
 import type { PeriodAggregate } from '../core/rollup/rollup.ts';
 import { SEED_ORDER_METRIC_FIELDS } from '../core/statistic/agent-statistic-fields.ts';
-import { metricsToVector, vectorToMetrics } from '../core/statistic/metric-vector.ts';
+import { sourceLabel } from '../core/replay/replay.ts';
+import { publishCovered, publishedCoverage, publishedToVector } from '../core/statistic/published-metrics.ts';
 import { formatUtc } from '../core/time/timestamp.ts';
 import type { QuarterHourRow } from '../state/store-types.ts';
 import { BadRequest } from './bad-request.ts';
@@ -20,6 +21,7 @@ export const STATISTIC_FIELDS: readonly string[] = [
   'intervalEnd',
   ...SEED_ORDER_METRIC_FIELDS,
   'maxChangeTimestamp',
+  'source',
   'final',
   'revision',
   'status',
@@ -43,8 +45,10 @@ function aggregateOf(row: QuarterHourRow, showUser: boolean): QuarterHourAggrega
     userId: showUser ? row.userId : ALL_USERS,
     userName: row.userName,
     start: row.intervalStart,
-    vector: metricsToVector(row),
+    vector: publishedToVector(row),
     maxChangeTime: row.maxChangeTimestamp,
+    source: row.source,
+    coverage: publishedCoverage(row),
   };
 }
 
@@ -60,7 +64,10 @@ function rollUpOrReject(aggregates: readonly QuarterHourAggregate[], category: T
 /**
  * Turns stored quarter-hour rows (sorted by userId, then intervalStart, as the reader returns them) into RAI
  * agentStatistic rows, rolled up by the core {@link rollUp} exactly like the batch replay: the same periods,
- * labels, sums and maxChangeTimestamp. With showCompleteness, each row gets `final` (its interval, clipped to
+ * labels, sums and maxChangeTimestamp. Every row names its `source` (sorted, comma-separated when a roll-up spans
+ * sources). A metric is null where a stored component has it null: a sum over nulls is null, and a field that only
+ * some components supply is null too and named in `partialFields` (absent when there is none), never a partial sum
+ * (docs/http-api.md). With showCompleteness, each row gets `final` (its interval, clipped to
  * the range, ends at or before the completeness point; for a single stored quarter-hour also when the processor
  * emitted it final) and single quarter-hour rows get the stored `revision` and `status`.
  */
@@ -71,7 +78,7 @@ export function statisticRows(stored: readonly QuarterHourRow[], view: Statistic
   const periods = rollUpOrReject(aggregates, category, view.zone);
   const single = category === 'quarterHour' && view.showUser ? new Map(stored.map((row) => [`${row.userId}|${row.intervalStart}`, row])) : undefined;
   return periods.map((period) => {
-    const out: Record<string, string | number | boolean | null> = {};
+    const out: Record<string, string | number | boolean | null | readonly string[]> = {};
     if (view.category !== null) out['timeCategory'] = period.label;
     if (view.showUser) {
       out['userId'] = period.userId;
@@ -79,9 +86,11 @@ export function statisticRows(stored: readonly QuarterHourRow[], view: Statistic
     }
     out['intervalStart'] = formatUtc(period.start);
     out['intervalEnd'] = formatUtc(period.end);
-    const metrics = vectorToMetrics(period.vector);
+    const { metrics, partialFields } = publishCovered(period.vector, period.coverage);
     for (const field of SEED_ORDER_METRIC_FIELDS) out[field] = metrics[field];
     out['maxChangeTimestamp'] = Number.isFinite(period.maxChangeTime) ? formatUtc(period.maxChangeTime) : null;
+    out['source'] = sourceLabel(period.sources);
+    if (partialFields.length > 0) out['partialFields'] = partialFields;
     if (view.showCompleteness) {
       const row = single?.get(`${period.userId}|${period.start}`);
       const end = category === 'all' ? view.rangeEnd : Math.min(period.end, view.rangeEnd);

@@ -17,10 +17,11 @@ export function quarterHourKey(row: Pick<QuarterHourEmission, 'tenant' | 'userId
   return `${row.tenant}|${row.userId}|${row.intervalStart}`;
 }
 
-/** schemas/agent-statistic-quarter-hour.avsc */
+/** schemas/agent-statistic-quarter-hour.avsc (metrics already published: null where the source cannot supply them). */
 export function quarterHourValue(window: QuarterHourEmission): Record<string, unknown> {
   return {
     tenant: window.tenant,
+    source: window.source,
     userId: window.userId,
     userName: window.userName,
     intervalStart: window.intervalStart,
@@ -37,6 +38,7 @@ export function quarterHourValue(window: QuarterHourEmission): Record<string, un
 export function segmentValue(segment: TimelineSegment): Record<string, unknown> {
   return {
     tenant: segment.tenant,
+    source: segment.source,
     userId: segment.userId,
     userName: segment.userName,
     sessionId: segment.sessionId,
@@ -56,6 +58,7 @@ export function segmentValue(segment: TimelineSegment): Record<string, unknown> 
 export function agentStateValue(state: CurrentAgentState): Record<string, unknown> {
   return {
     tenant: state.tenant,
+    source: state.source,
     userId: state.userId,
     userName: state.userName,
     sessionId: state.sessionId,

@@ -1,8 +1,11 @@
 import type { QuarterHourEmission } from '../core/engine/engine-types.ts';
 import { replay } from '../core/replay/replay.ts';
 import type { AgentStatisticRow, ReplayOptions } from '../core/replay/replay.ts';
-import { emptyMetrics, METRIC_FIELDS } from '../core/statistic/agent-statistic-fields.ts';
-import type { AgentMetrics } from '../core/statistic/agent-statistic-fields.ts';
+import { METRIC_FIELDS } from '../core/statistic/agent-statistic-fields.ts';
+import { sourceProfile } from '../core/source/source-profiles.ts';
+import { newMetricVector } from '../core/statistic/metric-vector.ts';
+import type { PublishedMetrics } from '../core/statistic/published-metrics.ts';
+import { publishMetrics } from '../core/statistic/published-metrics.ts';
 import { parseTimestamp } from '../core/time/timestamp.ts';
 import type { ReprocessChunk } from './reprocess-plan.ts';
 import type { SourceAdapter } from '../core/source/source-adapter.ts';
@@ -20,9 +23,12 @@ interface Row {
   readonly userName: string;
   readonly start: number;
   readonly end: number;
-  readonly metrics: AgentMetrics;
+  readonly metrics: PublishedMetrics;
   readonly maxChangeTimestamp: number;
 }
+
+/** The re-processor replays raw Sinch RAI records (the batch replay reads only those). */
+const SOURCE = 'sinch-rai';
 
 /** The live engine's session and time limits, so a recomputed window follows the same rules (docs/metrics.md). */
 export type ReplayLimits = Pick<ReplayOptions, 'sessionMaxIdleMs' | 'maxEventAgeMs' | 'maxEventLeadMs'>;
@@ -38,8 +44,8 @@ function rowsOf(records: readonly ChunkRecord[], chunk: Pick<ReprocessChunk, 'st
   return rows;
 }
 
-function metricsOf(row: AgentStatisticRow): AgentMetrics {
-  const metrics = emptyMetrics();
+function metricsOf(row: AgentStatisticRow): PublishedMetrics {
+  const metrics = {} as PublishedMetrics;
   for (const field of METRIC_FIELDS) metrics[field] = row[field];
   return metrics;
 }
@@ -65,16 +71,16 @@ export function chunkCorrections(
   const after = rowsOf(records, chunk, adapter, limits);
   const before = rowsOf(records.filter((r) => !r.trigger), chunk, adapter, limits);
   const out: { userId: string; correction: QuarterHourCorrection }[] = [];
-  const emit = (key: string, row: Row, status: 'final' | 'correction', metrics: AgentMetrics): void => {
+  const emit = (key: string, row: Row, status: 'final' | 'correction', metrics: PublishedMetrics): void => {
     const userId = key.slice(0, key.lastIndexOf('|'));
-    out.push({ userId, correction: { tenant, userId, userName: row.userName, intervalStart: row.start, intervalEnd: row.end, status, metrics, maxChangeTimestamp: row.maxChangeTimestamp } });
+    out.push({ userId, correction: { tenant, source: SOURCE, userId, userName: row.userName, intervalStart: row.start, intervalEnd: row.end, status, metrics, maxChangeTimestamp: row.maxChangeTimestamp } });
   };
   for (const [key, row] of after) {
     const previous = before.get(key);
     if (previous === undefined) emit(key, row, 'final', row.metrics);
     else if (!sameRow(previous, row)) emit(key, row, 'correction', row.metrics);
   }
-  for (const [key, row] of before) if (!after.has(key)) emit(key, row, 'correction', emptyMetrics());
+  for (const [key, row] of before) if (!after.has(key)) emit(key, row, 'correction', publishMetrics(newMetricVector(), sourceProfile(SOURCE)));
   return out
     .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.correction.intervalStart - b.correction.intervalStart))
     .map((entry) => entry.correction);

@@ -1,9 +1,11 @@
 import type { WindowStatus } from '../core/engine/engine-types.ts';
-import type { AgentMetrics } from '../core/statistic/agent-statistic-fields.ts';
+import type { SourceId } from '../core/source/source-id.ts';
+import type { PublishedMetrics } from '../core/statistic/published-metrics.ts';
 
-/** A quarter-hour row as on out.agent-statistic-quarter-hour (epoch ms times). */
-export interface QuarterHourRow extends AgentMetrics {
+/** A quarter-hour row as on out.agent-statistic-quarter-hour (epoch ms times; null metrics the source cannot supply). */
+export interface QuarterHourRow extends PublishedMetrics {
   tenant: string;
+  source: SourceId;
   userId: string;
   userName: string;
   intervalStart: number;
@@ -17,6 +19,7 @@ export interface QuarterHourRow extends AgentMetrics {
 /** A timeline segment as on out.timeline-segments. */
 export interface SegmentRow {
   tenant: string;
+  source: SourceId;
   userId: string;
   userName: string;
   sessionId: string;
@@ -34,6 +37,7 @@ export interface SegmentRow {
 /** An agent's current state as on out.agent-state. */
 export interface AgentStateRow {
   tenant: string;
+  source: SourceId;
   userId: string;
   userName: string;
   sessionId: string | null;

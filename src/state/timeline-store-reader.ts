@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { METRIC_FIELDS } from '../core/statistic/agent-statistic-fields.ts';
+import { publishedHasContent } from '../core/statistic/published-metrics.ts';
 import { QUARTER_HOUR_MS } from '../core/windows/quarter-hour.ts';
 import { ProcessorReadinessStore } from './processor-readiness-store.ts';
 import { SinkProgressStore, summarizeSinks } from './sink-progress-store.ts';
@@ -35,8 +35,8 @@ const byUserThenStart = (a: QuarterHourRow, b: QuarterHourRow): number => (a.use
 
 /**
  * The read side of the Redis store for the HTTP layer. Every method is a few round trips (index range, then one
- * pipeline of gets) and never scans the keyspace. Rows whose metrics are all zero (a correction that removed all
- * content) are deletions and are not returned. The `read*` methods also count index entries whose row is gone
+ * pipeline of gets) and never scans the keyspace. Rows whose metrics are all zero or null (a correction that removed
+ * all content) are deletions and are not returned. Every row has `source` (values stored before it are Sinch RAI). The `read*` methods also count index entries whose row is gone
  * although its retention has not run out (eviction, partial loss); {@link reportMissingRows} passes such a find on
  * to the Redis sink, which rebuilds the store.
  */
@@ -82,7 +82,7 @@ export class TimelineStoreReader {
     const rows = values
       .filter((json): json is string => json !== null)
       .map((json) => decodeStoreValue<QuarterHourRow>('quarterHour', json))
-      .filter((row) => METRIC_FIELDS.some((field) => row[field] !== 0))
+      .filter((row) => publishedHasContent(row))
       .sort(byUserThenStart);
     return { rows, missing };
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { METRIC_FIELDS } from '../core/statistic/agent-statistic-fields.ts';
+import { publishedHasContent } from '../core/statistic/published-metrics.ts';
 import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
 import { encodeStoreValue } from './store-format.ts';
 import type { StoreKeys } from './store-keys.ts';
@@ -29,8 +29,9 @@ export interface StoreCheck {
   readonly lost: LossReason | null;
 }
 
+/** A row whose every metric is 0 or null (a correction that removed all content) is a deletion. */
 function isEmptyRow(row: QuarterHourRow): boolean {
-  return METRIC_FIELDS.every((field) => row[field] === 0);
+  return !publishedHasContent(row);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { replayCommand } from '../../src/cli/replay.ts';
+import { replayCommand, serializeRow } from '../../src/cli/replay.ts';
+import { METRIC_FIELDS } from '../../src/core/statistic/agent-statistic-fields.ts';
 
 const FIXTURE = 'test/fixtures/sinch-seed-agent-status-history.json';
 const seedText = readFileSync(new URL('../fixtures/sinch-seed-agent-status-history.json', import.meta.url), 'utf8');
@@ -35,9 +36,9 @@ describe('agent-timelines replay', () => {
     expect(keys.slice(0, 5)).toEqual(['timeCategory', 'userId', 'userName', 'intervalStart', 'intervalEnd']);
     expect(keys.slice(5, 12)).toEqual(['servingDuration', 'readyDuration', 'notReadyDuration', 'pauseDuration', 'freeDuration', 'waitingDuration', 'contactHandlingDuration']);
     expect(keys.indexOf('countOfHandledCallIn')).toBe(keys.indexOf('callInDuration') - 1);
-    expect(keys.at(-1)).toBe('maxChangeTimestamp');
-    expect(keys).toHaveLength(5 + 29 + 1);
-    expect(rows[0]).toMatchObject({ timeCategory: '2019-12-03T07:15:00.000Z', servingDuration: 600_873, countOfHandledCallOut: 1 });
+    expect(keys.slice(-2)).toEqual(['maxChangeTimestamp', 'source']);
+    expect(keys).toHaveLength(5 + 29 + 2);
+    expect(rows[0]).toMatchObject({ timeCategory: '2019-12-03T07:15:00.000Z', servingDuration: 600_873, countOfHandledCallOut: 1, source: 'sinch-rai' });
   });
 
   it('gives identical output for NDJSON, stdin, shuffled and duplicated input', async () => {
@@ -88,5 +89,13 @@ describe('agent-timelines replay', () => {
 
   it('prints an empty array for empty input', async () => {
     expect(await run(['e.json'], { 'e.json': '' })).toEqual({ code: 0, stdout: '[]\n', stderr: '' });
+  });
+
+  it('writes null, not 0, for a field the source cannot supply, and partialFields when a roll-up mixed sources', () => {
+    const metrics = Object.fromEntries(METRIC_FIELDS.map((f) => [f, f === 'servingDuration' ? 900_000 : null]));
+    const row = { ...metrics, timeCategory: 'all', userId: 'U1', userName: 'A', intervalStart: 'x', intervalEnd: 'y', maxChangeTimestamp: 'z', source: 'evo-voice,sinch-rai', partialFields: ['pauseDuration'] };
+    const out = JSON.parse(serializeRow(row as Parameters<typeof serializeRow>[0])) as Record<string, unknown>;
+    expect(out).toMatchObject({ servingDuration: 900_000, pauseDuration: null, callInDuration: null, source: 'evo-voice,sinch-rai', partialFields: ['pauseDuration'] });
+    expect(Object.keys(out).slice(-3)).toEqual(['maxChangeTimestamp', 'source', 'partialFields']);
   });
 });

@@ -17,8 +17,9 @@ const quarterRows = replay(records, sinchAgentStatusHistoryAdapter).rows;
 function stored(row: AgentStatisticRow): QuarterHourRow {
   const metrics = Object.fromEntries(METRIC_FIELDS.map((field) => [field, row[field]]));
   return {
-    ...(metrics as Record<(typeof METRIC_FIELDS)[number], number>),
+    ...(metrics as Record<(typeof METRIC_FIELDS)[number], number | null>),
     tenant: TENANT,
+    source: 'sinch-rai',
     userId: row.userId,
     userName: row.userName,
     intervalStart: parseTimestamp(row.intervalStart),

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentStatusRow } from '../../src/http/routes/agent-status-route.ts';
 import type { StoreFixture } from './support/http-fixture.ts';
 import { agentState, createStoreFixture, LATENESS_MS, rowsOf, segment, testServer, USER_A, USER_B, USER_C } from './support/http-fixture.ts';
 
@@ -47,6 +48,13 @@ describe('GET /agentStatus', () => {
     await later.close();
   });
 
+  it('names the source, and for a source without presence gives availability only when a contact makes it known', () => {
+    const hosted = (handlingStatus: string) => agentStatusRow(agentState(USER_A, { source: 'hostedsuite', userStatus: 'Unknown', handlingStatus, asOf: T }), NOW);
+    expect(hosted('Talking_Inbound')).toMatchObject({ source: 'hostedsuite', userStatus: 'Unknown', availability: 'Busy' });
+    expect(hosted('Waiting')).toMatchObject({ availability: null });
+    expect(agentStatusRow(agentState(USER_A, { userStatus: 'Unknown', handlingStatus: 'Waiting', asOf: T }), NOW)).toMatchObject({ source: 'sinch-rai', availability: 'Away' });
+  });
+
   it('selects by changeTimestamp range, userId, field filters, sort and paging', async () => {
     const recent = rowsOf((await app.inject(`/agentStatus?startTime=${new Date(T).toISOString()}`)).body);
     expect(recent.map((r) => r['userId'])).toEqual([USER_A, USER_B]);
@@ -72,6 +80,7 @@ describe('GET /agents/{userId}/timeline', () => {
       [new Date(T).toISOString(), 'Talking_Inbound', 600_000, true, 2],
       [new Date(T + 600_000).toISOString(), 'Waiting', 1_200_000, false, 1],
     ]);
+    expect(body.segments.every((s) => s['source'] === 'sinch-rai')).toBe(true);
     const lower = await app.inject(`/agents/${USER_A.toLowerCase()}/timeline?startTime=${new Date(T + 7_000_000).toISOString()}&endTime=${new Date(T + 8_000_000).toISOString()}`);
     expect((JSON.parse(lower.body) as { segments: unknown[] }).segments).toHaveLength(1);
   });

@@ -1,3 +1,4 @@
+import { METRIC_FIELDS } from '../../src/core/statistic/agent-statistic-fields.ts';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/http/server.ts';
@@ -52,14 +53,17 @@ const evoApplied = async (pipeline: TestPipeline, watermark: number): Promise<bo
   return upTo !== null && upTo >= watermark;
 };
 
+const EVO_KNOWN: ReadonlySet<string> = new Set(['servingDuration', 'readyDuration', 'notReadyDuration', 'afterworkDuration', 'callOutDuration', 'countOfHandledCallOut']);
+
 /** The known Evo Voice fields of a quarter-hour row (docs/vendors/evo-voice-contract.md): `userId|intervalStart` → values. */
-function knownFields(rows: Iterable<QuarterHourRow>): Map<string, Record<string, number | string>> {
-  const out = new Map<string, Record<string, number | string>>();
+function knownFields(rows: Iterable<QuarterHourRow>): Map<string, Record<string, number | string | null>> {
+  const out = new Map<string, Record<string, number | string | null>>();
   for (const r of rows) {
     if (r.tenant !== EVO_TENANT) continue;
     out.set(`${r.userId}|${new Date(r.intervalStart).toISOString()}`, {
       userName: r.userName, servingDuration: r.servingDuration, readyDuration: r.readyDuration, notReadyDuration: r.notReadyDuration, afterworkDuration: r.afterworkDuration,
       callOutDuration: r.callOutDuration, countOfHandledCallOut: r.countOfHandledCallOut, maxChangeTimestamp: new Date(r.maxChangeTimestamp).toISOString(), final: String(r.final),
+      source: r.source, unknownFields: METRIC_FIELDS.filter((f) => !EVO_KNOWN.has(f) && r[f] !== null).join(',') || 'all null',
     });
   }
   return out;
@@ -67,7 +71,7 @@ function knownFields(rows: Iterable<QuarterHourRow>): Map<string, Record<string,
 
 const q = (userName: string, serving: number, ready: number, notReady: number, afterwork: number, callOut: number, calls: number, maxChange: number) => ({
   userName, servingDuration: serving, readyDuration: ready, notReadyDuration: notReady, afterworkDuration: afterwork, callOutDuration: callOut, countOfHandledCallOut: calls,
-  maxChangeTimestamp: new Date(maxChange).toISOString(), final: 'true',
+  maxChangeTimestamp: new Date(maxChange).toISOString(), final: 'true', source: 'evo-voice', unknownFields: 'all null',
 });
 const iso = (ms: number): string => new Date(ms).toISOString();
 

@@ -27,8 +27,8 @@ import { processorSource } from '../../src/cli/processor-sources.ts';
 
 const logger = createLogger('warn');
 /** The state format this release writes (SNAPSHOT_VERSION, asserted in test/core/engine/snapshot-format.test.ts), and one it does not know. */
-const CURRENT_VERSION = 3;
-const FUTURE_VERSION = 4;
+const CURRENT_VERSION = 4;
+const FUTURE_VERSION = 5;
 const r1 = scenario.r1 as unknown as RawRecord[];
 const r2 = scenario.r2 as unknown as RawRecord[];
 interface FixtureRecord { partition: number; key: string; value: ChangelogValue | null }
@@ -100,10 +100,12 @@ async function outputs(pipeline: TestPipeline): Promise<Record<string, string[]>
   return result;
 }
 
+/** The v1 outputs with the `source` field that every output record carries since, right after `tenant`: Sinch RAI. */
 function fixtureOutputs(): Record<string, string[]> {
   const result: Record<string, string[]> = {};
+  const withSource = ({ tenant, ...rest }: Record<string, unknown>) => ({ tenant, source: 'sinch-rai', ...rest });
   for (const name of ['quarterHours', 'segments', 'agentState'] as const) {
-    result[name] = (outputsV1[name] as Array<{ partition: number; key: string; value: unknown }>).map((r) => JSON.stringify([r.partition, r.key, r.value])).sort();
+    result[name] = (outputsV1[name] as Array<{ partition: number; key: string; value: Record<string, unknown> }>).map((r) => JSON.stringify([r.partition, r.key, withSource(r.value)])).sort();
   }
   return result;
 }

@@ -45,12 +45,18 @@ describe('Avro contracts (offline)', () => {
     expect(invalid).toEqual([]);
   });
 
-  it('the quarter-hour contract carries every agentStatistic field as a long', async () => {
-    const schema = JSON.parse(await schemaText('agent-statistic-quarter-hour')) as { fields: Array<{ name: string; type: unknown }> };
-    for (const field of METRIC_FIELDS) expect(schema.fields.find((f) => f.name === field)?.type, field).toBe('long');
+  it('the quarter-hour contract carries every agentStatistic field as a nullable long, and the source', async () => {
+    const schema = JSON.parse(await schemaText('agent-statistic-quarter-hour')) as { fields: Array<{ name: string; type: unknown; default?: unknown }> };
+    for (const field of METRIC_FIELDS) expect(schema.fields.find((f) => f.name === field)?.type, field).toEqual(['null', 'long']);
     for (const field of ['tenant', 'intervalStart', 'intervalEnd', 'revision', 'final', 'maxChangeTimestamp']) {
       expect(schema.fields.some((f) => f.name === field), field).toBe(true);
     }
+    expect(schema.fields.find((f) => f.name === 'source')).toMatchObject({ type: 'string', default: 'sinch-rai' });
+  });
+
+  it.each(['timeline-segment', 'current-agent-state'])('the %s contract carries the source, defaulting to sinch-rai', async (name) => {
+    const schema = JSON.parse(await schemaText(name)) as { fields: Array<{ name: string; type: unknown; default?: unknown }> };
+    expect(schema.fields.find((f) => f.name === 'source')).toMatchObject({ type: 'string', default: 'sinch-rai' });
   });
 
   it('the raw agentStatusHistory contract carries every seed field', async () => {
@@ -109,6 +115,39 @@ describe('Avro contracts in the real registry', () => {
     const decodedNew = await decoder.decode(await new AvroSerde(endpoint).encode(topic, fixture));
     if (!('record' in decodedNew)) throw new Error(decodedNew.reason);
     expect(decodedNew.record).toMatchObject({ vendorPoll: fixture['vendorPoll'], vendorRow: fixture['vendorRow'] });
+  });
+
+  it.each(['agent-statistic-quarter-hour', 'timeline-segment', 'current-agent-state'])(
+    'the %s contract with source and nullable metrics registers BACKWARD over the one registered before, and reads its records',
+    async (name) => {
+      const endpoint = config.schemaRegistry;
+      const topic = `test-${randomUUID()}.${name}`;
+      const previousText = await readFile(new URL(`../fixtures/schema-history/${name}.277aa87.avsc`, import.meta.url), 'utf8');
+      const previous = JSON.parse(previousText) as { fields: Array<{ name: string }> };
+      expect(previous.fields.some((f) => f.name === 'source')).toBe(false);
+      const oldId = await registerSchema(endpoint, `${topic}-value`, previousText);
+      const newId = await registerSchema(endpoint, `${topic}-value`, await schemaText(name));
+      expect(newId).not.toBe(oldId);
+      const { compatibilityLevel } = await registryRequest<{ compatibilityLevel: string }>(endpoint, 'GET', `/config/${encodeURIComponent(`${topic}-value`)}`);
+      expect(compatibilityLevel).toBe('BACKWARD');
+
+      const current = avro.Type.forSchema(JSON.parse(await schemaText(name)) as avro.Schema);
+      const old = avro.Type.forSchema(previous as avro.Schema);
+      const fixture = JSON.parse(await readFile(new URL(`${name}.json`, fixtureDir), 'utf8')) as Record<string, unknown>;
+      const { source: _source, ...oldValue } = fixture;
+      for (const field of METRIC_FIELDS) if (field in oldValue) oldValue[field] = 7;
+      const read = current.createResolver(old);
+      expect(current.fromBuffer(old.toBuffer(oldValue), read)).toEqual({ ...current.fromBuffer(current.toBuffer({ ...oldValue, source: 'sinch-rai' })) });
+    },
+  );
+
+  it('refuses the quarter-hour contract over the old one if its new source field had no default', async () => {
+    const endpoint = config.schemaRegistry;
+    const subject = `test-${randomUUID()}-value`;
+    await registerSchema(endpoint, subject, await readFile(new URL('../fixtures/schema-history/agent-statistic-quarter-hour.277aa87.avsc', import.meta.url), 'utf8'));
+    const current = JSON.parse(await schemaText('agent-statistic-quarter-hour')) as { fields: Array<Record<string, unknown>> };
+    const breaking = { ...current, fields: current.fields.map((f) => (f['name'] === 'source' ? { name: 'source', type: 'string' } : f)) };
+    await expect(registerSchema(endpoint, subject, JSON.stringify(breaking))).rejects.toThrow(/409|incompatible/i);
   });
 
   it('refuses a change that breaks BACKWARD compatibility', async () => {

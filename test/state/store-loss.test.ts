@@ -16,21 +16,21 @@ const RETENTION = 400_000_000_000;
 
 function row(userId: string, start: number, revision = 1): QuarterHourRow {
   return {
-    tenant: 't1', userId, userName: `name-${userId}`, intervalStart: start, intervalEnd: start + QH, revision, status: 'final', final: true,
+    tenant: 't1', source: 'sinch-rai', userId, userName: `name-${userId}`, intervalStart: start, intervalEnd: start + QH, revision, status: 'final', final: true,
     ...emptyMetrics(), servingDuration: 100, readyDuration: 100, maxChangeTimestamp: start + 1,
   };
 }
 
 function segment(start: number, end: number): SegmentRow {
   return {
-    tenant: 't1', userId: 'u1', userName: 'U One', sessionId: 's1', start, end, userStatus: 'Ready', handlingStatus: 'Waiting',
+    tenant: 't1', source: 'sinch-rai', userId: 'u1', userName: 'U One', sessionId: 's1', start, end, userStatus: 'Ready', handlingStatus: 'Waiting',
     profile: null, profileReason: null, profileType: null, campaignId: null, revision: 1,
   };
 }
 
 function state(userId: string): AgentStateRow {
   return {
-    tenant: 't1', userId, userName: `name-${userId}`, sessionId: 's1', loggedIn: true, userStatus: 'Ready', handlingStatus: 'Waiting',
+    tenant: 't1', source: 'sinch-rai', userId, userName: `name-${userId}`, sessionId: 's1', loggedIn: true, userStatus: 'Ready', handlingStatus: 'Waiting',
     profile: null, profileReason: null, campaignId: null, userStatusSince: T0, handlingStatusSince: T0, asOf: T0,
   };
 }

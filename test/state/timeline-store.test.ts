@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emptyMetrics } from '../../src/core/statistic/agent-statistic-fields.ts';
+import { emptyMetrics, METRIC_FIELDS } from '../../src/core/statistic/agent-statistic-fields.ts';
+import type { MetricField } from '../../src/core/statistic/agent-statistic-fields.ts';
 import { storeKeys } from '../../src/state/store-keys.ts';
 import type { StoreKeys } from '../../src/state/store-keys.ts';
 import type { AgentStateRow, QuarterHourRow, SegmentRow } from '../../src/state/store-types.ts';
@@ -10,26 +11,28 @@ import { TimelineStoreWriter } from '../../src/state/timeline-store-writer.ts';
 import { requireServices } from '../support/services.ts';
 
 const QH = 900_000;
+/** docs/vendors/evo-voice-contract.md, written out here apart from src/core/source. */
+const EVO_KNOWN = new Set<MetricField>(['servingDuration', 'readyDuration', 'notReadyDuration', 'afterworkDuration', 'callOutDuration', 'countOfHandledCallOut']);
 const T0 = Date.UTC(2025, 0, 6, 8);
 const RETENTION = 400_000_000_000;
 
 function row(userId: string, start: number, revision: number, serving: number): QuarterHourRow {
   return {
-    tenant: 't1', userId, userName: `name-${userId}-${revision}`, intervalStart: start, intervalEnd: start + QH, revision,
+    tenant: 't1', source: 'sinch-rai', userId, userName: `name-${userId}-${revision}`, intervalStart: start, intervalEnd: start + QH, revision,
     status: revision === 1 ? 'provisional' : 'final', final: revision > 1, ...emptyMetrics(), servingDuration: serving, readyDuration: serving, maxChangeTimestamp: start + 1,
   };
 }
 
 function segment(start: number, end: number, revision: number): SegmentRow {
   return {
-    tenant: 't1', userId: 'u1', userName: 'U One', sessionId: 's1', start, end, userStatus: 'Ready', handlingStatus: 'Waiting',
+    tenant: 't1', source: 'sinch-rai', userId: 'u1', userName: 'U One', sessionId: 's1', start, end, userStatus: 'Ready', handlingStatus: 'Waiting',
     profile: null, profileReason: null, profileType: null, campaignId: null, revision,
   };
 }
 
 function state(asOf: number, loggedIn: boolean, sessionId = 's1'): AgentStateRow {
   return {
-    tenant: 't1', userId: 'u1', userName: 'U One', sessionId, loggedIn, userStatus: loggedIn ? 'Ready' : 'LoggedOut', handlingStatus: loggedIn ? 'Waiting' : 'LoggedOut',
+    tenant: 't1', source: 'sinch-rai', userId: 'u1', userName: 'U One', sessionId, loggedIn, userStatus: loggedIn ? 'Ready' : 'LoggedOut', handlingStatus: loggedIn ? 'Waiting' : 'LoggedOut',
     profile: null, profileReason: null, campaignId: null, userStatusSince: T0, handlingStatusSince: T0, asOf,
   };
 }
@@ -73,6 +76,19 @@ describe('Redis timeline store', () => {
     expect(byTime.map((r) => `${r.userId}@${(r.intervalStart - T0) / QH}`)).toEqual(['u1@0', 'u2@0', 'u2@1']);
     const byUser = await reader.listQuarterHours({ tenant: 't1', userIds: ['u3', 'u2'], from: T0 + QH, to: T0 + 3 * QH });
     expect(byUser.map((r) => `${r.userId}@${(r.intervalStart - T0) / QH}`)).toEqual(['u2@1', 'u3@2']);
+  });
+
+  it('keeps the nulls of a source that cannot supply a field, and its source; zero and null only is a deletion', async () => {
+    const evo = (revision: number, serving: number): QuarterHourRow => {
+      const base = row('u8', T0, revision, serving);
+      const nulls = Object.fromEntries(METRIC_FIELDS.filter((f) => !EVO_KNOWN.has(f)).map((f) => [f, null]));
+      return { ...base, ...nulls, source: 'evo-voice' };
+    };
+    await writer.apply(epoch, [{ kind: 'quarterHour', row: evo(1, 60_000) }]);
+    const [stored] = await reader.listQuarterHours({ tenant: 't1', userIds: ['u8'], from: T0, to: T0 + QH });
+    expect(stored).toMatchObject({ source: 'evo-voice', servingDuration: 60_000, readyDuration: 60_000, pauseDuration: null, callInDuration: null, countOfHandledCallIn: null, countOfHandledCallOut: 0 });
+    await writer.apply(epoch, [{ kind: 'quarterHour', row: { ...evo(2, 0), readyDuration: 0, status: 'correction' } }]);
+    expect(await reader.listQuarterHours({ tenant: 't1', userIds: ['u8'], from: T0, to: T0 + QH })).toEqual([]);
   });
 
   it('treats an all-zero correction as a deletion', async () => {

@@ -27,3 +27,36 @@ export function withoutV3Fields(snapshot: Json): Json {
     sessions: (snapshot['sessions'] as Json[]).map(({ start: _start, ...session }) => ({ ...session, checkpoint: state(session['checkpoint']), live: state(session['live']) })),
   };
 }
+
+/**
+ * The 3 → 4 rule, written here from docs/processor.md rather than taken from the migration: every user of an older
+ * snapshot is Sinch RAI, and every session state counts only with a known presence.
+ */
+export function withSinchSources(snapshot: Json): Json {
+  const state = (value: unknown): Json => ({ ...(value as Json), presenceKnown: true });
+  return {
+    ...snapshot,
+    users: (snapshot['users'] as Json[]).map((user) => ({ ...user, source: 'sinch-rai' })),
+    sessions: (snapshot['sessions'] as Json[]).map((session) => ({ ...session, checkpoint: state(session['checkpoint']), live: state(session['live']) })),
+  };
+}
+
+/** A snapshot without the fields format version 4 added (for comparing with what version 3 or older wrote). */
+export function withoutV4Fields(snapshot: Json): Json {
+  const state = (value: unknown): Json => {
+    const { presenceKnown: _presence, ...rest } = value as Json;
+    return rest;
+  };
+  return {
+    ...snapshot,
+    users: (snapshot['users'] as Json[]).map(({ source: _source, ...user }) => user),
+    sessions: (snapshot['sessions'] as Json[]).map((session) => ({ ...session, checkpoint: state(session['checkpoint']), live: state(session['live']) })),
+  };
+}
+
+/** An emission as a release before sources would have it, plus the source every such emission came from: Sinch RAI. */
+export function withSinchSource<T extends { type: string }>(emission: T): T {
+  const e = emission as unknown as Record<string, Json>;
+  const inner = emission.type === 'window' ? 'window' : emission.type === 'segment' ? 'segment' : 'state';
+  return { ...emission, [inner]: { ...e[inner], source: 'sinch-rai' } } as T;
+}

@@ -46,8 +46,8 @@ export class EngineSession implements SegmentSink, SessionBounds {
   start: number | null = null;
   /** The first event time of the next newer session of the same user; null when this is the newest. */
   supersededAt: number | null = null;
-  checkpoint: SessionState = initialSessionState();
-  live: SessionState = initialSessionState();
+  checkpoint: SessionState;
+  live: SessionState;
   log: AgentEvent[] = [];
   applied = 0;
   endEvent: AgentEvent | null = null;
@@ -67,10 +67,13 @@ export class EngineSession implements SegmentSink, SessionBounds {
   stateDirty = true;
   segmentFrom = 0;
 
-  constructor(sessionId: string, userId: string, maxIdleMs: number) {
+  /** `presenceKnown`: false for a source without presence (SessionState.presenceKnown). */
+  constructor(sessionId: string, userId: string, maxIdleMs: number, presenceKnown = true) {
     this.sessionId = sessionId;
     this.userId = userId;
     this.maxIdleMs = maxIdleMs;
+    this.checkpoint = initialSessionState(presenceKnown);
+    this.live = initialSessionState(presenceKnown);
   }
 
   closeSegment(open: Readonly<OpenSegment>, end: number): void {

@@ -1,7 +1,8 @@
 import type { AgentEvent } from '../events/agent-event.ts';
 import type { UserIdentity } from '../events/user-identity.ts';
 import type { SessionState } from '../session/session-state.ts';
-import type { AgentMetrics } from '../statistic/agent-statistic-fields.ts';
+import type { SourceId } from '../source/source-id.ts';
+import type { PublishedMetrics } from '../statistic/published-metrics.ts';
 import type { CurrentAgentState } from '../timeline/current-agent-state.ts';
 import type { ClosedSegment, TimelineSegment } from '../timeline/timeline-segment.ts';
 import type { SNAPSHOT_VERSION } from './snapshot-format.ts';
@@ -28,13 +29,16 @@ export type WindowStatus = 'provisional' | 'final' | 'correction';
 
 export interface QuarterHourEmission {
   tenant: string;
+  /** The source of the user's records; its profile decides which metrics are null. */
+  source: SourceId;
   userId: string;
   userName: string;
   intervalStart: number;
   intervalEnd: number;
   revision: number;
   status: WindowStatus;
-  metrics: AgentMetrics;
+  /** Published values: null for a field the source cannot supply (core/statistic/published-metrics.ts). */
+  metrics: PublishedMetrics;
   maxChangeTimestamp: number;
 }
 
@@ -60,6 +64,8 @@ export interface WindowSnapshot {
 
 export interface UserSnapshot {
   userId: string;
+  /** The source of the user's records (format version 4; older snapshots are Sinch RAI). */
+  source: SourceId;
   /** The name folded over the events before the checkpoint time. */
   identity: UserIdentity;
   baseMaxChange: number | null;

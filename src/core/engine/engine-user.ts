@@ -1,4 +1,7 @@
 import type { UserIdentity } from '../events/user-identity.ts';
+import type { SourceId } from '../source/source-id.ts';
+import type { SourceProfile } from '../source/source-profiles.ts';
+import { sourceProfile } from '../source/source-profiles.ts';
 import { newUserIdentity, observeUserName } from '../events/user-identity.ts';
 import type { EngineSession } from './engine-session.ts';
 import type { UserSnapshot } from './engine-types.ts';
@@ -28,6 +31,9 @@ function upperBound(sorted: readonly number[], value: number): number {
  */
 export class EngineUser {
   readonly userId: string;
+  /** The source of all of the user's records (the engine refuses records of another source for the user). */
+  readonly source: SourceId;
+  readonly profile: SourceProfile;
   /** The name folded over the marks already compacted (events before the checkpoint time). */
   identity: UserIdentity = newUserIdentity();
   readonly windows = new EngineWindows();
@@ -47,8 +53,10 @@ export class EngineUser {
   /** The only non-empty name among identity and marks ('' none, null several, undefined unknown). */
   private uniformName: string | null | undefined = undefined;
 
-  constructor(userId: string) {
+  constructor(userId: string, source: SourceId) {
     this.userId = userId;
+    this.source = source;
+    this.profile = sourceProfile(source);
   }
 
   /** Registers an owned session (kept sorted by sessionId). */
@@ -183,6 +191,7 @@ export class EngineUser {
   snapshot(): UserSnapshot {
     return {
       userId: this.userId,
+      source: this.source,
       identity: { ...this.identity },
       baseMaxChange: this.baseMaxChange,
       marks: this.markTimes.map((t, i): [number, number, string] => [t, this.markChanges[i] as number, this.markNames[i] as string]),
@@ -204,7 +213,7 @@ export class EngineUser {
   }
 
   static restore(snapshot: UserSnapshot): EngineUser {
-    const user = new EngineUser(snapshot.userId);
+    const user = new EngineUser(snapshot.userId, snapshot.source);
     user.identity = { ...snapshot.identity };
     user.baseMaxChange = snapshot.baseMaxChange;
     for (const [t, c, n] of snapshot.marks) {

@@ -20,7 +20,7 @@ export function emitSegments(session: EngineSession, finalBefore: number, tenant
     if (entry.emitted !== null && sameSegment(entry.emitted, entry.segment)) continue;
     entry.revision++;
     entry.emitted = entry.segment;
-    const context = { tenant, userId: session.userId, userName: owner.nameAsOf(entry.segment.end), sessionId: session.sessionId, revision: entry.revision };
+    const context = { tenant, source: owner.source, userId: session.userId, userName: owner.nameAsOf(entry.segment.end), sessionId: session.sessionId, revision: entry.revision };
     out.push({ type: 'segment', segment: toTimelineSegment(entry.segment, context) });
   }
   session.segmentFrom = i;
@@ -32,7 +32,7 @@ export function emitState(session: EngineSession, asOf: number, tenant: string, 
   session.stateDirty = false;
   const last = session.lastState;
   if (last !== null && matchesAgentState(session.live, last)) return;
-  const context = { tenant, userId: session.userId, userName: owner.nameAsOf(asOf + 1), sessionId: session.sessionId, asOf };
+  const context = { tenant, source: owner.source, userId: session.userId, userName: owner.nameAsOf(asOf + 1), sessionId: session.sessionId, asOf };
   const state = currentAgentState(session.live, context);
   if (last === null && session.lastStateSignature !== null) {
     const signature = agentStateSignature(state);

@@ -11,7 +11,7 @@
  */
 
 /** The version this code writes. */
-export const SNAPSHOT_VERSION = 3;
+export const SNAPSHOT_VERSION = 4;
 
 /** The oldest version this code still migrates from. */
 export const OLDEST_SNAPSHOT_VERSION = 1;
@@ -21,6 +21,7 @@ export const SNAPSHOT_VERSIONS: Readonly<Record<number, string>> = {
   1: 'the first format: one changelog record per entry; snapshot JSON as TimelineEngine.snapshot() wrote it with version 1',
   2: 'entries larger than a record may be split into content-addressed parts with a manifest; snapshot content unchanged',
   3: 'implicit session ends: a session carries `start` (its first eventTime) and its states `lastEventTime`; events may carry the vendor position `vendorPoll`/`vendorRow` (optional, absent before)',
+  4: 'sources: a user carries `source` (the vendor system of its records) and session states `presenceKnown` (false: handling counts without a user status); everything written before is Sinch RAI, with presence',
 };
 
 /** The parts of a snapshot that are persisted separately. */
@@ -35,7 +36,23 @@ type MigrationStep = Partial<Record<SnapshotPartKind, (part: Json) => Json>>;
 const MIGRATIONS: Readonly<Record<number, MigrationStep>> = {
   1: {},
   2: { session: withSessionBounds },
+  3: { user: withSinchSource, session: withPresenceKnown },
 };
+
+/** 3 → 4. Every user of an older snapshot had Sinch RAI records: the only source there was. */
+function withSinchSource(user: Json): Json {
+  return 'source' in user ? user : { ...user, source: 'sinch-rai' };
+}
+
+/** 3 → 4. Sinch RAI reports presence, so its sessions count only with a known user status, as before. */
+function withPresenceKnown(session: Json): Json {
+  const state = (value: unknown): Json => {
+    const copy = { ...(value as Json) };
+    if (!('presenceKnown' in copy)) copy['presenceKnown'] = true;
+    return copy;
+  };
+  return { ...session, checkpoint: state(session['checkpoint']), live: state(session['live']) };
+}
 
 const time = (value: unknown): number | null => (typeof value === 'number' ? value : null);
 

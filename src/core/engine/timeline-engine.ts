@@ -2,6 +2,7 @@ import type { AgentEvent } from '../events/agent-event.ts';
 import { DEFAULT_SESSION_MAX_IDLE_MS } from '../session/session-bounds.ts';
 import type { SourceAdapter } from '../source/source-adapter.ts';
 import type { SourceId } from '../source/source-id.ts';
+import { DEFAULT_SOURCE, sourceProfile } from '../source/source-profiles.ts';
 import type { EventTimeLimits } from '../time/time-limits.ts';
 import { DEFAULT_MAX_CLOCK_LEAD_MS, DEFAULT_MAX_EVENT_AGE_MS, DEFAULT_MAX_EVENT_LEAD_MS, eventTimeRejection, watermarkRejection } from '../time/time-limits.ts';
 import { quarterHourStart } from '../windows/quarter-hour.ts';
@@ -47,6 +48,11 @@ function byStart(a: EngineSession, b: EngineSession): number {
  * session by at most that much past its last event, and every session is evicted eventually.
  * Event times far from their changeTimestamp and watermarks far ahead of a given wall clock are
  * rejected (time-limits.ts). `snapshot()` is plain JSON and `restore()` continues with identical emissions.
+ *
+ * Sources: a user belongs to the source of its first accepted record, and every emission about the user carries
+ * that source and publishes only the metrics its profile knows (source-profiles.ts); a record of another source for
+ * the same user (or session) is rejected `source-conflict`. For a source without presence, handling time counts
+ * while the user status is unknown (session-machine.ts).
  *
  * Cost: an advance touches only the sessions that can still change (open, or with events pending)
  * and the users they belong to, plus users with a window or segment becoming final; emissions come
@@ -96,26 +102,31 @@ export class TimelineEngine {
 
   /**
    * Accepts the canonical events of one source record (any vendor adapter); null if accepted,
-   * else the rejection reason (`event-time-too-old`, `event-time-in-future`, `too-late`, `after-session-end`).
-   * `_source` names the vendor system the events come from (not used yet: the canonical model carries it next).
+   * else the rejection reason (`event-time-too-old`, `event-time-in-future`, `too-late`, `after-session-end`,
+   * `source-conflict`: a user or session already holds records of another source).
    */
-  ingestEvents(events: readonly AgentEvent[], _source: SourceId = 'sinch-rai'): string | null {
+  ingestEvents(events: readonly AgentEvent[], source: SourceId = DEFAULT_SOURCE): string | null {
     for (const event of events) {
       const skew = eventTimeRejection(event.eventTime, event.changeTime, this.limits);
       if (skew !== null) return this.reject(skew);
     }
+    for (const event of events) {
+      const user = this.users.get(event.userId) ?? this.sessions.get(event.sessionId)?.owner;
+      if (user !== undefined && user !== null && user.source !== source) return this.reject('source-conflict');
+    }
     const threshold = this.tooLateBefore();
     for (const event of events) if (event.eventTime < threshold) return this.reject('too-late');
     let accepted = false;
-    for (const event of events) if (this.ingestEvent(event)) accepted = true;
+    for (const event of events) if (this.ingestEvent(event, source)) accepted = true;
     return accepted ? null : this.reject('after-session-end');
   }
 
-  private ingestEvent(event: AgentEvent): boolean {
+  private ingestEvent(event: AgentEvent, source: SourceId): boolean {
     let session = this.sessions.get(event.sessionId);
     if (session === undefined) {
       if (this.tombstones.has(event.sessionId)) return false;
-      session = new EngineSession(event.sessionId, event.userId, this.maxIdleMs);
+      this.user(event.userId, source);
+      session = new EngineSession(event.sessionId, event.userId, this.maxIdleMs, sourceProfile(source).presenceKnown);
       this.sessions.set(event.sessionId, session);
     }
     const owner = this.owner(session);
@@ -126,7 +137,7 @@ export class TimelineEngine {
     this.active.add(session);
     owner.touched = true;
     if (session.start !== start) this.resequence(owner);
-    const user = event.userId === owner.userId ? owner : this.user(event.userId);
+    const user = event.userId === owner.userId ? owner : this.user(event.userId, source);
     user.addMark(event.eventTime, event.changeTime, event.userName);
     const replaced = session.replaced;
     if (replaced !== null) this.user(replaced.userId).removeMark(replaced.eventTime, replaced.changeTime, replaced.userName);
@@ -249,10 +260,14 @@ export class TimelineEngine {
     return owner;
   }
 
-  private user(userId: string): EngineUser {
+  /**
+   * The user, created with `source` when new. Without a source the user must exist (an owner of a restored session
+   * always does, users are never evicted); a snapshot that lacks it is read as Sinch RAI, like every older one.
+   */
+  private user(userId: string, source: SourceId = DEFAULT_SOURCE): EngineUser {
     let user = this.users.get(userId);
     if (user === undefined) {
-      user = this.addUser(new EngineUser(userId));
+      user = this.addUser(new EngineUser(userId, source));
     }
     return user;
   }

@@ -1,4 +1,5 @@
-import { vectorHasContent, vectorToMetrics } from '../statistic/metric-vector.ts';
+import { vectorHasContent } from '../statistic/metric-vector.ts';
+import { publishMetrics } from '../statistic/published-metrics.ts';
 import type { EngineEmission, WindowStatus } from './engine-types.ts';
 import type { EngineUser } from './engine-user.ts';
 
@@ -46,13 +47,14 @@ export function emitWindows(user: EngineUser, watermark: number, latenessMs: num
       type: 'window',
       window: {
         tenant,
+        source: user.source,
         userId: user.userId,
         userName: slot.name,
         intervalStart: slot.start,
         intervalEnd: end,
         revision: slot.revision,
         status,
-        metrics: vectorToMetrics(slot.vector),
+        metrics: publishMetrics(slot.vector, user.profile),
         maxChangeTimestamp: maxChangeTime,
       },
     });

@@ -5,6 +5,10 @@ import type { SessionBounds } from '../session/session-bounds.ts';
 import { advanceBounded, DEFAULT_SESSION_MAX_IDLE_MS } from '../session/session-bounds.ts';
 import { applySessionEvent, settleRun } from '../session/session-machine.ts';
 import { initialSessionState } from '../session/session-state.ts';
+import type { SourceId } from '../source/source-id.ts';
+import { DEFAULT_SOURCE, sourceProfile } from '../source/source-profiles.ts';
+import type { FieldCoverage } from '../statistic/published-metrics.ts';
+import { profileCoverage } from '../statistic/published-metrics.ts';
 import type { MetricVector } from '../statistic/metric-vector.ts';
 import { vectorHasContent } from '../statistic/metric-vector.ts';
 import { WindowAccumulator } from '../statistic/window-accumulator.ts';
@@ -23,6 +27,10 @@ export interface QuarterHourAggregate {
   readonly vector: MetricVector;
   /** Max changeTime of the user's accepted events with eventTime < window end. */
   readonly maxChangeTime: number;
+  /** The source of the user's records. */
+  readonly source: SourceId;
+  /** Which fields of `vector` the source supplied (published-metrics.ts); the rest are null when published. */
+  readonly coverage: Readonly<FieldCoverage>;
 }
 
 export interface AggregationOutcome {
@@ -53,9 +61,16 @@ interface UserBatch {
  * Batch core: groups events by session, applies them in order with every session machine up to
  * the horizon and sums the counted time per user and UTC quarter-hour. Input order does not
  * matter. A session belongs to the userId of its first event in apply order; it ends implicitly
- * at the next newer session of its user or after `sessionMaxIdleMs` without events (session-bounds.ts).
+ * at the next newer session of its user or after `sessionMaxIdleMs` without events (session-bounds.ts). All events
+ * come from `source`, whose profile decides whether handling counts without presence and which fields are known.
  */
-export function aggregateQuarterHours(events: readonly AgentEvent[], until?: number, sessionMaxIdleMs = DEFAULT_SESSION_MAX_IDLE_MS): AggregationOutcome {
+export function aggregateQuarterHours(
+  events: readonly AgentEvent[],
+  until?: number,
+  sessionMaxIdleMs = DEFAULT_SESSION_MAX_IDLE_MS,
+  source: SourceId = DEFAULT_SOURCE,
+): AggregationOutcome {
+  const profile = sourceProfile(source);
   const sessions = new Map<string, AgentEvent[]>();
   for (const event of events) {
     const list = sessions.get(event.sessionId);
@@ -85,12 +100,13 @@ export function aggregateQuarterHours(events: readonly AgentEvent[], until?: num
   const supersededAt = successorStarts(prepared);
   for (const session of prepared) {
     const first = session.kept[0] as AgentEvent;
-    runSession(session.kept, horizon, { maxIdleMs: sessionMaxIdleMs, supersededAt: supersededAt.get(first.sessionId) ?? null }, users);
+    runSession(session.kept, horizon, { maxIdleMs: sessionMaxIdleMs, supersededAt: supersededAt.get(first.sessionId) ?? null }, users, profile.presenceKnown);
   }
 
   const quarterHours: QuarterHourAggregate[] = [];
   const userIds = [...users.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  for (const userId of userIds) collectRows(userId, users.get(userId) as UserBatch, quarterHours);
+  const labels = { source, coverage: profileCoverage(profile) };
+  for (const userId of userIds) collectRows(userId, users.get(userId) as UserBatch, labels, quarterHours);
   return { quarterHours, afterEnd, notApplied, duplicates, horizon };
 }
 
@@ -120,8 +136,8 @@ function successorStarts(prepared: readonly PreparedSession[]): Map<string, numb
   return out;
 }
 
-function runSession(kept: readonly AgentEvent[], horizon: number, bounds: SessionBounds, users: Map<string, UserBatch>): void {
-  const state = initialSessionState();
+function runSession(kept: readonly AgentEvent[], horizon: number, bounds: SessionBounds, users: Map<string, UserBatch>, presenceKnown: boolean): void {
+  const state = initialSessionState(presenceKnown);
   const ownerId = (kept[0] as AgentEvent).userId;
   const owner = userBatch(users, ownerId);
   const windows = owner.windows;
@@ -140,7 +156,7 @@ function runSession(kept: readonly AgentEvent[], horizon: number, bounds: Sessio
   advanceBounded(state, horizon, bounds, true, windows, null);
   settleRun(state, windows);
 }
-function collectRows(userId: string, user: UserBatch, out: QuarterHourAggregate[]): void {
+function collectRows(userId: string, user: UserBatch, labels: Pick<QuarterHourAggregate, 'source' | 'coverage'>, out: QuarterHourAggregate[]): void {
   const starts = [...user.windows.windows.keys()].sort((a, b) => a - b);
   if (starts.length === 0) return;
   const changes = [...user.changeByWindow.keys()].sort((a, b) => a - b);
@@ -156,6 +172,6 @@ function collectRows(userId: string, user: UserBatch, out: QuarterHourAggregate[
     }
     const vector = user.windows.windows.get(start) as MetricVector;
     if (!vectorHasContent(vector)) continue;
-    out.push({ userId, userName: name.userName, start, vector, maxChangeTime: maxChange });
+    out.push({ userId, userName: name.userName, start, vector, maxChangeTime: maxChange, source: labels.source, coverage: labels.coverage });
   }
 }

@@ -3,8 +3,10 @@ import { rollUp } from '../rollup/rollup.ts';
 import type { TimeCategory } from '../rollup/period.ts';
 import { isTimeCategory, isValidTimeZone } from '../rollup/period.ts';
 import type { SourceAdapter } from '../source/source-adapter.ts';
-import type { AgentMetrics } from '../statistic/agent-statistic-fields.ts';
-import { vectorToMetrics } from '../statistic/metric-vector.ts';
+import type { SourceId } from '../source/source-id.ts';
+import type { MetricField } from '../statistic/agent-statistic-fields.ts';
+import type { PublishedMetrics } from '../statistic/published-metrics.ts';
+import { publishCovered } from '../statistic/published-metrics.ts';
 import { DEFAULT_MAX_EVENT_AGE_MS, DEFAULT_MAX_EVENT_LEAD_MS } from '../time/time-limits.ts';
 import { formatUtc } from '../time/timestamp.ts';
 import { aggregateQuarterHours } from './quarter-hour-aggregation.ts';
@@ -25,8 +27,15 @@ export interface ReplayOptions {
   maxEventLeadMs?: number;
 }
 
-/** One agentStatistic row: labels, then the metric fields, then maxChangeTimestamp (ISO UTC). */
-export interface AgentStatisticRow extends AgentMetrics {
+/**
+ * One agentStatistic row: labels, then the metric fields (null where the source cannot supply them), then
+ * maxChangeTimestamp (ISO UTC).
+ */
+export interface AgentStatisticRow extends PublishedMetrics {
+  /** The source of the row's records; several sorted, comma-separated, when a roll-up spans sources. */
+  source: string;
+  /** Fields left null because only some summed components supplied them; absent when none (rollup.ts). */
+  partialFields?: MetricField[];
   userId: string;
   userName: string;
   timeCategory: string;
@@ -47,6 +56,11 @@ export interface ReplayResult {
   accepted: number;
   /** Accepted events that duplicated an earlier one and counted once. */
   duplicates: number;
+}
+
+/** The `source` of a row rolled up from `sources` (distinct, sorted): one id, or several joined with commas. */
+export function sourceLabel(sources: readonly SourceId[]): string {
+  return sources.join(',');
 }
 
 function bump(counter: Record<string, number>, reason: string): void {
@@ -79,7 +93,7 @@ export function replay(records: readonly unknown[], adapter: SourceAdapter, opti
     for (const event of result.events) events.push(event);
   }
 
-  const outcome = aggregateQuarterHours(events, options.until, options.sessionMaxIdleMs);
+  const outcome = aggregateQuarterHours(events, options.until, options.sessionMaxIdleMs, adapter.source);
   let accepted = perRecord.length;
   if (outcome.notApplied.size > 0) {
     for (const recordEvents of perRecord) {
@@ -90,16 +104,20 @@ export function replay(records: readonly unknown[], adapter: SourceAdapter, opti
     }
   }
 
-  const rows = rollUp(outcome.quarterHours, category, zone).map(
-    (p): AgentStatisticRow => ({
+  const rows = rollUp(outcome.quarterHours, category, zone).map((p): AgentStatisticRow => {
+    const { metrics, partialFields } = publishCovered(p.vector, p.coverage);
+    const row: AgentStatisticRow = {
       timeCategory: p.label,
       userId: p.userId,
       userName: p.userName,
       intervalStart: formatUtc(p.start),
       intervalEnd: formatUtc(p.end),
-      ...vectorToMetrics(p.vector),
+      ...metrics,
       maxChangeTimestamp: formatUtc(p.maxChangeTime),
-    }),
-  );
+      source: sourceLabel(p.sources),
+    };
+    if (partialFields.length > 0) row.partialFields = partialFields;
+    return row;
+  });
   return { rows, rejected, accepted, duplicates: outcome.duplicates };
 }

@@ -1,5 +1,8 @@
 import type { QuarterHourAggregate } from '../replay/quarter-hour-aggregation.ts';
+import type { SourceId } from '../source/source-id.ts';
 import type { MetricVector } from '../statistic/metric-vector.ts';
+import type { FieldCoverage } from '../statistic/published-metrics.ts';
+import { mergeCoverage } from '../statistic/published-metrics.ts';
 import { METRIC_COUNT } from '../statistic/metric-vector.ts';
 import { QUARTER_HOUR_MS } from '../windows/quarter-hour.ts';
 import type { Period, TimeCategory } from './period.ts';
@@ -8,7 +11,9 @@ import { periodOf } from './period.ts';
 /**
  * One rolled-up row: the field-wise sum of a user's quarter-hours whose start lies in the period;
  * maxChangeTime is their max and userName that of the component with the greatest maxChangeTime
- * (ties: the later quarter-hour).
+ * (ties: the later quarter-hour). `coverage` is the OR of the components' coverages and `sources` their distinct
+ * sources, sorted: publish it with publishCovered (published-metrics.ts), which makes a field null unless every
+ * component supplied it.
  */
 export interface PeriodAggregate {
   readonly userId: string;
@@ -18,6 +23,16 @@ export interface PeriodAggregate {
   readonly end: number;
   readonly vector: MetricVector;
   readonly maxChangeTime: number;
+  readonly coverage: FieldCoverage;
+  readonly sources: readonly SourceId[];
+}
+
+type OpenPeriod = { -readonly [K in keyof PeriodAggregate]: PeriodAggregate[K] } & { sources: SourceId[] };
+
+function addSource(sources: SourceId[], source: SourceId): void {
+  if (sources.includes(source)) return;
+  sources.push(source);
+  sources.sort();
 }
 
 /**
@@ -32,7 +47,7 @@ export function rollUp(
 ): PeriodAggregate[] {
   const periods = new Map<number, Period>();
   const out: PeriodAggregate[] = [];
-  let current: { userId: string; userName: string; label: string; start: number; end: number; vector: MetricVector; maxChangeTime: number } | undefined;
+  let current: OpenPeriod | undefined;
   for (const row of quarterHours) {
     let period: Period;
     if (category === 'all') {
@@ -48,6 +63,8 @@ export function rollUp(
       (category === 'all' || current.start === period.start);
     if (current !== undefined && extends_) {
       for (let i = 0; i < METRIC_COUNT; i++) current.vector[i]! += row.vector[i] ?? 0;
+      mergeCoverage(current.coverage, row.coverage);
+      addSource(current.sources, row.source);
       // userName: of the component with the greatest maxChangeTime; ties go to the later quarter-hour
       if (row.maxChangeTime >= current.maxChangeTime) {
         current.userName = row.userName;
@@ -65,6 +82,8 @@ export function rollUp(
       end: period.end,
       vector: Float64Array.from(row.vector),
       maxChangeTime: row.maxChangeTime,
+      coverage: Uint8Array.from(row.coverage),
+      sources: [row.source],
     };
   }
   if (current !== undefined) out.push(current);

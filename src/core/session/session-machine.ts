@@ -19,6 +19,14 @@ function sameKey(segment: OpenSegment, state: SessionState): boolean {
 }
 
 /**
+ * A millisecond counts while the session is open and its handling status is known, and its user status is known
+ * too unless the source never reports presence (then presence-dependent fields are unknown: source-profiles.ts).
+ */
+function isCounted(state: Readonly<SessionState>): boolean {
+  return !state.ended && state.handling !== 0 && (state.user !== 0 || !state.presenceKnown);
+}
+
+/**
  * Accounts the milliseconds [cursor, to) with the state as it is, then moves the cursor to `to`.
  *
  * Contract: callers advance only forward and only up to their horizon (the watermark), and apply
@@ -34,7 +42,7 @@ export function advanceSession(
 ): void {
   const from = state.cursor;
   if (from === null || to <= from) return;
-  const counted = !state.ended && state.user !== 0 && state.handling !== 0;
+  const counted = isCounted(state);
   const handling = state.handling;
   if (state.runKind !== 0 && (!counted || COUNT_KIND[handling] !== state.runKind)) {
     sink.addCount(from - 1, COUNT_INDEX_OF_KIND[state.runKind] as number);
@@ -110,7 +118,7 @@ export function applySessionEvent(state: SessionState, event: AgentEvent): void 
 export function settleRun(state: SessionState, sink: ContributionSink): void {
   const cursor = state.cursor;
   if (state.runKind === 0 || cursor === null) return;
-  const counted = !state.ended && state.user !== 0 && state.handling !== 0;
+  const counted = isCounted(state);
   if (!counted || COUNT_KIND[state.handling] !== state.runKind) {
     sink.addCount(cursor - 1, COUNT_INDEX_OF_KIND[state.runKind] as number);
     state.runKind = 0;

@@ -9,6 +9,11 @@ export interface SessionState {
   endTime: number | null;
   /** eventTime of the last event applied (the idle rule of session-bounds.ts); null until the first. */
   lastEventTime: number | null;
+  /**
+   * False for a source that never reports presence (source-profiles.ts): handling time then counts while the user
+   * status is unknown (0). True: nothing counts before the first user status, as Sinch RAI needs.
+   */
+  presenceKnown: boolean;
   /** User status code, 0 = unknown. */
   user: number;
   /** Working handling status code, 0 = unknown. */
@@ -38,12 +43,13 @@ export interface OpenSegment {
   campaignId: string | null;
 }
 
-export function initialSessionState(): SessionState {
+export function initialSessionState(presenceKnown = true): SessionState {
   return {
     cursor: null,
     ended: false,
     endTime: null,
     lastEventTime: null,
+    presenceKnown,
     user: 0,
     handling: 0,
     userSince: null,

@@ -1,9 +1,11 @@
 import { handlingStatusName, LOGGED_OUT, userStatusName } from '../events/status.ts';
 import type { SessionState } from '../session/session-state.ts';
+import type { SourceId } from '../source/source-id.ts';
 
 /** An agent's state in one session as of `asOf` (the watermark). */
 export interface CurrentAgentState {
   tenant: string;
+  source: SourceId;
   userId: string;
   userName: string;
   sessionId: string;
@@ -24,11 +26,12 @@ export interface CurrentAgentState {
 /** The current state of a session whose machine has been advanced to `asOf`. */
 export function currentAgentState(
   state: Readonly<SessionState>,
-  context: { tenant: string; userId: string; userName: string; sessionId: string; asOf: number },
+  context: { tenant: string; source: SourceId; userId: string; userName: string; sessionId: string; asOf: number },
 ): CurrentAgentState {
   const ended = state.ended;
   const out: CurrentAgentState = {
     tenant: context.tenant,
+    source: context.source,
     userId: context.userId,
     userName: context.userName,
     sessionId: context.sessionId,

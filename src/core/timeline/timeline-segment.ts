@@ -1,5 +1,6 @@
 import { handlingStatusName, userStatusName } from '../events/status.ts';
 import type { OpenSegment } from '../session/session-state.ts';
+import type { SourceId } from '../source/source-id.ts';
 
 /**
  * A maximal interval of one session's counted milliseconds with constant (userStatus,
@@ -8,6 +9,7 @@ import type { OpenSegment } from '../session/session-state.ts';
  */
 export interface TimelineSegment {
   tenant: string;
+  source: SourceId;
   userId: string;
   userName: string;
   sessionId: string;
@@ -63,10 +65,11 @@ export function sameSegment(a: Readonly<ClosedSegment>, b: Readonly<ClosedSegmen
 
 export function toTimelineSegment(
   segment: Readonly<ClosedSegment>,
-  context: { tenant: string; userId: string; userName: string; sessionId: string; revision: number },
+  context: { tenant: string; source: SourceId; userId: string; userName: string; sessionId: string; revision: number },
 ): TimelineSegment {
   const out: TimelineSegment = {
     tenant: context.tenant,
+    source: context.source,
     userId: context.userId,
     userName: context.userName,
     sessionId: context.sessionId,

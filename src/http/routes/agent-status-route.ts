@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { isSourceId } from '../../core/source/source-id.ts';
+import { sourceProfile } from '../../core/source/source-profiles.ts';
 import { formatUtc } from '../../core/time/timestamp.ts';
 import type { AgentStateRow } from '../../state/store-types.ts';
 import { completenessHeaders, completenessView } from '../completeness.ts';
@@ -14,15 +16,22 @@ export const AGENT_STATUS_PARAMETERS: readonly string[] = [
 
 export const AGENT_STATUS_FIELDS: readonly string[] = [
   'userId', 'userName', 'profile', 'profileReason', 'userStatus', 'availability', 'userStatusDuration',
-  'contactHandlingStatus', 'contactHandlingStatusDuration', 'changeTimestamp', 'sessionId', 'loggedIn', 'campaignId', 'asOf',
+  'contactHandlingStatus', 'contactHandlingStatusDuration', 'changeTimestamp', 'sessionId', 'loggedIn', 'campaignId', 'asOf', 'source',
 ];
 
 const PARAMETERS = new Set(AGENT_STATUS_PARAMETERS);
 const FIELDS = new Set(AGENT_STATUS_FIELDS);
 const NO_DATA = 'agent-timelines has no reporting-group or profile-id data';
 
-function availability(state: AgentStateRow): string {
+/**
+ * RAI availability. For a source that reports no presence (HostedSuite) only a contact makes it known (Busy); idle or
+ * unknown handling is null, not Away or Free.
+ */
+function availability(state: AgentStateRow): string | null {
   if (!state.loggedIn) return 'LoggedOut';
+  if (isSourceId(state.source) && !sourceProfile(state.source).presenceKnown) {
+    return state.handlingStatus === null || state.handlingStatus === 'Waiting' || state.handlingStatus === 'Unknown' ? null : 'Busy';
+  }
   if (state.userStatus !== 'Ready') return 'Away';
   return state.handlingStatus === 'Waiting' ? 'Free' : 'Busy';
 }
@@ -52,6 +61,7 @@ export function agentStatusRow(state: AgentStateRow, now: number): Row {
   row['loggedIn'] = state.loggedIn;
   if (state.campaignId !== null && state.campaignId !== undefined) row['campaignId'] = state.campaignId;
   row['asOf'] = formatUtc(state.asOf);
+  row['source'] = state.source;
   return row;
 }
 

@@ -26,6 +26,7 @@ function segmentOut(segment: SegmentRow, completeness: CompletenessView): Record
     campaignId: segment.campaignId ?? null,
     revision: segment.revision,
     final: isFinal(completeness, segment.end),
+    source: segment.source,
   };
 }
 

@@ -65,7 +65,7 @@ describe('TimelineEngine', () => {
     const states = out.flatMap((e) => (e.type === 'agentState' ? [e.state] : []));
     expect(states).toEqual([
       {
-        tenant: 't', userId: 'U1', userName: 'Agent', sessionId: 'S1', loggedIn: true, userStatus: 'Ready', handlingStatus: 'Wrap',
+        tenant: 't', source: 'sinch-rai', userId: 'U1', userName: 'Agent', sessionId: 'S1', loggedIn: true, userStatus: 'Ready', handlingStatus: 'Wrap',
         profile: 'Office', campaignId: 'C1', userStatusSince: T, handlingStatusSince: T + 3 * MIN, asOf: T + 5 * MIN,
       },
     ]);

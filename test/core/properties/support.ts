@@ -6,7 +6,7 @@
  * failure, use the seed and path fast-check prints (FC_SEED=<seed> FC_PATH=<path>).
  */
 import { METRIC_FIELDS } from '../../../src/core/statistic/agent-statistic-fields.ts';
-import type { AgentMetrics } from '../../../src/core/statistic/agent-statistic-fields.ts';
+import type { AgentMetrics, MetricField } from '../../../src/core/statistic/agent-statistic-fields.ts';
 
 export const PROPERTY_SEED = 20241103;
 
@@ -17,7 +17,8 @@ export function fcParams(numRuns: number): { numRuns: number; seed: number; path
   return path === undefined ? { numRuns: runs, seed, endOnFailure: false } : { numRuns: runs, seed, path, endOnFailure: false };
 }
 
-export interface RowLike extends AgentMetrics {
+/** A row with published metrics (null where unknown); the oracle's rows (plain numbers) are RowLike too. */
+export interface RowLike extends Record<MetricField, number | null> {
   userId: string;
   userName: string;
   timeCategory: string;

@@ -32,6 +32,7 @@ const ZERO = {
 /** Figures worked out by hand in docs/metrics.md ("Worked example"). */
 const EXPECTED = [
   {
+    source: 'sinch-rai',
     timeCategory: '2019-12-03T07:15:00.000Z',
     userId: 'E936C474B22311D38FBE0090279A922E',
     userName: 'Fox, John',
@@ -51,6 +52,7 @@ const EXPECTED = [
     maxChangeTimestamp: '2019-12-03T07:22:41.483Z',
   },
   {
+    source: 'sinch-rai',
     timeCategory: '2019-12-03T07:30:00.000Z',
     userId: 'E936C474B22311D38FBE0090279A922E',
     userName: 'Fox, John',

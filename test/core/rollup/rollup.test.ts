@@ -2,6 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { replay } from '../../../src/core/replay/replay.ts';
 import { METRIC_FIELDS } from '../../../src/core/statistic/agent-statistic-fields.ts';
 import { sinchAgentStatusHistoryAdapter } from '../../../src/vendors/sinch/agent-status-history-adapter.ts';
+import { knownRows } from '../../support/known-metrics.ts';
+import type { QuarterHourAggregate } from '../../../src/core/replay/quarter-hour-aggregation.ts';
+import { rollUp } from '../../../src/core/rollup/rollup.ts';
+import type { SourceId } from '../../../src/core/source/source-id.ts';
+import { sourceProfile } from '../../../src/core/source/source-profiles.ts';
+import { metricIndex, newMetricVector } from '../../../src/core/statistic/metric-vector.ts';
+import { profileCoverage, publishCovered } from '../../../src/core/statistic/published-metrics.ts';
 
 function rec(sessionId: string, at: string, fields: Record<string, string>): Record<string, string> {
   return { sessionId, userId: 'U1', userName: 'Agent', changeTimeStamp: at, ...fields };
@@ -27,7 +34,7 @@ describe('roll-ups', () => {
     expect(days[1]?.servingDuration).toBe(23 * 3_600_000);
     for (const day of days) {
       const inside = quarters.filter((q) => q.intervalStart >= day.intervalStart && q.intervalStart < day.intervalEnd);
-      for (const f of METRIC_FIELDS) expect(day[f]).toBe(inside.reduce((s, q) => s + q[f], 0));
+      for (const f of METRIC_FIELDS) expect(day[f]).toBe(knownRows(inside).reduce((s, q) => s + q[f], 0));
     }
     const all = replay(RECORDS, sinchAgentStatusHistoryAdapter, { timeCategory: 'all' }).rows;
     expect(all).toHaveLength(1);
@@ -48,5 +55,29 @@ describe('roll-ups', () => {
       '2024-11-03T01:00:00.000-04:00',
       '2024-11-03T01:00:00.000-05:00',
     ]);
+  });
+});
+
+describe('rollUp over sources', () => {
+  const Q = 900_000;
+  const DAY = Date.UTC(2024, 4, 6);
+  const aggregate = (userId: string, start: number, source: SourceId, serving: number): QuarterHourAggregate => {
+    const vector = newMetricVector();
+    vector[metricIndex('servingDuration')] = serving;
+    vector[metricIndex('callInDuration')] = serving / 2;
+    return { userId, userName: userId, start, vector, maxChangeTime: start, source, coverage: profileCoverage(sourceProfile(source)) };
+  };
+
+  it('keeps one source per user; across users the sources and the coverage of every component', () => {
+    const rows = [aggregate('', DAY, 'sinch-rai', 600), aggregate('', DAY + Q, 'evo-voice', 300), aggregate('', DAY + 2 * Q, 'sinch-rai', 100)];
+    const [day] = rollUp(rows, 'day', 'UTC');
+    expect(day?.sources).toEqual(['evo-voice', 'sinch-rai']);
+    const { metrics, partialFields } = publishCovered(day!.vector, day!.coverage);
+    expect(metrics.servingDuration).toBe(1000);
+    expect(metrics.callInDuration).toBeNull();
+    expect(partialFields).toContain('callInDuration');
+    const [evo] = rollUp([aggregate('U', DAY, 'evo-voice', 300), aggregate('U', DAY + Q, 'evo-voice', 300)], 'day', 'UTC');
+    expect(evo?.sources).toEqual(['evo-voice']);
+    expect(publishCovered(evo!.vector, evo!.coverage)).toMatchObject({ partialFields: [], metrics: { servingDuration: 600, callInDuration: null } });
   });
 });

@@ -93,6 +93,7 @@ export function qh(userId: string, intervalStart: number, serving: number, extra
   const { metrics, ...rest } = extra;
   return {
     tenant: TENANT,
+    source: 'sinch-rai',
     userId,
     userName: NAMES[userId] ?? userId,
     intervalStart,
@@ -111,14 +112,14 @@ export function qh(userId: string, intervalStart: number, serving: number, extra
 
 export function agentState(userId: string, fields: Partial<AgentStateRow>): AgentStateRow {
   return {
-    tenant: TENANT, userId, userName: NAMES[userId] ?? userId, sessionId: `S-${userId}`, loggedIn: true, userStatus: 'Ready', handlingStatus: 'Waiting',
+    tenant: TENANT, source: 'sinch-rai', userId, userName: NAMES[userId] ?? userId, sessionId: `S-${userId}`, loggedIn: true, userStatus: 'Ready', handlingStatus: 'Waiting',
     profile: 'Available', profileReason: 'NONE', campaignId: null, userStatusSince: null, handlingStatusSince: null, asOf: 0, ...fields,
   };
 }
 
 export function segment(userId: string, start: number, end: number, fields: Partial<SegmentRow> = {}): SegmentRow {
   return {
-    tenant: TENANT, userId, userName: NAMES[userId] ?? userId, sessionId: `S-${userId}`, start, end, userStatus: 'Ready', handlingStatus: 'Waiting',
+    tenant: TENANT, source: 'sinch-rai', userId, userName: NAMES[userId] ?? userId, sessionId: `S-${userId}`, start, end, userStatus: 'Ready', handlingStatus: 'Waiting',
     profile: 'Available', profileReason: 'NONE', profileType: 'Presence', campaignId: null, revision: 1, ...fields,
   };
 }

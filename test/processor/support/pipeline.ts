@@ -118,12 +118,12 @@ export function maxChangeTime(records: readonly RawRecord[]): number {
 }
 
 /** A row reduced to what must equal the batch replay: `userId|intervalStart` → fields. */
-export type ComparableRows = Map<string, Record<string, string | number>>;
+export type ComparableRows = Map<string, Record<string, string | number | null>>;
 
 export function expectedRows(records: readonly RawRecord[], until: number): ComparableRows {
   const rows: ComparableRows = new Map();
   for (const row of replay(records, sinchAgentStatusHistoryAdapter, { until }).rows) {
-    const fields: Record<string, string | number> = { userName: row.userName, intervalEnd: parseTimestamp(row.intervalEnd), maxChangeTimestamp: parseTimestamp(row.maxChangeTimestamp) };
+    const fields: Record<string, string | number | null> = { userName: row.userName, intervalEnd: parseTimestamp(row.intervalEnd), maxChangeTimestamp: parseTimestamp(row.maxChangeTimestamp) };
     for (const field of METRIC_FIELDS) fields[field] = row[field];
     rows.set(`${row.userId}|${parseTimestamp(row.intervalStart)}`, fields);
   }
@@ -133,8 +133,8 @@ export function expectedRows(records: readonly RawRecord[], until: number): Comp
 export function comparable(rows: Iterable<QuarterHourRow>): ComparableRows {
   const out: ComparableRows = new Map();
   for (const row of rows) {
-    if (METRIC_FIELDS.every((field) => row[field] === 0)) continue;
-    const fields: Record<string, string | number> = { userName: row.userName, intervalEnd: row.intervalEnd, maxChangeTimestamp: row.maxChangeTimestamp };
+    if (METRIC_FIELDS.every((field) => row[field] === 0 || row[field] === null)) continue;
+    const fields: Record<string, string | number | null> = { userName: row.userName, intervalEnd: row.intervalEnd, maxChangeTimestamp: row.maxChangeTimestamp };
     for (const field of METRIC_FIELDS) fields[field] = row[field];
     out.set(`${row.userId}|${row.intervalStart}`, fields);
   }

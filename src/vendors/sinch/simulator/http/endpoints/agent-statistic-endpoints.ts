@@ -54,7 +54,7 @@ function aggregate(endpoint: Endpoint & { metrics: readonly MetricField[] }, set
       for (const field of endpoint.metrics) group[field] = 0;
       groups.set(key, group);
     }
-    for (const field of endpoint.metrics) group[field] = (group[field] as number) + row[field];
+    for (const field of endpoint.metrics) group[field] = (group[field] as number) + (row[field] as number); // Sinch RAI supplies every field
     group.maxChange = Math.max(group.maxChange, parseTimestamp(row.maxChangeTimestamp));
   }
   return [...groups.values()].map(({ maxChange, ...rest }) => ({ ...rest, maxChangeTimestamp: formatIsoTimestamp(maxChange) }));

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { SOURCE_IDS } from '../../../src/core/source/source-id.ts';
+import { PRESENCE_FIELDS, sourceProfile } from '../../../src/core/source/source-profiles.ts';
+import { METRIC_FIELDS } from '../../../src/core/statistic/agent-statistic-fields.ts';
+
+describe('source profiles', () => {
+  it('Sinch RAI supplies every field and reports presence', () => {
+    const sinch = sourceProfile('sinch-rai');
+    expect(sinch).toMatchObject({ id: 'sinch-rai', presenceKnown: true, provisional: false });
+    expect([...sinch.knownFields].sort()).toEqual([...METRIC_FIELDS].sort());
+  });
+
+  it('Evo Voice supplies exactly the fields of its contract (docs/vendors/evo-voice-contract.md)', () => {
+    const evo = sourceProfile('evo-voice');
+    expect(evo).toMatchObject({ id: 'evo-voice', presenceKnown: true, provisional: false });
+    expect([...evo.knownFields].sort()).toEqual(['afterworkDuration', 'callOutDuration', 'countOfHandledCallOut', 'notReadyDuration', 'readyDuration', 'servingDuration']);
+  });
+
+  it('HostedSuite has no presence: no presence-dependent field is known; Thulium and HostedSuite are provisional', () => {
+    const hosted = sourceProfile('hostedsuite');
+    expect(hosted.presenceKnown).toBe(false);
+    for (const field of PRESENCE_FIELDS) expect(hosted.knownFields.has(field), field).toBe(false);
+    expect(hosted.knownFields.has('callInDuration')).toBe(true);
+    expect(sourceProfile('thulium')).toMatchObject({ presenceKnown: true, provisional: true });
+    expect(hosted.provisional).toBe(true);
+  });
+
+  it('every source has a profile under its own id, naming only agentStatistic fields', () => {
+    for (const id of SOURCE_IDS) {
+      const profile = sourceProfile(id);
+      expect(profile.id).toBe(id);
+      for (const field of profile.knownFields) expect(METRIC_FIELDS).toContain(field);
+      if (!profile.presenceKnown) for (const field of PRESENCE_FIELDS) expect(profile.knownFields.has(field)).toBe(false);
+    }
+  });
+});

@@ -112,7 +112,7 @@ export class ReportJobPoller {
     if (job === null) {
       const window = nextWindow(this.#checkpoint, this.#ctx.clock.now(), this.#settings);
       if (window === undefined) return { kind: 'idle' };
-      job = await this.#submit(window, 1, [], signal);
+      job = await this.#submit(window, 1, signal);
     }
     for (let failed = 0; ; failed++) {
       const outcome = await this.#awaitJob(job, signal);
@@ -129,7 +129,7 @@ export class ReportJobPoller {
         throw new VendorError('VENDOR_UNAVAILABLE', `tenant ${this.#ctx.tenant}: ${JOBS_PER_RUN} report jobs in a row for ${windowText(abandoned)} failed (last: ${reason}); the window is submitted again`, { request: `/reports/${this.spec.route}` });
       }
       await this.#ctx.clock.sleep(Math.max(this.#settings.retryBackoff.baseMs, backoffDelay(this.#settings.retryBackoff, job.attempt, this.#ctx.random)), signal);
-      job = await this.#submit(abandoned, job.attempt + 1, [], signal);
+      job = await this.#submit(abandoned, job.attempt + 1, signal);
     }
   }
 
@@ -149,12 +149,12 @@ export class ReportJobPoller {
     this.#checkpoint = next;
   }
 
-  async #submit(window: TimeRange, attempt: number, records: readonly OutgoingRecord[], signal: AbortSignal | undefined): Promise<ReportJobState> {
+  async #submit(window: TimeRange, attempt: number, signal: AbortSignal | undefined): Promise<ReportJobState> {
     const { client, logger, metrics, tenant, clock } = this.#ctx;
     const info = await client.submitReport(this.spec.route, this.spec.requestBody(window, this.#settings.request), signal);
     const job: ReportJobState = { id: info.id, windowStart: window.start, windowEnd: window.end, submittedAt: clock.now(), attempt };
     metrics.inc('report_jobs_submitted', this.#labels);
-    await this.#commit(this.#next({ reportJob: job }, window.start), records, signal);
+    await this.#commit(this.#next({ reportJob: job }, window.start), [], signal);
     logger.info({ tenant, endpoint: this.spec.endpoint, reportId: job.id, window: windowText(window), attempt }, 'report job submitted');
     return job;
   }

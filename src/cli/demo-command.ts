@@ -148,7 +148,7 @@ export async function demoCommand(argv: string[], env: Readonly<Record<string, s
   show.links([
     { title: `Sinch RAI, tenant ${tenant}`, links: demoLinks(api.address, date(from), simulator.groundTruth().agents[0]) },
     {
-      title: `Evo Voice, tenant ${evoTenant} (statistics a quarter hour behind the simulated time: one report per ${DEMO_EVO_WINDOW_MS / 60_000}-minute window)`,
+      title: `Evo Voice, tenant ${evoTenant} (agents in ${DEMO_EVO_ZONE}; a report per ${DEMO_EVO_WINDOW_MS / 60_000} simulated minutes, so up to that far behind)`,
       links: evoDemoLinks(api.address, {
         tenant: evoTenant,
         zone: DEMO_EVO_ZONE,

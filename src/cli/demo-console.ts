@@ -75,9 +75,9 @@ export function evoDemoLinks(api: string, subject: EvoDemoSubject): DemoLink[] {
   const billing = `accountId=${subject.accountId}&startDate=${subject.billing.startDate}&endDate=${subject.billing.endDate}`;
   return [
     { url: `${api}/agentStatus?${tenant}`, shows: 'every agent\'s state now' },
-    { url: `${api}/agentStatistic?${tenant}&${localDay}&timeCategory=day&timeZone=${subject.zone.replaceAll('+', '%2B')}`, shows: `the ${subject.zone} day per agent (null: not in Evo Voice's reports)` },
+    { url: `${api}/agentStatistic?${tenant}&${localDay}&timeCategory=day&timeZone=${subject.zone.replaceAll('+', '%2B')}`, shows: 'the day per agent (null = unknown)' },
     ...(subject.agent === undefined ? [] : [{ url: `${api}/agents/${subject.agent.id}/timeline?${tenant}&${localDay}`, shows: `${subject.agent.name}'s timeline` }]),
-    { url: `${api}/billing?${tenant}&${billing}`, shows: 'billing per customer and service, by day' },
+    { url: `${api}/billing?${tenant}&${billing}`, shows: 'billing per customer and service' },
   ];
 }
 

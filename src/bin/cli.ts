@@ -9,7 +9,8 @@ const USAGE = `usage: agent-timelines <command> [options]
 
 commands:
   setup                 create/update the declared Kafka topics and register the Avro schemas (idempotent)
-  demo                  the whole pipeline on the local stack: simulator (accelerated), pollers, processor, HTTP API
+  demo                  the whole pipeline on the local stack for a Sinch RAI and an Evo Voice tenant side by side:
+                        simulators (accelerated), pollers, processors, HTTP API
   simulate [--vendor sinch|evo-voice] [--seed N] [--agents N] [--from ISO] [--to ISO] [--speed 60 | --historical]
            [--port 8089|8090] [--export FILE] [--export-truth FILE] …
                         run a vendor simulator, Sinch RAI (default) or Evo Voice: a faithful fake of the vendor API

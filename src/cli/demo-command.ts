@@ -7,6 +7,8 @@ import { createKafka } from '../kafka/kafka-client.ts';
 import type { Clock } from '../ingest/clock.ts';
 import { createPollerMetrics } from '../ingest/metrics.ts';
 import { runPollers } from '../vendors/sinch/sinch-pollers.ts';
+import { runEvoVoicePollers } from '../vendors/evo-voice/evo-voice-pollers.ts';
+import { periodOf } from '../core/rollup/period.ts';
 import { superviseProcessor } from '../processor/supervised-processor.ts';
 import type { ProcessorReadiness, SupervisedProcessor } from '../processor/supervised-processor.ts';
 import { createLogger } from '../runtime/logger.ts';
@@ -14,11 +16,13 @@ import { startSimulator } from '../vendors/sinch/simulator/index.ts';
 import { processorSources } from './processor-sources.ts';
 import { setupTopology } from './setup-command.ts';
 import { startApiServer } from './serve-command.ts';
-import { demoConsole, demoLinks } from './demo-console.ts';
+import { demoConsole, demoLinks, evoDemoLinks, serviceLinks } from './demo-console.ts';
+import { DEMO_EVO_WINDOW_MS, DEMO_EVO_ZONE, demoEvoTenant, startDemoEvoSimulator } from './demo-evo-voice.ts';
 
-export const DEMO_USAGE = 'usage: agent-timelines demo [--speed 60] [--agents 20] [--seed 1] [--sim-port 8089] [--port 8080] [--json-logs]';
+export const DEMO_USAGE = 'usage: agent-timelines demo [--speed 60] [--agents 20] [--seed 1] [--sim-port 8089] [--evo-sim-port 8090] [--port 8080] [--json-logs]';
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 /** How long the console waits for the processor to be ready before it says what it still waits for and goes on. */
 const PROCESSOR_READY_WAIT_MS = 60_000;
 const CREDENTIALS = { username: 'demo', password: 'demo' };
@@ -46,10 +50,13 @@ async function processorReadiness(processor: SupervisedProcessor, timeoutMs: num
 }
 
 /**
- * `agent-timelines demo`: the whole pipeline in one process on the local stack. A Sinch RAI simulator runs a seeded
- * contact center at `--speed`× real time starting at today's 06:00 UTC; the pollers read it into the raw topics; the
- * processor turns that into quarter-hours, segments and agent states in Kafka and Redis; the HTTP API serves them.
- * Every run uses its own topic and Redis key prefix, so runs never see each other's checkpoints. Ctrl-C stops it all.
+ * `agent-timelines demo`: the whole pipeline in one process on the local stack, for two tenants side by side. A Sinch
+ * RAI simulator (tenant TENANT, default `demo`) and an Evo Voice simulator (tenant `<TENANT>-evo`, agents working in
+ * {@link DEMO_EVO_ZONE}) run seeded contact centers at `--speed`× real time from today's 06:00 UTC on one simulated
+ * clock; the pollers of both vendors read them into the raw topics; the processor of each source turns that into
+ * quarter-hours, segments and agent states in Kafka and Redis (and Evo billing rows into Redis); the HTTP API serves
+ * them. Every run uses its own topic and Redis key prefix, so runs never see each other's checkpoints. Ctrl-C stops it
+ * all.
  *
  * The console is for a person: stdout gets one line per component as it comes up and the URLs to open; the logs go
  * to stderr as text (`HH:MM:SS level component message`) unless `--json-logs` or LOG_FORMAT=json asks for JSON.
@@ -57,27 +64,34 @@ async function processorReadiness(processor: SupervisedProcessor, timeoutMs: num
 export async function demoCommand(argv: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { speed: { type: 'string', default: '60' }, agents: { type: 'string', default: '20' }, seed: { type: 'string', default: '1' }, 'sim-port': { type: 'string', default: '8089' }, port: { type: 'string' }, 'json-logs': { type: 'boolean', default: false } },
+    options: { speed: { type: 'string', default: '60' }, agents: { type: 'string', default: '20' }, seed: { type: 'string', default: '1' }, 'sim-port': { type: 'string', default: '8089' }, 'evo-sim-port': { type: 'string', default: '8090' }, port: { type: 'string' }, 'json-logs': { type: 'boolean', default: false } },
     strict: true,
   });
   const speed = Number(values.speed);
   const agents = Number(values.agents);
   const seed = Number(values.seed);
   const simPort = Number(values['sim-port']);
-  if (![speed, agents, seed, simPort].every((n) => Number.isFinite(n) && n > 0)) throw new Error(`--speed, --agents, --seed and --sim-port must be positive numbers\n${DEMO_USAGE}`);
+  const evoSimPort = Number(values['evo-sim-port']);
+  if (![speed, agents, seed, simPort, evoSimPort].every((n) => Number.isFinite(n) && n > 0)) throw new Error(`--speed, --agents, --seed, --sim-port and --evo-sim-port must be positive numbers\n${DEMO_USAGE}`);
 
   const stopRequested = new Promise<string>((resolve) => {
     process.on('SIGINT', () => resolve('SIGINT'));
     process.on('SIGTERM', () => resolve('SIGTERM'));
   });
   const startedAt = Date.now();
-  const from = Math.floor(startedAt / (24 * HOUR)) * 24 * HOUR + 6 * HOUR;
+  const from = Math.floor(startedAt / DAY) * DAY + 6 * HOUR;
   const runId = new Date(startedAt).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').toLowerCase();
   const tenant = env.TENANT ?? 'demo';
+  const evoTenant = `${tenant}-evo`;
   const show = demoConsole((text) => void process.stdout.write(text));
-  show.line(`agent-timelines demo: run ${runId}, tenant ${tenant}, ${agents} agents at ${speed}x real time from ${new Date(from).toISOString()}`);
-  const simulator = await startSimulator({ seed, agents, from, to: from + 18 * HOUR, clock: { mode: 'accelerated', speed, startedAt }, port: simPort, credentials: CREDENTIALS });
+  show.line(`agent-timelines demo: run ${runId}, tenants ${tenant} (Sinch RAI) and ${evoTenant} (Evo Voice), ${agents} agents each at ${speed}x real time from ${new Date(from).toISOString()}`);
+  const to = from + 18 * HOUR;
+  const simulator = await startSimulator({ seed, agents, from, to, clock: { mode: 'accelerated', speed, startedAt }, port: simPort, credentials: CREDENTIALS });
   show.component('simulator', `Sinch RAI ${simulator.url} (basic auth ${CREDENTIALS.username}/${CREDENTIALS.password})`);
+  const evoSimulator = await startDemoEvoSimulator({ seed, agents, from, to, speed, startedAt, port: evoSimPort, credentials: CREDENTIALS });
+  const evoAccount = evoSimulator.world.accounts[0];
+  if (evoAccount === undefined) throw new Error('the Evo Voice simulator generated no account');
+  show.component('simulator', `Evo Voice ${evoSimulator.url} (basic auth ${CREDENTIALS.username}/${CREDENTIALS.password}), account ${evoAccount.account.name} ${evoAccount.account.id}, agents in ${DEMO_EVO_ZONE}`);
 
   const config = parseConfig({
     ...env,
@@ -91,6 +105,7 @@ export async function demoCommand(argv: string[], env: Readonly<Record<string, s
     SINCH_TENANTS: JSON.stringify([
       { id: tenant, baseUrl: simulator.url, credentials: CREDENTIALS, startAt: new Date(from).toISOString(), pollIntervalMs: 60_000, safetyLagMs: 60_000, overlapMs: 600_000 },
     ]),
+    EVO_VOICE_TENANTS: JSON.stringify([demoEvoTenant(evoTenant, evoSimulator, speed, CREDENTIALS)]),
   });
   const logger = createLogger(config.logLevel, process.stderr, config.logFormat);
 
@@ -98,13 +113,21 @@ export async function demoCommand(argv: string[], env: Readonly<Record<string, s
   show.component('stack', `Kafka ${config.kafka.brokers.join(',')}, registry ${config.schemaRegistry.url}, Redis ${config.redis.url}: ${topics.length} topics ${config.topicPrefix}*, ${subjects.length} schemas`);
   const controller = new AbortController();
   const clock = acceleratedClock(() => simulator.now(), speed);
-  const pollerLogger = logger.child({ component: 'poller' });
-  const pollers = runPollers(
-    { config, kafka: createKafka(config, pollerLogger, '-poller'), serde: new AvroSerde(config.schemaRegistry), logger: pollerLogger, clock, metrics: createPollerMetrics() },
-    config.sinch.tenants,
-    { signal: controller.signal, once: false },
-  );
+  const serde = new AvroSerde(config.schemaRegistry);
+  const metrics = createPollerMetrics();
+  const sinchLogger = logger.child({ component: 'sinch-poller' });
+  const evoLogger = logger.child({ component: 'evo-poller' });
+  // Each vendor's pollers run on their own: a failure of one is logged and leaves the other polling.
+  const pollers = Promise.all([
+    runPollers({ config, kafka: createKafka(config, sinchLogger, '-poller'), serde, logger: sinchLogger, clock, metrics }, config.sinch.tenants, { signal: controller.signal, once: false })
+      .catch((error: unknown) => sinchLogger.error({ err: error }, 'the Sinch RAI pollers stopped with an error; the Evo Voice ones go on')),
+    runEvoVoicePollers({ config, kafka: createKafka(config, evoLogger, '-evo-poller'), serde, logger: evoLogger, clock, metrics }, config.evoVoice.tenants, { signal: controller.signal, once: false })
+      .catch((error: unknown) => evoLogger.error({ err: error }, 'the Evo Voice pollers stopped with an error; the Sinch RAI ones go on')),
+  ]);
   for (const polled of config.sinch.tenants) show.component('pollers', `tenant ${polled.id}: ${polled.endpoints.join(', ')} from ${polled.baseUrl} into ${config.topicPrefix}raw.sinch.*`);
+  for (const polled of config.evoVoice.tenants) {
+    show.component('pollers', `tenant ${polled.id}: agent-state reports of ${polled.windowMs / 60_000}-minute windows${polled.billing.enabled ? ' and daily billing reports' : ''} for account ${polled.accountId} from ${polled.baseUrl} into ${config.topicPrefix}raw.evovoice.*`);
+  }
   const registry = new Registry();
   const processor = superviseProcessor(config, processorSources(config), logger, { registry, now: () => simulator.now() });
   const api = await startApiServer(config, logger.child({ component: 'http' }), { clock: () => simulator.now(), registry });
@@ -119,20 +142,33 @@ export async function demoCommand(argv: string[], env: Readonly<Record<string, s
       : `not ready yet (${Object.entries(readiness.checks).filter(([, check]) => check !== 'ok').map(([name, check]) => `${name}: ${check}`).join('; ')}); /readyz tells when it is`,
   );
 
-  const day = new Date(from).toISOString().slice(0, 10);
-  const links = demoLinks(api.address, day, simulator.groundTruth().agents[0]);
-  const width = Math.max(...links.map((link) => link.shows.length));
+  const date = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+  const evoAgent = evoAccount.agents[0];
   show.line('open:');
-  for (const link of links) show.line(`  ${link.shows.padEnd(width)}  ${link.url}`);
+  show.links([
+    { title: `Sinch RAI, tenant ${tenant}`, links: demoLinks(api.address, date(from), simulator.groundTruth().agents[0]) },
+    {
+      title: `Evo Voice, tenant ${evoTenant} (agents in ${DEMO_EVO_ZONE}; a report per ${DEMO_EVO_WINDOW_MS / 60_000} simulated minutes, so up to that far behind)`,
+      links: evoDemoLinks(api.address, {
+        tenant: evoTenant,
+        zone: DEMO_EVO_ZONE,
+        day: periodOf(from, 'day', DEMO_EVO_ZONE),
+        agent: evoAgent === undefined ? undefined : { id: evoAgent.id, name: evoAgent.name },
+        accountId: evoAccount.account.id,
+        billing: { startDate: date(from - DAY), endDate: date(from + DAY) },
+      }),
+    },
+    { title: 'the service', links: serviceLinks(api.address) },
+  ]);
   show.line(`${config.logFormat === 'json' ? 'JSON logs' : 'Logs'} on stderr at LOG_LEVEL=${config.logLevel}${config.logFormat === 'json' ? '' : ' (--json-logs or LOG_FORMAT=json for JSON)'}. Ctrl-C stops everything the demo started.`);
 
   const signal = await stopRequested;
   show.line(`stopping (${signal}) ...`);
   controller.abort(new Error(signal));
-  await pollers.catch((error: unknown) => logger.warn({ err: error }, 'pollers stopped with an error'));
+  await pollers;
   await api.close();
   await processor.stop();
-  await simulator.close();
+  await Promise.all([simulator.close(), evoSimulator.close()]);
   show.line('stopped.');
   return 0;
 }

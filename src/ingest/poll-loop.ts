@@ -75,3 +75,33 @@ export async function runLoop(step: LoopStep, options: { signal: AbortSignal; on
     }
   }
 }
+
+/** What {@link runLoops} needs besides the steps: each step's backoff comes from its tenant. */
+export interface LoopsOptions {
+  readonly signal: AbortSignal;
+  readonly once: boolean;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: PollerMetrics;
+  readonly backoffOf: (tenant: string) => BackoffPolicy;
+  readonly health?: PollerHealth;
+}
+
+/**
+ * Runs every step in its own {@link runLoop} until `signal` aborts. Only with `once` can a loop give up; then all
+ * loops are stopped and the first error is rethrown once every loop has finished.
+ */
+export async function runLoops(steps: readonly LoopStep[], options: LoopsOptions): Promise<void> {
+  const stopAll = new AbortController();
+  const signal = AbortSignal.any([options.signal, stopAll.signal]);
+  const { once, clock, logger, metrics, health } = options;
+  const loops = steps.map((step) =>
+    runLoop(step, { signal, once, clock, logger, metrics, backoff: options.backoffOf(step.tenant), ...(health === undefined ? {} : { health }) }).catch((error: unknown) => {
+      stopAll.abort(error);
+      throw error;
+    }),
+  );
+  const results = await Promise.allSettled(loops);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+}

@@ -4,13 +4,13 @@ import type { HandlingStatus, UserStatus } from '../../core/events/status.ts';
 import { handlingStatusCode, userStatusCode } from '../../core/events/status.ts';
 import type { AdaptResult, SourceAdapter } from '../../core/source/source-adapter.ts';
 import { parseTimestamp } from '../../core/time/timestamp.ts';
+import { AGENT_STATES } from './agent-state-workbook.ts';
 
 /** The `source` of the Evo Voice agent-state poll watermarks on control.poll-watermarks (one per committed report window). */
 export const EVO_VOICE_AGENT_STATE_WATERMARK_SOURCE = 'evo-voice/agent-state';
 
 /** Evo Voice `AgentStates` names, as the State column of the agent-state workbook carries them. */
-export const EVO_AGENT_STATES = ['Ready', 'NotReady', 'LoggedOut', 'WrapUp', 'Outgoing', 'Other', 'Unknown'] as const;
-export type EvoAgentState = (typeof EVO_AGENT_STATES)[number];
+export type EvoAgentState = (typeof AGENT_STATES)[number];
 
 interface LoggedInMapping {
   readonly presence: UserStatus;
@@ -31,7 +31,7 @@ const LOGGED_IN: Readonly<Record<Exclude<EvoAgentState, 'LoggedOut'>, LoggedInMa
 
 type Raw = Readonly<Record<string, unknown>>;
 
-const isState = (value: unknown): value is EvoAgentState => typeof value === 'string' && (EVO_AGENT_STATES as readonly string[]).includes(value);
+const isState = (value: unknown): value is EvoAgentState => typeof value === 'string' && (AGENT_STATES as readonly string[]).includes(value);
 
 function position(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;

@@ -2,7 +2,7 @@ import type { EvoVoiceTenant } from '../../config/config.ts';
 import { checkpointKey } from '../../ingest/checkpoint.ts';
 import { assertReportJobCheckpointSchema } from '../../ingest/checkpoint-store.ts';
 import type { LoopStep } from '../../ingest/poll-loop.ts';
-import { runLoop } from '../../ingest/poll-loop.ts';
+import { runLoops } from '../../ingest/poll-loop.ts';
 import type { PollerHealth } from '../../ingest/poller-health.ts';
 import type { PollerRuntime } from '../../ingest/poller-runtime.ts';
 import { openCheckpointedPublishers } from '../../ingest/poller-runtime.ts';
@@ -111,19 +111,11 @@ export async function runEvoVoicePollers(runtime: PollerRuntime, tenants: readon
       const waker = wakers.get(tenant.id) as JobWaker;
       for (const kind of [AGENT_STATE_REPORT, ...(tenant.billing.enabled ? [BILLING_REPORT] : [])]) steps.push(reportStep(runtime, tenant, kind, limiter, waker, publishers));
     }
-    const stopAll = new AbortController();
-    const signal = AbortSignal.any([options.signal, stopAll.signal]);
-    const loops = steps.map((step) => {
-      const tenant = tenants.find((t) => t.id === step.tenant);
-      const backoff = { baseMs: tenant?.backoffBaseMs ?? 500, maxMs: tenant?.backoffMaxMs ?? 30_000 };
-      return runLoop(step, { signal, once: options.once, clock: runtime.clock, logger: runtime.logger, metrics: runtime.metrics, backoff, ...(options.health === undefined ? {} : { health: options.health }) }).catch((error: unknown) => {
-        stopAll.abort(error);
-        throw error;
-      });
-    });
-    const results = await Promise.allSettled(loops);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed !== undefined) throw failed.reason;
+    const backoffOf = (tenantId: string) => {
+      const tenant = tenants.find((t) => t.id === tenantId);
+      return { baseMs: tenant?.backoffBaseMs ?? 500, maxMs: tenant?.backoffMaxMs ?? 30_000 };
+    };
+    await runLoops(steps, { signal: options.signal, once: options.once, clock: runtime.clock, logger: runtime.logger, metrics: runtime.metrics, backoffOf, ...(options.health === undefined ? {} : { health: options.health }) });
   } finally {
     await Promise.allSettled([...publishers].map((p) => p.disconnect()));
     await Promise.allSettled(receivers.map((r) => r.close()));

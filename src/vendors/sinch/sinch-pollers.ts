@@ -5,7 +5,7 @@ import type { EndpointSpec } from '../../ingest/endpoint-spec.ts';
 import { IncrementalPoller } from '../../ingest/incremental-poller.ts';
 import type { LoopStep } from '../../ingest/poll-loop.ts';
 import type { PollerHealth } from '../../ingest/poller-health.ts';
-import { runLoop } from '../../ingest/poll-loop.ts';
+import { runLoops } from '../../ingest/poll-loop.ts';
 import type { PollerRuntime } from '../../ingest/poller-runtime.ts';
 import { openPoller } from '../../ingest/poller-runtime.ts';
 import { createTenantClient } from './tenant-client.ts';
@@ -87,21 +87,11 @@ export async function runPollers(runtime: PollerRuntime, tenants: readonly Sinch
       }
       if (tenant.endpoints.includes('agentStatus')) steps.push(snapshotStep(runtime, tenant, client, AGENT_STATUS, tenant.agentStatusIntervalMs, false, publishers));
     }
-    const backoff = (tenantId: string) => {
+    const backoffOf = (tenantId: string) => {
       const t = tenants.find((x) => x.id === tenantId);
       return { baseMs: t?.backoffBaseMs ?? 500, maxMs: t?.backoffMaxMs ?? 30_000 };
     };
-    const stopAll = new AbortController();
-    const signal = AbortSignal.any([options.signal, stopAll.signal]);
-    const loops = steps.map((step) =>
-      runLoop(step, { signal, once: options.once, clock: runtime.clock, logger: runtime.logger, metrics: runtime.metrics, backoff: backoff(step.tenant), ...(options.health === undefined ? {} : { health: options.health }) }).catch((error: unknown) => {
-        stopAll.abort(error);
-        throw error;
-      }),
-    );
-    const results = await Promise.allSettled(loops);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed !== undefined) throw failed.reason;
+    await runLoops(steps, { signal: options.signal, once: options.once, clock: runtime.clock, logger: runtime.logger, metrics: runtime.metrics, backoffOf, ...(options.health === undefined ? {} : { health: options.health }) });
   } finally {
     await Promise.allSettled([...publishers].map((p) => p.disconnect()));
   }

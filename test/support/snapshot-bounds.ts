@@ -54,9 +54,25 @@ export function withoutV4Fields(snapshot: Json): Json {
   };
 }
 
-/** An emission as a release before sources would have it, plus the source every such emission came from: Sinch RAI. */
+/** What a release before the Sinch profile published as 0 and Sinch RAI now publishes as null (docs/metrics.md). */
+const SINCH_ZERO_THEN_NULL = ['restingDuration', 'callInDirectDuration', 'callOutDirectDuration', 'countOfHandledCallInDirect', 'countOfHandledCallOutDirect'];
+
+/**
+ * An emission as a release before sources would have it, as today's release emits it: with the source every such
+ * emission came from, Sinch RAI, and null for the fields Sinch RAI cannot supply (which that release wrote as 0;
+ * anything else there throws).
+ */
 export function withSinchSource<T extends { type: string }>(emission: T): T {
   const e = emission as unknown as Record<string, Json>;
   const inner = emission.type === 'window' ? 'window' : emission.type === 'segment' ? 'segment' : 'state';
-  return { ...emission, [inner]: { ...e[inner], source: 'sinch-rai' } } as T;
+  const value: Json = { ...e[inner], source: 'sinch-rai' };
+  if (emission.type === 'window') {
+    const metrics: Json = { ...(value['metrics'] as Json) };
+    for (const field of SINCH_ZERO_THEN_NULL) {
+      if (metrics[field] !== 0) throw new Error(`${field} was ${String(metrics[field])} in an emission of a release before sources, expected 0`);
+      metrics[field] = null;
+    }
+    value['metrics'] = metrics;
+  }
+  return { ...emission, [inner]: value } as T;
 }

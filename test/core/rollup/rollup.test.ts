@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../../src/core/replay/replay.ts';
-import { METRIC_FIELDS } from '../../../src/core/statistic/agent-statistic-fields.ts';
 import { sinchAgentStatusHistoryAdapter } from '../../../src/vendors/sinch/agent-status-history-adapter.ts';
 import { knownRows, SINCH_KNOWN_FIELDS, SINCH_UNKNOWN_FIELDS } from '../../support/known-metrics.ts';
 import type { QuarterHourAggregate } from '../../../src/core/replay/quarter-hour-aggregation.ts';

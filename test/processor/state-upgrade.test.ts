@@ -24,6 +24,7 @@ import { comparable, createTestPipeline, expectedRows, expectSameRows, produceRa
 import type { TestPipeline } from './support/pipeline.ts';
 import type { RawRecord } from './support/raw-history.ts';
 import { processorSource } from '../../src/cli/processor-sources.ts';
+import { SINCH_UNKNOWN_FIELDS } from '../support/known-metrics.ts';
 
 const logger = createLogger('warn');
 /** The state format this release writes (SNAPSHOT_VERSION, asserted in test/core/engine/snapshot-format.test.ts), and one it does not know. */
@@ -100,9 +101,6 @@ async function outputs(pipeline: TestPipeline): Promise<Record<string, string[]>
   return result;
 }
 
-/** What v1 wrote as 0 and Sinch RAI now publishes as null (docs/metrics.md): resting and the Direct split. */
-const SINCH_ZERO_THEN_NULL = ['restingDuration', 'callInDirectDuration', 'callOutDirectDuration', 'countOfHandledCallInDirect', 'countOfHandledCallOutDirect'];
-
 /**
  * The v1 outputs as this release writes them: with the `source` field that every output record carries since, right
  * after `tenant` (Sinch RAI), and a quarter-hour's Sinch-unknown fields null where v1 wrote 0 (anything else throws).
@@ -110,7 +108,7 @@ const SINCH_ZERO_THEN_NULL = ['restingDuration', 'callInDirectDuration', 'callOu
 function fixtureOutputs(): Record<string, string[]> {
   const result: Record<string, string[]> = {};
   const withSource = ({ tenant, ...rest }: Record<string, unknown>) => {
-    for (const field of SINCH_ZERO_THEN_NULL) {
+    for (const field of SINCH_UNKNOWN_FIELDS) {
       if (!(field in rest)) continue;
       if (rest[field] !== 0) throw new Error(`v1 wrote ${field} = ${String(rest[field])}, expected 0`);
       rest[field] = null;

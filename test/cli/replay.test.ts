@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { replayCommand, serializeRow } from '../../src/cli/replay.ts';
 import { METRIC_FIELDS } from '../../src/core/statistic/agent-statistic-fields.ts';
+import type { MetricField } from '../../src/core/statistic/agent-statistic-fields.ts';
+import { knownRows } from '../support/known-metrics.ts';
 
 const FIXTURE = 'test/fixtures/sinch-seed-agent-status-history.json';
 const seedText = readFileSync(new URL('../fixtures/sinch-seed-agent-status-history.json', import.meta.url), 'utf8');
@@ -39,6 +41,17 @@ describe('agent-timelines replay', () => {
     expect(keys.slice(-2)).toEqual(['maxChangeTimestamp', 'source']);
     expect(keys).toHaveLength(5 + 29 + 2);
     expect(rows[0]).toMatchObject({ timeCategory: '2019-12-03T07:15:00.000Z', servingDuration: 600_873, countOfHandledCallOut: 1, source: 'sinch-rai' });
+  });
+
+  it('prints null for what Sinch RAI cannot supply (resting, the Direct split) and numbers for the rest, in every time category', async () => {
+    for (const argv of [[FIXTURE], [FIXTURE, '--time-category', 'day', '--time-zone', 'Europe/Helsinki']]) {
+      const { code, stdout } = await run(argv, { [FIXTURE]: seedText });
+      expect(code).toBe(0);
+      const rows = JSON.parse(stdout) as Record<MetricField, number | null>[];
+      expect(rows.length).toBeGreaterThan(0);
+      expect(() => knownRows(rows)).not.toThrow();
+      expect(rows[0]).toMatchObject({ restingDuration: null, callInDirectDuration: null, countOfHandledCallOutDirect: null, pauseDuration: 0 });
+    }
   });
 
   it('gives identical output for NDJSON, stdin, shuffled and duplicated input', async () => {

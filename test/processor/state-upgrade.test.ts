@@ -24,6 +24,7 @@ import { comparable, createTestPipeline, expectedRows, expectSameRows, produceRa
 import type { TestPipeline } from './support/pipeline.ts';
 import type { RawRecord } from './support/raw-history.ts';
 import { processorSource } from '../../src/cli/processor-sources.ts';
+import { SINCH_UNKNOWN_FIELDS } from '../support/known-metrics.ts';
 
 const logger = createLogger('warn');
 /** The state format this release writes (SNAPSHOT_VERSION, asserted in test/core/engine/snapshot-format.test.ts), and one it does not know. */
@@ -100,10 +101,20 @@ async function outputs(pipeline: TestPipeline): Promise<Record<string, string[]>
   return result;
 }
 
-/** The v1 outputs with the `source` field that every output record carries since, right after `tenant`: Sinch RAI. */
+/**
+ * The v1 outputs as this release writes them: with the `source` field that every output record carries since, right
+ * after `tenant` (Sinch RAI), and a quarter-hour's Sinch-unknown fields null where v1 wrote 0 (anything else throws).
+ */
 function fixtureOutputs(): Record<string, string[]> {
   const result: Record<string, string[]> = {};
-  const withSource = ({ tenant, ...rest }: Record<string, unknown>) => ({ tenant, source: 'sinch-rai', ...rest });
+  const withSource = ({ tenant, ...rest }: Record<string, unknown>) => {
+    for (const field of SINCH_UNKNOWN_FIELDS) {
+      if (!(field in rest)) continue;
+      if (rest[field] !== 0) throw new Error(`v1 wrote ${field} = ${String(rest[field])}, expected 0`);
+      rest[field] = null;
+    }
+    return { tenant, source: 'sinch-rai', ...rest };
+  };
   for (const name of ['quarterHours', 'segments', 'agentState'] as const) {
     result[name] = (outputsV1[name] as Array<{ partition: number; key: string; value: Record<string, unknown> }>).map((r) => JSON.stringify([r.partition, r.key, withSource(r.value)])).sort();
   }

@@ -1,3 +1,5 @@
+import { SINCH_UNKNOWN_FIELDS } from './known-metrics.ts';
+
 type Json = Record<string, unknown>;
 const num = (value: unknown): number | null => (typeof value === 'number' ? value : null);
 
@@ -54,9 +56,22 @@ export function withoutV4Fields(snapshot: Json): Json {
   };
 }
 
-/** An emission as a release before sources would have it, plus the source every such emission came from: Sinch RAI. */
+/**
+ * An emission as a release before sources would have it, as today's release emits it: with the source every such
+ * emission came from, Sinch RAI, and null for the fields Sinch RAI cannot supply (which that release wrote as 0;
+ * anything else there throws).
+ */
 export function withSinchSource<T extends { type: string }>(emission: T): T {
   const e = emission as unknown as Record<string, Json>;
   const inner = emission.type === 'window' ? 'window' : emission.type === 'segment' ? 'segment' : 'state';
-  return { ...emission, [inner]: { ...e[inner], source: 'sinch-rai' } } as T;
+  const value: Json = { ...e[inner], source: 'sinch-rai' };
+  if (emission.type === 'window') {
+    const metrics: Json = { ...(value['metrics'] as Json) };
+    for (const field of SINCH_UNKNOWN_FIELDS) {
+      if (metrics[field] !== 0) throw new Error(`${field} was ${String(metrics[field])} in an emission of a release before sources, expected 0`);
+      metrics[field] = null;
+    }
+    value['metrics'] = metrics;
+  }
+  return { ...emission, [inner]: value } as T;
 }

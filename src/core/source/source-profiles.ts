@@ -22,7 +22,24 @@ export interface SourceProfile {
 /** The fields that need the agent's presence: a presence-unknown source can never know them. */
 export const PRESENCE_FIELDS: readonly MetricField[] = ['servingDuration', 'readyDuration', 'notReadyDuration', 'pauseDuration', 'freeDuration'];
 
-const SINCH_RAI: SourceProfile = { id: 'sinch-rai', presenceKnown: true, knownFields: new Set(METRIC_FIELDS), provisional: false };
+/**
+ * Fields Sinch RAI has but our pipeline cannot derive (docs/metrics.md): resting never appears in agentStatusHistory,
+ * and the Direct split needs the contact records joined to the timeline (issue 15; then these become known).
+ */
+const SINCH_RAI_UNKNOWN: ReadonlySet<MetricField> = new Set<MetricField>([
+  'restingDuration',
+  'callInDirectDuration',
+  'callOutDirectDuration',
+  'countOfHandledCallInDirect',
+  'countOfHandledCallOutDirect',
+]);
+
+const SINCH_RAI: SourceProfile = {
+  id: 'sinch-rai',
+  presenceKnown: true,
+  knownFields: new Set(METRIC_FIELDS.filter((field) => !SINCH_RAI_UNKNOWN.has(field))),
+  provisional: false,
+};
 
 /** docs/vendors/evo-voice-contract.md: the agent-state report has no pause state and no inbound work. */
 const EVO_VOICE: SourceProfile = {

@@ -33,6 +33,9 @@ function published(knownFields: readonly MetricField[], values: Partial<Record<M
 const HOSTEDSUITE_KNOWN: MetricField[] = [
   'contactHandlingDuration', 'afterworkDuration', 'callInDuration', 'callOutDuration', 'afterworkCallInDuration', 'afterworkCallOutDuration', 'countOfHandledCallIn', 'countOfHandledCallOut',
 ];
+/** Sinch RAI: every field but resting and the Direct split (docs/metrics.md), written out here apart from src/core/source. */
+const SINCH_UNKNOWN: MetricField[] = ['restingDuration', 'callInDirectDuration', 'callOutDirectDuration', 'countOfHandledCallInDirect', 'countOfHandledCallOutDirect'];
+const SINCH_KNOWN: MetricField[] = METRIC_FIELDS.filter((field) => !SINCH_UNKNOWN.includes(field));
 const EVO_KNOWN: MetricField[] = ['servingDuration', 'readyDuration', 'notReadyDuration', 'afterworkDuration', 'callOutDuration', 'countOfHandledCallOut'];
 
 /** Handling only, as HostedSuite's call records give it: an inbound call, wrap-up, idle, an outbound call, logout. */
@@ -85,6 +88,19 @@ describe('TimelineEngine sources', () => {
     ]);
     expect(out.every((e) => (e.type === 'window' ? e.window.source : e.type === 'segment' ? e.segment.source : e.state.source) === 'evo-voice')).toBe(true);
     expect(out.filter((e) => e.type === 'segment').length).toBeGreaterThan(0);
+  });
+
+  it('publishes null for what Sinch RAI cannot supply (resting, the Direct split) and the same numbers as before for the rest', () => {
+    const engine = new TimelineEngine(config);
+    const events = [presence('S1', 'Ready', 0), handling('S1', 'Waiting', 0), handling('S1', 'Talking_Inbound', 5 * MIN), handling('S1', 'Wrap', 8 * MIN), handling('S1', 'LoggedOut', 10 * MIN)];
+    for (const event of events) expect(engine.ingestEvents([event], 'sinch-rai')).toBeNull();
+    const out = engine.advanceWatermark(T + 40 * MIN);
+    expect(windows(out).map((w) => [w.intervalStart - T, w.source, w.metrics])).toEqual([
+      [0, 'sinch-rai', published(SINCH_KNOWN, {
+        servingDuration: 10 * MIN, readyDuration: 10 * MIN, waitingDuration: 5 * MIN, freeDuration: 5 * MIN, contactHandlingDuration: 3 * MIN,
+        callInDuration: 3 * MIN, countOfHandledCallIn: 1, afterworkDuration: 2 * MIN, afterworkCallInDuration: 2 * MIN,
+      })],
+    ]);
   });
 
   it('refuses records of another source for a user or a session it already holds', () => {

@@ -15,7 +15,7 @@ function latestWindows(emissions: readonly EngineEmission[]): Map<string, Quarte
 }
 
 function hasContent(w: QuarterHourEmission): boolean {
-  return METRIC_FIELDS.some((f) => (f === 'servingDuration' || f.startsWith('countOf')) && w.metrics[f] !== 0);
+  return METRIC_FIELDS.some((f) => (f === 'servingDuration' || f.startsWith('countOf')) && w.metrics[f] !== 0 && w.metrics[f] !== null);
 }
 
 interface Run {

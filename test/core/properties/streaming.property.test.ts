@@ -144,7 +144,7 @@ function run(ops: readonly Op[], config: EngineConfig, withSnapshots: boolean): 
 }
 
 function isZero(w: QuarterHourEmission): boolean {
-  return METRIC_FIELDS.every((f) => w.metrics[f] === 0);
+  return METRIC_FIELDS.every((f) => w.metrics[f] === 0 || w.metrics[f] === null);
 }
 
 function windowRows(emissions: readonly EngineEmission[]): RowLike[] {

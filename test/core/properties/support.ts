@@ -6,7 +6,7 @@
  * failure, use the seed and path fast-check prints (FC_SEED=<seed> FC_PATH=<path>).
  */
 import { METRIC_FIELDS } from '../../../src/core/statistic/agent-statistic-fields.ts';
-import type { AgentMetrics, MetricField } from '../../../src/core/statistic/agent-statistic-fields.ts';
+import type { MetricField } from '../../../src/core/statistic/agent-statistic-fields.ts';
 
 export const PROPERTY_SEED = 20241103;
 
@@ -59,10 +59,14 @@ export function assertRowsEqual(actual: readonly RowLike[], expected: readonly R
   if (diff !== null) throw new Error(`${what}:\n${diff}`);
 }
 
-export function sumMetrics(rows: readonly AgentMetrics[]): AgentMetrics {
-  const out: Partial<AgentMetrics> = {};
-  for (const f of METRIC_FIELDS) out[f] = 0;
-  const metrics = out as AgentMetrics;
-  for (const r of rows) for (const f of METRIC_FIELDS) metrics[f] += r[f];
-  return metrics;
+/** Field-wise sums; a field null in every row stays null (a mix of null and numbers throws: it must never happen). */
+export function sumMetrics(rows: readonly Readonly<Record<MetricField, number | null>>[]): Record<MetricField, number | null> {
+  const out = {} as Record<MetricField, number | null>;
+  for (const f of METRIC_FIELDS) {
+    const values = rows.map((r) => r[f]);
+    const numbers = values.filter((v): v is number => v !== null);
+    if (numbers.length > 0 && numbers.length < values.length) throw new Error(`${f}: a mix of numbers and null`);
+    out[f] = numbers.length === 0 && values.length > 0 ? null : numbers.reduce((a, b) => a + b, 0);
+  }
+  return out;
 }

@@ -14,9 +14,10 @@ function filled(): Float64Array {
 }
 
 describe('published metrics', () => {
-  it('a Sinch RAI vector is published as it is', () => {
+  it('a Sinch RAI vector is published as it is, but resting and the Direct split are null (docs/metrics.md)', () => {
     const metrics = publishMetrics(filled(), sourceProfile('sinch-rai'));
-    METRIC_FIELDS.forEach((field, i) => expect(metrics[field], field).toBe((i + 1) * 1000));
+    const unknown = ['restingDuration', 'callInDirectDuration', 'callOutDirectDuration', 'countOfHandledCallInDirect', 'countOfHandledCallOutDirect'];
+    METRIC_FIELDS.forEach((field, i) => expect(metrics[field], field).toBe(unknown.includes(field) ? null : (i + 1) * 1000));
   });
 
   it('an Evo Voice vector keeps the numbers of its known fields and null, not 0, for the rest', () => {
@@ -41,7 +42,9 @@ describe('published metrics', () => {
     expect(mixed.metrics.pauseDuration).toBeNull();
     expect(mixed.partialFields).toContain('pauseDuration');
     expect(mixed.partialFields).not.toContain('servingDuration');
-    expect(mixed.partialFields.length + sourceProfile('evo-voice').knownFields.size).toBe(METRIC_FIELDS.length);
+    expect(mixed.partialFields.length + sourceProfile('evo-voice').knownFields.size).toBe(sourceProfile('sinch-rai').knownFields.size);
+    expect(mixed.metrics.restingDuration).toBeNull();
+    expect(mixed.partialFields).not.toContain('restingDuration');
     const sameSource = publishCovered(vector, evoOnly);
     expect(sameSource.partialFields).toEqual([]);
     expect(sameSource.metrics.pauseDuration).toBeNull();

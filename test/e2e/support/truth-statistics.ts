@@ -30,7 +30,8 @@
  * NOT derivable from truth intervals, so not computed (compare them elsewhere, or not at all):
  *   restingDuration, callInDirectDuration, callOutDirectDuration, countOfHandledCallInDirect/OutDirect: whether a
  *     contact came through a queue, or the contact center imposed a rest, is not a presence or handling state (the
- *     pipeline reports them as 0 because agentStatusHistory does not carry them either; see docs/metrics.md);
+ *     pipeline publishes them as null for Sinch RAI because agentStatusHistory does not carry them either; see
+ *     docs/metrics.md);
  *   maxChangeTimestamp: the vendor's record-keeping time, not part of any state.
  * userName is the interval's agentName.
  */

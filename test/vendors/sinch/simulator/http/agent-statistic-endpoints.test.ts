@@ -69,6 +69,16 @@ describe('/agentStatistic', () => {
     }
   });
 
+  it('as the vendor, serves a number for every field, also those our pipeline publishes as null (resting, the Direct split)', async () => {
+    const served = await rows(sim, `${STAT}?startTime=2024-03-04T00:00:00.000Z&timeCategory=hour&limit=1000`);
+    expect(served.length).toBeGreaterThan(0);
+    for (const row of served) {
+      for (const field of ['restingDuration', 'callInDirectDuration', 'callOutDirectDuration', 'countOfHandledCallInDirect', 'countOfHandledCallOutDirect']) {
+        expect(row[field], field).toBe(0);
+      }
+    }
+  });
+
   it('sort ± and field filters (userName=Fox*)', async () => {
     const foxes = await rows(sim, `${STAT}?startTime=2024-03-04T00:00:00.000Z&userName=Fox*&sort=-servingDuration`);
     expect(foxes.length).toBeGreaterThan(0);

@@ -54,7 +54,9 @@ function aggregate(endpoint: Endpoint & { metrics: readonly MetricField[] }, set
       for (const field of endpoint.metrics) group[field] = 0;
       groups.set(key, group);
     }
-    for (const field of endpoint.metrics) group[field] = (group[field] as number) + (row[field] as number); // Sinch RAI supplies every field
+    // The simulated vendor derives its statistics from its own status history, which cannot show resting time or direct
+    // contacts; it serves those fields (null in our replay) as 0 (docs/simulator.md).
+    for (const field of endpoint.metrics) group[field] = (group[field] as number) + (row[field] ?? 0);
     group.maxChange = Math.max(group.maxChange, parseTimestamp(row.maxChangeTimestamp));
   }
   return [...groups.values()].map(({ maxChange, ...rest }) => ({ ...rest, maxChangeTimestamp: formatIsoTimestamp(maxChange) }));

@@ -73,22 +73,29 @@ describe('agent-timelines reprocess', () => {
     await admin.connect();
     const published = async (): Promise<number> => (await admin.fetchTopicOffsets(pipeline.topics.quarterHours)).reduce((sum, p) => sum + Number(p.high), 0);
     try {
+      // Up to three kills, each after the victim's first commit; on a fast machine the work can be done before the
+      // third, so what must hold is that at least one kill interrupted work that was not finished.
+      let interrupted = 0;
       for (let kill = 0; kill < 3; kill++) {
+        if (await redisMatches(pipeline, expected)) break;
         const before = await published();
         const victim = spawnReprocessor(pipeline.env);
         expect(await waitFor(async () => (await published()) > before, 60_000, 50), 'the re-processor commits before it is killed').toBe(true);
         await sleep(Math.floor(random() * 400));
         victim.child.kill('SIGKILL');
         await victim.exited;
+        if (!(await redisMatches(pipeline, expected))) interrupted++;
       }
-      expect(await redisMatches(pipeline, expected), 'work is left after the kills').toBe(false);
+      expect(interrupted, 'kills that left work to resume').toBeGreaterThan(0);
 
-      const last = spawnReprocessor(pipeline.env);
+      const last = spawnReprocessor({ ...pipeline.env, LOG_LEVEL: 'info' });
       const done = await waitFor(() => redisMatches(pipeline, expected), 180_000, 1_000);
       const groupId = `${pipeline.config.processor.groupId}.reprocess`;
       expect(await waitFor(async () => (await admin.describeGroups([groupId])).groups[0]?.members.length === 1, 30_000)).toBe(true);
+      // a member of a killed victim can still be listed: SIGTERM only once this process runs (its handler is set)
+      expect(await waitFor(async () => last.log.join('').includes('re-processor started'), 60_000), 'the last re-processor started').toBe(true);
       last.child.kill('SIGTERM');
-      expect(await last.exited, last.log.join('').slice(-2_000)).toBe(0);
+      expect(await last.exited, last.log.join('').slice(-4_000)).toBe(0);
       expectSameRows(comparable(await pipeline.reader.listQuarterHours({ tenant: TENANT, from: 0, to: 8.64e15 })), expected, 'redis');
       expect(done).toBe(true);
       const topic = await readQuarterHours(pipeline);

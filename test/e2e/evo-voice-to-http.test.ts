@@ -133,8 +133,9 @@ const SCENARIOS: readonly Scenario[] = [
  * counted twice: the comparison is the same.
  */
 describe.each(SCENARIOS)('end to end, Evo Voice ($name): simulator truth to Kafka, Redis and HTTP', (scenario) => {
-  const to = Math.floor(Date.now() / HOUR) * HOUR;
-  const from = to - 24 * HOUR;
+  // Helsinki's 25-hour day of the 2026 fall-back (03:00 EEST → 02:00 EET on 25 October): midnight to midnight
+  const from = Date.parse('2026-10-24T21:00:00.000Z');
+  const to = Date.parse('2026-10-25T22:00:00.000Z');
   let config: Config;
   let simulator: RunningEvoSimulator;
   let processor: ProcessorInstance;
@@ -160,6 +161,7 @@ describe.each(SCENARIOS)('end to end, Evo Voice ($name): simulator truth to Kafk
       PROCESSOR_SOURCES: 'evo-voice',
       TENANT,
       LOG_LEVEL: 'warn',
+      REDIS_RETENTION_MS: String(10 * 365 * 86_400_000),
       EVO_VOICE_TENANTS: JSON.stringify([
         {
           id: TENANT, baseUrl: simulator.url, accountId, credentials: CREDENTIALS, timeZoneId: ZONE, startAt: new Date(from).toISOString(), windowMs: HOUR,
@@ -193,6 +195,7 @@ describe.each(SCENARIOS)('end to end, Evo Voice ($name): simulator truth to Kafk
 
   it('the truth is a real day of work (and the faults happened)', () => {
     expect(new Set(truthLines.map((l) => l.agentId)).size).toBe(AGENTS);
+    expect(truthLines.some((l) => l.end === null), 'an interval still open at the end').toBe(true);
     expect(truth.size).toBeGreaterThan(100);
     expect([...truth.values()].reduce((sum, r) => sum + r.values.countOfHandledCallOut, 0)).toBeGreaterThan(20);
     expect([...truth.values()].reduce((sum, r) => sum + r.values.afterworkDuration, 0)).toBeGreaterThan(0);
@@ -245,12 +248,13 @@ describe.each(SCENARIOS)('end to end, Evo Voice ($name): simulator truth to Kafk
       expect(quarterRows.every((r) => r['callInDuration'] === null && r['pauseDuration'] === null && r['source'] === 'evo-voice')).toBe(true);
       expect(mismatches(want(), keyed(quarterRows))).toEqual([]);
 
-      // the first and last Helsinki days are cut by the range: compare the days the truth covers whole
+      // the range is exactly one Helsinki day, the 25-hour one of the fall-back
       const days = await app.inject({ method: 'GET', url: `/agentStatistic?${range}&timeCategory=day&timeZone=${ZONE}&limit=10000` });
       expect(days.statusCode).toBe(200);
       const dayRows = days.json() as Record<string, unknown>[];
       expect(mismatches(truthDays(truth, ZONE), keyed(dayRows))).toEqual([]);
       expect(dayRows.every((r) => r['partialFields'] === undefined)).toBe(true);
+      expect(new Set(dayRows.map((r) => `${String(r['intervalStart'])}/${String(r['intervalEnd'])}`))).toEqual(new Set([`${new Date(from).toISOString()}/${new Date(to).toISOString()}`]));
     } finally {
       await app.close();
     }

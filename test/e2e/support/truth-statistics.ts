@@ -119,11 +119,15 @@ interface Span {
   readonly end: number;
   readonly presence: string | null;
   readonly handling: string | null;
+  /** Still open at the simulator's now: its time counts up to `openUntil`, but its run has no last ms yet. */
+  readonly open: boolean;
 }
 
 /**
  * Per `agentId|intervalStart ISO` the values computed from the truth lines; only rows with time or a count. An open
- * line (end null) counts up to `openUntil` (epoch ms); without it an open line is an error.
+ * line (end null) counts its time up to `openUntil` (epoch ms); a contact run it ends is not counted yet, because a
+ * handled contact counts in the quarter-hour of its last ms, which has not come. Without `openUntil` an open line is
+ * an error.
  */
 export function truthStatistics(lines: readonly TruthLine[], options: { openUntil?: number } = {}): Map<string, TruthRow> {
   const byAgent = new Map<string, { name: string; spans: Span[] }>();
@@ -131,7 +135,7 @@ export function truthStatistics(lines: readonly TruthLine[], options: { openUnti
     const agent = byAgent.get(line.agentId) ?? { name: line.agentName, spans: [] };
     const end = line.end === null ? options.openUntil : Date.parse(line.end);
     if (end === undefined) throw new Error(`truth line of ${line.agentId} from ${line.start} is open and no openUntil was given`);
-    agent.spans.push({ start: Date.parse(line.start), end, presence: line.presence, handling: line.handling });
+    agent.spans.push({ start: Date.parse(line.start), end, presence: line.presence, handling: line.handling, open: line.end === null });
     byAgent.set(line.agentId, agent);
   }
   const rows = new Map<string, TruthRow>();
@@ -145,10 +149,10 @@ export function truthStatistics(lines: readonly TruthLine[], options: { openUnti
     };
     spans.sort((a, b) => a.start - b.start);
     let lastContact: Kind | null = null;
-    let run: { kind: Kind; lastMs: number } | null = null;
+    let run: { kind: Kind; lastMs: number; open: boolean } | null = null;
     let previousEnd: number | null = null;
     const closeRun = (): void => {
-      if (run !== null) at(run.lastMs)[`countOfHandled${run.kind}`] += 1;
+      if (run !== null && !run.open) at(run.lastMs)[`countOfHandled${run.kind}`] += 1;
       run = null;
     };
     for (const span of spans) {
@@ -173,9 +177,9 @@ export function truthStatistics(lines: readonly TruthLine[], options: { openUnti
         from = to;
       }
       const handled = handledOf(handling);
-      const current = run as { kind: Kind; lastMs: number } | null;
+      const current = run as { kind: Kind; lastMs: number; open: boolean } | null;
       if (current !== null && current.kind !== handled) closeRun();
-      if (handled !== null) run = { kind: handled, lastMs: span.end - 1 };
+      if (handled !== null) run = { kind: handled, lastMs: span.end - 1, open: span.open };
       lastContact = contactOf(handling) ?? lastContact;
     }
     closeRun();

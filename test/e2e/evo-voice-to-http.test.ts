@@ -14,7 +14,6 @@ import { simulateCommand } from '../../src/cli/simulate-command.ts';
 import { buildServer } from '../../src/http/server.ts';
 import { systemClock } from '../../src/ingest/clock.ts';
 import { createPollerMetrics } from '../../src/ingest/metrics.ts';
-import { readCommittedToEnd } from '../../src/ingest/read-committed.ts';
 import { AvroSerde } from '../../src/kafka/avro-serde.ts';
 import { createKafka } from '../../src/kafka/kafka-client.ts';
 import { startProcessorInstance } from '../../src/processor/processor-instance.ts';
@@ -33,6 +32,7 @@ import { billingLines, customersOf } from '../../src/vendors/evo-voice/simulator
 import { requireServices } from '../support/services.ts';
 import type { TruthLine, TruthRow } from './support/truth-statistics.ts';
 import { truthStatistics } from './support/truth-statistics.ts';
+import { latestQuarterHours, waitFor } from './support/pipeline-reads.ts';
 
 const HOUR = 3_600_000;
 const TENANT = 'evo-e2e';
@@ -86,15 +86,6 @@ function truthDays(quarters: ReadonlyMap<string, TruthRow>, zone: string): Map<s
 
 function hasContent(row: Readonly<Record<string, unknown>>): boolean {
   return Number(row['servingDuration'] ?? 0) > 0 || Number(row['countOfHandledCallOut'] ?? 0) > 0;
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  return check();
 }
 
 function mismatches(want: ReadonlyMap<string, Values>, got: ReadonlyMap<string, Values>): string[] {
@@ -207,17 +198,9 @@ describe.each(SCENARIOS)('end to end, Evo Voice ($name): simulator truth to Kafk
 
   /** The output topic read read_committed: the latest revision of every key with content. */
   async function outputRows(): Promise<QuarterHourRow[]> {
-    const kafka = createKafka(config, createLogger('warn'));
-    const serde = new AvroSerde(config.schemaRegistry);
-    const latest = new Map<string, QuarterHourRow>();
-    await readCommittedToEnd(kafka, `${config.topicPrefix}out.agent-statistic-quarter-hour`, async (message) => {
-      if (message.value === null) return;
-      const row = await serde.decode<QuarterHourRow>(message.value);
-      const key = `${row.userId}|${new Date(row.intervalStart).toISOString()}`;
-      const current = latest.get(key);
-      if (current === undefined || row.revision > current.revision) latest.set(key, row);
-    });
-    return [...latest.values()].filter((row) => hasContent(row as unknown as Record<string, unknown>));
+    const { rows, badKeys } = await latestQuarterHours(config, TENANT);
+    expect(badKeys).toEqual([]);
+    return rows.filter((row) => hasContent(row as unknown as Record<string, unknown>));
   }
 
   const want = (): Map<string, Values> => new Map([...truth].map(([key, row]) => [key, truthView(row)]));

@@ -12,7 +12,6 @@ import type { AgentStatisticRow } from '../../src/core/replay/replay.ts';
 import { METRIC_FIELDS } from '../../src/core/statistic/agent-statistic-fields.ts';
 import { buildServer } from '../../src/http/server.ts';
 import { systemClock } from '../../src/ingest/clock.ts';
-import { readCommittedToEnd } from '../../src/ingest/read-committed.ts';
 import { createPollerMetrics } from '../../src/ingest/metrics.ts';
 import { runPollers } from '../../src/vendors/sinch/sinch-pollers.ts';
 import { AvroSerde } from '../../src/kafka/avro-serde.ts';
@@ -31,6 +30,7 @@ import { simulateCommand } from '../../src/cli/simulate-command.ts';
 import { requireServices } from '../support/services.ts';
 import type { TruthLine } from './support/truth-statistics.ts';
 import { TRUTH_FIELDS, truthStatistics } from './support/truth-statistics.ts';
+import { latestQuarterHours, waitFor } from './support/pipeline-reads.ts';
 import { sinchAgentStatusHistoryAdapter } from '../../src/vendors/sinch/agent-status-history-adapter.ts';
 import { processorSource } from '../../src/cli/processor-sources.ts';
 import { known, knownRows, SINCH_KNOWN_FIELDS } from '../support/known-metrics.ts';
@@ -86,15 +86,6 @@ function exactTies(rows: readonly Record<string, unknown>[]): string[] {
     }
   }
   return ties;
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  return check();
 }
 
 /**
@@ -164,18 +155,9 @@ describe('end to end: simulator ground truth to HTTP answers', () => {
 
   /** The output topic read read_committed: the latest revision of every key, rows without content dropped. */
   async function outputRows(): Promise<QuarterHourRow[]> {
-    const logger = createLogger('warn');
-    const kafka = createKafka(config, logger);
-    const serde = new AvroSerde(config.schemaRegistry);
-    const latest = new Map<string, QuarterHourRow>();
-    await readCommittedToEnd(kafka, `${config.topicPrefix}out.agent-statistic-quarter-hour`, async (message) => {
-      if (message.value === null) return;
-      const row = await serde.decode<QuarterHourRow>(message.value);
-      expect(message.key?.toString()).toBe(`${TENANT}|${row.userId}|${row.intervalStart}`);
-      const current = latest.get(`${row.userId}|${row.intervalStart}`);
-      if (current === undefined || row.revision > current.revision) latest.set(`${row.userId}|${row.intervalStart}`, row);
-    });
-    return [...latest.values()].filter((row) => known(row).servingDuration > 0 || SINCH_KNOWN_FIELDS.some((f) => f.startsWith('countOf') && known(row)[f] > 0));
+    const { rows, badKeys } = await latestQuarterHours(config, TENANT);
+    expect(badKeys).toEqual([]);
+    return rows.filter((row) => known(row).servingDuration > 0 || SINCH_KNOWN_FIELDS.some((f) => f.startsWith('countOf') && known(row)[f] > 0));
   }
 
   it('the output topic, read read_committed, holds the replay as the latest revision of every key', async () => {

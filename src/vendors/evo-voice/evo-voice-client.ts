@@ -1,10 +1,7 @@
-import type { Logger } from 'pino';
 import type { z } from 'zod';
-import type { BackoffPolicy } from '../../ingest/backoff.ts';
-import { parseRetryAfter, retryDelay } from '../../ingest/backoff.ts';
-import type { Clock } from '../../ingest/clock.ts';
-import type { PollerMetrics } from '../../ingest/metrics.ts';
-import type { TokenBucket } from '../../ingest/token-bucket.ts';
+import { parseRetryAfter } from '../../ingest/backoff.ts';
+import { withVendorRetries } from '../../ingest/vendor-retries.ts';
+import type { VendorRetryPolicy } from '../../ingest/vendor-retries.ts';
 import { VendorError } from '../../ingest/vendor-error.ts';
 import type { ReportInfo } from './report-info.ts';
 import { describeResponseStatus, reportInfoSchema, reportListSchema } from './report-info.ts';
@@ -12,7 +9,7 @@ import { describeResponseStatus, reportInfoSchema, reportListSchema } from './re
 /** The two report routes the pollers submit to (`All Verbs /reports/agent-state`, `/reports/billing`). */
 export type ReportRoute = 'agent-state' | 'billing';
 
-export interface EvoVoiceClientOptions {
+export interface EvoVoiceClientOptions extends VendorRetryPolicy {
   readonly tenant: string;
   /** The metric label of every request of this client (the poller's endpoint, e.g. `evo-voice/agent-state`). */
   readonly endpoint: string;
@@ -24,13 +21,6 @@ export interface EvoVoiceClientOptions {
   readonly downloadTimeoutMs: number;
   /** A workbook larger than this is refused (VENDOR_ROW_LIMIT: make the window smaller). */
   readonly maxDownloadBytes: number;
-  readonly maxAttempts: number;
-  readonly backoff: BackoffPolicy;
-  readonly limiter: TokenBucket;
-  readonly clock: Clock;
-  readonly metrics: PollerMetrics;
-  readonly logger: Logger;
-  readonly random?: () => number;
   readonly fetch?: typeof fetch;
 }
 
@@ -125,28 +115,7 @@ export class EvoVoiceClient {
   }
 
   async #withRetries<T>(attempt: Attempt, signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T> {
-    const labels = { tenant: this.#o.tenant, endpoint: this.#o.endpoint };
-    let last: VendorError | undefined;
-    for (let n = 1; n <= this.#o.maxAttempts; n++) {
-      if (n > 1 && last !== undefined) {
-        this.#o.metrics.inc('retries', labels);
-        const wait = retryDelay(this.#o.backoff, n - 1, last.retryAfterMs, this.#o.random);
-        this.#o.logger.debug({ tenant: this.#o.tenant, request: `${attempt.method} ${attempt.request}`, attempt: n, wait, code: last.code, status: last.status }, 'retrying vendor request');
-        await this.#o.clock.sleep(wait, signal);
-      }
-      await this.#o.limiter.take(signal);
-      this.#o.metrics.inc('requests', labels);
-      try {
-        return await run();
-      } catch (error) {
-        if (signal?.aborted === true) throw error;
-        if (!(error instanceof VendorError) || !error.retriable) throw error;
-        last = error;
-        const counter = error.status === 429 ? 'http_429' : error.status !== undefined && error.status >= 500 ? 'http_5xx' : error.code === 'VENDOR_MALFORMED_RESPONSE' ? 'malformed_pages' : 'network_errors';
-        this.#o.metrics.inc(counter, labels);
-      }
-    }
-    throw last ?? new VendorError('VENDOR_UNAVAILABLE', `no attempt made for ${attempt.request}`, { request: attempt.request });
+    return withVendorRetries(this.#o, { tenant: this.#o.tenant, endpoint: this.#o.endpoint }, `${attempt.method} ${attempt.request}`, signal, run);
   }
 
   #who(attempt: Attempt): string {

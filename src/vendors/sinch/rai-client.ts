@@ -1,26 +1,16 @@
-import type { Logger } from 'pino';
-import type { BackoffPolicy } from '../../ingest/backoff.ts';
-import { parseRetryAfter, retryDelay } from '../../ingest/backoff.ts';
-import type { Clock } from '../../ingest/clock.ts';
-import type { PollerMetrics } from '../../ingest/metrics.ts';
-import type { TokenBucket } from '../../ingest/token-bucket.ts';
+import { parseRetryAfter } from '../../ingest/backoff.ts';
+import { withVendorRetries } from '../../ingest/vendor-retries.ts';
+import type { VendorRetryPolicy } from '../../ingest/vendor-retries.ts';
 import { VendorError } from '../../ingest/vendor-error.ts';
 import type { FetchedRange, RangeQuery, RangeSource } from '../../ingest/range-source.ts';
 import { fetchRange } from './range-fetcher.ts';
 
-export interface RaiClientOptions {
+export interface RaiClientOptions extends VendorRetryPolicy {
   readonly tenant: string;
   /** Base URL including the API root, e.g. https://host/RI/rai. */
   readonly baseUrl: string;
   readonly credentials: { readonly username: string; readonly password: string };
   readonly requestTimeoutMs: number;
-  readonly maxAttempts: number;
-  readonly backoff: BackoffPolicy;
-  readonly limiter: TokenBucket;
-  readonly clock: Clock;
-  readonly metrics: PollerMetrics;
-  readonly logger: Logger;
-  readonly random?: () => number;
   readonly fetch?: typeof fetch;
 }
 
@@ -53,28 +43,7 @@ export class RaiClient implements RangeSource {
   async get(endpoint: string, params: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<RaiPage> {
     const query = new URLSearchParams(params).toString();
     const request = `/${endpoint}?${query}`;
-    const labels = { tenant: this.#o.tenant, endpoint };
-    let last: VendorError | undefined;
-    for (let attempt = 1; attempt <= this.#o.maxAttempts; attempt++) {
-      if (attempt > 1 && last !== undefined) {
-        this.#o.metrics.inc('retries', labels);
-        const wait = retryDelay(this.#o.backoff, attempt - 1, last.retryAfterMs, this.#o.random);
-        this.#o.logger.debug({ tenant: this.#o.tenant, request, attempt, wait, code: last.code, status: last.status }, 'retrying vendor request');
-        await this.#o.clock.sleep(wait, signal);
-      }
-      await this.#o.limiter.take(signal);
-      this.#o.metrics.inc('requests', labels);
-      try {
-        return await this.#attempt(request, signal);
-      } catch (error) {
-        if (signal?.aborted === true) throw error;
-        if (!(error instanceof VendorError) || !error.retriable) throw error;
-        last = error;
-        const counter = error.status === 429 ? 'http_429' : error.status !== undefined && error.status >= 500 ? 'http_5xx' : error.code === 'VENDOR_MALFORMED_RESPONSE' ? 'malformed_pages' : 'network_errors';
-        this.#o.metrics.inc(counter, labels);
-      }
-    }
-    throw last ?? new VendorError('VENDOR_UNAVAILABLE', `no attempt made for ${request}`, { request });
+    return withVendorRetries(this.#o, { tenant: this.#o.tenant, endpoint }, request, signal, () => this.#attempt(request, signal));
   }
 
   async #attempt(request: string, signal: AbortSignal | undefined): Promise<RaiPage> {

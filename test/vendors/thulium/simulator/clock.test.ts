@@ -27,7 +27,7 @@ describe('Thulium simulator: the injected clock', () => {
         expect((await get(sim, `/api/agents/${login}/status`)).json).toEqual(runAtForTest(sim.world, login, sim.now()));
       }
       expect(seen.size).toBeGreaterThan(3);
-      const rows = await allRows(sim, { agent_logins: [login], date_from: '2026-10-25 12:00', date_to: '2026-10-27', aggregate_by: 'day' });
+      const rows = await allRows(sim, { agent_logins: [login], date_from: '2026-10-25 12:00', date_to: '2026-10-26', aggregate_by: 'day' });
       const future = rows.at(-1);
       expect(future?.period).toBe('2026-10-26');
       expect(seconds(pause(future as never, 'free').sum)).toBe(0);

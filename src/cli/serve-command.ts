@@ -105,6 +105,11 @@ export function storeCompleteProbe(reader: Pick<TimelineStoreReader, 'getComplet
   });
 }
 
+/** The zone each configured tenant names (Evo Voice `timeZoneId`); Sinch RAI tenants configure none. */
+export function tenantTimeZones(config: Config): Record<string, string> {
+  return Object.fromEntries(config.evoVoice.tenants.map((tenant) => [tenant.id, tenant.timeZoneId]));
+}
+
 export interface ApiServerOptions {
   /** The clock that "time in state" is measured against; the demo passes the simulator's. */
   readonly clock?: () => number;
@@ -159,6 +164,7 @@ export async function startApiServer(config: Config, logger: Logger, options: Ap
     tenant: config.tenant,
     allowedLatenessMs: config.processor.allowedLatenessMs,
     queryAdmission: { concurrent: config.http.maxConcurrentQueries, queued: config.http.maxQueuedQueries },
+    tenantTimeZones: tenantTimeZones(config),
   });
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> =>

@@ -3,7 +3,9 @@ import type { FastifyBaseLogger, FastifyError, FastifyInstance } from 'fastify';
 import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
 import { BadRequest } from './bad-request.ts';
 import { instrumentRequests } from './http-metrics.ts';
+import { QueryAdmission } from './query-admission.ts';
 import { registerAgentStatisticRoute } from './routes/agent-statistic-route.ts';
+import { registerAgentsWorkReportRoute } from './routes/agents-work-report-route.ts';
 import { registerAgentStatusRoute } from './routes/agent-status-route.ts';
 import { registerBillingRoute } from './routes/billing-route.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
@@ -21,7 +23,8 @@ function isFastifyError(error: unknown): error is FastifyError {
 /**
  * Builds the API server over injected dependencies; nothing listens until the caller calls `listen` (or uses
  * `inject`). Client errors are answered `400 text/plain` with the message, an unreachable store `503 text/plain`
- * with Retry-After, anything else `500` (logged). The caller owns the lifecycle: `close()` stops the server but
+ * with Retry-After, anything else `500` (logged); `/api/agents_work_report` answers its own errors in Thulium's JSON
+ * shape. The statistic routes share one {@link QueryAdmission}. The caller owns the lifecycle: `close()` stops the server but
  * leaves the reader, probes and registry to their owners.
  */
 export function buildServer(deps: ServerDeps): FastifyInstance {
@@ -40,7 +43,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     request.log.error({ err: error, url: request.url }, 'request failed');
     return reply.code(500).type(TEXT).send('Internal Server Error');
   });
-  registerAgentStatisticRoute(app, deps);
+  const admission = new QueryAdmission(deps.queryAdmission ?? { concurrent: 2, queued: 32 });
+  registerAgentStatisticRoute(app, deps, admission);
+  registerAgentsWorkReportRoute(app, deps, admission);
   registerAgentStatusRoute(app, deps);
   registerTimelineRoute(app, deps);
   registerBillingRoute(app, deps);

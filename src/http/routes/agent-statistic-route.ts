@@ -17,7 +17,7 @@ import { rowSelection, selectRows } from '../row-selection.ts';
 import type { ServerDeps } from '../server-deps.ts';
 import { STATISTIC_FIELDS, statisticRows } from '../statistic-rows.ts';
 import { answerCompleteness, storeRead } from '../store-read.ts';
-import { QueryAdmission } from '../query-admission.ts';
+import type { QueryAdmission } from '../query-admission.ts';
 
 export const AGENT_STATISTIC_PARAMETERS: readonly string[] = [
   'startTime', 'endTime', 'timeZone', 'timeCategory', 'userId', 'showUser', 'language', 'sort', 'offset', 'limit', 'showCompleteness', 'tenant',
@@ -31,10 +31,9 @@ const FIELDS = new Set(STATISTIC_FIELDS);
  * endTime (default: the end of the current quarter hour) are rounded up to quarter hours; quarter-hours starting in
  * [start, end) are rolled up per timeCategory in timeZone, filtered, sorted (default maxChangeTimestamp) and paged.
  * Completeness goes in headers, read before the rows so that the rows hold everything it claims; `X-Total-Count` is
- * the number of matching rows before paging.
+ * the number of matching rows before paging. `admission` is the server's one bound on store queries.
  */
-export function registerAgentStatisticRoute(app: FastifyInstance, deps: ServerDeps): void {
-  const admission = new QueryAdmission(deps.queryAdmission ?? { concurrent: 2, queued: 32 });
+export function registerAgentStatisticRoute(app: FastifyInstance, deps: ServerDeps, admission: QueryAdmission): void {
   app.get('/agentStatistic', async (request, reply) => {
     const query = parseRaiQuery(request.url, PARAMETERS, FIELDS);
     const { params } = query;

@@ -129,6 +129,7 @@ export interface TestServerOptions {
   readonly probes?: readonly ReadinessProbe[];
   readonly registry?: Registry;
   readonly probeTimeoutMs?: number;
+  readonly tenantTimeZones?: Readonly<Record<string, string>>;
 }
 
 /** A server over `reader` with a silent logger, its own registry and a fixed clock (2024-06-01T12:00Z). */
@@ -143,6 +144,7 @@ export function testServer(reader: TimelineReader, options: TestServerOptions = 
     allowedLatenessMs: LATENESS_MS,
     collectDefaultMetrics: false,
     ...(options.probeTimeoutMs === undefined ? {} : { probeTimeoutMs: options.probeTimeoutMs }),
+    ...(options.tenantTimeZones === undefined ? {} : { tenantTimeZones: options.tenantTimeZones }),
   });
 }
 

@@ -30,10 +30,9 @@ export interface WorkReportQuery {
   readonly offset: number;
 }
 
-const LISTS = ['agent_logins', 'agent_group_ids', 'queues_ids'] as const;
-type ListName = (typeof LISTS)[number];
+type ListName = 'agent_logins' | 'agent_group_ids' | 'queues_ids';
 const SCALARS = new Set(['date_from', 'date_to', 'aggregate_by', 'outbound_threshold', 'limit', 'offset', 'tenant', 'timeZone']);
-/** `name`, `name[]` or `name[<index>]` (PHP arrays; an index only orders nothing, values keep the query order). */
+/** `name`, `name[]` or `name[<index>]` (PHP arrays; values keep the query's order, an index does not reorder them). */
 const LIST_NAME = /^(agent_logins|agent_group_ids|queues_ids)(?:\[\d*\])?$/;
 const TENANT = /^[a-zA-Z0-9_-]{1,64}$/;
 const GUID = /^[0-9A-Fa-f]{32}$/;

@@ -1,5 +1,7 @@
 import { isValidTimeZone } from '../../core/rollup/period.ts';
 import { isQuarterHourBoundary } from '../../core/windows/quarter-hour.ts';
+import { BadRequest } from '../bad-request.ts';
+import { guid } from '../query-values.ts';
 import type { LocalDateTime } from './local-time.ts';
 import { localToInstant, parseLocalDateTime, plusDays } from './local-time.ts';
 import type { WorkReportProblem } from './work-report-errors.ts';
@@ -35,12 +37,15 @@ const SCALARS = new Set(['date_from', 'date_to', 'aggregate_by', 'outbound_thres
 /** `name`, `name[]` or `name[<index>]` (PHP arrays; values keep the query's order, an index does not reorder them). */
 const LIST_NAME = /^(agent_logins|agent_group_ids|queues_ids)(?:\[\d*\])?$/;
 const TENANT = /^[a-zA-Z0-9_-]{1,64}$/;
-const GUID = /^[0-9A-Fa-f]{32}$/;
-// eslint-disable-next-line no-control-regex
-const LOGIN = /^[^\u0000-\u001f\u007f]{1,128}$/;
 
-function login(value: string): string {
-  return GUID.test(value) ? value.toUpperCase() : value;
+/** A user id as /agentStatistic reads one ({@link guid}: GUIDs uppercased, vendor ids verbatim); null when invalid. */
+function login(value: string): string | null {
+  try {
+    return guid(value);
+  } catch (error) {
+    if (error instanceof BadRequest) return null;
+    throw error;
+  }
 }
 
 function dateParam(
@@ -93,8 +98,9 @@ export function parseWorkReportQuery(rawUrl: string, fallbackTenant: string, zon
   if (given.has('queues_ids')) problems.push(E.queuesUnsupported());
   const logins: string[] = [];
   for (const value of lists.agent_logins) {
-    if (!LOGIN.test(value)) problems.push(E.invalidLogin(value));
-    else if (!logins.includes(login(value))) logins.push(login(value));
+    const id = login(value);
+    if (id === null) problems.push(E.invalidLogin(value));
+    else if (!logins.includes(id)) logins.push(id);
   }
 
   const tenantText = params.get('tenant');

@@ -3,16 +3,21 @@ import { parseArgs } from 'node:util';
 import { parseTimestamp } from '../core/time/timestamp.ts';
 import type { EvoSimulatorOptions } from '../vendors/evo-voice/simulator/index.ts';
 import type { FaultOptions, SimulatorOptions } from '../vendors/sinch/simulator/index.ts';
+import type { ThuliumSimulatorOptions } from '../vendors/thulium/simulator/index.ts';
 import { exportTruth, generateGroundTruth, groundTruthOf, startSimulator } from '../vendors/sinch/simulator/index.ts';
 import type { EvoSimulateFlags } from './simulate-evo-voice.ts';
 import { EVO_ONLY_FLAGS, evoOptions, exportEvoTruth, serveEvo } from './simulate-evo-voice.ts';
+import type { ThuliumSimulateFlags } from './simulate-thulium.ts';
+import { exportThuliumTruth, serveThulium, THULIUM_FLAGS, thuliumOptions } from './simulate-thulium.ts';
 
-const USAGE = `usage: agent-timelines simulate [--vendor sinch|evo-voice] [--seed N] [--agents N] [--from ISO] [--to ISO]
-                                [--speed 60 | --historical] [--port 8089|8090] [--host 127.0.0.1] [--user U --password P]
+const USAGE = `usage: agent-timelines simulate [--vendor sinch|evo-voice|thulium] [--seed N] [--agents N] [--from ISO] [--to ISO]
+                                [--speed 60 | --historical | --live (thulium)] [--port 8089|8090|8091] [--host 127.0.0.1] [--user U --password P]
                                 [--faults JSON] [--fault-seed N] [--export FILE (sinch)] [--export-truth FILE]
        evo-voice only:          [--zone IANA] [--stuck-rate R] [--error-rate R] [--rate-429 R] [--retry-after S] [--rate-5xx R]
-                                [--slow-download-rate R] [--truncated-rate R] [--queued-ms MS] [--running-ms MS]`;
-const VENDORS = ['sinch', 'evo-voice'] as const;
+                                [--slow-download-rate R] [--truncated-rate R] [--queued-ms MS] [--running-ms MS]
+       thulium only:            [--zone IANA (default Europe/Warsaw)] [--users JSON] [--rate-429 R] [--retry-after S] [--rate-5xx R]
+                                [--slow-rate R] [--slow-ms MS] [--reset-rate R] [--live]`;
+const VENDORS = ['sinch', 'evo-voice', 'thulium'] as const;
 type Vendor = (typeof VENDORS)[number];
 const DAY = 86_400_000;
 
@@ -55,10 +60,13 @@ function shutdownSignal(): AbortSignal {
  * `--export-truth FILE` writes the agents' true state intervals (one JSON line each, see
  * exportTruth) and exits. Both may be given. `--vendor evo-voice` serves the Evo Voice report API
  * (docs/vendors/evo-voice-contract.md) the same way; `--export-truth` writes its truth at now = `--to`.
+ * `--vendor thulium` serves Thulium's REST API (docs/vendors/thulium-contract.md); `--export-truth FILE` writes the
+ * truth and `FILE.thulium.ndjson` (the vendor-level model) at now = `--to`.
  * Exit 2 on usage errors.
  */
 export async function simulateCommand(argv: string[], io: SimulateIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let evo: EvoSimulatorOptions | undefined;
+  let thulium: ThuliumSimulatorOptions | undefined;
   let options: SimulatorOptions;
   let exportFile: string | undefined;
   let truthFile: string | undefined;
@@ -70,8 +78,8 @@ export async function simulateCommand(argv: string[], io: SimulateIo = { stdout:
         seed: { type: 'string' }, agents: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, speed: { type: 'string' },
         historical: { type: 'boolean' }, port: { type: 'string' }, host: { type: 'string' }, user: { type: 'string' }, password: { type: 'string' },
         faults: { type: 'string' }, 'fault-seed': { type: 'string' }, export: { type: 'string' }, 'export-truth': { type: 'string' },
-        vendor: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-        ...Object.fromEntries(EVO_ONLY_FLAGS.map((flag) => [flag, { type: 'string' as const }])),
+        vendor: { type: 'string' }, help: { type: 'boolean', short: 'h' }, live: { type: 'boolean' },
+        ...Object.fromEntries([...EVO_ONLY_FLAGS, ...THULIUM_FLAGS].map((flag) => [flag, { type: 'string' as const }])),
       },
     });
     if (values.help === true) {
@@ -81,11 +89,14 @@ export async function simulateCommand(argv: string[], io: SimulateIo = { stdout:
     const vendorText = values.vendor ?? 'sinch';
     if (!(VENDORS as readonly string[]).includes(vendorText)) throw new Error(`--vendor must be one of ${VENDORS.join(', ')}, got '${vendorText}'`);
     const vendor = vendorText as Vendor;
-    const flags = values as EvoSimulateFlags & Record<string, unknown>;
-    if (vendor === 'sinch') {
-      const evoOnly = EVO_ONLY_FLAGS.find((flag) => flags[flag] !== undefined);
-      if (evoOnly !== undefined) throw new Error(`--${evoOnly} is for --vendor evo-voice`);
-    } else if (values.export !== undefined) throw new Error('--export is for --vendor sinch (use --export-truth)');
+    const flags = values as EvoSimulateFlags & ThuliumSimulateFlags & Record<string, unknown>;
+    const evoFlags: readonly string[] = EVO_ONLY_FLAGS;
+    const thuliumFlags: readonly string[] = THULIUM_FLAGS;
+    const misplaced = (allowed: readonly string[]): string | undefined => [...evoFlags, ...thuliumFlags].find((flag) => !allowed.includes(flag) && flags[flag] !== undefined);
+    const stray = misplaced(vendor === 'sinch' ? [] : vendor === 'evo-voice' ? evoFlags : thuliumFlags);
+    if (stray !== undefined) throw new Error(`--${stray} is for --vendor ${evoFlags.includes(stray) ? 'evo-voice' : 'thulium'}`);
+    if (vendor !== 'thulium' && values.live === true) throw new Error('--live is for --vendor thulium');
+    if (vendor !== 'sinch' && values.export !== undefined) throw new Error('--export is for --vendor sinch (use --export-truth)');
     const realNow = Date.now();
     const from = time(values.from, Math.floor(realNow / DAY) * DAY, 'from');
     const to = time(values.to, from + DAY, 'to');
@@ -107,6 +118,20 @@ export async function simulateCommand(argv: string[], io: SimulateIo = { stdout:
         credentials: { username: values.user ?? 'evo', password: values.password ?? 'evo' },
       };
     }
+    if (vendor === 'thulium') {
+      thulium = {
+        seed,
+        agents: integer(values.agents, 20, 'agents'),
+        from,
+        to,
+        clock: values.live === true ? { mode: 'live' } : values.historical === true ? { mode: 'historical' } : { mode: 'accelerated', speed, startedAt: realNow },
+        ...thuliumOptions(flags),
+        faultSeed: integer(values['fault-seed'], seed, 'fault-seed'),
+        host: values.host ?? '127.0.0.1',
+        port: integer(values.port, 8091, 'port'),
+        credentials: { username: values.user ?? 'thulium', password: values.password ?? 'thulium' },
+      };
+    }
     const faults = values.faults === undefined || vendor !== 'sinch' ? {} : (JSON.parse(values.faults) as Partial<FaultOptions>);
     options = {
       seed,
@@ -125,6 +150,12 @@ export async function simulateCommand(argv: string[], io: SimulateIo = { stdout:
   } catch (error: unknown) {
     io.stderr.write(`agent-timelines simulate: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
     return 2;
+  }
+
+  if (thulium !== undefined) {
+    if (truthFile !== undefined) await exportThuliumTruth(thulium, truthFile, io);
+    else await serveThulium(thulium, io.signal ?? shutdownSignal(), io);
+    return 0;
   }
 
   if (evo !== undefined) {

@@ -94,6 +94,8 @@ export const envSchema = z.object({
   SINCH_TENANTS_FILE: z.string().min(1).optional(),
   EVO_VOICE_TENANTS: z.string().min(1).optional(),
   EVO_VOICE_TENANTS_FILE: z.string().min(1).optional(),
+  THULIUM_TENANTS: z.string().min(1).optional(),
+  THULIUM_TENANTS_FILE: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -212,3 +214,47 @@ export const evoVoiceTenantSchema = z
 export const evoVoiceTenantsSchema = tenantList(evoVoiceTenantSchema);
 
 export type EvoVoiceTenantInput = z.infer<typeof evoVoiceTenantSchema>;
+
+const QUARTER_HOUR_MS = 900_000;
+
+/**
+ * One Thulium system the pollers read (an element of THULIUM_TENANTS or THULIUM_TENANTS_FILE), with every poller
+ * default declared here (docs/pollers.md, "Thulium"). Whose work report: `logins`, else `groups`, else every group
+ * `agents_groups` lists. Secrets stay under `credentials`.
+ */
+export const thuliumTenantSchema = z
+  .object({
+    id: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"'),
+    baseUrl: httpUrl,
+    credentials: z
+      .object({
+        username: z.string().min(1),
+        password: z.string().min(1).optional(),
+        passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must name an environment variable').optional(),
+      })
+      .refine((c) => (c.password === undefined) !== (c.passwordEnv === undefined), 'give exactly one of password or passwordEnv'),
+    timeZone: z.string().refine(isIanaZone, 'must be an IANA time zone id such as Europe/Warsaw, or UTC').default('Europe/Warsaw'),
+    groups: z.array(z.number().int().min(0)).min(1).optional(),
+    logins: z.array(z.string().min(1)).min(1).optional(),
+    endpoints: z.array(z.enum(['agents-work-report', 'agent-statuses'])).min(1).default(['agents-work-report', 'agent-statuses']),
+    chunkMs: durationMs(QUARTER_HOUR_MS).max(86_400_000, 'a chunk is at most one day').refine((ms) => ms % QUARTER_HOUR_MS === 0, 'must be a whole number of quarter-hours (900000 ms)').default(3_600_000),
+    safetyLagMs: durationMs(0).default(300_000),
+    startAt: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 timestamp' }).optional(),
+    initialLookbackMs: durationMs(0).default(3_600_000),
+    pollIntervalMs: durationMs(100).default(30_000),
+    statusPollIntervalMs: durationMs(100).default(15_000),
+    outboundThreshold: z.number().int().min(0).default(0),
+    pageSize: z.number().int().min(1).max(100, 'agents_work_report serves at most 100 rows per page').default(100),
+    requestTimeoutMs: durationMs(100).default(30_000),
+    maxAttempts: z.number().int().min(1).max(50).default(6),
+    backoffBaseMs: durationMs(1).default(500),
+    backoffMaxMs: durationMs(1).default(30_000),
+    rateLimitPerSecond: z.number().positive().default(5),
+    rateLimitBurst: z.number().int().min(1).default(10),
+  })
+  .strict()
+  .refine((t) => t.groups === undefined || t.logins === undefined, { message: 'give groups or logins, not both', path: ['logins'] });
+
+export const thuliumTenantsSchema = tenantList(thuliumTenantSchema);
+
+export type ThuliumTenantInput = z.infer<typeof thuliumTenantSchema>;

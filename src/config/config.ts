@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
-import { envSchema, evoVoiceTenantsSchema, sinchTenantsSchema } from './config-schema.ts';
-import type { Env, EvoVoiceTenantInput, ProcessorSourceId, SinchTenantInput } from './config-schema.ts';
+import { envSchema, evoVoiceTenantsSchema, sinchTenantsSchema, thuliumTenantsSchema } from './config-schema.ts';
+import type { Env, EvoVoiceTenantInput, ProcessorSourceId, SinchTenantInput, ThuliumTenantInput } from './config-schema.ts';
 import { ConfigError } from '../errors/config-error.ts';
 
 /**
@@ -96,6 +96,8 @@ export interface Config {
   readonly sinch: { readonly tenants: readonly SinchTenant[] };
   /** Evo Voice accounts the report pollers read; empty when neither EVO_VOICE_TENANTS nor EVO_VOICE_TENANTS_FILE is set. */
   readonly evoVoice: { readonly tenants: readonly EvoVoiceTenant[] };
+  /** Thulium systems the `poll` command reads (THULIUM_TENANTS or THULIUM_TENANTS_FILE). */
+  readonly thulium: { readonly tenants: readonly ThuliumTenant[] };
   /** Where `poll` serves GET /metrics, /healthz and /readyz; port 0 means no such endpoint. */
   readonly poller: { readonly metrics: { readonly host: string; readonly port: number } };
 }
@@ -110,12 +112,17 @@ export type EvoVoiceTenant = Readonly<Omit<EvoVoiceTenantInput, 'credentials'>> 
   readonly credentials: { readonly username: string; readonly password: string };
 };
 
+/** A validated Thulium tenant with its password resolved. */
+export type ThuliumTenant = Readonly<Omit<ThuliumTenantInput, 'credentials'>> & {
+  readonly credentials: { readonly username: string; readonly password: string };
+};
+
 /**
  * Reads a tenant list from `<variable>` (inline JSON) or `<variable>_FILE`, validates it with `schema` and resolves
  * each `passwordEnv`; every error names the variable and the path in the list.
  */
 function parseTenantList<T extends { credentials: { username: string; password?: string | undefined; passwordEnv?: string | undefined } }>(
-  variable: 'SINCH_TENANTS' | 'EVO_VOICE_TENANTS',
+  variable: 'SINCH_TENANTS' | 'EVO_VOICE_TENANTS' | 'THULIUM_TENANTS',
   inline: string | undefined,
   file: string | undefined,
   schema: z.ZodType<T[]>,
@@ -235,6 +242,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, maxConcurrentQueries: e.HTTP_MAX_CONCURRENT_QUERIES, maxQueuedQueries: e.HTTP_MAX_QUEUED_QUERIES },
     sinch: { tenants: parseTenantList('SINCH_TENANTS', e.SINCH_TENANTS, e.SINCH_TENANTS_FILE, sinchTenantsSchema, env) },
     evoVoice: { tenants: parseTenantList('EVO_VOICE_TENANTS', e.EVO_VOICE_TENANTS, e.EVO_VOICE_TENANTS_FILE, evoVoiceTenantsSchema, env) },
+    thulium: { tenants: parseTenantList('THULIUM_TENANTS', e.THULIUM_TENANTS, e.THULIUM_TENANTS_FILE, thuliumTenantsSchema, env) },
     poller: { metrics: { host: e.POLLER_METRICS_HOST, port: e.POLLER_METRICS_PORT } },
   };
 }

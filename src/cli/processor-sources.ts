@@ -29,7 +29,7 @@ const WIRING: Readonly<Record<Exclude<ProcessorSourceId, 'sinch-rai'>, SourceWir
   },
   'thulium-statuses': {
     id: 'thulium', adapter: thuliumAgentStatusAdapter, rawTopic: 'raw.thulium.agent-statuses', rawSchema: 'thulium-agent-status',
-    watermarkSource: THULIUM_AGENT_STATUS_WATERMARK_SOURCE, reprocess: false,
+    watermarkSource: THULIUM_AGENT_STATUS_WATERMARK_SOURCE, reprocess: false, completeness: false,
   },
 };
 

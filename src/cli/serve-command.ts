@@ -105,9 +105,12 @@ export function storeCompleteProbe(reader: Pick<TimelineStoreReader, 'getComplet
   });
 }
 
-/** The zone each configured tenant names (Evo Voice `timeZoneId`); Sinch RAI tenants configure none. */
+/** The zone each configured tenant names (Evo Voice `timeZoneId`, Thulium `timeZone`); Sinch RAI tenants configure none. */
 export function tenantTimeZones(config: Config): Record<string, string> {
-  return Object.fromEntries(config.evoVoice.tenants.map((tenant) => [tenant.id, tenant.timeZoneId]));
+  return Object.fromEntries([
+    ...config.evoVoice.tenants.map((tenant) => [tenant.id, tenant.timeZoneId] as const),
+    ...config.thulium.tenants.map((tenant) => [tenant.id, tenant.timeZone] as const),
+  ]);
 }
 
 export interface ApiServerOptions {

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { parseConfig } from '../config/config.ts';
-import type { Config, EvoVoiceTenant, SinchTenant } from '../config/config.ts';
+import type { Config, EvoVoiceTenant, HostedSuiteTenant, SinchTenant } from '../config/config.ts';
 import { parseTimestamp } from '../core/time/timestamp.ts';
 import { AvroSerde } from '../kafka/avro-serde.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
@@ -11,6 +11,7 @@ import { systemClock } from '../ingest/clock.ts';
 import { createPollerMetrics } from '../ingest/metrics.ts';
 import { runPollers } from '../vendors/sinch/sinch-pollers.ts';
 import { runEvoVoicePollers } from '../vendors/evo-voice/evo-voice-pollers.ts';
+import { runHostedSuitePollers } from '../vendors/hostedsuite/hostedsuite-pollers.ts';
 import type { PollerRuntime } from '../ingest/poller-runtime.ts';
 import { PollerHealth } from '../ingest/poller-health.ts';
 import { registerPollerMetrics } from '../ingest/poller-prometheus.ts';
@@ -30,16 +31,16 @@ export function parseDuration(text: string): number {
 }
 
 /** The configured tenants of every vendor, or those named by --tenant (an id may name a tenant of each vendor). */
-function selectTenants(config: Config, ids: readonly string[]): { sinch: SinchTenant[]; evoVoice: EvoVoiceTenant[] } {
-  const all = { sinch: [...config.sinch.tenants], evoVoice: [...config.evoVoice.tenants] };
-  if (all.sinch.length === 0 && all.evoVoice.length === 0) {
-    throw new Error('no tenants configured: set SINCH_TENANTS or SINCH_TENANTS_FILE, and/or EVO_VOICE_TENANTS or EVO_VOICE_TENANTS_FILE (see docs/pollers.md)');
+function selectTenants(config: Config, ids: readonly string[]): { sinch: SinchTenant[]; evoVoice: EvoVoiceTenant[]; hostedSuite: HostedSuiteTenant[] } {
+  const all = { sinch: [...config.sinch.tenants], evoVoice: [...config.evoVoice.tenants], hostedSuite: [...config.hostedSuite.tenants] };
+  if (all.sinch.length === 0 && all.evoVoice.length === 0 && all.hostedSuite.length === 0) {
+    throw new Error('no tenants configured: set SINCH_TENANTS or SINCH_TENANTS_FILE, EVO_VOICE_TENANTS or EVO_VOICE_TENANTS_FILE, and/or HOSTEDSUITE_TENANTS or HOSTEDSUITE_TENANTS_FILE (see docs/pollers.md)');
   }
   if (ids.length === 0) return all;
-  const known = [...all.sinch, ...all.evoVoice].map((t) => t.id);
+  const known = [...all.sinch, ...all.evoVoice, ...all.hostedSuite].map((t) => t.id);
   const unknown = ids.filter((id) => !known.includes(id));
   if (unknown.length > 0) throw new Error(`unknown tenant ${unknown.join(', ')}; configured: ${known.join(', ')}`);
-  return { sinch: all.sinch.filter((t) => ids.includes(t.id)), evoVoice: all.evoVoice.filter((t) => ids.includes(t.id)) };
+  return { sinch: all.sinch.filter((t) => ids.includes(t.id)), evoVoice: all.evoVoice.filter((t) => ids.includes(t.id)), hostedSuite: all.hostedSuite.filter((t) => ids.includes(t.id)) };
 }
 
 /** The pollers' /metrics, /healthz and /readyz (POLLER_METRICS_HOST:POLLER_METRICS_PORT; port 0 disables them). */
@@ -113,6 +114,7 @@ export async function pollCommand(argv: string[], env: Readonly<Record<string, s
     const vendors = [
       ...(tenants.sinch.length > 0 ? [runPollers(runtime, tenants.sinch, options)] : []),
       ...(tenants.evoVoice.length > 0 ? [runEvoVoicePollers(runtime, tenants.evoVoice, options)] : []),
+      ...(tenants.hostedSuite.length > 0 ? [runHostedSuitePollers(runtime, tenants.hostedSuite, options)] : []),
     ].map((run) =>
       run.catch((error: unknown) => {
         stopAll.abort(error);

@@ -2,6 +2,8 @@ import type { Config } from '../config/config.ts';
 import type { ProcessorSourceId } from '../config/config-schema.ts';
 import type { ProcessorSource } from '../processor/processor-source.ts';
 import { evoVoiceAgentStateAdapter, EVO_VOICE_AGENT_STATE_WATERMARK_SOURCE } from '../vendors/evo-voice/agent-state-adapter.ts';
+import { hostedSuiteCallAdapter } from '../vendors/hostedsuite/call-adapter.ts';
+import { HOSTEDSUITE_CALLS_SOURCE } from '../vendors/hostedsuite/endpoint-specs.ts';
 import { sinchAgentStatusHistoryAdapter } from '../vendors/sinch/agent-status-history-adapter.ts';
 
 /**
@@ -17,6 +19,13 @@ export function processorSource(config: Config, id: ProcessorSourceId): Processo
     return {
       id, groupId, adapter: sinchAgentStatusHistoryAdapter, rawTopic: 'raw.sinch.agent-status-history', rawSchema: 'sinch-agent-status-history',
       watermarkSource: config.processor.watermarkSource, reprocess: true,
+    };
+  }
+  if (id === 'hostedsuite') {
+    // call records: published with their watermark in one transaction; a record later than the correction horizon is dead-lettered
+    return {
+      id, groupId, adapter: hostedSuiteCallAdapter, rawTopic: 'raw.hostedsuite.calls', rawSchema: 'hostedsuite-call-record',
+      watermarkSource: HOSTEDSUITE_CALLS_SOURCE, reprocess: false,
     };
   }
   return {

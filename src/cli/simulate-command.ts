@@ -6,13 +6,17 @@ import type { FaultOptions, SimulatorOptions } from '../vendors/sinch/simulator/
 import { exportTruth, generateGroundTruth, groundTruthOf, startSimulator } from '../vendors/sinch/simulator/index.ts';
 import type { EvoSimulateFlags } from './simulate-evo-voice.ts';
 import { EVO_ONLY_FLAGS, evoOptions, exportEvoTruth, serveEvo } from './simulate-evo-voice.ts';
+import type { HostedSuiteSimulatorOptions } from '../vendors/hostedsuite/simulator/index.ts';
+import type { HostedSuiteSimulateFlags } from './simulate-hostedsuite.ts';
+import { exportHostedSuiteTruth, HOSTEDSUITE_ONLY_FLAGS, hostedSuiteOptions, serveHostedSuite } from './simulate-hostedsuite.ts';
 
-const USAGE = `usage: agent-timelines simulate [--vendor sinch|evo-voice] [--seed N] [--agents N] [--from ISO] [--to ISO]
+const USAGE = `usage: agent-timelines simulate [--vendor sinch|evo-voice|hostedsuite] [--seed N] [--agents N] [--from ISO] [--to ISO]
                                 [--speed 60 | --historical] [--port 8089|8090] [--host 127.0.0.1] [--user U --password P]
                                 [--faults JSON] [--fault-seed N] [--export FILE (sinch)] [--export-truth FILE]
        evo-voice only:          [--zone IANA] [--stuck-rate R] [--error-rate R] [--rate-429 R] [--retry-after S] [--rate-5xx R]
-                                [--slow-download-rate R] [--truncated-rate R] [--queued-ms MS] [--running-ms MS]`;
-const VENDORS = ['sinch', 'evo-voice'] as const;
+                                [--slow-download-rate R] [--truncated-rate R] [--queued-ms MS] [--running-ms MS]
+       hostedsuite only:        [--zone IANA] [--customer NAME] [--late-work-share R] (port default 8091)`;
+const VENDORS = ['sinch', 'evo-voice', 'hostedsuite'] as const;
 type Vendor = (typeof VENDORS)[number];
 const DAY = 86_400_000;
 
@@ -59,6 +63,7 @@ function shutdownSignal(): AbortSignal {
  */
 export async function simulateCommand(argv: string[], io: SimulateIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let evo: EvoSimulatorOptions | undefined;
+  let hostedSuite: HostedSuiteSimulatorOptions | undefined;
   let options: SimulatorOptions;
   let exportFile: string | undefined;
   let truthFile: string | undefined;
@@ -72,6 +77,7 @@ export async function simulateCommand(argv: string[], io: SimulateIo = { stdout:
         faults: { type: 'string' }, 'fault-seed': { type: 'string' }, export: { type: 'string' }, 'export-truth': { type: 'string' },
         vendor: { type: 'string' }, help: { type: 'boolean', short: 'h' },
         ...Object.fromEntries(EVO_ONLY_FLAGS.map((flag) => [flag, { type: 'string' as const }])),
+        ...Object.fromEntries(HOSTEDSUITE_ONLY_FLAGS.map((flag) => [flag, { type: 'string' as const }])),
       },
     });
     if (values.help === true) {
@@ -82,6 +88,12 @@ export async function simulateCommand(argv: string[], io: SimulateIo = { stdout:
     if (!(VENDORS as readonly string[]).includes(vendorText)) throw new Error(`--vendor must be one of ${VENDORS.join(', ')}, got '${vendorText}'`);
     const vendor = vendorText as Vendor;
     const flags = values as EvoSimulateFlags & Record<string, unknown>;
+    const hostedOnly = HOSTEDSUITE_ONLY_FLAGS.find((flag) => flags[flag] !== undefined);
+    if (hostedOnly !== undefined && vendor !== 'hostedsuite') throw new Error(`--${hostedOnly} is for --vendor hostedsuite`);
+    if (vendor === 'hostedsuite') {
+      const evoOnly = EVO_ONLY_FLAGS.find((flag) => flag !== 'zone' && flags[flag] !== undefined);
+      if (evoOnly !== undefined) throw new Error(`--${evoOnly} is for --vendor evo-voice`);
+    }
     if (vendor === 'sinch') {
       const evoOnly = EVO_ONLY_FLAGS.find((flag) => flags[flag] !== undefined);
       if (evoOnly !== undefined) throw new Error(`--${evoOnly} is for --vendor evo-voice`);
@@ -107,6 +119,19 @@ export async function simulateCommand(argv: string[], io: SimulateIo = { stdout:
         credentials: { username: values.user ?? 'evo', password: values.password ?? 'evo' },
       };
     }
+    if (vendor === 'hostedsuite') {
+      hostedSuite = {
+        seed,
+        agents: integer(values.agents, 20, 'agents'),
+        from,
+        to,
+        clock: values.historical === true ? { mode: 'historical' } : { mode: 'accelerated', speed, startedAt: realNow },
+        ...hostedSuiteOptions(flags as HostedSuiteSimulateFlags, values.user, values.password),
+        faultSeed: integer(values['fault-seed'], seed, 'fault-seed'),
+        host: values.host ?? '127.0.0.1',
+        port: integer(values.port, 8091, 'port'),
+      };
+    }
     const faults = values.faults === undefined || vendor !== 'sinch' ? {} : (JSON.parse(values.faults) as Partial<FaultOptions>);
     options = {
       seed,
@@ -125,6 +150,12 @@ export async function simulateCommand(argv: string[], io: SimulateIo = { stdout:
   } catch (error: unknown) {
     io.stderr.write(`agent-timelines simulate: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
     return 2;
+  }
+
+  if (hostedSuite !== undefined) {
+    if (truthFile !== undefined) await exportHostedSuiteTruth(hostedSuite, truthFile, io);
+    else await serveHostedSuite(hostedSuite, io.signal ?? shutdownSignal(), io);
+    return 0;
   }
 
   if (evo !== undefined) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
-import { envSchema, evoVoiceTenantsSchema, sinchTenantsSchema } from './config-schema.ts';
-import type { Env, EvoVoiceTenantInput, ProcessorSourceId, SinchTenantInput } from './config-schema.ts';
+import { envSchema, evoVoiceTenantsSchema, hostedSuiteTenantsSchema, sinchTenantsSchema } from './config-schema.ts';
+import type { Env, EvoVoiceTenantInput, HostedSuiteTenantInput, ProcessorSourceId, SinchTenantInput } from './config-schema.ts';
 import { ConfigError } from '../errors/config-error.ts';
 
 /**
@@ -96,6 +96,8 @@ export interface Config {
   readonly sinch: { readonly tenants: readonly SinchTenant[] };
   /** Evo Voice accounts the report pollers read; empty when neither EVO_VOICE_TENANTS nor EVO_VOICE_TENANTS_FILE is set. */
   readonly evoVoice: { readonly tenants: readonly EvoVoiceTenant[] };
+  /** HostedSuite customers the call-record poller reads; empty when neither HOSTEDSUITE_TENANTS nor HOSTEDSUITE_TENANTS_FILE is set. */
+  readonly hostedSuite: { readonly tenants: readonly HostedSuiteTenant[] };
   /** Where `poll` serves GET /metrics, /healthz and /readyz; port 0 means no such endpoint. */
   readonly poller: { readonly metrics: { readonly host: string; readonly port: number } };
 }
@@ -110,17 +112,22 @@ export type EvoVoiceTenant = Readonly<Omit<EvoVoiceTenantInput, 'credentials'>> 
   readonly credentials: { readonly username: string; readonly password: string };
 };
 
+/** A validated HostedSuite tenant with its password resolved. */
+export type HostedSuiteTenant = Readonly<Omit<HostedSuiteTenantInput, 'credentials'>> & {
+  readonly credentials: { readonly customerName: string; readonly username: string; readonly password: string };
+};
+
 /**
  * Reads a tenant list from `<variable>` (inline JSON) or `<variable>_FILE`, validates it with `schema` and resolves
  * each `passwordEnv`; every error names the variable and the path in the list.
  */
 function parseTenantList<T extends { credentials: { username: string; password?: string | undefined; passwordEnv?: string | undefined } }>(
-  variable: 'SINCH_TENANTS' | 'EVO_VOICE_TENANTS',
+  variable: 'SINCH_TENANTS' | 'EVO_VOICE_TENANTS' | 'HOSTEDSUITE_TENANTS',
   inline: string | undefined,
   file: string | undefined,
   schema: z.ZodType<T[]>,
   env: Readonly<Record<string, string | undefined>>,
-): Array<Omit<T, 'credentials'> & { credentials: { username: string; password: string } }> {
+): Array<Omit<T, 'credentials'> & { credentials: Omit<T['credentials'], 'password' | 'passwordEnv'> & { password: string } }> {
   if (inline !== undefined && file !== undefined) throw new ConfigError([`${variable} and ${variable}_FILE are mutually exclusive`]);
   const named = file !== undefined ? `${variable}_FILE` : variable;
   let text = inline;
@@ -143,12 +150,13 @@ function parseTenantList<T extends { credentials: { username: string; password?:
     throw new ConfigError(parsed.error.issues.map((issue) => `${named}${issue.path.map((p) => `[${JSON.stringify(p)}]`).join('')}: ${issue.message}`));
   }
   return parsed.data.map((tenant, index) => {
-    const { passwordEnv, password, username } = tenant.credentials;
+    const { passwordEnv, password, ...identity } = tenant.credentials;
     const resolved = password ?? (passwordEnv === undefined ? undefined : env[passwordEnv]);
     if (resolved === undefined || resolved === '') {
       throw new ConfigError([`${named}[${index}]["credentials"]["passwordEnv"]: environment variable ${passwordEnv ?? '?'} is not set`]);
     }
-    return { ...tenant, credentials: { username, password: resolved } };
+    const credentials = { ...identity, password: resolved } as Omit<T['credentials'], 'password' | 'passwordEnv'> & { password: string };
+    return { ...tenant, credentials };
   });
 }
 
@@ -235,6 +243,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, maxConcurrentQueries: e.HTTP_MAX_CONCURRENT_QUERIES, maxQueuedQueries: e.HTTP_MAX_QUEUED_QUERIES },
     sinch: { tenants: parseTenantList('SINCH_TENANTS', e.SINCH_TENANTS, e.SINCH_TENANTS_FILE, sinchTenantsSchema, env) },
     evoVoice: { tenants: parseTenantList('EVO_VOICE_TENANTS', e.EVO_VOICE_TENANTS, e.EVO_VOICE_TENANTS_FILE, evoVoiceTenantsSchema, env) },
+    hostedSuite: { tenants: parseTenantList('HOSTEDSUITE_TENANTS', e.HOSTEDSUITE_TENANTS, e.HOSTEDSUITE_TENANTS_FILE, hostedSuiteTenantsSchema, env) },
     poller: { metrics: { host: e.POLLER_METRICS_HOST, port: e.POLLER_METRICS_PORT } },
   };
 }

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { EngineEmission, QuarterHourEmission } from '../../../src/core/engine/timeline-engine.ts';
+import { TimelineEngine } from '../../../src/core/engine/timeline-engine.ts';
+import { hostedSuiteCallAdapter } from '../../../src/vendors/hostedsuite/call-adapter.ts';
+
+const MIN = 60_000;
+const T = Date.UTC(2025, 2, 4, 15);
+const config = { allowedLatenessMs: MIN, correctionHorizonMs: 6 * 60 * MIN, tenant: 't' };
+
+/** A call record as the raw topic carries it: answered 15:00:30Z (Chicago 09:00:30), talk 4 min, hang-up 15:04:30Z, `work` s of after-call work. */
+function record(work: number, receivedAt: number): Record<string, unknown> {
+  return {
+    Id: 'call-1', agentKey: 'Maria Sato', Type: 'Incoming', StartTime: '2025-03-04T09:00:00', startTimeUtc: '2025-03-04T15:00:00.000Z', timeZone: 'America/Chicago',
+    RingTimeInSeconds: 30, TalkTimeInSeconds: 180, HoldTimeInSeconds: 60, HoldCount: 1, TransferTimeInSeconds: 0, WorkTimeInSeconds: work,
+    Interactions: JSON.stringify([
+      { StartTime: '2025-03-04T09:00:30', Type: 'Answer', Description: '' },
+      { StartTime: '2025-03-04T09:02:00', Type: 'Hold', Description: '' },
+      { StartTime: '2025-03-04T09:03:00', Type: 'Retrieved', Description: '' },
+      { StartTime: '2025-03-04T09:04:30', Type: 'Hangup', Description: '' },
+    ]),
+    vendorPoll: receivedAt, vendorRow: 0, receivedAt,
+  };
+}
+
+const windows = (emissions: readonly EngineEmission[]): QuarterHourEmission[] => emissions.flatMap((e) => (e.type === 'window' ? [e.window] : []));
+
+describe('HostedSuite call versions in the engine', () => {
+  it('a later WorkTime of a call whose window is final corrects the window exactly once, without counting the call twice', () => {
+    const engine = new TimelineEngine(config);
+    expect(engine.ingestRecord(record(0, T + 10 * MIN), hostedSuiteCallAdapter)).toBeNull();
+    const first = windows(engine.advanceWatermark(T + 30 * MIN));
+    expect(first.map((w) => [w.status, w.metrics.callInDuration, w.metrics.afterworkDuration, w.metrics.countOfHandledCallIn, w.metrics.servingDuration])).toEqual([['final', 4 * MIN, 0, 1, null]]);
+
+    // the work time (2 min) is recorded later; the record is published again with it
+    expect(engine.ingestRecord(record(120, T + 40 * MIN), hostedSuiteCallAdapter)).toBeNull();
+    const corrected = windows(engine.advanceWatermark(T + 45 * MIN));
+    expect(corrected.map((w) => [w.intervalStart - T, w.status, w.metrics.callInDuration, w.metrics.contactHandlingDuration, w.metrics.afterworkDuration, w.metrics.afterworkCallInDuration, w.metrics.countOfHandledCallIn, w.metrics.readyDuration])).toEqual([
+      [0, 'correction', 4 * MIN, 4 * MIN, 2 * MIN, 2 * MIN, 1, null],
+    ]);
+    expect((corrected[0]?.revision ?? 0) > (first[0]?.revision ?? 0)).toBe(true);
+
+    // the same version again (a re-delivery) and later advances change nothing more
+    expect(engine.ingestRecord(record(120, T + 40 * MIN), hostedSuiteCallAdapter)).toBeNull();
+    expect(windows(engine.advanceWatermark(T + 50 * MIN))).toEqual([]);
+  });
+});

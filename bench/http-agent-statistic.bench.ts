@@ -48,7 +48,7 @@ function row(agent: number, q: number): QuarterHourRow {
   });
   const intervalStart = DAY + q * QUARTER;
   return {
-    ...(metrics as Omit<QuarterHourRow, 'tenant' | 'source' | 'userId' | 'userName' | 'intervalStart' | 'intervalEnd' | 'revision' | 'status' | 'final' | 'maxChangeTimestamp'>),
+    ...(metrics as Omit<QuarterHourRow, 'tenant' | 'source' | 'userId' | 'userName' | 'intervalStart' | 'intervalEnd' | 'revision' | 'status' | 'final' | 'maxChangeTimestamp' | 'extraFields'>),
     tenant: TENANT,
     source: 'sinch-rai',
     userId: `00000000-0000-4000-8000-${String(agent).padStart(12, '0')}`,

@@ -11,9 +11,9 @@ commands:
   setup                 create/update the declared Kafka topics and register the Avro schemas (idempotent)
   demo                  the whole pipeline on the local stack for a Sinch RAI and an Evo Voice tenant side by side:
                         simulators (accelerated), pollers, processors, HTTP API
-  simulate [--vendor sinch|evo-voice] [--seed N] [--agents N] [--from ISO] [--to ISO] [--speed 60 | --historical]
+  simulate [--vendor sinch|evo-voice|thulium] [--seed N] [--agents N] [--from ISO] [--to ISO] [--speed 60 | --historical]
            [--port 8089|8090] [--export FILE] [--export-truth FILE] …
-                        run a vendor simulator, Sinch RAI (default) or Evo Voice: a faithful fake of the vendor API
+                        run a vendor simulator, Sinch RAI (default), Evo Voice or Thulium: a faithful fake of the vendor API
                         with ground truth (see docs/simulator.md)
   replay FILE [--time-category quarterHour|hour|day|week|month|year|all] [--time-zone IANA] [--until ISO]
                         batch-replay Sinch agentStatusHistory records (JSON array or NDJSON, - for stdin)

@@ -3,20 +3,25 @@ import { parseArgs } from 'node:util';
 import { parseTimestamp } from '../core/time/timestamp.ts';
 import type { EvoSimulatorOptions } from '../vendors/evo-voice/simulator/index.ts';
 import type { FaultOptions, SimulatorOptions } from '../vendors/sinch/simulator/index.ts';
+import type { ThuliumSimulatorOptions } from '../vendors/thulium/simulator/index.ts';
 import { exportTruth, generateGroundTruth, groundTruthOf, startSimulator } from '../vendors/sinch/simulator/index.ts';
 import type { EvoSimulateFlags } from './simulate-evo-voice.ts';
 import { EVO_ONLY_FLAGS, evoOptions, exportEvoTruth, serveEvo } from './simulate-evo-voice.ts';
 import type { HostedSuiteSimulatorOptions } from '../vendors/hostedsuite/simulator/index.ts';
 import type { HostedSuiteSimulateFlags } from './simulate-hostedsuite.ts';
 import { exportHostedSuiteTruth, HOSTEDSUITE_ONLY_FLAGS, hostedSuiteOptions, serveHostedSuite } from './simulate-hostedsuite.ts';
+import type { ThuliumSimulateFlags } from './simulate-thulium.ts';
+import { exportThuliumTruth, serveThulium, THULIUM_FLAGS, thuliumOptions } from './simulate-thulium.ts';
 
-const USAGE = `usage: agent-timelines simulate [--vendor sinch|evo-voice|hostedsuite] [--seed N] [--agents N] [--from ISO] [--to ISO]
-                                [--speed 60 | --historical] [--port 8089|8090] [--host 127.0.0.1] [--user U --password P]
+const USAGE = `usage: agent-timelines simulate [--vendor sinch|evo-voice|thulium|hostedsuite] [--seed N] [--agents N] [--from ISO] [--to ISO]
+                                [--speed 60 | --historical | --live (thulium)] [--port 8089|8090|8091|8092] [--host 127.0.0.1] [--user U --password P]
                                 [--faults JSON] [--fault-seed N] [--export FILE (sinch)] [--export-truth FILE]
        evo-voice only:          [--zone IANA] [--stuck-rate R] [--error-rate R] [--rate-429 R] [--retry-after S] [--rate-5xx R]
                                 [--slow-download-rate R] [--truncated-rate R] [--queued-ms MS] [--running-ms MS]
-       hostedsuite only:        [--zone IANA] [--customer NAME] [--late-work-share R] (port default 8091)`;
-const VENDORS = ['sinch', 'evo-voice', 'hostedsuite'] as const;
+       thulium only:            [--zone IANA (default Europe/Warsaw)] [--users JSON] [--rate-429 R] [--retry-after S] [--rate-5xx R]
+                                [--slow-rate R] [--slow-ms MS] [--reset-rate R] [--live]
+       hostedsuite only:        [--zone IANA] [--customer NAME] [--late-work-share R] (port default 8092)`;
+const VENDORS = ['sinch', 'evo-voice', 'thulium', 'hostedsuite'] as const;
 type Vendor = (typeof VENDORS)[number];
 const DAY = 86_400_000;
 
@@ -59,11 +64,14 @@ function shutdownSignal(): AbortSignal {
  * `--export-truth FILE` writes the agents' true state intervals (one JSON line each, see
  * exportTruth) and exits. Both may be given. `--vendor evo-voice` serves the Evo Voice report API
  * (docs/vendors/evo-voice-contract.md) the same way; `--export-truth` writes its truth at now = `--to`.
+ * `--vendor thulium` serves Thulium's REST API (docs/vendors/thulium-contract.md); `--export-truth FILE` writes the
+ * truth and `FILE.thulium.ndjson` (the vendor-level model) at now = `--to`.
  * Exit 2 on usage errors.
  */
 export async function simulateCommand(argv: string[], io: SimulateIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let evo: EvoSimulatorOptions | undefined;
   let hostedSuite: HostedSuiteSimulatorOptions | undefined;
+  let thulium: ThuliumSimulatorOptions | undefined;
   let options: SimulatorOptions;
   let exportFile: string | undefined;
   let truthFile: string | undefined;
@@ -75,9 +83,8 @@ export async function simulateCommand(argv: string[], io: SimulateIo = { stdout:
         seed: { type: 'string' }, agents: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, speed: { type: 'string' },
         historical: { type: 'boolean' }, port: { type: 'string' }, host: { type: 'string' }, user: { type: 'string' }, password: { type: 'string' },
         faults: { type: 'string' }, 'fault-seed': { type: 'string' }, export: { type: 'string' }, 'export-truth': { type: 'string' },
-        vendor: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-        ...Object.fromEntries(EVO_ONLY_FLAGS.map((flag) => [flag, { type: 'string' as const }])),
-        ...Object.fromEntries(HOSTEDSUITE_ONLY_FLAGS.map((flag) => [flag, { type: 'string' as const }])),
+        vendor: { type: 'string' }, help: { type: 'boolean', short: 'h' }, live: { type: 'boolean' },
+        ...Object.fromEntries([...EVO_ONLY_FLAGS, ...THULIUM_FLAGS, ...HOSTEDSUITE_ONLY_FLAGS].map((flag) => [flag, { type: 'string' as const }])),
       },
     });
     if (values.help === true) {
@@ -87,17 +94,18 @@ export async function simulateCommand(argv: string[], io: SimulateIo = { stdout:
     const vendorText = values.vendor ?? 'sinch';
     if (!(VENDORS as readonly string[]).includes(vendorText)) throw new Error(`--vendor must be one of ${VENDORS.join(', ')}, got '${vendorText}'`);
     const vendor = vendorText as Vendor;
-    const flags = values as EvoSimulateFlags & Record<string, unknown>;
-    const hostedOnly = HOSTEDSUITE_ONLY_FLAGS.find((flag) => flags[flag] !== undefined);
-    if (hostedOnly !== undefined && vendor !== 'hostedsuite') throw new Error(`--${hostedOnly} is for --vendor hostedsuite`);
-    if (vendor === 'hostedsuite') {
-      const evoOnly = EVO_ONLY_FLAGS.find((flag) => flag !== 'zone' && flags[flag] !== undefined);
-      if (evoOnly !== undefined) throw new Error(`--${evoOnly} is for --vendor evo-voice`);
-    }
-    if (vendor === 'sinch') {
-      const evoOnly = EVO_ONLY_FLAGS.find((flag) => flags[flag] !== undefined);
-      if (evoOnly !== undefined) throw new Error(`--${evoOnly} is for --vendor evo-voice`);
-    } else if (values.export !== undefined) throw new Error('--export is for --vendor sinch (use --export-truth)');
+    const flags = values as EvoSimulateFlags & ThuliumSimulateFlags & Record<string, unknown>;
+    const evoFlags: readonly string[] = EVO_ONLY_FLAGS;
+    const thuliumFlags: readonly string[] = THULIUM_FLAGS;
+    const hostedSuiteFlags: readonly string[] = ['zone', 'faults', ...HOSTEDSUITE_ONLY_FLAGS];
+    const owner = (flag: string): Vendor => (evoFlags.includes(flag) ? 'evo-voice' : thuliumFlags.includes(flag) ? 'thulium' : 'hostedsuite');
+    const misplaced = (allowed: readonly string[]): string | undefined =>
+      [...evoFlags, ...thuliumFlags, ...HOSTEDSUITE_ONLY_FLAGS].find((flag) => !allowed.includes(flag) && flags[flag] !== undefined);
+    const allowed = vendor === 'sinch' ? [] : vendor === 'evo-voice' ? evoFlags : vendor === 'thulium' ? thuliumFlags : hostedSuiteFlags;
+    const stray = misplaced(allowed);
+    if (stray !== undefined) throw new Error(`--${stray} is for --vendor ${owner(stray)}`);
+    if (vendor !== 'thulium' && values.live === true) throw new Error('--live is for --vendor thulium');
+    if (vendor !== 'sinch' && values.export !== undefined) throw new Error('--export is for --vendor sinch (use --export-truth)');
     const realNow = Date.now();
     const from = time(values.from, Math.floor(realNow / DAY) * DAY, 'from');
     const to = time(values.to, from + DAY, 'to');
@@ -129,7 +137,21 @@ export async function simulateCommand(argv: string[], io: SimulateIo = { stdout:
         ...hostedSuiteOptions(flags as HostedSuiteSimulateFlags, values.user, values.password),
         faultSeed: integer(values['fault-seed'], seed, 'fault-seed'),
         host: values.host ?? '127.0.0.1',
+        port: integer(values.port, 8092, 'port'),
+      };
+    }
+    if (vendor === 'thulium') {
+      thulium = {
+        seed,
+        agents: integer(values.agents, 20, 'agents'),
+        from,
+        to,
+        clock: values.live === true ? { mode: 'live' } : values.historical === true ? { mode: 'historical' } : { mode: 'accelerated', speed, startedAt: realNow },
+        ...thuliumOptions(flags),
+        faultSeed: integer(values['fault-seed'], seed, 'fault-seed'),
+        host: values.host ?? '127.0.0.1',
         port: integer(values.port, 8091, 'port'),
+        credentials: { username: values.user ?? 'thulium', password: values.password ?? 'thulium' },
       };
     }
     const faults = values.faults === undefined || vendor !== 'sinch' ? {} : (JSON.parse(values.faults) as Partial<FaultOptions>);
@@ -155,6 +177,11 @@ export async function simulateCommand(argv: string[], io: SimulateIo = { stdout:
   if (hostedSuite !== undefined) {
     if (truthFile !== undefined) await exportHostedSuiteTruth(hostedSuite, truthFile, io);
     else await serveHostedSuite(hostedSuite, io.signal ?? shutdownSignal(), io);
+    return 0;
+  }
+  if (thulium !== undefined) {
+    if (truthFile !== undefined) await exportThuliumTruth(thulium, truthFile, io);
+    else await serveThulium(thulium, io.signal ?? shutdownSignal(), io);
     return 0;
   }
 

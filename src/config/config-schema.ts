@@ -16,7 +16,8 @@ const brokerList = z
   );
 
 /** The vendor sources the timeline processor can take in (docs/processor.md "Sources"). */
-export const PROCESSOR_SOURCE_IDS = ['sinch-rai', 'evo-voice', 'hostedsuite'] as const;
+/** `thulium-reports` takes the work report (statistics), `thulium-statuses` the sampled statuses (timeline). */
+export const PROCESSOR_SOURCE_IDS = ['sinch-rai', 'evo-voice', 'thulium-reports', 'thulium-statuses', 'hostedsuite'] as const;
 export type ProcessorSourceId = (typeof PROCESSOR_SOURCE_IDS)[number];
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });

@@ -35,7 +35,7 @@ function statisticSchema(): Json {
   const properties: Record<string, Json> = {
     source: { type: 'string', description: `The source of the row's data (${SOURCE_IDS.join(', ')}); sorted and comma-separated when the row sums several.` },
     timeCategory: { type: 'string', description: 'Period label; only when timeCategory is given.' },
-    userId: { type: 'string', minLength: 24, maxLength: 32, description: 'Only when showUser is true. A Sinch RAI GUID or an Evo Voice agent id.' },
+    userId: { type: 'string', minLength: 1, maxLength: 200, description: 'Only when showUser is true. A Sinch RAI GUID, an Evo Voice agent id or a Thulium login.' },
     userName: { type: 'string', description: 'Only when showUser is true.' },
     intervalStart: { type: 'string', format: 'date-time' },
     intervalEnd: { type: 'string', format: 'date-time' },
@@ -49,6 +49,11 @@ function statisticSchema(): Json {
     type: 'array',
     items: { type: 'string' },
     description: 'Only when present: fields left null because some of the summed quarter-hours had them and some did not (docs/http-api.md).',
+  };
+  properties['extraFields'] = {
+    type: 'object',
+    additionalProperties: { type: 'number' },
+    description: 'Only when present: vendor figures without an agentStatistic field (Thulium per-reason pauses, below-threshold outbound calls, …; durations in milliseconds), summed per name (docs/metrics.md).',
   };
   properties['maxChangeTimestamp'] = { type: ['string', 'null'], format: 'date-time' };
   properties['final'] = { type: 'boolean', description: 'Only with showCompleteness=true.' };
@@ -64,6 +69,7 @@ function statusSchema(): Json {
   properties['loggedIn'] = { type: 'boolean' };
   properties['availability'] = { type: ['string', 'null'], description: 'LoggedOut, Away, Free or Busy; null for a source without presence when no contact makes it known.' };
   properties['source'] = { type: 'string', enum: [...SOURCE_IDS] };
+  properties['sampled'] = { type: 'boolean', description: 'Only when true: the source\'s states are read at an interval (Thulium), so the change time is the vendor\'s last change as last read.' };
   return { type: 'object', properties, required: ['source', 'userId', 'userName', 'userStatus', 'availability', 'changeTimestamp'] };
 }
 
@@ -75,6 +81,7 @@ const SEGMENT: Json = {
     durationMs: { type: 'integer' }, userStatus: { type: 'string' }, handlingStatus: { type: 'string' },
     profile: { type: ['string', 'null'] }, profileReason: { type: ['string', 'null'] }, profileType: { type: ['string', 'null'] },
     campaignId: { type: ['string', 'null'] }, revision: { type: 'integer' }, final: { type: 'boolean' },
+    sampled: { type: 'boolean', description: 'True when the source\'s timeline is sampled (Thulium): changes between two reads are missed.' },
   },
 };
 

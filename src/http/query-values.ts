@@ -71,14 +71,21 @@ const GUID = /^[0-9A-Fa-f]{32}$/;
 /** An Evo Voice agent id: the endpoint's 24-hex Mongo ObjectId, stored as the vendor spells it. */
 const OBJECT_ID = /^[0-9A-Fa-f]{24}$/;
 
+/** Hex digits only, 20 or more: a malformed GUID or ObjectId, not a login. */
+const LONG_HEX = /^[0-9A-Fa-f]{20,}$/;
+/** Another vendor's agent id (a Thulium login, a HostedSuite agent name): letters, digits, space and . _ @ + ' -. */
+const VENDOR_ID = /^[\p{L}\p{N}._@+' -]{1,200}$/u;
+
 /**
- * One user id: a Sinch RAI user GUID (32 hex digits), uppercased, or an Evo Voice agent id (24 hex digits), verbatim;
+ * One user id: a Sinch RAI user GUID (32 hex digits), uppercased; an Evo Voice agent id (24 hex digits), or another
+ * vendor's agent id (a Thulium login, a HostedSuite agent name; not 20+ hex digits, which is a malformed GUID), verbatim;
  * `Invalid GUID: '<value>'` otherwise.
  */
 export function guid(value: string): string {
+  if (GUID.test(value)) return value.toUpperCase();
   if (OBJECT_ID.test(value)) return value;
-  if (!GUID.test(value)) throw new BadRequest(`Invalid GUID: '${value}'`);
-  return value.toUpperCase();
+  if (VENDOR_ID.test(value) && value.trim() === value && !LONG_HEX.test(value)) return value;
+  throw new BadRequest(`Invalid GUID: '${value}'`);
 }
 
 /** A comma-separated GUID list, uppercased and deduplicated in the given order; undefined when absent. */

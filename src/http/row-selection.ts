@@ -5,8 +5,11 @@ import { limitParam, offsetParam } from './query-values.ts';
 /** An output row: RAI field names to JSON values. */
 export type Row = Readonly<Record<string, RowValue>>;
 
-/** A JSON value of a row field; a list only for annotations such as `partialFields` (filtered as its joined text). */
-export type RowValue = string | number | boolean | null | readonly string[];
+/**
+ * A JSON value of a row field; a list only for annotations such as `partialFields` (filtered as its joined text), a
+ * map only for `extraFields` (neither filterable nor sortable).
+ */
+export type RowValue = string | number | boolean | null | readonly string[] | Readonly<Record<string, number>>;
 
 /** How one request wants its rows: filters, order and page, validated before any data is read. */
 export interface RowSelection {

@@ -10,7 +10,7 @@ import type { QuarterHourRow } from '../state/store-types.ts';
 import { BadRequest } from './bad-request.ts';
 import type { CompletenessView } from './completeness.ts';
 import { isFinal } from './completeness.ts';
-import type { Row } from './row-selection.ts';
+import type { Row, RowValue } from './row-selection.ts';
 
 /** Every field an /agentStatistic row can have, in output order: the filterable and sortable names. */
 export const STATISTIC_FIELDS: readonly string[] = [
@@ -49,6 +49,7 @@ function aggregateOf(row: QuarterHourRow, showUser: boolean): QuarterHourAggrega
     maxChangeTime: row.maxChangeTimestamp,
     source: row.source,
     coverage: publishedCoverage(row),
+    ...(row.extraFields !== undefined && Object.keys(row.extraFields).length > 0 ? { extras: row.extraFields } : {}),
   };
 }
 
@@ -78,7 +79,7 @@ export function statisticRows(stored: readonly QuarterHourRow[], view: Statistic
   const periods = rollUpOrReject(aggregates, category, view.zone);
   const single = category === 'quarterHour' && view.showUser ? new Map(stored.map((row) => [`${row.userId}|${row.intervalStart}`, row])) : undefined;
   return periods.map((period) => {
-    const out: Record<string, string | number | boolean | null | readonly string[]> = {};
+    const out: Record<string, RowValue> = {};
     if (view.category !== null) out['timeCategory'] = period.label;
     if (view.showUser) {
       out['userId'] = period.userId;
@@ -91,6 +92,7 @@ export function statisticRows(stored: readonly QuarterHourRow[], view: Statistic
     out['maxChangeTimestamp'] = Number.isFinite(period.maxChangeTime) ? formatUtc(period.maxChangeTime) : null;
     out['source'] = sourceLabel(period.sources);
     if (partialFields.length > 0) out['partialFields'] = partialFields;
+    if (period.extras !== undefined) out['extraFields'] = period.extras;
     if (view.showCompleteness) {
       const row = single?.get(`${period.userId}|${period.start}`);
       const end = category === 'all' ? view.rangeEnd : Math.min(period.end, view.rangeEnd);

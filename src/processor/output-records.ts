@@ -1,4 +1,5 @@
 import type { EngineEmission, QuarterHourEmission } from '../core/engine/engine-types.ts';
+import { sourceProfile } from '../core/source/source-profiles.ts';
 import type { CurrentAgentState } from '../core/timeline/current-agent-state.ts';
 import type { TimelineSegment } from '../core/timeline/timeline-segment.ts';
 import type { ErrorCode } from '../errors/agent-timelines-error.ts';
@@ -31,6 +32,7 @@ export function quarterHourValue(window: QuarterHourEmission): Record<string, un
     final: window.status !== 'provisional',
     ...window.metrics,
     maxChangeTimestamp: window.maxChangeTimestamp,
+    extraFields: window.extras ?? {},
   };
 }
 
@@ -51,6 +53,7 @@ export function segmentValue(segment: TimelineSegment): Record<string, unknown> 
     profileType: segment.profileType ?? null,
     campaignId: segment.campaignId ?? null,
     revision: segment.revision,
+    sampled: sourceProfile(segment.source).timeline === 'sampled',
   };
 }
 
@@ -71,6 +74,7 @@ export function agentStateValue(state: CurrentAgentState): Record<string, unknow
     userStatusSince: state.userStatusSince,
     handlingStatusSince: state.handlingStatusSince,
     asOf: state.asOf,
+    sampled: sourceProfile(state.source).timeline === 'sampled',
   };
 }
 

@@ -8,6 +8,12 @@ import type { SourceId } from '../core/source/source-id.ts';
  * The concrete sources are wired in src/cli (processor-sources.ts): the processor never imports a vendor.
  */
 export interface ProcessorSource {
+  /**
+   * The name PROCESSOR_SOURCES lists it under: a source id, or for a vendor with two raw topics one per topic
+   * (`thulium-reports`, `thulium-statuses`). It names the source's supervisor, readiness checks and metrics.
+   */
+  readonly name: string;
+  /** The vendor system of its records (every engine user of the source carries it). */
   readonly id: SourceId;
   readonly adapter: SourceAdapter;
   /** Logical name of the raw topic (topologies/agent-timelines.topology.json; TOPIC_PREFIX is prepended). */

@@ -5,7 +5,6 @@ import type { Config } from '../config/config.ts';
 import { DependencyProbe } from '../kafka/dependency-probe.ts';
 import { superviseUnit } from '../runtime/supervisor.ts';
 import type { Supervisor, SupervisorStatus } from '../runtime/supervisor.ts';
-import type { SourceId } from '../core/source/source-id.ts';
 import { startProcessorInstance } from './processor-instance.ts';
 import type { ProcessorInstance } from './processor-instance.ts';
 import { createProcessorMetrics } from './processor-metrics.ts';
@@ -21,9 +20,9 @@ export interface ProcessorReadiness {
 
 export interface SupervisedProcessor {
   /** One supervisor per source, in the order the sources were given. */
-  readonly supervisors: ReadonlyMap<SourceId, Supervisor<ProcessorInstance>>;
+  readonly supervisors: ReadonlyMap<string, Supervisor<ProcessorInstance>>;
   /** The metrics of each source's instances. */
-  readonly metrics: ReadonlyMap<SourceId, ProcessorMetrics>;
+  readonly metrics: ReadonlyMap<string, ProcessorMetrics>;
   readiness(): ProcessorReadiness;
   /** Stops the running instances and the restarts; idempotent. */
   stop(): Promise<void>;
@@ -42,26 +41,26 @@ export interface SupervisedProcessor {
 export function superviseProcessor(config: Config, sources: readonly ProcessorSource[], logger: Logger, options: { registry?: Registry; now?: () => number } = {}): SupervisedProcessor {
   if (sources.length === 0) throw new Error('superviseProcessor needs at least one source');
   const { backoffBaseMs, backoffMaxMs } = config.processor.supervisor;
-  const restarts = new Map<SourceId, number>();
+  const restarts = new Map<string, number>();
   const probe = new DependencyProbe({ config, logger, intervalMs: 2_000 });
   probe.start();
-  const supervisors = new Map<SourceId, Supervisor<ProcessorInstance>>();
-  const metricsBySource = new Map<SourceId, ProcessorMetrics>();
+  const supervisors = new Map<string, Supervisor<ProcessorInstance>>();
+  const metricsBySource = new Map<string, ProcessorMetrics>();
   sources.forEach((source, index) => {
     const metrics = createProcessorMetrics();
-    metricsBySource.set(source.id, metrics);
-    restarts.set(source.id, 0);
+    metricsBySource.set(source.name, metrics);
+    restarts.set(source.name, 0);
     const instanceOptions = { metrics, redisSink: index === 0 && config.processor.redisSink, ...(options.now === undefined ? {} : { now: options.now }) };
     supervisors.set(
-      source.id,
+      source.name,
       superviseUnit<ProcessorInstance>({
-        name: `timeline processor (${source.id})`,
+        name: `timeline processor (${source.name})`,
         logger,
         backoff: { baseMs: backoffBaseMs, maxMs: backoffMaxMs },
         stopTimeoutMs: 30_000,
         start: () => startProcessorInstance(config, source, logger, instanceOptions),
         onStatus: (status: SupervisorStatus) => {
-          restarts.set(source.id, status.failures);
+          restarts.set(source.name, status.failures);
         },
       }),
     );
@@ -92,10 +91,10 @@ export function superviseProcessor(config: Config, sources: readonly ProcessorSo
     registerProcessorMetrics(
       registry,
       sources.map((source) => {
-        const supervisor = supervisors.get(source.id)!;
+        const supervisor = supervisors.get(source.name)!;
         return {
-          sourceId: source.id,
-          metrics: metricsBySource.get(source.id)!,
+          sourceId: source.name,
+          metrics: metricsBySource.get(source.name)!,
           consumerLag: async () => (await supervisor.current()?.processor.consumerLag()) ?? new Map(),
           assigned: () => supervisor.current()?.processor.status().assigned ?? [],
         };

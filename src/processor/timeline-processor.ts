@@ -87,7 +87,7 @@ export class TimelineProcessor {
     this.#config = options.config;
     this.instanceId = options.config.processor.instanceId ?? `${hostname()}-${process.pid}`;
     this.#source = options.source;
-    this.#logger = options.logger.child({ component: 'processor', source: options.source.id, instance: this.instanceId });
+    this.#logger = options.logger.child({ component: 'processor', source: options.source.name, instance: this.instanceId });
     this.metrics = options.metrics ?? createProcessorMetrics();
     this.#topics = processorTopics(options.config.topicPrefix, options.source.rawTopic);
     this.#onWatermark = options.onWatermark ?? null;
@@ -214,7 +214,7 @@ export class TimelineProcessor {
       },
     });
     this.#ticker = setInterval(() => this.#tick(), config.processor.tickMs);
-    this.#logger.info({ source: source.id, groupId, topics: this.#topics }, 'timeline processor started');
+    this.#logger.info({ source: source.name, groupId, topics: this.#topics }, 'timeline processor started');
   }
 
   #assign(partition: number): PartitionTask {

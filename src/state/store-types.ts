@@ -14,6 +14,8 @@ export interface QuarterHourRow extends PublishedMetrics {
   status: WindowStatus;
   final: boolean;
   maxChangeTimestamp: number;
+  /** Vendor figures without an agentStatistic field (Avro `extraFields`); absent in rows written before it. */
+  extraFields?: Record<string, number>;
 }
 
 /** A timeline segment as on out.timeline-segments. */
@@ -32,6 +34,8 @@ export interface SegmentRow {
   profileType: string | null;
   campaignId: string | null;
   revision: number;
+  /** True for a sampled timeline (Thulium); absent in rows written before it (false). */
+  sampled?: boolean;
 }
 
 /** An agent's current state as on out.agent-state. */
@@ -50,6 +54,8 @@ export interface AgentStateRow {
   userStatusSince: number | null;
   handlingStatusSince: number | null;
   asOf: number;
+  /** True for a sampled timeline (Thulium); absent in rows written before it (false). */
+  sampled?: boolean;
 }
 
 export type StoreWrite =

@@ -92,7 +92,7 @@ interface Scenario {
 
 const SCENARIOS: readonly Scenario[] = [
   { name: 'no faults', seed: 41 },
-  { name: '429, 5xx, resets, malformed pages, corrupt rows, latency', seed: 43, faults: { rate429: 0.05, retryAfterSeconds: 1, rate5xx: 0.05, resetRate: 0.03, malformedRate: 0.05, junkRowRate: 0.15, latencyMs: [0, 10] } },
+  { name: '429, 5xx, resets, malformed pages, corrupt rows, latency', seed: 43, faults: { rate429: 0.05, retryAfterSeconds: 1, rate5xx: 0.05, resetRate: 0.03, malformedRate: 0.05, junkRowRate: 0.15, latencyMs: [0, 10] as const } },
 ].map((s) => ({ faults: {}, ...s }));
 
 /**

@@ -61,8 +61,8 @@ describe('GET /agentStatus', () => {
     expect(rowsOf((await app.inject(`/agentStatus?userId=${USER_B}`)).body).map((r) => r['userId'])).toEqual([USER_B]);
     expect(rowsOf((await app.inject('/agentStatus?availability=B*')).body).map((r) => r['userId'])).toEqual([USER_A]);
     expect(rowsOf((await app.inject('/agentStatus?sort=-userStatusDuration&limit=1')).body).map((r) => r['userId'])).toEqual([USER_C]);
-    const bad = await app.inject('/agentStatus?userId=nope');
-    expect([bad.statusCode, bad.body]).toEqual([400, "Invalid GUID: 'nope'"]);
+    const bad = await app.inject('/agentStatus?userId=nope!');
+    expect([bad.statusCode, bad.body]).toEqual([400, "Invalid GUID: 'nope!'"]);
     expect((await app.inject('/agentStatus?reportingGroupId=2F7A2AA9697449BA7A854C79ACD0DCD0')).statusCode).toBe(400);
   });
 });
@@ -87,7 +87,8 @@ describe('GET /agents/{userId}/timeline', () => {
 
   it('answers 400 for bad input and 404 for an unknown user', async () => {
     const range = 'startTime=2024-06-01T00:00:00Z&endTime=2024-06-02T00:00:00Z';
-    expect((await app.inject(`/agents/xyz/timeline?${range}`)).body).toBe("Invalid GUID: 'xyz'");
+    expect((await app.inject(`/agents/xy%3Bz/timeline?${range}`)).body).toBe("Invalid GUID: 'xy;z'");
+    expect((await app.inject(`/agents/xyz/timeline?${range}`)).body).toBe("Unknown user: 'xyz'");
     expect((await app.inject(`/agents/${USER_A}/timeline?startTime=2024-06-01T00:00:00Z`)).body).toBe('Missing required parameter: endTime');
     expect((await app.inject(`/agents/${USER_A}/timeline?startTime=2024-06-02T00:00:00Z&endTime=2024-06-01T00:00:00Z`)).statusCode).toBe(400);
     expect((await app.inject(`/agents/${USER_A}/timeline?${range}&limit=5`)).body).toBe('Unknown parameter: limit');

@@ -40,6 +40,8 @@ export interface QuarterHourEmission {
   /** Published values: null for a field the source cannot supply (core/statistic/published-metrics.ts). */
   metrics: PublishedMetrics;
   maxChangeTimestamp: number;
+  /** Vendor figures without an agentStatistic field, from a WindowReport (window-report.ts); absent when none. */
+  extras?: Readonly<Record<string, number>>;
 }
 
 export type EngineEmission =
@@ -54,12 +56,18 @@ export interface WindowEmitted {
   status: WindowStatus;
   metrics: number[];
   maxChangeTime: number;
+  /** The extras emitted (format 5; absent: none). */
+  extras?: Record<string, number>;
 }
 
 export interface WindowSnapshot {
   start: number;
   metrics: number[];
   emitted: WindowEmitted | null;
+  /** Format 5: true when `metrics` is a vendor's WindowReport (absent: counted from state changes). */
+  reported?: boolean;
+  /** Format 5: the report's extras (absent: none). */
+  extras?: Record<string, number>;
 }
 
 export interface UserSnapshot {

@@ -4,7 +4,7 @@ import type { SourceProfile } from '../source/source-profiles.ts';
 import { sourceProfile } from '../source/source-profiles.ts';
 import { newUserIdentity, observeUserName } from '../events/user-identity.ts';
 import type { EngineSession } from './engine-session.ts';
-import type { UserSnapshot } from './engine-types.ts';
+import type { UserSnapshot, WindowSnapshot } from './engine-types.ts';
 import { EngineWindows } from './engine-windows.ts';
 import type { WindowSlot } from './engine-windows.ts';
 
@@ -195,20 +195,26 @@ export class EngineUser {
       identity: { ...this.identity },
       baseMaxChange: this.baseMaxChange,
       marks: this.markTimes.map((t, i): [number, number, string] => [t, this.markChanges[i] as number, this.markNames[i] as string]),
-      windows: this.windows.slots.map((slot) => ({
-        start: slot.start,
-        metrics: Array.from(slot.vector),
-        emitted:
-          slot.revision === 0
-            ? null
-            : {
-                revision: slot.revision,
-                userName: slot.emittedName,
-                status: slot.status,
-                metrics: Array.from(slot.emittedMetrics ?? slot.vector),
-                maxChangeTime: slot.emittedMaxChange,
-              },
-      })),
+      windows: this.windows.slots.map((slot) => {
+        const window: WindowSnapshot = {
+          start: slot.start,
+          metrics: Array.from(slot.vector),
+          emitted:
+            slot.revision === 0
+              ? null
+              : {
+                  revision: slot.revision,
+                  userName: slot.emittedName,
+                  status: slot.status,
+                  metrics: Array.from(slot.emittedMetrics ?? slot.vector),
+                  maxChangeTime: slot.emittedMaxChange,
+                  ...(slot.emittedExtras === null ? {} : { extras: { ...slot.emittedExtras } }),
+                },
+        };
+        if (slot.reported) window.reported = true;
+        if (slot.extras !== null) window.extras = { ...slot.extras };
+        return window;
+      }),
     };
   }
 
@@ -224,7 +230,10 @@ export class EngineUser {
     for (const w of snapshot.windows) {
       const slot = user.windows.slot(w.start);
       slot.vector.set(w.metrics);
+      slot.reported = w.reported === true;
+      slot.extras = w.extras === undefined ? null : { ...w.extras };
       if (w.emitted !== null) {
+        slot.emittedExtras = w.emitted.extras === undefined ? null : { ...w.emitted.extras };
         slot.revision = w.emitted.revision;
         slot.status = w.emitted.status;
         slot.emittedName = w.emitted.userName;

@@ -28,6 +28,11 @@ export class WindowSlot {
   emittedName = '';
   emittedMaxChange = 0;
   emittedMetrics: MetricVector | null = null;
+  /** Set by a WindowReport: the vector is the vendor's figures, not contributions (reporting sources only). */
+  reported = false;
+  /** The last report's vendor figures without an agentStatistic field (null: none reported). */
+  extras: Readonly<Record<string, number>> | null = null;
+  emittedExtras: Readonly<Record<string, number>> | null = null;
 
   constructor(start: number) {
     this.start = start;

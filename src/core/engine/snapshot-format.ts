@@ -11,7 +11,7 @@
  */
 
 /** The version this code writes. */
-export const SNAPSHOT_VERSION = 4;
+export const SNAPSHOT_VERSION = 5;
 
 /** The oldest version this code still migrates from. */
 export const OLDEST_SNAPSHOT_VERSION = 1;
@@ -22,6 +22,7 @@ export const SNAPSHOT_VERSIONS: Readonly<Record<number, string>> = {
   2: 'entries larger than a record may be split into content-addressed parts with a manifest; snapshot content unchanged',
   3: 'implicit session ends: a session carries `start` (its first eventTime) and its states `lastEventTime`; events may carry the vendor position `vendorPoll`/`vendorRow` (optional, absent before)',
   4: 'sources: a user carries `source` (the vendor system of its records) and session states `presenceKnown` (false: handling counts without a user status); everything written before is Sinch RAI, with presence',
+  5: 'window reports: a window may carry `reported` (its metrics are a vendor aggregate, not counted from state changes) and `extras` (vendor figures without an agentStatistic field), and its emission `extras`; all absent before',
 };
 
 /** The parts of a snapshot that are persisted separately. */
@@ -37,6 +38,7 @@ const MIGRATIONS: Readonly<Record<number, MigrationStep>> = {
   1: {},
   2: { session: withSessionBounds },
   3: { user: withSinchSource, session: withPresenceKnown },
+  4: {},
 };
 
 /** 3 → 4. Every user of an older snapshot had Sinch RAI records: the only source there was. */

@@ -1,11 +1,14 @@
 import type { AgentEvent } from '../events/agent-event.ts';
+import type { WindowReport } from '../events/window-report.ts';
+import { METRIC_FIELDS } from '../statistic/agent-statistic-fields.ts';
+import { metricIndex } from '../statistic/metric-vector.ts';
 import { DEFAULT_SESSION_MAX_IDLE_MS } from '../session/session-bounds.ts';
 import type { SourceAdapter } from '../source/source-adapter.ts';
 import type { SourceId } from '../source/source-id.ts';
 import { DEFAULT_SOURCE, sourceProfile } from '../source/source-profiles.ts';
 import type { EventTimeLimits } from '../time/time-limits.ts';
 import { DEFAULT_MAX_CLOCK_LEAD_MS, DEFAULT_MAX_EVENT_AGE_MS, DEFAULT_MAX_EVENT_LEAD_MS, eventTimeRejection, watermarkRejection } from '../time/time-limits.ts';
-import { quarterHourStart } from '../windows/quarter-hour.ts';
+import { QUARTER_HOUR_MS, quarterHourStart } from '../windows/quarter-hour.ts';
 import { EngineSession, INSERT_AFTER_END, INSERT_DUPLICATE } from './engine-session.ts';
 import type { EngineConfig, EngineEmission, EngineSnapshot } from './engine-types.ts';
 import { EngineUser } from './engine-user.ts';
@@ -97,7 +100,43 @@ export class TimelineEngine {
   ingestRecord(record: unknown, adapter: SourceAdapter): string | null {
     const adapted = adapter.adapt(record, this.limits);
     if ('rejection' in adapted) return this.reject(adapted.rejection);
+    const reports = adapted.reports ?? [];
+    if (reports.length > 0 && adapted.events.length > 0) return this.reject('mixed-record');
+    if (reports.length > 0) return this.ingestWindowReports(reports, adapter.source);
     return this.ingestEvents(adapted.events, adapter.source);
+  }
+
+  /**
+   * Accepts the window reports of one source record (a source whose profile takes `statistics` from `reports`);
+   * null if accepted, else the rejection reason (`not-a-reporting-source`, `misaligned-window`,
+   * `event-time-too-old`, `event-time-in-future`: the window starts too far from the report's changeTime,
+   * `source-conflict`, `too-late`: the window can no longer change). A report replaces the window's previous one.
+   */
+  ingestWindowReports(reports: readonly WindowReport[], source: SourceId): string | null {
+    if (sourceProfile(source).statistics !== 'reports') return this.reject('not-a-reporting-source');
+    for (const report of reports) {
+      if (!Number.isSafeInteger(report.windowStart) || report.windowStart % QUARTER_HOUR_MS !== 0) return this.reject('misaligned-window');
+      const skew = eventTimeRejection(report.windowStart, report.changeTime, this.limits);
+      if (skew !== null) return this.reject(skew);
+      const user = this.users.get(report.userId);
+      if (user !== undefined && user.source !== source) return this.reject('source-conflict');
+    }
+    const threshold = this.tooLateBefore();
+    for (const report of reports) if (report.windowStart + QUARTER_HOUR_MS <= threshold) return this.reject('too-late');
+    for (const report of reports) {
+      const user = this.user(report.userId, source);
+      const slot = user.windows.slot(report.windowStart);
+      slot.vector.fill(0);
+      for (const field of METRIC_FIELDS) {
+        const value = report.metrics[field];
+        if (value !== undefined) slot.vector[metricIndex(field)] = value;
+      }
+      slot.reported = true;
+      slot.extras = { ...report.extras };
+      slot.touched = true;
+      user.addMark(report.windowStart, report.changeTime, report.userName);
+    }
+    return null;
   }
 
   /**

@@ -31,6 +31,8 @@ export interface QuarterHourAggregate {
   readonly source: SourceId;
   /** Which fields of `vector` the source supplied (published-metrics.ts); the rest are null when published. */
   readonly coverage: Readonly<FieldCoverage>;
+  /** Vendor figures without an agentStatistic field (a WindowReport's extras); absent when none. */
+  readonly extras?: Readonly<Record<string, number>>;
 }
 
 export interface AggregationOutcome {

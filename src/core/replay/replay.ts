@@ -7,7 +7,12 @@ import type { SourceId } from '../source/source-id.ts';
 import type { MetricField } from '../statistic/agent-statistic-fields.ts';
 import type { PublishedMetrics } from '../statistic/published-metrics.ts';
 import { publishCovered } from '../statistic/published-metrics.ts';
-import { DEFAULT_MAX_EVENT_AGE_MS, DEFAULT_MAX_EVENT_LEAD_MS } from '../time/time-limits.ts';
+import type { EventTimeLimits } from '../time/time-limits.ts';
+import { DEFAULT_MAX_EVENT_AGE_MS, DEFAULT_MAX_EVENT_LEAD_MS, eventTimeRejection } from '../time/time-limits.ts';
+import type { WindowReport } from '../events/window-report.ts';
+import { sourceProfile } from '../source/source-profiles.ts';
+import { QUARTER_HOUR_MS } from '../windows/quarter-hour.ts';
+import { aggregateReports } from './report-aggregation.ts';
 import { formatUtc } from '../time/timestamp.ts';
 import { aggregateQuarterHours } from './quarter-hour-aggregation.ts';
 
@@ -36,6 +41,8 @@ export interface AgentStatisticRow extends PublishedMetrics {
   source: string;
   /** Fields left null because only some summed components supplied them; absent when none (rollup.ts). */
   partialFields?: MetricField[];
+  /** Vendor figures without an agentStatistic field, summed per key (window-report.ts); absent when none. */
+  extraFields?: Record<string, number>;
   userId: string;
   userName: string;
   timeCategory: string;
@@ -63,6 +70,16 @@ export function sourceLabel(sources: readonly SourceId[]): string {
   return sources.join(',');
 }
 
+/** The engine's checks of a record's window reports that do not need streaming state (timeline-engine.ts). */
+function reportRejection(reports: readonly WindowReport[], limits: EventTimeLimits): string | null {
+  for (const report of reports) {
+    if (!Number.isSafeInteger(report.windowStart) || report.windowStart % QUARTER_HOUR_MS !== 0) return 'misaligned-window';
+    const skew = eventTimeRejection(report.windowStart, report.changeTime, limits);
+    if (skew !== null) return skew;
+  }
+  return null;
+}
+
 function bump(counter: Record<string, number>, reason: string): void {
   counter[reason] = (counter[reason] ?? 0) + 1;
 }
@@ -83,10 +100,23 @@ export function replay(records: readonly unknown[], adapter: SourceAdapter, opti
   const rejected: Record<string, number> = {};
   const events: AgentEvent[] = [];
   const perRecord: (readonly AgentEvent[])[] = [];
+  const reports: WindowReport[] = [];
+  let reportRecords = 0;
+  const fromReports = sourceProfile(adapter.source).statistics === 'reports';
   for (const record of records) {
     const result = adapter.adapt(record, limits);
     if ('rejection' in result) {
       bump(rejected, result.rejection);
+      continue;
+    }
+    const recordReports = result.reports ?? [];
+    if (recordReports.length > 0) {
+      const rejection = !fromReports ? 'not-a-reporting-source' : result.events.length > 0 ? 'mixed-record' : reportRejection(recordReports, limits);
+      if (rejection !== null) bump(rejected, rejection);
+      else {
+        reports.push(...recordReports);
+        reportRecords++;
+      }
       continue;
     }
     perRecord.push(result.events);
@@ -94,7 +124,8 @@ export function replay(records: readonly unknown[], adapter: SourceAdapter, opti
   }
 
   const outcome = aggregateQuarterHours(events, options.until, options.sessionMaxIdleMs, adapter.source);
-  let accepted = perRecord.length;
+  const quarterHours = fromReports ? aggregateReports(reports, adapter.source) : outcome.quarterHours;
+  let accepted = perRecord.length + reportRecords;
   if (outcome.notApplied.size > 0) {
     for (const recordEvents of perRecord) {
       if (recordEvents.every((e) => outcome.notApplied.has(e))) {
@@ -104,7 +135,7 @@ export function replay(records: readonly unknown[], adapter: SourceAdapter, opti
     }
   }
 
-  const rows = rollUp(outcome.quarterHours, category, zone).map((p): AgentStatisticRow => {
+  const rows = rollUp(quarterHours, category, zone).map((p): AgentStatisticRow => {
     const { metrics, partialFields } = publishCovered(p.vector, p.coverage);
     const row: AgentStatisticRow = {
       timeCategory: p.label,
@@ -117,6 +148,7 @@ export function replay(records: readonly unknown[], adapter: SourceAdapter, opti
       source: sourceLabel(p.sources),
     };
     if (partialFields.length > 0) row.partialFields = partialFields;
+    if (p.extras !== undefined) row.extraFields = p.extras;
     return row;
   });
   return { rows, rejected, accepted, duplicates: outcome.duplicates };

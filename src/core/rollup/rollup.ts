@@ -25,9 +25,17 @@ export interface PeriodAggregate {
   readonly maxChangeTime: number;
   readonly coverage: FieldCoverage;
   readonly sources: readonly SourceId[];
+  /** The key-wise sum of the components' extras (a key counts where any component has it); absent when none has any. */
+  readonly extras?: Record<string, number>;
 }
 
 type OpenPeriod = { -readonly [K in keyof PeriodAggregate]: PeriodAggregate[K] } & { sources: SourceId[] };
+
+function addExtras(target: OpenPeriod, extras: Readonly<Record<string, number>> | undefined): void {
+  if (extras === undefined) return;
+  const sum = (target.extras ??= {});
+  for (const key of Object.keys(extras)) sum[key] = (sum[key] ?? 0) + (extras[key] ?? 0);
+}
 
 function addSource(sources: SourceId[], source: SourceId): void {
   if (sources.includes(source)) return;
@@ -65,6 +73,7 @@ export function rollUp(
       for (let i = 0; i < METRIC_COUNT; i++) current.vector[i]! += row.vector[i] ?? 0;
       mergeCoverage(current.coverage, row.coverage);
       addSource(current.sources, row.source);
+      addExtras(current, row.extras);
       // userName: of the component with the greatest maxChangeTime; ties go to the later quarter-hour
       if (row.maxChangeTime >= current.maxChangeTime) {
         current.userName = row.userName;
@@ -85,6 +94,7 @@ export function rollUp(
       coverage: Uint8Array.from(row.coverage),
       sources: [row.source],
     };
+    addExtras(current, row.extras);
   }
   if (current !== undefined) out.push(current);
   return out;

@@ -1,9 +1,13 @@
 import type { AgentEvent } from '../events/agent-event.ts';
+import type { WindowReport } from '../events/window-report.ts';
 import type { EventTimeLimits } from '../time/time-limits.ts';
 import type { SourceId } from './source-id.ts';
 
-/** Result of adapting one raw record: its canonical events, or a stable kebab-case reason why it is unusable. */
-export type AdaptResult = { readonly events: readonly AgentEvent[] } | { readonly rejection: string };
+/**
+ * Result of adapting one raw record: its canonical events (state changes) and, for a source that reports aggregates,
+ * its window reports; or a stable kebab-case reason why it is unusable.
+ */
+export type AdaptResult = { readonly events: readonly AgentEvent[]; readonly reports?: readonly WindowReport[] } | { readonly rejection: string };
 
 /**
  * Maps one raw record of a vendor (unknown JSON, as its raw topic carries it after Avro decoding) onto canonical

@@ -17,6 +17,17 @@ export interface SourceProfile {
   readonly knownFields: ReadonlySet<MetricField>;
   /** True while the declaration rests on public documentation only, before an adapter for the source exists. */
   readonly provisional: boolean;
+  /**
+   * Where the source's quarter-hour statistics come from: `timeline`, counted from its state changes; `reports`,
+   * the vendor's own aggregates (WindowReport), and its state changes feed only the timeline and current states.
+   */
+  readonly statistics: 'timeline' | 'reports';
+  /**
+   * `exact`: the vendor lists every state change; `sampled`: the timeline is built from states read at an interval,
+   * so changes between two reads are missed and times are those the vendor gives for the last change
+   * (segments and states are published with `sampled: true`).
+   */
+  readonly timeline: 'exact' | 'sampled';
 }
 
 /** The fields that need the agent's presence: a presence-unknown source can never know them. */
@@ -39,6 +50,8 @@ const SINCH_RAI: SourceProfile = {
   presenceKnown: true,
   knownFields: new Set(METRIC_FIELDS.filter((field) => !SINCH_RAI_UNKNOWN.has(field))),
   provisional: false,
+  statistics: 'timeline',
+  timeline: 'exact',
 };
 
 /** docs/vendors/evo-voice-contract.md: the agent-state report has no pause state and no inbound work. */
@@ -47,15 +60,20 @@ const EVO_VOICE: SourceProfile = {
   presenceKnown: true,
   knownFields: new Set<MetricField>(['servingDuration', 'readyDuration', 'notReadyDuration', 'afterworkDuration', 'callOutDuration', 'countOfHandledCallOut']),
   provisional: false,
+  statistics: 'timeline',
+  timeline: 'exact',
 };
 
-/** Provisional, from the public agents_work_report fields (research vendors.md §2.4); no adapter yet. */
+/**
+ * docs/vendors/thulium-contract.md: quarter-hour statistics are the vendor's agents_work_report figures (per-minute
+ * rows summed), the timeline is sampled from agents_statuses. Thulium states no logged-in total and no figure for
+ * ringing, preview or internal-call time, so serving and ready are unknown; it has no not-ready state, no wrap-up
+ * state and no handling time per chat or ticket (docs/metrics.md, "Fields by vendor").
+ */
 const THULIUM: SourceProfile = {
   id: 'thulium',
   presenceKnown: true,
   knownFields: new Set<MetricField>([
-    'servingDuration',
-    'readyDuration',
     'pauseDuration',
     'freeDuration',
     'callInDuration',
@@ -65,7 +83,9 @@ const THULIUM: SourceProfile = {
     'countOfHandledChatIn',
     'countOfHandledEmailIn',
   ]),
-  provisional: true,
+  provisional: false,
+  statistics: 'reports',
+  timeline: 'sampled',
 };
 
 /** docs/vendors/hostedsuite-contract.md: call records only (talk in/out, after-call work), no presence. */
@@ -83,6 +103,8 @@ const HOSTEDSUITE: SourceProfile = {
     'countOfHandledCallOut',
   ]),
   provisional: false,
+  statistics: 'timeline',
+  timeline: 'exact',
 };
 
 const PROFILES: Readonly<Record<SourceId, SourceProfile>> = {

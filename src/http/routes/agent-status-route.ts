@@ -62,6 +62,7 @@ export function agentStatusRow(state: AgentStateRow, now: number): Row {
   if (state.campaignId !== null && state.campaignId !== undefined) row['campaignId'] = state.campaignId;
   row['asOf'] = formatUtc(state.asOf);
   row['source'] = state.source;
+  if (state.sampled === true) row['sampled'] = true;
   return row;
 }
 

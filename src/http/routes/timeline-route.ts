@@ -27,6 +27,7 @@ function segmentOut(segment: SegmentRow, completeness: CompletenessView): Record
     revision: segment.revision,
     final: isFinal(completeness, segment.end),
     source: segment.source,
+    sampled: segment.sampled ?? false,
   };
 }
 

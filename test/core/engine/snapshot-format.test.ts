@@ -17,7 +17,7 @@ function v1Snapshot(): Record<string, unknown> {
 describe('engine snapshot format versions', () => {
   it('the fixture is in the previous format, and the engine writes the current one', () => {
     expect(v1Snapshot()['version']).toBe(1);
-    expect(SNAPSHOT_VERSION).toBe(4);
+    expect(SNAPSHOT_VERSION).toBe(5);
     expect(new TimelineEngine(config).snapshot().version).toBe(SNAPSHOT_VERSION);
   });
 
@@ -33,7 +33,7 @@ describe('engine snapshot format versions', () => {
   it('refuses a snapshot of a newer version with a clear error instead of misreading it', () => {
     const future = { ...v1Snapshot(), version: SNAPSHOT_VERSION + 1 };
     expect(() => TimelineEngine.restore(future as unknown as EngineSnapshot, config)).toThrow(SnapshotFormatError);
-    expect(() => TimelineEngine.restore(future as unknown as EngineSnapshot, config)).toThrow(/version 5, newer than this release reads \(4\)/);
+    expect(() => TimelineEngine.restore(future as unknown as EngineSnapshot, config)).toThrow(/version 6, newer than this release reads \(5\)/);
     for (const version of [0, '2', null, undefined, 1.5]) {
       expect(() => TimelineEngine.restore({ ...v1Snapshot(), version } as unknown as EngineSnapshot, config), String(version)).toThrow(SnapshotFormatError);
     }
@@ -43,8 +43,8 @@ describe('engine snapshot format versions', () => {
     const part = { userId: 'U1', marks: [] };
     expect(migrateSnapshotPart('user', 1, part)).toEqual({ ...part, source: 'sinch-rai' });
     expect(migrateSnapshotPart('user', 3, { ...part, source: 'evo-voice' })).toEqual({ ...part, source: 'evo-voice' });
-    expect(migrateSnapshotPart('user', 4, part)).toEqual(part);
-    expect(() => migrateSnapshotPart('session', 99, part, 'session S1')).toThrow('session S1 has state format version 99, newer than this release reads (4)');
+    expect(migrateSnapshotPart('user', 5, part)).toEqual(part);
+    expect(() => migrateSnapshotPart('session', 99, part, 'session S1')).toThrow('session S1 has state format version 99, newer than this release reads (5)');
     const current = new TimelineEngine(config).snapshot();
     expect(migrateEngineSnapshot(current)).toBe(current);
   });

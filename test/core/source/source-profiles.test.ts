@@ -17,12 +17,20 @@ describe('source profiles', () => {
     expect([...evo.knownFields].sort()).toEqual(['afterworkDuration', 'callOutDuration', 'countOfHandledCallOut', 'notReadyDuration', 'readyDuration', 'servingDuration']);
   });
 
-  it('HostedSuite has no presence: no presence-dependent field is known; Thulium and HostedSuite are provisional', () => {
+  it('Thulium takes its statistics from its work-report aggregates and samples its timeline; serving, ready and not-ready are unknown', () => {
+    const thulium = sourceProfile('thulium');
+    expect(thulium).toMatchObject({ presenceKnown: true, provisional: false, statistics: 'reports', timeline: 'sampled' });
+    expect([...thulium.knownFields].sort()).toEqual([
+      'callInDuration', 'callOutDuration', 'countOfHandledCallIn', 'countOfHandledCallOut', 'countOfHandledChatIn', 'countOfHandledEmailIn', 'freeDuration', 'pauseDuration',
+    ]);
+    for (const id of ['sinch-rai', 'evo-voice', 'hostedsuite'] as const) expect(sourceProfile(id)).toMatchObject({ statistics: 'timeline', timeline: 'exact' });
+  });
+
+  it('HostedSuite has no presence: no presence-dependent field is known; it is provisional', () => {
     const hosted = sourceProfile('hostedsuite');
     expect(hosted.presenceKnown).toBe(false);
     for (const field of PRESENCE_FIELDS) expect(hosted.knownFields.has(field), field).toBe(false);
     expect(hosted.knownFields.has('callInDuration')).toBe(true);
-    expect(sourceProfile('thulium')).toMatchObject({ presenceKnown: true, provisional: true });
     expect(hosted.provisional).toBe(true);
   });
 

@@ -43,7 +43,7 @@ function interactionTimes(text: unknown, zone: string): { answer: number | null;
   return { answer, hangup };
 }
 
-/** 15 digits: versions of one call sort by receivedAt as text. */
+/** 15 digits: versions of one call sort by vendorPoll as text. */
 const VERSION_DIGITS = 15;
 
 /**
@@ -56,14 +56,20 @@ const VERSION_DIGITS = 15;
  *   no hold state): they are handling time of the call.
  * - After-call work [Hangup, Hangup + WorkTimeInSeconds) is Wrap; the session ends (LoggedOut) at its end, or at the
  *   Hangup without work.
- * - One session per VERSION of a call: `sessionId = Id|receivedAt` (zero-padded). A re-published record whose content
- *   changed (a later WorkTime) is a new session with the same start and a greater id, so the engine's rule "a newer
- *   session of the user ends the older one" (session-bounds.ts) ends the old version at its start: it counts nothing,
- *   and the windows it touched are corrected to the new version's values. Ring time counts nowhere.
+ * - One session per VERSION of a call: `sessionId = Id|vendorPoll` (zero-padded). `vendorPoll` is the end of the
+ *   range of the poll that published the version (incremental-poller.ts); it grows from poll to poll and the poller
+ *   publishes a call again only when its content changed, so a later version (a later WorkTime) is a new session with
+ *   the same start and a greater id, and the engine's rule "a newer session of the user ends the older one"
+ *   (session-bounds.ts) ends the old version at its start: it counts nothing, and the windows it touched are
+ *   corrected to the new version's values. The version must come from the record itself: the processor's decoder
+ *   drops the envelope (`receivedAt`, `pollId`, …: raw-record-decoder.ts), and two versions with one sessionId would
+ *   be one session whose later events fall after its LoggedOut and count nothing. Ring time counts nowhere.
+ * - A correction is accepted while its Answer is not older than watermark − lateness − correction horizon; an older
+ *   one is rejected `too-late` by the engine (dead-lettered by the processor, counted), never merged silently.
  * - eventTime = changeTime (the record has no recording time); the poll position orders equal instants.
  *
  * Never throws; checks in a fixed order: `not-an-object`, `missing-Id`, `missing-agentKey`, `unknown-call-type`,
- * `bad-startTimeUtc`, `bad-durations`, `bad-interactions`, `hangup-before-answer`.
+ * `bad-startTimeUtc`, `bad-durations`, `bad-interactions`, `hangup-before-answer`, `missing-vendorPoll`.
  */
 export function adaptHostedSuiteCall(input: unknown): AdaptResult {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return { rejection: 'not-an-object' };
@@ -91,10 +97,10 @@ export function adaptHostedSuiteCall(input: unknown): AdaptResult {
   const workMs = Math.round(work * 1000);
 
   const poll = position(raw['vendorPoll']);
+  if (poll === undefined) return { rejection: 'missing-vendorPoll' };
   const row = position(raw['vendorRow']);
-  const vendor: AgentEventAttributes = poll === undefined || row === undefined ? {} : { vendorPoll: poll, vendorRow: row };
-  const receivedAt = position(raw['receivedAt']) ?? 0;
-  const sessionId = `${id}|${String(receivedAt).padStart(VERSION_DIGITS, '0')}`;
+  const vendor: AgentEventAttributes = row === undefined ? {} : { vendorPoll: poll, vendorRow: row };
+  const sessionId = `${id}|${String(poll).padStart(VERSION_DIGITS, '0')}`;
   const at = (time: number, value: WorkingHandlingStatus | 'LoggedOut'): AgentEvent =>
     createAgentEvent(
       { sessionId, userId: agentKey, userName: agentKey, eventTime: time, changeTime: time, kind: 'handling', value, code: value === 'LoggedOut' ? CODE_LOGGED_OUT : (handlingStatusCode(value) as number) },

@@ -7,8 +7,12 @@ const MIN = 60_000;
 const T = Date.UTC(2025, 2, 4, 15);
 const config = { allowedLatenessMs: MIN, correctionHorizonMs: 6 * 60 * MIN, tenant: 't' };
 
-/** A call record as the raw topic carries it: answered 15:00:30Z (Chicago 09:00:30), talk 4 min, hang-up 15:04:30Z, `work` s of after-call work. */
-function record(work: number, receivedAt: number): Record<string, unknown> {
+/**
+ * A call record as the processor hands it to the adapter (raw-record-decoder.ts drops the envelope: tenant, source,
+ * pollId, receivedAt, keySpellings): answered 15:00:30Z (Chicago 09:00:30), talk 4 min, hang-up 15:04:30Z, `work` s
+ * of after-call work, published by the poll whose range ended at `poll`.
+ */
+function record(work: number, poll: number): Record<string, unknown> {
   return {
     Id: 'call-1', agentKey: 'Maria Sato', Type: 'Incoming', StartTime: '2025-03-04T09:00:00', startTimeUtc: '2025-03-04T15:00:00.000Z', timeZone: 'America/Chicago',
     RingTimeInSeconds: 30, TalkTimeInSeconds: 180, HoldTimeInSeconds: 60, HoldCount: 1, TransferTimeInSeconds: 0, WorkTimeInSeconds: work,
@@ -18,7 +22,7 @@ function record(work: number, receivedAt: number): Record<string, unknown> {
       { StartTime: '2025-03-04T09:03:00', Type: 'Retrieved', Description: '' },
       { StartTime: '2025-03-04T09:04:30', Type: 'Hangup', Description: '' },
     ]),
-    vendorPoll: receivedAt, vendorRow: 0, receivedAt,
+    vendorPoll: poll, vendorRow: 0,
   };
 }
 
@@ -42,5 +46,20 @@ describe('HostedSuite call versions in the engine', () => {
     // the same version again (a re-delivery) and later advances change nothing more
     expect(engine.ingestRecord(record(120, T + 40 * MIN), hostedSuiteCallAdapter)).toBeNull();
     expect(windows(engine.advanceWatermark(T + 50 * MIN))).toEqual([]);
+  });
+
+  it('a version without vendorPoll is rejected, not merged into another version of the call', () => {
+    const engine = new TimelineEngine(config);
+    const { vendorPoll: _poll, ...unversioned } = record(120, T + 40 * MIN);
+    expect(engine.ingestRecord(unversioned, hostedSuiteCallAdapter)).toBe('missing-vendorPoll');
+  });
+
+  it('a correction whose call is older than watermark − lateness − correction horizon is rejected too-late, and the window keeps its value', () => {
+    const engine = new TimelineEngine(config);
+    expect(engine.ingestRecord(record(0, T + 10 * MIN), hostedSuiteCallAdapter)).toBeNull();
+    engine.advanceWatermark(T + 30 * MIN);
+    engine.advanceWatermark(T + 7 * 60 * MIN);
+    expect(engine.ingestRecord(record(120, T + 7 * 60 * MIN), hostedSuiteCallAdapter)).toBe('too-late');
+    expect(engine.rejected['too-late']).toBe(1);
   });
 });

@@ -236,7 +236,7 @@ export const hostedSuiteTenantSchema = z
     /** AnsweredBy spelling → agent key, for operators the API names in more than one way. */
     agentAliases: z.record(z.string().min(1), z.string().min(1)).default({}),
     pollIntervalMs: durationMs(100).default(60_000),
-    /** The trailing window re-polled on every poll, so later WorkTime updates are caught (keep it under CORRECTION_HORIZON_MS). */
+    /** The trailing window re-polled on every poll, so later WorkTime updates are caught; at most ALLOWED_LATENESS_MS + CORRECTION_HORIZON_MS (config.ts refuses more). */
     overlapMs: durationMs(0).default(7_200_000),
     safetyLagMs: durationMs(0).default(300_000),
     maxRangeMs: durationMs(1_000).default(3_600_000),

@@ -118,6 +118,20 @@ export type HostedSuiteTenant = Readonly<Omit<HostedSuiteTenantInput, 'credentia
 };
 
 /**
+ * HostedSuite tenants whose re-polled trailing window fits the processor's correction reach: a WorkTime update the
+ * overlap finds is then never too late for the engine (docs/vendors/hostedsuite-contract.md, "Late WorkTime updates").
+ */
+function hostedSuiteTenants<T extends { readonly id: string; readonly overlapMs: number }>(tenants: T[], correctableMs: number): T[] {
+  const problems = tenants.flatMap((tenant, index) =>
+    tenant.overlapMs <= correctableMs
+      ? []
+      : [`HOSTEDSUITE_TENANTS[${index}]["overlapMs"]: ${tenant.overlapMs} ms re-polls calls older than ALLOWED_LATENESS_MS + CORRECTION_HORIZON_MS (${correctableMs} ms); their corrections would be rejected too-late`],
+  );
+  if (problems.length > 0) throw new ConfigError(problems);
+  return tenants;
+}
+
+/**
  * Reads a tenant list from `<variable>` (inline JSON) or `<variable>_FILE`, validates it with `schema` and resolves
  * each `passwordEnv`; every error names the variable and the path in the list.
  */
@@ -243,7 +257,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, maxConcurrentQueries: e.HTTP_MAX_CONCURRENT_QUERIES, maxQueuedQueries: e.HTTP_MAX_QUEUED_QUERIES },
     sinch: { tenants: parseTenantList('SINCH_TENANTS', e.SINCH_TENANTS, e.SINCH_TENANTS_FILE, sinchTenantsSchema, env) },
     evoVoice: { tenants: parseTenantList('EVO_VOICE_TENANTS', e.EVO_VOICE_TENANTS, e.EVO_VOICE_TENANTS_FILE, evoVoiceTenantsSchema, env) },
-    hostedSuite: { tenants: parseTenantList('HOSTEDSUITE_TENANTS', e.HOSTEDSUITE_TENANTS, e.HOSTEDSUITE_TENANTS_FILE, hostedSuiteTenantsSchema, env) },
+    hostedSuite: { tenants: hostedSuiteTenants(parseTenantList('HOSTEDSUITE_TENANTS', e.HOSTEDSUITE_TENANTS, e.HOSTEDSUITE_TENANTS_FILE, hostedSuiteTenantsSchema, env), e.ALLOWED_LATENESS_MS + e.CORRECTION_HORIZON_MS) },
     poller: { metrics: { host: e.POLLER_METRICS_HOST, port: e.POLLER_METRICS_PORT } },
   };
 }

@@ -27,17 +27,24 @@ function record(work: number, poll: number): Record<string, unknown> {
 }
 
 const windows = (emissions: readonly EngineEmission[]): QuarterHourEmission[] => emissions.flatMap((e) => (e.type === 'window' ? [e.window] : []));
+const segments = (emissions: readonly EngineEmission[]): string[] =>
+  emissions.flatMap((e) => (e.type === 'segment' ? [`${e.segment.sessionId.split('|')[1] === String(T + 10 * MIN).padStart(15, '0') ? 'v1' : 'v2'} ${(e.segment.start - T) / 1000}-${(e.segment.end - T) / 1000} ${e.segment.handlingStatus} r${e.segment.revision}`] : []));
 
 describe('HostedSuite call versions in the engine', () => {
   it('a later WorkTime of a call whose window is final corrects the window exactly once, without counting the call twice', () => {
     const engine = new TimelineEngine(config);
     expect(engine.ingestRecord(record(0, T + 10 * MIN), hostedSuiteCallAdapter)).toBeNull();
-    const first = windows(engine.advanceWatermark(T + 30 * MIN));
+    const firstEmissions = engine.advanceWatermark(T + 30 * MIN);
+    expect(segments(firstEmissions)).toEqual(['v1 30-270 Talking_Inbound r1']);
+    const first = windows(firstEmissions);
     expect(first.map((w) => [w.status, w.metrics.callInDuration, w.metrics.afterworkDuration, w.metrics.countOfHandledCallIn, w.metrics.servingDuration])).toEqual([['final', 4 * MIN, 0, 1, null]]);
 
     // the work time (2 min) is recorded later; the record is published again with it
     expect(engine.ingestRecord(record(120, T + 40 * MIN), hostedSuiteCallAdapter)).toBeNull();
-    const corrected = windows(engine.advanceWatermark(T + 45 * MIN));
+    const correctedEmissions = engine.advanceWatermark(T + 45 * MIN);
+    // the first version's talk segment is withdrawn (a zero-length revision), the second version's segments replace it
+    expect(segments(correctedEmissions).sort()).toEqual(['v1 30-30 Talking_Inbound r2', 'v2 270-390 Wrap r1', 'v2 30-270 Talking_Inbound r1']);
+    const corrected = windows(correctedEmissions);
     expect(corrected.map((w) => [w.intervalStart - T, w.status, w.metrics.callInDuration, w.metrics.contactHandlingDuration, w.metrics.afterworkDuration, w.metrics.afterworkCallInDuration, w.metrics.countOfHandledCallIn, w.metrics.readyDuration])).toEqual([
       [0, 'correction', 4 * MIN, 4 * MIN, 2 * MIN, 2 * MIN, 1, null],
     ]);

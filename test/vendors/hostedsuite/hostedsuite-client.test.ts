@@ -15,6 +15,8 @@ const to = Date.parse('2025-03-05T06:00:00.000Z');
 const range = { start: from + 8 * 3_600_000, end: from + 12 * 3_600_000 };
 
 let simulator: RunningHostedSuiteSimulator | undefined;
+type Row = Readonly<Record<string, unknown>>;
+const rowsOf = (fetched: { rows: readonly { row: unknown }[] }): Row[] => fetched.rows.map((r) => r.row as Row);
 afterEach(async () => {
   await simulator?.close();
   simulator = undefined;
@@ -39,18 +41,19 @@ describe('HostedSuite client (POST /api/calls) against the simulator', () => {
     const want = sim.calls.filter((c) => isListed(c, to) && c.answeredBy !== null && c.startAt >= range.start && c.startAt < range.end);
     expect(want.length).toBeGreaterThan(14);
     expect(fetched.requests).toBe(Math.ceil(sim.calls.filter((c) => isListed(c, to) && c.startAt >= range.start && c.startAt < range.end).length / 7));
-    expect(fetched.rows.map((r) => r.row['Id'])).toEqual([...want].sort((a, b) => a.startAt - b.startAt || (a.id < b.id ? -1 : 1)).map((c) => c.id));
-    expect(fetched.rows.map((r) => r.row['agentKey'])).toEqual([...want].sort((a, b) => a.startAt - b.startAt || (a.id < b.id ? -1 : 1)).map((c) => c.operator));
-    expect(fetched.rows.every((r) => r.row['startTimeUtc'] === new Date(Date.parse(String(r.row['startTimeUtc']))).toISOString() && r.row['timeZone'] === ZONE)).toBe(true);
+    const rows = rowsOf(fetched);
+    expect(rows.map((r) => r['Id'])).toEqual([...want].sort((a, b) => a.startAt - b.startAt || (a.id < b.id ? -1 : 1)).map((c) => c.id));
+    expect(rows.map((r) => r['agentKey'])).toEqual([...want].sort((a, b) => a.startAt - b.startAt || (a.id < b.id ? -1 : 1)).map((c) => c.operator));
+    expect(rows.every((r) => r['startTimeUtc'] === new Date(Date.parse(String(r['startTimeUtc']))).toISOString() && r['timeZone'] === ZONE)).toBe(true);
   });
 
   it('retries 429, 5xx, resets and malformed pages and still reads the same rows', async () => {
     const clean = await setUp();
-    const want = (await clean.client.fetchRange({ endpoint: 'calls', params: {}, range, pageSize: 7, granularityMs: 1000 })).rows.map((r) => r.row['Id']);
+    const want = (await clean.client.fetchRange({ endpoint: 'calls', params: {}, range, pageSize: 7, granularityMs: 1000 })).rows.map((r) => (r.row as Row)['Id']);
     await clean.sim.close();
     simulator = undefined;
     const { client, sim, metrics } = await setUp({ rate429: 0.2, retryAfterSeconds: 0, rate5xx: 0.2, resetRate: 0.1, malformedRate: 0.1 });
-    const got = (await client.fetchRange({ endpoint: 'calls', params: {}, range, pageSize: 7, granularityMs: 1000 })).rows.map((r) => r.row['Id']);
+    const got = (await client.fetchRange({ endpoint: 'calls', params: {}, range, pageSize: 7, granularityMs: 1000 })).rows.map((r) => (r.row as Row)['Id']);
     expect(got).toEqual(want);
     const stats = sim.stats();
     expect((stats['fault:429'] ?? 0) + (stats['fault:5xx'] ?? 0) + (stats['fault:reset'] ?? 0) + (stats['fault:malformed'] ?? 0)).toBeGreaterThan(0);

@@ -172,4 +172,12 @@ describe('time limits', () => {
     expect(() => parseConfig({ EVO_VOICE_TENANTS_FILE: '/nonexistent/evo.json' })).toThrow(/EVO_VOICE_TENANTS_FILE: cannot read/);
     expect(() => parseConfig({ EVO_VOICE_TENANTS: 'nope' })).toThrow(/EVO_VOICE_TENANTS: must be a JSON array/);
   });
+
+  it('refuses a HostedSuite overlap longer than lateness + correction horizon (its corrections would be too late)', () => {
+    const tenant = (overlapMs: number) => JSON.stringify([{ id: 'hs', baseUrl: 'https://hs.example', credentials: { customerName: 'c', username: 'u', password: 'p' }, overlapMs }]);
+    expect(parseConfig({ HOSTEDSUITE_TENANTS: tenant(7_200_000) }).hostedSuite.tenants[0]?.overlapMs).toBe(7_200_000);
+    expect(parseConfig({ HOSTEDSUITE_TENANTS: tenant(21_720_000) }).hostedSuite.tenants).toHaveLength(1);
+    expect(() => parseConfig({ HOSTEDSUITE_TENANTS: tenant(21_720_001) })).toThrow(/HOSTEDSUITE_TENANTS\[0\]\["overlapMs"\].*too-late/);
+    expect(() => parseConfig({ HOSTEDSUITE_TENANTS: tenant(7_200_000), CORRECTION_HORIZON_MS: '3600000' })).toThrow(/overlapMs/);
+  });
 });

@@ -53,7 +53,7 @@ describe('agent-timelines simulate --vendor evo-voice', () => {
     expect(await simulateCommand(['--vendor', 'evo-voice', '--stuck-rate', '2'], io)).toBe(2);
     expect(await simulateCommand(['--vendor', 'evo-voice', '--export', 'x.ndjson'], io)).toBe(2);
     expect(await simulateCommand(['--truncated-rate', '0.1'], io)).toBe(2);
-    expect(err()).toContain("--vendor must be one of sinch, evo-voice, thulium, got 'genesys'");
+    expect(err()).toContain("--vendor must be one of sinch, evo-voice, thulium, hostedsuite, got 'genesys'");
     expect(err()).toContain('--zone must be an IANA time zone id');
     expect(err()).toContain('--stuck-rate must be a number in [0, 1]');
     expect(err()).toContain('--export is for --vendor sinch');

@@ -6,7 +6,7 @@ import type { AgentMetrics } from '../../../src/core/statistic/agent-statistic-f
 import { emptyMetrics } from '../../../src/core/statistic/agent-statistic-fields.ts';
 import { QUARTER_HOUR_MS } from '../../../src/core/windows/quarter-hour.ts';
 import { buildServer } from '../../../src/http/server.ts';
-import type { ReadinessProbe, TimelineReader } from '../../../src/http/server-deps.ts';
+import type { ReadinessProbe, RequestLimits, ServerSecurity, TimelineReader } from '../../../src/http/server-deps.ts';
 import { createLogger } from '../../../src/runtime/logger.ts';
 import { SinkProgressStore } from '../../../src/state/sink-progress-store.ts';
 import { storeKeys } from '../../../src/state/store-keys.ts';
@@ -129,6 +129,8 @@ export interface TestServerOptions {
   readonly probes?: readonly ReadinessProbe[];
   readonly registry?: Registry;
   readonly probeTimeoutMs?: number;
+  readonly security?: ServerSecurity;
+  readonly requestLimits?: Partial<RequestLimits>;
 }
 
 /** A server over `reader` with a silent logger, its own registry and a fixed clock (2024-06-01T12:00Z). */
@@ -143,6 +145,8 @@ export function testServer(reader: TimelineReader, options: TestServerOptions = 
     allowedLatenessMs: LATENESS_MS,
     collectDefaultMetrics: false,
     ...(options.probeTimeoutMs === undefined ? {} : { probeTimeoutMs: options.probeTimeoutMs }),
+    ...(options.security === undefined ? {} : { security: options.security }),
+    ...(options.requestLimits === undefined ? {} : { requestLimits: options.requestLimits }),
   });
 }
 

@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiToken } from '../../src/config/config-schema.ts';
 import { buildServer } from '../../src/http/server.ts';
-import type { ServerSecurity } from '../../src/http/server-deps.ts';
+import type { ServerSecurity, TimelineReader } from '../../src/http/server-deps.ts';
 import { createLogger } from '../../src/runtime/logger.ts';
 import type { StoreFixture } from './support/http-fixture.ts';
 import { agentState, createStoreFixture, LATENESS_MS, qh, segment, TENANT, testServer, USER_A, USER_B, USER_C } from './support/http-fixture.ts';
@@ -134,7 +134,17 @@ describe('authentication and tenant isolation', () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => { lines.push(chunk.toString()); done(); } });
     const logger = createLogger('trace', sink);
-    const failing = { ...store.reader, readAgentStates: async () => Promise.reject(new Error('boom')), getAgentDirectory: async () => { throw new TypeError('bug'); } };
+    const reader = store.reader;
+    const failing: TimelineReader = {
+      readQuarterHours: (query) => reader.readQuarterHours(query),
+      readTimeline: (...args) => reader.readTimeline(...args),
+      getCompleteness: (tenant) => reader.getCompleteness(tenant),
+      reportMissingRows: (epoch) => reader.reportMissingRows(epoch),
+      readAgentStates: async () => Promise.reject(new Error('boom')),
+      getAgentDirectory: async () => {
+        throw new TypeError('bug');
+      },
+    };
     const app = buildServer({ reader: failing, clock: () => T0, probes: [{ name: 'redis', check: async () => Promise.reject(new Error('down')) }], registry: new Registry(), logger, tenant: TENANT, allowedLatenessMs: LATENESS_MS, collectDefaultMetrics: false, security: { tokens: TOKENS } });
     for (const client of ['acme-app', 'operator']) {
       for (const url of ['/agentStatus', `/agents/${USER_A}/timeline?startTime=2024-06-01T09:00:00Z&endTime=2024-06-01T10:00:00Z`, '/readyz', '/nowhere']) await app.inject({ url, headers: bearer(client) });

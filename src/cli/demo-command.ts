@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { setTimeout as delay } from 'node:timers/promises';
+import { DateTime } from 'luxon';
 import { Registry } from 'prom-client';
 import { parseConfig } from '../config/config.ts';
 import { AvroSerde } from '../kafka/avro-serde.ts';
@@ -8,6 +9,7 @@ import type { Clock } from '../ingest/clock.ts';
 import { createPollerMetrics } from '../ingest/metrics.ts';
 import { runPollers } from '../vendors/sinch/sinch-pollers.ts';
 import { runEvoVoicePollers } from '../vendors/evo-voice/evo-voice-pollers.ts';
+import { runThuliumPollers } from '../vendors/thulium/thulium-pollers.ts';
 import { periodOf } from '../core/rollup/period.ts';
 import { superviseProcessor } from '../processor/supervised-processor.ts';
 import type { ProcessorReadiness, SupervisedProcessor } from '../processor/supervised-processor.ts';
@@ -18,8 +20,9 @@ import { setupTopology } from './setup-command.ts';
 import { startApiServer } from './serve-command.ts';
 import { demoConsole, demoLinks, evoDemoLinks, serviceLinks } from './demo-console.ts';
 import { DEMO_EVO_WINDOW_MS, DEMO_EVO_ZONE, demoEvoTenant, startDemoEvoSimulator } from './demo-evo-voice.ts';
+import { DEMO_THULIUM_CHUNK_MS, DEMO_THULIUM_ZONE, demoThuliumTenant, startDemoThuliumSimulator, thuliumDemoLinks } from './demo-thulium.ts';
 
-export const DEMO_USAGE = 'usage: agent-timelines demo [--speed 60] [--agents 20] [--seed 1] [--sim-port 8089] [--evo-sim-port 8090] [--port 8080] [--json-logs]';
+export const DEMO_USAGE = 'usage: agent-timelines demo [--speed 60] [--agents 20] [--seed 1] [--sim-port 8089] [--evo-sim-port 8090] [--thulium-sim-port 8091] [--port 8080] [--json-logs]';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -50,10 +53,11 @@ async function processorReadiness(processor: SupervisedProcessor, timeoutMs: num
 }
 
 /**
- * `agent-timelines demo`: the whole pipeline in one process on the local stack, for two tenants side by side. A Sinch
- * RAI simulator (tenant TENANT, default `demo`) and an Evo Voice simulator (tenant `<TENANT>-evo`, agents working in
- * {@link DEMO_EVO_ZONE}) run seeded contact centers at `--speed`× real time from today's 06:00 UTC on one simulated
- * clock; the pollers of both vendors read them into the raw topics; the processor of each source turns that into
+ * `agent-timelines demo`: the whole pipeline in one process on the local stack, for three tenants side by side. A Sinch
+ * RAI simulator (tenant TENANT, default `demo`), an Evo Voice simulator (tenant `<TENANT>-evo`, agents working in
+ * {@link DEMO_EVO_ZONE}) and a Thulium simulator (tenant `<TENANT>-thulium`, agents in {@link DEMO_THULIUM_ZONE}) run
+ * seeded contact centers at `--speed`× real time from today's 06:00 UTC on one simulated
+ * clock; the pollers of each vendor read them into the raw topics; the processor of each source turns that into
  * quarter-hours, segments and agent states in Kafka and Redis (and Evo billing rows into Redis); the HTTP API serves
  * them. Every run uses its own topic and Redis key prefix, so runs never see each other's checkpoints. Ctrl-C stops it
  * all.
@@ -64,7 +68,7 @@ async function processorReadiness(processor: SupervisedProcessor, timeoutMs: num
 export async function demoCommand(argv: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { speed: { type: 'string', default: '60' }, agents: { type: 'string', default: '20' }, seed: { type: 'string', default: '1' }, 'sim-port': { type: 'string', default: '8089' }, 'evo-sim-port': { type: 'string', default: '8090' }, port: { type: 'string' }, 'json-logs': { type: 'boolean', default: false } },
+    options: { speed: { type: 'string', default: '60' }, agents: { type: 'string', default: '20' }, seed: { type: 'string', default: '1' }, 'sim-port': { type: 'string', default: '8089' }, 'evo-sim-port': { type: 'string', default: '8090' }, 'thulium-sim-port': { type: 'string', default: '8091' }, port: { type: 'string' }, 'json-logs': { type: 'boolean', default: false } },
     strict: true,
   });
   const speed = Number(values.speed);
@@ -72,7 +76,8 @@ export async function demoCommand(argv: string[], env: Readonly<Record<string, s
   const seed = Number(values.seed);
   const simPort = Number(values['sim-port']);
   const evoSimPort = Number(values['evo-sim-port']);
-  if (![speed, agents, seed, simPort, evoSimPort].every((n) => Number.isFinite(n) && n > 0)) throw new Error(`--speed, --agents, --seed, --sim-port and --evo-sim-port must be positive numbers\n${DEMO_USAGE}`);
+  const thuliumSimPort = Number(values['thulium-sim-port']);
+  if (![speed, agents, seed, simPort, evoSimPort, thuliumSimPort].every((n) => Number.isFinite(n) && n > 0)) throw new Error(`--speed, --agents, --seed and the ports must be positive numbers\n${DEMO_USAGE}`);
 
   const stopRequested = new Promise<string>((resolve) => {
     process.on('SIGINT', () => resolve('SIGINT'));
@@ -83,8 +88,9 @@ export async function demoCommand(argv: string[], env: Readonly<Record<string, s
   const runId = new Date(startedAt).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').toLowerCase();
   const tenant = env.TENANT ?? 'demo';
   const evoTenant = `${tenant}-evo`;
+  const thuliumTenant = `${tenant}-thulium`;
   const show = demoConsole((text) => void process.stdout.write(text));
-  show.line(`agent-timelines demo: run ${runId}, tenants ${tenant} (Sinch RAI) and ${evoTenant} (Evo Voice), ${agents} agents each at ${speed}x real time from ${new Date(from).toISOString()}`);
+  show.line(`agent-timelines demo: run ${runId}, tenants ${tenant} (Sinch RAI), ${evoTenant} (Evo Voice) and ${thuliumTenant} (Thulium), ${agents} agents each at ${speed}x real time from ${new Date(from).toISOString()}`);
   const to = from + 18 * HOUR;
   const simulator = await startSimulator({ seed, agents, from, to, clock: { mode: 'accelerated', speed, startedAt }, port: simPort, credentials: CREDENTIALS });
   show.component('simulator', `Sinch RAI ${simulator.url} (basic auth ${CREDENTIALS.username}/${CREDENTIALS.password})`);
@@ -92,6 +98,8 @@ export async function demoCommand(argv: string[], env: Readonly<Record<string, s
   const evoAccount = evoSimulator.world.accounts[0];
   if (evoAccount === undefined) throw new Error('the Evo Voice simulator generated no account');
   show.component('simulator', `Evo Voice ${evoSimulator.url} (basic auth ${CREDENTIALS.username}/${CREDENTIALS.password}), account ${evoAccount.account.name} ${evoAccount.account.id}, agents in ${DEMO_EVO_ZONE}`);
+  const thuliumSimulator = await startDemoThuliumSimulator({ seed, agents, from, to, speed, startedAt, port: thuliumSimPort, credentials: CREDENTIALS });
+  show.component('simulator', `Thulium ${thuliumSimulator.url}/api (basic auth ${CREDENTIALS.username}/${CREDENTIALS.password}), ${thuliumSimulator.world.groups.length} agent groups, agents in ${DEMO_THULIUM_ZONE}`);
 
   const config = parseConfig({
     ...env,
@@ -100,12 +108,13 @@ export async function demoCommand(argv: string[], env: Readonly<Record<string, s
     REDIS_KEY_PREFIX: env.REDIS_KEY_PREFIX ?? `demo:${runId}:`,
     PROCESSOR_GROUP_ID: env.PROCESSOR_GROUP_ID ?? `demo-${runId}-processor`,
     LOG_FORMAT: values['json-logs'] ? 'json' : env.LOG_FORMAT === undefined || env.LOG_FORMAT === '' ? 'text' : env.LOG_FORMAT,
-    PROCESSOR_SOURCES: env.PROCESSOR_SOURCES ?? 'sinch-rai,evo-voice',
+    PROCESSOR_SOURCES: env.PROCESSOR_SOURCES ?? 'sinch-rai,evo-voice,thulium-reports,thulium-statuses',
     ...(values.port === undefined ? {} : { HTTP_PORT: values.port }),
     SINCH_TENANTS: JSON.stringify([
       { id: tenant, baseUrl: simulator.url, credentials: CREDENTIALS, startAt: new Date(from).toISOString(), pollIntervalMs: 60_000, safetyLagMs: 60_000, overlapMs: 600_000 },
     ]),
     EVO_VOICE_TENANTS: JSON.stringify([demoEvoTenant(evoTenant, evoSimulator, speed, CREDENTIALS)]),
+    THULIUM_TENANTS: JSON.stringify([demoThuliumTenant(thuliumTenant, thuliumSimulator, from, CREDENTIALS)]),
   });
   const logger = createLogger(config.logLevel, process.stderr, config.logFormat);
 
@@ -117,16 +126,22 @@ export async function demoCommand(argv: string[], env: Readonly<Record<string, s
   const metrics = createPollerMetrics();
   const sinchLogger = logger.child({ component: 'sinch-poller' });
   const evoLogger = logger.child({ component: 'evo-poller' });
-  // Each vendor's pollers run on their own: a failure of one is logged and leaves the other polling.
+  const thuliumLogger = logger.child({ component: 'thulium-poller' });
+  // Each vendor's pollers run on their own: a failure of one is logged and leaves the others polling.
   const pollers = Promise.all([
     runPollers({ config, kafka: createKafka(config, sinchLogger, '-poller'), serde, logger: sinchLogger, clock, metrics }, config.sinch.tenants, { signal: controller.signal, once: false })
-      .catch((error: unknown) => sinchLogger.error({ err: error }, 'the Sinch RAI pollers stopped with an error; the Evo Voice ones go on')),
+      .catch((error: unknown) => sinchLogger.error({ err: error }, 'the Sinch RAI pollers stopped with an error; the others go on')),
     runEvoVoicePollers({ config, kafka: createKafka(config, evoLogger, '-evo-poller'), serde, logger: evoLogger, clock, metrics }, config.evoVoice.tenants, { signal: controller.signal, once: false })
-      .catch((error: unknown) => evoLogger.error({ err: error }, 'the Evo Voice pollers stopped with an error; the Sinch RAI ones go on')),
+      .catch((error: unknown) => evoLogger.error({ err: error }, 'the Evo Voice pollers stopped with an error; the others go on')),
+    runThuliumPollers({ config, kafka: createKafka(config, thuliumLogger, '-thulium-poller'), serde, logger: thuliumLogger, clock, metrics }, config.thulium.tenants, { signal: controller.signal, once: false })
+      .catch((error: unknown) => thuliumLogger.error({ err: error }, 'the Thulium pollers stopped with an error; the others go on')),
   ]);
   for (const polled of config.sinch.tenants) show.component('pollers', `tenant ${polled.id}: ${polled.endpoints.join(', ')} from ${polled.baseUrl} into ${config.topicPrefix}raw.sinch.*`);
   for (const polled of config.evoVoice.tenants) {
     show.component('pollers', `tenant ${polled.id}: agent-state reports of ${polled.windowMs / 60_000}-minute windows${polled.billing.enabled ? ' and daily billing reports' : ''} for account ${polled.accountId} from ${polled.baseUrl} into ${config.topicPrefix}raw.evovoice.*`);
+  }
+  for (const polled of config.thulium.tenants) {
+    show.component('pollers', `tenant ${polled.id}: agents_work_report by the minute in ${polled.chunkMs / 60_000}-minute chunks and agents_statuses every ${polled.statusPollIntervalMs / 1000} simulated s from ${polled.baseUrl} into ${config.topicPrefix}raw.thulium.*`);
   }
   const registry = new Registry();
   const processor = superviseProcessor(config, processorSources(config), logger, { registry, now: () => simulator.now() });
@@ -144,6 +159,7 @@ export async function demoCommand(argv: string[], env: Readonly<Record<string, s
 
   const date = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
   const evoAgent = evoAccount.agents[0];
+  const thuliumAgent = thuliumSimulator.world.timelines[0];
   show.line('open:');
   show.links([
     { title: `Sinch RAI, tenant ${tenant}`, links: demoLinks(api.address, date(from), simulator.groundTruth().agents[0]) },
@@ -158,6 +174,16 @@ export async function demoCommand(argv: string[], env: Readonly<Record<string, s
         billing: { startDate: date(from - DAY), endDate: date(from + DAY) },
       }),
     },
+    {
+      title: `Thulium, tenant ${thuliumTenant} (agents in ${DEMO_THULIUM_ZONE}; work report per ${DEMO_THULIUM_CHUNK_MS / 60_000} simulated minutes, statuses sampled)`,
+      links: thuliumDemoLinks(api.address, {
+        tenant: thuliumTenant,
+        day: periodOf(from, 'day', DEMO_THULIUM_ZONE),
+        date: DateTime.fromMillis(from, { zone: DEMO_THULIUM_ZONE }).toISODate() ?? date(from),
+        agent: thuliumAgent === undefined ? undefined : { login: thuliumAgent.agent.login, name: `${thuliumAgent.agent.name} ${thuliumAgent.agent.surname}` },
+        logins: thuliumSimulator.world.timelines.map((timeline) => timeline.agent.login),
+      }),
+    },
     { title: 'the service', links: serviceLinks(api.address) },
   ]);
   show.line(`${config.logFormat === 'json' ? 'JSON logs' : 'Logs'} on stderr at LOG_LEVEL=${config.logLevel}${config.logFormat === 'json' ? '' : ' (--json-logs or LOG_FORMAT=json for JSON)'}. Ctrl-C stops everything the demo started.`);
@@ -168,7 +194,7 @@ export async function demoCommand(argv: string[], env: Readonly<Record<string, s
   await pollers;
   await api.close();
   await processor.stop();
-  await Promise.all([simulator.close(), evoSimulator.close()]);
+  await Promise.all([simulator.close(), evoSimulator.close(), thuliumSimulator.close()]);
   show.line('stopped.');
   return 0;
 }

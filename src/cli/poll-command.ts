@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { parseConfig } from '../config/config.ts';
-import type { Config, EvoVoiceTenant, SinchTenant } from '../config/config.ts';
+import type { Config, EvoVoiceTenant, HostedSuiteTenant, SinchTenant, ThuliumTenant } from '../config/config.ts';
 import { parseTimestamp } from '../core/time/timestamp.ts';
 import { AvroSerde } from '../kafka/avro-serde.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
@@ -11,6 +11,8 @@ import { systemClock } from '../ingest/clock.ts';
 import { createPollerMetrics } from '../ingest/metrics.ts';
 import { runPollers } from '../vendors/sinch/sinch-pollers.ts';
 import { runEvoVoicePollers } from '../vendors/evo-voice/evo-voice-pollers.ts';
+import { runThuliumPollers } from '../vendors/thulium/thulium-pollers.ts';
+import { runHostedSuitePollers } from '../vendors/hostedsuite/hostedsuite-pollers.ts';
 import type { PollerRuntime } from '../ingest/poller-runtime.ts';
 import { PollerHealth } from '../ingest/poller-health.ts';
 import { registerPollerMetrics } from '../ingest/poller-prometheus.ts';
@@ -30,16 +32,17 @@ export function parseDuration(text: string): number {
 }
 
 /** The configured tenants of every vendor, or those named by --tenant (an id may name a tenant of each vendor). */
-function selectTenants(config: Config, ids: readonly string[]): { sinch: SinchTenant[]; evoVoice: EvoVoiceTenant[] } {
-  const all = { sinch: [...config.sinch.tenants], evoVoice: [...config.evoVoice.tenants] };
-  if (all.sinch.length === 0 && all.evoVoice.length === 0) {
-    throw new Error('no tenants configured: set SINCH_TENANTS or SINCH_TENANTS_FILE, and/or EVO_VOICE_TENANTS or EVO_VOICE_TENANTS_FILE (see docs/pollers.md)');
+function selectTenants(config: Config, ids: readonly string[]): { sinch: SinchTenant[]; evoVoice: EvoVoiceTenant[]; thulium: ThuliumTenant[]; hostedSuite: HostedSuiteTenant[] } {
+  const all = { sinch: [...config.sinch.tenants], evoVoice: [...config.evoVoice.tenants], thulium: [...config.thulium.tenants], hostedSuite: [...config.hostedSuite.tenants] };
+  if (all.sinch.length === 0 && all.evoVoice.length === 0 && all.thulium.length === 0 && all.hostedSuite.length === 0) {
+    throw new Error('no tenants configured: set SINCH_TENANTS, EVO_VOICE_TENANTS, THULIUM_TENANTS and/or HOSTEDSUITE_TENANTS (or their _FILE variants; see docs/pollers.md)');
   }
   if (ids.length === 0) return all;
-  const known = [...all.sinch, ...all.evoVoice].map((t) => t.id);
+  const known = [...all.sinch, ...all.evoVoice, ...all.thulium, ...all.hostedSuite].map((t) => t.id);
   const unknown = ids.filter((id) => !known.includes(id));
   if (unknown.length > 0) throw new Error(`unknown tenant ${unknown.join(', ')}; configured: ${known.join(', ')}`);
-  return { sinch: all.sinch.filter((t) => ids.includes(t.id)), evoVoice: all.evoVoice.filter((t) => ids.includes(t.id)) };
+  const chosen = <T extends { readonly id: string }>(tenants: readonly T[]): T[] => tenants.filter((t) => ids.includes(t.id));
+  return { sinch: chosen(all.sinch), evoVoice: chosen(all.evoVoice), thulium: chosen(all.thulium), hostedSuite: chosen(all.hostedSuite) };
 }
 
 /** The pollers' /metrics, /healthz and /readyz (POLLER_METRICS_HOST:POLLER_METRICS_PORT; port 0 disables them). */
@@ -96,7 +99,7 @@ export async function pollCommand(argv: string[], env: Readonly<Record<string, s
     const chunkMs = parseDuration(values.chunk);
     if (Number.isNaN(from) || Number.isNaN(to) || from >= to) throw new Error(`--backfill needs --from and --to as ISO timestamps with from < to\n${POLL_USAGE}`);
     if (Number.isNaN(chunkMs) || chunkMs <= 0) throw new Error(`--chunk must be a duration like 15m, 1h or 1d\n${POLL_USAGE}`);
-    if (tenants.sinch.length === 0) throw new Error(`--backfill reads Sinch tenants only (Evo Voice tenants backfill through startAt); none selected\n${POLL_USAGE}`);
+    if (tenants.sinch.length === 0) throw new Error(`--backfill reads Sinch tenants only (Evo Voice, Thulium and HostedSuite tenants backfill through startAt); none selected\n${POLL_USAGE}`);
     let complete = true;
     for (const tenant of tenants.sinch) {
       const summary = await runBackfill(runtime, tenant, { range: { start: from, end: to }, chunkMs, signal: controller.signal, progress: (line) => process.stdout.write(`${line}\n`) });
@@ -113,6 +116,8 @@ export async function pollCommand(argv: string[], env: Readonly<Record<string, s
     const vendors = [
       ...(tenants.sinch.length > 0 ? [runPollers(runtime, tenants.sinch, options)] : []),
       ...(tenants.evoVoice.length > 0 ? [runEvoVoicePollers(runtime, tenants.evoVoice, options)] : []),
+      ...(tenants.thulium.length > 0 ? [runThuliumPollers(runtime, tenants.thulium, options)] : []),
+      ...(tenants.hostedSuite.length > 0 ? [runHostedSuitePollers(runtime, tenants.hostedSuite, options)] : []),
     ].map((run) =>
       run.catch((error: unknown) => {
         stopAll.abort(error);

@@ -2,6 +2,8 @@ import type { Config } from '../config/config.ts';
 import type { ProcessorSourceId } from '../config/config-schema.ts';
 import type { ProcessorSource } from '../processor/processor-source.ts';
 import { evoVoiceAgentStateAdapter, EVO_VOICE_AGENT_STATE_WATERMARK_SOURCE } from '../vendors/evo-voice/agent-state-adapter.ts';
+import { hostedSuiteCallAdapter } from '../vendors/hostedsuite/call-adapter.ts';
+import { HOSTEDSUITE_CALLS_SOURCE } from '../vendors/hostedsuite/endpoint-specs.ts';
 import { sinchAgentStatusHistoryAdapter } from '../vendors/sinch/agent-status-history-adapter.ts';
 import { thuliumAgentStatusAdapter, THULIUM_AGENT_STATUS_WATERMARK_SOURCE } from '../vendors/thulium/agent-status-adapter.ts';
 import { thuliumWorkReportAdapter, THULIUM_WORK_REPORT_WATERMARK_SOURCE } from '../vendors/thulium/work-report-adapter.ts';
@@ -16,7 +18,9 @@ type SourceWiring = Omit<ProcessorSource, 'name' | 'groupId'>;
  *   Redis as they are;
  * - `thulium-reports`: the work report's quarter-hours (window reports: the source's statistics), and
  *   `thulium-statuses`: the sampled agent statuses (its timeline and current states); both publish their rows and
- *   watermark in one transaction like Evo Voice.
+ *   watermark in one transaction like Evo Voice;
+ * - `hostedsuite`: the call records (one session per call version); published with their watermark in one transaction,
+ *   so a record later than the correction horizon is dead-lettered `too-late` (docs/vendors/hostedsuite-contract.md).
  */
 const WIRING: Readonly<Record<Exclude<ProcessorSourceId, 'sinch-rai'>, SourceWiring>> = {
   'evo-voice': {
@@ -29,7 +33,11 @@ const WIRING: Readonly<Record<Exclude<ProcessorSourceId, 'sinch-rai'>, SourceWir
   },
   'thulium-statuses': {
     id: 'thulium', adapter: thuliumAgentStatusAdapter, rawTopic: 'raw.thulium.agent-statuses', rawSchema: 'thulium-agent-status',
-    watermarkSource: THULIUM_AGENT_STATUS_WATERMARK_SOURCE, reprocess: false,
+    watermarkSource: THULIUM_AGENT_STATUS_WATERMARK_SOURCE, reprocess: false, completeness: false,
+  },
+  hostedsuite: {
+    id: 'hostedsuite', adapter: hostedSuiteCallAdapter, rawTopic: 'raw.hostedsuite.calls', rawSchema: 'hostedsuite-call-record',
+    watermarkSource: HOSTEDSUITE_CALLS_SOURCE, reprocess: false,
   },
 };
 

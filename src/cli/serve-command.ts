@@ -130,6 +130,14 @@ export function apiExposure(config: Config): 'authenticated' | 'loopback-only' |
   ]);
 }
 
+/** The zone each configured tenant names (Evo Voice `timeZoneId`, Thulium `timeZone`); Sinch RAI tenants configure none. */
+export function tenantTimeZones(config: Config): Record<string, string> {
+  return Object.fromEntries([
+    ...config.evoVoice.tenants.map((tenant) => [tenant.id, tenant.timeZoneId] as const),
+    ...config.thulium.tenants.map((tenant) => [tenant.id, tenant.timeZone] as const),
+  ]);
+}
+
 export interface ApiServerOptions {
   /** The clock that "time in state" is measured against; the demo passes the simulator's. */
   readonly clock?: () => number;
@@ -190,6 +198,7 @@ export async function startApiServer(config: Config, logger: Logger, options: Ap
     queryAdmission: { concurrent: config.http.maxConcurrentQueries, queued: config.http.maxQueuedQueries },
     security: { tokens: config.http.tokens, allowedHosts: config.http.allowedHosts, corsOrigins: config.http.corsOrigins },
     requestLimits: { maxQueryDays: config.http.maxQueryDays, queryTimeoutMs: config.http.queryTimeoutMs },
+    tenantTimeZones: tenantTimeZones(config),
   });
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> =>

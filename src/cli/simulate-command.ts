@@ -7,17 +7,21 @@ import type { ThuliumSimulatorOptions } from '../vendors/thulium/simulator/index
 import { exportTruth, generateGroundTruth, groundTruthOf, startSimulator } from '../vendors/sinch/simulator/index.ts';
 import type { EvoSimulateFlags } from './simulate-evo-voice.ts';
 import { EVO_ONLY_FLAGS, evoOptions, exportEvoTruth, serveEvo } from './simulate-evo-voice.ts';
+import type { HostedSuiteSimulatorOptions } from '../vendors/hostedsuite/simulator/index.ts';
+import type { HostedSuiteSimulateFlags } from './simulate-hostedsuite.ts';
+import { exportHostedSuiteTruth, HOSTEDSUITE_ONLY_FLAGS, hostedSuiteOptions, serveHostedSuite } from './simulate-hostedsuite.ts';
 import type { ThuliumSimulateFlags } from './simulate-thulium.ts';
 import { exportThuliumTruth, serveThulium, THULIUM_FLAGS, thuliumOptions } from './simulate-thulium.ts';
 
-const USAGE = `usage: agent-timelines simulate [--vendor sinch|evo-voice|thulium] [--seed N] [--agents N] [--from ISO] [--to ISO]
-                                [--speed 60 | --historical | --live (thulium)] [--port 8089|8090|8091] [--host 127.0.0.1] [--user U --password P]
+const USAGE = `usage: agent-timelines simulate [--vendor sinch|evo-voice|thulium|hostedsuite] [--seed N] [--agents N] [--from ISO] [--to ISO]
+                                [--speed 60 | --historical | --live (thulium)] [--port 8089|8090|8091|8092] [--host 127.0.0.1] [--user U --password P]
                                 [--faults JSON] [--fault-seed N] [--export FILE (sinch)] [--export-truth FILE]
        evo-voice only:          [--zone IANA] [--stuck-rate R] [--error-rate R] [--rate-429 R] [--retry-after S] [--rate-5xx R]
                                 [--slow-download-rate R] [--truncated-rate R] [--queued-ms MS] [--running-ms MS]
        thulium only:            [--zone IANA (default Europe/Warsaw)] [--users JSON] [--rate-429 R] [--retry-after S] [--rate-5xx R]
-                                [--slow-rate R] [--slow-ms MS] [--reset-rate R] [--live]`;
-const VENDORS = ['sinch', 'evo-voice', 'thulium'] as const;
+                                [--slow-rate R] [--slow-ms MS] [--reset-rate R] [--live]
+       hostedsuite only:        [--zone IANA] [--customer NAME] [--late-work-share R] (port default 8092)`;
+const VENDORS = ['sinch', 'evo-voice', 'thulium', 'hostedsuite'] as const;
 type Vendor = (typeof VENDORS)[number];
 const DAY = 86_400_000;
 
@@ -66,6 +70,7 @@ function shutdownSignal(): AbortSignal {
  */
 export async function simulateCommand(argv: string[], io: SimulateIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let evo: EvoSimulatorOptions | undefined;
+  let hostedSuite: HostedSuiteSimulatorOptions | undefined;
   let thulium: ThuliumSimulatorOptions | undefined;
   let options: SimulatorOptions;
   let exportFile: string | undefined;
@@ -79,7 +84,7 @@ export async function simulateCommand(argv: string[], io: SimulateIo = { stdout:
         historical: { type: 'boolean' }, port: { type: 'string' }, host: { type: 'string' }, user: { type: 'string' }, password: { type: 'string' },
         faults: { type: 'string' }, 'fault-seed': { type: 'string' }, export: { type: 'string' }, 'export-truth': { type: 'string' },
         vendor: { type: 'string' }, help: { type: 'boolean', short: 'h' }, live: { type: 'boolean' },
-        ...Object.fromEntries([...EVO_ONLY_FLAGS, ...THULIUM_FLAGS].map((flag) => [flag, { type: 'string' as const }])),
+        ...Object.fromEntries([...EVO_ONLY_FLAGS, ...THULIUM_FLAGS, ...HOSTEDSUITE_ONLY_FLAGS].map((flag) => [flag, { type: 'string' as const }])),
       },
     });
     if (values.help === true) {
@@ -92,9 +97,13 @@ export async function simulateCommand(argv: string[], io: SimulateIo = { stdout:
     const flags = values as EvoSimulateFlags & ThuliumSimulateFlags & Record<string, unknown>;
     const evoFlags: readonly string[] = EVO_ONLY_FLAGS;
     const thuliumFlags: readonly string[] = THULIUM_FLAGS;
-    const misplaced = (allowed: readonly string[]): string | undefined => [...evoFlags, ...thuliumFlags].find((flag) => !allowed.includes(flag) && flags[flag] !== undefined);
-    const stray = misplaced(vendor === 'sinch' ? [] : vendor === 'evo-voice' ? evoFlags : thuliumFlags);
-    if (stray !== undefined) throw new Error(`--${stray} is for --vendor ${evoFlags.includes(stray) ? 'evo-voice' : 'thulium'}`);
+    const hostedSuiteFlags: readonly string[] = ['zone', 'faults', ...HOSTEDSUITE_ONLY_FLAGS];
+    const owner = (flag: string): Vendor => (evoFlags.includes(flag) ? 'evo-voice' : thuliumFlags.includes(flag) ? 'thulium' : 'hostedsuite');
+    const misplaced = (allowed: readonly string[]): string | undefined =>
+      [...evoFlags, ...thuliumFlags, ...HOSTEDSUITE_ONLY_FLAGS].find((flag) => !allowed.includes(flag) && flags[flag] !== undefined);
+    const allowed = vendor === 'sinch' ? [] : vendor === 'evo-voice' ? evoFlags : vendor === 'thulium' ? thuliumFlags : hostedSuiteFlags;
+    const stray = misplaced(allowed);
+    if (stray !== undefined) throw new Error(`--${stray} is for --vendor ${owner(stray)}`);
     if (vendor !== 'thulium' && values.live === true) throw new Error('--live is for --vendor thulium');
     if (vendor !== 'sinch' && values.export !== undefined) throw new Error('--export is for --vendor sinch (use --export-truth)');
     const realNow = Date.now();
@@ -116,6 +125,19 @@ export async function simulateCommand(argv: string[], io: SimulateIo = { stdout:
         host: values.host ?? '127.0.0.1',
         port: integer(values.port, 8090, 'port'),
         credentials: { username: values.user ?? 'evo', password: values.password ?? 'evo' },
+      };
+    }
+    if (vendor === 'hostedsuite') {
+      hostedSuite = {
+        seed,
+        agents: integer(values.agents, 20, 'agents'),
+        from,
+        to,
+        clock: values.historical === true ? { mode: 'historical' } : { mode: 'accelerated', speed, startedAt: realNow },
+        ...hostedSuiteOptions(flags as HostedSuiteSimulateFlags, values.user, values.password),
+        faultSeed: integer(values['fault-seed'], seed, 'fault-seed'),
+        host: values.host ?? '127.0.0.1',
+        port: integer(values.port, 8092, 'port'),
       };
     }
     if (vendor === 'thulium') {
@@ -152,6 +174,11 @@ export async function simulateCommand(argv: string[], io: SimulateIo = { stdout:
     return 2;
   }
 
+  if (hostedSuite !== undefined) {
+    if (truthFile !== undefined) await exportHostedSuiteTruth(hostedSuite, truthFile, io);
+    else await serveHostedSuite(hostedSuite, io.signal ?? shutdownSignal(), io);
+    return 0;
+  }
   if (thulium !== undefined) {
     if (truthFile !== undefined) await exportThuliumTruth(thulium, truthFile, io);
     else await serveThulium(thulium, io.signal ?? shutdownSignal(), io);

@@ -17,7 +17,7 @@ const brokerList = z
 
 /** The vendor sources the timeline processor can take in (docs/processor.md "Sources"). */
 /** `thulium-reports` takes the work report (statistics), `thulium-statuses` the sampled statuses (timeline). */
-export const PROCESSOR_SOURCE_IDS = ['sinch-rai', 'evo-voice', 'thulium-reports', 'thulium-statuses'] as const;
+export const PROCESSOR_SOURCE_IDS = ['sinch-rai', 'evo-voice', 'thulium-reports', 'thulium-statuses', 'hostedsuite'] as const;
 export type ProcessorSourceId = (typeof PROCESSOR_SOURCE_IDS)[number];
 
 /** An http(s) URL without user name or password in it: credentials have their own settings and never sit in a URL. */
@@ -108,6 +108,10 @@ export const envSchema = z.object({
   SINCH_TENANTS_FILE: z.string().min(1).optional(),
   EVO_VOICE_TENANTS: z.string().min(1).optional(),
   EVO_VOICE_TENANTS_FILE: z.string().min(1).optional(),
+  THULIUM_TENANTS: z.string().min(1).optional(),
+  THULIUM_TENANTS_FILE: z.string().min(1).optional(),
+  HOSTEDSUITE_TENANTS: z.string().min(1).optional(),
+  HOSTEDSUITE_TENANTS_FILE: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -262,3 +266,87 @@ export const apiTokensSchema = z
   });
 
 export type ApiToken = z.infer<typeof apiTokenSchema>;
+const QUARTER_HOUR_MS = 900_000;
+
+/**
+ * One Thulium system the pollers read (an element of THULIUM_TENANTS or THULIUM_TENANTS_FILE), with every poller
+ * default declared here (docs/pollers.md, "Thulium"). Whose work report: `logins`, else `groups`, else every group
+ * `agents_groups` lists. Secrets stay under `credentials`.
+ */
+export const thuliumTenantSchema = z
+  .object({
+    id: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"'),
+    baseUrl: httpUrl,
+    credentials: z
+      .object({
+        username: z.string().min(1),
+        password: z.string().min(1).optional(),
+        passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must name an environment variable').optional(),
+      })
+      .refine((c) => (c.password === undefined) !== (c.passwordEnv === undefined), 'give exactly one of password or passwordEnv'),
+    timeZone: z.string().refine(isIanaZone, 'must be an IANA time zone id such as Europe/Warsaw, or UTC').default('Europe/Warsaw'),
+    groups: z.array(z.number().int().min(0)).min(1).optional(),
+    logins: z.array(z.string().min(1)).min(1).optional(),
+    endpoints: z.array(z.enum(['agents-work-report', 'agent-statuses'])).min(1).default(['agents-work-report', 'agent-statuses']),
+    chunkMs: durationMs(QUARTER_HOUR_MS).max(86_400_000, 'a chunk is at most one day').refine((ms) => ms % QUARTER_HOUR_MS === 0, 'must be a whole number of quarter-hours (900000 ms)').default(3_600_000),
+    safetyLagMs: durationMs(0).default(300_000),
+    startAt: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 timestamp' }).optional(),
+    initialLookbackMs: durationMs(0).default(3_600_000),
+    pollIntervalMs: durationMs(100).default(30_000),
+    statusPollIntervalMs: durationMs(100).default(15_000),
+    outboundThreshold: z.number().int().min(0).default(0),
+    pageSize: z.number().int().min(1).max(100, 'agents_work_report serves at most 100 rows per page').default(100),
+    requestTimeoutMs: durationMs(100).default(30_000),
+    maxAttempts: z.number().int().min(1).max(50).default(6),
+    backoffBaseMs: durationMs(1).default(500),
+    backoffMaxMs: durationMs(1).default(30_000),
+    rateLimitPerSecond: z.number().positive().default(5),
+    rateLimitBurst: z.number().int().min(1).default(10),
+  })
+  .strict()
+  .refine((t) => t.groups === undefined || t.logins === undefined, { message: 'give groups or logins, not both', path: ['logins'] });
+
+export const thuliumTenantsSchema = tenantList(thuliumTenantSchema);
+
+export type ThuliumTenantInput = z.infer<typeof thuliumTenantSchema>;
+
+/**
+ * One HostedSuite customer the call-record poller reads (an element of HOSTEDSUITE_TENANTS or
+ * HOSTEDSUITE_TENANTS_FILE), with every poller default declared here (docs/pollers.md, "HostedSuite"). The v2 API
+ * takes CustomerName, UserName and Password in each request body; secrets stay under `credentials`.
+ */
+export const hostedSuiteTenantSchema = z
+  .object({
+    id: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"'),
+    baseUrl: httpUrl,
+    credentials: z
+      .object({
+        customerName: z.string().min(1),
+        username: z.string().min(1),
+        password: z.string().min(1).optional(),
+        passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must name an environment variable').optional(),
+      })
+      .refine((c) => (c.password === undefined) !== (c.passwordEnv === undefined), 'give exactly one of password or passwordEnv'),
+    timeZone: z.string().refine(isIanaZone, 'must be an IANA time zone id such as America/Chicago, or UTC').default('America/Chicago'),
+    /** AnsweredBy spelling → agent key, for operators the API names in more than one way. */
+    agentAliases: z.record(z.string().min(1), z.string().min(1)).default({}),
+    pollIntervalMs: durationMs(100).default(60_000),
+    /** The trailing window re-polled on every poll, so later WorkTime updates are caught; at most ALLOWED_LATENESS_MS + CORRECTION_HORIZON_MS (config.ts refuses more). */
+    overlapMs: durationMs(0).default(7_200_000),
+    safetyLagMs: durationMs(0).default(300_000),
+    maxRangeMs: durationMs(1_000).default(3_600_000),
+    initialLookbackMs: durationMs(0).default(3_600_000),
+    startAt: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 timestamp' }).optional(),
+    pageSize: z.number().int().min(1).max(1000, 'the API serves at most 1000 records per page').default(500),
+    requestTimeoutMs: durationMs(100).default(30_000),
+    maxAttempts: z.number().int().min(1).max(50).default(6),
+    backoffBaseMs: durationMs(1).default(500),
+    backoffMaxMs: durationMs(1).default(30_000),
+    rateLimitPerSecond: z.number().positive().default(5),
+    rateLimitBurst: z.number().int().min(1).default(10),
+  })
+  .strict();
+
+export const hostedSuiteTenantsSchema = tenantList(hostedSuiteTenantSchema);
+
+export type HostedSuiteTenantInput = z.infer<typeof hostedSuiteTenantSchema>;

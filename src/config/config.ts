@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
-import { apiTokensSchema, envSchema, evoVoiceTenantsSchema, sinchTenantsSchema } from './config-schema.ts';
-import type { ApiToken, Env, EvoVoiceTenantInput, ProcessorSourceId, SinchTenantInput } from './config-schema.ts';
+import { apiTokensSchema, envSchema, evoVoiceTenantsSchema, hostedSuiteTenantsSchema, sinchTenantsSchema, thuliumTenantsSchema } from './config-schema.ts';
+import type { ApiToken, Env, EvoVoiceTenantInput, HostedSuiteTenantInput, ProcessorSourceId, SinchTenantInput, ThuliumTenantInput } from './config-schema.ts';
 import { ConfigError } from '../errors/config-error.ts';
 
 /**
@@ -113,6 +113,10 @@ export interface Config {
   readonly sinch: { readonly tenants: readonly SinchTenant[] };
   /** Evo Voice accounts the report pollers read; empty when neither EVO_VOICE_TENANTS nor EVO_VOICE_TENANTS_FILE is set. */
   readonly evoVoice: { readonly tenants: readonly EvoVoiceTenant[] };
+  /** Thulium systems the `poll` command reads (THULIUM_TENANTS or THULIUM_TENANTS_FILE). */
+  readonly thulium: { readonly tenants: readonly ThuliumTenant[] };
+  /** HostedSuite customers the call-record poller reads; empty when neither HOSTEDSUITE_TENANTS nor HOSTEDSUITE_TENANTS_FILE is set. */
+  readonly hostedSuite: { readonly tenants: readonly HostedSuiteTenant[] };
   /** Where `poll` serves GET /metrics, /healthz and /readyz; port 0 means no such endpoint. */
   readonly poller: { readonly metrics: { readonly host: string; readonly port: number } };
 }
@@ -127,17 +131,41 @@ export type EvoVoiceTenant = Readonly<Omit<EvoVoiceTenantInput, 'credentials'>> 
   readonly credentials: { readonly username: string; readonly password: string };
 };
 
+/** A validated Thulium tenant with its password resolved. */
+export type ThuliumTenant = Readonly<Omit<ThuliumTenantInput, 'credentials'>> & {
+  readonly credentials: { readonly username: string; readonly password: string };
+};
+
+/** A validated HostedSuite tenant with its password resolved. */
+export type HostedSuiteTenant = Readonly<Omit<HostedSuiteTenantInput, 'credentials'>> & {
+  readonly credentials: { readonly customerName: string; readonly username: string; readonly password: string };
+};
+
+/**
+ * HostedSuite tenants whose re-polled trailing window fits the processor's correction reach: a WorkTime update the
+ * overlap finds is then never too late for the engine (docs/vendors/hostedsuite-contract.md, "Late WorkTime updates").
+ */
+function hostedSuiteTenants<T extends { readonly id: string; readonly overlapMs: number }>(tenants: T[], correctableMs: number): T[] {
+  const problems = tenants.flatMap((tenant, index) =>
+    tenant.overlapMs <= correctableMs
+      ? []
+      : [`HOSTEDSUITE_TENANTS[${index}]["overlapMs"]: ${tenant.overlapMs} ms re-polls calls older than ALLOWED_LATENESS_MS + CORRECTION_HORIZON_MS (${correctableMs} ms); their corrections would be rejected too-late`],
+  );
+  if (problems.length > 0) throw new ConfigError(problems);
+  return tenants;
+}
+
 /**
  * Reads a tenant list from `<variable>` (inline JSON) or `<variable>_FILE`, validates it with `schema` and resolves
  * each `passwordEnv`; every error names the variable and the path in the list.
  */
 function parseTenantList<T extends { credentials: { username: string; password?: string | undefined; passwordEnv?: string | undefined } }>(
-  variable: 'SINCH_TENANTS' | 'EVO_VOICE_TENANTS',
+  variable: 'SINCH_TENANTS' | 'EVO_VOICE_TENANTS' | 'THULIUM_TENANTS' | 'HOSTEDSUITE_TENANTS',
   inline: string | undefined,
   file: string | undefined,
   schema: z.ZodType<T[]>,
   env: Readonly<Record<string, string | undefined>>,
-): Array<Omit<T, 'credentials'> & { credentials: { username: string; password: string } }> {
+): Array<Omit<T, 'credentials'> & { credentials: Omit<T['credentials'], 'password' | 'passwordEnv'> & { password: string } }> {
   if (inline !== undefined && file !== undefined) throw new ConfigError([`${variable} and ${variable}_FILE are mutually exclusive`]);
   const named = file !== undefined ? `${variable}_FILE` : variable;
   let text = inline;
@@ -160,12 +188,13 @@ function parseTenantList<T extends { credentials: { username: string; password?:
     throw new ConfigError(parsed.error.issues.map((issue) => `${named}${issue.path.map((p) => `[${JSON.stringify(p)}]`).join('')}: ${issue.message}`));
   }
   return parsed.data.map((tenant, index) => {
-    const { passwordEnv, password, username } = tenant.credentials;
+    const { passwordEnv, password, ...identity } = tenant.credentials;
     const resolved = password ?? (passwordEnv === undefined ? undefined : env[passwordEnv]);
     if (resolved === undefined || resolved === '') {
       throw new ConfigError([`${named}[${index}]["credentials"]["passwordEnv"]: environment variable ${passwordEnv ?? '?'} is not set`]);
     }
-    return { ...tenant, credentials: { username, password: resolved } };
+    const credentials = { ...identity, password: resolved } as Omit<T['credentials'], 'password' | 'passwordEnv'> & { password: string };
+    return { ...tenant, credentials };
   });
 }
 
@@ -285,6 +314,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     },
     sinch: { tenants: parseTenantList('SINCH_TENANTS', e.SINCH_TENANTS, e.SINCH_TENANTS_FILE, sinchTenantsSchema, env) },
     evoVoice: { tenants: parseTenantList('EVO_VOICE_TENANTS', e.EVO_VOICE_TENANTS, e.EVO_VOICE_TENANTS_FILE, evoVoiceTenantsSchema, env) },
+    thulium: { tenants: parseTenantList('THULIUM_TENANTS', e.THULIUM_TENANTS, e.THULIUM_TENANTS_FILE, thuliumTenantsSchema, env) },
+    hostedSuite: { tenants: hostedSuiteTenants(parseTenantList('HOSTEDSUITE_TENANTS', e.HOSTEDSUITE_TENANTS, e.HOSTEDSUITE_TENANTS_FILE, hostedSuiteTenantsSchema, env), e.ALLOWED_LATENESS_MS + e.CORRECTION_HORIZON_MS) },
     poller: { metrics: { host: e.POLLER_METRICS_HOST, port: e.POLLER_METRICS_PORT } },
   };
 }

@@ -3,6 +3,7 @@ import { TIME_CATEGORIES } from '../core/rollup/period.ts';
 import { SOURCE_IDS } from '../core/source/source-id.ts';
 import { AGENT_STATUS_FIELDS } from './routes/agent-status-route.ts';
 import { DEFAULT_LIMIT, MAX_LIMIT } from './query-values.ts';
+import { WORK_REPORT_DEFAULT_ZONE, WORK_REPORT_MAX_DAYS, WORK_REPORT_MAX_LIMIT } from './work-report/work-report-query.ts';
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
@@ -96,6 +97,46 @@ const BILLING_ROW: Json = {
   required: ['date', 'service', 'quantity', 'amount', 'reportId'],
 };
 
+const nullable = (type: string, description?: string): Json => (description === undefined ? { type: [type, 'null'] } : { type: [type, 'null'], description });
+const DURATION = (description: string): Json => ({ type: ['string', 'null'], pattern: '^\\d{2,}:\\d{2}:\\d{2}$', description: `HH:MM:SS (hours unbounded), whole seconds rounded half up; ${description}` });
+const ALWAYS_NULL = (why: string): Json => ({ type: 'null', description: `Always null: ${why}.` });
+
+function workReportRowSchema(): Json {
+  const object = (properties: Record<string, Json>): Json => ({ type: 'object', properties, required: Object.keys(properties) });
+  const pause = (id: string, sum: string): Json => object({ id: { const: id }, count: ALWAYS_NULL('pauses started are not in the statistics'), sum: DURATION(sum), average: ALWAYS_NULL('needs count') });
+  return object({
+    agent: object({ login: { type: 'string', description: 'Our userId.' }, name: nullable('string', 'userName (null when the store never saw a name).'), surname: ALWAYS_NULL('userName is not split') }),
+    period: { type: 'string', description: 'Local label: hour_of_day HH, hour YYYY-MM-DD HH, day YYYY-MM-DD, week YYYY-Www (ISO), month YYYY-MM, year YYYY.' },
+    inbound: object({
+      count: ALWAYS_NULL('answered + not answered; not answered is unknown'),
+      answered_count: nullable('integer', 'countOfHandledCallIn.'),
+      not_answered_count: ALWAYS_NULL('unknown'),
+      transferred_count: ALWAYS_NULL('unknown'),
+      sum: DURATION('callInDuration.'),
+      average: DURATION('callInDuration / countOfHandledCallIn; 00:00:00 when the count is 0.'),
+      wait_sum: ALWAYS_NULL('callers\' waiting time is not in the statistics'),
+      wait_average: ALWAYS_NULL('as wait_sum'),
+      calls_per_hour: ALWAYS_NULL('Thulium does not document its definition (which logged-in time it divides by)'),
+    }),
+    chat: object({ closed: nullable('integer', 'countOfHandledChatIn.'), responded: ALWAYS_NULL('unknown') }),
+    ticket: object({ closed: nullable('integer', 'countOfHandledEmailIn.'), responded: ALWAYS_NULL('unknown'), total_responded: ALWAYS_NULL('unknown') }),
+    outbound_above_threshold: object({ count: nullable('integer', 'countOfHandledCallOut (threshold 0: connected calls).'), sum: DURATION('callOutDuration.'), average: DURATION('callOutDuration / countOfHandledCallOut; 00:00:00 when the count is 0.') }),
+    outbound_below_threshold: object({ count: ALWAYS_NULL('unanswered attempts are not counted'), sum: ALWAYS_NULL('as count'), average: ALWAYS_NULL('as count') }),
+    login_date: ALWAYS_NULL('not derived'),
+    logout_date: ALWAYS_NULL('not derived'),
+    pauses: { type: 'array', description: 'Exactly [all, free]: per-reason pause time is not in the statistics.', prefixItems: [pause('all', 'pauseDuration.'), pause('free', 'freeDuration.')], items: false, minItems: 2 },
+  });
+}
+
+const THULIUM_ERROR: Json = {
+  type: 'object',
+  required: ['request_id', 'errors'],
+  properties: {
+    request_id: { type: 'string', pattern: '^[0-9a-f]{13}$' },
+    errors: { type: 'array', items: { type: 'object', required: ['message', 'code'], properties: { message: { type: 'string' }, code: { type: 'integer' } } } },
+  },
+};
+
 const json = (description: string, schema: Json, headers: Record<string, Json>): Json => ({ description, headers, content: { 'application/json': { schema } } });
 
 /** The answers of the access guard (docs/http-api.md, "Security"), on every operation that is not public. */
@@ -148,6 +189,30 @@ export function openApiDocument(): Record<string, Json> {
             400: text(`Invalid input, e.g. \`Invalid GUID: '…'\`, or a range over the maximum (31 days by default): \`Invalid range: … at most 31 days per request\`.`),
             ...GUARDED,
             503: text('The store is unreachable, too many queries are running, or the query passed its deadline (Retry-After).'),
+          },
+        },
+      },
+      '/api/agents_work_report': {
+        get: {
+          summary: 'Thulium agents work report computed from our quarter-hours (any tenant, any source)',
+          description: 'A client written for Thulium\'s GET /api/agents_work_report reads our statistics unchanged. Dates are local to timeZone. Every null field is unknown to us, see docs/http-api.md.',
+          parameters: [
+            { ...(query('agent_logins[]', 'Required: our user ids (also agent_logins[0]=… or agent_logins=…). Unknown ids give no rows.', { type: 'array', items: { type: 'string' } }, true) as Record<string, Json>), style: 'form', explode: true },
+            query('agent_group_ids[]', 'Not supported (400 code 1201): agent-timelines has no agent groups.', { type: 'array', items: { type: 'string' } }),
+            query('queues_ids[]', 'Not supported (400 code 1202).', { type: 'array', items: { type: 'string' } }),
+            query('date_from', 'YYYY-MM-DD, YYYY-MM-DD HH:MM or YYYY-MM-DD HH:MM:SS, local, on a quarter hour. A repeated local time is its first instant; a skipped one moves forward by the gap.', { type: 'string' }, true),
+            query('date_to', `As date_from, exclusive; a date alone means the end of that day. At most ${WORK_REPORT_MAX_DAYS} days after date_from.`, { type: 'string' }, true),
+            query('aggregate_by', 'minute is not supported (400 code 1203): the statistics are quarter hours.', { type: 'string', enum: ['hour_of_day', 'minute', 'hour', 'day', 'week', 'month', 'year'], default: 'month' }),
+            query('outbound_threshold', 'Seconds; only 0 is supported (400 code 1204 otherwise).', { type: 'integer', minimum: 0, maximum: 0, default: 0 }),
+            query('limit', `Page length, 1 to ${WORK_REPORT_MAX_LIMIT}; more is a 400 (code 1006), not clamped.`, { type: 'integer', minimum: 1, maximum: WORK_REPORT_MAX_LIMIT, default: WORK_REPORT_MAX_LIMIT }),
+            query('offset', 'Rows to skip.', { type: 'integer', minimum: 0, default: 0 }),
+            query('timeZone', `agent-timelines extension: IANA zone of dates and labels; default the tenant's configured zone, else ${WORK_REPORT_DEFAULT_ZONE}.`, { type: 'string' }),
+            COMMON.tenant,
+          ],
+          responses: {
+            200: json('Rows ordered by agent login, then period; one per known agent and bucket (a row of nulls where the store has no quarter hour of the agent).', { type: 'array', items: workReportRowSchema() }, PAGED_HEADERS),
+            400: { description: 'Every problem of the request, in Polish with Accept-Language: pl.', content: { 'application/json': { schema: THULIUM_ERROR } } },
+            503: { description: 'The store is unreachable or too many queries wait (Retry-After: 1).', content: { 'application/json': { schema: THULIUM_ERROR } } },
           },
         },
       },

@@ -32,9 +32,14 @@ export interface ServerDeps {
   readonly tenant: string;
   /** The processor's allowed lateness (config ALLOWED_LATENESS_MS): completeness = watermark − lateness. */
   readonly allowedLatenessMs: number;
+  /**
+   * Tenant → IANA zone configured for it: the default zone of /api/agents_work_report (Europe/Warsaw for a tenant
+   * not listed).
+   */
+  readonly tenantTimeZones?: Readonly<Record<string, string>>;
   /** Per-probe timeout of /readyz; default 2000. */
   readonly probeTimeoutMs?: number;
-  /** Bounds on /agentStatistic store queries in flight; default 2 concurrent, 32 queued. */
+  /** Bounds on statistic store queries in flight (/agentStatistic and /api/agents_work_report together); default 2 concurrent, 32 queued. */
   readonly queryAdmission?: QueryAdmissionLimits;
   /** Register prom-client's default process metrics on `registry` (once); default true. */
   readonly collectDefaultMetrics?: boolean;

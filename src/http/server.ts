@@ -8,6 +8,7 @@ import { BadRequest } from './bad-request.ts';
 import { instrumentRequests } from './http-metrics.ts';
 import { QueryAdmission } from './query-admission.ts';
 import { registerAgentStatisticRoute } from './routes/agent-statistic-route.ts';
+import { registerAgentsWorkReportRoute } from './routes/agents-work-report-route.ts';
 import { registerAgentStatusRoute } from './routes/agent-status-route.ts';
 import { registerBillingRoute } from './routes/billing-route.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
@@ -32,6 +33,9 @@ function isFastifyError(error: unknown): error is FastifyError {
  * answers carry the security headers of a JSON API (helmet) and, for the configured origins only, CORS headers. The
  * data routes share one {@link QueryAdmission} with the query deadline of `requestLimits`. The caller owns the
  * lifecycle: `close()` stops the server but leaves the reader, probes and registry to their owners.
+ * with Retry-After, anything else `500` (logged); `/api/agents_work_report` answers its own errors in Thulium's JSON
+ * shape. The statistic routes share one {@link QueryAdmission}. The caller owns the lifecycle: `close()` stops the server but
+ * leaves the reader, probes and registry to their owners.
  */
 export function buildServer(deps: ServerDeps): FastifyInstance {
   const app = fastify({ loggerInstance: deps.logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), requestTimeout: 60_000 });
@@ -64,6 +68,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
   const admission = new QueryAdmission({ ...(deps.queryAdmission ?? { concurrent: 2, queued: 32 }), timeoutMs: limits.queryTimeoutMs });
   registerAgentStatisticRoute(app, deps, admission);
+  registerAgentsWorkReportRoute(app, deps, admission);
   registerAgentStatusRoute(app, deps, admission);
   registerTimelineRoute(app, deps);
   registerBillingRoute(app, deps);

@@ -40,7 +40,8 @@ export interface StatisticView {
 
 const ALL_USERS = '';
 
-function aggregateOf(row: QuarterHourRow, showUser: boolean): QuarterHourAggregate {
+/** A stored quarter-hour as the core roll-up's input (userId '' when summing over users). */
+export function quarterHourAggregate(row: QuarterHourRow, showUser: boolean): QuarterHourAggregate {
   return {
     userId: showUser ? row.userId : ALL_USERS,
     userName: row.userName,
@@ -74,7 +75,7 @@ function rollUpOrReject(aggregates: readonly QuarterHourAggregate[], category: T
  */
 export function statisticRows(stored: readonly QuarterHourRow[], view: StatisticView, completeness: CompletenessView): Row[] {
   const category = view.category ?? 'quarterHour';
-  const aggregates = stored.map((row) => aggregateOf(row, view.showUser));
+  const aggregates = stored.map((row) => quarterHourAggregate(row, view.showUser));
   if (!view.showUser) aggregates.sort((a, b) => a.start - b.start);
   const periods = rollUpOrReject(aggregates, category, view.zone);
   const single = category === 'quarterHour' && view.showUser ? new Map(stored.map((row) => [`${row.userId}|${row.intervalStart}`, row])) : undefined;

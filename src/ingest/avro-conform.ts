@@ -4,7 +4,7 @@ export interface AvroField {
   readonly type: unknown;
 }
 
-type Kind = 'string' | 'long' | 'other';
+type Kind = 'string' | 'long' | 'double' | 'boolean' | 'other';
 
 function kindOf(type: unknown): { kind: Kind; nullable: boolean } {
   if (Array.isArray(type)) {
@@ -13,6 +13,8 @@ function kindOf(type: unknown): { kind: Kind; nullable: boolean } {
   }
   if (type === 'string') return { kind: 'string', nullable: false };
   if (type === 'long' || type === 'int') return { kind: 'long', nullable: false };
+  if (type === 'double' || type === 'float') return { kind: 'double', nullable: false };
+  if (type === 'boolean') return { kind: 'boolean', nullable: false };
   return { kind: 'other', nullable: false };
 }
 
@@ -29,9 +31,22 @@ function asLong(value: unknown): number | undefined {
   return undefined;
 }
 
+function asDouble(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  return undefined;
+}
+
+function asBoolean(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (value === 'true' || value === 'false') return value === 'true';
+  return undefined;
+}
+
 /**
  * Shapes a normalised vendor row into an Avro record value: string fields take the value as received (numbers
- * and booleans as their text), long fields take integers (or integral strings); `fixed` supplies the poll metadata
+ * and booleans as their text, arrays and objects as JSON text), long fields take integers (or integral strings), double
+ * fields numbers (or numeric strings), boolean fields booleans; `fixed` supplies the poll metadata
  * and any field the row does not carry. Returns the name of the first required field that is missing or unusable.
  */
 export function conformToSchema(
@@ -47,7 +62,7 @@ export function conformToSchema(
     }
     const { kind, nullable } = kindOf(field.type);
     const raw = row[field.name];
-    const converted = kind === 'string' ? asString(raw) : kind === 'long' ? asLong(raw) : undefined;
+    const converted = kind === 'string' ? asString(raw) : kind === 'long' ? asLong(raw) : kind === 'double' ? asDouble(raw) : kind === 'boolean' ? asBoolean(raw) : undefined;
     if (converted === undefined && !nullable) return { missing: field.name };
     value[field.name] = converted ?? null;
   }

@@ -73,7 +73,7 @@ export async function startProcessorInstance(config: Config, source: ProcessorSo
     logger,
     ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
     onFatal: (error) => reportFatal(error),
-    onWatermark: (tenant, partition, watermark, partitions) => writer.raiseWatermark(tenant, partition, watermark, partitions),
+    ...(source.completeness === false ? {} : { onWatermark: (tenant: string, partition: number, watermark: number, partitions: number) => writer.raiseWatermark(tenant, partition, watermark, partitions) }),
     ...(options.now === undefined ? {} : { now: options.now }),
   });
   const sink = (options.redisSink ?? config.processor.redisSink)

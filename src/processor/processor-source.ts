@@ -34,4 +34,10 @@ export interface ProcessorSource {
    * instances also run the billing sink (billing-sink.ts) that stores its rows in Redis as they are, for GET /billing.
    */
   readonly billingTopic?: string;
+  /**
+   * Whether the source's watermarks raise its tenants' completeness in Redis (the point up to which quarter-hours are
+   * final; docs/redis.md). Default true; false for a source that publishes no quarter-hours of its own (Thulium's
+   * statuses), whose watermarks would otherwise claim the tenant's statistics final before its reports are in.
+   */
+  readonly completeness?: boolean;
 }

@@ -108,7 +108,7 @@ export class TimelineStoreReader {
     return { rows, missing: absent.length };
   }
 
-  /** Segments of one agent that overlap [from, to), sorted by start. */
+  /** Segments of one agent that overlap [from, to), sorted by start; withdrawn ones (zero-length revisions) are left out. */
   async getTimeline(tenant: string, userId: string, from: number, to: number): Promise<SegmentRow[]> {
     return (await this.readTimeline(tenant, userId, from, to)).rows;
   }
@@ -123,7 +123,7 @@ export class TimelineStoreReader {
     const rows = values
       .filter((json): json is string => json !== null)
       .map((json) => decodeStoreValue<SegmentRow>('segment', json))
-      .filter((segment) => segment.start < to)
+      .filter((segment) => segment.start < to && segment.end > segment.start)
       .sort((a, b) => a.start - b.start || (a.sessionId < b.sessionId ? -1 : 1));
     return { rows, missing };
   }

@@ -48,10 +48,10 @@ async function rowsFrom(url: string, source: string): Promise<{ rows: Row[] } | 
 }
 
 describe('agent-timelines demo console (real Node, real stack)', () => {
-  it('runs a Sinch RAI and an Evo Voice tenant side by side: a line per component, URLs that answer both tenants\' rows, text logs without warnings, and stops on SIGINT', async () => {
+  it('runs a Sinch RAI, an Evo Voice and a Thulium tenant side by side: a line per component, URLs that answer each tenant\'s rows, text logs without warnings, and stops on SIGINT', async () => {
     const config = await requireServices();
-    const [port, simPort, evoSimPort] = [await freePort(), await freePort(), await freePort()];
-    const child = spawn(process.execPath, ['--trace-warnings', CLI, 'demo', '--agents', '3', '--port', String(port), '--sim-port', String(simPort), '--evo-sim-port', String(evoSimPort)], {
+    const [port, simPort, evoSimPort, thuliumSimPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const child = spawn(process.execPath, ['--trace-warnings', CLI, 'demo', '--agents', '3', '--port', String(port), '--sim-port', String(simPort), '--evo-sim-port', String(evoSimPort), '--thulium-sim-port', String(thuliumSimPort)], {
       env: { ...process.env, KAFKA_BROKERS: config.kafka.brokers.join(','), SCHEMA_REGISTRY_URL: config.schemaRegistry.url, REDIS_URL: config.redis.url, LOG_LEVEL: 'info', LOG_FORMAT: '', TENANT: 'demo' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -74,8 +74,10 @@ describe('agent-timelines demo console (real Node, real stack)', () => {
       });
 
       const components = stdout.split('\n').flatMap((line) => /^ {2}(simulator|stack|pollers|API|processor) /.exec(line)?.[1] ?? []);
-      expect(components.sort()).toEqual(['API', 'pollers', 'pollers', 'processor', 'simulator', 'simulator', 'stack']);
-      expect(stdout).toMatch(/^ {2}processor {2}ready: sources sinch-rai, evo-voice,/m);
+      expect(components.sort()).toEqual(['API', 'pollers', 'pollers', 'pollers', 'processor', 'simulator', 'simulator', 'simulator', 'stack']);
+      expect(stdout).toMatch(/^ {2}processor {2}ready: sources sinch-rai, evo-voice, thulium-reports, thulium-statuses,/m);
+      expect(stdout).toMatch(new RegExp(`^ {2}simulator {2}Thulium http://127\\.0\\.0\\.1:${thuliumSimPort}/api \\(basic auth \\S+/\\S+\\), \\d+ agent groups, agents in Europe/Warsaw$`, 'm'));
+      expect(stdout).toMatch(new RegExp(`^ {2}pollers {4}tenant demo-thulium: agents_work_report .* from http://127\\.0\\.0\\.1:${thuliumSimPort} into \\S+raw\\.thulium\\.\\*$`, 'm'));
       expect(stdout).toMatch(new RegExp(`^ {2}simulator {2}Sinch RAI http://127\\.0\\.0\\.1:${simPort}/RI/rai \\(basic auth \\S+/\\S+\\)`, 'm'));
       expect(stdout).toMatch(new RegExp(`^ {2}simulator {2}Evo Voice http://127\\.0\\.0\\.1:${evoSimPort} \\(basic auth \\S+/\\S+\\), account .+ [0-9a-f]{24}, agents in Europe/Helsinki$`, 'm'));
       expect(stdout).toMatch(/^ {2}pollers {4}tenant demo: agentStatusHistory/m);
@@ -92,6 +94,13 @@ describe('agent-timelines demo console (real Node, real stack)', () => {
       expect(urls).toContain(`${api}/agentStatus`);
       expect(evoUrls.map((url) => new URL(url).pathname).sort()).toEqual(['/agentStatistic', '/agentStatus', expect.stringMatching(/^\/agents\/[0-9a-f]{24}\/timeline$/), '/billing']);
       expect(new URL(evoUrl(/^\/agentStatistic$/)).searchParams.get('timeZone')).toBe('Europe/Helsinki');
+      const thuliumUrls = urls.filter((url) => url.includes('tenant=demo-thulium'));
+      const thuliumUrl = (path: RegExp): string => {
+        const url = thuliumUrls.find((candidate) => path.test(new URL(candidate).pathname));
+        if (url === undefined) throw new Error(`no Thulium URL for ${path} on the console:\n${stdout}`);
+        return url;
+      };
+      expect(thuliumUrls.map((url) => new URL(url).pathname).sort()).toEqual(['/agentStatistic', '/agentStatus', expect.stringMatching(/^\/agents\/[a-z]+\/timeline$/), '/api/agents_work_report']);
 
       // Each check answers null once it holds, or what is still missing. The data checks wait for /readyz: before it,
       // the store is still being built and the API answers 503 (and logs a warning about it).
@@ -120,6 +129,23 @@ describe('agent-timelines demo console (real Node, real stack)', () => {
           if ('problem' in answer) return answer.problem;
           const segments = (answer.body as { segments?: unknown }).segments;
           return Array.isArray(segments) && segments.length > 0 ? null : 'no timeline segments yet';
+        },
+        'Thulium /agentStatus (sampled)': async () => {
+          const answer = await rowsFrom(thuliumUrl(/^\/agentStatus$/), 'thulium');
+          if ('problem' in answer) return answer.problem;
+          return answer.rows.every((row) => row['sampled'] === true || row['loggedIn'] === false) ? null : `a logged-in Thulium state is not marked sampled: ${JSON.stringify(answer.rows[0])}`;
+        },
+        'Thulium /agentStatistic': async () => {
+          const answer = await rowsFrom(thuliumUrl(/^\/agentStatistic$/), 'thulium');
+          if ('problem' in answer) return answer.problem;
+          const unknownNotNull = answer.rows.find((row) => row['servingDuration'] !== null || row['readyDuration'] !== null);
+          if (unknownNotNull !== undefined) return `a row gives a value for a field Thulium cannot supply: ${JSON.stringify(unknownNotNull)}`;
+          return answer.rows.some((row) => typeof row['freeDuration'] === 'number' && row['freeDuration'] > 0) ? null : 'no row with a freeDuration yet';
+        },
+        'Thulium-shaped work report': async () => {
+          const answer = await getJson(thuliumUrl(/^\/api\/agents_work_report$/));
+          if ('problem' in answer) return answer.problem;
+          return Array.isArray(answer.body) && answer.body.length > 0 ? null : 'no work report rows yet';
         },
         'Evo /billing': async () => {
           const answer = await getJson(evoUrl(/^\/billing$/));

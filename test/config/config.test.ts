@@ -129,6 +129,29 @@ describe('time limits', () => {
     expect(() => parseConfig({ SESSION_MAX_IDLE_MS: '1000' })).toThrow(/SESSION_MAX_IDLE_MS/);
   });
 
+  it('parses Thulium tenants with their declared defaults, and names the variable and field that is wrong', () => {
+    const tenants = JSON.stringify([{ id: 'thu', baseUrl: 'https://acme.thulium.com', credentials: { username: 'api_user', passwordEnv: 'THU_PW' } }]);
+    const [tenant] = parseConfig({ THULIUM_TENANTS: tenants, THU_PW: 's3cret' }).thulium.tenants;
+    expect(tenant).toMatchObject({ id: 'thu', timeZone: 'Europe/Warsaw', chunkMs: 3_600_000, safetyLagMs: 300_000, outboundThreshold: 0, pageSize: 100, statusPollIntervalMs: 15_000, endpoints: ['agents-work-report', 'agent-statuses'] });
+    expect(tenant?.groups).toBeUndefined();
+    expect(tenant?.credentials).toEqual({ username: 'api_user', password: 's3cret' });
+    expect(parseConfig({}).thulium.tenants).toEqual([]);
+    const bad = JSON.stringify([{ id: 'thu', baseUrl: 'https://acme.thulium.com', credentials: { username: 'u', password: 'hunter2' }, timeZone: 'CET-ish', chunkMs: 1_000_000, pageSize: 500, groups: [1], logins: ['a'] }]);
+    let message = '';
+    try {
+      parseConfig({ THULIUM_TENANTS: bad });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('THULIUM_TENANTS[0]["timeZone"]: must be an IANA time zone id');
+    expect(message).toContain('THULIUM_TENANTS[0]["chunkMs"]: must be a whole number of quarter-hours');
+    expect(message).toContain('THULIUM_TENANTS[0]["pageSize"]: agents_work_report serves at most 100 rows per page');
+    expect(message).not.toContain('hunter2');
+    expect(() => parseConfig({ THULIUM_TENANTS: JSON.stringify([{ id: 'thu', baseUrl: 'https://acme.thulium.com', credentials: { username: 'u', password: 'p' }, groups: [1], logins: ['a'] }]) })).toThrow(/THULIUM_TENANTS\[0\]\["logins"\]: give groups or logins, not both/);
+    expect(() => parseConfig({ THULIUM_TENANTS: '[]', THULIUM_TENANTS_FILE: '/x' })).toThrow(/THULIUM_TENANTS and THULIUM_TENANTS_FILE are mutually exclusive/);
+    expect(() => parseConfig({ THULIUM_TENANTS_FILE: '/nonexistent/thu.json' })).toThrow(/THULIUM_TENANTS_FILE: cannot read/);
+  });
+
   it('parses Evo Voice tenants with their declared defaults, and names the variable and field that is wrong', () => {
     const tenants = JSON.stringify([{ id: 'evo', baseUrl: 'https://evovoice.io', accountId: 'acc-1', credentials: { username: 'poller@acme', passwordEnv: 'EVO_PW' } }]);
     const [tenant] = parseConfig({ EVO_VOICE_TENANTS: tenants, EVO_PW: 's3cret' }).evoVoice.tenants;
@@ -148,5 +171,13 @@ describe('time limits', () => {
     expect(() => parseConfig({ EVO_VOICE_TENANTS: '[]', EVO_VOICE_TENANTS_FILE: '/x' })).toThrow(/EVO_VOICE_TENANTS and EVO_VOICE_TENANTS_FILE are mutually exclusive/);
     expect(() => parseConfig({ EVO_VOICE_TENANTS_FILE: '/nonexistent/evo.json' })).toThrow(/EVO_VOICE_TENANTS_FILE: cannot read/);
     expect(() => parseConfig({ EVO_VOICE_TENANTS: 'nope' })).toThrow(/EVO_VOICE_TENANTS: must be a JSON array/);
+  });
+
+  it('refuses a HostedSuite overlap longer than lateness + correction horizon (its corrections would be too late)', () => {
+    const tenant = (overlapMs: number) => JSON.stringify([{ id: 'hs', baseUrl: 'https://hs.example', credentials: { customerName: 'c', username: 'u', password: 'p' }, overlapMs }]);
+    expect(parseConfig({ HOSTEDSUITE_TENANTS: tenant(7_200_000) }).hostedSuite.tenants[0]?.overlapMs).toBe(7_200_000);
+    expect(parseConfig({ HOSTEDSUITE_TENANTS: tenant(21_720_000) }).hostedSuite.tenants).toHaveLength(1);
+    expect(() => parseConfig({ HOSTEDSUITE_TENANTS: tenant(21_720_001) })).toThrow(/HOSTEDSUITE_TENANTS\[0\]\["overlapMs"\].*too-late/);
+    expect(() => parseConfig({ HOSTEDSUITE_TENANTS: tenant(7_200_000), CORRECTION_HORIZON_MS: '3600000' })).toThrow(/overlapMs/);
   });
 });

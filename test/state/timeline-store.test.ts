@@ -108,6 +108,14 @@ describe('Redis timeline store', () => {
     expect(await reader.getTimeline('t1', 'u1', T0 + 120_000, T0 + 200_000)).toEqual([]);
   });
 
+  it('leaves out a withdrawn segment: a zero-length revision replaces it (its session no longer has it)', async () => {
+    const withdrawn = (start: number, end: number, revision: number): SegmentRow => ({ ...segment(start, end, revision), userId: 'u-withdrawn', sessionId: 'old-version' });
+    await writer.apply(epoch, [{ kind: 'segment', segment: withdrawn(T0, T0 + 60_000, 1) }]);
+    expect((await reader.getTimeline('t1', 'u-withdrawn', T0 - 1, T0 + 120_000)).length).toBe(1);
+    await writer.apply(epoch, [{ kind: 'segment', segment: withdrawn(T0, T0, 2) }]);
+    expect(await reader.getTimeline('t1', 'u-withdrawn', T0 - 1, T0 + 120_000)).toEqual([]);
+  });
+
   it('keeps the newest agent state (asOf), preferring a logged-in session at equal asOf', async () => {
     await writer.apply(epoch, [{ kind: 'agentState', state: state(T0 + 2, true) }, { kind: 'agentState', state: state(T0 + 1, false) }, { kind: 'agentState', state: state(T0 + 2, false, 's0') }]);
     expect(await reader.getAgentStates('t1')).toMatchObject([{ userId: 'u1', loggedIn: true, sessionId: 's1', asOf: T0 + 2 }]);

@@ -213,8 +213,18 @@ export class EngineSession implements SegmentSink, SessionBounds {
       if (old !== undefined) {
         entry.revision = old.revision;
         entry.emitted = old.emitted;
+        previous.delete(entry.segment.start);
       }
     }
+    // an emitted segment the recomputation no longer has (its start moved, or the session now ends before it) is
+    // withdrawn: emitted again with end = start, a zero-length revision that replaces it downstream
+    let withdrawn = false;
+    for (const old of previous.values()) {
+      if (old.emitted === null || old.emitted.end === old.emitted.start || (horizon !== null && old.segment.end < horizon)) continue;
+      this.segments.push({ segment: { ...old.segment, end: old.segment.start }, revision: old.revision, emitted: old.emitted });
+      withdrawn = true;
+    }
+    if (withdrawn) this.segments.sort((a, b) => a.segment.end - b.segment.end || a.segment.start - b.segment.start);
     this.segments = kept.length === 0 ? this.segments : [...kept, ...this.segments];
     this.segmentFrom = 0;
     this.stateDirty = true;

@@ -165,7 +165,7 @@ export class TimelineEngine {
     if (session === undefined) {
       if (this.tombstones.has(event.sessionId)) return false;
       this.user(event.userId, source);
-      session = new EngineSession(event.sessionId, event.userId, this.maxIdleMs, sourceProfile(source).presenceKnown);
+      session = new EngineSession(event.sessionId, event.userId, this.idleLimit(source), sourceProfile(source).presenceKnown);
       this.sessions.set(event.sessionId, session);
     }
     const owner = this.owner(session);
@@ -284,6 +284,15 @@ export class TimelineEngine {
     for (const [id, end] of this.tombstones) if (end < time - retention) this.tombstones.delete(id);
   }
 
+  /**
+   * How long a session of `source` lasts without an event (session-bounds.ts). A sampled source's poller publishes a
+   * state only when it changes, so no event for a long time means the state held: its sessions end only at the
+   * user's next sample or a LoggedOut, never by idling.
+   */
+  private idleLimit(source: SourceId): number {
+    return sourceProfile(source).timeline === 'sampled' ? Number.POSITIVE_INFINITY : this.maxIdleMs;
+  }
+
   private tooLateBefore(): number {
     if (this.watermark === null) return Number.NEGATIVE_INFINITY;
     return this.watermark - this.config.allowedLatenessMs - this.config.correctionHorizonMs;
@@ -350,7 +359,7 @@ export class TimelineEngine {
     Object.assign(engine.rejectedCounts, snapshot.rejected);
     for (const user of snapshot.users) engine.addUser(EngineUser.restore(user));
     for (const item of snapshot.sessions) {
-      const session = EngineSession.restore(item, engine.maxIdleMs);
+      const session = EngineSession.restore(item, engine.idleLimit(engine.users.get(item.userId)?.source ?? DEFAULT_SOURCE));
       engine.sessions.set(session.sessionId, session);
       engine.owner(session);
       engine.active.add(session);

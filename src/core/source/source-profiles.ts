@@ -88,7 +88,7 @@ const THULIUM: SourceProfile = {
   timeline: 'sampled',
 };
 
-/** Provisional, from the public call records (research vendors.md §3.4): calls only, no presence; no adapter yet. */
+/** docs/vendors/hostedsuite-contract.md: call records only (talk in/out, after-call work), no presence. */
 const HOSTEDSUITE: SourceProfile = {
   id: 'hostedsuite',
   presenceKnown: false,
@@ -102,7 +102,7 @@ const HOSTEDSUITE: SourceProfile = {
     'countOfHandledCallIn',
     'countOfHandledCallOut',
   ]),
-  provisional: true,
+  provisional: false,
   statistics: 'timeline',
   timeline: 'exact',
 };

@@ -84,13 +84,13 @@ export function metricsToVector(metrics: Readonly<AgentMetrics>): MetricVector {
   return vector;
 }
 
-const SERVING = metricIndex('servingDuration');
-const COUNT_START = METRIC_FIELDS.findIndex((f) => f.startsWith('countOf'));
-
-/** True when the vector makes a row: serving time or any count. */
+/**
+ * True when the vector makes a row: any non-zero field. For a source with presence every duration lies within
+ * serving time, so this is "serving time or a count"; a source without presence (HostedSuite) or one that reports
+ * aggregates (Thulium) has no serving time, and its handling time or reported figures alone make the row.
+ */
 export function vectorHasContent(vector: Readonly<MetricVector>): boolean {
-  if ((vector[SERVING] ?? 0) !== 0) return true;
-  for (let i = COUNT_START; i < METRIC_COUNT; i++) if ((vector[i] ?? 0) !== 0) return true;
+  for (let i = 0; i < METRIC_COUNT; i++) if ((vector[i] ?? 0) !== 0) return true;
   return false;
 }
 

@@ -35,6 +35,7 @@ const FIELDS = new Set(STATISTIC_FIELDS);
  * Completeness goes in headers, read before the rows so that the rows hold everything it claims; `X-Total-Count` is
  * the number of matching rows before paging. `admission` is the server's one bound on store queries. A range over the
  * documented maximum (requestLimits.maxQueryDays) is a 400.
+ * the number of matching rows before paging. `admission` is the server's one bound on store queries.
  */
 export function registerAgentStatisticRoute(app: FastifyInstance, deps: ServerDeps, admission: QueryAdmission): void {
   app.get('/agentStatistic', async (request, reply) => {

@@ -2,7 +2,10 @@ import type { WindowReport } from '../../core/events/window-report.ts';
 import type { AdaptResult, SourceAdapter } from '../../core/source/source-adapter.ts';
 import type { MetricField } from '../../core/statistic/agent-statistic-fields.ts';
 import { QUARTER_HOUR_MS } from '../../core/windows/quarter-hour.ts';
-import { parseThuliumDuration } from './thulium-duration.ts';
+import type { QuarterHourFigures, ResolvedMinuteRow } from './quarter-hour-sum.ts';
+import { sumQuarterHour } from './quarter-hour-sum.ts';
+import type { WorkReportRow } from './work-report-row.ts';
+import { parseWorkReportRow } from './work-report-row.ts';
 
 /** The `source` of the Thulium work-report poll watermarks on control.poll-watermarks (one per committed chunk). */
 export const THULIUM_WORK_REPORT_WATERMARK_SOURCE = 'thulium/agents-work-report';
@@ -11,86 +14,24 @@ type Raw = Readonly<Record<string, unknown>>;
 
 const isObject = (value: unknown): value is Raw => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function count(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+/** A pause item as the raw topic carries it (a missing `average` is null there) back in the vendor's shape. */
+function vendorShape(minute: Raw): Raw {
+  const pauses = minute['pauses'];
+  if (!Array.isArray(pauses)) return minute;
+  return { ...minute, pauses: pauses.map((item: unknown) => (isObject(item) && item['average'] === null ? Object.fromEntries(Object.entries(item).filter(([key]) => key !== 'average')) : item)) };
 }
 
-/** Sums of one quarter-hour's minute rows; `bad` names the first figure that did not parse. */
-class Sums {
-  readonly values = new Map<string, number>();
-  bad: string | null = null;
-
-  add(key: string, amount: number | undefined): void {
-    if (amount === undefined) {
-      this.bad ??= key;
-      return;
-    }
-    this.values.set(key, (this.values.get(key) ?? 0) + amount);
-  }
-
-  seconds(key: string, value: unknown): void {
-    this.add(key, parseThuliumDuration(value));
-  }
-
-  get(key: string): number {
-    return this.values.get(key) ?? 0;
-  }
-}
-
-function addRow(sums: Sums, row: Raw): void {
-  const inbound = isObject(row['inbound']) ? row['inbound'] : {};
-  sums.add('inbound.count', count(inbound['count']));
-  sums.add('inbound.answered', count(inbound['answered_count']));
-  sums.add('inbound.notAnswered', count(inbound['not_answered_count']));
-  sums.add('inbound.transferred', count(inbound['transferred_count']));
-  sums.seconds('inbound.sum', inbound['sum']);
-  const wait = inbound['wait_sum'];
-  sums.add('inbound.waitSum', typeof wait === 'number' && Number.isFinite(wait) && wait >= 0 ? wait : undefined);
-  const chat = isObject(row['chat']) ? row['chat'] : {};
-  sums.add('chat.closed', count(chat['closed']));
-  sums.add('chat.responded', count(chat['responded']));
-  const ticket = isObject(row['ticket']) ? row['ticket'] : {};
-  sums.add('ticket.closed', count(ticket['closed']));
-  sums.add('ticket.responded', count(ticket['responded']));
-  sums.add('ticket.totalResponded', count(ticket['total_responded']));
-  for (const side of ['above', 'below'] as const) {
-    const outbound = row[`outbound_${side}_threshold`];
-    const figures = isObject(outbound) ? outbound : {};
-    sums.add(`outbound.${side}.count`, count(figures['count']));
-    sums.seconds(`outbound.${side}.sum`, figures['sum']);
-  }
-  const pauses = row['pauses'];
-  if (!Array.isArray(pauses)) {
-    sums.bad ??= 'pauses';
-    return;
-  }
-  for (const pause of pauses as unknown[]) {
-    if (!isObject(pause)) {
-      sums.bad ??= 'pauses';
-      continue;
-    }
-    const id = pause['id'];
-    const name = typeof id === 'number' && Number.isSafeInteger(id) ? String(id) : typeof id === 'string' && /^(all|free|\d+)$/.test(id) ? id : undefined;
-    if (name === undefined) {
-      sums.bad ??= 'pauses.id';
-      continue;
-    }
-    sums.add(`pause.${name}.count`, count(pause['count']));
-    sums.seconds(`pause.${name}.sum`, pause['sum']);
-  }
-}
-
-/** agentStatistic fields from the summed figures (docs/metrics.md, "Fields by vendor", Thulium column). */
-function metricsOf(sums: Sums): Partial<Record<MetricField, number>> {
+/** agentStatistic fields of the summed figures (docs/metrics.md, "Fields by vendor", Thulium column). */
+function metricsOf(q: QuarterHourFigures): Partial<Record<MetricField, number>> {
   return {
-    pauseDuration: sums.get('pause.all.sum') * 1000,
-    freeDuration: sums.get('pause.free.sum') * 1000,
-    callInDuration: sums.get('inbound.sum') * 1000,
-    callOutDuration: (sums.get('outbound.above.sum') + sums.get('outbound.below.sum')) * 1000,
-    countOfHandledCallIn: sums.get('inbound.answered'),
-    countOfHandledCallOut: sums.get('outbound.above.count'),
-    countOfHandledChatIn: sums.get('chat.closed'),
-    countOfHandledEmailIn: sums.get('ticket.closed'),
+    pauseDuration: (q.pauses.get('all')?.seconds ?? 0) * 1000,
+    freeDuration: (q.pauses.get('free')?.seconds ?? 0) * 1000,
+    callInDuration: q.inbound.seconds * 1000,
+    callOutDuration: (q.outboundAbove.seconds + q.outboundBelow.seconds) * 1000,
+    countOfHandledCallIn: q.inbound.answered,
+    countOfHandledCallOut: q.outboundAbove.count,
+    countOfHandledChatIn: q.chat.closed,
+    countOfHandledEmailIn: q.ticket.closed,
   };
 }
 
@@ -98,32 +39,31 @@ function metricsOf(sums: Sums): Partial<Record<MetricField, number>> {
  * The figures with no agentStatistic field, kept as `extraFields` (milliseconds for durations): per-reason pauses,
  * below-threshold outbound calls, unanswered and transferred inbound calls, callers' waiting, chat and ticket responses.
  */
-function extrasOf(sums: Sums): Record<string, number> {
+function extrasOf(q: QuarterHourFigures): Record<string, number> {
   const extras: Record<string, number> = {
-    inboundCount: sums.get('inbound.count'),
-    inboundNotAnsweredCount: sums.get('inbound.notAnswered'),
-    inboundTransferredCount: sums.get('inbound.transferred'),
-    inboundCallerWaitDuration: sums.get('inbound.waitSum') * 1000,
-    outboundBelowThresholdCount: sums.get('outbound.below.count'),
-    outboundBelowThresholdDuration: sums.get('outbound.below.sum') * 1000,
-    chatResponded: sums.get('chat.responded'),
-    ticketResponded: sums.get('ticket.responded'),
-    ticketTotalResponded: sums.get('ticket.totalResponded'),
-    pauseCount: sums.get('pause.all.count'),
+    inboundCount: q.inbound.count,
+    inboundNotAnsweredCount: q.inbound.notAnswered,
+    inboundTransferredCount: q.inbound.transferred,
+    inboundCallerWaitDuration: Math.round(q.inbound.waitSeconds * 1000),
+    outboundBelowThresholdCount: q.outboundBelow.count,
+    outboundBelowThresholdDuration: q.outboundBelow.seconds * 1000,
+    chatResponded: q.chat.responded,
+    ticketResponded: q.ticket.responded,
+    ticketTotalResponded: q.ticket.totalResponded,
+    pauseCount: q.pauses.get('all')?.count ?? 0,
   };
-  const reasons = [...sums.values.keys()].filter((key) => /^pause\.\d+\.sum$/.test(key)).map((key) => key.split('.')[1] as string);
-  for (const reason of reasons.sort((a, b) => Number(a) - Number(b))) {
-    extras[`pauseReason${reason}Duration`] = sums.get(`pause.${reason}.sum`) * 1000;
-    extras[`pauseReason${reason}Count`] = sums.get(`pause.${reason}.count`);
+  const reasons = [...q.pauses.keys()].filter((id) => /^\d+$/.test(id)).sort((a, b) => Number(a) - Number(b));
+  for (const reason of reasons) {
+    const figures = q.pauses.get(reason);
+    extras[`pauseReason${reason}Duration`] = (figures?.seconds ?? 0) * 1000;
+    extras[`pauseReason${reason}Count`] = figures?.count ?? 0;
   }
   return extras;
 }
 
-function agentName(rows: readonly Raw[]): string {
-  for (const row of rows) {
-    const agent = row['agent'];
-    if (!isObject(agent)) continue;
-    const parts = [agent['name'], agent['surname']].filter((part): part is string => typeof part === 'string' && part !== '');
+function agentName(rows: readonly WorkReportRow[]): string {
+  for (const { agent } of rows) {
+    const parts = [agent.name, agent.surname].filter((part): part is string => part !== null && part !== '');
     if (parts.length > 0) return parts.join(' ');
   }
   return '';
@@ -131,11 +71,12 @@ function agentName(rows: readonly Raw[]): string {
 
 /**
  * Maps one raw work-report record (schemas/thulium-agents-work-report.avsc: one agent's minute rows of one UTC
- * quarter-hour, as the vendor served them) onto one WindowReport: the rows' figures summed, seconds → milliseconds.
+ * quarter-hour as the vendor served them, each with its resolved `minuteStart`) onto one WindowReport: the rows'
+ * figures summed by {@link sumQuarterHour}, seconds → milliseconds.
  *
  * Never throws; checks run in a fixed order: `not-an-object`, `missing-agentLogin`, `misaligned-window`,
- * `missing-polledAt`, `missing-rows`, `bad-figure` (a duration that is not `HH:MM:SS`, a negative or fractional
- * count, a pause without a valid id).
+ * `missing-polledAt`, `missing-minutes`, `bad-row` (a minute that is not the vendor's row shape), `bad-figure` (a
+ * minute outside the window or twice, a duration that is not `HH:MM:SS`, a login time outside its minute).
  */
 export function adaptThuliumWorkReport(input: unknown): AdaptResult {
   if (!isObject(input)) return { rejection: 'not-an-object' };
@@ -145,18 +86,29 @@ export function adaptThuliumWorkReport(input: unknown): AdaptResult {
   if (typeof windowStart !== 'number' || !Number.isSafeInteger(windowStart) || windowStart % QUARTER_HOUR_MS !== 0) return { rejection: 'misaligned-window' };
   const polledAt = input['polledAt'];
   if (typeof polledAt !== 'number' || !Number.isSafeInteger(polledAt)) return { rejection: 'missing-polledAt' };
-  const rows = input['rows'];
-  if (!Array.isArray(rows) || !rows.every(isObject)) return { rejection: 'missing-rows' };
-  const sums = new Sums();
-  for (const row of rows as Raw[]) addRow(sums, row);
-  if (sums.bad !== null) return { rejection: 'bad-figure' };
+  const minutes = input['minutes'];
+  if (!Array.isArray(minutes) || !minutes.every(isObject)) return { rejection: 'missing-minutes' };
+  const zone = typeof input['timeZone'] === 'string' ? input['timeZone'] : 'UTC';
+  const rows: ResolvedMinuteRow[] = [];
+  for (const minute of minutes as Raw[]) {
+    const parsed = parseWorkReportRow(vendorShape(minute));
+    const minuteStart = minute['minuteStart'];
+    if ('problem' in parsed || typeof minuteStart !== 'number') return { rejection: 'bad-row' };
+    rows.push({ minuteStart, row: parsed.row });
+  }
+  let figures: QuarterHourFigures;
+  try {
+    figures = sumQuarterHour(windowStart, rows, zone);
+  } catch {
+    return { rejection: 'bad-figure' };
+  }
   const report: WindowReport = {
     userId: login,
-    userName: agentName(rows as Raw[]),
+    userName: agentName(rows.map((r) => r.row)),
     windowStart,
     changeTime: polledAt,
-    metrics: metricsOf(sums),
-    extras: extrasOf(sums),
+    metrics: metricsOf(figures),
+    extras: extrasOf(figures),
   };
   return { events: [], reports: [report] };
 }

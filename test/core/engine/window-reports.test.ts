@@ -30,6 +30,26 @@ describe('window reports (a source whose statistics are the vendor aggregates)',
     expect(final).toMatchObject({ revision: 2, status: 'final' });
   });
 
+  it('a window with reported time but no count and no serving time (Thulium states none) is a row', () => {
+    const engine = new TimelineEngine(config);
+    engine.ingestWindowReports([{ ...report(T0, 0), metrics: { freeDuration: 68_000 } }], 'thulium');
+    expect(windows(engine.advanceWatermark(T0 + QH + 3 * MIN)).map((w) => [w.metrics.freeDuration, w.metrics.countOfHandledCallIn, w.metrics.servingDuration])).toEqual([[68_000, 0, null]]);
+  });
+
+  it('a sampled state holds until the next sample: a sampled session never ends by idling', () => {
+    const engine = new TimelineEngine({ ...config, sessionMaxIdleMs: 3_600_000 });
+    const base = { sessionId: `jkowalski|${T0}`, userId: 'jkowalski', userName: '', eventTime: T0, changeTime: T0 };
+    engine.ingestEvents([createAgentEvent({ ...base, kind: 'userStatus', value: 'Pause', code: 3 }), createAgentEvent({ ...base, kind: 'handling', value: 'Waiting', code: 1 })], 'thulium');
+    const first = engine.advanceWatermark(T0 + 5 * 3_600_000).flatMap((x) => (x.type === 'agentState' ? [x.state] : []));
+    expect(first.map((st) => [st.loggedIn, st.userStatus])).toEqual([[true, 'Pause']]);
+    const restored = TimelineEngine.restore(JSON.parse(JSON.stringify(engine.snapshot())), { ...config, sessionMaxIdleMs: 3_600_000 });
+    for (const e of [engine, restored]) {
+      const states = e.advanceWatermark(T0 + 30 * 3_600_000).flatMap((x) => (x.type === 'agentState' ? [x.state] : []));
+      // with the idle rule the session would end an hour after its event: a logged-out state would come here
+      expect(states.map((st) => [st.loggedIn, st.userStatus])).toEqual([]);
+    }
+  });
+
   it('a later report of the same window replaces the earlier one: an identical one emits nothing, a changed one is one correction', () => {
     const engine = new TimelineEngine(config);
     engine.ingestWindowReports([report(T0, 300_000)], 'thulium');

@@ -26,12 +26,12 @@ describe('source profiles', () => {
     for (const id of ['sinch-rai', 'evo-voice', 'hostedsuite'] as const) expect(sourceProfile(id)).toMatchObject({ statistics: 'timeline', timeline: 'exact' });
   });
 
-  it('HostedSuite has no presence: no presence-dependent field is known; it is provisional', () => {
+  it('HostedSuite has no presence: no presence-dependent field is known; it is implemented (not provisional)', () => {
     const hosted = sourceProfile('hostedsuite');
     expect(hosted.presenceKnown).toBe(false);
     for (const field of PRESENCE_FIELDS) expect(hosted.knownFields.has(field), field).toBe(false);
     expect(hosted.knownFields.has('callInDuration')).toBe(true);
-    expect(hosted.provisional).toBe(true);
+    expect(hosted.provisional).toBe(false);
   });
 
   it('every source has a profile under its own id, naming only agentStatistic fields', () => {

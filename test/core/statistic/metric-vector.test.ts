@@ -13,13 +13,14 @@ describe('metric vectors', () => {
     METRIC_FIELDS.forEach((f, i) => expect(metrics[f]).toBe(i + 1));
     expect(Array.from(metricsToVector(metrics))).toEqual(Array.from(vector));
   });
-  it('has content only with serving time or a count', () => {
+  it('has content with any non-zero field (a source without presence has handling time but no serving time)', () => {
     const v = newMetricVector();
     expect(vectorHasContent(v)).toBe(false);
     v[metricIndex('afterworkDuration')] = 5;
-    expect(vectorHasContent(v)).toBe(false);
-    v[metricIndex('countOfHandledChatOut')] = 1;
     expect(vectorHasContent(v)).toBe(true);
+    const count = newMetricVector();
+    count[metricIndex('countOfHandledChatOut')] = 1;
+    expect(vectorHasContent(count)).toBe(true);
   });
   it('maps a counted millisecond to its fields', () => {
     expect(names(countedFields(USER_READY, H_WAITING, 0))).toEqual(['freeDuration', 'readyDuration', 'servingDuration', 'waitingDuration']);

@@ -5,7 +5,9 @@
  * model's statement "from start to end, agent A was in presence P and handling status H".
  *
  * Per agent and UTC quarter-hour [k·900000, (k+1)·900000), each millisecond of an interval whose presence is Ready,
- * NotReady or Pause and whose handling status is known counts, as docs/metrics.md defines it:
+ * NotReady or Pause and whose handling status is known counts, as docs/metrics.md defines it (with `presenceKnown:
+ * false`, for a vendor without presence such as HostedSuite, each millisecond whose presence is null and handling
+ * known counts, and the presence fields servingDuration, ready/notReady/pause and free stay 0: they are unknown):
  *
  *   servingDuration                 every counted ms
  *   ready/notReady/pauseDuration    by presence
@@ -90,9 +92,10 @@ const AFTERWORK_FIELD: Partial<Record<Kind, TruthField>> = {
 };
 
 /** The duration fields one counted ms in (presence, handling) adds to, with `lastContact` the session's latest contact before it. */
-function durationFields(presence: string, handling: string, lastContact: Kind | null): TruthField[] {
-  const fields: TruthField[] = ['servingDuration'];
-  fields.push(presence === 'Ready' ? 'readyDuration' : presence === 'NotReady' ? 'notReadyDuration' : 'pauseDuration');
+function durationFields(presence: string | null, handling: string, lastContact: Kind | null): TruthField[] {
+  const fields: TruthField[] = [];
+  // a vendor without presence (presence null, HostedSuite): no presence-dependent field
+  if (presence !== null) fields.push('servingDuration', presence === 'Ready' ? 'readyDuration' : presence === 'NotReady' ? 'notReadyDuration' : 'pauseDuration');
   if (handling === 'Waiting') fields.push('waitingDuration');
   if (handling === 'Waiting' && presence === 'Ready') fields.push('freeDuration');
   if (handling === 'Preview') fields.push('previewDuration');
@@ -129,7 +132,8 @@ interface Span {
  * handled contact counts in the quarter-hour of its last ms, which has not come. Without `openUntil` an open line is
  * an error.
  */
-export function truthStatistics(lines: readonly TruthLine[], options: { openUntil?: number } = {}): Map<string, TruthRow> {
+export function truthStatistics(lines: readonly TruthLine[], options: { openUntil?: number; presenceKnown?: boolean } = {}): Map<string, TruthRow> {
+  const presenceKnown = options.presenceKnown ?? true;
   const byAgent = new Map<string, { name: string; spans: Span[] }>();
   for (const line of lines) {
     const agent = byAgent.get(line.agentId) ?? { name: line.agentName, spans: [] };
@@ -162,12 +166,13 @@ export function truthStatistics(lines: readonly TruthLine[], options: { openUnti
         lastContact = null;
       }
       previousEnd = span.end;
-      const counted = span.presence !== null && PRESENCES.has(span.presence) && span.handling !== null && KNOWN_HANDLING.has(span.handling);
+      const presenceOk = presenceKnown ? span.presence !== null && PRESENCES.has(span.presence) : span.presence === null;
+      const counted = presenceOk && span.handling !== null && KNOWN_HANDLING.has(span.handling);
       if (!counted) {
         closeRun();
         continue;
       }
-      const presence = span.presence as string;
+      const presence = span.presence;
       const handling = span.handling as string;
       const fields = durationFields(presence, handling, lastContact);
       for (let from = span.start; from < span.end; ) {
@@ -184,7 +189,7 @@ export function truthStatistics(lines: readonly TruthLine[], options: { openUnti
     }
     closeRun();
     for (const [q, values] of quarters) {
-      if (values.servingDuration === 0 && TRUTH_FIELDS.every((f) => !f.startsWith('countOf') || values[f] === 0)) continue;
+      if (TRUTH_FIELDS.every((f) => values[f] === 0)) continue;
       rows.set(`${agentId}|${new Date(q).toISOString()}`, { userName: name, values });
     }
   }

@@ -131,6 +131,7 @@ export interface TestServerOptions {
   readonly probeTimeoutMs?: number;
   readonly security?: ServerSecurity;
   readonly requestLimits?: Partial<RequestLimits>;
+  readonly tenantTimeZones?: Readonly<Record<string, string>>;
 }
 
 /** A server over `reader` with a silent logger, its own registry and a fixed clock (2024-06-01T12:00Z). */
@@ -147,6 +148,7 @@ export function testServer(reader: TimelineReader, options: TestServerOptions = 
     ...(options.probeTimeoutMs === undefined ? {} : { probeTimeoutMs: options.probeTimeoutMs }),
     ...(options.security === undefined ? {} : { security: options.security }),
     ...(options.requestLimits === undefined ? {} : { requestLimits: options.requestLimits }),
+    ...(options.tenantTimeZones === undefined ? {} : { tenantTimeZones: options.tenantTimeZones }),
   });
 }
 

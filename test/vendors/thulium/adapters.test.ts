@@ -8,10 +8,11 @@ const MIN = 60_000;
 const T8 = Date.UTC(2026, 10, 29, 8, 0);
 
 /** A minute row in the seed's shape (002_2e7f2b8bf91eb5a7.txt), with its key order and the pause items without `average`. */
-function minuteRow(label: string, figures: { pause?: string; pause1?: string; free?: string; inSum?: string; answered?: number; aboveSum?: string; aboveCount?: number; belowSum?: string; belowCount?: number; chats?: number; tickets?: number }) {
+function minuteRow(minute: number, figures: { pause?: string; pause1?: string; free?: string; inSum?: string; answered?: number; aboveSum?: string; aboveCount?: number; belowSum?: string; belowCount?: number; chats?: number; tickets?: number }) {
   return {
+    minuteStart: T8 + minute * MIN,
     agent: { login: 'jkowalski', name: 'Janko', surname: 'Walski' },
-    period: label,
+    period: `2026-11-29 09:${String(minute).padStart(2, '0')}`,
     inbound: { count: (figures.answered ?? 0) + 1, answered_count: figures.answered ?? 0, not_answered_count: 1, transferred_count: 0, sum: figures.inSum ?? '00:00:00', average: '00:00:00', wait_sum: 7, wait_average: '00:00:07', calls_per_hour: 0 },
     chat: { closed: figures.chats ?? 0, responded: 1 },
     ticket: { closed: figures.tickets ?? 0, responded: 0, total_responded: 0 },
@@ -22,14 +23,14 @@ function minuteRow(label: string, figures: { pause?: string; pause1?: string; fr
     pauses: [
       { id: 'all', count: 0, sum: figures.pause ?? '00:00:00', average: '00:00:00' },
       { id: 'free', count: 0, sum: figures.free ?? '00:00:00', average: '00:00:00' },
-      { id: 0, count: 0, sum: '00:00:00' },
+      { id: 0, count: 0, sum: '00:00:00', average: null },
       { id: 1, count: 0, sum: figures.pause1 ?? '00:00:00', average: '00:00:00' },
     ],
   };
 }
 
 function record(rows: unknown[], overrides: Record<string, unknown> = {}) {
-  return { tenant: 't', agentLogin: 'jkowalski', windowStart: T8, windowEnd: T8 + 15 * MIN, timeZone: 'Europe/Warsaw', outboundThreshold: 0, polledAt: T8 + 20 * MIN, vendorPoll: 1, vendorRow: 0, rows, ...overrides };
+  return { tenant: 't', agentLogin: 'jkowalski', windowStart: T8, windowEnd: T8 + 15 * MIN, timeZone: 'Europe/Warsaw', outboundThreshold: 0, polledAt: T8 + 20 * MIN, vendorPoll: 1, vendorRow: 0, minutes: rows, ...overrides };
 }
 
 const rejection = (input: unknown): string | undefined => {
@@ -40,9 +41,9 @@ const rejection = (input: unknown): string | undefined => {
 describe('Thulium work-report adapter', () => {
   it("sums a quarter-hour's minute rows into one window report: seconds → ms, the mapping of docs/metrics.md, the rest as extras", () => {
     const result = adaptThuliumWorkReport(record([
-      minuteRow('2026-11-29 09:00', { pause: '00:00:40', pause1: '00:00:40', free: '00:00:20', answered: 1 }),
-      minuteRow('2026-11-29 09:01', { inSum: '00:01:00', aboveSum: '00:00:00', belowSum: '00:00:00', chats: 2, tickets: 1 }),
-      minuteRow('2026-11-29 09:02', { aboveSum: '00:00:30', aboveCount: 1, belowSum: '00:00:05', belowCount: 2, free: '00:00:25' }),
+      minuteRow(0, { pause: '00:00:40', pause1: '00:00:40', free: '00:00:20', answered: 1 }),
+      minuteRow(1, { inSum: '00:01:00', aboveSum: '00:00:00', belowSum: '00:00:00', chats: 2, tickets: 1 }),
+      minuteRow(2, { aboveSum: '00:00:30', aboveCount: 1, belowSum: '00:00:05', belowCount: 2, free: '00:00:25' }),
     ]));
     expect('reports' in result && result.reports).toEqual([{
       userId: 'jkowalski',
@@ -58,7 +59,7 @@ describe('Thulium work-report adapter', () => {
   });
 
   it('reads durations with unbounded hours', () => {
-    const result = adaptThuliumWorkReport(record([minuteRow('x', { pause: '123:45:06' })]));
+    const result = adaptThuliumWorkReport(record([minuteRow(0, { pause: '123:45:06' })]));
     expect('reports' in result && result.reports?.[0]?.metrics.pauseDuration).toBe((123 * 3600 + 45 * 60 + 6) * 1000);
   });
 
@@ -67,16 +68,18 @@ describe('Thulium work-report adapter', () => {
     expect(rejection(record([], { agentLogin: '' }))).toBe('missing-agentLogin');
     expect(rejection(record([], { windowStart: T8 + 1 }))).toBe('misaligned-window');
     expect(rejection(record([], { polledAt: null }))).toBe('missing-polledAt');
-    expect(rejection(record([1]))).toBe('missing-rows');
-    expect(rejection(record([minuteRow('x', { pause: '1:2:3' })]))).toBe('bad-figure');
-    expect(rejection(record([minuteRow('x', { pause: '00:60:00' })]))).toBe('bad-figure');
-    expect(rejection(record([{ ...minuteRow('x', {}), pauses: [{ id: 'lunch', count: 0, sum: '00:00:00' }] }]))).toBe('bad-figure');
-    expect(rejection(record([{ ...minuteRow('x', {}), chat: { closed: -1, responded: 0 } }]))).toBe('bad-figure');
+    expect(rejection(record([1]))).toBe('missing-minutes');
+    expect(rejection(record([minuteRow(0, { pause: '1:2:3' })]))).toBe('bad-row');
+    expect(rejection(record([minuteRow(0, { pause: '00:60:00' })]))).toBe('bad-row');
+    expect(rejection(record([{ ...minuteRow(0, {}), pauses: [{ id: 'lunch', count: 0, sum: '00:00:00' }] }]))).toBe('bad-row');
+    expect(rejection(record([{ ...minuteRow(0, {}), chat: { closed: -1, responded: 0 } }]))).toBe('bad-row');
+    expect(rejection(record([minuteRow(0, {}), minuteRow(0, {})]))).toBe('bad-figure');
+    expect(rejection(record([minuteRow(15, {})]))).toBe('bad-figure');
   });
 
   it('goes through the engine as the thulium source: one window, unknown fields null', () => {
     const engine = new TimelineEngine({ tenant: 't', allowedLatenessMs: 0, correctionHorizonMs: 3_600_000 });
-    expect(engine.ingestRecord(record([minuteRow('x', { pause: '00:00:40' })]), thuliumWorkReportAdapter)).toBeNull();
+    expect(engine.ingestRecord(record([minuteRow(0, { pause: '00:00:40' })]), thuliumWorkReportAdapter)).toBeNull();
     const windows = engine.advanceWatermark(T8 + 20 * MIN).flatMap((e) => (e.type === 'window' ? [e.window] : []));
     expect(windows.map((w) => [w.source, w.status, w.metrics.pauseDuration, w.metrics.servingDuration, w.metrics.readyDuration])).toEqual([['thulium', 'final', 40_000, null, null]]);
   });

@@ -31,7 +31,7 @@ export type VendorModelLine =
 
 /**
  * The vendor-level model at `now` (contract: status runs, OFF included, clipped to [from, now) with `end` null while
- * open; then the count events in [from, now)), per agent in login order. Straight from the model, not the served API.
+ * open; then the count events in [from, now), and outbound calls that connected earlier but still talk after `from`), per agent in login order. Straight from the model, not the served API.
  */
 export function vendorModelLines(world: ThuliumWorld, now: number): VendorModelLine[] {
   const lines: VendorModelLine[] = [];
@@ -42,7 +42,9 @@ export function vendorModelLines(world: ThuliumWorld, now: number): VendorModelL
       lines.push({ type: 'status', agentId: agent.login, start: iso(Math.max(run.start, from)), end: run.end > now ? null : iso(run.end), status: run.status, pauseId: run.pauseId });
     }
     for (const e of events) {
-      if (e.at < from || e.at >= now) continue;
+      // an outbound call that connected before `from` still talks into the range: its talk time is reported there
+      const talkEnd = e.kind === 'outboundCall' ? e.at + (e.talkSeconds ?? 0) * 1000 : e.at;
+      if ((e.at < from && talkEnd <= from) || e.at >= now) continue;
       lines.push({
         type: 'event', agentId: agent.login, kind: e.kind, at: iso(e.at),
         ...(e.talkSeconds === undefined ? {} : { talkSeconds: e.talkSeconds }),

@@ -1,0 +1,11 @@
+export type { HostedSuiteClock, HostedSuiteFaultOptions, HostedSuiteSimulatorOptions, RunningHostedSuiteSimulator } from './simulator-options.ts';
+export { DEFAULT_CREDENTIALS, DEFAULT_LATE_WORK_SHARE, DEFAULT_ZONE, NO_FAULTS } from './simulator-options.ts';
+export { centerOf, startHostedSuiteSimulator } from './start-simulator.ts';
+export type { CallType, InteractionType, SimCall, SimInteraction } from './model/call-model.ts';
+export { answerAt, INTERACTION_TYPES } from './model/call-model.ts';
+export type { CallRecordJson } from './model/call-record.ts';
+export { callRecordAt, isListed, workShownAt } from './model/call-record.ts';
+export type { Operator } from './model/operators.ts';
+export { DEFAULT_ITEMS_PER_PAGE, MAX_ITEMS_PER_PAGE } from './http/list-call-records.ts';
+export { exportTruth, truthLines } from './truth-export.ts';
+export type { TruthLine } from '../../../core/truth/truth-line.ts';

@@ -144,16 +144,24 @@ const ZONE_CHARACTERS = /^[A-Za-z0-9_/+-]+$/;
 export function timeZoneParam(params: Params): string {
   const text = params.get('timeZone');
   if (text === undefined) return 'UTC';
-  const invalid = (): BadRequest => new BadRequest(`Invalid timeZone: '${text.slice(0, MAX_TIME_ZONE_LENGTH)}${text.length > MAX_TIME_ZONE_LENGTH ? '…' : ''}' (expected an IANA zone such as Europe/Helsinki)`);
-  if (text.length > MAX_TIME_ZONE_LENGTH || !ZONE_CHARACTERS.test(text)) throw invalid();
+  const canonical = canonicalTimeZone(text);
+  if (canonical === undefined) throw new BadRequest(`Invalid timeZone: '${text.slice(0, MAX_TIME_ZONE_LENGTH)}${text.length > MAX_TIME_ZONE_LENGTH ? '…' : ''}' (expected an IANA zone such as Europe/Helsinki)`);
+  return canonical;
+}
+
+/**
+ * The canonical IANA name of a zone text, or undefined when it names none. Checked by length, characters and Intl
+ * before luxon ever sees it, so an invalid or differently spelled name never enters luxon's zone cache.
+ */
+export function canonicalTimeZone(text: string): string | undefined {
+  if (text.length > MAX_TIME_ZONE_LENGTH || !ZONE_CHARACTERS.test(text)) return undefined;
   let canonical: string;
   try {
     canonical = new Intl.DateTimeFormat('en-US', { timeZone: text }).resolvedOptions().timeZone;
   } catch {
-    throw invalid();
+    return undefined;
   }
-  if (!isValidTimeZone(canonical)) throw invalid();
-  return canonical;
+  return isValidTimeZone(canonical) ? canonical : undefined;
 }
 
 /** `language` is accepted for RAI compatibility (nothing is translated) but must be a two-letter ISO 639 code. */

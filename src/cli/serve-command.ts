@@ -1,8 +1,10 @@
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import type { Admin } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { parseConfig } from '../config/config.ts';
+import { ConfigError } from '../errors/config-error.ts';
 import type { Config } from '../config/config.ts';
 import { buildServer } from '../http/server.ts';
 import type { ReadinessProbe } from '../http/server-deps.ts';
@@ -105,6 +107,29 @@ export function storeCompleteProbe(reader: Pick<TimelineStoreReader, 'getComplet
   });
 }
 
+/** True for an address only this host can reach: `localhost`, 127.0.0.0/8, ::1. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (bare.toLowerCase() === 'localhost') return true;
+  if (isIP(bare) === 4) return bare.startsWith('127.');
+  if (isIP(bare) === 6) return bare === '::1' || bare === '0:0:0:0:0:0:0:1' || /^::ffff:127\./i.test(bare);
+  return false;
+}
+
+/**
+ * How the API is exposed (docs/http-api.md, "Security"): with API_TOKENS_FILE, `authenticated`; without it, serving on
+ * a loopback address is `loopback-only`, and any other address is refused with a {@link ConfigError} unless
+ * API_ALLOW_UNAUTHENTICATED=true (a proxy in front authenticates) makes it `unauthenticated`.
+ */
+export function apiExposure(config: Config): 'authenticated' | 'loopback-only' | 'unauthenticated' {
+  if (config.http.tokens !== null) return 'authenticated';
+  if (isLoopbackHost(config.http.host)) return 'loopback-only';
+  if (config.http.allowUnauthenticated) return 'unauthenticated';
+  throw new ConfigError([
+    `HTTP_HOST: ${config.http.host} is not a loopback address and API_TOKENS_FILE is not set: anyone who can reach it would read every tenant. Set API_TOKENS_FILE, bind 127.0.0.1, or set API_ALLOW_UNAUTHENTICATED=true when a proxy in front authenticates`,
+  ]);
+}
+
 /** The zone each configured tenant names (Evo Voice `timeZoneId`, Thulium `timeZone`); Sinch RAI tenants configure none. */
 export function tenantTimeZones(config: Config): Record<string, string> {
   return Object.fromEntries([
@@ -132,6 +157,10 @@ export interface RunningApiServer {
  * store not rebuilding nor behind the processor's watermark ({@link storeCompleteProbe}). Logs a warning when Redis may evict keys.
  */
 export async function startApiServer(config: Config, logger: Logger, options: ApiServerOptions = {}): Promise<RunningApiServer> {
+  const exposure = apiExposure(config);
+  if (exposure === 'authenticated') logger.info({ tokens: config.http.tokens?.length ?? 0 }, 'HTTP API requires bearer tokens (API_TOKENS_FILE)');
+  else if (exposure === 'loopback-only') logger.warn({ host: config.http.host }, 'no API_TOKENS_FILE: the HTTP API is unauthenticated and bound to loopback only');
+  else logger.warn({ host: config.http.host }, 'API_ALLOW_UNAUTHENTICATED=true: the HTTP API answers without authentication on a non-loopback address; a proxy in front must authenticate');
   const redis = createRedis(config);
   redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));
   const warnAboutEviction = (): Promise<void> =>
@@ -167,6 +196,8 @@ export async function startApiServer(config: Config, logger: Logger, options: Ap
     tenant: config.tenant,
     allowedLatenessMs: config.processor.allowedLatenessMs,
     queryAdmission: { concurrent: config.http.maxConcurrentQueries, queued: config.http.maxQueuedQueries },
+    security: { tokens: config.http.tokens, allowedHosts: config.http.allowedHosts, corsOrigins: config.http.corsOrigins },
+    requestLimits: { maxQueryDays: config.http.maxQueryDays, queryTimeoutMs: config.http.queryTimeoutMs },
     tenantTimeZones: tenantTimeZones(config),
   });
   let closing: Promise<void> | null = null;

@@ -20,7 +20,15 @@ const brokerList = z
 export const PROCESSOR_SOURCE_IDS = ['sinch-rai', 'evo-voice', 'thulium-reports', 'thulium-statuses', 'hostedsuite'] as const;
 export type ProcessorSourceId = (typeof PROCESSOR_SOURCE_IDS)[number];
 
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+/** An http(s) URL without user name or password in it: credentials have their own settings and never sit in a URL. */
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .refine((url) => !URL.canParse(url) || (new URL(url).username === '' && new URL(url).password === ''), 'must not contain credentials (user:password@): give them in the credentials settings');
+
+const commaList = z.string().transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item.length > 0));
+
+/** A browser origin: scheme, host and optional port, nothing else. */
+const ORIGIN = /^https?:\/\/[a-z0-9.-]+(?::\d{1,5})?$|^https?:\/\/\[[0-9a-f:.]+\](?::\d{1,5})?$/i;
 const redisUrl = z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' });
 
 /**
@@ -88,6 +96,12 @@ export const envSchema = z.object({
   HTTP_PORT: port.default(8080),
   HTTP_MAX_CONCURRENT_QUERIES: z.coerce.number().int().min(1).default(2),
   HTTP_MAX_QUEUED_QUERIES: z.coerce.number().int().min(0).default(32),
+  HTTP_MAX_QUERY_DAYS: z.coerce.number().int().min(1).max(366).default(31),
+  HTTP_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  HTTP_ALLOWED_HOSTS: commaList.pipe(z.array(z.string().regex(/^[a-z0-9.-]+(?::\d{1,5})?$|^\[[0-9a-f:.]+\](?::\d{1,5})?$/i, 'each entry must be a host name or address, optionally with :port')).min(1, 'needs at least one host')).optional(),
+  HTTP_CORS_ORIGINS: commaList.pipe(z.array(z.string().regex(ORIGIN, 'each entry must be an origin such as https://app.example.com')).min(1, 'needs at least one origin')).optional(),
+  API_TOKENS_FILE: z.string().min(1).optional(),
+  API_ALLOW_UNAUTHENTICATED: booleanFlag.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'text'], { error: 'must be json or text' }).default('json'),
   SINCH_TENANTS: z.string().min(1).optional(),
@@ -217,6 +231,41 @@ export const evoVoiceTenantsSchema = tenantList(evoVoiceTenantSchema);
 
 export type EvoVoiceTenantInput = z.infer<typeof evoVoiceTenantSchema>;
 
+/** Rights a token can hold besides reading its tenants' data: `metrics` (GET /metrics), `ready` (GET /readyz). */
+export const API_TOKEN_SCOPES = ['metrics', 'ready'] as const;
+export type ApiTokenScope = (typeof API_TOKEN_SCOPES)[number];
+
+/**
+ * One API client (an element of the API_TOKENS_FILE list): its name (for logs), the hex SHA-256 of its bearer token
+ * (the token itself is never stored), the tenants whose data it reads (`"*"`: every tenant) and its extra scopes.
+ */
+export const apiTokenSchema = z
+  .object({
+    name: z.string().regex(/^[\w.@-]{1,100}$/, 'must be 1-100 letters, digits, "_", ".", "@" or "-"'),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'must be the hex SHA-256 of the token (64 hex digits), never the token itself')
+      .transform((hash) => hash.toLowerCase()),
+    tenants: z.array(z.union([z.literal('*'), z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'each tenant must be "*" or 1-64 letters, digits, "_" or "-"')])),
+    scopes: z.array(z.enum(API_TOKEN_SCOPES, { error: `each scope must be one of ${API_TOKEN_SCOPES.join(', ')}` })).default([]),
+  })
+  .strict();
+
+export const apiTokensSchema = z
+  .array(apiTokenSchema)
+  .min(1, 'needs at least one token')
+  .superRefine((tokens, ctx) => {
+    const names = new Set<string>();
+    const hashes = new Set<string>();
+    tokens.forEach((token, index) => {
+      if (names.has(token.name)) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `duplicate token name ${token.name}` });
+      if (hashes.has(token.sha256)) ctx.addIssue({ code: 'custom', path: [index, 'sha256'], message: 'the same hash is listed twice' });
+      names.add(token.name);
+      hashes.add(token.sha256);
+    });
+  });
+
+export type ApiToken = z.infer<typeof apiTokenSchema>;
 const QUARTER_HOUR_MS = 900_000;
 
 /**

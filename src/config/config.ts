@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
-import { envSchema, evoVoiceTenantsSchema, hostedSuiteTenantsSchema, sinchTenantsSchema, thuliumTenantsSchema } from './config-schema.ts';
-import type { Env, EvoVoiceTenantInput, HostedSuiteTenantInput, ProcessorSourceId, SinchTenantInput, ThuliumTenantInput } from './config-schema.ts';
+import { apiTokensSchema, envSchema, evoVoiceTenantsSchema, hostedSuiteTenantsSchema, sinchTenantsSchema, thuliumTenantsSchema } from './config-schema.ts';
+import type { ApiToken, Env, EvoVoiceTenantInput, HostedSuiteTenantInput, ProcessorSourceId, SinchTenantInput, ThuliumTenantInput } from './config-schema.ts';
 import { ConfigError } from '../errors/config-error.ts';
 
 /**
@@ -91,7 +91,24 @@ export interface Config {
     /** How far ahead of this host's clock a watermark, a poller checkpoint or a row time may be. */
     readonly maxClockLeadMs: number;
   };
-  readonly http: { readonly host: string; readonly port: number; readonly maxConcurrentQueries: number; readonly maxQueuedQueries: number };
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    readonly maxConcurrentQueries: number;
+    readonly maxQueuedQueries: number;
+    /** The longest time range one /agentStatistic or timeline request may ask for, in days. */
+    readonly maxQueryDays: number;
+    /** How long one data query may take (waiting for admission included) before it is answered 503. */
+    readonly queryTimeoutMs: number;
+    /** The Host header values the API answers (others get 421); undefined: any. */
+    readonly allowedHosts: readonly string[] | undefined;
+    /** Browser origins allowed to call the API (CORS); undefined: none. */
+    readonly corsOrigins: readonly string[] | undefined;
+    /** API clients from API_TOKENS_FILE; null: no authentication (the API then binds to loopback only, docs/http-api.md). */
+    readonly tokens: readonly ApiToken[] | null;
+    /** API_ALLOW_UNAUTHENTICATED: serve without tokens on a non-loopback address (behind a proxy that authenticates). */
+    readonly allowUnauthenticated: boolean;
+  };
   /** Sinch RAI instances the pollers read; empty when neither SINCH_TENANTS nor SINCH_TENANTS_FILE is set. */
   readonly sinch: { readonly tenants: readonly SinchTenant[] };
   /** Evo Voice accounts the report pollers read; empty when neither EVO_VOICE_TENANTS nor EVO_VOICE_TENANTS_FILE is set. */
@@ -181,6 +198,28 @@ function parseTenantList<T extends { credentials: { username: string; password?:
   });
 }
 
+/** Reads and validates API_TOKENS_FILE; every error names the file's variable and the path in the list. */
+function parseApiTokens(file: string | undefined): ApiToken[] | null {
+  if (file === undefined) return null;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new ConfigError([`API_TOKENS_FILE: cannot read ${file}: ${(cause as Error).message}`]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ConfigError(['API_TOKENS_FILE: must be a JSON array of { name, sha256, tenants, scopes? }']);
+  }
+  const parsed = apiTokensSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `API_TOKENS_FILE${issue.path.map((p) => `[${JSON.stringify(p)}]`).join('')}: ${issue.message}`));
+  }
+  return parsed.data;
+}
+
 /**
  * Parses the environment once. Unknown variables are ignored; every invalid variable is reported in one
  * {@link ConfigError} whose message names each variable and what is wrong with it.
@@ -196,7 +235,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     const problems = parsed.error.issues.map((issue) => {
       const variable = String(issue.path[0] ?? '(environment)');
       const value = relevant[variable];
-      const shown = value === undefined || /PASSWORD|_TENANTS$/.test(variable) ? '' : ` (got ${JSON.stringify(value)})`;
+      const shown = value === undefined || /PASSWORD|_TENANTS$|_URL$/.test(variable) ? '' : ` (got ${JSON.stringify(value)})`;
       return `${variable}: ${issue.message}${shown}`;
     });
     throw new ConfigError(problems);
@@ -261,7 +300,18 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       reprocess: { enabled: e.PROCESSOR_REPROCESS, leadInMs: e.REPROCESS_LEAD_IN_MS, chunkMs: e.REPROCESS_CHUNK_MS, maxRequestsPerRun: e.REPROCESS_MAX_REQUESTS },
     },
     time: { sessionMaxIdleMs: e.SESSION_MAX_IDLE_MS, maxEventAgeMs: e.EVENT_MAX_AGE_MS, maxEventLeadMs: e.EVENT_MAX_LEAD_MS, maxClockLeadMs: e.CLOCK_MAX_LEAD_MS },
-    http: { host: e.HTTP_HOST, port: e.HTTP_PORT, maxConcurrentQueries: e.HTTP_MAX_CONCURRENT_QUERIES, maxQueuedQueries: e.HTTP_MAX_QUEUED_QUERIES },
+    http: {
+      host: e.HTTP_HOST,
+      port: e.HTTP_PORT,
+      maxConcurrentQueries: e.HTTP_MAX_CONCURRENT_QUERIES,
+      maxQueuedQueries: e.HTTP_MAX_QUEUED_QUERIES,
+      maxQueryDays: e.HTTP_MAX_QUERY_DAYS,
+      queryTimeoutMs: e.HTTP_QUERY_TIMEOUT_MS,
+      allowedHosts: e.HTTP_ALLOWED_HOSTS,
+      corsOrigins: e.HTTP_CORS_ORIGINS,
+      tokens: parseApiTokens(e.API_TOKENS_FILE),
+      allowUnauthenticated: e.API_ALLOW_UNAUTHENTICATED,
+    },
     sinch: { tenants: parseTenantList('SINCH_TENANTS', e.SINCH_TENANTS, e.SINCH_TENANTS_FILE, sinchTenantsSchema, env) },
     evoVoice: { tenants: parseTenantList('EVO_VOICE_TENANTS', e.EVO_VOICE_TENANTS, e.EVO_VOICE_TENANTS_FILE, evoVoiceTenantsSchema, env) },
     thulium: { tenants: parseTenantList('THULIUM_TENANTS', e.THULIUM_TENANTS, e.THULIUM_TENANTS_FILE, thuliumTenantsSchema, env) },

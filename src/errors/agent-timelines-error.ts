@@ -1,3 +1,5 @@
+import { redactUrlCredentials } from './redact-url-credentials.ts';
+
 /**
  * The error catalogue. Every error agent-timelines throws carries a stable `code` and says whether retrying the
  * same operation can succeed (`retriable`), so callers pick a policy without parsing messages.
@@ -27,12 +29,13 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/** An error with a catalogued code. Credentials inside URLs in `message` are redacted ({@link redactUrlCredentials}). */
 export class AgentTimelinesError extends Error {
   readonly code: ErrorCode;
   readonly retriable: boolean;
 
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(redactUrlCredentials(message), options);
     this.name = 'AgentTimelinesError';
     this.code = code;
     this.retriable = ERROR_CODES[code].retriable;

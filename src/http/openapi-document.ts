@@ -27,8 +27,8 @@ const COMMON = {
   offset: query('offset', 'Rows to skip.', { type: 'integer', minimum: 0, default: 0 }),
   limit: query('limit', `Page length; above ${MAX_LIMIT} is a 400.`, { type: 'integer', minimum: 0, maximum: MAX_LIMIT, default: DEFAULT_LIMIT }),
   language: query('language', 'Two-letter ISO 639 code; accepted for RAI compatibility, nothing is translated.', { type: 'string' }),
-  tenant: query('tenant', 'agent-timelines extension: the tenant to read (default: the TENANT setting).', { type: 'string' }),
-  filters: query('filters', 'Any output field as `&field=value`; `*` matches any characters and `?` one, case-insensitively.', { type: 'object', additionalProperties: { type: 'string' } }),
+  tenant: query('tenant', 'agent-timelines extension: the tenant to read; the token must hold it (403 otherwise). Default: the token\'s tenant when it holds exactly one, else the TENANT setting.', { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+  filters: query('filters', 'Any output field as `&field=value` (at most 256 characters); `*` matches any characters and `?` one, case-insensitively.', { type: 'object', additionalProperties: { type: 'string', maxLength: 256 } }),
 };
 const FILTERS = { ...(COMMON.filters as Record<string, Json>), style: 'form', explode: true };
 
@@ -139,26 +139,57 @@ const THULIUM_ERROR: Json = {
 
 const json = (description: string, schema: Json, headers: Record<string, Json>): Json => ({ description, headers, content: { 'application/json': { schema } } });
 
+/** The answers of the access guard (docs/http-api.md, "Security"), on every operation that is not public. */
+const GUARDED: Record<string, Json> = {
+  401: { ...(text('No bearer token, or an unknown one (only when the server has API tokens).') as Record<string, Json>), headers: { 'WWW-Authenticate': header('Bearer realm="agent-timelines", with error="invalid_token" for an unknown token.') } },
+  403: text('The token does not hold the tenant asked for (or, for /metrics and /readyz, the scope).'),
+  421: text('The Host header is not one of HTTP_ALLOWED_HOSTS (when set).'),
+};
+const PUBLIC: Json = [];
+const scoped = (scope: string): Json => [{ bearerToken: [scope] }];
+
 /** The OpenAPI 3.1 document of every route {@link buildServer} registers. */
 export function openApiDocument(): Record<string, Json> {
   return {
     openapi: '3.1.0',
-    info: { title: 'agent-timelines HTTP API', version: '0.1.0', description: 'Sinch RAI compatible agent statistics from the exactly-once timeline processor. See docs/http-api.md.' },
+    info: {
+      title: 'agent-timelines HTTP API',
+      version: '0.1.0',
+      description: 'Sinch RAI compatible agent statistics from the exactly-once timeline processor. See docs/http-api.md (security model: "Security").',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+    },
+    servers: [{ url: '/', description: 'The server that serves this document' }],
+    security: [{ bearerToken: [] }],
+    components: {
+      securitySchemes: {
+        bearerToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A token from API_TOKENS_FILE (stored there as its SHA-256). Data routes need a token holding the tenant read; /metrics and /readyz the metrics or ready scope. Without API_TOKENS_FILE the server binds to loopback only and asks for no token.',
+        },
+      },
+    },
     paths: {
       '/agentStatistic': {
         get: {
+          operationId: 'getAgentStatistic',
           summary: 'Agent statistics per quarter hour or rolled up (RAI agentStatistic)',
           parameters: [
             query('startTime', `${TIME}; rounded up to the next quarter hour.`, { type: 'string' }, true),
             query('endTime', `${TIME}; rounded up to the end of its quarter hour. Default: the end of the current quarter hour.`, { type: 'string' }),
             query('timeCategory', 'Aggregation level; default (null): quarter-hour rows without a timeCategory field.', { type: 'string', enum: ['null', ...TIME_CATEGORIES] }),
-            query('timeZone', 'IANA zone of the periods and labels; default UTC.', { type: 'string', default: 'UTC' }),
+            query('timeZone', 'IANA zone of the periods and labels (any case, aliases accepted; at most 64 characters); default UTC.', { type: 'string', default: 'UTC', maxLength: 64 }),
             COMMON.userId,
             query('showUser', 'Include userId/userName; false sums each period over the selected users.', { type: 'boolean', default: true }),
             query('showCompleteness', 'agent-timelines extension: add final (and revision/status for single quarter-hours) to each row.', { type: 'boolean', default: false }),
             COMMON.language, COMMON.sort, COMMON.offset, COMMON.limit, COMMON.tenant, FILTERS,
           ],
-          responses: { 200: json('Rows, sorted by maxChangeTimestamp unless sort is given.', { type: 'array', items: statisticSchema() }, PAGED_HEADERS), 400: text('Invalid input, e.g. `Invalid GUID: \'…\'`.'), 503: text('The store is unreachable.') },
+          responses: {
+            200: json('Rows, sorted by maxChangeTimestamp unless sort is given.', { type: 'array', items: statisticSchema() }, PAGED_HEADERS),
+            400: text(`Invalid input, e.g. \`Invalid GUID: '…'\`, or a range over the maximum (31 days by default): \`Invalid range: … at most 31 days per request\`.`),
+            ...GUARDED,
+            503: text('The store is unreachable, too many queries are running, or the query passed its deadline (Retry-After).'),
+          },
         },
       },
       '/api/agents_work_report': {
@@ -187,6 +218,7 @@ export function openApiDocument(): Record<string, Json> {
       },
       '/agentStatus': {
         get: {
+          operationId: 'getAgentStatus',
           summary: 'Current state and time in state of every agent (RAI agentStatus)',
           parameters: [
             query('startTime', `${TIME}; only agents whose changeTimestamp is at or after it.`, { type: 'string' }),
@@ -195,11 +227,12 @@ export function openApiDocument(): Record<string, Json> {
             query('showAgentInfo', 'Accepted for RAI compatibility; there is no agent info to add.', { type: 'boolean', default: false }),
             COMMON.language, COMMON.sort, COMMON.offset, COMMON.limit, COMMON.tenant, FILTERS,
           ],
-          responses: { 200: json('Agent states, sorted by changeTimestamp unless sort is given.', { type: 'array', items: statusSchema() }, PAGED_HEADERS), 400: text('Invalid input.'), 503: text('The store is unreachable.') },
+          responses: { 200: json('Agent states, sorted by changeTimestamp unless sort is given.', { type: 'array', items: statusSchema() }, PAGED_HEADERS), 400: text('Invalid input.'), ...GUARDED, 503: text('The store is unreachable, too many queries are running, or the query passed its deadline (Retry-After).') },
         },
       },
       '/agents/{userId}/timeline': {
         get: {
+          operationId: 'getAgentTimeline',
           summary: 'Timeline segments of one agent overlapping [startTime, endTime)',
           parameters: [
             { name: 'userId', in: 'path', required: true, schema: { type: 'string', pattern: '^([0-9A-Fa-f]{32}|[0-9A-Fa-f]{24})$' } },
@@ -209,12 +242,13 @@ export function openApiDocument(): Record<string, Json> {
           ],
           responses: {
             200: json('Segments by start.', { type: 'object', properties: { userId: { type: 'string' }, userName: { type: ['string', 'null'] }, startTime: { type: 'string' }, endTime: { type: 'string' }, segments: { type: 'array', items: SEGMENT } } }, COMPLETENESS_HEADERS),
-            400: text('Invalid input.'), 404: text('The tenant has never seen this user.'), 503: text('The store is unreachable, or incomplete (rebuilding, no sink) and does not know the user.'),
+            400: text('Invalid input, or a range over the maximum (31 days by default).'), ...GUARDED, 404: text('The tenant has never seen this user.'), 503: text('The store is unreachable, or incomplete (rebuilding, no sink) and does not know the user.'),
           },
         },
       },
       '/billing': {
         get: {
+          operationId: 'getBilling',
           summary: 'Evo Voice billing rows of one account, as the vendor\'s billing report has them',
           parameters: [
             query('accountId', 'The Evo Voice account.', { type: 'string' }, true),
@@ -226,15 +260,23 @@ export function openApiDocument(): Record<string, Json> {
           responses: {
             200: json('Rows by date, customer name and service.', { type: 'object', properties: { tenant: { type: 'string' }, accountId: { type: 'string' }, startDate: { type: 'string' }, endDate: { type: 'string' }, includeCustomerIds: { type: 'boolean' }, rows: { type: 'array', items: BILLING_ROW } } }, {}),
             400: text('A missing or invalid parameter, e.g. `Invalid endDate: \'…\' must be after startDate (endDate is exclusive)`.'),
+            ...GUARDED,
             404: text('This server has no billing store.'),
             503: text('The store is unreachable.'),
           },
         },
       },
-      '/healthz': { get: { summary: 'Liveness', responses: { 200: text('ok') } } },
-      '/readyz': { get: { summary: 'Readiness: Kafka, Redis, the schema registry, the processor and the Redis store (not rebuilding)', responses: { 200: text('ready, one line per dependency'), 503: text('not ready: the failing dependencies, one line per dependency') } } },
-      '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: text('Prometheus text exposition format') } } },
-      '/openapi.json': { get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } } } },
+      '/healthz': { get: { operationId: 'getHealth', summary: 'Liveness (public)', security: PUBLIC, responses: { 200: text('ok') } } },
+      '/readyz': {
+        get: {
+          operationId: 'getReadiness',
+          summary: 'Readiness: Kafka, Redis, the schema registry, the processor and the Redis store (not rebuilding); needs the ready scope',
+          security: scoped('ready'),
+          responses: { 200: text('ready, one line per dependency'), ...GUARDED, 503: text('not ready: the failing dependencies, one line per dependency (credentials in URLs redacted)') },
+        },
+      },
+      '/metrics': { get: { operationId: 'getMetrics', summary: 'Prometheus metrics; needs the metrics scope', security: scoped('metrics'), responses: { 200: text('Prometheus text exposition format'), ...GUARDED } } },
+      '/openapi.json': { get: { operationId: 'getOpenApi', summary: 'This document (public)', security: PUBLIC, responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } } } },
     },
   };
 }

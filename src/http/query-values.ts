@@ -3,6 +3,7 @@ import type { TimeCategory } from '../core/rollup/period.ts';
 import { parseTimestamp } from '../core/time/timestamp.ts';
 import { QUARTER_HOUR_MS } from '../core/windows/quarter-hour.ts';
 import { BadRequest } from './bad-request.ts';
+import { WildcardPattern } from './wildcard-match.ts';
 
 /** The documented parameters of one request, by name (each given at most once). */
 export type Params = ReadonlyMap<string, string>;
@@ -11,7 +12,7 @@ export type Params = ReadonlyMap<string, string>;
 export interface FieldFilter {
   readonly field: string;
   readonly value: string;
-  readonly pattern: RegExp;
+  readonly pattern: WildcardPattern;
 }
 
 export interface RaiQuery {
@@ -23,9 +24,12 @@ export interface RaiQuery {
 export const MAX_LIMIT = 10_000;
 export const DEFAULT_LIMIT = 100;
 
-function patternOf(value: string): RegExp {
-  const source = [...value].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
-  return new RegExp(`^${source}$`, 'is');
+/** The longest `&field=value` filter value, in characters: a filter costs at most its length × the field's per row. */
+export const MAX_FILTER_LENGTH = 256;
+
+function patternOf(field: string, value: string): WildcardPattern {
+  if (value.length > MAX_FILTER_LENGTH) throw new BadRequest(`Invalid filter ${field}: ${value.length} characters (at most ${MAX_FILTER_LENGTH})`);
+  return new WildcardPattern(value);
 }
 
 /**
@@ -42,7 +46,7 @@ export function parseRaiQuery(rawUrl: string, parameters: ReadonlySet<string>, f
     if (seen.has(name)) throw new BadRequest(`Repeated parameter: ${name}`);
     seen.add(name);
     if (parameters.has(name)) params.set(name, value);
-    else if (fields.has(name)) filters.push({ field: name, value, pattern: patternOf(value) });
+    else if (fields.has(name)) filters.push({ field: name, value, pattern: patternOf(name, value) });
     else throw new BadRequest(`Unknown parameter: ${name}`);
   }
   return { params, filters };
@@ -127,11 +131,37 @@ export function timeCategoryParam(params: Params): TimeCategory | null {
   return text;
 }
 
+/** The longest `timeZone` accepted (the longest IANA name is about 30 characters). */
+export const MAX_TIME_ZONE_LENGTH = 64;
+const ZONE_CHARACTERS = /^[A-Za-z0-9_/+-]+$/;
+
+/**
+ * `timeZone` (default UTC) as its canonical IANA name (`eUrOpE/hElSiNkI` → `Europe/Helsinki`, `US/Eastern` →
+ * `America/New_York`). The name is checked with `Intl.DateTimeFormat`, which keeps nothing, before luxon sees it:
+ * luxon caches every zone name it is given, valid or not, for the life of the process, so only canonical names of
+ * real zones (a few hundred) may reach it.
+ */
 export function timeZoneParam(params: Params): string {
   const text = params.get('timeZone');
   if (text === undefined) return 'UTC';
-  if (text === '' || !isValidTimeZone(text)) throw new BadRequest(`Invalid timeZone: '${text}' (expected an IANA zone such as Europe/Helsinki)`);
-  return text;
+  const canonical = canonicalTimeZone(text);
+  if (canonical === undefined) throw new BadRequest(`Invalid timeZone: '${text.slice(0, MAX_TIME_ZONE_LENGTH)}${text.length > MAX_TIME_ZONE_LENGTH ? '…' : ''}' (expected an IANA zone such as Europe/Helsinki)`);
+  return canonical;
+}
+
+/**
+ * The canonical IANA name of a zone text, or undefined when it names none. Checked by length, characters and Intl
+ * before luxon ever sees it, so an invalid or differently spelled name never enters luxon's zone cache.
+ */
+export function canonicalTimeZone(text: string): string | undefined {
+  if (text.length > MAX_TIME_ZONE_LENGTH || !ZONE_CHARACTERS.test(text)) return undefined;
+  let canonical: string;
+  try {
+    canonical = new Intl.DateTimeFormat('en-US', { timeZone: text }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+  return isValidTimeZone(canonical) ? canonical : undefined;
 }
 
 /** `language` is accepted for RAI compatibility (nothing is translated) but must be a two-letter ISO 639 code. */

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { ApiToken } from '../config/config-schema.ts';
 import type { BillingStore } from '../state/billing-store.ts';
 import type { TimelineStoreReader } from '../state/timeline-store-reader.ts';
 import type { QueryAdmissionLimits } from './query-admission.ts';
@@ -42,4 +43,28 @@ export interface ServerDeps {
   readonly queryAdmission?: QueryAdmissionLimits;
   /** Register prom-client's default process metrics on `registry` (once); default true. */
   readonly collectDefaultMetrics?: boolean;
+  /** Who may read what (docs/http-api.md, "Security"); default: no authentication, any Host, no CORS. */
+  readonly security?: ServerSecurity;
+  /** Bounds on one data request; defaults in {@link DEFAULT_REQUEST_LIMITS}. */
+  readonly requestLimits?: Partial<RequestLimits>;
 }
+
+/** Authentication, Host check and browser access of the API. */
+export interface ServerSecurity {
+  /** The API clients (config API_TOKENS_FILE); null or absent: no authentication. */
+  readonly tokens?: readonly ApiToken[] | null;
+  /** Host header values answered; others get 421. Absent: any. */
+  readonly allowedHosts?: readonly string[] | undefined;
+  /** Browser origins allowed to call the API (CORS). Absent: no CORS headers, so browsers keep other origins out. */
+  readonly corsOrigins?: readonly string[] | undefined;
+}
+
+/** The documented maximum of one request (docs/http-api.md, "Limits"). */
+export interface RequestLimits {
+  /** The longest startTime–endTime range of /agentStatistic and /agents/{userId}/timeline, in days. */
+  readonly maxQueryDays: number;
+  /** How long a data query may take, waiting for admission included, before it is answered 503. */
+  readonly queryTimeoutMs: number;
+}
+
+export const DEFAULT_REQUEST_LIMITS: RequestLimits = { maxQueryDays: 31, queryTimeoutMs: 30_000 };

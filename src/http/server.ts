@@ -1,6 +1,9 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
 import { fastify, LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyError, FastifyInstance } from 'fastify';
 import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
+import { guardRoutes } from './access-control.ts';
 import { BadRequest } from './bad-request.ts';
 import { instrumentRequests } from './http-metrics.ts';
 import { QueryAdmission } from './query-admission.ts';
@@ -12,9 +15,12 @@ import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerMetricsRoute } from './routes/metrics-route.ts';
 import { registerOpenApiRoute } from './routes/openapi-route.ts';
 import { registerTimelineRoute } from './routes/timeline-route.ts';
+import { DEFAULT_REQUEST_LIMITS } from './server-deps.ts';
 import type { ServerDeps } from './server-deps.ts';
 
 const TEXT = 'text/plain; charset=utf-8';
+/** The headers a browser script may read from an answer (completeness.ts, the paged routes, 401 and 503). */
+const EXPOSED_HEADERS = ['X-Watermark', 'X-Data-Complete-Up-To', 'X-Allowed-Lateness-Ms', 'X-Watermark-Partitions', 'X-Data-Incomplete', 'X-Total-Count', 'Retry-After', 'WWW-Authenticate'];
 
 function isFastifyError(error: unknown): error is FastifyError {
   return error instanceof Error && typeof (error as Partial<FastifyError>).statusCode === 'number';
@@ -23,13 +29,30 @@ function isFastifyError(error: unknown): error is FastifyError {
 /**
  * Builds the API server over injected dependencies; nothing listens until the caller calls `listen` (or uses
  * `inject`). Client errors are answered `400 text/plain` with the message, an unreachable store `503 text/plain`
+ * with Retry-After, anything else `500` (logged). Every route is guarded by {@link guardRoutes} (tokens, tenants, Host),
+ * answers carry the security headers of a JSON API (helmet) and, for the configured origins only, CORS headers. The
+ * data routes share one {@link QueryAdmission} with the query deadline of `requestLimits`. The caller owns the
+ * lifecycle: `close()` stops the server but leaves the reader, probes and registry to their owners.
  * with Retry-After, anything else `500` (logged); `/api/agents_work_report` answers its own errors in Thulium's JSON
  * shape. The statistic routes share one {@link QueryAdmission}. The caller owns the lifecycle: `close()` stops the server but
  * leaves the reader, probes and registry to their owners.
  */
 export function buildServer(deps: ServerDeps): FastifyInstance {
-  const app = fastify({ loggerInstance: deps.logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }) });
+  const app = fastify({ loggerInstance: deps.logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), requestTimeout: 60_000 });
+  const limits = { ...DEFAULT_REQUEST_LIMITS, ...deps.requestLimits };
+  const security = deps.security ?? {};
   instrumentRequests(app, deps.registry, deps.collectDefaultMetrics ?? true);
+  app.register(helmet, { contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } }, crossOriginResourcePolicy: { policy: 'cross-origin' } });
+  if (security.corsOrigins !== undefined) {
+    app.register(cors, {
+      origin: [...security.corsOrigins],
+      methods: ['GET', 'HEAD'],
+      allowedHeaders: ['Authorization', 'Accept-Language'],
+      exposedHeaders: EXPOSED_HEADERS,
+      maxAge: 600,
+    });
+  }
+  app.after(() => guardRoutes(app, { tokens: security.tokens ?? null, defaultTenant: deps.tenant, allowedHosts: security.allowedHosts }));
   app.setNotFoundHandler(async (request, reply) => reply.code(404).type(TEXT).send(`Not Found: ${request.method} ${request.url.split('?')[0] ?? ''}`));
   app.setErrorHandler(async (error: unknown, request, reply) => {
     if (error instanceof BadRequest) return reply.code(400).type(TEXT).send(error.message);
@@ -43,10 +66,10 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     request.log.error({ err: error, url: request.url }, 'request failed');
     return reply.code(500).type(TEXT).send('Internal Server Error');
   });
-  const admission = new QueryAdmission(deps.queryAdmission ?? { concurrent: 2, queued: 32 });
+  const admission = new QueryAdmission({ ...(deps.queryAdmission ?? { concurrent: 2, queued: 32 }), timeoutMs: limits.queryTimeoutMs });
   registerAgentStatisticRoute(app, deps, admission);
   registerAgentsWorkReportRoute(app, deps, admission);
-  registerAgentStatusRoute(app, deps);
+  registerAgentStatusRoute(app, deps, admission);
   registerTimelineRoute(app, deps);
   registerBillingRoute(app, deps);
   registerHealthRoutes(app, deps);

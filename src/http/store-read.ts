@@ -3,12 +3,15 @@ import type { StoreCompleteness } from '../state/store-types.ts';
 import { withMissingRows } from './completeness.ts';
 import type { TimelineReader } from './server-deps.ts';
 
-/** Awaits a store read; any failure becomes a retriable SERVICE_UNAVAILABLE (answered 503). */
+/**
+ * Awaits a store read; any failure becomes a retriable SERVICE_UNAVAILABLE (answered 503). The client error's own
+ * text (hosts, addresses) stays in its `cause`, which is logged, not answered.
+ */
 export async function storeRead<T>(read: Promise<T>): Promise<T> {
   try {
     return await read;
   } catch (cause) {
-    throw new AgentTimelinesError('SERVICE_UNAVAILABLE', `the timeline store (Redis) could not be read: ${(cause as Error).message}`, { cause });
+    throw new AgentTimelinesError('SERVICE_UNAVAILABLE', 'the timeline store (Redis) could not be read', { cause });
   }
 }
 

@@ -51,7 +51,7 @@ describe('GET /agentStatistic roll-ups equal the core batch replay', () => {
 
   for (const zone of ['UTC', 'Europe/Helsinki', 'America/New_York']) {
     it(`every timeCategory in ${zone}, field by field`, async () => {
-      const app = testServer(store.reader);
+      const app = testServer(store.reader, { requestLimits: { maxQueryDays: 62 } });
       for (const category of TIME_CATEGORIES) {
         const response = await app.inject(`/agentStatistic?startTime=2024-10-01T00:00:00Z&endTime=2024-11-30T00:00:00Z&timeCategory=${category}&timeZone=${zone}&limit=10000`);
         expect(response.statusCode, response.body).toBe(200);

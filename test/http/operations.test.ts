@@ -95,10 +95,10 @@ describe('operations endpoints', () => {
     const app = testServer(broken);
     const missing = await app.inject('/agentStatistics');
     expect([missing.statusCode, missing.body]).toEqual([404, 'Not Found: GET /agentStatistics']);
-    const down = await app.inject('/agentStatistic?startTime=2024-01-01T00:00:00Z');
+    const down = await app.inject('/agentStatistic?startTime=2024-01-01T00:00:00Z&endTime=2024-01-02T00:00:00Z');
     expect(down.statusCode).toBe(503);
     expect(down.headers['retry-after']).toBe('1');
-    expect(down.body).toContain('Connection is closed.');
+    expect(down.body).toBe('Service Unavailable: the timeline store (Redis) could not be read');
     await app.close();
   });
 });

@@ -17,7 +17,9 @@ import { rowSelection, selectRows } from '../row-selection.ts';
 import type { ServerDeps } from '../server-deps.ts';
 import { STATISTIC_FIELDS, statisticRows } from '../statistic-rows.ts';
 import { answerCompleteness, storeRead } from '../store-read.ts';
+import { requestSignal } from '../request-signal.ts';
 import type { QueryAdmission } from '../query-admission.ts';
+import { rangeWithinLimit } from '../query-range.ts';
 
 export const AGENT_STATISTIC_PARAMETERS: readonly string[] = [
   'startTime', 'endTime', 'timeZone', 'timeCategory', 'userId', 'showUser', 'language', 'sort', 'offset', 'limit', 'showCompleteness', 'tenant',
@@ -31,6 +33,8 @@ const FIELDS = new Set(STATISTIC_FIELDS);
  * endTime (default: the end of the current quarter hour) are rounded up to quarter hours; quarter-hours starting in
  * [start, end) are rolled up per timeCategory in timeZone, filtered, sorted (default maxChangeTimestamp) and paged.
  * Completeness goes in headers, read before the rows so that the rows hold everything it claims; `X-Total-Count` is
+ * the number of matching rows before paging. `admission` is the server's one bound on store queries. A range over the
+ * documented maximum (requestLimits.maxQueryDays) is a 400.
  * the number of matching rows before paging. `admission` is the server's one bound on store queries.
  */
 export function registerAgentStatisticRoute(app: FastifyInstance, deps: ServerDeps, admission: QueryAdmission): void {
@@ -41,6 +45,7 @@ export function registerAgentStatisticRoute(app: FastifyInstance, deps: ServerDe
     const endTime = timeParam(params, 'endTime', false);
     const end = endTime === undefined ? quarterHourEnd(deps.clock()) : roundUpToQuarterHour(endTime);
     if (end < start) throw new BadRequest(`Invalid endTime: '${params.get('endTime') ?? ''}' is before startTime (after rounding up to quarter hours)`);
+    rangeWithinLimit(start, end, deps.requestLimits?.maxQueryDays);
     const category = timeCategoryParam(params);
     const zone = timeZoneParam(params);
     const userIds = guidListParam(params, 'userId');
@@ -49,13 +54,15 @@ export function registerAgentStatisticRoute(app: FastifyInstance, deps: ServerDe
     languageParam(params);
     const tenant = tenantParam(params, deps.tenant);
     const selection = rowSelection(params, query.filters, FIELDS, 'maxChangeTimestamp');
-    const { page, total, completeness } = await admission.run(async () => {
+    const { page, total, completeness } = await admission.run(async (signal) => {
       const completeness = await storeRead(deps.reader.getCompleteness(tenant));
       const stored = await storeRead(deps.reader.readQuarterHours({ tenant, ...(userIds === undefined ? {} : { userIds }), from: start, to: end }));
+      signal.throwIfAborted();
       const view = completenessView(answerCompleteness(deps.reader, completeness, stored.missing), deps.allowedLatenessMs);
       const rows = statisticRows(stored.rows, { category, zone, showUser, showCompleteness, rangeEnd: end }, view);
+      signal.throwIfAborted();
       return { ...selectRows(rows, selection), completeness: view };
-    });
+    }, requestSignal(request.raw, reply.raw));
     return reply.headers({ ...completenessHeaders(completeness), 'x-total-count': String(total) }).send(page);
   });
 }

@@ -7,6 +7,8 @@ import { completenessHeaders, completenessView } from '../completeness.ts';
 import { booleanParam, guidListParam, languageParam, parseRaiQuery, tenantParam, timeParam, unsupportedParam } from '../query-values.ts';
 import type { Row } from '../row-selection.ts';
 import { rowSelection, selectRows } from '../row-selection.ts';
+import type { QueryAdmission } from '../query-admission.ts';
+import { requestSignal } from '../request-signal.ts';
 import type { ServerDeps } from '../server-deps.ts';
 import { answerCompleteness, storeRead } from '../store-read.ts';
 
@@ -68,9 +70,10 @@ export function agentStatusRow(state: AgentStateRow, now: number): Row {
 
 /**
  * `GET /agentStatus`: every agent's current state with time in state computed from the injected clock. startTime
- * and endTime (both optional here) select startTime ≤ changeTimestamp < endTime; default sort changeTimestamp.
+ * and endTime (both optional here) select startTime ≤ changeTimestamp < endTime; default sort changeTimestamp. Runs under
+ * the server's one `admission` (bounded concurrency and deadline) like /agentStatistic.
  */
-export function registerAgentStatusRoute(app: FastifyInstance, deps: ServerDeps): void {
+export function registerAgentStatusRoute(app: FastifyInstance, deps: ServerDeps, admission: QueryAdmission): void {
   app.get('/agentStatus', async (request, reply) => {
     const query = parseRaiQuery(request.url, PARAMETERS, FIELDS);
     const { params } = query;
@@ -83,15 +86,18 @@ export function registerAgentStatusRoute(app: FastifyInstance, deps: ServerDeps)
     languageParam(params);
     const tenant = tenantParam(params, deps.tenant);
     const selection = rowSelection(params, query.filters, FIELDS, 'changeTimestamp');
-    const completeness = await storeRead(deps.reader.getCompleteness(tenant));
-    const states = await storeRead(deps.reader.readAgentStates(tenant, userIds));
-    const now = deps.clock();
-    const rows = states.rows.filter((state) => {
-      const changed = changeTimeOf(state);
-      return changed >= start && changed < end;
-    }).map((state) => agentStatusRow(state, now));
-    const { page, total } = selectRows(rows, selection);
-    const view = completenessView(answerCompleteness(deps.reader, completeness, states.missing), deps.allowedLatenessMs);
+    const { page, total, view } = await admission.run(async (signal) => {
+      const completeness = await storeRead(deps.reader.getCompleteness(tenant));
+      const states = await storeRead(deps.reader.readAgentStates(tenant, userIds));
+      signal.throwIfAborted();
+      const now = deps.clock();
+      const rows = states.rows.filter((state) => {
+        const changed = changeTimeOf(state);
+        return changed >= start && changed < end;
+      }).map((state) => agentStatusRow(state, now));
+      const view = completenessView(answerCompleteness(deps.reader, completeness, states.missing), deps.allowedLatenessMs);
+      return { ...selectRows(rows, selection), view };
+    }, requestSignal(request.raw, reply.raw));
     return reply.headers({ ...completenessHeaders(view), 'x-total-count': String(total) }).send(page);
   });
 }

@@ -6,6 +6,7 @@ import { BadRequest } from '../bad-request.ts';
 import type { CompletenessView } from '../completeness.ts';
 import { completenessHeaders, completenessView, isFinal } from '../completeness.ts';
 import { guid, parseRaiQuery, tenantParam, timeParam } from '../query-values.ts';
+import { rangeWithinLimit } from '../query-range.ts';
 import type { ServerDeps } from '../server-deps.ts';
 import { answerCompleteness, storeRead } from '../store-read.ts';
 
@@ -43,6 +44,7 @@ export function registerTimelineRoute(app: FastifyInstance, deps: ServerDeps): v
     const start = timeParam(params, 'startTime', true);
     const end = timeParam(params, 'endTime', true);
     if (end <= start) throw new BadRequest(`Invalid endTime: '${params.get('endTime') ?? ''}' must be after startTime`);
+    rangeWithinLimit(start, end, deps.requestLimits?.maxQueryDays);
     const tenant = tenantParam(params, deps.tenant);
     const stored = await storeRead(deps.reader.getCompleteness(tenant));
     const [timeline, directory] = await Promise.all([storeRead(deps.reader.readTimeline(tenant, userId, start, end)), storeRead(deps.reader.getAgentDirectory(tenant))]);

@@ -1,4 +1,5 @@
 import { isValidTimeZone } from '../../core/rollup/period.ts';
+import { canonicalTimeZone } from '../query-values.ts';
 import { isQuarterHourBoundary } from '../../core/windows/quarter-hour.ts';
 import { BadRequest } from '../bad-request.ts';
 import { guid } from '../query-values.ts';
@@ -107,8 +108,9 @@ export function parseWorkReportQuery(rawUrl: string, fallbackTenant: string, zon
   const tenant = tenantText ?? fallbackTenant;
   if (tenantText !== undefined && !TENANT.test(tenantText)) problems.push(E.invalidTenant(tenantText));
   const zoneText = params.get('timeZone');
-  if (zoneText !== undefined && (zoneText === '' || !isValidTimeZone(zoneText))) problems.push(E.invalidTimeZone(zoneText));
-  const zone = zoneText ?? zoneOf(tenant);
+  const canonicalZone = zoneText === undefined ? undefined : canonicalTimeZone(zoneText);
+  if (zoneText !== undefined && canonicalZone === undefined) problems.push(E.invalidTimeZone(zoneText));
+  const zone = canonicalZone ?? zoneOf(tenant);
 
   const fromLocal = dateParam(params, 'date_from', problems);
   const toLocal = dateParam(params, 'date_to', problems);

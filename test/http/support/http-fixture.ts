@@ -6,7 +6,7 @@ import type { AgentMetrics } from '../../../src/core/statistic/agent-statistic-f
 import { emptyMetrics } from '../../../src/core/statistic/agent-statistic-fields.ts';
 import { QUARTER_HOUR_MS } from '../../../src/core/windows/quarter-hour.ts';
 import { buildServer } from '../../../src/http/server.ts';
-import type { ReadinessProbe, TimelineReader } from '../../../src/http/server-deps.ts';
+import type { ReadinessProbe, RequestLimits, ServerSecurity, TimelineReader } from '../../../src/http/server-deps.ts';
 import { createLogger } from '../../../src/runtime/logger.ts';
 import { SinkProgressStore } from '../../../src/state/sink-progress-store.ts';
 import { storeKeys } from '../../../src/state/store-keys.ts';
@@ -129,6 +129,8 @@ export interface TestServerOptions {
   readonly probes?: readonly ReadinessProbe[];
   readonly registry?: Registry;
   readonly probeTimeoutMs?: number;
+  readonly security?: ServerSecurity;
+  readonly requestLimits?: Partial<RequestLimits>;
   readonly tenantTimeZones?: Readonly<Record<string, string>>;
 }
 
@@ -144,6 +146,8 @@ export function testServer(reader: TimelineReader, options: TestServerOptions = 
     allowedLatenessMs: LATENESS_MS,
     collectDefaultMetrics: false,
     ...(options.probeTimeoutMs === undefined ? {} : { probeTimeoutMs: options.probeTimeoutMs }),
+    ...(options.security === undefined ? {} : { security: options.security }),
+    ...(options.requestLimits === undefined ? {} : { requestLimits: options.requestLimits }),
     ...(options.tenantTimeZones === undefined ? {} : { tenantTimeZones: options.tenantTimeZones }),
   });
 }

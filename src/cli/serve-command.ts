@@ -159,7 +159,7 @@ export interface RunningApiServer {
 export async function startApiServer(config: Config, logger: Logger, options: ApiServerOptions = {}): Promise<RunningApiServer> {
   const exposure = apiExposure(config);
   if (exposure === 'authenticated') logger.info({ tokens: config.http.tokens?.length ?? 0 }, 'HTTP API requires bearer tokens (API_TOKENS_FILE)');
-  else if (exposure === 'loopback-only') logger.warn({ host: config.http.host }, 'no API_TOKENS_FILE: the HTTP API is unauthenticated and bound to loopback only');
+  else if (exposure === 'loopback-only') logger.info({ host: config.http.host }, 'no API_TOKENS_FILE: the HTTP API is unauthenticated, so it is bound to loopback only (only this host can reach it)');
   else logger.warn({ host: config.http.host }, 'API_ALLOW_UNAUTHENTICATED=true: the HTTP API answers without authentication on a non-loopback address; a proxy in front must authenticate');
   const redis = createRedis(config);
   redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));

@@ -118,21 +118,40 @@ export type Env = z.infer<typeof envSchema>;
 
 const durationMs = (min: number) => z.number({ error: 'must be a number of milliseconds' }).int().min(min);
 
+/** A tenant id, as every vendor's tenant list spells it. */
+const TENANT_ID = z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"');
+
+/** The secret of a vendor login: inline, or the name of the environment variable that holds it (exactly one). */
+const PASSWORD_FIELDS = {
+  password: z.string().min(1).optional(),
+  passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must name an environment variable').optional(),
+};
+const exactlyOnePassword = (c: { password?: string | undefined; passwordEnv?: string | undefined }): boolean => (c.password === undefined) !== (c.passwordEnv === undefined);
+
+/** How every vendor client calls its API: per-request timeout, retries with backoff, and the tenant's token bucket. */
+const VENDOR_REQUEST_SETTINGS = {
+  requestTimeoutMs: durationMs(100).default(30_000),
+  maxAttempts: z.number().int().min(1).max(50).default(6),
+  backoffBaseMs: durationMs(1).default(500),
+  backoffMaxMs: durationMs(1).default(30_000),
+  rateLimitPerSecond: z.number().positive().default(5),
+  rateLimitBurst: z.number().int().min(1).default(10),
+};
+
 /**
  * One Sinch RAI vendor instance the pollers read (an element of SINCH_TENANTS or SINCH_TENANTS_FILE), with every
  * poller default declared here. Secrets stay under `credentials`, which the logger redacts.
  */
 export const sinchTenantSchema = z
   .object({
-    id: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"'),
+    id: TENANT_ID,
     baseUrl: httpUrl,
     credentials: z
       .object({
         username: z.string().min(1),
-        password: z.string().min(1).optional(),
-        passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must name an environment variable').optional(),
+        ...PASSWORD_FIELDS,
       })
-      .refine((c) => (c.password === undefined) !== (c.passwordEnv === undefined), 'give exactly one of password or passwordEnv'),
+      .refine(exactlyOnePassword, 'give exactly one of password or passwordEnv'),
     endpoints: z.array(z.enum(['agentStatusHistory', 'contacts', 'agentStatus'])).min(1).default(['agentStatusHistory', 'contacts', 'agentStatus']),
     pollIntervalMs: durationMs(100).default(15_000),
     contactPollIntervalMs: durationMs(100).default(60_000),
@@ -143,12 +162,7 @@ export const sinchTenantSchema = z
     initialLookbackMs: durationMs(0).default(3_600_000),
     startAt: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 timestamp' }).optional(),
     pageSize: z.number().int().min(1).max(10_000, 'the API returns at most 10000 rows per query').default(1000),
-    requestTimeoutMs: durationMs(100).default(30_000),
-    maxAttempts: z.number().int().min(1).max(50).default(6),
-    backoffBaseMs: durationMs(1).default(500),
-    backoffMaxMs: durationMs(1).default(30_000),
-    rateLimitPerSecond: z.number().positive().default(5),
-    rateLimitBurst: z.number().int().min(1).default(10),
+    ...VENDOR_REQUEST_SETTINGS,
   })
   .strict();
 
@@ -182,16 +196,15 @@ function isIanaZone(zone: string): boolean {
  */
 export const evoVoiceTenantSchema = z
   .object({
-    id: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"'),
+    id: TENANT_ID,
     baseUrl: httpUrl,
     accountId: z.string().min(1),
     credentials: z
       .object({
         username: z.string().min(1),
-        password: z.string().min(1).optional(),
-        passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must name an environment variable').optional(),
+        ...PASSWORD_FIELDS,
       })
-      .refine((c) => (c.password === undefined) !== (c.passwordEnv === undefined), 'give exactly one of password or passwordEnv'),
+      .refine(exactlyOnePassword, 'give exactly one of password or passwordEnv'),
     timeZoneId: z.string().refine(isIanaZone, 'must be an IANA time zone id such as Europe/Helsinki, or UTC').default('UTC'),
     windowMs: durationMs(60_000).max(31 * 86_400_000, 'a report covers at most 31 days').default(3_600_000),
     safetyLagMs: durationMs(0).default(300_000),
@@ -275,15 +288,14 @@ const QUARTER_HOUR_MS = 900_000;
  */
 export const thuliumTenantSchema = z
   .object({
-    id: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"'),
+    id: TENANT_ID,
     baseUrl: httpUrl,
     credentials: z
       .object({
         username: z.string().min(1),
-        password: z.string().min(1).optional(),
-        passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must name an environment variable').optional(),
+        ...PASSWORD_FIELDS,
       })
-      .refine((c) => (c.password === undefined) !== (c.passwordEnv === undefined), 'give exactly one of password or passwordEnv'),
+      .refine(exactlyOnePassword, 'give exactly one of password or passwordEnv'),
     timeZone: z.string().refine(isIanaZone, 'must be an IANA time zone id such as Europe/Warsaw, or UTC').default('Europe/Warsaw'),
     groups: z.array(z.number().int().min(0)).min(1).optional(),
     logins: z.array(z.string().min(1)).min(1).optional(),
@@ -296,12 +308,7 @@ export const thuliumTenantSchema = z
     statusPollIntervalMs: durationMs(100).default(15_000),
     outboundThreshold: z.number().int().min(0).default(0),
     pageSize: z.number().int().min(1).max(100, 'agents_work_report serves at most 100 rows per page').default(100),
-    requestTimeoutMs: durationMs(100).default(30_000),
-    maxAttempts: z.number().int().min(1).max(50).default(6),
-    backoffBaseMs: durationMs(1).default(500),
-    backoffMaxMs: durationMs(1).default(30_000),
-    rateLimitPerSecond: z.number().positive().default(5),
-    rateLimitBurst: z.number().int().min(1).default(10),
+    ...VENDOR_REQUEST_SETTINGS,
   })
   .strict()
   .refine((t) => t.groups === undefined || t.logins === undefined, { message: 'give groups or logins, not both', path: ['logins'] });
@@ -317,16 +324,15 @@ export type ThuliumTenantInput = z.infer<typeof thuliumTenantSchema>;
  */
 export const hostedSuiteTenantSchema = z
   .object({
-    id: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"'),
+    id: TENANT_ID,
     baseUrl: httpUrl,
     credentials: z
       .object({
         customerName: z.string().min(1),
         username: z.string().min(1),
-        password: z.string().min(1).optional(),
-        passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must name an environment variable').optional(),
+        ...PASSWORD_FIELDS,
       })
-      .refine((c) => (c.password === undefined) !== (c.passwordEnv === undefined), 'give exactly one of password or passwordEnv'),
+      .refine(exactlyOnePassword, 'give exactly one of password or passwordEnv'),
     timeZone: z.string().refine(isIanaZone, 'must be an IANA time zone id such as America/Chicago, or UTC').default('America/Chicago'),
     /** AnsweredBy spelling → agent key, for operators the API names in more than one way. */
     agentAliases: z.record(z.string().min(1), z.string().min(1)).default({}),
@@ -338,12 +344,7 @@ export const hostedSuiteTenantSchema = z
     initialLookbackMs: durationMs(0).default(3_600_000),
     startAt: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 timestamp' }).optional(),
     pageSize: z.number().int().min(1).max(1000, 'the API serves at most 1000 records per page').default(500),
-    requestTimeoutMs: durationMs(100).default(30_000),
-    maxAttempts: z.number().int().min(1).max(50).default(6),
-    backoffBaseMs: durationMs(1).default(500),
-    backoffMaxMs: durationMs(1).default(30_000),
-    rateLimitPerSecond: z.number().positive().default(5),
-    rateLimitBurst: z.number().int().min(1).default(10),
+    ...VENDOR_REQUEST_SETTINGS,
   })
   .strict();
 

@@ -1,13 +1,10 @@
 import type { HostedSuiteTenant } from '../../config/config.ts';
-import { checkpointKey } from '../../ingest/checkpoint.ts';
-import { IncrementalPoller } from '../../ingest/incremental-poller.ts';
+import { incrementalStep } from '../../ingest/incremental-step.ts';
 import type { LoopStep } from '../../ingest/poll-loop.ts';
 import { runLoops } from '../../ingest/poll-loop.ts';
 import type { PollerHealth } from '../../ingest/poller-health.ts';
 import type { PollerRuntime } from '../../ingest/poller-runtime.ts';
-import { openPoller } from '../../ingest/poller-runtime.ts';
 import type { OpenedStep } from '../../ingest/reopening-step.ts';
-import { reopeningStep } from '../../ingest/reopening-step.ts';
 import { TokenBucket } from '../../ingest/token-bucket.ts';
 import { CALL_RECORDS } from './endpoint-specs.ts';
 import { HostedSuiteClient } from './hostedsuite-client.ts';
@@ -34,37 +31,8 @@ export function createHostedSuiteClient(runtime: PollerRuntime, tenant: HostedSu
 
 function callsStep(runtime: PollerRuntime, tenant: HostedSuiteTenant, publishers: Set<OpenedStep['publisher']>): LoopStep {
   const spec = CALL_RECORDS;
-  const key = checkpointKey(tenant.id, spec.endpoint);
-  const client = createHostedSuiteClient(runtime, tenant);
-  const open = async (): Promise<OpenedStep> => {
-    const { ctx, restored } = await openPoller(runtime, tenant, client, spec, `hostedsuite.${spec.endpoint}`, key);
-    const poller = new IncrementalPoller(
-      spec,
-      ctx,
-      {
-        overlapMs: tenant.overlapMs,
-        safetyLagMs: tenant.safetyLagMs,
-        maxRangeMs: tenant.maxRangeMs,
-        granularityMs: spec.granularityMs,
-        initialStart: tenant.startAt === undefined ? runtime.clock.now() - tenant.safetyLagMs - tenant.initialLookbackMs : Date.parse(tenant.startAt),
-        checkpointKey: key,
-        emitWatermark: true,
-        clockCheck: { maxLeadMs: runtime.config.time.maxClockLeadMs, lookbackMs: tenant.initialLookbackMs },
-      },
-      restored,
-    );
-    runtime.logger.info({ tenant: tenant.id, endpoint: spec.source, highMark: restored === undefined ? null : new Date(restored.highMark).toISOString() }, 'poller opened');
-    return {
-      publisher: ctx.publisher,
-      run: async (signal) => {
-        const result = await poller.pollOnce(signal);
-        if (result.kind === 'idle') return true;
-        runtime.logger.debug({ tenant: tenant.id, endpoint: spec.source, start: new Date(result.poll.range.start).toISOString(), end: new Date(result.poll.range.end).toISOString(), published: result.published, duplicates: result.duplicates, late: result.late }, 'poll committed');
-        return result.caughtUp;
-      },
-    };
-  };
-  return reopeningStep('hostedsuite calls poll', tenant.id, spec.source, tenant.pollIntervalMs, open, publishers);
+  const names = { transactional: `hostedsuite.${spec.endpoint}`, loop: 'hostedsuite calls poll', endpoint: spec.source };
+  return incrementalStep(runtime, tenant, createHostedSuiteClient(runtime, tenant), spec, names, tenant.pollIntervalMs, publishers);
 }
 
 /**

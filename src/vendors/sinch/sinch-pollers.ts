@@ -2,7 +2,7 @@ import type { SinchTenant } from '../../config/config.ts';
 import { checkpointKey } from '../../ingest/checkpoint.ts';
 import { AGENT_STATUS, AGENT_STATUS_HISTORY, CONTACT_HISTORY, CONTACT_STATISTIC } from './endpoint-specs.ts';
 import type { EndpointSpec } from '../../ingest/endpoint-spec.ts';
-import { IncrementalPoller } from '../../ingest/incremental-poller.ts';
+import { incrementalStep } from '../../ingest/incremental-step.ts';
 import type { LoopStep } from '../../ingest/poll-loop.ts';
 import type { PollerHealth } from '../../ingest/poller-health.ts';
 import { runLoops } from '../../ingest/poll-loop.ts';
@@ -16,37 +16,8 @@ import { reopeningStep } from '../../ingest/reopening-step.ts';
 
 const AGENT_STATUS_LOOKBACK_MS = 86_400_000;
 
-function incrementalStep(runtime: PollerRuntime, tenant: SinchTenant, client: RaiClient, spec: EndpointSpec, intervalMs: number, publishers: Set<OpenedStep['publisher']>): LoopStep {
-  const key = checkpointKey(tenant.id, spec.endpoint);
-  const open = async (): Promise<OpenedStep> => {
-    const { ctx, restored } = await openPoller(runtime, tenant, client, spec, spec.endpoint, key);
-    const poller = new IncrementalPoller(
-      spec,
-      ctx,
-      {
-        overlapMs: tenant.overlapMs,
-        safetyLagMs: tenant.safetyLagMs,
-        maxRangeMs: tenant.maxRangeMs,
-        granularityMs: spec.granularityMs,
-        initialStart: tenant.startAt === undefined ? runtime.clock.now() - tenant.safetyLagMs - tenant.initialLookbackMs : Date.parse(tenant.startAt),
-        checkpointKey: key,
-        emitWatermark: true,
-        clockCheck: { maxLeadMs: runtime.config.time.maxClockLeadMs, lookbackMs: tenant.initialLookbackMs },
-      },
-      restored,
-    );
-    runtime.logger.info({ tenant: tenant.id, endpoint: spec.endpoint, highMark: restored === undefined ? null : new Date(restored.highMark).toISOString() }, 'poller opened');
-    return {
-      publisher: ctx.publisher,
-      run: async (signal) => {
-        const result = await poller.pollOnce(signal);
-        if (result.kind === 'idle') return true;
-        runtime.logger.debug({ tenant: tenant.id, endpoint: spec.endpoint, start: new Date(result.poll.range.start).toISOString(), end: new Date(result.poll.range.end).toISOString(), published: result.published, duplicates: result.duplicates, late: result.late }, 'poll committed');
-        return result.caughtUp;
-      },
-    };
-  };
-  return reopeningStep(`${spec.endpoint} poll`, tenant.id, spec.endpoint, intervalMs, open, publishers);
+function rangeStep(runtime: PollerRuntime, tenant: SinchTenant, client: RaiClient, spec: EndpointSpec, intervalMs: number, publishers: Set<OpenedStep['publisher']>): LoopStep {
+  return incrementalStep(runtime, tenant, client, spec, { transactional: spec.endpoint, loop: `${spec.endpoint} poll`, endpoint: spec.endpoint }, intervalMs, publishers);
 }
 
 function snapshotStep(runtime: PollerRuntime, tenant: SinchTenant, client: RaiClient, spec: EndpointSpec, intervalMs: number, changesOnly: boolean, publishers: Set<OpenedStep['publisher']>): LoopStep {
@@ -80,9 +51,9 @@ export async function runPollers(runtime: PollerRuntime, tenants: readonly Sinch
     const steps: LoopStep[] = [];
     for (const tenant of tenants) {
       const client = createTenantClient(runtime, tenant);
-      if (tenant.endpoints.includes('agentStatusHistory')) steps.push(incrementalStep(runtime, tenant, client, AGENT_STATUS_HISTORY, tenant.pollIntervalMs, publishers));
+      if (tenant.endpoints.includes('agentStatusHistory')) steps.push(rangeStep(runtime, tenant, client, AGENT_STATUS_HISTORY, tenant.pollIntervalMs, publishers));
       if (tenant.endpoints.includes('contacts')) {
-        steps.push(incrementalStep(runtime, tenant, client, CONTACT_HISTORY, tenant.contactPollIntervalMs, publishers));
+        steps.push(rangeStep(runtime, tenant, client, CONTACT_HISTORY, tenant.contactPollIntervalMs, publishers));
         steps.push(snapshotStep(runtime, tenant, client, CONTACT_STATISTIC, tenant.contactPollIntervalMs, true, publishers));
       }
       if (tenant.endpoints.includes('agentStatus')) steps.push(snapshotStep(runtime, tenant, client, AGENT_STATUS, tenant.agentStatusIntervalMs, false, publishers));

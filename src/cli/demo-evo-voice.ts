@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { DemoSimulatorOptions } from './demo-simulator-options.ts';
 import type { evoVoiceTenantSchema } from '../config/config-schema.ts';
 import type { RunningEvoSimulator } from '../vendors/evo-voice/simulator/index.ts';
 import { startEvoSimulator } from '../vendors/evo-voice/simulator/index.ts';
@@ -10,27 +11,11 @@ const MINUTE = 60_000;
 /** Agent-state report windows of the demo's Evo Voice tenant: a quarter hour of simulated time (15 s at 60×). */
 export const DEMO_EVO_WINDOW_MS = 15 * MINUTE;
 
-/** What the demo's Evo Voice simulator shares with its Sinch RAI one: the seed, the agents, the range and the clock. */
-export interface DemoEvoSimulatorOptions {
-  readonly seed: number;
-  /** Agents of the one account. */
-  readonly agents: number;
-  /** The simulated range [from, to), epoch ms. */
-  readonly from: number;
-  readonly to: number;
-  /** Simulated milliseconds per real millisecond. */
-  readonly speed: number;
-  /** The real time at which the simulated time is `from`, epoch ms (the same as the Sinch simulator's, so both tell the same time). */
-  readonly startedAt: number;
-  readonly port: number;
-  readonly credentials: { readonly username: string; readonly password: string };
-}
-
 /**
  * Starts the demo's Evo Voice simulator: one account of `agents` agents working in {@link DEMO_EVO_ZONE}, no faults,
  * on the accelerated clock the Sinch simulator runs on. Resolves once it listens; the caller closes it.
  */
-export function startDemoEvoSimulator(options: DemoEvoSimulatorOptions): Promise<RunningEvoSimulator> {
+export function startDemoEvoSimulator(options: DemoSimulatorOptions): Promise<RunningEvoSimulator> {
   return startEvoSimulator({
     seed: options.seed,
     agents: options.agents,

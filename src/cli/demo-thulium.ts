@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { DemoSimulatorOptions } from './demo-simulator-options.ts';
 import type { thuliumTenantSchema } from '../config/config-schema.ts';
 import type { Period } from '../core/rollup/period.ts';
 import type { RunningThuliumSimulator } from '../vendors/thulium/simulator/index.ts';
@@ -12,26 +13,11 @@ const MINUTE = 60_000;
 /** Work-report chunks of the demo's Thulium tenant: a quarter hour of simulated time (15 s at 60×). */
 export const DEMO_THULIUM_CHUNK_MS = 15 * MINUTE;
 
-/** What the demo's Thulium simulator shares with the other two: the seed, the agents, the range and the clock. */
-export interface DemoThuliumSimulatorOptions {
-  readonly seed: number;
-  readonly agents: number;
-  /** The simulated range [from, to), epoch ms. */
-  readonly from: number;
-  readonly to: number;
-  /** Simulated milliseconds per real millisecond. */
-  readonly speed: number;
-  /** The real time at which the simulated time is `from`, epoch ms (the same as the other simulators'). */
-  readonly startedAt: number;
-  readonly port: number;
-  readonly credentials: { readonly username: string; readonly password: string };
-}
-
 /**
  * Starts the demo's Thulium simulator: `agents` agents working in {@link DEMO_THULIUM_ZONE}, one API user allowed every
  * method, no faults, on the accelerated clock the other simulators run on. Resolves once it listens; the caller closes it.
  */
-export function startDemoThuliumSimulator(options: DemoThuliumSimulatorOptions): Promise<RunningThuliumSimulator> {
+export function startDemoThuliumSimulator(options: DemoSimulatorOptions): Promise<RunningThuliumSimulator> {
   return startThuliumSimulator({
     seed: options.seed,
     agents: options.agents,

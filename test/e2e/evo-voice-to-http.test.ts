@@ -30,6 +30,8 @@ import { startEvoSimulator, worldOf } from '../../src/vendors/evo-voice/simulato
 import type { EvoSimulatorOptions } from '../../src/vendors/evo-voice/simulator/index.ts';
 import { billingLines, customersOf } from '../../src/vendors/evo-voice/simulator/model/billing.ts';
 import { requireServices } from '../support/services.ts';
+import type { Values } from './support/row-mismatches.ts';
+import { mismatches } from './support/row-mismatches.ts';
 import type { TruthLine, TruthRow } from './support/truth-statistics.ts';
 import { truthStatistics } from './support/truth-statistics.ts';
 import { latestQuarterHours, waitFor } from './support/pipeline-reads.ts';
@@ -52,7 +54,6 @@ const EVO_NULL = [
   'countOfHandledChatIn', 'countOfHandledChatOut',
 ] as const;
 
-type Values = Record<string, string | number | null>;
 
 /** What an output row, a Redis row or an HTTP row says about one (agent, period): the known fields, the names of non-null unknown fields, the source. */
 function view(row: Readonly<Record<string, unknown>>): Values {
@@ -86,20 +87,6 @@ function truthDays(quarters: ReadonlyMap<string, TruthRow>, zone: string): Map<s
 
 function hasContent(row: Readonly<Record<string, unknown>>): boolean {
   return Number(row['servingDuration'] ?? 0) > 0 || Number(row['countOfHandledCallOut'] ?? 0) > 0;
-}
-
-function mismatches(want: ReadonlyMap<string, Values>, got: ReadonlyMap<string, Values>): string[] {
-  const out: string[] = [];
-  for (const key of new Set([...want.keys(), ...got.keys()])) {
-    const w = want.get(key);
-    const g = got.get(key);
-    if (w === undefined || g === undefined) {
-      out.push(`${key}: ${w === undefined ? 'not in the truth' : 'missing from the pipeline'}`);
-      continue;
-    }
-    for (const field of Object.keys(w)) if (w[field] !== g[field]) out.push(`${key} ${field}: pipeline ${String(g[field])}, truth ${String(w[field])}`);
-  }
-  return out;
 }
 
 interface Scenario {

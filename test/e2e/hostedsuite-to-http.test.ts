@@ -28,6 +28,8 @@ import { runHostedSuitePollers } from '../../src/vendors/hostedsuite/hostedsuite
 import type { HostedSuiteFaultOptions, RunningHostedSuiteSimulator } from '../../src/vendors/hostedsuite/simulator/index.ts';
 import { startHostedSuiteSimulator, truthLines as simulatorTruthAt } from '../../src/vendors/hostedsuite/simulator/index.ts';
 import { requireServices } from '../support/services.ts';
+import type { Values } from './support/row-mismatches.ts';
+import { mismatches } from './support/row-mismatches.ts';
 import type { TruthLine, TruthRow } from './support/truth-statistics.ts';
 import { truthStatistics } from './support/truth-statistics.ts';
 import { waitFor } from './support/pipeline-reads.ts';
@@ -48,7 +50,6 @@ const HS_NULL = [
 ] as const;
 const PRESENCE = ['servingDuration', 'readyDuration', 'notReadyDuration', 'pauseDuration', 'freeDuration'] as const;
 
-type Values = Record<string, string | number | null>;
 
 function view(row: Readonly<Record<string, unknown>>): Values {
   const out: Values = { userName: String(row['userName']), source: String(row['source']) };
@@ -66,20 +67,6 @@ function truthView(row: TruthRow): Values {
 
 function hasContent(row: Readonly<Record<string, unknown>>): boolean {
   return HS_KNOWN.some((f) => Number(row[f] ?? 0) > 0);
-}
-
-function mismatches(want: ReadonlyMap<string, Values>, got: ReadonlyMap<string, Values>): string[] {
-  const out: string[] = [];
-  for (const key of new Set([...want.keys(), ...got.keys()])) {
-    const w = want.get(key);
-    const g = got.get(key);
-    if (w === undefined || g === undefined) {
-      out.push(`${key}: ${w === undefined ? 'not in the truth' : 'missing from the pipeline'}`);
-      continue;
-    }
-    for (const field of Object.keys(w)) if (w[field] !== g[field]) out.push(`${key} ${field}: pipeline ${String(g[field])}, truth ${String(w[field])}`);
-  }
-  return out;
 }
 
 const wanted = (truth: ReadonlyMap<string, TruthRow>): Map<string, Values> => new Map([...truth].map(([key, row]) => [key, truthView(row)]));

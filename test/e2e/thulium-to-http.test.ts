@@ -27,6 +27,8 @@ import type { RunningThuliumSimulator } from '../../src/vendors/thulium/simulato
 import { startThuliumSimulator } from '../../src/vendors/thulium/simulator/index.ts';
 import { runThuliumPollers } from '../../src/vendors/thulium/thulium-pollers.ts';
 import { requireServices } from '../support/services.ts';
+import type { Values } from './support/row-mismatches.ts';
+import { mismatches } from './support/row-mismatches.ts';
 import { latestQuarterHours, waitFor } from './support/pipeline-reads.ts';
 import type { StatusLine, ThuliumQuarter, VendorLine } from './support/thulium-truth.ts';
 import { quarterHasContent, THULIUM_KNOWN, thuliumQuarters } from './support/thulium-truth.ts';
@@ -45,7 +47,6 @@ const THULIUM_NULL = [
 /** Extras compared with the vendor model: the pause reasons' time and the outbound attempts without talk. */
 const EXTRAS = ['pauseReason0Duration', 'pauseReason1Duration', 'pauseReason2Duration', 'pauseReason3Duration', 'pauseReason4Duration', 'outboundBelowThresholdCount'] as const;
 
-type Values = Record<string, string | number | null>;
 
 function view(row: Readonly<Record<string, unknown>>): Values {
   const out: Values = { source: String(row['source']) };
@@ -66,20 +67,6 @@ function truthView(q: ThuliumQuarter): Values {
 
 function hasContent(row: Readonly<Record<string, unknown>>): boolean {
   return THULIUM_KNOWN.some((f) => Number(row[f] ?? 0) !== 0);
-}
-
-function mismatches(want: ReadonlyMap<string, Values>, got: ReadonlyMap<string, Values>): string[] {
-  const out: string[] = [];
-  for (const key of new Set([...want.keys(), ...got.keys()])) {
-    const w = want.get(key);
-    const g = got.get(key);
-    if (w === undefined || g === undefined) {
-      out.push(`${key}: ${w === undefined ? 'not in the truth' : 'missing from the pipeline'}`);
-      continue;
-    }
-    for (const field of Object.keys(w)) if (w[field] !== g[field]) out.push(`${key} ${field}: pipeline ${String(g[field])}, truth ${String(w[field])}`);
-  }
-  return out.slice(0, 40);
 }
 
 interface Scenario {

@@ -194,6 +194,7 @@ export function openApiDocument(): Record<string, Json> {
       },
       '/api/agents_work_report': {
         get: {
+          operationId: 'getAgentsWorkReport',
           summary: 'Thulium agents work report computed from our quarter-hours (any tenant, any source)',
           description: 'A client written for Thulium\'s GET /api/agents_work_report reads our statistics unchanged. Dates are local to timeZone. Every null field is unknown to us, see docs/http-api.md.',
           parameters: [
@@ -212,6 +213,7 @@ export function openApiDocument(): Record<string, Json> {
           responses: {
             200: json('Rows ordered by agent login, then period; one per known agent and bucket (a row of nulls where the store has no quarter hour of the agent).', { type: 'array', items: workReportRowSchema() }, PAGED_HEADERS),
             400: { description: 'Every problem of the request, in Polish with Accept-Language: pl.', content: { 'application/json': { schema: THULIUM_ERROR } } },
+            ...GUARDED,
             503: { description: 'The store is unreachable or too many queries wait (Retry-After: 1).', content: { 'application/json': { schema: THULIUM_ERROR } } },
           },
         },
@@ -235,7 +237,7 @@ export function openApiDocument(): Record<string, Json> {
           operationId: 'getAgentTimeline',
           summary: 'Timeline segments of one agent overlapping [startTime, endTime)',
           parameters: [
-            { name: 'userId', in: 'path', required: true, schema: { type: 'string', pattern: '^([0-9A-Fa-f]{32}|[0-9A-Fa-f]{24})$' } },
+            { name: 'userId', in: 'path', required: true, description: 'A Sinch RAI user GUID, an Evo Voice agent id, a Thulium login or a HostedSuite agent name.', schema: { type: 'string', minLength: 1, maxLength: 200 } },
             query('startTime', TIME, { type: 'string' }, true),
             query('endTime', TIME, { type: 'string' }, true),
             COMMON.tenant,

@@ -29,14 +29,16 @@ export async function runProbe(probe: ReadinessProbe, timeoutMs: number): Promis
 /**
  * `GET /healthz` (public): liveness, 200 while the process serves requests. `GET /readyz` (scope `ready`): runs every
  * probe concurrently; 200 when all pass, else 503 whose text names each failing dependency and why (URL credentials
- * redacted); each failure is also logged at warn.
+ * redacted); each failure is also logged at info.
  */
 export function registerHealthRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.get('/healthz', { config: { access: 'public' } }, async (_request, reply) => reply.type('text/plain; charset=utf-8').send('ok'));
   app.get('/readyz', { config: { access: 'ready' } }, async (request, reply) => {
     const results = await Promise.all(deps.probes.map((probe) => runProbe(probe, deps.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS)));
     const failed = results.filter((result) => !result.ok);
-    for (const result of failed) request.log.warn({ probe: result.name, error: result.error }, 'readiness probe failed');
+    // info, not warn: /readyz is polled (by orchestrators every few seconds) and answers the reasons in its body; a
+    // dependency that stays down is reported at warn by the component that depends on it
+    for (const result of failed) request.log.info({ probe: result.name, error: result.error }, 'readiness probe failed');
     const lines = results.map((result) => (result.ok ? `${result.name}: ok` : `${result.name}: FAILED (${result.error ?? 'unknown error'})`));
     const summary = failed.length === 0 ? 'ready' : `not ready: ${failed.map((result) => result.name).join(', ')}`;
     return reply

@@ -81,13 +81,14 @@ describe('poller edges against the simulator', () => {
 
   it('runs every endpoint of a tenant once: history, contacts (history + statistic) and agentStatus snapshots', async () => {
     const realNow = Date.now();
-    const from = realNow - 6 * 3_600_000;
+    // 30 hours back: the simulated shifts (06:00–21:40 UTC) always lie in the range, whatever the time of day of the run
+    const from = realNow - 30 * 3_600_000;
     const simulator = await startSimulator({ seed: 8, agents: 10, from, to: realNow + 3_600_000, clock: { mode: 'accelerated', speed: 1, startedAt: from }, credentials });
     simulators.push(simulator);
     const stack = await freshStack();
     const metrics = createPollerMetrics();
     const runtime: PollerRuntime = { config: stack.config, kafka: stack.kafka, serde: stack.serde, logger: stack.logger, clock: systemClock, metrics };
-    const tenant = tenantFor(simulator.url, { startAt: new Date(from).toISOString(), safetyLagMs: 5000, maxRangeMs: 6 * 3_600_000, rateLimitPerSecond: 1000, rateLimitBurst: 100 });
+    const tenant = tenantFor(simulator.url, { startAt: new Date(from).toISOString(), safetyLagMs: 5000, maxRangeMs: 30 * 3_600_000, rateLimitPerSecond: 1000, rateLimitBurst: 100 });
     await runPollers(runtime, [tenant], { signal: new AbortController().signal, once: true });
     const history = await readTopic(stack, 'raw.sinch.agent-status-history');
     const contacts = await readTopic(stack, 'raw.sinch.contacts');

@@ -21,12 +21,34 @@ export interface PeriodAggregate {
   readonly label: string;
   readonly start: number;
   readonly end: number;
+  /** The first component's start and the last component's end: the quarter-hours the row is made of lie in [spanStart, spanEnd). */
+  readonly spanStart: number;
+  readonly spanEnd: number;
   readonly vector: MetricVector;
   readonly maxChangeTime: number;
   readonly coverage: FieldCoverage;
   readonly sources: readonly SourceId[];
   /** The key-wise sum of the components' extras (a key counts where any component has it); absent when none has any. */
   readonly extras?: Record<string, number>;
+}
+
+/**
+ * What {@link rollUpComponents} sums: a stored quarter-hour, or a period already rolled up from consecutive
+ * quarter-hours of one user that lie inside one period of the target category (a local day inside its week, month
+ * or year). Summing components gives the same row as summing their quarter-hours, because every part of a row is an
+ * associative merge: sums, OR, distinct sorted sources, and max with ties to the later component.
+ */
+export interface RollupComponent {
+  readonly userId: string;
+  readonly userName: string;
+  /** Where the component's quarter-hours begin (its first one's start) and end (its last one's end). */
+  readonly spanStart: number;
+  readonly spanEnd: number;
+  readonly vector: Readonly<MetricVector>;
+  readonly maxChangeTime: number;
+  readonly coverage: Readonly<FieldCoverage>;
+  readonly sources: readonly SourceId[];
+  readonly extras?: Readonly<Record<string, number>>;
 }
 
 type OpenPeriod = { -readonly [K in keyof PeriodAggregate]: PeriodAggregate[K] } & { sources: SourceId[] };
@@ -37,10 +59,84 @@ function addExtras(target: OpenPeriod, extras: Readonly<Record<string, number>> 
   for (const key of Object.keys(extras)) sum[key] = (sum[key] ?? 0) + (extras[key] ?? 0);
 }
 
-function addSource(sources: SourceId[], source: SourceId): void {
-  if (sources.includes(source)) return;
-  sources.push(source);
-  sources.sort();
+function addSources(sources: SourceId[], added: readonly SourceId[]): void {
+  let changed = false;
+  for (const source of added) {
+    if (sources.includes(source)) continue;
+    sources.push(source);
+    changed = true;
+  }
+  if (changed) sources.sort();
+}
+
+/** A stored quarter-hour as a roll-up component. */
+export function quarterHourComponent(row: QuarterHourAggregate): RollupComponent {
+  return {
+    userId: row.userId,
+    userName: row.userName,
+    spanStart: row.start,
+    spanEnd: row.start + QUARTER_HOUR_MS,
+    vector: row.vector,
+    maxChangeTime: row.maxChangeTime,
+    coverage: row.coverage,
+    sources: [row.source],
+    ...(row.extras === undefined ? {} : { extras: row.extras }),
+  };
+}
+
+/**
+ * Rolls components (sorted by userId, then spanStart; each inside one `category` period of `zone`) up to
+ * `category` periods of the IANA `zone`. Output is sorted by userId, then start. `all` yields one period per user
+ * spanning its first to last contributing quarter-hour. A component that crosses a period boundary is a caller
+ * error (RangeError): only quarter-hours, and periods that nest in the target category, can be summed.
+ */
+export function rollUpComponents(components: readonly RollupComponent[], category: TimeCategory, zone: string): PeriodAggregate[] {
+  const periods = new Map<number, Period>();
+  const out: PeriodAggregate[] = [];
+  let current: OpenPeriod | undefined;
+  for (const component of components) {
+    let period: Period;
+    if (category === 'all') {
+      period = { start: component.spanStart, end: component.spanEnd, label: 'all' };
+    } else {
+      const cached = periods.get(component.spanStart);
+      period = cached ?? periodOf(component.spanStart, category, zone);
+      if (cached === undefined) periods.set(component.spanStart, period);
+      if (component.spanEnd > period.end) throw new RangeError(`a component [${component.spanStart}, ${component.spanEnd}) crosses the ${category} period ending at ${period.end}`);
+    }
+    const extends_ = current !== undefined && current.userId === component.userId && (category === 'all' || current.start === period.start);
+    if (current !== undefined && extends_) {
+      for (let i = 0; i < METRIC_COUNT; i++) current.vector[i]! += component.vector[i] ?? 0;
+      mergeCoverage(current.coverage, component.coverage);
+      addSources(current.sources, component.sources);
+      addExtras(current, component.extras);
+      // userName: of the component with the greatest maxChangeTime; ties go to the later component
+      if (component.maxChangeTime >= current.maxChangeTime) {
+        current.userName = component.userName;
+        current.maxChangeTime = component.maxChangeTime;
+      }
+      current.spanEnd = Math.max(current.spanEnd, component.spanEnd);
+      if (category === 'all') current.end = current.spanEnd;
+      continue;
+    }
+    if (current !== undefined) out.push(current);
+    current = {
+      userId: component.userId,
+      userName: component.userName,
+      label: period.label,
+      start: period.start,
+      end: period.end,
+      spanStart: component.spanStart,
+      spanEnd: component.spanEnd,
+      vector: Float64Array.from(component.vector),
+      maxChangeTime: component.maxChangeTime,
+      coverage: Uint8Array.from(component.coverage),
+      sources: [...component.sources].sort(),
+    };
+    addExtras(current, component.extras);
+  }
+  if (current !== undefined) out.push(current);
+  return out;
 }
 
 /**
@@ -48,54 +144,21 @@ function addSource(sources: SourceId[], source: SourceId): void {
  * IANA `zone`. Output is sorted by userId, then start. `all` yields one period per user spanning
  * its first to last contributing quarter-hour.
  */
-export function rollUp(
-  quarterHours: readonly QuarterHourAggregate[],
-  category: TimeCategory,
-  zone: string,
-): PeriodAggregate[] {
-  const periods = new Map<number, Period>();
-  const out: PeriodAggregate[] = [];
-  let current: OpenPeriod | undefined;
-  for (const row of quarterHours) {
-    let period: Period;
-    if (category === 'all') {
-      period = { start: row.start, end: row.start + QUARTER_HOUR_MS, label: 'all' };
-    } else {
-      const cached = periods.get(row.start);
-      period = cached ?? periodOf(row.start, category, zone);
-      if (cached === undefined) periods.set(row.start, period);
-    }
-    const extends_ =
-      current !== undefined &&
-      current.userId === row.userId &&
-      (category === 'all' || current.start === period.start);
-    if (current !== undefined && extends_) {
-      for (let i = 0; i < METRIC_COUNT; i++) current.vector[i]! += row.vector[i] ?? 0;
-      mergeCoverage(current.coverage, row.coverage);
-      addSource(current.sources, row.source);
-      addExtras(current, row.extras);
-      // userName: of the component with the greatest maxChangeTime; ties go to the later quarter-hour
-      if (row.maxChangeTime >= current.maxChangeTime) {
-        current.userName = row.userName;
-        current.maxChangeTime = row.maxChangeTime;
-      }
-      if (category === 'all') current.end = Math.max(current.end, period.end);
-      continue;
-    }
-    if (current !== undefined) out.push(current);
-    current = {
-      userId: row.userId,
-      userName: row.userName,
-      label: period.label,
-      start: period.start,
-      end: period.end,
-      vector: Float64Array.from(row.vector),
-      maxChangeTime: row.maxChangeTime,
-      coverage: Uint8Array.from(row.coverage),
-      sources: [row.source],
-    };
-    addExtras(current, row.extras);
-  }
-  if (current !== undefined) out.push(current);
-  return out;
+export function rollUp(quarterHours: readonly QuarterHourAggregate[], category: TimeCategory, zone: string): PeriodAggregate[] {
+  return rollUpComponents(quarterHours.map(quarterHourComponent), category, zone);
+}
+
+/** A rolled-up period as a component of a coarser roll-up (a local day inside its week, month or year). */
+export function periodComponent(period: PeriodAggregate): RollupComponent {
+  return {
+    userId: period.userId,
+    userName: period.userName,
+    spanStart: period.spanStart,
+    spanEnd: period.spanEnd,
+    vector: period.vector,
+    maxChangeTime: period.maxChangeTime,
+    coverage: period.coverage,
+    sources: period.sources,
+    ...(period.extras === undefined ? {} : { extras: period.extras }),
+  };
 }

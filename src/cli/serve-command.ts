@@ -198,6 +198,7 @@ export async function startApiServer(config: Config, logger: Logger, options: Ap
     queryAdmission: { concurrent: config.http.maxConcurrentQueries, queued: config.http.maxQueuedQueries },
     security: { tokens: config.http.tokens, allowedHosts: config.http.allowedHosts, corsOrigins: config.http.corsOrigins },
     requestLimits: { maxQueryDays: config.http.maxQueryDays, queryTimeoutMs: config.http.queryTimeoutMs },
+    answerCacheBytes: config.http.answerCacheBytes,
     tenantTimeZones: tenantTimeZones(config),
   });
   let closing: Promise<void> | null = null;

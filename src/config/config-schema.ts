@@ -25,6 +25,15 @@ export const PROCESSOR_SOURCE_IDS = ['sinch-rai', 'evo-voice', 'thulium-reports'
 export type ProcessorSourceId = (typeof PROCESSOR_SOURCE_IDS)[number];
 
 
+/** The canonical IANA name of `zone` (Intl's spelling), or undefined when it names no zone. */
+function canonicalZone(zone: string): string | undefined {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
 const commaList = z.string().transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item.length > 0));
 
 /** A browser origin: scheme, host and optional port, nothing else. */
@@ -51,6 +60,16 @@ export const envSchema = z.object({
   REDIS_USERNAME: z.string().min(1).optional(),
   REDIS_PASSWORD: z.string().min(1).optional(),
   REDIS_KEY_PREFIX: z.string().default('at:'),
+  REDIS_DAY_ZONES: commaList
+    .pipe(z.array(z.string().transform((zone, ctx) => {
+      const canonical = canonicalZone(zone);
+      if (canonical === undefined) {
+        ctx.addIssue({ code: 'custom', message: `'${zone}' is not an IANA time zone (such as Europe/Helsinki)` });
+        return z.NEVER;
+      }
+      return canonical;
+    })).refine((zones) => new Set(zones).size === zones.length, 'lists a zone twice'))
+    .default(['UTC']),
   TOPIC_PREFIX: z
     .string()
     .regex(/^[a-zA-Z0-9._-]*$/, 'may only contain letters, digits, ".", "_" and "-"')
@@ -98,6 +117,7 @@ export const envSchema = z.object({
   HTTP_MAX_QUEUED_QUERIES: z.coerce.number().int().min(0).default(32),
   HTTP_MAX_QUERY_DAYS: z.coerce.number().int().min(1).max(366).default(31),
   HTTP_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  HTTP_ANSWER_CACHE_MB: z.coerce.number().int().min(0).max(65_536).default(64),
   HTTP_ALLOWED_HOSTS: commaList.pipe(z.array(z.string().regex(/^[a-z0-9.-]+(?::\d{1,5})?$|^\[[0-9a-f:.]+\](?::\d{1,5})?$/i, 'each entry must be a host name or address, optionally with :port')).min(1, 'needs at least one host')).optional(),
   HTTP_CORS_ORIGINS: commaList.pipe(z.array(z.string().regex(ORIGIN, 'each entry must be an origin such as https://app.example.com')).min(1, 'needs at least one origin')).optional(),
   API_TOKENS_FILE: z.string().min(1).optional(),

@@ -37,6 +37,8 @@ export interface Config {
     readonly keyPrefix: string;
     /** How long quarter-hour rows and timeline segments stay in Redis after their interval ends. */
     readonly retentionMs: number;
+    /** The zones whose local days the store pre-aggregates (REDIS_DAY_ZONES; docs/redis.md, "Day aggregates"). */
+    readonly dayZones: readonly string[];
   };
   readonly processor: {
     readonly groupId: string;
@@ -100,6 +102,8 @@ export interface Config {
     readonly maxQueryDays: number;
     /** How long one data query may take (waiting for admission included) before it is answered 503. */
     readonly queryTimeoutMs: number;
+    /** The size bound of the cache of finished statistic answers, in bytes (0: no cache). */
+    readonly answerCacheBytes: number;
     /** The Host header values the API answers (others get 421); undefined: any. */
     readonly allowedHosts: readonly string[] | undefined;
     /** Browser origins allowed to call the API (CORS); undefined: none. */
@@ -281,6 +285,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       password: e.REDIS_PASSWORD,
       keyPrefix: e.REDIS_KEY_PREFIX,
       retentionMs: e.REDIS_RETENTION_MS,
+      dayZones: e.REDIS_DAY_ZONES,
     },
     processor: {
       groupId: e.PROCESSOR_GROUP_ID,
@@ -307,6 +312,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       maxQueuedQueries: e.HTTP_MAX_QUEUED_QUERIES,
       maxQueryDays: e.HTTP_MAX_QUERY_DAYS,
       queryTimeoutMs: e.HTTP_QUERY_TIMEOUT_MS,
+      answerCacheBytes: e.HTTP_ANSWER_CACHE_MB * 1_048_576,
       allowedHosts: e.HTTP_ALLOWED_HOSTS,
       corsOrigins: e.HTTP_CORS_ORIGINS,
       tokens: parseApiTokens(e.API_TOKENS_FILE),

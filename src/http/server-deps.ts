@@ -6,7 +6,7 @@ import type { TimelineStoreReader } from '../state/timeline-store-reader.ts';
 import type { QueryAdmissionLimits } from './query-admission.ts';
 
 /** The read side the API needs (the Redis {@link TimelineStoreReader} in production). */
-export type TimelineReader = Pick<TimelineStoreReader, 'readQuarterHours' | 'readAgentStates' | 'readTimeline' | 'getCompleteness' | 'reportMissingRows' | 'getAgentDirectory'>;
+export type TimelineReader = Pick<TimelineStoreReader, 'readQuarterHours' | 'readDays' | 'readDataRevision' | 'oldestWholeDay' | 'readAgentStates' | 'readTimeline' | 'getCompleteness' | 'reportMissingRows' | 'getAgentDirectory'>;
 
 /**
  * One dependency /readyz checks. `check` resolves when the dependency is usable and rejects (with a message
@@ -45,6 +45,8 @@ export interface ServerDeps {
   readonly collectDefaultMetrics?: boolean;
   /** Who may read what (docs/http-api.md, "Security"); default: no authentication, any Host, no CORS. */
   readonly security?: ServerSecurity;
+  /** Size bound of the cache of finished /agentStatistic answers in bytes (config HTTP_ANSWER_CACHE_MB); default 0: no cache. */
+  readonly answerCacheBytes?: number;
   /** Bounds on one data request; defaults in {@link DEFAULT_REQUEST_LIMITS}. */
   readonly requestLimits?: Partial<RequestLimits>;
 }

@@ -1,7 +1,7 @@
 import type { QuarterHourAggregate } from '../core/replay/quarter-hour-aggregation.ts';
 import type { TimeCategory } from '../core/rollup/period.ts';
-import { rollUp } from '../core/rollup/rollup.ts';
-import type { PeriodAggregate } from '../core/rollup/rollup.ts';
+import { periodComponent, quarterHourComponent, rollUpComponents } from '../core/rollup/rollup.ts';
+import type { PeriodAggregate, RollupComponent } from '../core/rollup/rollup.ts';
 import { SEED_ORDER_METRIC_FIELDS } from '../core/statistic/agent-statistic-fields.ts';
 import { sourceLabel } from '../core/replay/replay.ts';
 import { publishCovered, publishedCoverage, publishedToVector } from '../core/statistic/published-metrics.ts';
@@ -54,9 +54,9 @@ export function quarterHourAggregate(row: QuarterHourRow, showUser: boolean): Qu
   };
 }
 
-function rollUpOrReject(aggregates: readonly QuarterHourAggregate[], category: TimeCategory, zone: string): PeriodAggregate[] {
+function rollUpOrReject(components: readonly RollupComponent[], category: TimeCategory, zone: string): PeriodAggregate[] {
   try {
-    return rollUp(aggregates, category, zone);
+    return rollUpComponents(components, category, zone);
   } catch (error) {
     if (error instanceof RangeError) throw new BadRequest(`Invalid timeZone: '${zone}' (${error.message})`);
     throw error;
@@ -64,7 +64,22 @@ function rollUpOrReject(aggregates: readonly QuarterHourAggregate[], category: T
 }
 
 /**
- * Turns stored quarter-hour rows (sorted by userId, then intervalStart, as the reader returns them) into RAI
+ * The roll-up's input: stored quarter-hours and stored local days (day aggregates of the view's zone, disjoint from
+ * the quarter-hours), by userId then start; without showUser all under one user '', by start, and at equal starts in
+ * the order of their userIds, as the quarter-hours alone would be.
+ */
+function statisticComponents(stored: readonly QuarterHourRow[], days: readonly PeriodAggregate[], showUser: boolean): RollupComponent[] {
+  const keyed = [
+    ...stored.map((row) => ({ userId: row.userId, component: quarterHourComponent(quarterHourAggregate(row, showUser)) })),
+    ...days.map((day) => ({ userId: day.userId, component: showUser ? periodComponent(day) : { ...periodComponent(day), userId: ALL_USERS } })),
+  ];
+  const byUser = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  keyed.sort((a, b) => (showUser ? byUser(a.userId, b.userId) || a.component.spanStart - b.component.spanStart : a.component.spanStart - b.component.spanStart || byUser(a.userId, b.userId)));
+  return keyed.map((entry) => entry.component);
+}
+
+/**
+ * Turns stored quarter-hour rows and stored local days (`days`, from the day aggregates, covering other times) into RAI
  * agentStatistic rows, rolled up by the core {@link rollUp} exactly like the batch replay: the same periods,
  * labels, sums and maxChangeTimestamp. Every row names its `source` (sorted, comma-separated when a roll-up spans
  * sources). A metric is null where a stored component has it null: a sum over nulls is null, and a field that only
@@ -73,11 +88,9 @@ function rollUpOrReject(aggregates: readonly QuarterHourAggregate[], category: T
  * the range, ends at or before the completeness point; for a single stored quarter-hour also when the processor
  * emitted it final) and single quarter-hour rows get the stored `revision` and `status`.
  */
-export function statisticRows(stored: readonly QuarterHourRow[], view: StatisticView, completeness: CompletenessView): Row[] {
+export function statisticRows(stored: readonly QuarterHourRow[], view: StatisticView, completeness: CompletenessView, days: readonly PeriodAggregate[] = []): Row[] {
   const category = view.category ?? 'quarterHour';
-  const aggregates = stored.map((row) => quarterHourAggregate(row, view.showUser));
-  if (!view.showUser) aggregates.sort((a, b) => a.start - b.start);
-  const periods = rollUpOrReject(aggregates, category, view.zone);
+  const periods = rollUpOrReject(statisticComponents(stored, days, view.showUser), category, view.zone);
   const single = category === 'quarterHour' && view.showUser ? new Map(stored.map((row) => [`${row.userId}|${row.intervalStart}`, row])) : undefined;
   return periods.map((period) => {
     const out: Record<string, RowValue> = {};

@@ -7,6 +7,7 @@ import { BillingStore } from '../state/billing-store.ts';
 import { ProcessorReadinessStore } from '../state/processor-readiness-store.ts';
 import { createRedis } from '../state/redis-client.ts';
 import { storeKeys } from '../state/store-keys.ts';
+import { DayAggregateStore } from '../state/day-aggregate-store.ts';
 import { TimelineStoreWriter } from '../state/timeline-store-writer.ts';
 import { BillingSink } from './billing-sink.ts';
 import { registerProcessorMetrics } from './processor-prometheus.ts';
@@ -61,7 +62,7 @@ export async function startProcessorInstance(config: Config, source: ProcessorSo
   redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));
   redis.connect().catch((error: unknown) => logger.warn({ err: error }, 'redis is not reachable yet; the sink waits for it'));
   const keys = storeKeys(config.redis.keyPrefix);
-  const writer = new TimelineStoreWriter(redis, keys, config.redis.retentionMs);
+  const writer = new TimelineStoreWriter(redis, keys, config.redis.retentionMs, new DayAggregateStore(redis, keys, { zones: config.redis.dayZones, retentionMs: config.redis.retentionMs }));
   let reportFatal: (error: Error) => void = () => undefined;
   const fatal = new Promise<never>((_resolve, reject) => {
     reportFatal = reject;

@@ -43,6 +43,14 @@ export interface StoreKeys {
   readonly sinks: string;
   /** Hash `customerName|service` → billing row JSON: the Evo Voice billing rows of one account and day (docs/redis.md). */
   billing(tenant: string, accountId: string, date: string): string;
+  /** Hash userId → `epoch|version|aggregate JSON`: each user's roll-up of one local day of `zone` (docs/redis.md, "Day aggregates"). */
+  dayAggregates(tenant: string, zone: string, day: string): string;
+  /** Hash userId → counter: raised before each recomputation of the user's day aggregates (their compare-and-set version). */
+  aggregateVersions(tenant: string): string;
+  /** String, JSON {epoch, zones}: the zones whose day aggregates the store keeps in that epoch. */
+  readonly dayZones: string;
+  /** String counter: raised after every write of a tenant's data (the key of the HTTP answer cache). */
+  dataRevision(tenant: string): string;
 }
 
 export function storeKeys(prefix: string): StoreKeys {
@@ -67,5 +75,9 @@ export function storeKeys(prefix: string): StoreKeys {
     sink: (instanceId) => `${prefix}sink:${instanceId}`,
     sinks: `${prefix}sinks`,
     billing: (tenant, accountId, date) => `${prefix}billing:${tenant}:${accountId}:${date}`,
+    dayAggregates: (tenant, zone, day) => `${prefix}day:${tenant}:${zone}:${day}`,
+    aggregateVersions: (tenant) => `${prefix}agg-version:${tenant}`,
+    dayZones: `${prefix}meta:day-zones`,
+    dataRevision: (tenant) => `${prefix}revision:${tenant}`,
   };
 }

@@ -1,4 +1,7 @@
 import type { Redis } from 'ioredis';
+import type { Period } from '../core/rollup/period.ts';
+import type { PeriodAggregate } from '../core/rollup/rollup.ts';
+import { DayAggregateStore } from './day-aggregate-store.ts';
 import { publishedHasContent } from '../core/statistic/published-metrics.ts';
 import { QUARTER_HOUR_MS } from '../core/windows/quarter-hour.ts';
 import { ProcessorReadinessStore } from './processor-readiness-store.ts';
@@ -45,12 +48,32 @@ export class TimelineStoreReader {
   readonly #keys: StoreKeys;
   readonly #retentionMs: number;
   readonly #clock: () => number;
+  readonly #days: DayAggregateStore;
 
   constructor(redis: Redis, keys: StoreKeys, options: TimelineStoreReaderOptions = {}) {
     this.#redis = defineStoreScripts(redis);
     this.#keys = keys;
     this.#retentionMs = options.retentionMs ?? Number.POSITIVE_INFINITY;
     this.#clock = options.clock ?? Date.now;
+    this.#days = new DayAggregateStore(redis, keys, { zones: [], retentionMs: this.#retentionMs });
+  }
+
+  /**
+   * The earliest local day start whose day aggregate still holds all its quarter-hours: older days may have lost some
+   * to retention (each quarter-hour expires on its own), so they are read from the quarter-hours that are left.
+   */
+  oldestWholeDay(): number {
+    return this.#clock() + EXPIRY_SLACK_MS - this.#retentionMs;
+  }
+
+  /** Each user's roll-up of the local `days` of `zone` stored in `epoch` (see DayAggregateStore.readDays), sorted by userId, then start. */
+  async readDays(epoch: string, tenant: string, zone: string, days: readonly Period[], userIds?: readonly string[]): Promise<PeriodAggregate[]> {
+    return this.#days.readDays(epoch, tenant, zone, days, userIds);
+  }
+
+  /** The tenant's data revision: raised after every write of its rows, segments or states ('0' before any). */
+  async readDataRevision(tenant: string): Promise<string> {
+    return (await this.#redis.get(this.#keys.dataRevision(tenant))) ?? '0';
   }
 
   /** Quarter-hour rows with their metrics, revision and status, sorted by userId, then intervalStart. */

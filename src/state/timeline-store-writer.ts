@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { publishedHasContent } from '../core/statistic/published-metrics.ts';
 import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
+import type { DayAggregateStore } from './day-aggregate-store.ts';
+import { newEpochId } from './day-aggregate-store.ts';
 import { encodeStoreValue } from './store-format.ts';
 import type { StoreKeys } from './store-keys.ts';
 import type { StorePipeline, StoreScripts } from './store-scripts.ts';
@@ -43,16 +45,19 @@ export class TimelineStoreWriter {
   readonly #redis: Redis & StoreScripts;
   readonly #keys: StoreKeys;
   readonly #retentionMs: number;
+  readonly #days: DayAggregateStore | undefined;
 
-  constructor(redis: Redis, keys: StoreKeys, retentionMs: number) {
+  /** `days`: the day aggregates to keep up to date with every quarter-hour written (none without it). */
+  constructor(redis: Redis, keys: StoreKeys, retentionMs: number, days?: DayAggregateStore) {
     this.#redis = defineStoreScripts(redis);
     this.#keys = keys;
     this.#retentionMs = retentionMs;
+    this.#days = days;
   }
 
   /** The current data epoch, creating one (and its canary) if Redis has none (empty or restarted). */
   async ensureEpoch(): Promise<string> {
-    return this.#redis.atEnsureEpoch(this.#keys.epoch, this.#keys.canary, randomUUID(), CANARY_TTL_MS);
+    return this.#redis.atEnsureEpoch(this.#keys.epoch, this.#keys.canary, this.#newEpoch(), CANARY_TTL_MS);
   }
 
   /**
@@ -65,13 +70,17 @@ export class TimelineStoreWriter {
     const k = this.#keys;
     const [outcome, current, reason] = await this.#redis.atCheckStore(
       k.epoch, k.canary, k.evictedKeys, k.lossReported,
-      epoch ?? '', evictedKeys ?? '', randomUUID(), CANARY_TTL_MS, CANARY_RENEW_BELOW_MS, lastSeenEvicted ?? '',
+      epoch ?? '', evictedKeys ?? '', this.#newEpoch(), CANARY_TTL_MS, CANARY_RENEW_BELOW_MS, lastSeenEvicted ?? '',
     );
     if (current === undefined) throw new AgentTimelinesError('REDIS_WRITE_FAILED', 'the store check answered no epoch');
     return { epoch: current, lost: outcome === 'new' ? ((reason ?? 'epoch-missing') as LossReason) : null };
   }
 
-  /** Applies `writes` in one pipeline; written only if `epoch` is still current. */
+  /**
+   * Applies `writes` in one pipeline, written only if `epoch` is still current; then recomputes the day aggregates the
+   * quarter-hours fall in (also for stale ones: a replay puts back what a loss took) and, when anything was written,
+   * raises the data revision of every tenant in `writes`.
+   */
   async apply(epoch: string, writes: readonly StoreWrite[], now = Date.now()): Promise<ApplyResult> {
     if (writes.length === 0) return { written: 0, stale: 0, epochChanged: false };
     const pipeline = this.#redis.pipeline() as unknown as StorePipeline;
@@ -108,7 +117,23 @@ export class TimelineStoreWriter {
       else if (value === 1) written++;
       else stale++;
     }
+    if (epochChanged) return { written, stale, epochChanged };
+    const quarterHours = writes.flatMap((write) => (write.kind === 'quarterHour' ? [write.row] : []));
+    if (this.#days !== undefined && !(await this.#days.refresh(epoch, quarterHours))) return { written, stale, epochChanged: true };
+    if (written === 0) return { written, stale, epochChanged };
+    const revisions = this.#redis.pipeline();
+    for (const tenant of new Set(writes.map((write) => (write.kind === 'quarterHour' ? write.row.tenant : write.kind === 'segment' ? write.segment.tenant : write.state.tenant)))) {
+      revisions.incr(k.dataRevision(tenant));
+    }
+    for (const [error] of (await revisions.exec()) ?? []) {
+      if (error !== null) throw new AgentTimelinesError('REDIS_WRITE_FAILED', `Redis revision update failed: ${error.message}`, { cause: error });
+    }
     return { written, stale, epochChanged };
+  }
+
+  /** A new epoch id, naming the zones of this writer's day aggregates (see newEpochId). */
+  #newEpoch(): string {
+    return newEpochId(randomUUID(), this.#days?.configuredZones ?? []);
   }
 
   /** Raises the applied watermark of one input partition (never lowers it) and records the partition count. */

@@ -140,6 +140,9 @@ describe('authentication and tenant isolation', () => {
       readTimeline: (...args) => reader.readTimeline(...args),
       getCompleteness: (tenant) => reader.getCompleteness(tenant),
       reportMissingRows: (epoch) => reader.reportMissingRows(epoch),
+      readDays: (...args) => reader.readDays(...args),
+      readDataRevision: (tenant) => reader.readDataRevision(tenant),
+      oldestWholeDay: () => reader.oldestWholeDay(),
       readAgentStates: async () => Promise.reject(new Error('boom')),
       getAgentDirectory: async () => {
         throw new TypeError('bug');

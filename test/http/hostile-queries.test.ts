@@ -22,6 +22,9 @@ const emptyReader: TimelineReader = {
   getCompleteness: async () => ({ upTo: null, partitions: {}, expectedPartitions: null, epoch: null, incomplete: { reason: 'no-watermark', detail: 'no watermark yet' } }),
   reportMissingRows: async () => undefined,
   getAgentDirectory: async () => ({}),
+  readDays: async () => [],
+  readDataRevision: async () => '0',
+  oldestWholeDay: () => 0,
 };
 
 let store: StoreFixture;

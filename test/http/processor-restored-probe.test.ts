@@ -11,6 +11,9 @@ const emptyReader: TimelineReader = {
   getCompleteness: async () => ({ upTo: null, partitions: {}, expectedPartitions: null, epoch: null, incomplete: { reason: 'no-watermark', detail: 'no watermark yet' } }),
   reportMissingRows: async () => undefined,
   getAgentDirectory: async () => ({}),
+  readDays: async () => [],
+  readDataRevision: async () => '0',
+  oldestWholeDay: () => 0,
 };
 
 function instance(instanceId: string, assigned: number[], restored: number[]): ProcessorReadinessRecord {

@@ -20,6 +20,9 @@ import { answerCompleteness, storeRead } from '../store-read.ts';
 import { requestSignal } from '../request-signal.ts';
 import type { QueryAdmission } from '../query-admission.ts';
 import { rangeWithinLimit } from '../query-range.ts';
+import { planStatisticRead } from '../statistic-read-plan.ts';
+import { epochZones } from '../../state/day-aggregate-store.ts';
+import { AnswerCache, answerKey } from '../answer-cache.ts';
 
 export const AGENT_STATISTIC_PARAMETERS: readonly string[] = [
   'startTime', 'endTime', 'timeZone', 'timeCategory', 'userId', 'showUser', 'language', 'sort', 'offset', 'limit', 'showCompleteness', 'tenant',
@@ -34,10 +37,12 @@ const FIELDS = new Set(STATISTIC_FIELDS);
  * [start, end) are rolled up per timeCategory in timeZone, filtered, sorted (default maxChangeTimestamp) and paged.
  * Completeness goes in headers, read before the rows so that the rows hold everything it claims; `X-Total-Count` is
  * the number of matching rows before paging. `admission` is the server's one bound on store queries. A range over the
- * documented maximum (requestLimits.maxQueryDays) is a 400.
- * the number of matching rows before paging. `admission` is the server's one bound on store queries.
+ * documented maximum (requestLimits.maxQueryDays) is a 400. Whole local days of a zone the store pre-aggregates are
+ * read from the day aggregates (planStatisticRead), the rest as quarter-hours; finished answers are cached on the
+ * tenant's data revision and completeness (AnswerCache), so a repeated request costs two small Redis reads.
  */
 export function registerAgentStatisticRoute(app: FastifyInstance, deps: ServerDeps, admission: QueryAdmission): void {
+  const cache = new AnswerCache(deps.answerCacheBytes ?? 0);
   app.get('/agentStatistic', async (request, reply) => {
     const query = parseRaiQuery(request.url, PARAMETERS, FIELDS);
     const { params } = query;
@@ -54,15 +59,29 @@ export function registerAgentStatisticRoute(app: FastifyInstance, deps: ServerDe
     languageParam(params);
     const tenant = tenantParam(params, deps.tenant);
     const selection = rowSelection(params, query.filters, FIELDS, 'maxChangeTimestamp');
-    const { page, total, completeness } = await admission.run(async (signal) => {
-      const completeness = await storeRead(deps.reader.getCompleteness(tenant));
-      const stored = await storeRead(deps.reader.readQuarterHours({ tenant, ...(userIds === undefined ? {} : { userIds }), from: start, to: end }));
+    const [completeness, revision] = await storeRead(Promise.all([deps.reader.getCompleteness(tenant), deps.reader.readDataRevision(tenant)]));
+    const key = answerKey([tenant, revision, completeness.epoch ?? '', JSON.stringify(completeness), start, end, request.url]);
+    const cached = cache.get(key);
+    if (cached !== undefined) return reply.headers(cached.headers).type('application/json; charset=utf-8').send(cached.body);
+    const answer = await admission.run(async (signal) => {
+      const { epoch } = completeness;
+      const aggregated = epoch !== null && epochZones(epoch).includes(zone);
+      const plan = planStatisticRead(start, end, category ?? 'quarterHour', zone, { aggregated, oldestWholeDay: deps.reader.oldestWholeDay() });
+      const users = userIds === undefined ? {} : { userIds };
+      const [parts, days] = await storeRead(Promise.all([
+        Promise.all(plan.quarterHours.map((range) => deps.reader.readQuarterHours({ tenant, ...users, ...range }))),
+        epoch === null ? [] : deps.reader.readDays(epoch, tenant, zone, plan.days, userIds),
+      ]));
       signal.throwIfAborted();
-      const view = completenessView(answerCompleteness(deps.reader, completeness, stored.missing), deps.allowedLatenessMs);
-      const rows = statisticRows(stored.rows, { category, zone, showUser, showCompleteness, rangeEnd: end }, view);
+      const stored = parts.flatMap((part) => part.rows);
+      const missing = parts.reduce((sum, part) => sum + part.missing, 0);
+      const view = completenessView(answerCompleteness(deps.reader, completeness, missing), deps.allowedLatenessMs);
+      const rows = statisticRows(stored, { category, zone, showUser, showCompleteness, rangeEnd: end }, view, days);
       signal.throwIfAborted();
-      return { ...selectRows(rows, selection), completeness: view };
+      const { page, total } = selectRows(rows, selection);
+      return { body: JSON.stringify(page), headers: { ...completenessHeaders(view), 'x-total-count': String(total) }, missing };
     }, requestSignal(request.raw, reply.raw));
-    return reply.headers({ ...completenessHeaders(completeness), 'x-total-count': String(total) }).send(page);
+    if (answer.missing === 0) cache.set(key, answer);
+    return reply.headers(answer.headers).type('application/json; charset=utf-8').send(answer.body);
   });
 }

@@ -5,9 +5,11 @@ import { Registry } from 'prom-client';
 import type { AgentMetrics } from '../../../src/core/statistic/agent-statistic-fields.ts';
 import { emptyMetrics } from '../../../src/core/statistic/agent-statistic-fields.ts';
 import { QUARTER_HOUR_MS } from '../../../src/core/windows/quarter-hour.ts';
+import { canonicalTimeZone } from '../../../src/http/query-values.ts';
 import { buildServer } from '../../../src/http/server.ts';
 import type { ReadinessProbe, RequestLimits, ServerSecurity, TimelineReader } from '../../../src/http/server-deps.ts';
 import { createLogger } from '../../../src/runtime/logger.ts';
+import { DayAggregateStore } from '../../../src/state/day-aggregate-store.ts';
 import { SinkProgressStore } from '../../../src/state/sink-progress-store.ts';
 import { storeKeys } from '../../../src/state/store-keys.ts';
 import type { AgentStateRow, QuarterHourRow, SegmentRow, StoreWrite } from '../../../src/state/store-types.ts';
@@ -37,13 +39,17 @@ export interface StoreFixture {
   close(): Promise<void>;
 }
 
-export async function createStoreFixture(): Promise<StoreFixture> {
+/** `dayZones`: the zones whose local days the writer pre-aggregates (REDIS_DAY_ZONES); none by default. */
+export async function createStoreFixture(options: { dayZones?: readonly string[] } = {}): Promise<StoreFixture> {
   const config = await requireServices();
   const prefix = `at:test-http-${randomUUID()}:`;
   const redis = new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
   const keys = storeKeys(prefix);
-  const writer = new TimelineStoreWriter(redis, keys, RETENTION_MS);
+  // zones as config parses REDIS_DAY_ZONES: Intl's canonical names (Asia/Kolkata is Asia/Calcutta), as the API's timeZone
+  const zones = options.dayZones?.map((zone) => canonicalTimeZone(zone) ?? zone);
+  const days = zones === undefined ? undefined : new DayAggregateStore(redis, keys, { zones, retentionMs: RETENTION_MS });
+  const writer = new TimelineStoreWriter(redis, keys, RETENTION_MS, days);
   const epoch = await writer.ensureEpoch();
   const sinks = new SinkProgressStore(redis, keys);
   const confirm = async (): Promise<void> => {
@@ -132,6 +138,7 @@ export interface TestServerOptions {
   readonly security?: ServerSecurity;
   readonly requestLimits?: Partial<RequestLimits>;
   readonly tenantTimeZones?: Readonly<Record<string, string>>;
+  readonly answerCacheBytes?: number;
 }
 
 /** A server over `reader` with a silent logger, its own registry and a fixed clock (2024-06-01T12:00Z). */
@@ -149,6 +156,7 @@ export function testServer(reader: TimelineReader, options: TestServerOptions = 
     ...(options.security === undefined ? {} : { security: options.security }),
     ...(options.requestLimits === undefined ? {} : { requestLimits: options.requestLimits }),
     ...(options.tenantTimeZones === undefined ? {} : { tenantTimeZones: options.tenantTimeZones }),
+    ...(options.answerCacheBytes === undefined ? {} : { answerCacheBytes: options.answerCacheBytes }),
   });
 }
 

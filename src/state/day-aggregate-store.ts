@@ -1,0 +1,200 @@
+import type { Redis } from 'ioredis';
+import type { Period } from '../core/rollup/period.ts';
+import { periodOf } from '../core/rollup/period.ts';
+import type { PeriodAggregate } from '../core/rollup/rollup.ts';
+import { rollUp } from '../core/rollup/rollup.ts';
+import type { SourceId } from '../core/source/source-id.ts';
+import { publishedCoverage, publishedHasContent, publishedToVector } from '../core/statistic/published-metrics.ts';
+import type { DayAggregatePipeline, DayAggregateScripts } from './day-aggregate-scripts.ts';
+import { defineDayAggregateScripts } from './day-aggregate-scripts.ts';
+import { decodeStoreValue } from './store-format.ts';
+import type { StoreKeys } from './store-keys.ts';
+import type { QuarterHourRow } from './store-types.ts';
+
+/** One user's roll-up of one local day, as stored. */
+interface StoredDay {
+  /** userName, maxChangeTime, spanStart, spanEnd, vector, coverage, sources, extras. */
+  readonly n: string;
+  readonly m: number;
+  readonly a: number;
+  readonly b: number;
+  readonly v: number[];
+  readonly c: number[];
+  readonly s: SourceId[];
+  readonly x?: Record<string, number>;
+}
+
+const ZONES_SEPARATOR = ';';
+
+/**
+ * A new data epoch id: a random id, then the zones whose day aggregates the store keeps in that epoch. The zones are
+ * part of the epoch because they must hold from its first write on: a store that gains a zone later lacks that
+ * zone's earlier days, so a change of REDIS_DAY_ZONES takes effect with the next epoch (rebuild).
+ */
+export function newEpochId(id: string, zones: readonly string[]): string {
+  return zones.length === 0 ? id : `${id}${ZONES_SEPARATOR}${zones.join(',')}`;
+}
+
+/** The zones whose day aggregates the store keeps in `epoch` (none for an epoch written without them). */
+export function epochZones(epoch: string): readonly string[] {
+  const at = epoch.indexOf(ZONES_SEPARATOR);
+  return at < 0 ? [] : epoch.slice(at + 1).split(',').filter((zone) => zone.length > 0);
+}
+
+function encodeDay(day: PeriodAggregate): string {
+  const stored: StoredDay = { n: day.userName, m: day.maxChangeTime, a: day.spanStart, b: day.spanEnd, v: [...day.vector], c: [...day.coverage], s: [...day.sources], ...(day.extras === undefined ? {} : { x: day.extras }) };
+  return JSON.stringify(stored);
+}
+
+function decodeDay(userId: string, period: Period, json: string): PeriodAggregate {
+  const d = JSON.parse(json) as StoredDay;
+  return {
+    userId, userName: d.n, label: period.label, start: period.start, end: period.end, spanStart: d.a, spanEnd: d.b, maxChangeTime: d.m,
+    vector: Float64Array.from(d.v), coverage: Uint8Array.from(d.c), sources: d.s, ...(d.x === undefined ? {} : { extras: d.x }),
+  };
+}
+
+/** The JSON part of a stored `epoch|version|json` value when it was written in `epoch` ('' is a tombstone), else undefined. */
+function storedJson(value: string, epoch: string): string | undefined {
+  const first = value.indexOf('|');
+  if (value.slice(0, first) !== epoch) return undefined;
+  return value.slice(value.indexOf('|', first + 1) + 1);
+}
+
+/** A user's quarter-hour rows as the roll-up's input: only rows with content, as the reader returns them. */
+function dayOf(rows: readonly QuarterHourRow[], zone: string): PeriodAggregate | undefined {
+  const aggregates = rows
+    .filter((row) => publishedHasContent(row))
+    .sort((a, b) => a.intervalStart - b.intervalStart)
+    .map((row) => ({
+      userId: row.userId, userName: row.userName, start: row.intervalStart, vector: publishedToVector(row), maxChangeTime: row.maxChangeTimestamp, source: row.source,
+      coverage: publishedCoverage(row), ...(row.extraFields !== undefined && Object.keys(row.extraFields).length > 0 ? { extras: row.extraFields } : {}),
+    }));
+  return rollUp(aggregates, 'day', zone)[0];
+}
+
+/**
+ * Pre-aggregated local days (docs/redis.md, "Day aggregates"): for each zone of the data epoch ({@link epochZones}), each
+ * user's roll-up of each local day, computed by the core roll-up from the user's stored quarter-hours, so a day read
+ * from here is exactly the day rolled up from its quarter-hours. The writer calls {@link refresh} after every upsert of
+ * quarter-hours; concurrent writers (sink instances share a user's quarter-hours) are ordered by a per-user version
+ * taken after their upserts, so the last one to take a version also read the last rows, and its write wins.
+ */
+export class DayAggregateStore {
+  readonly #redis: Redis & DayAggregateScripts;
+  readonly #keys: StoreKeys;
+  readonly #zones: readonly string[];
+  readonly #retentionMs: number;
+
+  /** `zones`: those this writer keeps day aggregates for in the epochs it creates (REDIS_DAY_ZONES). */
+  constructor(redis: Redis, keys: StoreKeys, options: { zones: readonly string[]; retentionMs: number }) {
+    this.#redis = defineDayAggregateScripts(redis);
+    this.#keys = keys;
+    this.#zones = options.zones;
+    this.#retentionMs = options.retentionMs;
+  }
+
+  /** The zones of epochs this writer creates. */
+  get configuredZones(): readonly string[] {
+    return this.#zones;
+  }
+
+  /**
+   * Recomputes the day aggregates of every (user, local day) that `written` quarter-hours fall in, for every zone of
+   * `epoch` (whatever this writer's own zones are). Answers false when the epoch changed meanwhile (nothing of the epoch's successor was overwritten).
+   */
+  async refresh(epoch: string, written: readonly QuarterHourRow[]): Promise<boolean> {
+    const zones = epochZones(epoch);
+    if (zones.length === 0 || written.length === 0) return true;
+    const users = new Map<string, { tenant: string; userId: string; days: Map<string, { zone: string; period: Period }> }>();
+    for (const row of written) {
+      const userKey = `${row.tenant}\u0000${row.userId}`;
+      let user = users.get(userKey);
+      if (user === undefined) users.set(userKey, (user = { tenant: row.tenant, userId: row.userId, days: new Map() }));
+      for (const zone of zones) {
+        const period = periodOf(row.intervalStart, 'day', zone);
+        user.days.set(`${zone}|${period.start}`, { zone, period });
+      }
+    }
+    const targets = [...users.values()];
+    const versionPipeline = this.#redis.pipeline();
+    for (const user of targets) versionPipeline.hincrby(this.#keys.aggregateVersions(user.tenant), user.userId, 1);
+    const versions = ((await versionPipeline.exec()) ?? []).map(([error, value]) => {
+      if (error !== null) throw error;
+      return Number(value);
+    });
+    const spans = targets.map((user) => {
+      const periods = [...user.days.values()].map((day) => day.period);
+      return { from: Math.min(...periods.map((p) => p.start)), to: Math.max(...periods.map((p) => p.end)) };
+    });
+    const rowsByUser = await this.#readRows(targets, spans);
+    const pipeline = this.#redis.pipeline() as unknown as DayAggregatePipeline;
+    targets.forEach((user, index) => {
+      const rows = rowsByUser[index] ?? [];
+      for (const { zone, period } of user.days.values()) {
+        const day = dayOf(rows.filter((row) => row.intervalStart >= period.start && row.intervalStart < period.end), zone);
+        pipeline.atPutDayAggregate(
+          this.#keys.epoch, this.#keys.dayAggregates(user.tenant, zone, period.label),
+          user.userId, epoch, versions[index] ?? 0, day === undefined ? '' : encodeDay(day), period.end + this.#retentionMs,
+        );
+      }
+    });
+    let epochChanged = false;
+    for (const [error, value] of (await pipeline.exec()) ?? []) {
+      if (error !== null) throw error;
+      if (value === -1) epochChanged = true;
+    }
+    return !epochChanged;
+  }
+
+  /**
+   * The roll-ups of local `days` (periods of `zone`, in order) stored in `epoch`, for `userIds` (all users when
+   * omitted), sorted by userId, then start. Only meaningful when `zone` is one of {@link epochZones} of `epoch`, the
+   * current epoch; values left from an earlier epoch are skipped (a rebuild rewrites them).
+   */
+  async readDays(epoch: string, tenant: string, zone: string, days: readonly Period[], userIds?: readonly string[]): Promise<PeriodAggregate[]> {
+    if (days.length === 0) return [];
+    const pipeline = this.#redis.pipeline();
+    for (const day of days) {
+      const key = this.#keys.dayAggregates(tenant, zone, day.label);
+      if (userIds === undefined) pipeline.hgetall(key);
+      else if (userIds.length > 0) pipeline.hmget(key, ...userIds);
+    }
+    if (userIds !== undefined && userIds.length === 0) return [];
+    const results = (await pipeline.exec()) ?? [];
+    const out: PeriodAggregate[] = [];
+    results.forEach(([error, value], index) => {
+      if (error !== null) throw error;
+      const day = days[index]!;
+      const entries: [string, string | null][] = userIds === undefined ? Object.entries(value as Record<string, string>) : userIds.map((id, i) => [id, (value as (string | null)[])[i] ?? null]);
+      for (const [userId, stored] of entries) {
+        if (stored === null) continue;
+        const json = storedJson(stored, epoch);
+        if (json !== undefined && json !== '') out.push(decodeDay(userId, day, json));
+      }
+    });
+    return out.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.start - b.start));
+  }
+
+  async #readRows(targets: readonly { tenant: string; userId: string }[], spans: readonly { from: number; to: number }[]): Promise<QuarterHourRow[][]> {
+    const indexPipeline = this.#redis.pipeline();
+    targets.forEach((user, index) => indexPipeline.zrangebyscore(this.#keys.userQuarterHours(user.tenant, user.userId), spans[index]!.from, `(${spans[index]!.to}`));
+    const starts = ((await indexPipeline.exec()) ?? []).map(([error, value]) => {
+      if (error !== null) throw error;
+      return value as string[];
+    });
+    const rowPipeline = this.#redis.pipeline();
+    targets.forEach((user, index) => {
+      for (const start of starts[index] ?? []) rowPipeline.hget(this.#keys.quarterHour(user.tenant, user.userId, Number(start)), 'row');
+    });
+    const values = (await rowPipeline.exec()) ?? [];
+    let next = 0;
+    return targets.map((_, index) =>
+      (starts[index] ?? []).flatMap(() => {
+        const [error, value] = values[next++] ?? [null, null];
+        if (error !== null) throw error;
+        return typeof value === 'string' ? [decodeStoreValue<QuarterHourRow>('quarterHour', value)] : [];
+      }),
+    );
+  }
+}

@@ -1,33 +1,45 @@
 /**
- * HTTP GET /agentStatistic for 1,000 agents × 1 day at timeCategory=day under 32 concurrent clients.
+ * GET /agentStatistic at timeCategory=day in Europe/Helsinki: `agents` agents × `days` local days, through the real
+ * Redis sink, served by two API processes side by side: one without the answer cache (every request reads Redis:
+ * the day aggregates, and quarter-hours for partial days) and one with it (HTTP_ANSWER_CACHE_MB default).
  *
- *   node bench/http-agent-statistic.bench.ts [agents=1000] [seconds=20] [connections=32]
- *   BENCH_CPU_PROF=<dir> node bench/http-agent-statistic.bench.ts   # the server child also writes a --cpu-prof profile
+ *   node bench/http-agent-statistic.bench.ts [agents=1000] [days=1] [seconds=15] [connections=32]
  *
- * Seeds Redis under a fresh REDIS_KEY_PREFIX through TimelineStoreWriter with `agents` agents × 96 final
- * quarter-hours of 2026-11-22 (UTC), starts the API as its own process (`node src/bin/cli.ts serve --port <free>`,
- * so the load generator does not share its event loop), checks one response (200, `agents` rows), then runs
- * autocannon with `connections` connections for `seconds` seconds against
- * GET /agentStatistic?startTime=2026-11-22T00:00:00.000Z&endTime=2026-11-23T00:00:00.000Z&timeCategory=day&limit=10000.
- * First 5 sequential requests (warm-up; their median is the unloaded latency), then the autocannon run (request
- * timeout 60 s; requests still in flight when it ends are not counted). Reports req/s and latency p50/p99. Deletes its Redis keys and stops the server at the end.
+ * 1. Produces `agents × days × 96` quarter-hour records (Avro, out.agent-statistic-quarter-hour of a fresh topic
+ *    prefix) and runs the processor's RedisSink over them until its offsets are committed (REDIS_DAY_ZONES=UTC,
+ *    Europe/Helsinki), so the store, the day aggregates included, is what the sink writes.
+ * 2. Starts both API processes (`node src/bin/cli.ts serve`), checks an answer of each (200, the expected rows, equal
+ *    bodies), then for each: 9 sequential requests (median: one client) and an autocannon run with `connections`
+ *    connections for `seconds` s, the two servers alternating.
+ * 3. Measures the heap growth of one uncached request in this process (buildServer over the same Redis, --expose-gc).
+ * The query: startTime/endTime the Helsinki days, timeCategory=day, timeZone=Europe/Helsinki, limit=1000 (1 day) or
+ * 10000 (the first page of a longer range). Deletes its topics and Redis keys at the end.
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { Registry } from 'prom-client';
 import { METRIC_FIELDS } from '../src/core/statistic/agent-statistic-fields.ts';
+import { buildServer } from '../src/http/server.ts';
+import { createProcessorMetrics } from '../src/processor/processor-metrics.ts';
+import { quarterHourKey } from '../src/processor/output-records.ts';
+import { RedisSink } from '../src/processor/redis-sink.ts';
+import { createLogger } from '../src/runtime/logger.ts';
+import { DayAggregateStore } from '../src/state/day-aggregate-store.ts';
 import { storeKeys } from '../src/state/store-keys.ts';
-import type { QuarterHourRow, StoreWrite } from '../src/state/store-types.ts';
+import { TimelineStoreReader } from '../src/state/timeline-store-reader.ts';
 import { TimelineStoreWriter } from '../src/state/timeline-store-writer.ts';
-import { TENANT, cleanupOnSignal, createBenchStack, machineLine, median, sleep } from './support/bench-stack.ts';
+import { TENANT, cleanupOnSignal, committedReached, createBenchStack, endOffsets, machineLine, median, produceMessages, sleep } from './support/bench-stack.ts';
 
 const AGENTS = Number(process.argv[2] ?? 1000);
-const SECONDS = Number(process.argv[3] ?? 20);
-const CONNECTIONS = Number(process.argv[4] ?? 32);
-const DAY = Date.parse('2026-11-22T00:00:00.000Z');
+const DAYS = Number(process.argv[3] ?? 1);
+const SECONDS = Number(process.argv[4] ?? 15);
+const CONNECTIONS = Number(process.argv[5] ?? 32);
+/** 2026-11-01 00:00 in Helsinki (UTC+2 all November). */
+const FIRST_DAY = Date.parse('2026-10-31T22:00:00.000Z');
 const QUARTER = 900_000;
-const PROFILE_DIR = process.env['BENCH_CPU_PROF'];
+const ZONES = ['UTC', 'Europe/Helsinki'];
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -41,97 +53,122 @@ function freePort(): Promise<number> {
   });
 }
 
-function row(agent: number, q: number): QuarterHourRow {
+function quarterHour(agent: number, q: number): Record<string, unknown> {
+  const intervalStart = FIRST_DAY + q * QUARTER;
   const metrics: Record<string, number> = {};
   METRIC_FIELDS.forEach((field, i) => {
     metrics[field] = ((agent * 31 + q * 7 + i * 13) % 97) * 1000;
   });
-  const intervalStart = DAY + q * QUARTER;
   return {
-    ...(metrics as Omit<QuarterHourRow, 'tenant' | 'source' | 'userId' | 'userName' | 'intervalStart' | 'intervalEnd' | 'revision' | 'status' | 'final' | 'maxChangeTimestamp' | 'extraFields'>),
-    tenant: TENANT,
-    source: 'sinch-rai',
-    userId: `00000000-0000-4000-8000-${String(agent).padStart(12, '0')}`,
-    userName: `Agent ${agent}`,
-    intervalStart,
-    intervalEnd: intervalStart + QUARTER,
-    revision: 1,
-    status: 'final',
-    final: true,
-    maxChangeTimestamp: intervalStart + QUARTER - 1,
+    tenant: TENANT, source: 'sinch-rai', userId: `00000000-0000-4000-8000-${String(agent).padStart(12, '0')}`, userName: `Agent ${agent}`,
+    intervalStart, intervalEnd: intervalStart + QUARTER, revision: 1, status: 'final', final: true, ...metrics, maxChangeTimestamp: intervalStart + QUARTER - 1, extraFields: {},
   };
+}
+
+async function startApi(env: Record<string, string>): Promise<{ base: string; child: ReturnType<typeof spawn> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(import.meta.dirname, '../src/bin/cli.ts'), 'serve', '--host', '127.0.0.1', '--port', String(port)], { env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) return { base, child };
+    if (i > 150 || child.exitCode !== null) throw new Error('the API did not start');
+    await sleep(100);
+  }
+}
+
+async function sequential(url: string, n: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await (await fetch(url)).arrayBuffer();
+    times.push(performance.now() - t0);
+  }
+  return times;
 }
 
 async function main(): Promise<void> {
   console.log(`machine at start: ${machineLine()}`);
-  const stack = await createBenchStack({}, { topics: false });
-  let child: ReturnType<typeof spawn> | null = null;
+  console.log(`load: ${AGENTS} agents × ${DAYS} local days × 96 quarter-hours = ${AGENTS * DAYS * 96} rows; ${CONNECTIONS} connections, ${SECONDS} s per autocannon run`);
+  const stack = await createBenchStack({ REDIS_DAY_ZONES: ZONES.join(',') });
+  const children: ReturnType<typeof spawn>[] = [];
+  let sink: RedisSink | undefined;
   const cleanup = async (): Promise<void> => {
-    if (child !== null && child.exitCode === null) {
-      const exited = new Promise((resolve) => child?.once('exit', resolve));
-      child.kill('SIGTERM');
-      await Promise.race([exited, sleep(10_000)]);
-    }
-    await stack.cleanup();
+    await sink?.stop().catch(() => undefined);
+    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+    await sleep(500);
+    await stack.cleanup([`${stack.id}.redis-sink`]);
   };
   cleanupOnSignal(cleanup);
   try {
-    const writer = new TimelineStoreWriter(stack.redis, storeKeys(stack.config.redis.keyPrefix), stack.config.redis.retentionMs);
-    const epoch = await writer.ensureEpoch();
-    const seededAt = performance.now();
-    let writes: StoreWrite[] = [];
-    let written = 0;
+    const keys = storeKeys(stack.config.redis.keyPrefix);
+    const writer = new TimelineStoreWriter(stack.redis, keys, stack.config.redis.retentionMs, new DayAggregateStore(stack.redis, keys, { zones: stack.config.redis.dayZones, retentionMs: stack.config.redis.retentionMs }));
+    const produced = performance.now();
+    const messages = [];
     for (let agent = 0; agent < AGENTS; agent++) {
-      for (let q = 0; q < 96; q++) writes.push({ kind: 'quarterHour', row: row(agent, q) });
-      if (writes.length >= 4_800 || agent === AGENTS - 1) {
-        written += (await writer.apply(epoch, writes)).written;
-        writes = [];
+      for (let q = 0; q < DAYS * 96; q++) {
+        const value = quarterHour(agent, q);
+        messages.push({ key: quarterHourKey(value as { tenant: string; userId: string; intervalStart: number }), value: await stack.serde.encode(stack.topics.quarterHours, value) });
       }
+      if (messages.length >= 50_000 || agent === AGENTS - 1) await produceMessages(stack, stack.topics.quarterHours, messages.splice(0));
     }
-    for (let partition = 0; partition < 6; partition++) await writer.raiseWatermark(TENANT, partition, DAY + 86_400_000, 6);
-    console.log(`seeded ${written} quarter-hour rows (${AGENTS} agents × 96) in ${Math.round(performance.now() - seededAt)} ms`);
+    console.log(`produced ${AGENTS * DAYS * 96} quarter-hour records in ${Math.round(performance.now() - produced)} ms`);
+    const ends = await endOffsets(stack.admin, stack.topics.quarterHours);
+    const sinkStarted = performance.now();
+    sink = new RedisSink({
+      kafka: stack.kafka, serde: stack.serde, writer, redis: stack.redis, keys, checkMs: 1_000, topics: stack.topics, groupId: stack.id,
+      logger: stack.logger, metrics: createProcessorMetrics(), sessionTimeoutMs: 6_000,
+    });
+    await sink.start();
+    while (!(await committedReached(stack.admin, `${stack.id}.redis-sink`, stack.topics.quarterHours, ends))) await sleep(500);
+    const sinkMs = performance.now() - sinkStarted;
+    console.log(`the Redis sink wrote them (rows and day aggregates of ${ZONES.join(', ')}) in ${Math.round(sinkMs)} ms: ${Math.round((AGENTS * DAYS * 96) / (sinkMs / 1000))} rows/s`);
+    await sink.stop();
+    sink = undefined;
+    const lastEnd = FIRST_DAY + DAYS * 86_400_000;
+    for (let partition = 0; partition < 6; partition++) await writer.raiseWatermark(TENANT, partition, lastEnd, 6);
 
-    const port = await freePort();
-    const execArgv = PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`];
-    const server = spawn(process.execPath, [...execArgv, join(import.meta.dirname, '../src/bin/cli.ts'), 'serve', '--host', '127.0.0.1', '--port', String(port)], {
-      env: { ...process.env, ...stack.baseEnv, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    child = server;
-    let exited: string | null = null;
-    const serverStarted = performance.now();
-    server.once('exit', (code, signal) => {
-      exited = `the API process exited ${Math.round((performance.now() - serverStarted) / 1000)} s after its start (code ${code}, signal ${signal})`;
-    });
-    const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; ; i++) {
-      const ok = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
-      if (ok) break;
-      if (i > 100 || server.exitCode !== null) throw new Error('the API did not start');
-      await sleep(100);
-    }
-    const url = `${base}/agentStatistic?startTime=2026-11-22T00:00:00.000Z&endTime=2026-11-23T00:00:00.000Z&timeCategory=day&limit=10000`;
-    const probe = await fetch(url);
-    const text = await probe.text();
-    const body = JSON.parse(text) as unknown;
-    const count = Array.isArray(body) ? body.length : -1;
-    console.log(`check: HTTP ${probe.status}, ${count} rows, ${text.length} bytes per response`);
-    if (probe.status !== 200 || count !== AGENTS) throw new Error(`unexpected response: ${text.slice(0, 300)}`);
-    // Warm-up and the unloaded latency: sequential requests, one at a time.
-    const single: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const t0 = performance.now();
-      await (await fetch(url)).arrayBuffer();
-      single.push(performance.now() - t0);
-    }
-    console.log(`one client, sequential: ${single.map((ms) => Math.round(ms)).join(', ')} ms (median ${Math.round(median(single))} ms)`);
-    const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, timeout: 60 });
+    const limit = DAYS === 1 ? 1000 : 10_000;
+    const path = `/agentStatistic?startTime=${new Date(FIRST_DAY).toISOString()}&endTime=${new Date(lastEnd).toISOString()}&timeCategory=day&timeZone=Europe/Helsinki&limit=${limit}`;
+    const uncached = await startApi({ ...stack.baseEnv, HTTP_ANSWER_CACHE_MB: '0' });
+    children.push(uncached.child);
+    const cached = await startApi({ ...stack.baseEnv });
+    children.push(cached.child);
+    const expectedRows = Math.min(limit, AGENTS * DAYS);
+    const bodies = await Promise.all([uncached, cached].map(async (api) => {
+      const response = await fetch(`${api.base}${path}`);
+      const text = await response.text();
+      const rows = JSON.parse(text) as unknown[];
+      if (response.status !== 200 || rows.length !== expectedRows) throw new Error(`unexpected answer: ${response.status} ${text.slice(0, 300)}`);
+      return { text, total: response.headers.get('x-total-count') };
+    }));
+    if (bodies[0]?.text !== bodies[1]?.text) throw new Error('the two servers answered differently');
+    console.log(`check: both answer HTTP 200, ${expectedRows} rows of ${bodies[0]?.total} (X-Total-Count), ${bodies[0]?.text.length} bytes, identical bodies`);
+    console.log(`query: ${path}`);
     console.log('');
-    console.log(`autocannon: ${CONNECTIONS} connections, ${SECONDS} s, ${AGENTS} rows per response`);
-    console.log(`requests/s: mean ${result.requests.average.toFixed(1)}, p50 ${result.requests.p50}; total ${result.requests.total}, 2xx ${result['2xx']}, non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}`);
-    console.log(`latency ms: p50 ${result.latency.p50}, p90 ${result.latency.p90}, p99 ${result.latency.p99}, max ${result.latency.max}, mean ${result.latency.average.toFixed(1)}`);
-    console.log(`throughput: ${(result.throughput.average / 1e6).toFixed(1)} MB/s`);
-    console.log(exited ?? 'the API process was still running at the end');
+    for (const [name, api] of [['no cache', uncached], ['answer cache', cached]] as const) {
+      const times = await sequential(`${api.base}${path}`, 9);
+      console.log(`${name.padEnd(12)} one client, 9 sequential requests: median ${median(times).toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)})`);
+    }
+    for (const [name, api] of [['no cache', uncached], ['answer cache', cached]] as const) {
+      const result = await autocannon({ url: `${api.base}${path}`, connections: CONNECTIONS, duration: SECONDS, timeout: 60 });
+      console.log(`${name.padEnd(12)} ${CONNECTIONS} clients: ${result.requests.average.toFixed(1)} req/s, latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms; 2xx ${result['2xx']}, non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}`);
+    }
+
+    const app = buildServer({
+      reader: new TimelineStoreReader(stack.redis, keys, { retentionMs: stack.config.redis.retentionMs }), clock: Date.now, probes: [], registry: new Registry(), logger: createLogger('silent'),
+      tenant: TENANT, allowedLatenessMs: stack.config.processor.allowedLatenessMs, collectDefaultMetrics: false, requestLimits: { maxQueryDays: 62 },
+    });
+    const gc = (globalThis as { gc?: () => void }).gc;
+    const growth: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      gc?.();
+      const before = process.memoryUsage().heapUsed;
+      const response = await app.inject(path);
+      growth.push(process.memoryUsage().heapUsed - before);
+      if (response.statusCode !== 200) throw new Error(`in-process answer ${response.statusCode}`);
+    }
+    await app.close();
+    console.log(`heap growth of one uncached request in-process (${gc === undefined ? 'no --expose-gc: GC may run between' : 'after a forced GC'}): median ${(median(growth) / 1_048_576).toFixed(1)} MB`);
     console.log(`machine at end: ${machineLine()}`);
   } finally {
     await cleanup();

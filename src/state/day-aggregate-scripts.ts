@@ -19,19 +19,35 @@ if redis.call('PEXPIRETIME', KEYS[2]) < tonumber(ARGV[5]) then redis.call('PEXPI
 return 1
 `;
 
+/**
+ * Compare-and-set of one quarter-hour's part in its user's UTC-day parts hash: `<revision>|<json>` ('' json: the
+ * quarter-hour has no content). Written unless a higher revision is stored (an equal one is the same row again).
+ * KEYS: the parts hash. ARGV: intervalStart, revision, json, expire-at (epoch ms).
+ */
+const PUT_DAY_PART = `
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if current and tonumber(string.match(current, '^(%d+)|')) > tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. '|' .. ARGV[3])
+if redis.call('PEXPIRETIME', KEYS[1]) < tonumber(ARGV[4]) then redis.call('PEXPIREAT', KEYS[1], ARGV[4]) end
+return 1
+`;
+
 type Arg = string | number;
 
 export interface DayAggregateScripts {
   atPutDayAggregate(...args: Arg[]): Promise<number>;
+  atPutDayPart(...args: Arg[]): Promise<number>;
 }
 
 export interface DayAggregatePipeline {
   atPutDayAggregate(...args: Arg[]): DayAggregatePipeline;
+  atPutDayPart(...args: Arg[]): DayAggregatePipeline;
   exec(): ReturnType<ChainableCommander['exec']>;
 }
 
 /** Registers the day-aggregate Lua scripts on `redis`; idempotent, call once per client. */
 export function defineDayAggregateScripts(redis: Redis): Redis & DayAggregateScripts {
   redis.defineCommand('atPutDayAggregate', { numberOfKeys: 2, lua: PUT_DAY_AGGREGATE });
+  redis.defineCommand('atPutDayPart', { numberOfKeys: 1, lua: PUT_DAY_PART });
   return redis as Redis & DayAggregateScripts;
 }

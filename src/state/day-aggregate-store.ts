@@ -1,13 +1,12 @@
 import type { Redis } from 'ioredis';
 import type { Period } from '../core/rollup/period.ts';
 import { periodOf } from '../core/rollup/period.ts';
-import type { PeriodAggregate } from '../core/rollup/rollup.ts';
-import { rollUp } from '../core/rollup/rollup.ts';
+import type { PeriodAggregate, RollupComponent } from '../core/rollup/rollup.ts';
+import { rollUpComponents } from '../core/rollup/rollup.ts';
 import type { SourceId } from '../core/source/source-id.ts';
 import { publishedCoverage, publishedHasContent, publishedToVector } from '../core/statistic/published-metrics.ts';
 import type { DayAggregatePipeline, DayAggregateScripts } from './day-aggregate-scripts.ts';
 import { defineDayAggregateScripts } from './day-aggregate-scripts.ts';
-import { decodeStoreValue } from './store-format.ts';
 import type { StoreKeys } from './store-keys.ts';
 import type { QuarterHourRow } from './store-types.ts';
 
@@ -61,24 +60,44 @@ function storedJson(value: string, epoch: string): string | undefined {
   return value.slice(value.indexOf('|', first + 1) + 1);
 }
 
-/** A user's quarter-hour rows as the roll-up's input: only rows with content, as the reader returns them. */
-function dayOf(rows: readonly QuarterHourRow[], zone: string): PeriodAggregate | undefined {
-  const aggregates = rows
-    .filter((row) => publishedHasContent(row))
-    .sort((a, b) => a.intervalStart - b.intervalStart)
-    .map((row) => ({
-      userId: row.userId, userName: row.userName, start: row.intervalStart, vector: publishedToVector(row), maxChangeTime: row.maxChangeTimestamp, source: row.source,
-      coverage: publishedCoverage(row), ...(row.extraFields !== undefined && Object.keys(row.extraFields).length > 0 ? { extras: row.extraFields } : {}),
-    }));
-  return rollUp(aggregates, 'day', zone)[0];
+const DAY_MS = 86_400_000;
+
+/** The UTC day starts (epoch ms) that [from, to) overlaps. */
+function utcDays(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let day = Math.floor(from / DAY_MS) * DAY_MS; day < to; day += DAY_MS) out.push(day);
+  return out;
+}
+
+/** A quarter-hour as it is kept in its user's day parts: what the roll-up needs of it; '' when it has no content. */
+function encodePart(row: QuarterHourRow): string {
+  if (!publishedHasContent(row)) return '';
+  const part: StoredDay = {
+    n: row.userName, m: row.maxChangeTimestamp, a: row.intervalStart, b: row.intervalEnd, v: [...publishedToVector(row)], c: [...publishedCoverage(row)], s: [row.source],
+    ...(row.extraFields !== undefined && Object.keys(row.extraFields).length > 0 ? { x: row.extraFields } : {}),
+  };
+  return JSON.stringify(part);
+}
+
+/** The roll-up components of a parts hash (`intervalStart` → `revision|json`), without the empty ones. */
+function decodeParts(userId: string, hash: Record<string, string>): RollupComponent[] {
+  const out: RollupComponent[] = [];
+  for (const value of Object.values(hash)) {
+    const json = value.slice(value.indexOf('|') + 1);
+    if (json === '') continue;
+    const d = JSON.parse(json) as StoredDay;
+    out.push({ userId, userName: d.n, spanStart: d.a, spanEnd: d.b, vector: Float64Array.from(d.v), maxChangeTime: d.m, coverage: Uint8Array.from(d.c), sources: d.s, ...(d.x === undefined ? {} : { extras: d.x }) });
+  }
+  return out;
 }
 
 /**
  * Pre-aggregated local days (docs/redis.md, "Day aggregates"): for each zone of the data epoch ({@link epochZones}), each
- * user's roll-up of each local day, computed by the core roll-up from the user's stored quarter-hours, so a day read
- * from here is exactly the day rolled up from its quarter-hours. The writer calls {@link refresh} after every upsert of
- * quarter-hours; concurrent writers (sink instances share a user's quarter-hours) are ordered by a per-user version
- * taken after their upserts, so the last one to take a version also read the last rows, and its write wins.
+ * user's roll-up of each local day, computed by the core roll-up from the user's quarter-hours (kept per user and UTC
+ * day as compact parts), so a day read from here is exactly the day rolled up from its quarter-hours. The writer calls
+ * {@link refresh} after every upsert of quarter-hours; concurrent writers (sink instances share a user's quarter-hours)
+ * are ordered by a per-user version taken after their parts are stored, so the last one to take a version also read
+ * the last parts, and its write wins.
  */
 export class DayAggregateStore {
   readonly #redis: Redis & DayAggregateScripts;
@@ -100,14 +119,19 @@ export class DayAggregateStore {
   }
 
   /**
-   * Recomputes the day aggregates of every (user, local day) that `written` quarter-hours fall in, for every zone of
-   * `epoch` (whatever this writer's own zones are). Answers false when the epoch changed meanwhile (nothing of the epoch's successor was overwritten).
+   * Keeps the day aggregates up to date with `written` quarter-hours: stores each as a part of its user's UTC day
+   * (compare-and-set on its revision, so a stale or replayed row changes nothing), then recomputes every (user, local
+   * day) the quarter-hours fall in, for every zone of `epoch` (whatever this writer's own zones are), from the parts.
+   * Answers false when the epoch changed meanwhile (nothing of the epoch's successor was overwritten).
    */
   async refresh(epoch: string, written: readonly QuarterHourRow[]): Promise<boolean> {
     const zones = epochZones(epoch);
     if (zones.length === 0 || written.length === 0) return true;
+    const parts = this.#redis.pipeline() as unknown as DayAggregatePipeline;
     const users = new Map<string, { tenant: string; userId: string; days: Map<string, { zone: string; period: Period }> }>();
     for (const row of written) {
+      const utcDay = Math.floor(row.intervalStart / DAY_MS) * DAY_MS;
+      parts.atPutDayPart(this.#keys.dayParts(row.tenant, row.userId, utcDay), row.intervalStart, row.revision, encodePart(row), utcDay + DAY_MS + this.#retentionMs);
       const userKey = `${row.tenant}\u0000${row.userId}`;
       let user = users.get(userKey);
       if (user === undefined) users.set(userKey, (user = { tenant: row.tenant, userId: row.userId, days: new Map() }));
@@ -116,35 +140,36 @@ export class DayAggregateStore {
         user.days.set(`${zone}|${period.start}`, { zone, period });
       }
     }
+    await execOrThrow(parts.exec());
     const targets = [...users.values()];
-    const versionPipeline = this.#redis.pipeline();
-    for (const user of targets) versionPipeline.hincrby(this.#keys.aggregateVersions(user.tenant), user.userId, 1);
-    const versions = ((await versionPipeline.exec()) ?? []).map(([error, value]) => {
-      if (error !== null) throw error;
-      return Number(value);
-    });
-    const spans = targets.map((user) => {
-      const periods = [...user.days.values()].map((day) => day.period);
-      return { from: Math.min(...periods.map((p) => p.start)), to: Math.max(...periods.map((p) => p.end)) };
-    });
-    const rowsByUser = await this.#readRows(targets, spans);
-    const pipeline = this.#redis.pipeline() as unknown as DayAggregatePipeline;
+    const versions = this.#redis.pipeline();
+    for (const user of targets) versions.hincrby(this.#keys.aggregateVersions(user.tenant), user.userId, 1);
+    const versionOf = (await execOrThrow(versions.exec())).map(Number);
+    const reads = this.#redis.pipeline();
+    const readKeys: { user: number; utcDay: number }[] = [];
     targets.forEach((user, index) => {
-      const rows = rowsByUser[index] ?? [];
+      const needed = new Set<number>();
+      for (const { period } of user.days.values()) for (const day of utcDays(period.start, period.end)) needed.add(day);
+      for (const utcDay of [...needed].sort((x, y) => x - y)) {
+        reads.hgetall(this.#keys.dayParts(user.tenant, user.userId, utcDay));
+        readKeys.push({ user: index, utcDay });
+      }
+    });
+    const hashes = await execOrThrow(reads.exec());
+    const componentsOf = targets.map(() => [] as RollupComponent[]);
+    readKeys.forEach(({ user }, index) => componentsOf[user]!.push(...decodeParts(targets[user]!.userId, hashes[index] as Record<string, string>)));
+    const puts = this.#redis.pipeline() as unknown as DayAggregatePipeline;
+    targets.forEach((user, index) => {
+      const components = componentsOf[index]!.sort((x, y) => x.spanStart - y.spanStart);
       for (const { zone, period } of user.days.values()) {
-        const day = dayOf(rows.filter((row) => row.intervalStart >= period.start && row.intervalStart < period.end), zone);
-        pipeline.atPutDayAggregate(
+        const [day] = rollUpComponents(components.filter((c) => c.spanStart >= period.start && c.spanStart < period.end), 'day', zone);
+        puts.atPutDayAggregate(
           this.#keys.epoch, this.#keys.dayAggregates(user.tenant, zone, period.label),
-          user.userId, epoch, versions[index] ?? 0, day === undefined ? '' : encodeDay(day), period.end + this.#retentionMs,
+          user.userId, epoch, versionOf[index] ?? 0, day === undefined ? '' : encodeDay(day), period.end + this.#retentionMs,
         );
       }
     });
-    let epochChanged = false;
-    for (const [error, value] of (await pipeline.exec()) ?? []) {
-      if (error !== null) throw error;
-      if (value === -1) epochChanged = true;
-    }
-    return !epochChanged;
+    return !(await execOrThrow(puts.exec())).includes(-1);
   }
 
   /**
@@ -175,26 +200,12 @@ export class DayAggregateStore {
     });
     return out.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.start - b.start));
   }
+}
 
-  async #readRows(targets: readonly { tenant: string; userId: string }[], spans: readonly { from: number; to: number }[]): Promise<QuarterHourRow[][]> {
-    const indexPipeline = this.#redis.pipeline();
-    targets.forEach((user, index) => indexPipeline.zrangebyscore(this.#keys.userQuarterHours(user.tenant, user.userId), spans[index]!.from, `(${spans[index]!.to}`));
-    const starts = ((await indexPipeline.exec()) ?? []).map(([error, value]) => {
-      if (error !== null) throw error;
-      return value as string[];
-    });
-    const rowPipeline = this.#redis.pipeline();
-    targets.forEach((user, index) => {
-      for (const start of starts[index] ?? []) rowPipeline.hget(this.#keys.quarterHour(user.tenant, user.userId, Number(start)), 'row');
-    });
-    const values = (await rowPipeline.exec()) ?? [];
-    let next = 0;
-    return targets.map((_, index) =>
-      (starts[index] ?? []).flatMap(() => {
-        const [error, value] = values[next++] ?? [null, null];
-        if (error !== null) throw error;
-        return typeof value === 'string' ? [decodeStoreValue<QuarterHourRow>('quarterHour', value)] : [];
-      }),
-    );
-  }
+/** The values of a pipeline's replies; the first error is thrown. */
+async function execOrThrow(replies: Promise<[Error | null, unknown][] | null>): Promise<unknown[]> {
+  return ((await replies) ?? []).map(([error, value]) => {
+    if (error !== null) throw error;
+    return value;
+  });
 }

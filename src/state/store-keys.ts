@@ -45,6 +45,8 @@ export interface StoreKeys {
   billing(tenant: string, accountId: string, date: string): string;
   /** Hash userId → `epoch|version|aggregate JSON`: each user's roll-up of one local day of `zone` (docs/redis.md, "Day aggregates"). */
   dayAggregates(tenant: string, zone: string, day: string): string;
+  /** Hash intervalStart → `revision|part JSON`: a user's quarter-hours of one UTC day (its start, epoch ms), the day aggregates' input. */
+  dayParts(tenant: string, userId: string, utcDay: number): string;
   /** Hash userId → counter: raised before each recomputation of the user's day aggregates (their compare-and-set version). */
   aggregateVersions(tenant: string): string;
   /** String, JSON {epoch, zones}: the zones whose day aggregates the store keeps in that epoch. */
@@ -76,6 +78,7 @@ export function storeKeys(prefix: string): StoreKeys {
     sinks: `${prefix}sinks`,
     billing: (tenant, accountId, date) => `${prefix}billing:${tenant}:${accountId}:${date}`,
     dayAggregates: (tenant, zone, day) => `${prefix}day:${tenant}:${zone}:${day}`,
+    dayParts: (tenant, userId, utcDay) => `${prefix}day-parts:${tenant}:${userId}:${utcDay}`,
     aggregateVersions: (tenant) => `${prefix}agg-version:${tenant}`,
     dayZones: `${prefix}meta:day-zones`,
     dataRevision: (tenant) => `${prefix}revision:${tenant}`,

@@ -12,6 +12,9 @@ import { partitionId } from './sink-progress.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+
+/** Records written per Redis round of a batch (see #handle). */
+const WRITE_CHUNK = 500;
 /**
  * Materialises the committed output topics into Redis: a read_committed consumer group (`<group>.redis-sink`)
  * writes every record with the store's compare-and-set upserts, then commits its offsets with the Redis data epoch
@@ -123,7 +126,7 @@ export class RedisSink {
       eachBatch: async ({ batch, isRunning, isStale, heartbeat, resolveOffset }) => {
         for (let attempt = 0; isRunning() && !isStale() && !this.#stopped; attempt++) {
           try {
-            if (await this.#handle(batch, isStale)) resolveOffset(batch.lastOffset());
+            if (await this.#handle(batch, isStale, heartbeat)) resolveOffset(batch.lastOffset());
             return;
           } catch (error) {
             this.#logger.warn({ err: error, topic: batch.topic, partition: batch.partition, attempt }, 'Redis write failed; retrying');
@@ -136,12 +139,14 @@ export class RedisSink {
   }
 
   /**
+   * Writes a batch in chunks of {@link WRITE_CHUNK} records with a heartbeat after each, so a large batch (a rebuild
+   * fetch, with its day aggregates to recompute) never outlasts the session timeout.
    * True when the batch was written and committed; false when the partition was rewound instead. The epoch and the
    * partition's seq are taken together before the writes, and the offset is committed only if the seq is unchanged
    * after them: a commit in the current epoch says every record below it is in Redis in that epoch, which a batch
    * begun before a rewind (a new epoch, a reassignment) cannot say.
    */
-  async #handle(batch: Batch, isStale: () => boolean): Promise<boolean> {
+  async #handle(batch: Batch, isStale: () => boolean, heartbeat: () => Promise<void>): Promise<boolean> {
     const consumer = this.#consumer!;
     const monitor = this.#monitor!;
     const id = partitionId(batch.topic, batch.partition);
@@ -155,13 +160,17 @@ export class RedisSink {
       if (message.value === null || message.value.length === 0) continue;
       writes.push(await this.#toWrite(batch.topic, message.value));
     }
-    const result = await this.#writer.apply(epoch, writes);
-    if (result.epochChanged) {
-      await monitor.check();
-      return false;
+    for (let from = 0; from < writes.length; from += WRITE_CHUNK) {
+      const result = await this.#writer.apply(epoch, writes.slice(from, from + WRITE_CHUNK));
+      if (result.epochChanged) {
+        await monitor.check();
+        return false;
+      }
+      this.#metrics.inc('redis_rows_written', { topic: batch.topic }, result.written);
+      this.#metrics.inc('redis_rows_stale', { topic: batch.topic }, result.stale);
+      await heartbeat();
+      if (isStale()) return false;
     }
-    this.#metrics.inc('redis_rows_written', { topic: batch.topic }, result.written);
-    this.#metrics.inc('redis_rows_stale', { topic: batch.topic }, result.stale);
     if (monitor.progress.seqOf(id) !== seq || isStale()) return false;
     const next = Number(batch.lastOffset()) + 1;
     await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(next), metadata: epoch }]);

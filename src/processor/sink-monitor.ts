@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer } from 'kafkajs';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { evictionPolicyWarning, readEvictedKeys, readEvictionInfo } from '../state/redis-eviction.ts';
 import type { EvictionInfo } from '../state/redis-eviction.ts';
+import type { RedisStore } from '../state/redis-client.ts';
 import { SinkProgressStore } from '../state/sink-progress-store.ts';
 import type { StoreKeys } from '../state/store-keys.ts';
 import type { TimelineStoreWriter } from '../state/timeline-store-writer.ts';
@@ -13,7 +13,7 @@ import type { PartitionId } from './sink-progress.ts';
 import { fetchPartitionOffsets } from './topic-offsets.ts';
 
 export interface SinkMonitorOptions {
-  readonly redis: Redis;
+  readonly redis: RedisStore;
   readonly keys: StoreKeys;
   readonly writer: TimelineStoreWriter;
   readonly admin: Admin;

@@ -15,6 +15,7 @@ import {
 } from './support/pipeline.ts';
 import type { TestPipeline } from './support/pipeline.ts';
 import { processorSource } from '../../src/cli/processor-sources.ts';
+import { storeKeys } from '../../src/state/store-keys.ts';
 
 function freePort(): Promise<number> {
   return new Promise((done, fail) => {
@@ -29,8 +30,8 @@ function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The store's bookkeeping keys (epoch, sentinel, liveness records); everything else under the prefix is data. */
-const BOOKKEEPING = /^(meta:|processor:|processors:|sink:|sinks$)/;
+/** The store's bookkeeping keys (epochs, sentinel, liveness records); everything else under the prefix is data. */
+const BOOKKEEPING = /^(\{meta\}:|epoch:|processor:|processors:|sink:|sinks:)/;
 
 /** Every data key of the prefix with its type, canonical content and absolute expiry. */
 async function snapshotData(pipeline: TestPipeline): Promise<Map<string, string>> {
@@ -203,7 +204,7 @@ async function describeState(fixture: LossFixture): Promise<string> {
   }
   const prefix = pipeline.config.redis.keyPrefix;
   for (const key of await pipeline.redis.keys(`${prefix}sink:*`)) lines.push(`${key.slice(prefix.length)} ${await pipeline.redis.get(key)}`);
-  lines.push(`meta:epoch ${await pipeline.redis.get(`${prefix}meta:epoch`)}`);
+  lines.push(`{meta}:epoch ${await pipeline.redis.get(storeKeys(prefix).epoch)}`);
   lines.push(`processors ${JSON.stringify(await pipeline.reader.getProcessorReadiness(pipeline.config.processor.groupId))}`);
   return lines.join('\n');
 }
@@ -269,12 +270,12 @@ describe('Redis data loss while the processor is idle', () => {
     ['volatile', (_name, pttl) => pttl > 0],
     ['partial', ((): ((name: string) => boolean) => {
       let n = 0;
-      return (name) => (name.startsWith('qh:') && n++ % 3 === 0) || name.startsWith(`seg:default:${SEED_USER}`);
+      return (name) => (name.startsWith('qh:') && n++ % 3 === 0) || name.startsWith(`seg:{t:default}:${SEED_USER}`);
     })()],
   ];
   const titles: Record<string, string> = {
     empty: 'rebuilds after Redis comes back empty (every key of the prefix gone)',
-    volatile: 'rebuilds after volatile-* eviction (every key with a TTL gone, meta:epoch kept)',
+    volatile: 'rebuilds after volatile-* eviction (every key with a TTL gone, {meta}:epoch kept)',
     partial: 'rebuilds after some row hashes and segment data are evicted',
   };
   for (const [label, select] of cases) {
@@ -283,7 +284,7 @@ describe('Redis data loss while the processor is idle', () => {
       try {
         const deleted = await deleteKeys(fixture.pipeline, select);
         expect(deleted).toBeGreaterThan(label === 'partial' ? 5 : 30);
-        if (label === 'volatile') expect(await fixture.pipeline.redis.exists(`${fixture.pipeline.config.redis.keyPrefix}meta:epoch`)).toBe(1);
+        if (label === 'volatile') expect(await fixture.pipeline.redis.exists(storeKeys(fixture.pipeline.config.redis.keyPrefix).epoch)).toBe(1);
         await expectHonestRebuild(fixture, label, label === 'partial');
       } finally {
         await fixture.close();

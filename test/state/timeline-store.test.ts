@@ -55,7 +55,7 @@ describe('Redis timeline store', () => {
     epoch = await writer.ensureEpoch();
   });
   afterAll(async () => {
-    const stale = await redis.keys(`${keys.epoch.replace('meta:epoch', '')}*`);
+    const stale = await redis.keys(`${keys.epoch.replace('{meta}:epoch', '')}*`);
     if (stale.length > 0) await redis.del(...stale);
     await redis.quit();
   });

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { Cluster } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { startApiServer } from '../../src/cli/serve-command.ts';
 import { parseConfig } from '../../src/config/config.ts';
@@ -16,6 +17,7 @@ import {
 import type { TestPipeline } from './support/pipeline.ts';
 import { processorSource } from '../../src/cli/processor-sources.ts';
 import { storeKeys } from '../../src/state/store-keys.ts';
+import { keysWithPrefix, loseNodeData, nodeOfKey, requireRedisCluster } from '../support/redis-targets.ts';
 
 function freePort(): Promise<number> {
   return new Promise((done, fail) => {
@@ -38,24 +40,19 @@ async function snapshotData(pipeline: TestPipeline): Promise<Map<string, string>
   const prefix = pipeline.config.redis.keyPrefix;
   const { redis } = pipeline;
   const out = new Map<string, string>();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    for (const key of keys) {
-      const name = key.slice(prefix.length);
-      if (BOOKKEEPING.test(name)) continue;
-      const type = await redis.type(key);
-      let value: unknown;
-      if (type === 'string') value = await redis.get(key);
-      else if (type === 'hash') value = Object.entries(await redis.hgetall(key)).sort();
-      else if (type === 'zset') value = await redis.zrange(key, 0, -1, 'WITHSCORES');
-      else if (type === 'set') value = (await redis.smembers(key)).sort();
-      else if (type === 'none') continue;
-      else value = `unexpected type ${type}`;
-      out.set(name, JSON.stringify([type, value, await redis.pexpiretime(key)]));
-    }
-  } while (cursor !== '0');
+  for (const key of await keysWithPrefix(redis, prefix)) {
+    const name = key.slice(prefix.length);
+    if (BOOKKEEPING.test(name)) continue;
+    const type = await redis.type(key);
+    let value: unknown;
+    if (type === 'string') value = await redis.get(key);
+    else if (type === 'hash') value = Object.entries(await redis.hgetall(key)).sort();
+    else if (type === 'zset') value = await redis.zrange(key, 0, -1, 'WITHSCORES');
+    else if (type === 'set') value = (await redis.smembers(key)).sort();
+    else if (type === 'none') continue;
+    else value = `unexpected type ${type}`;
+    out.set(name, JSON.stringify([type, value, await redis.pexpiretime(key)]));
+  }
   return out;
 }
 
@@ -64,13 +61,8 @@ async function deleteKeys(pipeline: TestPipeline, select: (name: string, pttl: n
   const prefix = pipeline.config.redis.keyPrefix;
   const { redis } = pipeline;
   const doomed: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    for (const key of keys) if (select(key.slice(prefix.length), await redis.pttl(key))) doomed.push(key);
-  } while (cursor !== '0');
-  if (doomed.length > 0) await redis.del(...doomed);
+  for (const key of await keysWithPrefix(redis, prefix)) if (select(key.slice(prefix.length), await redis.pttl(key))) doomed.push(key);
+  await Promise.all(doomed.map((key) => redis.unlink(key)));
   return doomed.length;
 }
 
@@ -128,13 +120,14 @@ interface LossFixture {
   close(): Promise<void>;
 }
 
-async function settledPipeline(): Promise<LossFixture> {
+/** `extraEnv`: e.g. REDIS_CLUSTER_NODES, to run the processor, its sink and the API on a Redis Cluster. */
+async function settledPipeline(extraEnv: Record<string, string> = {}): Promise<LossFixture> {
   const seedRecords = (seed as unknown as Record<string, string>[]).map(normaliseRecord);
   const generated = generateRawHistory({ seed: 41, agents: 12, start: Date.UTC(2024, 0, 10, 8), spanMs: 3 * 3_600_000 });
   const records: RawRecord[] = [...seedRecords, ...generated];
   const finalWatermark = maxChangeTime(generated) + 3_600_000;
   const port = await freePort();
-  const pipeline = await createTestPipeline(await requireServices(), { HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port) });
+  const pipeline = await createTestPipeline(await requireServices(), { HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port), ...extraEnv });
   const logger = createLogger('warn');
   let instance: ProcessorInstance = await startProcessorInstance(pipeline.config, processorSource(pipeline.config, 'sinch-rai'), logger);
   const api: RunningApiServer = await startApiServer(pipeline.config, logger);
@@ -203,7 +196,7 @@ async function describeState(fixture: LossFixture): Promise<string> {
     }
   }
   const prefix = pipeline.config.redis.keyPrefix;
-  for (const key of await pipeline.redis.keys(`${prefix}sink:*`)) lines.push(`${key.slice(prefix.length)} ${await pipeline.redis.get(key)}`);
+  for (const key of await keysWithPrefix(pipeline.redis, `${prefix}sink:`)) lines.push(`${key.slice(prefix.length)} ${await pipeline.redis.get(key)}`);
   lines.push(`{meta}:epoch ${await pipeline.redis.get(storeKeys(prefix).epoch)}`);
   lines.push(`processors ${JSON.stringify(await pipeline.reader.getProcessorReadiness(pipeline.config.processor.groupId))}`);
   return lines.join('\n');
@@ -291,6 +284,31 @@ describe('Redis data loss while the processor is idle', () => {
       }
     });
   }
+});
+
+/**
+ * On a Redis Cluster each master can lose its data on its own. The node holding the tenant's keys (not the one holding
+ * the global epoch) loses every key of this store; the sink must notice it although the global epoch is intact, and
+ * rebuild the tenant's data from the output topics, with the API claiming no completeness meanwhile.
+ */
+describe('Redis Cluster: one node loses its data while the processor is idle', () => {
+  it('rebuilds the tenant whose node lost its keys, though the global epoch on another node stayed', { timeout: 240_000 }, async () => {
+    const fixture = await settledPipeline({ REDIS_CLUSTER_NODES: await requireRedisCluster() });
+    try {
+      const cluster = fixture.pipeline.redis;
+      if (!(cluster instanceof Cluster)) throw new Error('the pipeline should run on the Redis Cluster');
+      const keys = storeKeys(fixture.pipeline.config.redis.keyPrefix);
+      const tenantNode = await nodeOfKey(cluster, keys.tenantEpoch('default'));
+      expect(tenantNode, 'the tenant\'s keys and the global epoch are on different masters').not.toBe(await nodeOfKey(cluster, keys.epoch));
+      const epoch = await cluster.get(keys.epoch);
+      expect(await loseNodeData(cluster, tenantNode, fixture.pipeline.config.redis.keyPrefix)).toBeGreaterThan(30);
+      expect(await cluster.get(keys.epoch)).toBe(epoch);
+      await expectHonestRebuild(fixture, 'one cluster node lost', false);
+      expect(await cluster.get(keys.epoch), 'the sink started a new epoch').not.toBe(epoch);
+    } finally {
+      await fixture.close();
+    }
+  });
 });
 
 /**

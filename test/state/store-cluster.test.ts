@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Cluster } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
+import { parseConfig } from '../../src/config/config.ts';
+import { createRedis } from '../../src/state/redis-client.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { emptyMetrics } from '../../src/core/statistic/agent-statistic-fields.ts';
 import { readEvictionInfo } from '../../src/state/redis-eviction.ts';
@@ -8,7 +10,7 @@ import type { StoreKeys } from '../../src/state/store-keys.ts';
 import type { QuarterHourRow, StoreWrite } from '../../src/state/store-types.ts';
 import { TimelineStoreReader } from '../../src/state/timeline-store-reader.ts';
 import { TimelineStoreWriter } from '../../src/state/timeline-store-writer.ts';
-import { connectRedisCluster, deleteWithPrefix, keysWithPrefix, loseNodeData, nodeOfKey } from '../support/redis-targets.ts';
+import { connectRedisCluster, deleteWithPrefix, keysWithPrefix, loseNodeData, nodeOfKey, requireRedisCluster } from '../support/redis-targets.ts';
 
 const QH = 900_000;
 const T0 = Date.UTC(2025, 0, 6, 8);
@@ -46,6 +48,17 @@ describe('Redis store on a Redis Cluster', () => {
   afterAll(async () => cluster.quit());
   afterEach(async () => {
     await deleteWithPrefix(cluster, prefix);
+  });
+
+  it('is what createRedis builds when REDIS_CLUSTER_NODES is set, a single Redis otherwise', async () => {
+    prefix = `at:test-cluster-${randomUUID()}:`;
+    const client = createRedis(parseConfig({ REDIS_CLUSTER_NODES: await requireRedisCluster() }));
+    expect(client).toBeInstanceOf(Cluster);
+    await client.connect();
+    expect(await client.ping()).toBe('PONG');
+    expect((client as Cluster).nodes('master')).toHaveLength(3);
+    client.disconnect();
+    expect(createRedis(parseConfig({}))).toBeInstanceOf(Redis);
   });
 
   const slotOf = async (key: string): Promise<number> => Number(await cluster.call('CLUSTER', 'KEYSLOT', key));

@@ -34,3 +34,12 @@ export function createRedis(config: Config): RedisStore {
 export function masterNodes(redis: RedisStore): Redis[] {
   return redis instanceof Cluster ? redis.nodes('master') : [redis];
 }
+
+/**
+ * {@link masterNodes} once the client knows them: a cluster client learns its masters when it connects, so this waits
+ * for that (as a command to a single Redis waits in the offline queue).
+ */
+export async function connectedMasterNodes(redis: RedisStore): Promise<Redis[]> {
+  if (redis instanceof Cluster && redis.nodes('master').length === 0) await redis.ping();
+  return masterNodes(redis);
+}

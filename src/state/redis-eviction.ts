@@ -1,4 +1,4 @@
-import { masterNodes } from './redis-client.ts';
+import { connectedMasterNodes } from './redis-client.ts';
 import type { RedisStore } from './redis-client.ts';
 
 /**
@@ -18,10 +18,10 @@ function field(info: string, name: string): string | null {
 
 /**
  * Redis's server-wide `evicted_keys` counter from INFO stats, summed over the masters of a cluster; null when a node
- * does not show it, or a cluster client knows no master yet.
+ * does not show it.
  */
 export async function readEvictedKeys(redis: RedisStore): Promise<number | null> {
-  const nodes = masterNodes(redis);
+  const nodes = await connectedMasterNodes(redis);
   if (nodes.length === 0) return null;
   const counts = await Promise.all(nodes.map(async (node) => field(await node.info('stats'), 'evicted_keys')));
   if (counts.some((evicted) => evicted === null || !/^\d+$/.test(evicted))) return null;
@@ -30,7 +30,7 @@ export async function readEvictedKeys(redis: RedisStore): Promise<number | null>
 
 /** Reads INFO memory and stats of every master (works where CONFIG is disabled, as on most managed services). */
 export async function readEvictionInfo(redis: RedisStore): Promise<EvictionInfo> {
-  const nodes = masterNodes(redis);
+  const nodes = await connectedMasterNodes(redis);
   const policies = await Promise.all(nodes.map(async (node) => field(await node.info('memory'), 'maxmemory_policy')));
   const policy = nodes.length === 0 || policies.includes(null) ? null : (policies.find((p) => p !== 'noeviction') ?? 'noeviction');
   return { policy, evictedKeys: await readEvictedKeys(redis) };

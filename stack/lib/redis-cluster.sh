@@ -117,6 +117,6 @@ redis_cluster_stop() {
 redis_cluster_status() {
   local port pids=()
   for port in $REDIS_CLUSTER_PORTS; do pids+=("$(redis_cluster_node_pid "$port" || echo external)"); done
-  if redis_cluster_ok; then info "redis-cluster up     $(redis_cluster_nodes) (pids ${pids[*]})"; return 0; fi
+  if redis_cluster_ok; then info "redis-cluster up        $(redis_cluster_nodes) (pids ${pids[*]})"; return 0; fi
   info "redis-cluster down"; return 1
 }

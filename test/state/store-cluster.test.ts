@@ -54,7 +54,9 @@ describe('Redis store on a Redis Cluster', () => {
     prefix = `at:test-cluster-${randomUUID()}:`;
     const client = createRedis(parseConfig({ REDIS_CLUSTER_NODES: await requireRedisCluster() }));
     expect(client).toBeInstanceOf(Cluster);
-    await client.connect();
+    const connecting = client.connect();
+    expect(await readEvictionInfo(client), 'INFO of every master, asked while the client still connects').toEqual({ policy: 'noeviction', evictedKeys: expect.any(Number) as unknown });
+    await connecting;
     expect(await client.ping()).toBe('PONG');
     expect((client as Cluster).nodes('master')).toHaveLength(3);
     client.disconnect();

@@ -92,7 +92,11 @@ export class BillingStore {
    */
   async write(rows: readonly BillingRow[]): Promise<{ written: number; stale: number }> {
     const byTenant = new Map<string, BillingRow[]>();
-    for (const row of rows) byTenant.set(row.tenant, [...(byTenant.get(row.tenant) ?? []), row]);
+    for (const row of rows) {
+      const group = byTenant.get(row.tenant);
+      if (group === undefined) byTenant.set(row.tenant, [row]);
+      else group.push(row);
+    }
     const results = await Promise.all([...byTenant.values()].map((group) => this.#writeTenant(group)));
     return { written: results.reduce((sum, r) => sum + r.written, 0), stale: results.reduce((sum, r) => sum + r.stale, 0) };
   }

@@ -56,6 +56,7 @@ export class TimelineStoreWriter {
   readonly #redis: RedisStore & StoreScripts;
   readonly #keys: StoreKeys;
   readonly #retentionMs: number;
+
   constructor(redis: RedisStore, keys: StoreKeys, retentionMs: number) {
     this.#redis = defineStoreScripts(redis);
     this.#keys = keys;
@@ -73,8 +74,8 @@ export class TimelineStoreWriter {
    * cluster's masters; null if unknown) is above the value last recorded (or `lastSeenEvicted`, the caller's memory of
    * it), or a tenant registered in the epoch lost its epoch set (the node holding its keys lost them). The global
    * part is one atomic script; the tenants are checked after it, each in its own slot, and a loss found there starts
-   * a new epoch only if the checked one is still current. On a loss it starts a new epoch. Renews the canary's and the
-   * tenants' TTLs otherwise.
+   * a new epoch only if the checked one is still current. On a loss it starts a new epoch; otherwise it renews the
+   * canary's and the tenants' TTLs.
    */
   async checkStore(epoch: string | null, evictedKeys: number | null, lastSeenEvicted: number | null): Promise<StoreCheck> {
     const first = await this.#check(epoch ?? '', evictedKeys, lastSeenEvicted, '');

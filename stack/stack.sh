@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Local service stack for agent-timelines, without Docker:
 #   Kafka 4.x (KRaft, 127.0.0.1:9092), Apicurio Registry 3.x (127.0.0.1:8081,
-#   Confluent API at /apis/ccompat/v7), Redis (127.0.0.1:6379), plus kcat and
-#   avro-tools for stack/decode-record.sh.
-# Usage: stack/stack.sh up | down | status | logs [kafka|registry|redis] [-f]
+#   Confluent API at /apis/ccompat/v7), Redis (127.0.0.1:6379), a three-master
+#   Redis Cluster (127.0.0.1:7001-7003), plus kcat and avro-tools for
+#   stack/decode-record.sh.
+# Usage: stack/stack.sh up | down | status | logs [kafka|registry|redis|redis-cluster] [-f]
 # See stack/README.md for env vars (ports, versions, cache/stack dirs).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
@@ -16,16 +17,18 @@ source "$STACK_HOME/lib/kafka.sh"
 source "$STACK_HOME/lib/registry.sh"
 # shellcheck source=lib/redis.sh
 source "$STACK_HOME/lib/redis.sh"
+# shellcheck source=lib/redis-cluster.sh
+source "$STACK_HOME/lib/redis-cluster.sh"
 
-SERVICES=(kafka registry redis)
+SERVICES=(kafka registry redis redis_cluster)
 
 usage() {
   cat <<USAGE
 usage: $(basename "$0") <command>
-  up                 install/fetch what is missing, start kafka, registry, redis; wait until ready
+  up                 install/fetch what is missing, start kafka, registry, redis, redis-cluster; wait until ready
   down               stop what 'up' started (never a Redis it did not start)
   status             show each service; exit 0 only if all are up
-  logs [SERVICE] [-f]  show log files (kafka|registry|redis); follows when on a terminal or with -f
+  logs [SERVICE] [-f]  show log files (kafka|registry|redis|redis-cluster); follows when on a terminal or with -f
 state: $STACK_DIR   cache: $CACHE_DIR
 USAGE
 }
@@ -45,19 +48,23 @@ cmd_up() {
   kafka_start
   registry_start
   redis_start
+  redis_cluster_start
   kafka_wait
   registry_wait
   redis_wait
+  redis_cluster_wait
   info "stack is up in $((SECONDS - t0))s:"
   info "  KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT"
   info "  SCHEMA_REGISTRY_URL=$REGISTRY_CCOMPAT_URL"
   info "  REDIS_URL=redis://127.0.0.1:$REDIS_PORT"
+  info "  REDIS_CLUSTER_NODES=$(redis_cluster_nodes)"
 }
 
 cmd_down() {
   registry_stop
   kafka_stop
   redis_stop
+  redis_cluster_stop
   info "stack is down (data kept in $STACK_DIR; delete it for a fresh Kafka)"
 }
 
@@ -73,11 +80,11 @@ cmd_logs() {
   for s in "$@"; do
     case "$s" in
       -f|--follow) follow=1 ;;
-      kafka|registry|redis) want+=("$s") ;;
-      *) die "logs: unknown service '$s' (kafka|registry|redis)" ;;
+      kafka|registry|redis|redis-cluster) want+=("$s") ;;
+      *) die "logs: unknown service '$s' (kafka|registry|redis|redis-cluster)" ;;
     esac
   done
-  (( ${#want[@]} )) || want=("${SERVICES[@]}")
+  (( ${#want[@]} )) || want=(kafka registry redis redis-cluster)
   [[ -t 1 ]] && follow=1
   for s in "${want[@]}"; do
     local f="$LOG_DIR/$s.log"

@@ -119,7 +119,7 @@ export async function demoCommand(argv: string[], env: Readonly<Record<string, s
   const logger = createLogger(config.logLevel, process.stderr, config.logFormat);
 
   const { topics, subjects } = await setupTopology(config, logger);
-  show.component('stack', `Kafka ${config.kafka.brokers.join(',')}, registry ${config.schemaRegistry.url}, Redis ${config.redis.url}: ${topics.length} topics ${config.topicPrefix}*, ${subjects.length} schemas`);
+  show.component('stack', `Kafka ${config.kafka.brokers.join(',')}, registry ${config.schemaRegistry.url}, Redis ${config.redis.clusterNodes === undefined ? config.redis.url : `cluster ${config.redis.clusterNodes.join(',')}`}: ${topics.length} topics ${config.topicPrefix}*, ${subjects.length} schemas`);
   const controller = new AbortController();
   const clock = acceleratedClock(() => simulator.now(), speed);
   const serde = new AvroSerde(config.schemaRegistry);

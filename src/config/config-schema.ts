@@ -40,6 +40,12 @@ const commaList = z.string().transform((value) => value.split(',').map((item) =>
 const ORIGIN = /^https?:\/\/[a-z0-9.-]+(?::\d{1,5})?$|^https?:\/\/\[[0-9a-f:.]+\](?::\d{1,5})?$/i;
 const redisUrl = z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' });
 
+/** Seed nodes of a Redis Cluster: the client discovers the rest (docs/redis.md, Redis Cluster). */
+const redisNodeList = z
+  .string()
+  .transform((value) => value.split(',').map((node) => node.trim()).filter((node) => node.length > 0))
+  .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'each node must be host:port')).min(1, 'needs at least one host:port'));
+
 /**
  * The whole process environment that agent-timelines reads, with every default declared here and nowhere else.
  * Parsed once at start-up by {@link parseConfig}.
@@ -59,7 +65,8 @@ export const envSchema = z.object({
   REDIS_TLS: booleanFlag.default(false),
   REDIS_USERNAME: z.string().min(1).optional(),
   REDIS_PASSWORD: z.string().min(1).optional(),
-  REDIS_KEY_PREFIX: z.string().default('at:'),
+  REDIS_CLUSTER_NODES: redisNodeList.optional(),
+  REDIS_KEY_PREFIX: z.string().regex(/^[^{}]*$/, 'must not contain "{" or "}" (the store puts Redis Cluster hash tags in its keys)').default('at:'),
   REDIS_DAY_ZONES: commaList
     .pipe(z.array(z.string().transform((zone, ctx) => {
       const canonical = canonicalZone(zone);

@@ -31,6 +31,8 @@ export interface Config {
   };
   readonly redis: {
     readonly url: string;
+    /** Seed nodes (`host:port`) of a Redis Cluster; when set, the store talks to the cluster and `url` is not used. */
+    readonly clusterNodes: readonly string[] | undefined;
     readonly tls: boolean;
     readonly username: string | undefined;
     readonly password: string | undefined;
@@ -280,6 +282,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     },
     redis: {
       url: e.REDIS_URL,
+      clusterNodes: e.REDIS_CLUSTER_NODES,
       tls: e.REDIS_TLS,
       username: e.REDIS_USERNAME,
       password: e.REDIS_PASSWORD,

@@ -29,7 +29,7 @@ const COUNTERS: readonly Family[] = [
   counter('redis_rows_written', 'Rows the Redis sink wrote', ['topic']),
   counter('redis_rows_stale', 'Rows the Redis sink skipped as older than the stored revision', ['topic']),
   counter('redis_rebuilds', 'Redis sink re-reads of an output partition from its start (new data epoch)', ['topic']),
-  counter('redis_data_lost', 'Times the Redis sink found data lost (epoch or canary gone, rows missing, keys evicted) and started a rebuild', ['reason']),
+  counter('redis_data_lost', 'Times the Redis sink found data lost (the epoch, its canary or a tenant\'s copy of it gone, rows missing, keys evicted) and started a rebuild', ['reason']),
   counter('registry_errors', 'Failed schema registry lookups of raw writer schemas, by reason (unreachable, malformed, http_<status>)', ['reason']),
   counter('records_reprocess_requested', 'Raw records too late for the live engine, handed to the re-processor', ['partition']),
   counter('reprocess_runs', 'Re-processor runs completed', ['partition']),

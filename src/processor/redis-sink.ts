@@ -1,7 +1,7 @@
 import type { Admin, Batch, Consumer, Kafka } from 'kafkajs';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AvroSerde } from '../kafka/avro-serde.ts';
+import type { RedisStore } from '../state/redis-client.ts';
 import type { StoreKeys } from '../state/store-keys.ts';
 import type { StoreWrite } from '../state/store-types.ts';
 import type { TimelineStoreWriter } from '../state/timeline-store-writer.ts';
@@ -35,7 +35,7 @@ export class RedisSink {
   readonly #logger: Logger;
   readonly #metrics: ProcessorMetrics;
   readonly #sessionTimeoutMs: number;
-  readonly #redis: Redis;
+  readonly #redis: RedisStore;
   readonly #keys: StoreKeys;
   readonly #checkMs: number;
   #consumer: Consumer | undefined;
@@ -50,7 +50,7 @@ export class RedisSink {
     serde: AvroSerde;
     writer: TimelineStoreWriter;
     /** The client `writer` uses; the monitor reads INFO and publishes progress with it. */
-    redis: Redis;
+    redis: RedisStore;
     keys: StoreKeys;
     /** How often the monitor checks the store (PROCESSOR_REDIS_SINK_CHECK_MS). */
     checkMs: number;

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer } from 'kafkajs';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { evictionPolicyWarning, readEvictedKeys, readEvictionInfo } from '../state/redis-eviction.ts';
 import type { EvictionInfo } from '../state/redis-eviction.ts';
+import type { RedisStore } from '../state/redis-client.ts';
 import { SinkProgressStore } from '../state/sink-progress-store.ts';
 import type { StoreKeys } from '../state/store-keys.ts';
 import type { TimelineStoreWriter } from '../state/timeline-store-writer.ts';
@@ -13,7 +13,7 @@ import type { PartitionId } from './sink-progress.ts';
 import { fetchPartitionOffsets } from './topic-offsets.ts';
 
 export interface SinkMonitorOptions {
-  readonly redis: Redis;
+  readonly redis: RedisStore;
   readonly keys: StoreKeys;
   readonly writer: TimelineStoreWriter;
   readonly admin: Admin;
@@ -33,11 +33,11 @@ const UNKNOWN_EVICTION: EvictionInfo = { policy: null, evictedKeys: null };
 /**
  * The Redis sink's watch over the store, on a timer and therefore also while every output partition is idle:
  *
- * - **Loss.** Checks the data epoch, its canary, readers' reports of missing rows and Redis's evicted_keys
- *   ({@link TimelineStoreWriter.checkStore}). On a loss, or when another sink started a new epoch, every assigned
+ * - **Loss.** Checks the data epoch, its canary, readers' reports of missing rows, Redis's evicted_keys (of every
+ *   master of a cluster) and the tenants' copies of the epoch ({@link TimelineStoreWriter.checkStore}). On a loss, or when another sink started a new epoch, every assigned
  *   partition whose committed epoch differs is sought back to its start, so the compacted output topics rebuild
  *   Redis without waiting for new records.
- * - **Progress.** Publishes a record (`sink:{instanceId}`) with the epoch, the output partitions it has in Redis and
+ * - **Progress.** Publishes a record (`sink:{sinks}:<instanceId>`) with the epoch, the output partitions it has in Redis and
  *   the processor watermarks their rows cover; readers derive completeness from these records only.
  *
  * Lifecycle: start once (after the consumer runs) → stop once (idempotent; removes the record).

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisStore } from './redis-client.ts';
 import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
 import type { StoreKeys } from './store-keys.ts';
 
@@ -70,13 +70,13 @@ export function billingDays(startDate: string, endDate: string): string[] {
  * the end of their day.
  */
 export class BillingStore {
-  readonly #redis: Redis & BillingScripts;
+  readonly #redis: RedisStore & BillingScripts;
   readonly #keys: StoreKeys;
   readonly #retentionMs: number;
 
-  constructor(redis: Redis, keys: StoreKeys, retentionMs: number) {
+  constructor(redis: RedisStore, keys: StoreKeys, retentionMs: number) {
     if (typeof (redis as Partial<BillingScripts>).atUpsertBilling !== 'function') redis.defineCommand('atUpsertBilling', { numberOfKeys: 1, lua: UPSERT });
-    this.#redis = redis as Redis & BillingScripts;
+    this.#redis = redis as RedisStore & BillingScripts;
     this.#keys = keys;
     this.#retentionMs = retentionMs;
   }
@@ -86,9 +86,22 @@ export class BillingStore {
     return this.#redis.get(this.#keys.epoch);
   }
 
-  /** Writes rows (newest download wins); answers how many were written and how many were older than the stored ones. */
+  /**
+   * Writes rows (newest download wins), one pipeline per tenant (a tenant's keys share a hash tag); answers how many
+   * were written and how many were older than the stored ones.
+   */
   async write(rows: readonly BillingRow[]): Promise<{ written: number; stale: number }> {
-    if (rows.length === 0) return { written: 0, stale: 0 };
+    const byTenant = new Map<string, BillingRow[]>();
+    for (const row of rows) {
+      const group = byTenant.get(row.tenant);
+      if (group === undefined) byTenant.set(row.tenant, [row]);
+      else group.push(row);
+    }
+    const results = await Promise.all([...byTenant.values()].map((group) => this.#writeTenant(group)));
+    return { written: results.reduce((sum, r) => sum + r.written, 0), stale: results.reduce((sum, r) => sum + r.stale, 0) };
+  }
+
+  async #writeTenant(rows: readonly BillingRow[]): Promise<{ written: number; stale: number }> {
     const pipeline = this.#redis.pipeline() as unknown as { atUpsertBilling(...args: unknown[]): unknown; exec(): Promise<[Error | null, unknown][] | null> };
     for (const row of rows) {
       if (!DATE.test(row.date)) throw new AgentTimelinesError('RECORD_INVALID', `billing row date ${JSON.stringify(row.date)} is not YYYY-MM-DD`);

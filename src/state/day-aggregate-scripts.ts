@@ -1,14 +1,16 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisStore } from './redis-client.ts';
 
 /**
  * Compare-and-set of one user's day aggregate (docs/redis.md, "Day aggregates"). The hash field holds
  * `<epoch>|<version>|<json>` (an empty json is a tombstone: the user has no quarter-hour with content that day). The
- * write is refused (-1) when the store's epoch is no longer ARGV[2], and ignored (0) when the stored value is of this
- * epoch with a higher version: it was computed from later quarter-hours. KEYS: epoch, day hash. ARGV: userId, epoch,
+ * write is refused (-1) when the tenant's epoch set no longer holds ARGV[2] (a new epoch, or the loss of the tenant's
+ * node), and ignored (0) when the stored value is of this epoch with a higher version: it was computed from later
+ * quarter-hours. KEYS: the tenant's epoch set (StoreKeys.tenantEpoch), the day hash, both under the tenant's hash tag. ARGV: userId, epoch,
  * version, json ('' for none), expire-at (epoch ms).
  */
 const PUT_DAY_AGGREGATE = `
-if redis.call('GET', KEYS[1]) ~= ARGV[2] then return -1 end
+if not redis.call('ZSCORE', KEYS[1], ARGV[2]) then return -1 end
 local current = redis.call('HGET', KEYS[2], ARGV[1])
 if current then
   local epoch, version = string.match(current, '^([^|]*)|(%d+)|')
@@ -46,8 +48,8 @@ export interface DayAggregatePipeline {
 }
 
 /** Registers the day-aggregate Lua scripts on `redis`; idempotent, call once per client. */
-export function defineDayAggregateScripts(redis: Redis): Redis & DayAggregateScripts {
+export function defineDayAggregateScripts(redis: RedisStore): RedisStore & DayAggregateScripts {
   redis.defineCommand('atPutDayAggregate', { numberOfKeys: 2, lua: PUT_DAY_AGGREGATE });
   redis.defineCommand('atPutDayPart', { numberOfKeys: 1, lua: PUT_DAY_PART });
-  return redis as Redis & DayAggregateScripts;
+  return redis as RedisStore & DayAggregateScripts;
 }

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { Period } from '../core/rollup/period.ts';
 import { periodOf } from '../core/rollup/period.ts';
 import type { PeriodAggregate, RollupComponent } from '../core/rollup/rollup.ts';
@@ -7,6 +6,7 @@ import type { SourceId } from '../core/source/source-id.ts';
 import { publishedCoverage, publishedHasContent, publishedToVector } from '../core/statistic/published-metrics.ts';
 import type { DayAggregatePipeline, DayAggregateScripts } from './day-aggregate-scripts.ts';
 import { defineDayAggregateScripts } from './day-aggregate-scripts.ts';
+import type { RedisStore } from './redis-client.ts';
 import type { StoreKeys } from './store-keys.ts';
 import type { QuarterHourRow } from './store-types.ts';
 
@@ -100,13 +100,13 @@ function decodeParts(userId: string, hash: Record<string, string>): RollupCompon
  * the last parts, and its write wins.
  */
 export class DayAggregateStore {
-  readonly #redis: Redis & DayAggregateScripts;
+  readonly #redis: RedisStore & DayAggregateScripts;
   readonly #keys: StoreKeys;
   readonly #zones: readonly string[];
   readonly #retentionMs: number;
 
   /** `zones`: those this writer keeps day aggregates for in the epochs it creates (REDIS_DAY_ZONES). */
-  constructor(redis: Redis, keys: StoreKeys, options: { zones: readonly string[]; retentionMs: number }) {
+  constructor(redis: RedisStore, keys: StoreKeys, options: { zones: readonly string[]; retentionMs: number }) {
     this.#redis = defineDayAggregateScripts(redis);
     this.#keys = keys;
     this.#zones = options.zones;
@@ -164,7 +164,7 @@ export class DayAggregateStore {
       for (const { zone, period } of user.days.values()) {
         const [day] = rollUpComponents(components.filter((c) => c.spanStart >= period.start && c.spanStart < period.end), 'day', zone);
         puts.atPutDayAggregate(
-          this.#keys.epoch, this.#keys.dayAggregates(user.tenant, zone, period.label),
+          this.#keys.tenantEpoch(user.tenant), this.#keys.dayAggregates(user.tenant, zone, period.label),
           user.userId, epoch, versionOf[index] ?? 0, day === undefined ? '' : encodeDay(day), period.end + this.#retentionMs,
         );
       }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisStore } from './redis-client.ts';
 import type { StoreKeys } from './store-keys.ts';
 import type { ProcessorReadiness, ProcessorReadinessRecord } from './store-types.ts';
 
@@ -35,14 +35,15 @@ export function summarizeReadiness(records: readonly ProcessorReadinessRecord[])
 
 /**
  * Processor readiness records in Redis: one JSON string per instance with a TTL, plus a per-group index so a reader
- * finds them without scanning the keyspace. Index members whose record expired are ignored by readers and pruned by
+ * finds them without scanning the keyspace. A group's records and index share a hash tag, so the MULTI and MGET below
+ * stay in one Redis Cluster slot. Index members whose record expired are ignored by readers and pruned by
  * later publishes.
  */
 export class ProcessorReadinessStore {
-  readonly #redis: Redis;
+  readonly #redis: RedisStore;
   readonly #keys: StoreKeys;
 
-  constructor(redis: Redis, keys: StoreKeys) {
+  constructor(redis: RedisStore, keys: StoreKeys) {
     this.#redis = redis;
     this.#keys = keys;
   }

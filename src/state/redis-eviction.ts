@@ -1,6 +1,11 @@
-import type { Redis } from 'ioredis';
+import { connectedMasterNodes } from './redis-client.ts';
+import type { RedisStore } from './redis-client.ts';
 
-/** What Redis says about eviction: `maxmemory_policy` and the server-wide `evicted_keys` counter (null if not shown). */
+/**
+ * What Redis says about eviction: `maxmemory_policy` and the server-wide `evicted_keys` counter (null if not shown).
+ * On a cluster, over every master: the first policy that is not `noeviction` (null if a node does not report one),
+ * and the sum of the counters (null if a node does not show it).
+ */
 export interface EvictionInfo {
   readonly policy: string | null;
   readonly evictedKeys: number | null;
@@ -11,16 +16,24 @@ function field(info: string, name: string): string | null {
   return match?.[1]?.trim() ?? null;
 }
 
-/** Redis's server-wide `evicted_keys` counter from INFO stats; null when INFO does not show it. */
-export async function readEvictedKeys(redis: Redis): Promise<number | null> {
-  const evicted = field(await redis.info('stats'), 'evicted_keys');
-  return evicted === null || !/^\d+$/.test(evicted) ? null : Number(evicted);
+/**
+ * Redis's server-wide `evicted_keys` counter from INFO stats, summed over the masters of a cluster; null when a node
+ * does not show it.
+ */
+export async function readEvictedKeys(redis: RedisStore): Promise<number | null> {
+  const nodes = await connectedMasterNodes(redis);
+  if (nodes.length === 0) return null;
+  const counts = await Promise.all(nodes.map(async (node) => field(await node.info('stats'), 'evicted_keys')));
+  if (counts.some((evicted) => evicted === null || !/^\d+$/.test(evicted))) return null;
+  return counts.reduce((sum, evicted) => sum + Number(evicted), 0);
 }
 
-/** Reads INFO memory and stats (works where CONFIG is disabled, as on most managed services). */
-export async function readEvictionInfo(redis: Redis): Promise<EvictionInfo> {
-  const memory = await redis.info('memory');
-  return { policy: field(memory, 'maxmemory_policy'), evictedKeys: await readEvictedKeys(redis) };
+/** Reads INFO memory and stats of every master (works where CONFIG is disabled, as on most managed services). */
+export async function readEvictionInfo(redis: RedisStore): Promise<EvictionInfo> {
+  const nodes = await connectedMasterNodes(redis);
+  const policies = await Promise.all(nodes.map(async (node) => field(await node.info('memory'), 'maxmemory_policy')));
+  const policy = nodes.length === 0 || policies.includes(null) ? null : (policies.find((p) => p !== 'noeviction') ?? 'noeviction');
+  return { policy, evictedKeys: await readEvictedKeys(redis) };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisStore } from './redis-client.ts';
 import type { StoreKeys } from './store-keys.ts';
 import type { Incompleteness, SinkProgressRecord } from './store-types.ts';
 import { parseWatermarkHash } from './watermark-hash.ts';
@@ -34,13 +34,14 @@ export function summarizeSinks(records: readonly SinkProgressRecord[], epoch: st
 
 /**
  * Redis sink progress records: one JSON string per sink instance with a TTL, plus an index so readers find them
- * without scanning. Also reads the processor watermarks of every tenant, which a sink confirms.
+ * without scanning (records and index share a hash tag: the MULTI and MGET stay in one Redis Cluster slot). Also
+ * reads the processor watermarks of every tenant, which a sink confirms.
  */
 export class SinkProgressStore {
-  readonly #redis: Redis;
+  readonly #redis: RedisStore;
   readonly #keys: StoreKeys;
 
-  constructor(redis: Redis, keys: StoreKeys) {
+  constructor(redis: RedisStore, keys: StoreKeys) {
     this.#redis = redis;
     this.#keys = keys;
   }
@@ -73,15 +74,10 @@ export class SinkProgressStore {
   /** tenant → the processor's watermark (lowest over input partitions), for tenants where every partition has one. */
   async processorWatermarks(): Promise<Record<string, number>> {
     const tenants = await this.#redis.smembers(this.#keys.tenants);
-    if (tenants.length === 0) return {};
-    const pipeline = this.#redis.pipeline();
-    for (const tenant of tenants) pipeline.hgetall(this.#keys.watermark(tenant));
-    const results = (await pipeline.exec()) ?? [];
+    const hashes = await Promise.all(tenants.map((tenant) => this.#redis.hgetall(this.#keys.watermark(tenant))));
     const out: Record<string, number> = {};
     tenants.forEach((tenant, index) => {
-      const [error, hash] = results[index] ?? [null, {}];
-      if (error !== null) throw error;
-      const { upTo } = parseWatermarkHash(hash as Record<string, string>);
+      const { upTo } = parseWatermarkHash(hashes[index] ?? {});
       if (upTo !== null) out[tenant] = upTo;
     });
     return out;

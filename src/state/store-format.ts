@@ -11,7 +11,7 @@ import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
  *
  * The writer always writes {@link STORE_FORMAT_VERSION}; the reader migrates older values and refuses a version it
  * does not know with STORE_FORMAT_UNSUPPORTED (the HTTP API answers 503), never misreading it. Redis is derived data:
- * when a new version cannot be migrated on read, drop the store (`redis-cli del <prefix>meta:epoch`) and the sink
+ * when a new version cannot be migrated on read, drop the store (`redis-cli del '<prefix>{meta}:epoch'`) and the sink
  * rebuilds it from the compacted topics in the new format (docs/redis.md). Adding a version is a change in this file.
  */
 export const STORE_FORMAT_VERSION = 3;

@@ -1,18 +1,51 @@
 /**
+ * The hash tag of every key of `tenant`: `{t:<tenant>}`. Redis Cluster hashes only the part of a key between the
+ * first `{` and the next `}`, so all of a tenant's keys live in one slot and a script or pipeline over them never
+ * crosses slots. A key for new tenant data is `<prefix><kind>:{t:<tenant>}:<rest>` (REDIS_KEY_PREFIX has no braces,
+ * so this tag is the key's first). A tenant id containing `}` cuts its tag short the same way in every one of its
+ * keys, so they still share a slot.
+ */
+export function tenantTag(tenant: string): string {
+  return `{t:${tenant}}`;
+}
+
+/** The hash tag of the store's global bookkeeping (epoch, canary, eviction counter, loss report, tenant sets). */
+export const META_TAG = '{meta}';
+
+/** The hash tag of a processor group's readiness records and their index. */
+export function processorGroupTag(groupId: string): string {
+  return `{p:${groupId}}`;
+}
+
+/** The hash tag of the Redis sink progress records and their index (readers fetch them all with one MGET). */
+export const SINKS_TAG = '{sinks}';
+
+/**
  * The Redis key layout (docs/redis.md). Every key starts with REDIS_KEY_PREFIX; tenant and user ids are used
- * verbatim. `epoch` marks the generation of the data: it disappears when Redis loses its data, which is how the
- * sink knows to rebuild; `canary` is its twin with a TTL, which `volatile-*` eviction can take like the data.
+ * verbatim. Each key carries a Redis Cluster hash tag ({@link tenantTag}, {@link META_TAG},
+ * {@link processorGroupTag}, {@link SINKS_TAG}), and keys that a script, MULTI or pipeline uses together share it.
+ * `epoch` marks the generation of the data: it disappears when Redis loses its data, which is how the sink knows to
+ * rebuild; `canary` is its twin with a TTL, which `volatile-*` eviction can take like the data. On a cluster the
+ * tenants' data lives on other nodes than `epoch`, so each tenant has its own copy, {@link tenantEpoch}, in its slot:
+ * the upserts check it, and its loss is the loss of the node that held the tenant's data.
  */
 export interface StoreKeys {
   readonly epoch: string;
   /** String (the epoch) with a TTL: gone when keys with a TTL were lost while the epoch stayed. */
   readonly canary: string;
-  /** String: Redis's `evicted_keys` counter when the sink last looked. */
+  /** String: Redis's `evicted_keys` counter (summed over a cluster's masters) when the sink last looked. */
   readonly evictedKeys: string;
   /** String: the epoch in which a reader found index entries without their rows. */
   readonly lossReported: string;
   /** SET of tenants with a watermark. */
   readonly tenants: string;
+  /** SET of tenants whose {@link tenantEpoch} holds the current epoch (emptied with every new epoch). */
+  readonly epochTenants: string;
+  /**
+   * ZSET epoch → when it was added (epoch ms), with a TTL: the epochs the tenant's data was written in, in the
+   * tenant's slot. An upsert writes only if it holds the writer's epoch.
+   */
+  tenantEpoch(tenant: string): string;
   /** Hash {revision, row}: one quarter-hour row. */
   quarterHour(tenant: string, userId: string, intervalStart: number): string;
   /** ZSET intervalStart → intervalStart: a user's non-empty rows. */
@@ -49,38 +82,39 @@ export interface StoreKeys {
   dayParts(tenant: string, userId: string, utcDay: number): string;
   /** Hash userId → counter: raised before each recomputation of the user's day aggregates (their compare-and-set version). */
   aggregateVersions(tenant: string): string;
-  /** String, JSON {epoch, zones}: the zones whose day aggregates the store keeps in that epoch. */
-  readonly dayZones: string;
   /** String counter: raised after every write of a tenant's data (the key of the HTTP answer cache). */
   dataRevision(tenant: string): string;
 }
 
+/** The keys under `prefix` (REDIS_KEY_PREFIX, which the config keeps free of `{` and `}`). */
 export function storeKeys(prefix: string): StoreKeys {
+  const t = tenantTag;
   return {
-    epoch: `${prefix}meta:epoch`,
-    canary: `${prefix}meta:canary`,
-    evictedKeys: `${prefix}meta:evicted-keys`,
-    lossReported: `${prefix}meta:loss-reported`,
-    tenants: `${prefix}meta:tenants`,
-    quarterHour: (tenant, userId, intervalStart) => `${prefix}qh:${tenant}:${userId}:${intervalStart}`,
-    userQuarterHours: (tenant, userId) => `${prefix}qh-by-user:${tenant}:${userId}`,
-    tenantQuarterHours: (tenant) => `${prefix}qh-by-time:${tenant}`,
-    agentState: (tenant, userId) => `${prefix}agent:${tenant}:${userId}`,
-    agents: (tenant) => `${prefix}agents:${tenant}`,
-    directory: (tenant) => `${prefix}directory:${tenant}`,
-    segmentRevisions: (tenant, userId) => `${prefix}seg-rev:${tenant}:${userId}`,
-    segmentData: (tenant, userId) => `${prefix}seg:${tenant}:${userId}`,
-    segmentIndex: (tenant, userId) => `${prefix}seg-by-end:${tenant}:${userId}`,
-    watermark: (tenant) => `${prefix}watermark:${tenant}`,
-    processor: (groupId, instanceId) => `${prefix}processor:${groupId}:${instanceId}`,
-    processors: (groupId) => `${prefix}processors:${groupId}`,
-    sink: (instanceId) => `${prefix}sink:${instanceId}`,
-    sinks: `${prefix}sinks`,
-    billing: (tenant, accountId, date) => `${prefix}billing:${tenant}:${accountId}:${date}`,
-    dayAggregates: (tenant, zone, day) => `${prefix}day:${tenant}:${zone}:${day}`,
-    dayParts: (tenant, userId, utcDay) => `${prefix}day-parts:${tenant}:${userId}:${utcDay}`,
-    aggregateVersions: (tenant) => `${prefix}agg-version:${tenant}`,
-    dayZones: `${prefix}meta:day-zones`,
-    dataRevision: (tenant) => `${prefix}revision:${tenant}`,
+    epoch: `${prefix}${META_TAG}:epoch`,
+    canary: `${prefix}${META_TAG}:canary`,
+    evictedKeys: `${prefix}${META_TAG}:evicted-keys`,
+    lossReported: `${prefix}${META_TAG}:loss-reported`,
+    tenants: `${prefix}${META_TAG}:tenants`,
+    epochTenants: `${prefix}${META_TAG}:epoch-tenants`,
+    tenantEpoch: (tenant) => `${prefix}epoch:${t(tenant)}`,
+    quarterHour: (tenant, userId, intervalStart) => `${prefix}qh:${t(tenant)}:${userId}:${intervalStart}`,
+    userQuarterHours: (tenant, userId) => `${prefix}qh-by-user:${t(tenant)}:${userId}`,
+    tenantQuarterHours: (tenant) => `${prefix}qh-by-time:${t(tenant)}`,
+    agentState: (tenant, userId) => `${prefix}agent:${t(tenant)}:${userId}`,
+    agents: (tenant) => `${prefix}agents:${t(tenant)}`,
+    directory: (tenant) => `${prefix}directory:${t(tenant)}`,
+    segmentRevisions: (tenant, userId) => `${prefix}seg-rev:${t(tenant)}:${userId}`,
+    segmentData: (tenant, userId) => `${prefix}seg:${t(tenant)}:${userId}`,
+    segmentIndex: (tenant, userId) => `${prefix}seg-by-end:${t(tenant)}:${userId}`,
+    watermark: (tenant) => `${prefix}watermark:${t(tenant)}`,
+    processor: (groupId, instanceId) => `${prefix}processor:${processorGroupTag(groupId)}:${instanceId}`,
+    processors: (groupId) => `${prefix}processors:${processorGroupTag(groupId)}`,
+    sink: (instanceId) => `${prefix}sink:${SINKS_TAG}:${instanceId}`,
+    sinks: `${prefix}sinks:${SINKS_TAG}`,
+    billing: (tenant, accountId, date) => `${prefix}billing:${t(tenant)}:${accountId}:${date}`,
+    dayAggregates: (tenant, zone, day) => `${prefix}day:${t(tenant)}:${zone}:${day}`,
+    dayParts: (tenant, userId, utcDay) => `${prefix}day-parts:${t(tenant)}:${userId}:${utcDay}`,
+    aggregateVersions: (tenant) => `${prefix}agg-version:${t(tenant)}`,
+    dataRevision: (tenant) => `${prefix}revision:${t(tenant)}`,
   };
 }

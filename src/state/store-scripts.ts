@@ -1,12 +1,17 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisStore } from './redis-client.ts';
 
 /**
- * Each upsert first checks the data epoch and answers -1 (nothing written) when Redis lost its data. A replay of the
+ * Every script touches the keys of one hash tag only (store-keys.ts), so it runs on a Redis Cluster as on one Redis.
+ *
+ * Each upsert first checks that the tenant's epoch set (KEYS[1], `tenantEpoch`) holds the writer's data epoch and
+ * answers -1 (nothing written) when it does not: Redis lost the tenant's data, a new epoch started, or the writer has
+ * not yet registered the tenant in this epoch ({@link TENANT_EPOCH_ADD}). A replay of the
  * stored revision (a rebuild after a partial loss) writes nothing but puts back what eviction may have taken: the
  * index entries of a quarter-hour, the data of a segment, an agent's set membership, a missing directory name.
  */
 const QUARTER_HOUR = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return -1 end
 if ARGV[9] ~= '' then redis.call('HSETNX', KEYS[5], ARGV[4], ARGV[9]) end
 local current = tonumber(redis.call('HGET', KEYS[2], 'revision') or '0')
 local incoming = tonumber(ARGV[2])
@@ -34,7 +39,7 @@ return 1
 `;
 
 const SEGMENT = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return -1 end
 local current = tonumber(redis.call('HGET', KEYS[2], ARGV[2]) or '0')
 local incoming = tonumber(ARGV[3])
 if current > incoming then return 0 end
@@ -55,7 +60,7 @@ return 1
 `;
 
 const AGENT_STATE = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return -1 end
 redis.call('SADD', KEYS[3], ARGV[5])
 if ARGV[6] ~= '' then redis.call('HSETNX', KEYS[4], ARGV[5], ARGV[6]) end
 local asOf = tonumber(redis.call('HGET', KEYS[2], 'asOf') or '-1')
@@ -67,29 +72,70 @@ if ARGV[6] ~= '' then redis.call('HSET', KEYS[4], ARGV[5], ARGV[6]) end
 return 1
 `;
 
+/** Raises a partition's watermark in the tenant's hash; the writer then adds the tenant to the (global) tenant set. */
 const WATERMARK = `
 local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '-1')
 if tonumber(ARGV[2]) > current then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
 redis.call('HSET', KEYS[1], 'partitions', ARGV[3])
-redis.call('SADD', KEYS[2], ARGV[4])
 return 1
 `;
 
-/** Creates the epoch and its TTL'd twin, the canary, unless an epoch exists; answers the current epoch. */
+/**
+ * Creates the epoch and its TTL'd twin, the canary, unless an epoch exists; answers the current epoch. A new epoch
+ * starts with no tenant registered in it (KEYS[3], `epochTenants`).
+ */
 const ENSURE_EPOCH = `
 local epoch = redis.call('GET', KEYS[1])
 if epoch then return epoch end
 redis.call('SET', KEYS[1], ARGV[1])
 redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+redis.call('DEL', KEYS[3])
 return ARGV[1]
 `;
 
 /**
+ * The global half of registering tenant ARGV[2] in epoch ARGV[1] (KEYS: epoch, epochTenants): -1 when the epoch is not
+ * current; with ARGV[3] 'add' records the tenant and answers 1; otherwise answers whether it is recorded (1/0).
+ * A tenant is recorded only after its {@link TENANT_EPOCH_ADD}, so a recorded tenant whose epoch set lacks the epoch
+ * has lost its data.
+ */
+const EPOCH_TENANT = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+if ARGV[3] == 'add' then
+  redis.call('SADD', KEYS[2], ARGV[2])
+  return 1
+end
+return redis.call('SISMEMBER', KEYS[2], ARGV[2])
+`;
+
+/**
+ * The tenant's half (KEYS[1], its epoch set): adds epoch ARGV[1] at ARGV[2] (epoch ms), drops epochs added before
+ * ARGV[4], and sets the TTL ARGV[3] (the canary's: eviction of keys with a TTL takes it like the data). Older epochs
+ * are kept a while rather than replaced, so a writer still on the previous epoch cannot remove the current one.
+ */
+const TENANT_EPOCH_ADD = `
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1
+`;
+
+/** The sink's check of one recorded tenant: 0 when its epoch set lost epoch ARGV[1]; else 1, renewing the TTL when under ARGV[3]. */
+const TENANT_EPOCH_CHECK = `
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 1
+`;
+
+/**
  * The sink's loss check. Data counts as lost when the epoch is gone, its canary is gone (keys with a TTL were
- * dropped), a reader reported index entries without rows in this epoch, or Redis's evicted_keys counter grew since
- * it was last recorded. Then a new epoch (ARGV[3]) starts: answers {'new', epoch, reason}; otherwise
- * {'ok', epoch} and the canary's TTL is renewed when it runs low. ARGV: the caller's epoch, evicted_keys now ('' if
- * unknown), the candidate epoch, canary TTL ms, renew-below ms, the counter the caller saw last ('' if none).
+ * dropped), a reader reported index entries without rows in this epoch, Redis's evicted_keys counter grew since
+ * it was last recorded, or the caller found a recorded tenant's epoch set without the epoch ARGV[1] (ARGV[7], the
+ * reason, applies only while ARGV[1] is still current). Then a new epoch (ARGV[3]) starts: answers
+ * {'new', epoch, reason}; otherwise {'ok', epoch} and the canary's TTL is renewed when it runs low. KEYS: epoch,
+ * canary, evictedKeys, lossReported, epochTenants. ARGV: the epoch the caller checked ('' if none), evicted_keys now
+ * ('' if unknown), the candidate epoch, canary TTL ms, renew-below ms, the counter the caller saw last ('' if none),
+ * the tenant loss found ('' if none).
  */
 const CHECK_STORE = `
 local epoch = redis.call('GET', KEYS[1])
@@ -100,12 +146,13 @@ if not epoch then reason = 'epoch-missing'
 elseif redis.call('EXISTS', KEYS[2]) == 0 then reason = 'canary-missing'
 elseif redis.call('GET', KEYS[4]) == epoch then reason = 'rows-missing'
 elseif evicted and seen and evicted > seen then reason = 'evicted'
+elseif ARGV[7] ~= '' and epoch == ARGV[1] then reason = ARGV[7]
 end
 if evicted then redis.call('SET', KEYS[3], ARGV[2]) end
 if reason then
   redis.call('SET', KEYS[1], ARGV[3])
   redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
-  redis.call('DEL', KEYS[4])
+  redis.call('DEL', KEYS[4], KEYS[5])
   return {'new', ARGV[3], reason}
 end
 if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[5]) then redis.call('PEXPIRE', KEYS[2], ARGV[4]) end
@@ -128,6 +175,9 @@ export interface StoreScripts {
   atUpsertAgentState(...args: Arg[]): Promise<number>;
   atRaiseWatermark(...args: Arg[]): Promise<number>;
   atEnsureEpoch(...args: Arg[]): Promise<string>;
+  atEpochTenant(...args: Arg[]): Promise<number>;
+  atTenantEpochAdd(...args: Arg[]): Promise<number>;
+  atTenantEpochCheck(...args: Arg[]): Promise<number>;
   atCheckStore(...args: Arg[]): Promise<string[]>;
   atReportLoss(...args: Arg[]): Promise<number>;
 }
@@ -140,13 +190,16 @@ export interface StorePipeline {
 }
 
 /** Registers the store's Lua scripts on `redis`; call once per client. */
-export function defineStoreScripts(redis: Redis): Redis & StoreScripts {
+export function defineStoreScripts(redis: RedisStore): RedisStore & StoreScripts {
   redis.defineCommand('atUpsertQuarterHour', { numberOfKeys: 5, lua: QUARTER_HOUR });
   redis.defineCommand('atUpsertSegment', { numberOfKeys: 4, lua: SEGMENT });
   redis.defineCommand('atUpsertAgentState', { numberOfKeys: 4, lua: AGENT_STATE });
-  redis.defineCommand('atRaiseWatermark', { numberOfKeys: 2, lua: WATERMARK });
-  redis.defineCommand('atEnsureEpoch', { numberOfKeys: 2, lua: ENSURE_EPOCH });
-  redis.defineCommand('atCheckStore', { numberOfKeys: 4, lua: CHECK_STORE });
+  redis.defineCommand('atRaiseWatermark', { numberOfKeys: 1, lua: WATERMARK });
+  redis.defineCommand('atEnsureEpoch', { numberOfKeys: 3, lua: ENSURE_EPOCH });
+  redis.defineCommand('atEpochTenant', { numberOfKeys: 2, lua: EPOCH_TENANT });
+  redis.defineCommand('atTenantEpochAdd', { numberOfKeys: 1, lua: TENANT_EPOCH_ADD });
+  redis.defineCommand('atTenantEpochCheck', { numberOfKeys: 1, lua: TENANT_EPOCH_CHECK });
+  redis.defineCommand('atCheckStore', { numberOfKeys: 5, lua: CHECK_STORE });
   redis.defineCommand('atReportLoss', { numberOfKeys: 2, lua: REPORT_LOSS });
-  return redis as Redis & StoreScripts;
+  return redis as RedisStore & StoreScripts;
 }

@@ -71,7 +71,7 @@ export interface Completeness {
   readonly expectedPartitions: number | null;
 }
 
-/** What one processor instance last reported about its partitions (key `processor:{groupId}:{instanceId}`). */
+/** What one processor instance last reported about its partitions (key `processor:{p:<groupId>}:<instanceId>`). */
 export interface ProcessorReadinessRecord {
   readonly groupId: string;
   readonly instanceId: string;
@@ -105,7 +105,7 @@ export interface ProcessorReadiness {
   readonly watermarked: Readonly<Record<string, number>>;
 }
 
-/** What one Redis sink instance last reported (key `sink:{instanceId}`, docs/redis.md). */
+/** What one Redis sink instance last reported (key `sink:{sinks}:<instanceId>`, docs/redis.md). */
 export interface SinkProgressRecord {
   readonly instanceId: string;
   /** The data epoch the instance writes in. */

@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis';
 import type { Period } from '../core/rollup/period.ts';
 import type { PeriodAggregate } from '../core/rollup/rollup.ts';
 import { DayAggregateStore } from './day-aggregate-store.ts';
 import { publishedHasContent } from '../core/statistic/published-metrics.ts';
 import { QUARTER_HOUR_MS } from '../core/windows/quarter-hour.ts';
 import { ProcessorReadinessStore } from './processor-readiness-store.ts';
+import type { RedisStore } from './redis-client.ts';
 import { SinkProgressStore, summarizeSinks } from './sink-progress-store.ts';
 import { decodeStoreValue } from './store-format.ts';
 import type { StoreKeys } from './store-keys.ts';
@@ -44,13 +44,13 @@ const byUserThenStart = (a: QuarterHourRow, b: QuarterHourRow): number => (a.use
  * to the Redis sink, which rebuilds the store.
  */
 export class TimelineStoreReader {
-  readonly #redis: Redis & StoreScripts;
+  readonly #redis: RedisStore & StoreScripts;
   readonly #keys: StoreKeys;
   readonly #retentionMs: number;
   readonly #clock: () => number;
   readonly #days: DayAggregateStore;
 
-  constructor(redis: Redis, keys: StoreKeys, options: TimelineStoreReaderOptions = {}) {
+  constructor(redis: RedisStore, keys: StoreKeys, options: TimelineStoreReaderOptions = {}) {
     this.#redis = defineStoreScripts(redis);
     this.#keys = keys;
     this.#retentionMs = options.retentionMs ?? Number.POSITIVE_INFINITY;
@@ -158,21 +158,28 @@ export class TimelineStoreReader {
 
   /**
    * How complete the store is for `tenant`: `upTo` is the watermark the Redis sinks confirmed for the current data
-   * epoch (null with a reason while the epoch or its canary is gone, no sink reports, or the sinks are rebuilding).
-   * Read it before the rows: the rows read afterwards hold everything up to `upTo`.
+   * epoch (null with a reason while the epoch, its canary or the tenant's copy of it is gone, no sink reports, or the
+   * sinks are rebuilding). Read it before the rows: the rows read afterwards hold everything up to `upTo`. Two round
+   * trips, one per hash tag: the global keys, then the tenant's (a registered tenant's epoch set is written before it
+   * is registered, so reading in this order sees it unless it was lost).
    */
   async getCompleteness(tenant: string): Promise<StoreCompleteness> {
     const k = this.#keys;
-    const results = (await this.#redis.pipeline().get(k.epoch).exists(k.canary).get(k.lossReported).hgetall(k.watermark(tenant)).exec()) ?? [];
-    const failed = results.find(([error]) => error !== null)?.[0];
-    if (failed) throw failed;
-    const epoch = results[0]?.[1] as string | null;
-    const canary = results[1]?.[1] as number;
-    const processor = parseWatermarkHash((results[3]?.[1] ?? {}) as Record<string, string>);
+    const global = (await this.#redis.pipeline().get(k.epoch).exists(k.canary).get(k.lossReported).sismember(k.epochTenants, tenant).exec()) ?? [];
+    const globalFailed = global.find(([error]) => error !== null)?.[0];
+    if (globalFailed) throw globalFailed;
+    const epoch = global[0]?.[1] as string | null;
+    const canary = global[1]?.[1] as number;
+    const registered = global[3]?.[1] === 1;
+    const own = (await this.#redis.pipeline().zscore(k.tenantEpoch(tenant), epoch ?? '').hgetall(k.watermark(tenant)).exec()) ?? [];
+    const ownFailed = own.find(([error]) => error !== null)?.[0];
+    if (ownFailed) throw ownFailed;
+    const processor = parseWatermarkHash((own[1]?.[1] ?? {}) as Record<string, string>);
     const incomplete = (detail: string): StoreCompleteness => ({ ...processor, upTo: null, epoch, incomplete: { reason: 'rebuilding', detail } });
     if (epoch === null) return incomplete('Redis has no data epoch (a new, emptied or lost store), and no Redis sink has started building it yet');
     if (canary === 0) return incomplete('keys with a TTL were lost from Redis (the canary is gone); the Redis sink is about to rebuild');
-    if (results[2]?.[1] === epoch) return incomplete('a reader found rows missing from Redis; the Redis sink is about to rebuild');
+    if (global[2]?.[1] === epoch) return incomplete('a reader found rows missing from Redis; the Redis sink is about to rebuild');
+    if (registered && own[0]?.[1] === null) return incomplete(`the Redis node holding tenant ${tenant}'s keys lost them (its epoch is gone); the Redis sink is about to rebuild`);
     const coverage = summarizeSinks(await new SinkProgressStore(this.#redis, k).read(), epoch, tenant);
     return { ...processor, upTo: coverage.upTo, epoch, incomplete: coverage.incomplete };
   }

@@ -22,6 +22,13 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ LOG_FORMAT: 'pretty' })).toThrow(/LOG_FORMAT: must be json or text \(got "pretty"\)/);
   });
 
+  it('takes a Redis Cluster as seed nodes, and refuses a key prefix with hash-tag braces', () => {
+    expect(parseConfig({}).redis.clusterNodes).toBeUndefined();
+    expect(parseConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7001, 10.0.0.2:7002,' }).redis.clusterNodes).toEqual(['10.0.0.1:7001', '10.0.0.2:7002']);
+    expect(() => parseConfig({ REDIS_CLUSTER_NODES: '10.0.0.1' })).toThrow(/REDIS_CLUSTER_NODES: each node must be host:port/);
+    expect(() => parseConfig({ REDIS_KEY_PREFIX: 'at:{x}:' })).toThrow(/REDIS_KEY_PREFIX: must not contain "\{" or "\}"/);
+  });
+
   it('parses broker lists, booleans and SASL', () => {
     const config = parseConfig({
       KAFKA_BROKERS: 'a:9092, b:9093',

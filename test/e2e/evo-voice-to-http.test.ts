@@ -3,7 +3,6 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/config.ts';
@@ -21,6 +20,7 @@ import type { ProcessorInstance } from '../../src/processor/processor-instance.t
 import { createLogger } from '../../src/runtime/logger.ts';
 import { BillingStore } from '../../src/state/billing-store.ts';
 import { createRedis } from '../../src/state/redis-client.ts';
+import type { RedisStore } from '../../src/state/redis-client.ts';
 import { storeKeys } from '../../src/state/store-keys.ts';
 import { TimelineStoreReader } from '../../src/state/timeline-store-reader.ts';
 import type { QuarterHourRow } from '../../src/state/store-types.ts';
@@ -117,7 +117,7 @@ describe.each(SCENARIOS)('end to end, Evo Voice ($name): simulator truth to Kafk
   let config: Config;
   let simulator: RunningEvoSimulator;
   let processor: ProcessorInstance;
-  let redis: Redis;
+  let redis: RedisStore;
   let truthLines: TruthLine[];
   let truth: Map<string, TruthRow>;
   let accountId: string;

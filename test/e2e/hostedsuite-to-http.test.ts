@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/config.ts';
@@ -21,6 +20,7 @@ import { startProcessorInstance } from '../../src/processor/processor-instance.t
 import type { ProcessorInstance } from '../../src/processor/processor-instance.ts';
 import { createLogger } from '../../src/runtime/logger.ts';
 import { createRedis } from '../../src/state/redis-client.ts';
+import type { RedisStore } from '../../src/state/redis-client.ts';
 import { storeKeys } from '../../src/state/store-keys.ts';
 import { TimelineStoreReader } from '../../src/state/timeline-store-reader.ts';
 import type { QuarterHourRow } from '../../src/state/store-types.ts';
@@ -97,7 +97,7 @@ describe.each(SCENARIOS)('end to end, HostedSuite ($name): call records to Kafka
   let config: Config;
   let simulator: RunningHostedSuiteSimulator;
   let processor: ProcessorInstance;
-  let redis: Redis;
+  let redis: RedisStore;
   let reader: TimelineStoreReader;
   let truthA: Map<string, TruthRow>;
   let truthLinesB: TruthLine[];

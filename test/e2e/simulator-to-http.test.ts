@@ -3,7 +3,6 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { parseConfig } from '../../src/config/config.ts';
 import type { Config } from '../../src/config/config.ts';
@@ -20,6 +19,7 @@ import { startProcessorInstance } from '../../src/processor/processor-instance.t
 import type { ProcessorInstance } from '../../src/processor/processor-instance.ts';
 import { createLogger } from '../../src/runtime/logger.ts';
 import { createRedis } from '../../src/state/redis-client.ts';
+import type { RedisStore } from '../../src/state/redis-client.ts';
 import { storeKeys } from '../../src/state/store-keys.ts';
 import { TimelineStoreReader } from '../../src/state/timeline-store-reader.ts';
 import type { QuarterHourRow } from '../../src/state/store-types.ts';
@@ -98,7 +98,7 @@ describe('end to end: simulator ground truth to HTTP answers', () => {
   let config: Config;
   let simulator: RunningSimulator;
   let processor: ProcessorInstance;
-  let redis: Redis;
+  let redis: RedisStore;
   let expected: AgentStatisticRow[];
 
   beforeAll(async () => {

@@ -3,7 +3,6 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processorSource } from '../../src/cli/processor-sources.ts';
@@ -21,6 +20,7 @@ import { startProcessorInstance } from '../../src/processor/processor-instance.t
 import type { ProcessorInstance } from '../../src/processor/processor-instance.ts';
 import { createLogger } from '../../src/runtime/logger.ts';
 import { createRedis } from '../../src/state/redis-client.ts';
+import type { RedisStore } from '../../src/state/redis-client.ts';
 import { storeKeys } from '../../src/state/store-keys.ts';
 import { TimelineStoreReader } from '../../src/state/timeline-store-reader.ts';
 import type { RunningThuliumSimulator } from '../../src/vendors/thulium/simulator/index.ts';
@@ -92,7 +92,7 @@ describe.each(SCENARIOS)('end to end, Thulium ($name): simulator truth to Kafka,
   let config: Config;
   let simulator: RunningThuliumSimulator;
   let processors: ProcessorInstance[] = [];
-  let redis: Redis;
+  let redis: RedisStore;
   let lines: VendorLine[];
   let truth: Map<string, Values>;
   let quarters: Map<string, ThuliumQuarter>;

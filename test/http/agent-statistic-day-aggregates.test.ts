@@ -12,6 +12,7 @@ import { TIME_CATEGORIES } from '../../src/core/rollup/period.ts';
 import { METRIC_FIELDS } from '../../src/core/statistic/agent-statistic-fields.ts';
 import { parseTimestamp } from '../../src/core/time/timestamp.ts';
 import { canonicalTimeZone } from '../../src/http/query-values.ts';
+import { storeKeys } from '../../src/state/store-keys.ts';
 import type { QuarterHourRow } from '../../src/state/store-types.ts';
 import { sinchAgentStatusHistoryAdapter } from '../../src/vendors/sinch/agent-status-history-adapter.ts';
 import { generateRawHistory } from '../processor/support/raw-history.ts';
@@ -59,7 +60,7 @@ describe('GET /agentStatistic over the day aggregates', () => {
   it('has data on both DST changes and day aggregates for every zone', async () => {
     expect(quarterRows.some((row) => row.intervalStart.startsWith('2024-10-27'))).toBe(true);
     expect(quarterRows.some((row) => row.intervalStart.startsWith('2024-11-03'))).toBe(true);
-    for (const zone of ZONES) expect((await aggregated.redis.keys(`${aggregated.prefix}day:${TENANT}:${canonicalTimeZone(zone)}:*`)).length, zone).toBeGreaterThan(10);
+    for (const zone of ZONES) expect((await aggregated.redis.keys(storeKeys(aggregated.prefix).dayAggregates(TENANT, canonicalTimeZone(zone) ?? zone, '*').replace(/[{}]/g, '\\$&'))).length, zone).toBeGreaterThan(10);
   });
 
   for (const zone of ZONES) {
@@ -95,7 +96,7 @@ describe('GET /agentStatistic over the day aggregates', () => {
   }
 
   it('reads whole days from the aggregates: a changed aggregate changes the answer (so the test above can fail)', async () => {
-    const key = `${aggregated.prefix}day:${TENANT}:Asia/Calcutta:2024-10-30`;
+    const key = storeKeys(aggregated.prefix).dayAggregates(TENANT, 'Asia/Calcutta', '2024-10-30');
     const user = quarterRows[0]!.userId;
     const value = await aggregated.redis.hget(key, user);
     expect(value).not.toBeNull();

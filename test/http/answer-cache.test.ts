@@ -3,6 +3,7 @@
  * reading the rows again, byte for byte the same; any write of the tenant's data (a new revision) or any change of
  * its completeness (a raised watermark) is a new key, so a cached answer is never served after either changed.
  */
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TimelineReader } from '../../src/http/server-deps.ts';
 import type { StoreFixture } from './support/http-fixture.ts';
@@ -69,6 +70,21 @@ describe('the answer cache', () => {
     const after = await app.inject(URL_DAY);
     expect(rowReads).toBeGreaterThan(reads);
     expect(after.headers['x-watermark']).not.toBe(before.headers['x-watermark']);
+    await app.close();
+  });
+
+  it('answers gzip to a client that accepts it, the same JSON; identity to one that refuses it', async () => {
+    const app = testServer(reader, { answerCacheBytes: 1_048_576 });
+    const plain = await app.inject(URL_DAY);
+    for (const round of [1, 2]) {
+      const zipped = await app.inject({ url: URL_DAY, headers: { 'accept-encoding': 'br, gzip;q=0.8' } });
+      expect(zipped.headers['content-encoding'], `round ${round}`).toBe('gzip');
+      expect(zipped.headers['vary']).toMatch(/accept-encoding/i);
+      expect(gunzipSync(zipped.rawPayload).toString('utf8')).toBe(plain.body);
+    }
+    const refused = await app.inject({ url: URL_DAY, headers: { 'accept-encoding': 'gzip;q=0, identity' } });
+    expect(refused.headers['content-encoding']).toBeUndefined();
+    expect(refused.body).toBe(plain.body);
     await app.close();
   });
 

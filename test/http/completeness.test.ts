@@ -81,13 +81,13 @@ describe('completeness in responses', () => {
     expect(hours.headers['x-data-complete-up-to']).toBe('2024-01-15T01:00:00.000Z');
     expect(hours.headers['x-data-incomplete']).toBeUndefined();
     expect(rowsOf(hours.body).map((h) => h['final'])).toEqual([true, false]);
-    return { fixture, app, key: (name: string) => `${fixture.prefix}${name}` };
+    return { fixture, app, keys: storeKeys(fixture.prefix) };
   }
 
   it('says incomplete while Redis is rebuilding: no watermark headers, no final roll-up, 503 instead of an unknown user', async () => {
-    for (const lost of ['meta:epoch', 'meta:canary']) {
-      const { fixture, app, key } = await completeStore();
-      await fixture.redis.del(key(lost));
+    for (const lost of ['epoch', 'canary', 'tenantEpoch'] as const) {
+      const { fixture, app, keys } = await completeStore();
+      await fixture.redis.del(lost === 'tenantEpoch' ? keys.tenantEpoch(TENANT) : keys[lost]);
       const hours = await app.inject(`/agentStatistic?${RANGE}&timeCategory=hour&showCompleteness=true`);
       expect(hours.headers['x-data-incomplete'], lost).toBe('rebuilding');
       expect(hours.headers['x-watermark']).toBeUndefined();
@@ -106,16 +106,16 @@ describe('completeness in responses', () => {
   });
 
   it('marks an answer with indexed rows missing as incomplete and reports the find to the sink', async () => {
-    const { fixture, app, key } = await completeStore();
-    await fixture.redis.del(key(`qh:default:${USER_A}:${T0 + Q}`));
-    await fixture.redis.hdel(key(`seg:default:${USER_A}`), `S-${USER_A}|${T0}`);
+    const { fixture, app, keys } = await completeStore();
+    await fixture.redis.del(keys.quarterHour(TENANT, USER_A, T0 + Q));
+    await fixture.redis.hdel(keys.segmentData(TENANT, USER_A), `S-${USER_A}|${T0}`);
     const day = await app.inject(`/agentStatistic?${RANGE}&timeCategory=day&showCompleteness=true`);
     expect(day.headers['x-data-incomplete']).toBe('rows-missing');
     expect(day.headers['x-data-complete-up-to']).toBeUndefined();
     expect(rowsOf(day.body)[0]).toMatchObject({ final: false, servingDuration: 7000 });
-    const epoch = await fixture.redis.get(key('meta:epoch'));
-    await expect.poll(() => fixture.redis.get(key('meta:loss-reported'))).toBe(epoch);
-    await fixture.redis.del(key('meta:loss-reported'));
+    const epoch = await fixture.redis.get(keys.epoch);
+    await expect.poll(() => fixture.redis.get(keys.lossReported)).toBe(epoch);
+    await fixture.redis.del(keys.lossReported);
     const timeline = await app.inject(`/agents/${USER_A}/timeline?${RANGE}`);
     expect([timeline.statusCode, timeline.headers['x-data-incomplete']]).toEqual([200, 'rows-missing']);
     await app.close();
@@ -123,15 +123,15 @@ describe('completeness in responses', () => {
   });
 
   it('is not ready while the processor holds a watermark the sinks have not confirmed (rows back, watermark hash lost)', async () => {
-    const { fixture, app, key } = await completeStore();
-    const processors = new ProcessorReadinessStore(fixture.redis, storeKeys(fixture.prefix));
+    const { fixture, app, keys } = await completeStore();
+    const processors = new ProcessorReadinessStore(fixture.redis, keys);
     const processor = (watermarked: Record<string, number[]>): ProcessorReadinessRecord => ({
       groupId: GROUP, instanceId: 'p1', assigned: [0], restored: [0], restoreMs: {}, watermarked, expectedPartitions: 1, startedAt: 0, updatedAt: Date.now(),
     });
     await processors.publish(processor({ [TENANT]: [0] }));
     expect((await app.inject('/readyz')).statusCode).toBe(200);
     // Redis lost the watermark hash; the sink has every output partition back, but read no watermark to confirm.
-    await fixture.redis.del(key(`watermark:${TENANT}`));
+    await fixture.redis.del(keys.watermark(TENANT));
     await fixture.confirm();
     const timeline = await app.inject(`/agents/${USER_A}/timeline?${RANGE}`);
     expect([timeline.statusCode, timeline.headers['x-data-incomplete']]).toEqual([200, 'no-watermark']);
@@ -156,8 +156,8 @@ describe('completeness in responses', () => {
   });
 
   it('says no-sink when no Redis sink confirms the rows, whatever the processor watermark says', async () => {
-    const { fixture, app, key } = await completeStore();
-    await fixture.redis.del(key('sink:fixture-sink'));
+    const { fixture, app, keys } = await completeStore();
+    await fixture.redis.del(keys.sink('fixture-sink'));
     const hours = await app.inject(`/agentStatistic?${RANGE}&timeCategory=hour&showCompleteness=true`);
     expect(hours.headers['x-data-incomplete']).toBe('no-sink');
     expect(hours.headers['x-watermark-partitions']).toBe('1/1');

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { Cluster } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { startApiServer } from '../../src/cli/serve-command.ts';
 import { parseConfig } from '../../src/config/config.ts';
@@ -15,6 +16,8 @@ import {
 } from './support/pipeline.ts';
 import type { TestPipeline } from './support/pipeline.ts';
 import { processorSource } from '../../src/cli/processor-sources.ts';
+import { storeKeys } from '../../src/state/store-keys.ts';
+import { keysWithPrefix, loseNodeData, nodeOfKey, requireRedisCluster } from '../support/redis-targets.ts';
 
 function freePort(): Promise<number> {
   return new Promise((done, fail) => {
@@ -29,32 +32,36 @@ function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The store's bookkeeping keys (epoch, sentinel, liveness records); everything else under the prefix is data. */
-const BOOKKEEPING = /^(meta:|processor:|processors:|sink:|sinks$)/;
+/**
+ * The store's bookkeeping keys (epochs, sentinel, liveness records, the change counters that every write raises);
+ * everything else under the prefix is data.
+ */
+const BOOKKEEPING = /^(\{meta\}:|epoch:|processor:|processors:|sink:|sinks:|revision:|agg-version:)/;
+
+/** A day aggregate's value without its `epoch|version|` prefix: a rebuild writes the same day in a new epoch. */
+function dayContent(value: string): string {
+  const first = value.indexOf('|');
+  return value.slice(value.indexOf('|', first + 1) + 1);
+}
 
 /** Every data key of the prefix with its type, canonical content and absolute expiry. */
 async function snapshotData(pipeline: TestPipeline): Promise<Map<string, string>> {
   const prefix = pipeline.config.redis.keyPrefix;
   const { redis } = pipeline;
   const out = new Map<string, string>();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    for (const key of keys) {
-      const name = key.slice(prefix.length);
-      if (BOOKKEEPING.test(name)) continue;
-      const type = await redis.type(key);
-      let value: unknown;
-      if (type === 'string') value = await redis.get(key);
-      else if (type === 'hash') value = Object.entries(await redis.hgetall(key)).sort();
-      else if (type === 'zset') value = await redis.zrange(key, 0, -1, 'WITHSCORES');
-      else if (type === 'set') value = (await redis.smembers(key)).sort();
-      else if (type === 'none') continue;
-      else value = `unexpected type ${type}`;
-      out.set(name, JSON.stringify([type, value, await redis.pexpiretime(key)]));
-    }
-  } while (cursor !== '0');
+  for (const key of await keysWithPrefix(redis, prefix)) {
+    const name = key.slice(prefix.length);
+    if (BOOKKEEPING.test(name)) continue;
+    const type = await redis.type(key);
+    let value: unknown;
+    if (type === 'string') value = await redis.get(key);
+    else if (type === 'hash') value = Object.entries(await redis.hgetall(key)).map(([field, content]) => [field, name.startsWith('day:') ? dayContent(content) : content]).sort();
+    else if (type === 'zset') value = await redis.zrange(key, 0, -1, 'WITHSCORES');
+    else if (type === 'set') value = (await redis.smembers(key)).sort();
+    else if (type === 'none') continue;
+    else value = `unexpected type ${type}`;
+    out.set(name, JSON.stringify([type, value, await redis.pexpiretime(key)]));
+  }
   return out;
 }
 
@@ -63,13 +70,8 @@ async function deleteKeys(pipeline: TestPipeline, select: (name: string, pttl: n
   const prefix = pipeline.config.redis.keyPrefix;
   const { redis } = pipeline;
   const doomed: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    for (const key of keys) if (select(key.slice(prefix.length), await redis.pttl(key))) doomed.push(key);
-  } while (cursor !== '0');
-  if (doomed.length > 0) await redis.del(...doomed);
+  for (const key of await keysWithPrefix(redis, prefix)) if (select(key.slice(prefix.length), await redis.pttl(key))) doomed.push(key);
+  await Promise.all(doomed.map((key) => redis.unlink(key)));
   return doomed.length;
 }
 
@@ -127,13 +129,14 @@ interface LossFixture {
   close(): Promise<void>;
 }
 
-async function settledPipeline(): Promise<LossFixture> {
+/** `extraEnv`: e.g. REDIS_CLUSTER_NODES, to run the processor, its sink and the API on a Redis Cluster. */
+async function settledPipeline(extraEnv: Record<string, string> = {}): Promise<LossFixture> {
   const seedRecords = (seed as unknown as Record<string, string>[]).map(normaliseRecord);
   const generated = generateRawHistory({ seed: 41, agents: 12, start: Date.UTC(2024, 0, 10, 8), spanMs: 3 * 3_600_000 });
   const records: RawRecord[] = [...seedRecords, ...generated];
   const finalWatermark = maxChangeTime(generated) + 3_600_000;
   const port = await freePort();
-  const pipeline = await createTestPipeline(await requireServices(), { HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port) });
+  const pipeline = await createTestPipeline(await requireServices(), { HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port), ...extraEnv });
   const logger = createLogger('warn');
   let instance: ProcessorInstance = await startProcessorInstance(pipeline.config, processorSource(pipeline.config, 'sinch-rai'), logger);
   const api: RunningApiServer = await startApiServer(pipeline.config, logger);
@@ -202,8 +205,8 @@ async function describeState(fixture: LossFixture): Promise<string> {
     }
   }
   const prefix = pipeline.config.redis.keyPrefix;
-  for (const key of await pipeline.redis.keys(`${prefix}sink:*`)) lines.push(`${key.slice(prefix.length)} ${await pipeline.redis.get(key)}`);
-  lines.push(`meta:epoch ${await pipeline.redis.get(`${prefix}meta:epoch`)}`);
+  for (const key of await keysWithPrefix(pipeline.redis, `${prefix}sink:`)) lines.push(`${key.slice(prefix.length)} ${await pipeline.redis.get(key)}`);
+  lines.push(`{meta}:epoch ${await pipeline.redis.get(storeKeys(prefix).epoch)}`);
   lines.push(`processors ${JSON.stringify(await pipeline.reader.getProcessorReadiness(pipeline.config.processor.groupId))}`);
   return lines.join('\n');
 }
@@ -269,12 +272,12 @@ describe('Redis data loss while the processor is idle', () => {
     ['volatile', (_name, pttl) => pttl > 0],
     ['partial', ((): ((name: string) => boolean) => {
       let n = 0;
-      return (name) => (name.startsWith('qh:') && n++ % 3 === 0) || name.startsWith(`seg:default:${SEED_USER}`);
+      return (name) => (name.startsWith('qh:') && n++ % 3 === 0) || name.startsWith(`seg:{t:default}:${SEED_USER}`);
     })()],
   ];
   const titles: Record<string, string> = {
     empty: 'rebuilds after Redis comes back empty (every key of the prefix gone)',
-    volatile: 'rebuilds after volatile-* eviction (every key with a TTL gone, meta:epoch kept)',
+    volatile: 'rebuilds after volatile-* eviction (every key with a TTL gone, {meta}:epoch kept)',
     partial: 'rebuilds after some row hashes and segment data are evicted',
   };
   for (const [label, select] of cases) {
@@ -283,13 +286,38 @@ describe('Redis data loss while the processor is idle', () => {
       try {
         const deleted = await deleteKeys(fixture.pipeline, select);
         expect(deleted).toBeGreaterThan(label === 'partial' ? 5 : 30);
-        if (label === 'volatile') expect(await fixture.pipeline.redis.exists(`${fixture.pipeline.config.redis.keyPrefix}meta:epoch`)).toBe(1);
+        if (label === 'volatile') expect(await fixture.pipeline.redis.exists(storeKeys(fixture.pipeline.config.redis.keyPrefix).epoch)).toBe(1);
         await expectHonestRebuild(fixture, label, label === 'partial');
       } finally {
         await fixture.close();
       }
     });
   }
+});
+
+/**
+ * On a Redis Cluster each master can lose its data on its own. The node holding the tenant's keys (not the one holding
+ * the global epoch) loses every key of this store; the sink must notice it although the global epoch is intact, and
+ * rebuild the tenant's data from the output topics, with the API claiming no completeness meanwhile.
+ */
+describe('Redis Cluster: one node loses its data while the processor is idle', () => {
+  it('rebuilds the tenant whose node lost its keys, though the global epoch on another node stayed', { timeout: 240_000 }, async () => {
+    const fixture = await settledPipeline({ REDIS_CLUSTER_NODES: await requireRedisCluster() });
+    try {
+      const cluster = fixture.pipeline.redis;
+      if (!(cluster instanceof Cluster)) throw new Error('the pipeline should run on the Redis Cluster');
+      const keys = storeKeys(fixture.pipeline.config.redis.keyPrefix);
+      const tenantNode = await nodeOfKey(cluster, keys.tenantEpoch('default'));
+      expect(tenantNode, 'the tenant\'s keys and the global epoch are on different masters').not.toBe(await nodeOfKey(cluster, keys.epoch));
+      const epoch = await cluster.get(keys.epoch);
+      expect(await loseNodeData(cluster, tenantNode, fixture.pipeline.config.redis.keyPrefix)).toBeGreaterThan(30);
+      expect(await cluster.get(keys.epoch)).toBe(epoch);
+      await expectHonestRebuild(fixture, 'one cluster node lost', false);
+      expect(await cluster.get(keys.epoch), 'the sink started a new epoch').not.toBe(epoch);
+    } finally {
+      await fixture.close();
+    }
+  });
 });
 
 /**

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Admin, Consumer, Producer } from 'kafkajs';
-import type { Redis } from 'ioredis';
 import { createKafka } from '../../src/kafka/kafka-client.ts';
 import { createProducer } from '../../src/kafka/producer.ts';
 import { registerSchema } from '../../src/kafka/schema-registrar.ts';
 import { AvroSerde } from '../../src/kafka/avro-serde.ts';
 import { readValueSchema } from '../../src/topology/load-topology.ts';
 import { createRedis } from '../../src/state/redis-client.ts';
+import type { RedisStore } from '../../src/state/redis-client.ts';
 import { createLogger } from '../../src/runtime/logger.ts';
 import type { Config } from '../../src/config/config.ts';
 import { requireServices } from '../support/services.ts';
@@ -18,7 +18,7 @@ describe('smoke: Avro through the registry, a consumer group and Redis', () => {
   let admin: Admin;
   let producer: Producer;
   let consumer: Consumer;
-  let redis: Redis;
+  let redis: RedisStore;
 
   beforeAll(async () => {
     config = await requireServices();

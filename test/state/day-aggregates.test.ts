@@ -5,7 +5,6 @@
  * values of an earlier epoch are not read; a writer with a stale epoch writes nothing.
  */
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { periodOf } from '../../src/core/rollup/period.ts';
 import { rollUp } from '../../src/core/rollup/rollup.ts';
@@ -18,7 +17,8 @@ import { storeKeys } from '../../src/state/store-keys.ts';
 import type { QuarterHourRow } from '../../src/state/store-types.ts';
 import { TimelineStoreReader } from '../../src/state/timeline-store-reader.ts';
 import { TimelineStoreWriter } from '../../src/state/timeline-store-writer.ts';
-import { requireServices } from '../support/services.ts';
+import type { RedisStore } from '../../src/state/redis-client.ts';
+import { deleteWithPrefix, REDIS_TARGETS } from '../support/redis-targets.ts';
 
 const QH = 900_000;
 const RETENTION = 400_000_000_000;
@@ -34,31 +34,6 @@ function row(userId: string, start: number, revision: number, serving: number): 
   };
 }
 
-let connections: Redis[] = [];
-let prefix: string;
-
-async function connect(): Promise<Redis> {
-  const config = await requireServices();
-  const redis = new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  connections.push(redis);
-  return redis;
-}
-
-beforeAll(async () => {
-  prefix = `at:test-day-${randomUUID()}:`;
-});
-
-afterAll(async () => {
-  const [redis] = connections;
-  if (redis !== undefined) {
-    const found = await redis.keys(`${prefix}*`);
-    if (found.length > 0) await redis.del(...found);
-  }
-  await Promise.all(connections.map((c) => c.quit()));
-  connections = [];
-});
-
 /** Every (user, zone, local day) of the stored quarter-hours, rolled up by the core from what is stored now. */
 async function expectedDays(reader: TimelineStoreReader): Promise<Map<string, unknown>> {
   const rows = await reader.readQuarterHours({ tenant: 't1', from: T0 - 2 * 86_400_000, to: T0 + 4 * 86_400_000 });
@@ -70,7 +45,27 @@ async function expectedDays(reader: TimelineStoreReader): Promise<Map<string, un
   return out;
 }
 
-describe('day aggregates', () => {
+describe.each(REDIS_TARGETS)('day aggregates ($name)', (target) => {
+  let connections: RedisStore[] = [];
+  let prefix: string;
+
+  async function connect(): Promise<RedisStore> {
+    const redis = await target.connect();
+    connections.push(redis);
+    return redis;
+  }
+
+  beforeAll(() => {
+    prefix = `at:test-day-${randomUUID()}:`;
+  });
+
+  afterAll(async () => {
+    const [redis] = connections;
+    if (redis !== undefined) await deleteWithPrefix(redis, prefix);
+    await Promise.all(connections.map((c) => c.quit()));
+    connections = [];
+  });
+
   it('name their zones in the epoch id', () => {
     expect(epochZones(newEpochId('abc', ZONES))).toEqual(ZONES);
     expect(epochZones(newEpochId('abc', []))).toEqual([]);
@@ -81,14 +76,14 @@ describe('day aggregates', () => {
     const keys = storeKeys(prefix);
     const redis = defineDayAggregateScripts(await connect());
     const epoch = newEpochId(randomUUID(), ZONES);
-    await redis.set(keys.epoch, epoch);
+    await redis.zadd(keys.tenantEpoch('t1'), T0, epoch);
     const day = keys.dayAggregates('t1', 'UTC', '2024-11-02');
-    expect(await redis.atPutDayAggregate(keys.epoch, day, 'u9', epoch, 7, '{"late":false}', T0 + RETENTION)).toBe(1);
-    expect(await redis.atPutDayAggregate(keys.epoch, day, 'u9', epoch, 6, '{"late":true}', T0 + RETENTION)).toBe(0);
+    expect(await redis.atPutDayAggregate(keys.tenantEpoch('t1'), day, 'u9', epoch, 7, '{"late":false}', T0 + RETENTION)).toBe(1);
+    expect(await redis.atPutDayAggregate(keys.tenantEpoch('t1'), day, 'u9', epoch, 6, '{"late":true}', T0 + RETENTION)).toBe(0);
     expect(await redis.hget(day, 'u9')).toBe(`${epoch}|7|{"late":false}`);
-    expect(await redis.atPutDayAggregate(keys.epoch, day, 'u9', epoch, 7, '', T0 + RETENTION), 'the same version again (a replay) is written').toBe(1);
-    expect(await redis.atPutDayAggregate(keys.epoch, day, 'u9', 'another-epoch', 99, '{}', T0 + RETENTION), 'not the current epoch').toBe(-1);
-    await redis.del(keys.epoch, day);
+    expect(await redis.atPutDayAggregate(keys.tenantEpoch('t1'), day, 'u9', epoch, 7, '', T0 + RETENTION), 'the same version again (a replay) is written').toBe(1);
+    expect(await redis.atPutDayAggregate(keys.tenantEpoch('t1'), day, 'u9', 'another-epoch', 99, '{}', T0 + RETENTION), 'not the current epoch').toBe(-1);
+    await redis.del(keys.tenantEpoch('t1'), day);
   });
 
   it('equal the core roll-up of their stored quarter-hours after concurrent writers', async () => {
@@ -133,6 +128,7 @@ describe('day aggregates', () => {
     const next = await writers[1]!.checkStore(epoch, null, null);
     expect(next.lost).toBeNull();
     await connections[0]!.del(keys.epoch);
+    // (on a cluster the global epoch and the tenant's keys may live on different nodes)
     const renewed = await writers[1]!.checkStore(epoch, null, null);
     expect(renewed.lost).toBe('epoch-missing');
     expect(epochZones(renewed.epoch)).toEqual(ZONES);

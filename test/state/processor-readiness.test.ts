@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProcessorReadinessStore } from '../../src/state/processor-readiness-store.ts';
 import { storeKeys } from '../../src/state/store-keys.ts';
 import type { StoreKeys } from '../../src/state/store-keys.ts';
 import type { ProcessorReadinessRecord } from '../../src/state/store-types.ts';
 import { TimelineStoreReader } from '../../src/state/timeline-store-reader.ts';
-import { requireServices } from '../support/services.ts';
+import type { RedisStore } from '../../src/state/redis-client.ts';
+import { REDIS_TARGETS } from '../support/redis-targets.ts';
 
 const GROUP = 'g1';
 
@@ -16,16 +16,14 @@ function record(instanceId: string, assigned: number[], restored: number[], expe
 }
 
 /** Processor readiness records: per-instance JSON with a TTL, found through the group index without SCAN. */
-describe('processor readiness records (real Redis)', () => {
-  let redis: Redis;
+describe.each(REDIS_TARGETS)('processor readiness records ($name)', (target) => {
+  let redis: RedisStore;
   let keys: StoreKeys;
   let store: ProcessorReadinessStore;
   let reader: TimelineStoreReader;
 
   beforeAll(async () => {
-    const config = await requireServices();
-    redis = new Redis(config.redis.url, { lazyConnect: true });
-    await redis.connect();
+    redis = await target.connect();
     keys = storeKeys(`at:test-${randomUUID()}:`);
     store = new ProcessorReadinessStore(redis, keys);
     reader = new TimelineStoreReader(redis, keys);

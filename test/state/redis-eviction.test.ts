@@ -1,14 +1,11 @@
-import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { evictionPolicyWarning, readEvictionInfo } from '../../src/state/redis-eviction.ts';
-import { requireServices } from '../support/services.ts';
+import { REDIS_TARGETS } from '../support/redis-targets.ts';
 
 /** The start-up check of Redis's eviction policy (docs/redis.md). */
 describe('Redis eviction policy', () => {
-  it('reads maxmemory_policy and evicted_keys from INFO', async () => {
-    const config = await requireServices();
-    const redis = new Redis(config.redis.url, { lazyConnect: true });
-    await redis.connect();
+  it.each(REDIS_TARGETS)('reads maxmemory_policy and evicted_keys from INFO ($name: of every master)', async (target) => {
+    const redis = await target.connect();
     try {
       const info = await readEvictionInfo(redis);
       expect(info.policy).toMatch(/^(noeviction|allkeys-\w+|volatile-\w+)$/);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storeKeys } from '../../src/state/store-keys.ts';
+import { storeKeys, tenantTag } from '../../src/state/store-keys.ts';
 import type { AgentStateRow, QuarterHourRow, SegmentRow } from '../../src/state/store-types.ts';
 import { TimelineStoreReader } from '../../src/state/timeline-store-reader.ts';
 import { TimelineStoreWriter } from '../../src/state/timeline-store-writer.ts';
@@ -19,10 +19,14 @@ const state = writes.flatMap((w) => (w.kind === 'agentState' ? [w.state] : []))[
 /** A value the v1 writer stored, as this release reads it: Sinch RAI, the only source there was. */
 const sinch = <T extends object>(value: T): T => ({ ...value, source: 'sinch-rai' });
 
-/** Writes the fixture's Redis contents (as the v1 writer left them) under `prefix`. */
+/**
+ * Writes the fixture's Redis contents (the values as the v1 writer left them) under `prefix`, the v1 key names
+ * (`kind:tenant:rest`) moved into today's layout (`kind:{t:tenant}:rest`, store-keys.ts): this test is about values.
+ */
 async function writeContents(redis: Redis, prefix: string): Promise<void> {
   for (const [name, content] of Object.entries(redisV1.contents as Record<string, Content>)) {
-    const key = `${prefix}${name}`;
+    const [kind, tenant, ...rest] = name.split(':');
+    const key = `${prefix}${[kind, tenantTag(tenant ?? ''), ...rest].join(':')}`;
     if (content.type === 'hash') await redis.hset(key, content.value);
     else if (content.type === 'set') await redis.sadd(key, ...content.value);
     else if (content.type === 'zset') for (let i = 0; i < content.value.length; i += 2) await redis.zadd(key, content.value[i + 1] as string, content.value[i] as string);

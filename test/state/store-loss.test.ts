@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { emptyMetrics } from '../../src/core/statistic/agent-statistic-fields.ts';
 import { SinkProgressStore } from '../../src/state/sink-progress-store.ts';
@@ -8,7 +7,8 @@ import type { StoreKeys } from '../../src/state/store-keys.ts';
 import type { AgentStateRow, QuarterHourRow, SegmentRow, SinkProgressRecord, StoreWrite } from '../../src/state/store-types.ts';
 import { TimelineStoreReader } from '../../src/state/timeline-store-reader.ts';
 import { CANARY_TTL_MS, TimelineStoreWriter } from '../../src/state/timeline-store-writer.ts';
-import { requireServices } from '../support/services.ts';
+import type { RedisStore } from '../../src/state/redis-client.ts';
+import { deleteWithPrefix, keysWithPrefix, REDIS_TARGETS } from '../support/redis-targets.ts';
 
 const QH = 900_000;
 const T0 = Date.UTC(2025, 0, 6, 8);
@@ -50,20 +50,19 @@ function sinkRecord(epoch: string, fields: Partial<SinkProgressRecord> = {}): Si
 }
 
 /**
- * How the store notices lost data (epoch, canary, evicted_keys, readers' reports), how a replay repairs what eviction
- * took, how readers count rows that should be there and are not, and what completeness readers derive.
+ * How the store notices lost data (epoch, canary, evicted_keys, readers' reports, a tenant's copy of the epoch), how a
+ * replay repairs what eviction took, how readers count rows that should be there and are not, and what completeness
+ * readers derive. On the stack's single Redis and on its Redis Cluster alike.
  */
-describe('Redis store: data loss', () => {
-  let redis: Redis;
+describe.each(REDIS_TARGETS)('Redis store: data loss ($name)', (target) => {
+  let redis: RedisStore;
   let keys: StoreKeys;
   let prefix: string;
   let writer: TimelineStoreWriter;
   let reader: TimelineStoreReader;
 
   beforeAll(async () => {
-    const config = await requireServices();
-    redis = new Redis(config.redis.url, { lazyConnect: true });
-    await redis.connect();
+    redis = await target.connect();
   });
   afterAll(async () => redis.quit());
 
@@ -74,8 +73,7 @@ describe('Redis store: data loss', () => {
     reader = new TimelineStoreReader(redis, keys, { retentionMs: RETENTION });
   };
   afterEach(async () => {
-    const stale = await redis.keys(`${prefix}*`);
-    if (stale.length > 0) await redis.del(...stale);
+    await deleteWithPrefix(redis, prefix);
   });
 
   describe('the sink check', () => {
@@ -137,6 +135,30 @@ describe('Redis store: data loss', () => {
       await redis.pexpire(keys.canary, 60_000);
       await writer.checkStore(epoch, null, null);
       expect(await redis.pttl(keys.canary)).toBeGreaterThan(CANARY_TTL_MS - 60_000);
+    });
+
+    it('finds a tenant whose copy of the epoch is gone while the global epoch stays (its node lost its data), and renews the copies', async () => {
+      fresh();
+      const { epoch } = await writer.checkStore(null, null, null);
+      expect((await writer.apply(epoch, WRITES, T0)).written).toBe(WRITES.length);
+      expect(await redis.smembers(keys.epochTenants)).toEqual(['t1']);
+      await redis.pexpire(keys.tenantEpoch('t1'), 60_000);
+      expect(await writer.checkStore(epoch, null, null)).toEqual({ epoch, lost: null });
+      expect(await redis.pttl(keys.tenantEpoch('t1'))).toBeGreaterThan(CANARY_TTL_MS - 60_000);
+
+      await redis.del(keys.tenantEpoch('t1'));
+      expect((await reader.getCompleteness('t1')).incomplete).toMatchObject({ reason: 'rebuilding', detail: expect.stringContaining('tenant t1') as unknown });
+      const refused = await writer.apply(epoch, [{ kind: 'quarterHour', row: row('u3', T0) }], T0);
+      expect(refused, 'an upsert of the tenant writes nothing').toEqual({ written: 0, stale: 0, epochChanged: true });
+      expect(await redis.exists(keys.quarterHour('t1', 'u3', T0))).toBe(0);
+      expect(await redis.exists(keys.epoch)).toBe(1);
+      const check = await writer.checkStore(epoch, null, null);
+      expect(check.lost).toBe('tenant-epoch-missing');
+      expect(check.epoch).not.toBe(epoch);
+      expect(await redis.exists(keys.epochTenants), 'the new epoch starts with no tenant registered').toBe(0);
+      expect((await writer.apply(check.epoch, WRITES, T0)).epochChanged).toBe(false);
+      expect(await redis.zrange(keys.tenantEpoch('t1'), 0, -1)).toEqual([check.epoch]);
+      expect((await writer.checkStore(check.epoch, null, null)).lost).toBeNull();
     });
   });
 
@@ -209,11 +231,11 @@ describe('Redis store: data loss', () => {
   });
 });
 
-/** Every key of `prefix` with its canonical content and absolute expiry. */
-/** The store's contents, without the change counters (the data revision and the day-aggregate versions), which every write raises. */
-async function dump(redis: Redis, prefix: string): Promise<Record<string, unknown>> {
+/** Every key of `prefix` with its canonical content and absolute expiry, without the change counters. */
+async function dump(redis: RedisStore, prefix: string): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
-  for (const key of (await redis.keys(`${prefix}*`)).sort()) {
+  for (const key of (await keysWithPrefix(redis, prefix)).sort()) {
+    // the change counters (the data revision, the day-aggregate versions) rise with every write
     if (key.startsWith(`${prefix}revision:`) || key.startsWith(`${prefix}agg-version:`)) continue;
     const type = await redis.type(key);
     const value = type === 'hash' ? await redis.hgetall(key) : type === 'zset' ? await redis.zrange(key, 0, -1, 'WITHSCORES') : type === 'set' ? (await redis.smembers(key)).sort() : await redis.get(key);

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyMetrics, METRIC_FIELDS } from '../../src/core/statistic/agent-statistic-fields.ts';
 import type { MetricField } from '../../src/core/statistic/agent-statistic-fields.ts';
@@ -8,7 +7,8 @@ import type { StoreKeys } from '../../src/state/store-keys.ts';
 import type { AgentStateRow, QuarterHourRow, SegmentRow } from '../../src/state/store-types.ts';
 import { TimelineStoreReader } from '../../src/state/timeline-store-reader.ts';
 import { TimelineStoreWriter } from '../../src/state/timeline-store-writer.ts';
-import { requireServices } from '../support/services.ts';
+import type { RedisStore } from '../../src/state/redis-client.ts';
+import { deleteWithPrefix, REDIS_TARGETS } from '../support/redis-targets.ts';
 
 const QH = 900_000;
 /** docs/vendors/evo-voice-contract.md, written out here apart from src/core/source. */
@@ -37,26 +37,28 @@ function state(asOf: number, loggedIn: boolean, sessionId = 's1'): AgentStateRow
   };
 }
 
-/** The Redis store: compare-and-set upserts converge under any replay order; reads answer the HTTP layer's queries. */
-describe('Redis timeline store', () => {
-  let redis: Redis;
+/**
+ * The Redis store: compare-and-set upserts converge under any replay order; reads answer the HTTP layer's queries. On
+ * the stack's single Redis and on its Redis Cluster alike.
+ */
+describe.each(REDIS_TARGETS)('Redis timeline store ($name)', (target) => {
+  let redis: RedisStore;
+  let prefix: string;
   let keys: StoreKeys;
   let writer: TimelineStoreWriter;
   let reader: TimelineStoreReader;
   let epoch: string;
 
   beforeAll(async () => {
-    const config = await requireServices();
-    redis = new Redis(config.redis.url, { lazyConnect: true });
-    await redis.connect();
-    keys = storeKeys(`at:test-${randomUUID()}:`);
+    redis = await target.connect();
+    prefix = `at:test-${randomUUID()}:`;
+    keys = storeKeys(prefix);
     writer = new TimelineStoreWriter(redis, keys, RETENTION);
     reader = new TimelineStoreReader(redis, keys);
     epoch = await writer.ensureEpoch();
   });
   afterAll(async () => {
-    const stale = await redis.keys(`${keys.epoch.replace('meta:epoch', '')}*`);
-    if (stale.length > 0) await redis.del(...stale);
+    await deleteWithPrefix(redis, prefix);
     await redis.quit();
   });
 

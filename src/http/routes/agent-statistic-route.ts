@@ -22,7 +22,8 @@ import type { QueryAdmission } from '../query-admission.ts';
 import { rangeWithinLimit } from '../query-range.ts';
 import { planStatisticRead } from '../statistic-read-plan.ts';
 import { epochZones } from '../../state/day-aggregate-store.ts';
-import { AnswerCache, answerKey } from '../answer-cache.ts';
+import { AnswerCache, answerKey, CachedAnswer } from '../answer-cache.ts';
+import { sendAnswer } from '../send-answer.ts';
 
 export const AGENT_STATISTIC_PARAMETERS: readonly string[] = [
   'startTime', 'endTime', 'timeZone', 'timeCategory', 'userId', 'showUser', 'language', 'sort', 'offset', 'limit', 'showCompleteness', 'tenant',
@@ -62,7 +63,7 @@ export function registerAgentStatisticRoute(app: FastifyInstance, deps: ServerDe
     const [completeness, revision] = await storeRead(Promise.all([deps.reader.getCompleteness(tenant), deps.reader.readDataRevision(tenant)]));
     const key = answerKey([tenant, revision, completeness.epoch ?? '', JSON.stringify(completeness), start, end, request.url]);
     const cached = cache.get(key);
-    if (cached !== undefined) return reply.headers(cached.headers).type('application/json; charset=utf-8').send(cached.body);
+    if (cached !== undefined) return sendAnswer(request, reply, cached);
     const answer = await admission.run(async (signal) => {
       const { epoch } = completeness;
       const aggregated = epoch !== null && epochZones(epoch).includes(zone);
@@ -79,9 +80,9 @@ export function registerAgentStatisticRoute(app: FastifyInstance, deps: ServerDe
       const rows = statisticRows(stored, { category, zone, showUser, showCompleteness, rangeEnd: end }, view, days);
       signal.throwIfAborted();
       const { page, total } = selectRows(rows, selection);
-      return { body: JSON.stringify(page), headers: { ...completenessHeaders(view), 'x-total-count': String(total) }, missing };
+      return { answer: new CachedAnswer(JSON.stringify(page), { ...completenessHeaders(view), 'x-total-count': String(total) }), missing };
     }, requestSignal(request.raw, reply.raw));
-    if (answer.missing === 0) cache.set(key, answer);
-    return reply.headers(answer.headers).type('application/json; charset=utf-8').send(answer.body);
+    if (answer.missing === 0) cache.set(key, answer.answer);
+    return sendAnswer(request, reply, answer.answer);
   });
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { expect } from 'vitest';
 import { parseConfig } from '../../../src/config/config.ts';
 import type { Config } from '../../../src/config/config.ts';
@@ -15,6 +15,7 @@ import { processorTopics } from '../../../src/processor/processor-topics.ts';
 import type { ProcessorTopics } from '../../../src/processor/processor-topics.ts';
 import { createLogger } from '../../../src/runtime/logger.ts';
 import { setupTopology } from '../../../src/cli/setup-command.ts';
+import type { RedisStore } from '../../../src/state/redis-client.ts';
 import { storeKeys } from '../../../src/state/store-keys.ts';
 import type { QuarterHourRow } from '../../../src/state/store-types.ts';
 import { TimelineStoreReader } from '../../../src/state/timeline-store-reader.ts';
@@ -34,7 +35,8 @@ export interface TestPipeline {
   readonly kafka: Kafka;
   readonly serde: AvroSerde;
   readonly producer: Producer;
-  readonly redis: Redis;
+  /** A Cluster when the pipeline's env sets REDIS_CLUSTER_NODES. */
+  readonly redis: RedisStore;
   readonly reader: TimelineStoreReader;
   close(): Promise<void>;
 }
@@ -63,7 +65,10 @@ export async function createTestPipeline(base: Config, extraEnv: Record<string, 
   const kafka = createKafka(config, logger, '-test');
   const producer = createProducer(kafka);
   await producer.connect();
-  const redis = new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 20 });
+  const nodes = config.redis.clusterNodes?.map((node) => ({ host: node.slice(0, node.lastIndexOf(':')), port: Number(node.slice(node.lastIndexOf(':') + 1)) }));
+  const redis: RedisStore = nodes === undefined
+    ? new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 20 })
+    : new Cluster(nodes, { lazyConnect: true, redisOptions: { maxRetriesPerRequest: 20 } });
   redis.on('error', () => undefined);
   await redis.connect();
   return {

@@ -24,21 +24,27 @@ return 1
 /**
  * Compare-and-set of one quarter-hour's part in its user's UTC-day parts hash: `<revision>|<json>` ('' json: the
  * quarter-hour has no content). Written unless a higher revision is stored (an equal one is the same row again).
- * KEYS: the parts hash. ARGV: intervalStart, revision, json, expire-at (epoch ms).
+ * Every write raises the hash's `#seq`; `#gen` (set once, from ARGV[5]) tells a recreated hash from the one a writer
+ * remembers. KEYS: the parts hash. ARGV: intervalStart, revision, json, expire-at (epoch ms), a fresh generation id.
+ * Answers {written (1/0), #gen, #seq after the call}.
  */
 const PUT_DAY_PART = `
+redis.call('HSETNX', KEYS[1], '#gen', ARGV[5])
 local current = redis.call('HGET', KEYS[1], ARGV[1])
-if current and tonumber(string.match(current, '^(%d+)|')) > tonumber(ARGV[2]) then return 0 end
+if current and tonumber(string.match(current, '^(%d+)|')) > tonumber(ARGV[2]) then
+  return {0, redis.call('HGET', KEYS[1], '#gen'), tonumber(redis.call('HGET', KEYS[1], '#seq') or '0')}
+end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. '|' .. ARGV[3])
+local seq = redis.call('HINCRBY', KEYS[1], '#seq', 1)
 if redis.call('PEXPIRETIME', KEYS[1]) < tonumber(ARGV[4]) then redis.call('PEXPIREAT', KEYS[1], ARGV[4]) end
-return 1
+return {1, redis.call('HGET', KEYS[1], '#gen'), seq}
 `;
 
 type Arg = string | number;
 
 export interface DayAggregateScripts {
   atPutDayAggregate(...args: Arg[]): Promise<number>;
-  atPutDayPart(...args: Arg[]): Promise<number>;
+  atPutDayPart(...args: Arg[]): Promise<[number, string, number]>;
 }
 
 export interface DayAggregatePipeline {

@@ -1,5 +1,7 @@
 import type { Period } from '../core/rollup/period.ts';
 import { periodOf } from '../core/rollup/period.ts';
+import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { PeriodAggregate, RollupComponent } from '../core/rollup/rollup.ts';
 import { rollUpComponents } from '../core/rollup/rollup.ts';
 import type { SourceId } from '../core/source/source-id.ts';
@@ -24,6 +26,8 @@ interface StoredDay {
 }
 
 const ZONES_SEPARATOR = ';';
+
+
 
 /**
  * A new data epoch id: a random id, then the zones whose day aggregates the store keeps in that epoch. The zones are
@@ -79,17 +83,31 @@ function encodePart(row: QuarterHourRow): string {
   return JSON.stringify(part);
 }
 
-/** The roll-up components of a parts hash (`intervalStart` → `revision|json`), without the empty ones. */
-function decodeParts(userId: string, hash: Record<string, string>): RollupComponent[] {
-  const out: RollupComponent[] = [];
-  for (const value of Object.values(hash)) {
-    const json = value.slice(value.indexOf('|') + 1);
-    if (json === '') continue;
-    const d = JSON.parse(json) as StoredDay;
-    out.push({ userId, userName: d.n, spanStart: d.a, spanEnd: d.b, vector: Float64Array.from(d.v), maxChangeTime: d.m, coverage: Uint8Array.from(d.c), sources: d.s, ...(d.x === undefined ? {} : { extras: d.x }) });
-  }
-  return out;
+function decodePart(userId: string, json: string): RollupComponent {
+  const d = JSON.parse(json) as StoredDay;
+  return { userId, userName: d.n, spanStart: d.a, spanEnd: d.b, vector: Float64Array.from(d.v), maxChangeTime: d.m, coverage: Uint8Array.from(d.c), sources: d.s, ...(d.x === undefined ? {} : { extras: d.x }) };
 }
+
+/** The decoded parts of one UTC day of one user, as of one `#gen`/`#seq` of its hash; null marks a part without content. */
+interface KnownParts {
+  readonly gen: string;
+  seq: number;
+  readonly parts: Map<string, RollupComponent | null>;
+}
+
+/** A parts hash (`intervalStart` → `revision|json`, plus `#gen` and `#seq`) decoded. */
+function decodeParts(userId: string, hash: Record<string, string>): KnownParts {
+  const parts = new Map<string, RollupComponent | null>();
+  for (const [field, value] of Object.entries(hash)) {
+    if (field.startsWith('#')) continue;
+    const json = value.slice(value.indexOf('|') + 1);
+    parts.set(field, json === '' ? null : decodePart(userId, json));
+  }
+  return { gen: hash['#gen'] ?? '', seq: Number(hash['#seq'] ?? 0), parts };
+}
+
+/** How many parts hashes a writer keeps decoded (about 100 quarter-hours each). */
+const KNOWN_PARTS_MAX = 20_000;
 
 /**
  * Pre-aggregated local days (docs/redis.md, "Day aggregates"): for each zone of the data epoch ({@link epochZones}), each
@@ -104,6 +122,12 @@ export class DayAggregateStore {
   readonly #keys: StoreKeys;
   readonly #zones: readonly string[];
   readonly #retentionMs: number;
+  /**
+   * Parts hashes as this writer last saw them, by key: kept up to date with its own writes while no other writer
+   * wrote in between (`#seq` moved by exactly one per own write), read again otherwise, so a writer that owns its
+   * users' quarter-hours (one sink instance) decodes each part once.
+   */
+  readonly #known = new LRUCache<string, KnownParts>({ max: KNOWN_PARTS_MAX });
 
   /** `zones`: those this writer keeps day aggregates for in the epochs it creates (REDIS_DAY_ZONES). */
   constructor(redis: RedisStore, keys: StoreKeys, options: { zones: readonly string[]; retentionMs: number }) {
@@ -128,10 +152,15 @@ export class DayAggregateStore {
     const zones = epochZones(epoch);
     if (zones.length === 0 || written.length === 0) return true;
     const parts = this.#redis.pipeline() as unknown as DayAggregatePipeline;
+    const partWrites: { key: string; field: string; userId: string; json: string }[] = [];
     const users = new Map<string, { tenant: string; userId: string; days: Map<string, { zone: string; period: Period }> }>();
+    const generation = randomUUID();
     for (const row of written) {
       const utcDay = Math.floor(row.intervalStart / DAY_MS) * DAY_MS;
-      parts.atPutDayPart(this.#keys.dayParts(row.tenant, row.userId, utcDay), row.intervalStart, row.revision, encodePart(row), utcDay + DAY_MS + this.#retentionMs);
+      const key = this.#keys.dayParts(row.tenant, row.userId, utcDay);
+      const json = encodePart(row);
+      parts.atPutDayPart(key, row.intervalStart, row.revision, json, utcDay + DAY_MS + this.#retentionMs, generation);
+      partWrites.push({ key, field: String(row.intervalStart), userId: row.userId, json });
       const userKey = `${row.tenant}\u0000${row.userId}`;
       let user = users.get(userKey);
       if (user === undefined) users.set(userKey, (user = { tenant: row.tenant, userId: row.userId, days: new Map() }));
@@ -140,24 +169,46 @@ export class DayAggregateStore {
         user.days.set(`${zone}|${period.start}`, { zone, period });
       }
     }
-    await execOrThrow(parts.exec());
+    (await execOrThrow(parts.exec())).forEach((reply, index) => {
+      const [stored, gen, seq] = reply as [number, string, number];
+      const write = partWrites[index]!;
+      const known = this.#known.get(write.key);
+      if (known === undefined || stored === 0) return;
+      if (known.gen !== gen || known.seq !== seq - 1) {
+        this.#known.delete(write.key);
+        return;
+      }
+      known.parts.set(write.field, write.json === '' ? null : decodePart(write.userId, write.json));
+      known.seq = seq;
+    });
     const targets = [...users.values()];
     const versions = this.#redis.pipeline();
     for (const user of targets) versions.hincrby(this.#keys.aggregateVersions(user.tenant), user.userId, 1);
     const versionOf = (await execOrThrow(versions.exec())).map(Number);
-    const reads = this.#redis.pipeline();
-    const readKeys: { user: number; utcDay: number }[] = [];
+    const needed: { user: number; key: string }[] = [];
     targets.forEach((user, index) => {
-      const needed = new Set<number>();
-      for (const { period } of user.days.values()) for (const day of utcDays(period.start, period.end)) needed.add(day);
-      for (const utcDay of [...needed].sort((x, y) => x - y)) {
-        reads.hgetall(this.#keys.dayParts(user.tenant, user.userId, utcDay));
-        readKeys.push({ user: index, utcDay });
-      }
+      const days = new Set<number>();
+      for (const { period } of user.days.values()) for (const day of utcDays(period.start, period.end)) days.add(day);
+      for (const utcDay of [...days].sort((x, y) => x - y)) needed.push({ user: index, key: this.#keys.dayParts(user.tenant, user.userId, utcDay) });
     });
-    const hashes = await execOrThrow(reads.exec());
+    const marks = this.#redis.pipeline();
+    for (const { key } of needed) marks.hmget(key, '#gen', '#seq');
+    const current = (await execOrThrow(marks.exec())) as [string | null, string | null][];
+    const stale = needed.filter(({ key }, index) => {
+      const known = this.#known.get(key);
+      const [gen, seq] = current[index]!;
+      return known === undefined || known.gen !== (gen ?? '') || known.seq !== Number(seq ?? 0);
+    });
+    const reads = this.#redis.pipeline();
+    for (const { key } of stale) reads.hgetall(key);
+    (await execOrThrow(reads.exec())).forEach((hash, index) => {
+      const { user, key } = stale[index]!;
+      this.#known.set(key, decodeParts(targets[user]!.userId, hash as Record<string, string>));
+    });
     const componentsOf = targets.map(() => [] as RollupComponent[]);
-    readKeys.forEach(({ user }, index) => componentsOf[user]!.push(...decodeParts(targets[user]!.userId, hashes[index] as Record<string, string>)));
+    for (const { user, key } of needed) {
+      for (const part of this.#known.get(key)?.parts.values() ?? []) if (part !== null) componentsOf[user]!.push(part);
+    }
     const puts = this.#redis.pipeline() as unknown as DayAggregatePipeline;
     targets.forEach((user, index) => {
       const components = componentsOf[index]!.sort((x, y) => x.spanStart - y.spanStart);

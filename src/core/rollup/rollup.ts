@@ -98,6 +98,10 @@ export function rollUpComponents(components: readonly RollupComponent[], categor
     let period: Period;
     if (category === 'all') {
       period = { start: component.spanStart, end: component.spanEnd, label: 'all' };
+    } else if (current !== undefined && component.spanStart >= current.start && component.spanStart < current.end) {
+      // periods partition time: a start inside the open period's bounds lies in that period
+      period = { start: current.start, end: current.end, label: current.label };
+      if (component.spanEnd > period.end) throw new RangeError(`a component [${component.spanStart}, ${component.spanEnd}) crosses the ${category} period ending at ${period.end}`);
     } else {
       const cached = periods.get(component.spanStart);
       period = cached ?? periodOf(component.spanStart, category, zone);

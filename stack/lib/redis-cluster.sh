@@ -33,13 +33,7 @@ redis_send() {
 }
 
 redis_cluster_node_pid() {  # PID of the node on PORT that WE started
-  local port="$1" f pid
-  f="$(pid_file "redis-cluster-$port")"
-  [[ -f "$f" ]] || return 1
-  pid="$(tr -dc '0-9' <"$f")"
-  pid_running "$pid" || return 1
-  [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == redis-server* ]] || return 1
-  printf '%s\n' "$pid"
+  redis_server_pid "redis-cluster-$1"
 }
 
 redis_cluster_ok() {

@@ -17,14 +17,19 @@ redis_ready() {
 }
 
 # PID of the redis-server WE started (pid file written by redis itself).
-redis_pid() {
-  [[ -f "$REDIS_OWNED" ]] || return 1
-  local pid f; f="$(pid_file redis)"
+# PID of a running redis-server whose pid file is "$(pid_file NAME)".
+redis_server_pid() {
+  local pid f; f="$(pid_file "$1")"
   [[ -f "$f" ]] || return 1
   pid="$(tr -dc '0-9' <"$f")"
   pid_running "$pid" || return 1
   [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == redis-server* ]] || return 1
   printf '%s\n' "$pid"
+}
+
+redis_pid() {
+  [[ -f "$REDIS_OWNED" ]] || return 1
+  redis_server_pid redis
 }
 
 redis_start() {

@@ -3,9 +3,10 @@
  * Redis sink, served by two API processes side by side: one without the answer cache (every request reads Redis:
  * the day aggregates, and quarter-hours for partial days) and one with it (HTTP_ANSWER_CACHE_MB default).
  *
- *   node bench/http-agent-statistic.bench.ts [agents=1000] [days=1] [seconds=15] [connections=32]
+ *   node bench/http-agent-statistic.bench.ts [agents=1000] [days=1] [seconds=15] [connections=32] [quarterHoursPerDay=96]
  *
- * 1. Produces `agents × days × 96` quarter-hour records (Avro, out.agent-statistic-quarter-hour of a fresh topic
+ * 1. Produces `agents × days × quarterHoursPerDay` quarter-hour records (a shift from local midnight + 8 h, or the whole
+ *    day with 96; the read cost does not depend on it: one day aggregate per agent and day) (Avro, out.agent-statistic-quarter-hour of a fresh topic
  *    prefix) and runs the processor's RedisSink over them until its offsets are committed (REDIS_DAY_ZONES=UTC,
  *    Europe/Helsinki), so the store, the day aggregates included, is what the sink writes.
  * 2. Starts both API processes (`node src/bin/cli.ts serve`), checks an answer of each (200, the expected rows, equal
@@ -36,6 +37,7 @@ const AGENTS = Number(process.argv[2] ?? 1000);
 const DAYS = Number(process.argv[3] ?? 1);
 const SECONDS = Number(process.argv[4] ?? 15);
 const CONNECTIONS = Number(process.argv[5] ?? 32);
+const PER_DAY = Number(process.argv[6] ?? 96);
 /** 2026-11-01 00:00 in Helsinki (UTC+2 all November). */
 const FIRST_DAY = Date.parse('2026-10-31T22:00:00.000Z');
 const QUARTER = 900_000;
@@ -53,8 +55,9 @@ function freePort(): Promise<number> {
   });
 }
 
-function quarterHour(agent: number, q: number): Record<string, unknown> {
-  const intervalStart = FIRST_DAY + q * QUARTER;
+/** The q-th quarter-hour of `day` worked by an agent: all 96 of the day, or a shift from 08:00 local time. */
+function quarterHour(agent: number, day: number, q: number): Record<string, unknown> {
+  const intervalStart = FIRST_DAY + day * 86_400_000 + (PER_DAY >= 96 ? 0 : 32 * QUARTER) + q * QUARTER;
   const metrics: Record<string, number> = {};
   METRIC_FIELDS.forEach((field, i) => {
     metrics[field] = ((agent * 31 + q * 7 + i * 13) % 97) * 1000;
@@ -88,7 +91,8 @@ async function sequential(url: string, n: number): Promise<number[]> {
 
 async function main(): Promise<void> {
   console.log(`machine at start: ${machineLine()}`);
-  console.log(`load: ${AGENTS} agents × ${DAYS} local days × 96 quarter-hours = ${AGENTS * DAYS * 96} rows; ${CONNECTIONS} connections, ${SECONDS} s per autocannon run`);
+  const rows = AGENTS * DAYS * PER_DAY;
+  console.log(`load: ${AGENTS} agents × ${DAYS} local days × ${PER_DAY} quarter-hours = ${rows} rows; ${CONNECTIONS} connections, ${SECONDS} s per autocannon run`);
   const stack = await createBenchStack({ REDIS_DAY_ZONES: ZONES.join(',') });
   const children: ReturnType<typeof spawn>[] = [];
   let sink: RedisSink | undefined;
@@ -105,13 +109,13 @@ async function main(): Promise<void> {
     const produced = performance.now();
     const messages = [];
     for (let agent = 0; agent < AGENTS; agent++) {
-      for (let q = 0; q < DAYS * 96; q++) {
-        const value = quarterHour(agent, q);
+      for (let q = 0; q < DAYS * PER_DAY; q++) {
+        const value = quarterHour(agent, Math.floor(q / PER_DAY), q % PER_DAY);
         messages.push({ key: quarterHourKey(value as { tenant: string; userId: string; intervalStart: number }), value: await stack.serde.encode(stack.topics.quarterHours, value) });
       }
       if (messages.length >= 50_000 || agent === AGENTS - 1) await produceMessages(stack, stack.topics.quarterHours, messages.splice(0));
     }
-    console.log(`produced ${AGENTS * DAYS * 96} quarter-hour records in ${Math.round(performance.now() - produced)} ms`);
+    console.log(`produced ${rows} quarter-hour records in ${Math.round(performance.now() - produced)} ms`);
     const ends = await endOffsets(stack.admin, stack.topics.quarterHours);
     const sinkStarted = performance.now();
     sink = new RedisSink({
@@ -121,7 +125,7 @@ async function main(): Promise<void> {
     await sink.start();
     while (!(await committedReached(stack.admin, `${stack.id}.redis-sink`, stack.topics.quarterHours, ends))) await sleep(500);
     const sinkMs = performance.now() - sinkStarted;
-    console.log(`the Redis sink wrote them (rows and day aggregates of ${ZONES.join(', ')}) in ${Math.round(sinkMs)} ms: ${Math.round((AGENTS * DAYS * 96) / (sinkMs / 1000))} rows/s`);
+    console.log(`the Redis sink wrote them (rows and day aggregates of ${ZONES.join(', ')}) in ${Math.round(sinkMs)} ms: ${Math.round(rows / (sinkMs / 1000))} rows/s`);
     await sink.stop();
     sink = undefined;
     const lastEnd = FIRST_DAY + DAYS * 86_400_000;
@@ -146,11 +150,12 @@ async function main(): Promise<void> {
     console.log(`query: ${path}`);
     console.log('');
     for (const [name, api] of [['no cache', uncached], ['answer cache', cached]] as const) {
-      const times = await sequential(`${api.base}${path}`, 9);
-      console.log(`${name.padEnd(12)} one client, 9 sequential requests: median ${median(times).toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)})`);
+      const times = await sequential(`${api.base}${path}`, 15);
+      console.log(`${name.padEnd(12)} one client, 15 sequential requests: median ${median(times).toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)})`);
     }
-    for (const [name, api] of [['no cache', uncached], ['answer cache', cached]] as const) {
-      const result = await autocannon({ url: `${api.base}${path}`, connections: CONNECTIONS, duration: SECONDS, timeout: 60 });
+    const gzip = { 'accept-encoding': 'gzip' };
+    for (const [name, api, headers] of [['no cache', uncached, {}], ['answer cache', cached, {}], ['cache, gzip', cached, gzip]] as const) {
+      const result = await autocannon({ url: `${api.base}${path}`, connections: CONNECTIONS, duration: SECONDS, timeout: 60, headers });
       console.log(`${name.padEnd(12)} ${CONNECTIONS} clients: ${result.requests.average.toFixed(1)} req/s, latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms; 2xx ${result['2xx']}, non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}`);
     }
 

@@ -28,6 +28,7 @@ declare module 'autocannon' {
     readonly duration?: number;
     readonly pipelining?: number;
     readonly timeout?: number;
+    readonly headers?: Readonly<Record<string, string>>;
   }
   function autocannon(options: Options): Promise<Result>;
   export default autocannon;

@@ -77,8 +77,8 @@ export function layoutEntry(target: RecordTarget, entry: StateEntry, limits: Chu
 
 /** The changelog cannot be read by this release (unknown kind, missing part): the state is rebuilt from the raw topic. */
 export class ChangelogFormatError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'ChangelogFormatError';
   }
 }

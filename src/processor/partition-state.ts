@@ -15,7 +15,7 @@ export interface RestoredPartition {
   readonly baseline: JoinedChangelog;
   /**
    * Set when the changelog could not be read by this release (a newer format version, an unknown entry kind, a
-   * missing part): the state is then empty, the task replays the raw topic from its low offset, and the first
+   * missing part, a malformed entry): the state is then empty, the task replays the raw topic from its low offset, and the first
    * commit replaces every record of the old changelog.
    */
   readonly unreadable: Error | null;
@@ -30,7 +30,7 @@ export function isStateFormatError(error: unknown): boolean {
  * Turns the latest changelog records of one partition into engines: joins parts, migrates every entry from the
  * version it was written in (snapshot-format.ts) and restores the engines. A changelog this release cannot read is
  * never misread and never retried forever: it yields an empty state with `unreadable` set (see
- * {@link RestoredPartition.unreadable}).
+ * {@link RestoredPartition.unreadable}); so is one with a malformed entry (see {@link malformed}).
  */
 export function restorePartitionState(records: readonly StoredRecord[], engine: Omit<EngineConfig, 'tenant'>): RestoredPartition {
   try {
@@ -40,7 +40,18 @@ export function restorePartitionState(records: readonly StoredRecord[], engine: 
     for (const [tenant, snapshot] of state.engines) engines.set(tenant, TimelineEngine.restore(snapshot, { ...engine, tenant }));
     return { engines, nextOffset: state.nextOffset, baseline: joined, unreadable: null };
   } catch (error) {
-    if (!isStateFormatError(error)) throw error;
-    return { engines: new Map(), nextOffset: null, baseline: { entries: [], orphans: records.map((r) => r.key) }, unreadable: error as Error };
+    const unreadable = isStateFormatError(error) ? (error as Error) : malformed(error);
+    return { engines: new Map(), nextOffset: null, baseline: { entries: [], orphans: records.map((r) => r.key) }, unreadable };
   }
+}
+
+/**
+ * Any other failure while reading records already in memory is their content's: an entry that claims a version this
+ * release reads but does not parse or does not have the shape of one (a bug of the writer, a record written by hand).
+ * It is unreadable like a newer format, so the task rebuilds from the raw topic instead of failing the same way on
+ * every retry.
+ */
+function malformed(error: unknown): ChangelogFormatError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new ChangelogFormatError(`the changelog holds a malformed entry (${reason})`, { cause: error });
 }

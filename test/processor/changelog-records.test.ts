@@ -177,3 +177,36 @@ describe('a changelog this release cannot read', () => {
     expect([...view.values()].map((r) => [r.key, r.value.state])).toEqual([[`${inputTopic}|2||partition|`, '{"nextOffset":4}']]);
   });
 });
+
+describe('a changelog entry of the current version that is malformed', () => {
+  /** The current-version changelog of partition 2: the v1 fixture restored and written again, as the first commit does. */
+  function currentRecords(): StoredRecord[] {
+    const records = v1Records(2);
+    const restored = restorePartitionState(records, engineConfig);
+    const engine = restored.engines.get('default');
+    if (engine === undefined) throw new Error('partition 2 has no engine');
+    const tracker = new ChangelogTracker({ topic: TOPIC, inputTopic: records[0]?.value.inputTopic ?? '', partition: 2, restored: restored.baseline });
+    const view = new Map(records.map((r) => [r.key, r]));
+    compact(view, tracker.diff([partitionEntry(restored.nextOffset ?? 0), ...snapshotEntries('default', engine.snapshot())], 5));
+    return [...view.values()];
+  }
+
+  const corruptions: [string, (state: string) => string][] = [
+    ['cut short', (state) => state.slice(0, Math.floor(state.length / 2))],
+    ['of the wrong shape', () => '{"sessionId":7}'],
+    ['not an object', () => 'null'],
+  ];
+  for (const [what, corrupt] of corruptions) {
+    it(`${what}: is unreadable (the state is rebuilt from the raw topic), not an error retried forever`, () => {
+      const records = currentRecords();
+      const index = records.findIndex((r) => r.key.includes('|session|'));
+      expect(index).toBeGreaterThanOrEqual(0);
+      const record = records[index]!;
+      records[index] = { key: record.key, value: { ...record.value, state: corrupt(record.value.state ?? '') } };
+      const restored = restorePartitionState(records, engineConfig);
+      expect(restored.unreadable?.message).toMatch(/malformed/);
+      expect(restored.engines.size).toBe(0);
+      expect(restored.nextOffset).toBeNull();
+    });
+  }
+});

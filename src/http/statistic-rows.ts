@@ -10,7 +10,8 @@ import type { QuarterHourRow } from '../state/store-types.ts';
 import { BadRequest } from './bad-request.ts';
 import type { CompletenessView } from './completeness.ts';
 import { isFinal } from './completeness.ts';
-import type { Row, RowValue } from './row-selection.ts';
+import type { Row, RowSelection, RowValue, SelectedRows } from './row-selection.ts';
+import { selectRows } from './row-selection.ts';
 
 /** Every field an /agentStatistic row can have, in output order: the filterable and sortable names. */
 export const STATISTIC_FIELDS: readonly string[] = [
@@ -80,19 +81,59 @@ function statisticComponents(stored: readonly QuarterHourRow[], days: readonly P
 
 /**
  * Turns stored quarter-hour rows and stored local days (`days`, from the day aggregates, covering other times) into RAI
- * agentStatistic rows, rolled up by the core {@link rollUp} exactly like the batch replay: the same periods,
+ * agentStatistic rows, rolled up by the core {@link rollUpComponents} exactly like the batch replay: the same periods,
  * labels, sums and maxChangeTimestamp. Every row names its `source` (sorted, comma-separated when a roll-up spans
  * sources). A metric is null where a stored component has it null: a sum over nulls is null, and a field that only
  * some components supply is null too and named in `partialFields` (absent when there is none), never a partial sum
  * (docs/http-api.md). With showCompleteness, each row gets `final` (its interval, clipped to
  * the range, ends at or before the completeness point; for a single stored quarter-hour also when the processor
  * emitted it final) and single quarter-hour rows get the stored `revision` and `status`.
+ *
+ * The rows are filtered, sorted and paged as {@link selectRows} does (the same page and total); without filters and
+ * sorted by a field known before formatting (the default maxChangeTimestamp, userId, userName, timeCategory,
+ * intervalStart, intervalEnd), only the page's rows are formatted.
  */
-export function statisticRows(stored: readonly QuarterHourRow[], view: StatisticView, completeness: CompletenessView, days: readonly PeriodAggregate[] = []): Row[] {
+export function statisticPage(stored: readonly QuarterHourRow[], view: StatisticView, completeness: CompletenessView, days: readonly PeriodAggregate[], selection: RowSelection): SelectedRows<Row> {
+  const { periods, format } = statisticPeriods(stored, view, completeness, days);
+  const key = sortKeyOf(selection.sortField, view);
+  if (selection.filters.length > 0 || key === undefined) return selectRows(periods.map(format), selection);
+  const keyed = periods.map((period, index) => {
+    const value = key(period);
+    return value === undefined ? { [PERIOD_INDEX]: index } : { [selection.sortField]: value, [PERIOD_INDEX]: index };
+  });
+  const { page, total } = selectRows(keyed, selection);
+  return { page: page.map((row) => format(periods[row[PERIOD_INDEX] as number]!)), total };
+}
+
+/** The field of a sort-only row that holds its period's index (not a statistic field, so never a sort or filter field). */
+const PERIOD_INDEX = '#period';
+
+/** The value a period's formatted row has in `field`, for the fields known before formatting; undefined otherwise. */
+function sortKeyOf(field: string, view: StatisticView): ((period: PeriodAggregate) => RowValue | undefined) | undefined {
+  switch (field) {
+    case 'maxChangeTimestamp':
+      return (period) => (Number.isFinite(period.maxChangeTime) ? formatUtc(period.maxChangeTime) : null);
+    case 'intervalStart':
+      return (period) => formatUtc(period.start);
+    case 'intervalEnd':
+      return (period) => formatUtc(period.end);
+    case 'timeCategory':
+      return (period) => (view.category === null ? undefined : period.label);
+    case 'userId':
+      return (period) => (view.showUser ? period.userId : undefined);
+    case 'userName':
+      return (period) => (view.showUser ? period.userName : undefined);
+    default:
+      return undefined;
+  }
+}
+
+/** The rolled-up periods of a request and how each becomes an output row. */
+function statisticPeriods(stored: readonly QuarterHourRow[], view: StatisticView, completeness: CompletenessView, days: readonly PeriodAggregate[]): { periods: PeriodAggregate[]; format: (period: PeriodAggregate) => Row } {
   const category = view.category ?? 'quarterHour';
   const periods = rollUpOrReject(statisticComponents(stored, days, view.showUser), category, view.zone);
   const single = category === 'quarterHour' && view.showUser ? new Map(stored.map((row) => [`${row.userId}|${row.intervalStart}`, row])) : undefined;
-  return periods.map((period) => {
+  const format = (period: PeriodAggregate): Row => {
     const out: Record<string, RowValue> = {};
     if (view.category !== null) out['timeCategory'] = period.label;
     if (view.showUser) {
@@ -117,5 +158,6 @@ export function statisticRows(stored: readonly QuarterHourRow[], view: Statistic
       }
     }
     return out;
-  });
+  };
+  return { periods, format };
 }

@@ -13,9 +13,9 @@ import {
   timeParam,
   timeZoneParam,
 } from '../query-values.ts';
-import { rowSelection, selectRows } from '../row-selection.ts';
+import { rowSelection } from '../row-selection.ts';
 import type { ServerDeps } from '../server-deps.ts';
-import { STATISTIC_FIELDS, statisticRows } from '../statistic-rows.ts';
+import { STATISTIC_FIELDS, statisticPage } from '../statistic-rows.ts';
 import { answerCompleteness, storeRead } from '../store-read.ts';
 import { requestSignal } from '../request-signal.ts';
 import type { QueryAdmission } from '../query-admission.ts';
@@ -77,9 +77,8 @@ export function registerAgentStatisticRoute(app: FastifyInstance, deps: ServerDe
       const stored = parts.flatMap((part) => part.rows);
       const missing = parts.reduce((sum, part) => sum + part.missing, 0);
       const view = completenessView(answerCompleteness(deps.reader, completeness, missing), deps.allowedLatenessMs);
-      const rows = statisticRows(stored, { category, zone, showUser, showCompleteness, rangeEnd: end }, view, days);
+      const { page, total } = statisticPage(stored, { category, zone, showUser, showCompleteness, rangeEnd: end }, view, days, selection);
       signal.throwIfAborted();
-      const { page, total } = selectRows(rows, selection);
       return { answer: new CachedAnswer(JSON.stringify(page), { ...completenessHeaders(view), 'x-total-count': String(total) }), missing };
     }, requestSignal(request.raw, reply.raw));
     if (answer.missing === 0) cache.set(key, answer.answer);

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { isTimeCategory, isValidTimeZone } from '../core/rollup/period.ts';
 import type { TimeCategory } from '../core/rollup/period.ts';
 import { parseTimestamp } from '../core/time/timestamp.ts';
@@ -155,6 +156,17 @@ export function timeZoneParam(params: Params): string {
  */
 export function canonicalTimeZone(text: string): string | undefined {
   if (text.length > MAX_TIME_ZONE_LENGTH || !ZONE_CHARACTERS.test(text)) return undefined;
+  const known = CANONICAL_ZONES.get(text);
+  if (known !== undefined) return known;
+  const canonical = resolveTimeZone(text);
+  if (canonical !== undefined) CANONICAL_ZONES.set(text, canonical);
+  return canonical;
+}
+
+/** Zone texts already resolved to their canonical name (an Intl.DateTimeFormat costs about 0.2 ms); invalid ones are not kept. */
+const CANONICAL_ZONES = new LRUCache<string, string>({ max: 1_024 });
+
+function resolveTimeZone(text: string): string | undefined {
   let canonical: string;
   try {
     canonical = new Intl.DateTimeFormat('en-US', { timeZone: text }).resolvedOptions().timeZone;

@@ -165,7 +165,12 @@ export class TimelineStoreReader {
    */
   async getCompleteness(tenant: string): Promise<StoreCompleteness> {
     const k = this.#keys;
-    const global = (await this.#redis.pipeline().get(k.epoch).exists(k.canary).get(k.lossReported).sismember(k.epochTenants, tenant).exec()) ?? [];
+    // the sink records do not depend on the epoch: read them alongside, one round trip fewer
+    const [globalReplies, sinks] = await Promise.all([
+      this.#redis.pipeline().get(k.epoch).exists(k.canary).get(k.lossReported).sismember(k.epochTenants, tenant).exec(),
+      new SinkProgressStore(this.#redis, k).read(),
+    ]);
+    const global = globalReplies ?? [];
     const globalFailed = global.find(([error]) => error !== null)?.[0];
     if (globalFailed) throw globalFailed;
     const epoch = global[0]?.[1] as string | null;
@@ -180,7 +185,7 @@ export class TimelineStoreReader {
     if (canary === 0) return incomplete('keys with a TTL were lost from Redis (the canary is gone); the Redis sink is about to rebuild');
     if (global[2]?.[1] === epoch) return incomplete('a reader found rows missing from Redis; the Redis sink is about to rebuild');
     if (registered && own[0]?.[1] === null) return incomplete(`the Redis node holding tenant ${tenant}'s keys lost them (its epoch is gone); the Redis sink is about to rebuild`);
-    const coverage = summarizeSinks(await new SinkProgressStore(this.#redis, k).read(), epoch, tenant);
+    const coverage = summarizeSinks(sinks, epoch, tenant);
     return { ...processor, upTo: coverage.upTo, epoch, incomplete: coverage.incomplete };
   }
 

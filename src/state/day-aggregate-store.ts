@@ -1,12 +1,13 @@
-import type { Period } from '../core/rollup/period.ts';
-import { periodOf } from '../core/rollup/period.ts';
 import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import type { Period } from '../core/rollup/period.ts';
+import { periodOf } from '../core/rollup/period.ts';
 import type { PeriodAggregate, RollupComponent } from '../core/rollup/rollup.ts';
 import { rollUpComponents } from '../core/rollup/rollup.ts';
 import type { SourceId } from '../core/source/source-id.ts';
 import { publishedCoverage, publishedHasContent, publishedToVector } from '../core/statistic/published-metrics.ts';
 import type { DayAggregatePipeline, DayAggregateScripts } from './day-aggregate-scripts.ts';
+import { epochZones } from './epoch-id.ts';
 import { defineDayAggregateScripts } from './day-aggregate-scripts.ts';
 import type { RedisStore } from './redis-client.ts';
 import type { StoreKeys } from './store-keys.ts';
@@ -23,25 +24,6 @@ interface StoredDay {
   readonly c: number[];
   readonly s: SourceId[];
   readonly x?: Record<string, number>;
-}
-
-const ZONES_SEPARATOR = ';';
-
-
-
-/**
- * A new data epoch id: a random id, then the zones whose day aggregates the store keeps in that epoch. The zones are
- * part of the epoch because they must hold from its first write on: a store that gains a zone later lacks that
- * zone's earlier days, so a change of REDIS_DAY_ZONES takes effect with the next epoch (rebuild).
- */
-export function newEpochId(id: string, zones: readonly string[]): string {
-  return zones.length === 0 ? id : `${id}${ZONES_SEPARATOR}${zones.join(',')}`;
-}
-
-/** The zones whose day aggregates the store keeps in `epoch` (none for an epoch written without them). */
-export function epochZones(epoch: string): readonly string[] {
-  const at = epoch.indexOf(ZONES_SEPARATOR);
-  return at < 0 ? [] : epoch.slice(at + 1).split(',').filter((zone) => zone.length > 0);
 }
 
 function encodeDay(day: PeriodAggregate): string {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { publishedHasContent } from '../core/statistic/published-metrics.ts';
 import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
 import type { DayAggregateStore } from './day-aggregate-store.ts';
-import { newEpochId } from './day-aggregate-store.ts';
+import { newEpochId } from './epoch-id.ts';
 import type { RedisStore } from './redis-client.ts';
 import { encodeStoreValue } from './store-format.ts';
 import type { StoreKeys } from './store-keys.ts';

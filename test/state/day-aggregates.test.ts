@@ -12,7 +12,8 @@ import { emptyMetrics } from '../../src/core/statistic/agent-statistic-fields.ts
 import { publishedCoverage, publishedToVector } from '../../src/core/statistic/published-metrics.ts';
 import { mulberry32 } from '../../src/core/random/prng.ts';
 import { defineDayAggregateScripts } from '../../src/state/day-aggregate-scripts.ts';
-import { DayAggregateStore, epochZones, newEpochId } from '../../src/state/day-aggregate-store.ts';
+import { DayAggregateStore } from '../../src/state/day-aggregate-store.ts';
+import { epochZones, newEpochId } from '../../src/state/epoch-id.ts';
 import { storeKeys } from '../../src/state/store-keys.ts';
 import type { QuarterHourRow } from '../../src/state/store-types.ts';
 import { TimelineStoreReader } from '../../src/state/timeline-store-reader.ts';

@@ -21,7 +21,7 @@ import { requestSignal } from '../request-signal.ts';
 import type { QueryAdmission } from '../query-admission.ts';
 import { rangeWithinLimit } from '../query-range.ts';
 import { planStatisticRead } from '../statistic-read-plan.ts';
-import { epochZones } from '../../state/day-aggregate-store.ts';
+import { epochZones } from '../../state/epoch-id.ts';
 import { AnswerCache, answerKey, CachedAnswer } from '../answer-cache.ts';
 import { sendAnswer } from '../send-answer.ts';
 

@@ -32,11 +32,8 @@ function encodeDay(day: PeriodAggregate): string {
 }
 
 function decodeDay(userId: string, period: Period, json: string): PeriodAggregate {
-  const d = JSON.parse(json) as StoredDay;
-  return {
-    userId, userName: d.n, label: period.label, start: period.start, end: period.end, spanStart: d.a, spanEnd: d.b, maxChangeTime: d.m,
-    vector: Float64Array.from(d.v), coverage: Uint8Array.from(d.c), sources: d.s, ...(d.x === undefined ? {} : { extras: d.x }),
-  };
+  const { vector, coverage, ...part } = decodePart(userId, json);
+  return { ...part, vector: Float64Array.from(vector), coverage: Uint8Array.from(coverage), label: period.label, start: period.start, end: period.end };
 }
 
 /** The JSON part of a stored `epoch|version|json` value when it was written in `epoch` ('' is a tombstone), else undefined. */
@@ -133,6 +130,13 @@ export class DayAggregateStore {
   async refresh(epoch: string, written: readonly QuarterHourRow[]): Promise<boolean> {
     const zones = epochZones(epoch);
     if (zones.length === 0 || written.length === 0) return true;
+    const periods = new Map<string, Period>();
+    const dayOf = (zone: string, start: number): Period => {
+      const key = `${zone}|${start}`;
+      let period = periods.get(key);
+      if (period === undefined) periods.set(key, (period = periodOf(start, 'day', zone)));
+      return period;
+    };
     const parts = this.#redis.pipeline() as unknown as DayAggregatePipeline;
     const partWrites: { key: string; field: string; userId: string; json: string }[] = [];
     const users = new Map<string, { tenant: string; userId: string; days: Map<string, { zone: string; period: Period }> }>();
@@ -147,7 +151,7 @@ export class DayAggregateStore {
       let user = users.get(userKey);
       if (user === undefined) users.set(userKey, (user = { tenant: row.tenant, userId: row.userId, days: new Map() }));
       for (const zone of zones) {
-        const period = periodOf(row.intervalStart, 'day', zone);
+        const period = dayOf(zone, row.intervalStart);
         user.days.set(`${zone}|${period.start}`, { zone, period });
       }
     }
@@ -219,10 +223,8 @@ export class DayAggregateStore {
       else if (userIds.length > 0) pipeline.hmget(key, ...userIds);
     }
     if (userIds !== undefined && userIds.length === 0) return [];
-    const results = (await pipeline.exec()) ?? [];
     const out: PeriodAggregate[] = [];
-    results.forEach(([error, value], index) => {
-      if (error !== null) throw error;
+    (await execOrThrow(pipeline.exec())).forEach((value, index) => {
       const day = days[index]!;
       const entries: [string, string | null][] = userIds === undefined ? Object.entries(value as Record<string, string>) : userIds.map((id, i) => [id, (value as (string | null)[])[i] ?? null]);
       for (const [userId, stored] of entries) {

@@ -33,6 +33,7 @@ export function quarterHourValue(window: QuarterHourEmission): Record<string, un
     ...window.metrics,
     maxChangeTimestamp: window.maxChangeTimestamp,
     extraFields: window.extras ?? {},
+    breakdown: window.breakdown.map((part) => ({ profile: part.profile, profileReason: part.profileReason, campaignId: part.campaignId, ...part.metrics })),
   };
 }
 

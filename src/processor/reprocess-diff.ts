@@ -4,6 +4,7 @@ import type { AgentStatisticRow, ReplayOptions } from '../core/replay/replay.ts'
 import { METRIC_FIELDS } from '../core/statistic/agent-statistic-fields.ts';
 import { sourceProfile } from '../core/source/source-profiles.ts';
 import { newMetricVector } from '../core/statistic/metric-vector.ts';
+import type { HistoryPart } from '../core/statistic/history-part.ts';
 import type { PublishedMetrics } from '../core/statistic/published-metrics.ts';
 import { publishMetrics } from '../core/statistic/published-metrics.ts';
 import { parseTimestamp } from '../core/time/timestamp.ts';
@@ -24,6 +25,7 @@ interface Row {
   readonly start: number;
   readonly end: number;
   readonly metrics: PublishedMetrics;
+  readonly breakdown: HistoryPart[];
   readonly maxChangeTimestamp: number;
 }
 
@@ -36,10 +38,10 @@ export type ReplayLimits = Pick<ReplayOptions, 'sessionMaxIdleMs' | 'maxEventAge
 function rowsOf(records: readonly ChunkRecord[], chunk: Pick<ReprocessChunk, 'start' | 'end' | 'users'>, adapter: SourceAdapter, limits: ReplayLimits): Map<string, Row> {
   const users = new Set(chunk.users);
   const rows = new Map<string, Row>();
-  for (const row of replay(records.map((r) => r.record), adapter, { ...limits, until: chunk.end }).rows) {
+  for (const row of replay(records.map((r) => r.record), adapter, { ...limits, until: chunk.end, breakdown: true }).rows) {
     const start = parseTimestamp(row.intervalStart);
     if (start < chunk.start || start >= chunk.end || !users.has(row.userId)) continue;
-    rows.set(`${row.userId}|${start}`, { userName: row.userName, start, end: parseTimestamp(row.intervalEnd), metrics: metricsOf(row), maxChangeTimestamp: parseTimestamp(row.maxChangeTimestamp) });
+    rows.set(`${row.userId}|${start}`, { userName: row.userName, start, end: parseTimestamp(row.intervalEnd), metrics: metricsOf(row), breakdown: row.breakdown ?? [], maxChangeTimestamp: parseTimestamp(row.maxChangeTimestamp) });
   }
   return rows;
 }
@@ -51,7 +53,12 @@ function metricsOf(row: AgentStatisticRow): PublishedMetrics {
 }
 
 function sameRow(a: Row, b: Row): boolean {
-  return a.userName === b.userName && a.maxChangeTimestamp === b.maxChangeTimestamp && METRIC_FIELDS.every((field) => a.metrics[field] === b.metrics[field]);
+  return (
+    a.userName === b.userName &&
+    a.maxChangeTimestamp === b.maxChangeTimestamp &&
+    METRIC_FIELDS.every((field) => a.metrics[field] === b.metrics[field]) &&
+    JSON.stringify(a.breakdown) === JSON.stringify(b.breakdown)
+  );
 }
 
 /**
@@ -71,16 +78,16 @@ export function chunkCorrections(
   const after = rowsOf(records, chunk, adapter, limits);
   const before = rowsOf(records.filter((r) => !r.trigger), chunk, adapter, limits);
   const out: { userId: string; correction: QuarterHourCorrection }[] = [];
-  const emit = (key: string, row: Row, status: 'final' | 'correction', metrics: PublishedMetrics): void => {
+  const emit = (key: string, row: Row, status: 'final' | 'correction', metrics: PublishedMetrics, breakdown: HistoryPart[]): void => {
     const userId = key.slice(0, key.lastIndexOf('|'));
-    out.push({ userId, correction: { tenant, source: SOURCE, userId, userName: row.userName, intervalStart: row.start, intervalEnd: row.end, status, metrics, maxChangeTimestamp: row.maxChangeTimestamp } });
+    out.push({ userId, correction: { tenant, source: SOURCE, userId, userName: row.userName, intervalStart: row.start, intervalEnd: row.end, status, metrics, breakdown, maxChangeTimestamp: row.maxChangeTimestamp } });
   };
   for (const [key, row] of after) {
     const previous = before.get(key);
-    if (previous === undefined) emit(key, row, 'final', row.metrics);
-    else if (!sameRow(previous, row)) emit(key, row, 'correction', row.metrics);
+    if (previous === undefined) emit(key, row, 'final', row.metrics, row.breakdown);
+    else if (!sameRow(previous, row)) emit(key, row, 'correction', row.metrics, row.breakdown);
   }
-  for (const [key, row] of before) if (!after.has(key)) emit(key, row, 'correction', publishMetrics(newMetricVector(), sourceProfile(SOURCE)));
+  for (const [key, row] of before) if (!after.has(key)) emit(key, row, 'correction', publishMetrics(newMetricVector(), sourceProfile(SOURCE)), []);
   return out
     .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.correction.intervalStart - b.correction.intervalStart))
     .map((entry) => entry.correction);

@@ -5,12 +5,15 @@ import { periodOf } from '../core/rollup/period.ts';
 import type { PeriodAggregate, RollupComponent } from '../core/rollup/rollup.ts';
 import { rollUpComponents } from '../core/rollup/rollup.ts';
 import type { SourceId } from '../core/source/source-id.ts';
+import { compareKeys } from '../core/statistic/history-part.ts';
+import type { MetricVector } from '../core/statistic/metric-vector.ts';
 import { publishedCoverage, publishedHasContent, publishedToVector } from '../core/statistic/published-metrics.ts';
 import type { DayAggregatePipeline, DayAggregateScripts } from './day-aggregate-scripts.ts';
 import { epochZones } from './epoch-id.ts';
 import { defineDayAggregateScripts } from './day-aggregate-scripts.ts';
 import type { RedisStore } from './redis-client.ts';
 import type { StoreKeys } from './store-keys.ts';
+import { breakdownParts } from './history-parts.ts';
 import type { QuarterHourRow } from './store-types.ts';
 
 /** One user's roll-up of one local day, as stored. */
@@ -24,16 +27,33 @@ interface StoredDay {
   readonly c: number[];
   readonly s: SourceId[];
   readonly x?: Record<string, number>;
+  /** The agentHistory breakdown, [part key, vector] (history-part.ts); absent: unknown. Kept inline in parts only. */
+  readonly p?: [string, number[]][];
 }
 
+function partsJson(parts: ReadonlyMap<string, Readonly<MetricVector>>): [string, number[]][] {
+  return [...parts.keys()].sort(compareKeys).map((key) => [key, [...(parts.get(key) as MetricVector)]]);
+}
+
+function partsOf(stored: readonly [string, number[]][]): Map<string, MetricVector> {
+  return new Map(stored.map(([key, vector]) => [key, Float64Array.from(vector)]));
+}
+
+/**
+ * A stored day: the roll-up as JSON, then, after a newline (which JSON text never holds), its breakdown as JSON, so
+ * that a read without the breakdown (agentStatistic) parses only the first line.
+ */
 function encodeDay(day: PeriodAggregate): string {
   const stored: StoredDay = { n: day.userName, m: day.maxChangeTime, a: day.spanStart, b: day.spanEnd, v: [...day.vector], c: [...day.coverage], s: [...day.sources], ...(day.extras === undefined ? {} : { x: day.extras }) };
-  return JSON.stringify(stored);
+  return day.parts === undefined ? JSON.stringify(stored) : `${JSON.stringify(stored)}\n${JSON.stringify(partsJson(day.parts))}`;
 }
 
-function decodeDay(userId: string, period: Period, json: string): PeriodAggregate {
-  const { vector, coverage, ...part } = decodePart(userId, json);
-  return { ...part, vector: Float64Array.from(vector), coverage: Uint8Array.from(coverage), label: period.label, start: period.start, end: period.end };
+function decodeDay(userId: string, period: Period, value: string, breakdown: boolean): PeriodAggregate {
+  const newline = value.indexOf('\n');
+  const { vector, coverage, ...part } = decodePart(userId, newline < 0 ? value : value.slice(0, newline));
+  const day: PeriodAggregate = { ...part, vector: Float64Array.from(vector), coverage: Uint8Array.from(coverage), label: period.label, start: period.start, end: period.end };
+  if (!breakdown || newline < 0) return day;
+  return { ...day, parts: partsOf(JSON.parse(value.slice(newline + 1)) as [string, number[]][]) };
 }
 
 /** The JSON part of a stored `epoch|version|json` value when it was written in `epoch` ('' is a tombstone), else undefined. */
@@ -58,13 +78,18 @@ function encodePart(row: QuarterHourRow): string {
   const part: StoredDay = {
     n: row.userName, m: row.maxChangeTimestamp, a: row.intervalStart, b: row.intervalEnd, v: [...publishedToVector(row)], c: [...publishedCoverage(row)], s: [row.source],
     ...(row.extraFields !== undefined && Object.keys(row.extraFields).length > 0 ? { x: row.extraFields } : {}),
+    ...(row.breakdown !== undefined && row.breakdown.length > 0 ? { p: partsJson(breakdownParts(row.breakdown)) } : {}),
   };
   return JSON.stringify(part);
 }
 
 function decodePart(userId: string, json: string): RollupComponent {
   const d = JSON.parse(json) as StoredDay;
-  return { userId, userName: d.n, spanStart: d.a, spanEnd: d.b, vector: Float64Array.from(d.v), maxChangeTime: d.m, coverage: Uint8Array.from(d.c), sources: d.s, ...(d.x === undefined ? {} : { extras: d.x }) };
+  return {
+    userId, userName: d.n, spanStart: d.a, spanEnd: d.b, vector: Float64Array.from(d.v), maxChangeTime: d.m, coverage: Uint8Array.from(d.c), sources: d.s,
+    ...(d.x === undefined ? {} : { extras: d.x }),
+    ...(d.p === undefined ? {} : { parts: partsOf(d.p) }),
+  };
 }
 
 /** The decoded parts of one UTC day of one user, as of one `#gen`/`#seq` of its hash; null marks a part without content. */
@@ -199,7 +224,7 @@ export class DayAggregateStore {
     targets.forEach((user, index) => {
       const components = componentsOf[index]!.sort((x, y) => x.spanStart - y.spanStart);
       for (const { zone, period } of user.days.values()) {
-        const [day] = rollUpComponents(components.filter((c) => c.spanStart >= period.start && c.spanStart < period.end), 'day', zone);
+        const [day] = rollUpComponents(components.filter((c) => c.spanStart >= period.start && c.spanStart < period.end), 'day', zone, true);
         puts.atPutDayAggregate(
           this.#keys.tenantEpoch(user.tenant), this.#keys.dayAggregates(user.tenant, zone, period.label),
           user.userId, epoch, versionOf[index] ?? 0, day === undefined ? '' : encodeDay(day), period.end + this.#retentionMs,
@@ -212,9 +237,10 @@ export class DayAggregateStore {
   /**
    * The roll-ups of local `days` (periods of `zone`, in order) stored in `epoch`, for `userIds` (all users when
    * omitted), sorted by userId, then start. Only meaningful when `zone` is one of {@link epochZones} of `epoch`, the
-   * current epoch; values left from an earlier epoch are skipped (a rebuild rewrites them).
+   * current epoch; values left from an earlier epoch are skipped (a rebuild rewrites them). With `breakdown` the days
+   * carry their agentHistory `parts` (absent where a day was stored without one: unknown).
    */
-  async readDays(epoch: string, tenant: string, zone: string, days: readonly Period[], userIds?: readonly string[]): Promise<PeriodAggregate[]> {
+  async readDays(epoch: string, tenant: string, zone: string, days: readonly Period[], userIds?: readonly string[], breakdown = false): Promise<PeriodAggregate[]> {
     if (days.length === 0) return [];
     const pipeline = this.#redis.pipeline();
     for (const day of days) {
@@ -230,7 +256,7 @@ export class DayAggregateStore {
       for (const [userId, stored] of entries) {
         if (stored === null) continue;
         const json = storedJson(stored, epoch);
-        if (json !== undefined && json !== '') out.push(decodeDay(userId, day, json));
+        if (json !== undefined && json !== '') out.push(decodeDay(userId, day, json, breakdown));
       }
     });
     return out.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.start - b.start));

@@ -16,6 +16,15 @@ export interface QuarterHourRow extends PublishedMetrics {
   maxChangeTimestamp: number;
   /** Vendor figures without an agentStatistic field (Avro `extraFields`); absent in rows written before it. */
   extraFields?: Record<string, number>;
+  /** The agentHistory breakdown (Avro `breakdown`); absent or empty: unknown (rows written before it). */
+  breakdown?: HistoryPartRow[];
+}
+
+/** One part of a quarter-hour's agentHistory breakdown as on the topic: its dimensions and metrics (history-part.ts). */
+export interface HistoryPartRow extends PublishedMetrics {
+  profile: string | null;
+  profileReason: string | null;
+  campaignId: string | null;
 }
 
 /** A timeline segment as on out.timeline-segments. */

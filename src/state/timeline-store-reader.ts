@@ -66,9 +66,12 @@ export class TimelineStoreReader {
     return this.#clock() + EXPIRY_SLACK_MS - this.#retentionMs;
   }
 
-  /** Each user's roll-up of the local `days` of `zone` stored in `epoch` (see DayAggregateStore.readDays), sorted by userId, then start. */
-  async readDays(epoch: string, tenant: string, zone: string, days: readonly Period[], userIds?: readonly string[]): Promise<PeriodAggregate[]> {
-    return this.#days.readDays(epoch, tenant, zone, days, userIds);
+  /**
+   * Each user's roll-up of the local `days` of `zone` stored in `epoch` (see DayAggregateStore.readDays), sorted by
+   * userId, then start; with `breakdown` also their agentHistory parts.
+   */
+  async readDays(epoch: string, tenant: string, zone: string, days: readonly Period[], userIds?: readonly string[], breakdown = false): Promise<PeriodAggregate[]> {
+    return this.#days.readDays(epoch, tenant, zone, days, userIds, breakdown);
   }
 
   /** The tenant's data revision: raised after every write of its rows, segments or states ('0' before any). */

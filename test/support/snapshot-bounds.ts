@@ -75,3 +75,52 @@ export function withSinchSource<T extends { type: string }>(emission: T): T {
   }
   return { ...emission, [inner]: value } as T;
 }
+
+/**
+ * The 5 → 6 rule, written here from docs/processor.md rather than taken from the migration: a window counted before
+ * breakdowns has an unknown breakdown (`parts: null`, also in its emission), and a state's running contact counts in
+ * the part of its profile and campaign at the cursor.
+ */
+export function withUnknownBreakdowns(snapshot: Json): Json {
+  const state = (value: unknown): Json => {
+    const s = value as Json;
+    const dims = [s['profile'] ?? null, s['profileReason'] ?? null, s['campaignId'] ?? null];
+    return { ...s, runPart: s['runKind'] === 0 ? null : JSON.stringify(dims) };
+  };
+  return {
+    ...snapshot,
+    users: (snapshot['users'] as Json[]).map((user) => ({
+      ...user,
+      windows: (user['windows'] as Json[]).map((w) => ({ ...w, parts: null, emitted: w['emitted'] === null ? null : { ...(w['emitted'] as Json), parts: null } })),
+    })),
+    sessions: (snapshot['sessions'] as Json[]).map((session) => ({ ...session, checkpoint: state(session['checkpoint']), live: state(session['live']) })),
+  };
+}
+
+/** A snapshot without the fields format version 6 added (for comparing with what version 5 or older wrote). */
+export function withoutV6Fields(snapshot: Json): Json {
+  const state = (value: unknown): Json => {
+    const { runPart: _part, ...rest } = value as Json;
+    return rest;
+  };
+  const windowOf = (value: Json): Json => {
+    const { parts: _parts, ...rest } = value;
+    if (rest['emitted'] !== null && rest['emitted'] !== undefined) {
+      const { parts: _emitted, ...emitted } = rest['emitted'] as Json;
+      rest['emitted'] = emitted;
+    }
+    return rest;
+  };
+  return {
+    ...snapshot,
+    users: (snapshot['users'] as Json[]).map((user) => ({ ...user, windows: (user['windows'] as Json[]).map(windowOf) })),
+    sessions: (snapshot['sessions'] as Json[]).map((session) => ({ ...session, checkpoint: state(session['checkpoint']), live: state(session['live']) })),
+  };
+}
+
+/** An emission without its agentHistory breakdown (format 6), for comparing with what an older release emitted. */
+export function withoutBreakdown<T extends { type: string }>(emission: T): T {
+  if (emission.type !== 'window') return emission;
+  const { breakdown: _breakdown, ...window } = (emission as unknown as { window: Json }).window;
+  return { ...emission, window } as T;
+}

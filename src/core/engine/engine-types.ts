@@ -2,6 +2,7 @@ import type { AgentEvent } from '../events/agent-event.ts';
 import type { UserIdentity } from '../events/user-identity.ts';
 import type { SessionState } from '../session/session-state.ts';
 import type { SourceId } from '../source/source-id.ts';
+import type { HistoryPart } from '../statistic/history-part.ts';
 import type { PublishedMetrics } from '../statistic/published-metrics.ts';
 import type { CurrentAgentState } from '../timeline/current-agent-state.ts';
 import type { ClosedSegment, TimelineSegment } from '../timeline/timeline-segment.ts';
@@ -39,6 +40,8 @@ export interface QuarterHourEmission {
   status: WindowStatus;
   /** Published values: null for a field the source cannot supply (core/statistic/published-metrics.ts). */
   metrics: PublishedMetrics;
+  /** The agentHistory breakdown by profile and campaign (history-part.ts): parts with content, ordered by key, summing to `metrics`. */
+  breakdown: HistoryPart[];
   maxChangeTimestamp: number;
   /** Vendor figures without an agentStatistic field, from a WindowReport (window-report.ts); absent when none. */
   extras?: Readonly<Record<string, number>>;
@@ -58,6 +61,8 @@ export interface WindowEmitted {
   maxChangeTime: number;
   /** The extras emitted (format 5; absent: none). */
   extras?: Record<string, number>;
+  /** Format 6: the breakdown emitted, [part key, vector] (null: unknown, or nothing emitted). */
+  parts: [string, number[]][] | null;
 }
 
 export interface WindowSnapshot {
@@ -68,6 +73,8 @@ export interface WindowSnapshot {
   reported?: boolean;
   /** Format 5: the report's extras (absent: none). */
   extras?: Record<string, number>;
+  /** Format 6: the agentHistory breakdown, [part key, vector] with content; null: unknown (restored from format 5 or a report). */
+  parts: [string, number[]][] | null;
 }
 
 export interface UserSnapshot {

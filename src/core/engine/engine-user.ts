@@ -3,6 +3,9 @@ import type { SourceId } from '../source/source-id.ts';
 import type { SourceProfile } from '../source/source-profiles.ts';
 import { sourceProfile } from '../source/source-profiles.ts';
 import { newUserIdentity, observeUserName } from '../events/user-identity.ts';
+import { compareKeys } from '../statistic/history-part.ts';
+import type { MetricVector } from '../statistic/metric-vector.ts';
+import { vectorHasContent } from '../statistic/metric-vector.ts';
 import type { EngineSession } from './engine-session.ts';
 import type { UserSnapshot, WindowSnapshot } from './engine-types.ts';
 import { EngineWindows } from './engine-windows.ts';
@@ -17,6 +20,21 @@ function upperBound(sorted: readonly number[], value: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** A breakdown as snapshot JSON: [key, vector] of the parts with content, by key. */
+function partsSnapshot(parts: ReadonlyMap<string, MetricVector> | null): [string, number[]][] | null {
+  if (parts === null) return null;
+  const out: [string, number[]][] = [];
+  for (const key of [...parts.keys()].sort(compareKeys)) {
+    const vector = parts.get(key) as MetricVector;
+    if (vectorHasContent(vector)) out.push([key, Array.from(vector)]);
+  }
+  return out;
+}
+
+function partsOf(snapshot: readonly [string, number[]][] | null): Map<string, MetricVector> | null {
+  return snapshot === null ? null : new Map(snapshot.map(([key, vector]) => [key, Float64Array.from(vector)]));
 }
 
 /**
@@ -199,6 +217,7 @@ export class EngineUser {
         const window: WindowSnapshot = {
           start: slot.start,
           metrics: Array.from(slot.vector),
+          parts: partsSnapshot(slot.parts),
           emitted:
             slot.revision === 0
               ? null
@@ -208,6 +227,7 @@ export class EngineUser {
                   status: slot.status,
                   metrics: Array.from(slot.emittedMetrics ?? slot.vector),
                   maxChangeTime: slot.emittedMaxChange,
+                  parts: partsSnapshot(slot.emittedParts),
                   ...(slot.emittedExtras === null ? {} : { extras: { ...slot.emittedExtras } }),
                 },
         };
@@ -232,6 +252,7 @@ export class EngineUser {
       slot.vector.set(w.metrics);
       slot.reported = w.reported === true;
       slot.extras = w.extras === undefined ? null : { ...w.extras };
+      slot.parts = partsOf(w.parts);
       if (w.emitted !== null) {
         slot.emittedExtras = w.emitted.extras === undefined ? null : { ...w.emitted.extras };
         slot.revision = w.emitted.revision;
@@ -239,6 +260,7 @@ export class EngineUser {
         slot.emittedName = w.emitted.userName;
         slot.emittedMaxChange = w.emitted.maxChangeTime;
         slot.emittedMetrics = Float64Array.from(w.emitted.metrics);
+        slot.emittedParts = partsOf(w.emitted.parts);
       }
     }
     return user;

@@ -33,6 +33,22 @@ export class WindowSlot {
   /** The last report's vendor figures without an agentStatistic field (null: none reported). */
   extras: Readonly<Record<string, number>> | null = null;
   emittedExtras: Readonly<Record<string, number>> | null = null;
+  /**
+   * The agentHistory breakdown: part key (history-part.ts) → vector; the vectors sum to `vector`. null: unknown (a
+   * window restored from state written before breakdowns), published as one part without dimensions.
+   */
+  parts: Map<string, MetricVector> | null = new Map();
+  /** The breakdown last emitted (null: none, or it was unknown). */
+  emittedParts: Map<string, MetricVector> | null = null;
+
+  /** The vector of breakdown part `key`, created empty when absent; null while the breakdown is unknown. */
+  part(key: string): MetricVector | null {
+    const parts = this.parts;
+    if (parts === null) return null;
+    let vector = parts.get(key);
+    if (vector === undefined) parts.set(key, (vector = newMetricVector()));
+    return vector;
+  }
 
   constructor(start: number) {
     this.start = start;
@@ -77,7 +93,7 @@ export class EngineWindows implements ContributionSink {
     this.last = null;
   }
 
-  addSpan(from: number, to: number, fields: Readonly<Int8Array>): void {
+  addSpan(from: number, to: number, fields: Readonly<Int8Array>, part: string): void {
     const sign = this.sign;
     let at = from;
     while (at < to) {
@@ -86,15 +102,19 @@ export class EngineWindows implements ContributionSink {
       const slot = this.slot(start);
       slot.touched = true;
       const vector = slot.vector;
+      const partVector = slot.part(part);
       const amount = (end - at) * sign;
       for (let i = 0; i < fields.length; i++) vector[fields[i] as number]! += amount;
+      if (partVector !== null) for (let i = 0; i < fields.length; i++) partVector[fields[i] as number]! += amount;
       at = end;
     }
   }
 
-  addCount(atMs: number, index: number): void {
+  addCount(atMs: number, index: number, part: string): void {
     const slot = this.slot(Math.floor(atMs / QUARTER_HOUR_MS) * QUARTER_HOUR_MS);
     slot.touched = true;
     slot.vector[index]! += this.sign;
+    const partVector = slot.part(part);
+    if (partVector !== null) partVector[index]! += this.sign;
   }
 }

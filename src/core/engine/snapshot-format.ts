@@ -11,7 +11,7 @@
  */
 
 /** The version this code writes. */
-export const SNAPSHOT_VERSION = 5;
+export const SNAPSHOT_VERSION = 6;
 
 /** The oldest version this code still migrates from. */
 export const OLDEST_SNAPSHOT_VERSION = 1;
@@ -23,6 +23,7 @@ export const SNAPSHOT_VERSIONS: Readonly<Record<number, string>> = {
   3: 'implicit session ends: a session carries `start` (its first eventTime) and its states `lastEventTime`; events may carry the vendor position `vendorPoll`/`vendorRow` (optional, absent before)',
   4: 'sources: a user carries `source` (the vendor system of its records) and session states `presenceKnown` (false: handling counts without a user status); everything written before is Sinch RAI, with presence',
   5: 'window reports: a window may carry `reported` (its metrics are a vendor aggregate, not counted from state changes) and `extras` (vendor figures without an agentStatistic field), and its emission `extras`; all absent before',
+  6: 'agentHistory breakdowns: a window and its emission carry `parts` (part key → vector, history-part.ts), null where unknown; session states carry `runPart`. Windows migrated from 5 have an unknown breakdown (published as one part without dimensions) until they are dropped, and a running contact counts in the part of the state at the cursor',
 };
 
 /** The parts of a snapshot that are persisted separately. */
@@ -39,7 +40,38 @@ const MIGRATIONS: Readonly<Record<number, MigrationStep>> = {
   2: { session: withSessionBounds },
   3: { user: withSinchSource, session: withPresenceKnown },
   4: {},
+  5: { user: withUnknownParts, session: withRunPart },
 };
+
+/** 5 → 6. A window counted before breakdowns existed cannot be split by profile and campaign: its breakdown is unknown. */
+function withUnknownParts(user: Json): Json {
+  if (!Array.isArray(user['windows'])) return user;
+  const windows = user['windows'] as Json[];
+  return {
+    ...user,
+    windows: windows.map((window) => {
+      const emitted = window['emitted'] as Json | null;
+      return { ...window, parts: null, emitted: emitted === null || emitted === undefined ? null : { ...emitted, parts: null } };
+    }),
+  };
+}
+
+/**
+ * 5 → 6. A state's running contact counts in the breakdown part of its last counted millisecond, which format 5 did not
+ * keep: the part of the state's profile and campaign at the cursor stands in for it (the same unless they changed at
+ * exactly the cursor).
+ */
+function withRunPart(session: Json): Json {
+  const state = (value: unknown): Json => {
+    const copy = { ...(value as Json) };
+    if (!('runPart' in copy)) {
+      const text = (key: string): string | null => (typeof copy[key] === 'string' ? (copy[key] as string) : null);
+      copy['runPart'] = copy['runKind'] === 0 ? null : JSON.stringify([text('profile'), text('profileReason'), text('campaignId')]);
+    }
+    return copy;
+  };
+  return { ...session, checkpoint: state(session['checkpoint']), live: state(session['live']) };
+}
 
 /** 3 → 4. Every user of an older snapshot had Sinch RAI records: the only source there was. */
 function withSinchSource(user: Json): Json {

@@ -132,6 +132,7 @@ export class TimelineEngine {
         if (value !== undefined) slot.vector[metricIndex(field)] = value;
       }
       slot.reported = true;
+      slot.parts = null;
       slot.extras = { ...report.extras };
       slot.touched = true;
       user.addMark(report.windowStart, report.changeTime, report.userName);

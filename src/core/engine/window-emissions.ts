@@ -1,4 +1,5 @@
 import { extrasHaveContent, sameExtras } from '../events/window-report.ts';
+import { copyParts, publishBreakdown, sameParts } from '../statistic/history-part.ts';
 import { vectorHasContent } from '../statistic/metric-vector.ts';
 import { publishMetrics } from '../statistic/published-metrics.ts';
 import type { EngineEmission, WindowStatus } from './engine-types.ts';
@@ -36,7 +37,8 @@ export function emitWindows(user: EngineUser, watermark: number, latenessMs: num
       const changed =
         slot.emittedMaxChange !== maxChangeTime ||
         slot.emittedName !== slot.name ||
-        (slot.touched && (!sameMetrics(slot.vector, slot.emittedMetrics as Float64Array) || !sameExtras(slot.extras, slot.emittedExtras)));
+        (slot.touched &&
+          (!sameMetrics(slot.vector, slot.emittedMetrics as Float64Array) || !sameExtras(slot.extras, slot.emittedExtras) || !sameParts(slot.parts, slot.emittedParts)));
       if (slot.status !== 'provisional') status = changed ? 'correction' : null;
       else if (finalNow) status = 'final';
       else if (changed) status = 'provisional';
@@ -51,6 +53,7 @@ export function emitWindows(user: EngineUser, watermark: number, latenessMs: num
     if (slot.emittedMetrics === null) slot.emittedMetrics = Float64Array.from(slot.vector);
     else slot.emittedMetrics.set(slot.vector);
     slot.emittedExtras = slot.extras;
+    slot.emittedParts = copyParts(slot.parts);
     out.push({
       type: 'window',
       window: {
@@ -63,6 +66,7 @@ export function emitWindows(user: EngineUser, watermark: number, latenessMs: num
         revision: slot.revision,
         status,
         metrics: publishMetrics(slot.vector, user.profile),
+        breakdown: publishBreakdown(slot.parts, slot.vector, user.profile),
         maxChangeTimestamp: maxChangeTime,
         ...(slot.extras === null ? {} : { extras: slot.extras }),
       },

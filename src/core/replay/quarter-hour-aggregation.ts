@@ -33,6 +33,8 @@ export interface QuarterHourAggregate {
   readonly coverage: Readonly<FieldCoverage>;
   /** Vendor figures without an agentStatistic field (a WindowReport's extras); absent when none. */
   readonly extras?: Readonly<Record<string, number>>;
+  /** The agentHistory breakdown (part key → vector, history-part.ts); absent: unknown (a vendor's report). */
+  readonly parts?: ReadonlyMap<string, Readonly<MetricVector>>;
 }
 
 export interface AggregationOutcome {
@@ -174,6 +176,7 @@ function collectRows(userId: string, user: UserBatch, labels: Pick<QuarterHourAg
     }
     const vector = user.windows.windows.get(start) as MetricVector;
     if (!vectorHasContent(vector)) continue;
-    out.push({ userId, userName: name.userName, start, vector, maxChangeTime: maxChange, source: labels.source, coverage: labels.coverage });
+    const parts = user.windows.parts.get(start) ?? new Map<string, MetricVector>();
+    out.push({ userId, userName: name.userName, start, vector, maxChangeTime: maxChange, source: labels.source, coverage: labels.coverage, parts });
   }
 }

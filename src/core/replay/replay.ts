@@ -6,7 +6,12 @@ import type { SourceAdapter } from '../source/source-adapter.ts';
 import type { SourceId } from '../source/source-id.ts';
 import type { MetricField } from '../statistic/agent-statistic-fields.ts';
 import type { PublishedMetrics } from '../statistic/published-metrics.ts';
+import type { FieldCoverage } from '../statistic/published-metrics.ts';
 import { publishCovered } from '../statistic/published-metrics.ts';
+import type { HistoryPart } from '../statistic/history-part.ts';
+import { compareKeys, partDims } from '../statistic/history-part.ts';
+import type { MetricVector } from '../statistic/metric-vector.ts';
+import { vectorHasContent } from '../statistic/metric-vector.ts';
 import type { EventTimeLimits } from '../time/time-limits.ts';
 import { DEFAULT_MAX_EVENT_AGE_MS, DEFAULT_MAX_EVENT_LEAD_MS, eventTimeRejection } from '../time/time-limits.ts';
 import type { WindowReport } from '../events/window-report.ts';
@@ -30,6 +35,8 @@ export interface ReplayOptions {
   /** Event times more than this before / after their record's changeTimestamp are rejected (time-limits.ts). */
   maxEventAgeMs?: number;
   maxEventLeadMs?: number;
+  /** Adds each row's agentHistory `breakdown` (history-part.ts); default false. */
+  breakdown?: boolean;
 }
 
 /**
@@ -43,6 +50,8 @@ export interface AgentStatisticRow extends PublishedMetrics {
   partialFields?: MetricField[];
   /** Vendor figures without an agentStatistic field, summed per key (window-report.ts); absent when none. */
   extraFields?: Record<string, number>;
+  /** With the `breakdown` option: the row by profile and campaign, parts with content ordered by key (history-part.ts). */
+  breakdown?: HistoryPart[];
   userId: string;
   userName: string;
   timeCategory: string;
@@ -82,6 +91,16 @@ function reportRejection(reports: readonly WindowReport[], limits: EventTimeLimi
 
 function bump(counter: Record<string, number>, reason: string): void {
   counter[reason] = (counter[reason] ?? 0) + 1;
+}
+
+/** A period's breakdown as published: parts with content, ordered by key, each with the period's coverage. */
+export function publishedParts(parts: ReadonlyMap<string, Readonly<MetricVector>>, coverage: Readonly<FieldCoverage>): HistoryPart[] {
+  const out: HistoryPart[] = [];
+  for (const key of [...parts.keys()].sort(compareKeys)) {
+    const vector = parts.get(key) as MetricVector;
+    if (vectorHasContent(vector)) out.push({ ...partDims(key), metrics: publishCovered(vector, coverage).metrics });
+  }
+  return out;
 }
 
 /**
@@ -135,7 +154,7 @@ export function replay(records: readonly unknown[], adapter: SourceAdapter, opti
     }
   }
 
-  const rows = rollUp(quarterHours, category, zone).map((p): AgentStatisticRow => {
+  const rows = rollUp(quarterHours, category, zone, options.breakdown === true).map((p): AgentStatisticRow => {
     const { metrics, partialFields } = publishCovered(p.vector, p.coverage);
     const row: AgentStatisticRow = {
       timeCategory: p.label,
@@ -149,6 +168,7 @@ export function replay(records: readonly unknown[], adapter: SourceAdapter, opti
     };
     if (partialFields.length > 0) row.partialFields = partialFields;
     if (p.extras !== undefined) row.extraFields = p.extras;
+    if (p.parts !== undefined) row.breakdown = publishedParts(p.parts, p.coverage);
     return row;
   });
   return { rows, rejected, accepted, duplicates: outcome.duplicates };

@@ -1,5 +1,6 @@
 import type { QuarterHourAggregate } from '../replay/quarter-hour-aggregation.ts';
 import type { SourceId } from '../source/source-id.ts';
+import { UNKNOWN_PART_KEY } from '../statistic/history-part.ts';
 import type { MetricVector } from '../statistic/metric-vector.ts';
 import type { FieldCoverage } from '../statistic/published-metrics.ts';
 import { mergeCoverage } from '../statistic/published-metrics.ts';
@@ -30,6 +31,11 @@ export interface PeriodAggregate {
   readonly sources: readonly SourceId[];
   /** The key-wise sum of the components' extras (a key counts where any component has it); absent when none has any. */
   readonly extras?: Record<string, number>;
+  /**
+   * With `breakdown`: the part-wise sum of the components' agentHistory breakdowns (history-part.ts); a component
+   * without one adds its whole vector to the part without dimensions. Absent without `breakdown`.
+   */
+  readonly parts?: ReadonlyMap<string, Readonly<MetricVector>>;
 }
 
 /**
@@ -49,14 +55,27 @@ export interface RollupComponent {
   readonly coverage: Readonly<FieldCoverage>;
   readonly sources: readonly SourceId[];
   readonly extras?: Readonly<Record<string, number>>;
+  /** The agentHistory breakdown (part key → vector, summing to `vector`); absent: unknown. */
+  readonly parts?: ReadonlyMap<string, Readonly<MetricVector>>;
 }
 
-type OpenPeriod = { -readonly [K in keyof PeriodAggregate]: PeriodAggregate[K] } & { sources: SourceId[] };
+type OpenPeriod = { -readonly [K in keyof PeriodAggregate]: PeriodAggregate[K] } & { sources: SourceId[]; parts?: Map<string, MetricVector> };
 
 function addExtras(target: OpenPeriod, extras: Readonly<Record<string, number>> | undefined): void {
   if (extras === undefined) return;
   const sum = (target.extras ??= {});
   for (const key of Object.keys(extras)) sum[key] = (sum[key] ?? 0) + (extras[key] ?? 0);
+}
+
+function addParts(target: OpenPeriod, component: RollupComponent): void {
+  const sum = (target.parts ??= new Map());
+  const add = (key: string, vector: Readonly<MetricVector>): void => {
+    const into = sum.get(key);
+    if (into === undefined) sum.set(key, Float64Array.from(vector));
+    else for (let i = 0; i < METRIC_COUNT; i++) into[i]! += vector[i] ?? 0;
+  };
+  if (component.parts === undefined) add(UNKNOWN_PART_KEY, component.vector);
+  else for (const [key, vector] of component.parts) add(key, vector);
 }
 
 function addSources(sources: SourceId[], added: readonly SourceId[]): void {
@@ -81,6 +100,7 @@ export function quarterHourComponent(row: QuarterHourAggregate): RollupComponent
     coverage: row.coverage,
     sources: [row.source],
     ...(row.extras === undefined ? {} : { extras: row.extras }),
+    ...(row.parts === undefined ? {} : { parts: row.parts }),
   };
 }
 
@@ -88,9 +108,10 @@ export function quarterHourComponent(row: QuarterHourAggregate): RollupComponent
  * Rolls components (sorted by userId, then spanStart; each inside one `category` period of `zone`) up to
  * `category` periods of the IANA `zone`. Output is sorted by userId, then start. `all` yields one period per user
  * spanning its first to last contributing quarter-hour. A component that crosses a period boundary is a caller
- * error (RangeError): only quarter-hours, and periods that nest in the target category, can be summed.
+ * error (RangeError): only quarter-hours, and periods that nest in the target category, can be summed. With
+ * `breakdown` the periods carry `parts`, the sum of the components' agentHistory breakdowns.
  */
-export function rollUpComponents(components: readonly RollupComponent[], category: TimeCategory, zone: string): PeriodAggregate[] {
+export function rollUpComponents(components: readonly RollupComponent[], category: TimeCategory, zone: string, breakdown = false): PeriodAggregate[] {
   const periods = new Map<number, Period>();
   const out: PeriodAggregate[] = [];
   let current: OpenPeriod | undefined;
@@ -114,6 +135,7 @@ export function rollUpComponents(components: readonly RollupComponent[], categor
       mergeCoverage(current.coverage, component.coverage);
       addSources(current.sources, component.sources);
       addExtras(current, component.extras);
+      if (breakdown) addParts(current, component);
       // userName: of the component with the greatest maxChangeTime; ties go to the later component
       if (component.maxChangeTime >= current.maxChangeTime) {
         current.userName = component.userName;
@@ -138,6 +160,7 @@ export function rollUpComponents(components: readonly RollupComponent[], categor
       sources: [...component.sources].sort(),
     };
     addExtras(current, component.extras);
+    if (breakdown) addParts(current, component);
   }
   if (current !== undefined) out.push(current);
   return out;
@@ -148,8 +171,8 @@ export function rollUpComponents(components: readonly RollupComponent[], categor
  * IANA `zone`. Output is sorted by userId, then start. `all` yields one period per user spanning
  * its first to last contributing quarter-hour.
  */
-export function rollUp(quarterHours: readonly QuarterHourAggregate[], category: TimeCategory, zone: string): PeriodAggregate[] {
-  return rollUpComponents(quarterHours.map(quarterHourComponent), category, zone);
+export function rollUp(quarterHours: readonly QuarterHourAggregate[], category: TimeCategory, zone: string, breakdown = false): PeriodAggregate[] {
+  return rollUpComponents(quarterHours.map(quarterHourComponent), category, zone, breakdown);
 }
 
 /** A rolled-up period as a component of a coarser roll-up (a local day inside its week, month or year). */
@@ -164,5 +187,6 @@ export function periodComponent(period: PeriodAggregate): RollupComponent {
     coverage: period.coverage,
     sources: period.sources,
     ...(period.extras === undefined ? {} : { extras: period.extras }),
+    ...(period.parts === undefined ? {} : { parts: period.parts }),
   };
 }

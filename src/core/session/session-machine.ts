@@ -1,6 +1,7 @@
 import type { AgentEvent } from '../events/agent-event.ts';
 import { CODE_CAMPAIGN_JOIN, CODE_CAMPAIGN_LEAVE, CODE_LOGGED_OUT, CONTACT_KIND, COUNT_KIND } from '../events/status.ts';
 import type { ContributionSink } from '../statistic/contribution-sink.ts';
+import { partKey, UNKNOWN_PART_KEY } from '../statistic/history-part.ts';
 import { COUNT_INDEX_OF_KIND, countedFields } from '../statistic/metric-vector.ts';
 import type { OpenSegment, SessionState } from './session-state.ts';
 
@@ -45,8 +46,9 @@ export function advanceSession(
   const counted = isCounted(state);
   const handling = state.handling;
   if (state.runKind !== 0 && (!counted || COUNT_KIND[handling] !== state.runKind)) {
-    sink.addCount(from - 1, COUNT_INDEX_OF_KIND[state.runKind] as number);
+    sink.addCount(from - 1, COUNT_INDEX_OF_KIND[state.runKind] as number, state.runPart ?? UNKNOWN_PART_KEY);
     state.runKind = 0;
+    state.runPart = null;
   }
   const open = state.segment;
   if (open !== null && (!counted || !sameKey(open, state))) {
@@ -54,9 +56,13 @@ export function advanceSession(
     state.segment = null;
   }
   if (counted) {
-    sink.addSpan(from, to, countedFields(state.user, handling, state.lastContact));
+    const part = partKey(state.profile, state.profileReason, state.campaignId);
+    sink.addSpan(from, to, countedFields(state.user, handling, state.lastContact), part);
     const count = COUNT_KIND[handling] as number;
-    if (count !== 0) state.runKind = count;
+    if (count !== 0) {
+      state.runKind = count;
+      state.runPart = part;
+    }
     const contact = CONTACT_KIND[handling] as number;
     if (contact !== 0) state.lastContact = contact;
     if (state.segment === null) {
@@ -120,7 +126,8 @@ export function settleRun(state: SessionState, sink: ContributionSink): void {
   if (state.runKind === 0 || cursor === null) return;
   const counted = isCounted(state);
   if (!counted || COUNT_KIND[state.handling] !== state.runKind) {
-    sink.addCount(cursor - 1, COUNT_INDEX_OF_KIND[state.runKind] as number);
+    sink.addCount(cursor - 1, COUNT_INDEX_OF_KIND[state.runKind] as number, state.runPart ?? UNKNOWN_PART_KEY);
     state.runKind = 0;
+    state.runPart = null;
   }
 }

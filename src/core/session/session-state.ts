@@ -28,6 +28,8 @@ export interface SessionState {
   lastContact: number;
   /** Count kind of the handling run that covers the millisecond before the cursor, 0 = none. */
   runKind: number;
+  /** The breakdown part (history-part.ts) of the run's last counted millisecond, where its count goes; null = none. */
+  runPart: string | null;
   /** The timeline segment still open at the cursor. */
   segment: OpenSegment | null;
 }
@@ -60,6 +62,7 @@ export function initialSessionState(presenceKnown = true): SessionState {
     campaignId: null,
     lastContact: 0,
     runKind: 0,
+    runPart: null,
     segment: null,
   };
 }

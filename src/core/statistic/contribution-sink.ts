@@ -1,12 +1,13 @@
 /**
  * Receiver of a session's counted time. Session machines call it while they advance; it decides
- * where the numbers go (per-user quarter-hour vectors, nothing at all, ...).
+ * where the numbers go (per-user quarter-hour vectors, nothing at all, ...). `part` is the key of the
+ * agentHistory breakdown part the numbers belong to (history-part.ts, `partKey`).
  */
 export interface ContributionSink {
   /** Adds (to − from) to each listed vector index over the counted milliseconds [from, to). */
-  addSpan(from: number, to: number, fields: Readonly<Int8Array>): void;
+  addSpan(from: number, to: number, fields: Readonly<Int8Array>, part: string): void;
   /** Adds one handled contact at vector index `index`, in the quarter-hour containing `atMs`. */
-  addCount(atMs: number, index: number): void;
+  addCount(atMs: number, index: number, part: string): void;
 }
 
 /** A sink that drops everything (used to move checkpoints forward). */

@@ -4,7 +4,8 @@ import { newMetricVector } from './metric-vector.ts';
 import { QUARTER_HOUR_MS } from '../windows/quarter-hour.ts';
 
 /**
- * Per-user quarter-hour accumulation: window start (epoch ms) → MetricVector.
+ * Per-user quarter-hour accumulation: window start (epoch ms) → MetricVector, and per window its agentHistory
+ * breakdown (part key → MetricVector, history-part.ts), whose vectors sum to the window's.
  *
  * Contributions are split at UTC quarter-hour boundaries to the millisecond. `sign` is +1 normally
  * and −1 while a session's earlier contributions are being withdrawn for a recomputation, which
@@ -12,9 +13,11 @@ import { QUARTER_HOUR_MS } from '../windows/quarter-hour.ts';
  */
 export class WindowAccumulator implements ContributionSink {
   readonly windows = new Map<number, MetricVector>();
+  readonly parts = new Map<number, Map<string, MetricVector>>();
   sign = 1;
   private lastStart = Number.NaN;
   private lastVector: MetricVector | undefined;
+  private lastParts: Map<string, MetricVector> | undefined;
 
   /** The vector of the window starting at `start`, created empty when absent. */
   window(start: number): MetricVector {
@@ -23,36 +26,54 @@ export class WindowAccumulator implements ContributionSink {
     if (vector === undefined) {
       vector = newMetricVector();
       this.windows.set(start, vector);
+      this.parts.set(start, new Map());
     }
     this.lastStart = start;
     this.lastVector = vector;
+    this.lastParts = this.parts.get(start);
+    return vector;
+  }
+
+  /** The vector of `part` in the window starting at `start`, created empty when absent. */
+  private partVector(start: number, part: string): MetricVector {
+    this.window(start);
+    const parts = this.lastParts as Map<string, MetricVector>;
+    let vector = parts.get(part);
+    if (vector === undefined) parts.set(part, (vector = newMetricVector()));
     return vector;
   }
 
   /** Removes a window (eviction). */
   delete(start: number): void {
     this.windows.delete(start);
+    this.parts.delete(start);
     if (start === this.lastStart) {
       this.lastStart = Number.NaN;
       this.lastVector = undefined;
+      this.lastParts = undefined;
     }
   }
 
-  addSpan(from: number, to: number, fields: Readonly<Int8Array>): void {
+  addSpan(from: number, to: number, fields: Readonly<Int8Array>, part: string): void {
     const sign = this.sign;
     let at = from;
     while (at < to) {
       const start = Math.floor(at / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
       const end = Math.min(to, start + QUARTER_HOUR_MS);
       const vector = this.window(start);
+      const partVector = this.partVector(start, part);
       const amount = (end - at) * sign;
-      for (let i = 0; i < fields.length; i++) vector[fields[i] as number]! += amount;
+      for (let i = 0; i < fields.length; i++) {
+        vector[fields[i] as number]! += amount;
+        partVector[fields[i] as number]! += amount;
+      }
       at = end;
     }
   }
 
-  addCount(atMs: number, index: number): void {
-    const vector = this.window(Math.floor(atMs / QUARTER_HOUR_MS) * QUARTER_HOUR_MS);
-    vector[index]! += this.sign;
+  addCount(atMs: number, index: number, part: string): void {
+    const start = Math.floor(atMs / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
+    this.window(start)[index]! += this.sign;
+    this.partVector(start, part)[index]! += this.sign;
   }
 }

@@ -2,35 +2,10 @@ import { COUNT_FIELDS, SEED_ORDER_METRIC_FIELDS } from '../core/statistic/agent-
 import { TIME_CATEGORIES } from '../core/rollup/period.ts';
 import { SOURCE_IDS } from '../core/source/source-id.ts';
 import { AGENT_STATUS_FIELDS } from './routes/agent-status-route.ts';
-import { DEFAULT_LIMIT, MAX_LIMIT } from './query-values.ts';
+import { COMMON, COMPLETENESS_HEADERS, FILTERS, GUARDED, json, PAGED_HEADERS, query, text, TIME } from './openapi-parts.ts';
+import type { Json } from './openapi-parts.ts';
+import { agentHistoryOperation } from './openapi-history.ts';
 import { WORK_REPORT_DEFAULT_ZONE, WORK_REPORT_MAX_DAYS, WORK_REPORT_MAX_LIMIT } from './work-report/work-report-query.ts';
-
-type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
-
-const query = (name: string, description: string, schema: Json, required = false): Json => ({ name, in: 'query', required, description, schema });
-const text = (description: string): Json => ({ description, content: { 'text/plain': { schema: { type: 'string' } } } });
-const header = (description: string, format?: string): Json => ({ description, schema: format === undefined ? { type: 'string' } : { type: 'string', format } });
-
-const COMPLETENESS_HEADERS: Record<string, Json> = {
-  'X-Watermark': header('The processor watermark (lowest over all input partitions) whose rows the Redis sink has confirmed in Redis; absent while X-Data-Incomplete is set.', 'date-time'),
-  'X-Data-Complete-Up-To': header('X-Watermark minus the allowed lateness: every interval ending at or before it is final.', 'date-time'),
-  'X-Allowed-Lateness-Ms': header('The processor allowed lateness in milliseconds.'),
-  'X-Watermark-Partitions': header('Input partitions with a watermark / expected input partitions ("?" when unknown).'),
-  'X-Data-Incomplete': header('Why the data is not known complete (the rows may be partial): rebuilding, no-sink, no-watermark or rows-missing.'),
-};
-const PAGED_HEADERS: Record<string, Json> = { ...COMPLETENESS_HEADERS, 'X-Total-Count': header('Matching rows before offset and limit.') };
-
-const TIME = 'ISO-8601 UTC time (or with an offset), e.g. 2019-01-01T13:15:00.000Z';
-const COMMON = {
-  userId: query('userId', 'Comma-separated user ids: Sinch RAI GUIDs (32 hex digits) or Evo Voice agent ids (24 hex digits); 400 `Invalid GUID: \'…\'` otherwise.', { type: 'string' }),
-  sort: query('sort', 'Any output field, "-" before it for descending, optional ",LOCALE-xx" collation.', { type: 'string' }),
-  offset: query('offset', 'Rows to skip.', { type: 'integer', minimum: 0, default: 0 }),
-  limit: query('limit', `Page length; above ${MAX_LIMIT} is a 400.`, { type: 'integer', minimum: 0, maximum: MAX_LIMIT, default: DEFAULT_LIMIT }),
-  language: query('language', 'Two-letter ISO 639 code; accepted for RAI compatibility, nothing is translated.', { type: 'string' }),
-  tenant: query('tenant', 'agent-timelines extension: the tenant to read; the token must hold it (403 otherwise). Default: the token\'s tenant when it holds exactly one, else the TENANT setting.', { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' }),
-  filters: query('filters', 'Any output field as `&field=value` (at most 256 characters); `*` matches any characters and `?` one, case-insensitively.', { type: 'object', additionalProperties: { type: 'string', maxLength: 256 } }),
-};
-const FILTERS = { ...(COMMON.filters as Record<string, Json>), style: 'form', explode: true };
 
 function statisticSchema(): Json {
   const properties: Record<string, Json> = {
@@ -137,14 +112,6 @@ const THULIUM_ERROR: Json = {
   },
 };
 
-const json = (description: string, schema: Json, headers: Record<string, Json>): Json => ({ description, headers, content: { 'application/json': { schema } } });
-
-/** The answers of the access guard (docs/http-api.md, "Security"), on every operation that is not public. */
-const GUARDED: Record<string, Json> = {
-  401: { ...(text('No bearer token, or an unknown one (only when the server has API tokens).') as Record<string, Json>), headers: { 'WWW-Authenticate': header('Bearer realm="agent-timelines", with error="invalid_token" for an unknown token.') } },
-  403: text('The token does not hold the tenant asked for (or, for /metrics and /readyz, the scope).'),
-  421: text('The Host header is not one of HTTP_ALLOWED_HOSTS (when set).'),
-};
 const PUBLIC: Json = [];
 const scoped = (scope: string): Json => [{ bearerToken: [scope] }];
 
@@ -192,6 +159,7 @@ export function openApiDocument(): Record<string, Json> {
           },
         },
       },
+      '/agentHistory': agentHistoryOperation(),
       '/api/agents_work_report': {
         get: {
           operationId: 'getAgentsWorkReport',

@@ -7,6 +7,7 @@ import { guardRoutes } from './access-control.ts';
 import { BadRequest } from './bad-request.ts';
 import { instrumentRequests } from './http-metrics.ts';
 import { QueryAdmission } from './query-admission.ts';
+import { registerAgentHistoryRoute } from './routes/agent-history-route.ts';
 import { registerAgentStatisticRoute } from './routes/agent-statistic-route.ts';
 import { registerAgentsWorkReportRoute } from './routes/agents-work-report-route.ts';
 import { registerAgentStatusRoute } from './routes/agent-status-route.ts';
@@ -68,6 +69,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
   const admission = new QueryAdmission({ ...(deps.queryAdmission ?? { concurrent: 2, queued: 32 }), timeoutMs: limits.queryTimeoutMs });
   registerAgentStatisticRoute(app, deps, admission);
+  registerAgentHistoryRoute(app, deps, admission);
   registerAgentsWorkReportRoute(app, deps, admission);
   registerAgentStatusRoute(app, deps, admission);
   registerTimelineRoute(app, deps);

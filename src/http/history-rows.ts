@@ -1,0 +1,135 @@
+import type { TimeCategory } from '../core/rollup/period.ts';
+import { quarterHourComponent, periodComponent, rollUpComponents } from '../core/rollup/rollup.ts';
+import type { PeriodAggregate, RollupComponent } from '../core/rollup/rollup.ts';
+import { sourceLabel } from '../core/replay/replay.ts';
+import { SEED_ORDER_METRIC_FIELDS } from '../core/statistic/agent-statistic-fields.ts';
+import type { MetricField } from '../core/statistic/agent-statistic-fields.ts';
+import { partDims } from '../core/statistic/history-part.ts';
+import type { MetricVector } from '../core/statistic/metric-vector.ts';
+import { METRIC_COUNT, vectorHasContent } from '../core/statistic/metric-vector.ts';
+import { publishCovered } from '../core/statistic/published-metrics.ts';
+import { formatUtc } from '../core/time/timestamp.ts';
+import { breakdownParts } from '../state/history-parts.ts';
+import type { QuarterHourRow } from '../state/store-types.ts';
+import { BadRequest } from './bad-request.ts';
+import type { Row, RowSelection, RowValue, SelectedRows } from './row-selection.ts';
+import { selectRows } from './row-selection.ts';
+import { quarterHourAggregate } from './statistic-rows.ts';
+
+const AFTERWORK_AFTER: Partial<Record<MetricField, MetricField>> = {
+  callInDuration: 'afterworkCallInDuration',
+  callOutDuration: 'afterworkCallOutDuration',
+  emailOutDuration: 'afterworkEmailInDuration',
+  chatDuration: 'afterworkChatInDuration',
+};
+
+/** agentHistory's metric order (the Sinch document's): agentStatistic's, each afterwork-by-kind field after its kind's duration. */
+export const HISTORY_METRIC_FIELDS: readonly MetricField[] = SEED_ORDER_METRIC_FIELDS.filter((field) => !Object.values(AFTERWORK_AFTER).includes(field)).flatMap((field) => {
+  const after = AFTERWORK_AFTER[field];
+  return after === undefined ? [field] : [field, after];
+});
+
+/** Every field an /agentHistory row can have, in output order: the filterable and sortable names. */
+export const HISTORY_FIELDS: readonly string[] = [
+  'timeCategory', 'userId', 'userName', 'profileId', 'profileName', 'profileReason', 'campaignId', 'campaignName', 'intervalStart', 'intervalEnd',
+  ...HISTORY_METRIC_FIELDS, 'maxChangeTimestamp', 'source',
+];
+
+export interface HistoryView {
+  /** null: one row per user (and profile, campaign) over the whole range, without a timeCategory field. */
+  readonly category: TimeCategory | null;
+  readonly showUser: boolean;
+  readonly showProfile: boolean;
+  readonly showCampaign: boolean;
+  /** Campaign ids (uppercase) whose parts count; undefined: all. */
+  readonly campaignIds: ReadonlySet<string> | undefined;
+}
+
+/** agentHistory is defined in UTC (the document has no timeZone). */
+export const HISTORY_ZONE = 'UTC';
+const ALL_USERS = '';
+
+function components(stored: readonly QuarterHourRow[], days: readonly PeriodAggregate[], showUser: boolean): RollupComponent[] {
+  const keyed = [
+    ...stored.map((row) => {
+      const component = quarterHourComponent(quarterHourAggregate(row, showUser));
+      return { userId: row.userId, component: row.breakdown !== undefined && row.breakdown.length > 0 ? { ...component, parts: breakdownParts(row.breakdown) } : component };
+    }),
+    ...days.map((day) => ({ userId: day.userId, component: showUser ? periodComponent(day) : { ...periodComponent(day), userId: ALL_USERS } })),
+  ];
+  const byUser = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  keyed.sort((a, b) => (showUser ? byUser(a.userId, b.userId) || a.component.spanStart - b.component.spanStart : a.component.spanStart - b.component.spanStart || byUser(a.userId, b.userId)));
+  return keyed.map((entry) => entry.component);
+}
+
+/** One output group of a period: the parts it sums, under the dimensions the view shows. */
+interface Group {
+  readonly profile: string | null;
+  readonly profileReason: string | null;
+  readonly campaignId: string | null;
+  readonly vector: MetricVector;
+}
+
+function groupsOf(period: PeriodAggregate, view: HistoryView): Group[] {
+  const groups = new Map<string, Group>();
+  for (const [key, vector] of period.parts ?? new Map<string, Readonly<MetricVector>>()) {
+    const dims = partDims(key);
+    if (view.campaignIds !== undefined && (dims.campaignId === null || !view.campaignIds.has(dims.campaignId.toUpperCase()))) continue;
+    const profile = view.showProfile ? dims.profile : null;
+    const profileReason = view.showProfile ? dims.profileReason : null;
+    const campaignId = view.showCampaign ? dims.campaignId : null;
+    const groupKey = JSON.stringify([profile, profileReason, campaignId]);
+    let group = groups.get(groupKey);
+    if (group === undefined) groups.set(groupKey, (group = { profile, profileReason, campaignId, vector: new Float64Array(METRIC_COUNT) }));
+    for (let i = 0; i < METRIC_COUNT; i++) group.vector[i]! += vector[i] ?? 0;
+  }
+  return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, group]) => group).filter((group) => vectorHasContent(group.vector));
+}
+
+/**
+ * RAI agentHistory rows from stored quarter-hours and stored UTC days (with their breakdowns), rolled up by the core
+ * {@link rollUpComponents} like /agentStatistic, then split per period into the profiles and campaigns the view shows
+ * (history-part.ts); a campaignId filter keeps only the parts of those campaigns. Metrics are null where the period's
+ * are (published with the period's coverage). profileId and campaignName are null: agentStatusHistory names a
+ * profile but not its id, and gives a campaign's id but not its name (docs/http-api.md). Filtered, sorted and paged
+ * as {@link selectRows} does.
+ */
+export function historyPage(stored: readonly QuarterHourRow[], days: readonly PeriodAggregate[], view: HistoryView, rangeEnd: number, selection: RowSelection): SelectedRows<Row> {
+  const category = view.category ?? 'all';
+  let periods: PeriodAggregate[];
+  try {
+    periods = rollUpComponents(components(stored, days, view.showUser), category, HISTORY_ZONE, true);
+  } catch (error) {
+    if (error instanceof RangeError) throw new BadRequest(error.message);
+    throw error;
+  }
+  const rows: Row[] = [];
+  for (const period of periods) {
+    for (const group of groupsOf(period, view)) {
+      const out: Record<string, RowValue> = {};
+      if (view.category !== null) out['timeCategory'] = period.label;
+      if (view.showUser) {
+        out['userId'] = period.userId;
+        out['userName'] = period.userName;
+      }
+      if (view.showProfile) {
+        out['profileId'] = null;
+        out['profileName'] = group.profile;
+        out['profileReason'] = group.profileReason;
+      }
+      if (view.showCampaign) {
+        out['campaignId'] = group.campaignId;
+        out['campaignName'] = null;
+      }
+      out['intervalStart'] = formatUtc(period.start);
+      out['intervalEnd'] = formatUtc(view.category === null ? Math.min(period.end, rangeEnd) : period.end);
+      const { metrics, partialFields } = publishCovered(group.vector, period.coverage);
+      for (const field of HISTORY_METRIC_FIELDS) out[field] = metrics[field];
+      out['maxChangeTimestamp'] = Number.isFinite(period.maxChangeTime) ? formatUtc(period.maxChangeTime) : null;
+      out['source'] = sourceLabel(period.sources);
+      if (partialFields.length > 0) out['partialFields'] = partialFields;
+      rows.push(out);
+    }
+  }
+  return selectRows(rows, selection);
+}

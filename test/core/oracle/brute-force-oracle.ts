@@ -68,6 +68,8 @@ export interface OracleEvent {
   /** OutboundServing of OBJoin/OBUnJoin records (kept, not used for metrics). */
   campaignId: string | undefined;
   profile: string | undefined;
+  /** profileReason of a user-status record (the agentHistory breakdown). */
+  profileReason?: string | undefined;
   /** §2 the record's place in the vendor's answers [vendorPoll, vendorRow]; undefined when the record has none. */
   listed: [number, number] | undefined;
 }
@@ -172,7 +174,8 @@ export function parseOracleRecord(raw: unknown, limits: OracleLimits = ORACLE_DE
     const skew = timeSkewReason(eventTime, changeTimestamp, limits);
     if (skew !== undefined) return { ok: false, reason: skew };
     const profile = typeof record['profile'] === 'string' ? record['profile'] : undefined;
-    events.push({ sessionId, userId, userName, kind: 'userStatus', eventTime, changeTimestamp, value: userStatus, campaignId: undefined, profile, listed });
+    const profileReason = typeof record['profileReason'] === 'string' ? record['profileReason'] : undefined;
+    events.push({ sessionId, userId, userName, kind: 'userStatus', eventTime, changeTimestamp, value: userStatus, campaignId: undefined, profile, profileReason, listed });
   }
   if (status !== undefined || statusText !== undefined) {
     if (status === undefined) return { ok: false, reason: 'missing-status' };
@@ -332,6 +335,12 @@ export interface OracleResult {
   sessions: OracleSession[];
   /** metrics per (sessionId, quarter-hour start ms): used by the per-session invariant test */
   perSession: Map<string, Map<number, AgentMetrics>>;
+  /**
+   * The agentHistory breakdown per `userId|intervalStart` (ISO) of every row: part key JSON [profile, profileReason,
+   * campaignId] → metrics, parts with a non-zero field only. A counted ms goes to the part of the state AT it; a count
+   * to the part of its run's last ms.
+   */
+  breakdown: Map<string, Map<string, AgentMetrics>>;
 }
 
 function zeroMetrics(): AgentMetrics {
@@ -348,6 +357,10 @@ interface SessionState {
   open: boolean;
   u: string | null;
   h: string | null;
+  /** agentHistory breakdown: profile and reason of the latest user-status event, campaign of the latest OBJoin until OBUnJoin. */
+  p?: string | null;
+  r?: string | null;
+  c?: string | null;
 }
 
 /**
@@ -386,8 +399,13 @@ function applyEvent(state: SessionState, event: OracleEvent): void {
     return;
   }
   state.open = true; // the session is open from its first event
-  if (event.kind === 'userStatus') state.u = event.value;
-  else if (event.value !== 'OBJoin' && event.value !== 'OBUnJoin') state.h = event.value;
+  if (event.kind === 'userStatus') {
+    state.u = event.value;
+    state.p = event.profile ?? null;
+    state.r = event.profileReason ?? null;
+  } else if (event.value === 'OBJoin') state.c = event.campaignId ?? null;
+  else if (event.value === 'OBUnJoin') state.c = null;
+  else state.h = event.value;
 }
 
 function isCounted(state: SessionState): boolean {
@@ -473,6 +491,7 @@ export function oracleReplay(records: readonly unknown[], options: OracleOptions
 
   // metrics per session per quarter-hour start (field-indexed arrays while stepping), summed per user afterwards
   const perSessionRaw = new Map<string, Map<number, number[]>>();
+  const partsRaw = new Map<string, Map<number, Map<string, number[]>>>();
   const fieldIndex = new Map<MetricField, number>(METRIC_FIELDS.map((f, i) => [f, i]));
   const fieldCache = new Map<string, number[]>();
 
@@ -481,6 +500,17 @@ export function oracleReplay(records: readonly unknown[], options: OracleOptions
     if (first === undefined) continue;
     const windows = new Map<number, number[]>();
     perSessionRaw.set(session.sessionId, windows);
+    let userParts = partsRaw.get(session.userId);
+    if (userParts === undefined) partsRaw.set(session.userId, (userParts = new Map()));
+    const partWindows = userParts;
+    const bumpPart = (m: number, part: string, fields: readonly number[]): void => {
+      const q = Math.floor(m / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
+      let parts = partWindows.get(q);
+      if (parts === undefined) partWindows.set(q, (parts = new Map()));
+      let values = parts.get(part);
+      if (values === undefined) parts.set(part, (values = METRIC_FIELDS.map(() => 0)));
+      for (const i of fields) values[i]! += 1;
+    };
     let currentQ = Number.NaN;
     let current: number[] = [];
     let currentEnd = Number.NaN;
@@ -501,7 +531,8 @@ export function oracleReplay(records: readonly unknown[], options: OracleOptions
     const state: SessionState = { open: false, u: null, h: null };
     let next = 0; // index of the first event not yet applied
     let afterworkKind: CountKind | null = null; // K: contact kind of the most recent earlier counted contact ms
-    let run: { kind: CountKind; last: number } | null = null;
+    let run: { kind: CountKind; last: number; part: string } | null = null;
+    let part = '';
     // Pure functions of (u, h, K), recomputed only when u, h or K may have changed (memoisation, same per-ms meaning).
     let fields: number[] = [];
     let countedState = false;
@@ -533,6 +564,7 @@ export function oracleReplay(records: readonly unknown[], options: OracleOptions
           fieldCache.set(cacheKey, cached);
         }
         fields = cached;
+        part = JSON.stringify([state.p ?? null, state.r ?? null, state.c ?? null]);
         dirty = false;
       }
       const counted = countedState && !idleEnded && m >= start; // (m < stop <= watermark holds by the loop bound)
@@ -540,15 +572,20 @@ export function oracleReplay(records: readonly unknown[], options: OracleOptions
       // §3 Counts: a run ends when the next ms is not counted or has another count kind
       if (run !== null && run.kind !== countKind) {
         bump(run.last, [fieldIndex.get(COUNT_FIELD_OF[run.kind])!]);
+        bumpPart(run.last, run.part, [fieldIndex.get(COUNT_FIELD_OF[run.kind])!]);
         run = null;
       }
       if (idleEnded) break;
       if (!counted) continue;
       if (countKind !== null) {
-        if (run === null) run = { kind: countKind, last: m };
-        else run.last = m;
+        if (run === null) run = { kind: countKind, last: m, part };
+        else {
+          run.last = m;
+          run.part = part;
+        }
       }
       bump(m, fields);
+      bumpPart(m, part, fields);
       if (stateContactKind !== null && stateContactKind !== afterworkKind) {
         afterworkKind = stateContactKind; // K for LATER ms
         dirty = true;
@@ -562,7 +599,10 @@ export function oracleReplay(records: readonly unknown[], options: OracleOptions
     if (run !== null) {
       const after = stateAt(session, stop, idleMs);
       const kindAfter = isCounted(after) ? countKindOf(after.h ?? '') : null;
-      if (kindAfter !== run.kind) bump(run.last, [fieldIndex.get(COUNT_FIELD_OF[run.kind])!]);
+      if (kindAfter !== run.kind) {
+        bump(run.last, [fieldIndex.get(COUNT_FIELD_OF[run.kind])!]);
+        bumpPart(run.last, run.part, [fieldIndex.get(COUNT_FIELD_OF[run.kind])!]);
+      }
     }
   }
 
@@ -625,7 +665,18 @@ export function oracleReplay(records: readonly unknown[], options: OracleOptions
     }
   }
   sortRows(rows);
-  return { rows, rejected, watermark, sessions, perSession };
+  const breakdown = new Map<string, Map<string, AgentMetrics>>();
+  for (const row of rows) {
+    const parts = new Map<string, AgentMetrics>();
+    const q = Date.parse(row.intervalStart);
+    const raw = partsRaw.get(row.userId)?.get(q) ?? new Map<string, number[]>();
+    for (const key of [...raw.keys()].sort()) {
+      const values = raw.get(key)!;
+      if (values.some((v) => v !== 0)) parts.set(key, toMetrics(values));
+    }
+    breakdown.set(`${row.userId}|${row.intervalStart}`, parts);
+  }
+  return { rows, rejected, watermark, sessions, perSession, breakdown };
 }
 
 export function sortRows<T extends { userId: string; intervalStart: string }>(rows: T[]): T[] {

@@ -28,6 +28,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { breakdownMismatches } from '../../support/breakdown-checks.ts';
 import { replay } from '../../../src/core/replay/replay.ts';
 import { TimelineEngine } from '../../../src/core/engine/timeline-engine.ts';
 import type { EngineConfig, EngineEmission, QuarterHourEmission } from '../../../src/core/engine/timeline-engine.ts';
@@ -219,6 +220,13 @@ function check(c: StreamCase): void {
   const expected = replay(c.history.records, sinchAgentStatusHistoryAdapter, { until: finalWatermark, ...idleOf(c) }).rows;
   const actual = windowRows(plain.emissions);
   assertRowsEqual(actual, expected, `stream vs replay(until ${new Date(finalWatermark).toISOString()}, sinchAgentStatusHistoryAdapter)`);
+  // 1b. and its agentHistory breakdown equals the replay's, part by part
+  const latest = new Map<string, QuarterHourEmission>();
+  for (const e of plain.emissions) if (e.type === 'window') latest.set(`${e.window.userId}|${new Date(e.window.intervalStart).toISOString()}`, e.window);
+  for (const row of replay(c.history.records, sinchAgentStatusHistoryAdapter, { until: finalWatermark, ...idleOf(c), breakdown: true }).rows) {
+    expect(latest.get(`${row.userId}|${row.intervalStart}`)?.breakdown, `breakdown of ${row.userId} ${row.intervalStart}`).toEqual(row.breakdown);
+  }
+  expect(breakdownMismatches(plain.emissions)).toEqual([]);
   // 3. revision discipline
   assertRevisionDiscipline(plain, config, finalWatermark);
 }

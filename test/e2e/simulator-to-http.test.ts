@@ -34,6 +34,8 @@ import { latestQuarterHours, waitFor } from './support/pipeline-reads.ts';
 import { sinchAgentStatusHistoryAdapter } from '../../src/vendors/sinch/agent-status-history-adapter.ts';
 import { processorSource } from '../../src/cli/processor-sources.ts';
 import { known, knownRows, SINCH_KNOWN_FIELDS } from '../support/known-metrics.ts';
+import { truthHistory } from './support/truth-history.ts';
+import { historyMismatches, servedHistoryKey } from './support/history-checks.ts';
 
 const TENANT = 'e2e';
 const SEED = 11;
@@ -214,6 +216,62 @@ describe('end to end: simulator ground truth to HTTP answers', () => {
     const replayDays = replay(servedInOrder(simulator.groundTruth().agentStatusHistory), sinchAgentStatusHistoryAdapter, { until: TO, timeCategory: 'day', timeZone: 'Europe/Helsinki' }).rows;
     expect((days.json() as Record<string, unknown>[]).sort(bySortKey)).toEqual(JSON.parse(JSON.stringify(replayDays)).sort(bySortKey));
     expect(() => knownRows(days.json() as AgentStatisticRow[])).not.toThrow();
+    await app.close();
+  }, 60_000);
+
+  /** The simulator's truth lines, as `simulate --export-truth` writes them. */
+  async function exportedTruth(): Promise<TruthLine[]> {
+    const file = join(await mkdtemp(join(tmpdir(), 'e2e-truth-')), 'intervals.ndjson');
+    const quiet = { write: () => true };
+    const args = ['--seed', String(SEED), '--agents', String(AGENTS), '--from', new Date(FROM).toISOString(), '--to', new Date(TO).toISOString(), '--export-truth', file];
+    expect(await simulateCommand(args, { stdout: quiet, stderr: quiet })).toBe(0);
+    return (await readFile(file, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as TruthLine);
+  }
+
+  /** GET from the simulator itself, retried through its injected faults (429, truncated bodies); offset 0, so no repeated rows. */
+  async function fromSimulator(path: string): Promise<Record<string, unknown>[]> {
+    const authorization = `Basic ${Buffer.from(`${CREDENTIALS.username}:${CREDENTIALS.password}`).toString('base64')}`;
+    for (let attempt = 0; attempt < 30; attempt++) {
+      const response = await fetch(`${simulator.url}${path}`, { headers: { authorization, accept: 'application/json' } });
+      const body = await response.text();
+      if (response.status !== 200) continue;
+      try {
+        return JSON.parse(body) as Record<string, unknown>[];
+      } catch {
+        // a truncated body: ask again
+      }
+    }
+    throw new Error(`${path}: no clean answer in 30 attempts`);
+  }
+
+  it("HTTP /agentHistory by profile and campaign equals the truth breakdown (quarter-hours, days, one campaign); the simulator's own /agentHistory has the same parts", async () => {
+    const lines = await exportedTruth();
+    const reader = new TimelineStoreReader(redis, storeKeys(config.redis.keyPrefix));
+    const app = buildServer({ reader, clock: () => TO, probes: [], registry: new Registry(), logger: createLogger('warn'), tenant: TENANT, allowedLatenessMs: config.processor.allowedLatenessMs });
+    const range = `startTime=${new Date(FROM).toISOString()}&endTime=${new Date(TO - 1).toISOString()}&showProfile=true&showCampaign=true&limit=10000`;
+    const served = async (query: string): Promise<Record<string, unknown>[]> => {
+      const answer = await app.inject({ method: 'GET', url: `/agentHistory?${range}&${query}` });
+      expect(answer.statusCode, answer.body).toBe(200);
+      return answer.json();
+    };
+    await waitFor(async () => (await app.inject({ method: 'GET', url: `/agentHistory?${range}&timeCategory=quarterHour` })).headers['x-watermark'] !== undefined, 15_000);
+
+    const quarterHours = await served('timeCategory=quarterHour');
+    const truth = truthHistory(lines);
+    expect(historyMismatches(quarterHours, truth)).toEqual([]);
+    const parts = [...truth.values()];
+    expect(new Set(parts.map((p) => p.profile)).size, 'several profiles, and time before the first one').toBeGreaterThan(4);
+    expect(parts.some((p) => p.profile === null) && parts.some((p) => p.campaignId !== null)).toBe(true);
+
+    expect(historyMismatches(await served('timeCategory=day'), truthHistory(lines, { period: 'day' }))).toEqual([]);
+
+    const campaign = parts.find((p) => p.campaignId !== null)?.campaignId as string;
+    const ofCampaign = await served(`timeCategory=quarterHour&campaignId=${campaign}`);
+    expect(ofCampaign.length).toBeGreaterThan(0);
+    expect(historyMismatches(ofCampaign, truthHistory(lines, { campaignId: campaign }))).toEqual([]);
+
+    const vendor = await fromSimulator(`/agentHistory?${range}&timeCategory=quarterHour`);
+    expect(new Set(vendor.map((row) => servedHistoryKey(row, 'timeCategory')))).toEqual(new Set(quarterHours.map((row) => servedHistoryKey(row))));
     await app.close();
   }, 60_000);
 });

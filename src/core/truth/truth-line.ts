@@ -14,8 +14,10 @@ export type TruthPresence = 'Ready' | 'NotReady' | 'Pause';
  * One line of the export. `start` inclusive, `end` exclusive, both ISO-8601 UTC with milliseconds
  * (`2026-11-29T08:15:03.250Z`); `end` null while the interval is still open at the simulator's now. `handling` is a
  * Sinch handling status name (Waiting, Preview, Wrap, Talking_Inbound, …) or null where the vendor has none.
- * Consecutive lines of one agent may carry the same presence and handling (a new vendor interval): consumers must
- * not assume each line is a change.
+ * `profileId`, `profile` and `profileReason` name the presence profile in force (the agent's latest profile change),
+ * `campaignId` the outbound campaign the agent serves; each is null where unknown or absent (no profile reported, no
+ * campaign joined, a vendor without either). Consecutive lines of one agent may carry the same values throughout (a
+ * new vendor interval): consumers must not assume each line is a change.
  */
 export interface TruthLine {
   readonly agentId: string;
@@ -24,9 +26,13 @@ export interface TruthLine {
   readonly end: string | null;
   readonly presence: TruthPresence | null;
   readonly handling: string | null;
+  readonly profileId: string | null;
+  readonly profile: string | null;
+  readonly profileReason: string | null;
+  readonly campaignId: string | null;
 }
 
-/** An interval in epoch ms, as a simulator's model holds it (`end` null: open). */
+/** An interval in epoch ms, as a simulator's model holds it (`end` null: open; a profile or campaign field absent: null). */
 export interface TruthInterval {
   readonly agentId: string;
   readonly agentName: string;
@@ -34,6 +40,10 @@ export interface TruthInterval {
   readonly end: number | null;
   readonly presence: TruthPresence | null;
   readonly handling: string | null;
+  readonly profileId?: string | null;
+  readonly profile?: string | null;
+  readonly profileReason?: string | null;
+  readonly campaignId?: string | null;
 }
 
 /** The export line of an interval, keys in the export's order. */
@@ -45,6 +55,10 @@ export function truthLine(interval: TruthInterval): TruthLine {
     end: interval.end === null ? null : new Date(interval.end).toISOString(),
     presence: interval.presence,
     handling: interval.handling,
+    profileId: interval.profileId ?? null,
+    profile: interval.profile ?? null,
+    profileReason: interval.profileReason ?? null,
+    campaignId: interval.campaignId ?? null,
   };
 }
 

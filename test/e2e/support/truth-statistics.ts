@@ -47,6 +47,11 @@ export interface TruthLine {
   readonly end: string | null;
   readonly presence: string | null;
   readonly handling: string | null;
+  /** The presence profile in force and the outbound campaign served (null: none or unknown; absent in older exports). */
+  readonly profileId?: string | null;
+  readonly profile?: string | null;
+  readonly profileReason?: string | null;
+  readonly campaignId?: string | null;
 }
 
 export const TRUTH_FIELDS = [
@@ -122,41 +127,54 @@ interface Span {
   readonly end: number;
   readonly presence: string | null;
   readonly handling: string | null;
+  /** The group (grouping key of its line) its values go to. */
+  readonly group: string;
   /** Still open at the simulator's now: its time counts up to `openUntil`, but its run has no last ms yet. */
   readonly open: boolean;
 }
 
+export interface TruthOptions {
+  /** Where an open line (end null) ends; without it an open line is an error. */
+  readonly openUntil?: number;
+  /** false: a vendor without presence (see above). Default true. */
+  readonly presenceKnown?: boolean;
+}
+
+/** Per agent: its name, and per UTC quarter-hour start and group the values (only entries with time or a count). */
+export type GroupedTruth = Map<string, { readonly name: string; readonly quarters: Map<number, Map<string, Record<TruthField, number>>> }>;
+
 /**
- * Per `agentId|intervalStart ISO` the values computed from the truth lines; only rows with time or a count. An open
- * line (end null) counts its time up to `openUntil` (epoch ms); a contact run it ends is not counted yet, because a
- * handled contact counts in the quarter-hour of its last ms, which has not come. Without `openUntil` an open line is
- * an error.
+ * The values of the truth lines per agent, UTC quarter-hour and group: every counted ms goes to the group
+ * `groupOf` gives its line; a handled-contact count goes to the group of its run's last counted ms (the run may
+ * span lines of several groups). Lines are grouped by agent; an agent's lines need not differ from their neighbours.
  */
-export function truthStatistics(lines: readonly TruthLine[], options: { openUntil?: number; presenceKnown?: boolean } = {}): Map<string, TruthRow> {
+export function groupedTruth(lines: readonly TruthLine[], groupOf: (line: TruthLine) => string, options: TruthOptions = {}): GroupedTruth {
   const presenceKnown = options.presenceKnown ?? true;
   const byAgent = new Map<string, { name: string; spans: Span[] }>();
   for (const line of lines) {
     const agent = byAgent.get(line.agentId) ?? { name: line.agentName, spans: [] };
     const end = line.end === null ? options.openUntil : Date.parse(line.end);
     if (end === undefined) throw new Error(`truth line of ${line.agentId} from ${line.start} is open and no openUntil was given`);
-    agent.spans.push({ start: Date.parse(line.start), end, presence: line.presence, handling: line.handling, open: line.end === null });
+    agent.spans.push({ start: Date.parse(line.start), end, presence: line.presence, handling: line.handling, group: groupOf(line), open: line.end === null });
     byAgent.set(line.agentId, agent);
   }
-  const rows = new Map<string, TruthRow>();
+  const out: GroupedTruth = new Map();
   for (const [agentId, { name, spans }] of byAgent) {
-    const quarters = new Map<number, Record<TruthField, number>>();
-    const at = (ms: number): Record<TruthField, number> => {
+    const quarters = new Map<number, Map<string, Record<TruthField, number>>>();
+    const at = (ms: number, group: string): Record<TruthField, number> => {
       const q = Math.floor(ms / QUARTER) * QUARTER;
-      let values = quarters.get(q);
-      if (values === undefined) quarters.set(q, (values = zero()));
+      let groups = quarters.get(q);
+      if (groups === undefined) quarters.set(q, (groups = new Map()));
+      let values = groups.get(group);
+      if (values === undefined) groups.set(group, (values = zero()));
       return values;
     };
     spans.sort((a, b) => a.start - b.start);
     let lastContact: Kind | null = null;
-    let run: { kind: Kind; lastMs: number; open: boolean } | null = null;
+    let run: { kind: Kind; lastMs: number; group: string; open: boolean } | null = null;
     let previousEnd: number | null = null;
     const closeRun = (): void => {
-      if (run !== null && !run.open) at(run.lastMs)[`countOfHandled${run.kind}`] += 1;
+      if (run !== null && !run.open) at(run.lastMs, run.group)[`countOfHandled${run.kind}`] += 1;
       run = null;
     };
     for (const span of spans) {
@@ -177,20 +195,38 @@ export function truthStatistics(lines: readonly TruthLine[], options: { openUnti
       const fields = durationFields(presence, handling, lastContact);
       for (let from = span.start; from < span.end; ) {
         const to = Math.min(span.end, (Math.floor(from / QUARTER) + 1) * QUARTER);
-        const values = at(from);
+        const values = at(from, span.group);
         for (const field of fields) values[field] += to - from;
         from = to;
       }
       const handled = handledOf(handling);
-      const current = run as { kind: Kind; lastMs: number; open: boolean } | null;
+      const current = run as { kind: Kind } | null;
       if (current !== null && current.kind !== handled) closeRun();
-      if (handled !== null) run = { kind: handled, lastMs: span.end - 1, open: span.open };
+      if (handled !== null) run = { kind: handled, lastMs: span.end - 1, group: span.group, open: span.open };
       lastContact = contactOf(handling) ?? lastContact;
     }
     closeRun();
-    for (const [q, values] of quarters) {
-      if (TRUTH_FIELDS.every((f) => values[f] === 0)) continue;
-      rows.set(`${agentId}|${new Date(q).toISOString()}`, { userName: name, values });
+    for (const [q, groups] of quarters) {
+      for (const [group, values] of groups) if (TRUTH_FIELDS.every((f) => values[f] === 0)) groups.delete(group);
+      if (groups.size === 0) quarters.delete(q);
+    }
+    out.set(agentId, { name, quarters });
+  }
+  return out;
+}
+
+/**
+ * Per `agentId|intervalStart ISO` the values computed from the truth lines; only rows with time or a count. An open
+ * line (end null) counts its time up to `openUntil` (epoch ms); a contact run it ends is not counted yet, because a
+ * handled contact counts in the quarter-hour of its last ms, which has not come. Without `openUntil` an open line is
+ * an error.
+ */
+export function truthStatistics(lines: readonly TruthLine[], options: TruthOptions = {}): Map<string, TruthRow> {
+  const rows = new Map<string, TruthRow>();
+  for (const [agentId, { name, quarters }] of groupedTruth(lines, () => '', options)) {
+    for (const [q, groups] of quarters) {
+      const values = groups.get('');
+      if (values !== undefined) rows.set(`${agentId}|${new Date(q).toISOString()}`, { userName: name, values });
     }
   }
   return rows;

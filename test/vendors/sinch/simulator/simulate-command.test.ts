@@ -47,6 +47,11 @@ describe('agent-timelines simulate', () => {
       end: new Date(day.stateIntervals[0]?.end ?? 0).toISOString(),
       presence: 'Ready',
       handling: 'Waiting',
+      // a session's first row names no profile; no campaign joined yet
+      profileId: null,
+      profile: null,
+      profileReason: null,
+      campaignId: null,
     });
     expect(new Set(lines.map((l) => l['agentId']))).toEqual(new Set(day.agents.map((a) => a.userId)));
     expect(out()).toContain(`wrote ${lines.length} agent state intervals to ${file}`);

@@ -34,13 +34,14 @@ export class SimulatorData {
 
   /**
    * Quarter-hour agentStatistic rows computed by the core batch replay over the visible rows, with
-   * open sessions counted up to `now`. Each row carries its position in the served order
-   * (vendorPoll 0, vendorRow i), so exact ties apply in the order the rows are listed.
+   * open sessions counted up to `now`, each with its breakdown by profile and campaign (for agentHistory).
+   * Each row carries its position in the served order (vendorPoll 0, vendorRow i), so exact ties apply in
+   * the order the rows are listed.
    */
   quarterHourStatistics(now: number): AgentStatisticRow[] {
     if (this.statisticsCache?.now !== now) {
       const records = this.visibleStatusRows(now).map((r, i) => ({ ...r.row, vendorPoll: 0, vendorRow: i }));
-      this.statisticsCache = { now, rows: records.length === 0 ? [] : replay(records, sinchAgentStatusHistoryAdapter, { timeCategory: 'quarterHour', until: now }).rows };
+      this.statisticsCache = { now, rows: records.length === 0 ? [] : replay(records, sinchAgentStatusHistoryAdapter, { timeCategory: 'quarterHour', until: now, breakdown: true }).rows };
     }
     return this.statisticsCache.rows;
   }

@@ -31,7 +31,7 @@ describe('Evo Voice simulator: workbooks against the truth export', () => {
       for (const [agentId, agentName, , state, , startTime, endTime] of rows.slice(1)) {
         const mapped = MAPPING[String(state)];
         if (mapped === undefined) throw new Error(`unmapped state ${String(state)}`);
-        if (mapped !== null) fromRows.push({ agentId, agentName, start: iso(startTime), end: iso(endTime), presence: mapped[0], handling: mapped[1] });
+        if (mapped !== null) fromRows.push({ agentId, agentName, start: iso(startTime), end: iso(endTime), presence: mapped[0], handling: mapped[1], profileId: null, profile: null, profileReason: null, campaignId: null });
       }
     }
     const file = join(await mkdtemp(join(tmpdir(), 'evo-truth-')), 'truth.ndjson');

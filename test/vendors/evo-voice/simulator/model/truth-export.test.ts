@@ -28,6 +28,8 @@ function lineOf(row: AgentStateRow): Record<string, unknown> | null {
     start: new Date(Date.parse(String(row.startTime))).toISOString(),
     end: row.endTime === null ? null : new Date(Date.parse(String(row.endTime))).toISOString(),
     presence: mapped[0], handling: mapped[1],
+    // Evo Voice has neither presence profiles nor campaigns
+    profileId: null, profile: null, profileReason: null, campaignId: null,
   };
 }
 
@@ -64,7 +66,7 @@ describe('Evo Voice truth export', () => {
     const count = await exportTruth(file, world, TO);
     const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(count);
-    expect(Object.keys(lines[0] ?? {})).toEqual(['agentId', 'agentName', 'start', 'end', 'presence', 'handling']);
+    expect(Object.keys(lines[0] ?? {})).toEqual(['agentId', 'agentName', 'start', 'end', 'presence', 'handling', 'profileId', 'profile', 'profileReason', 'campaignId']);
     for (const line of lines) {
       expect(line['start']).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
       if (line['end'] !== null) expect(line['end']).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);

@@ -5,6 +5,13 @@ import { generateGroundTruth } from '../../../../../src/vendors/sinch/simulator/
 import { FROM, get, rows, simulator, TO } from '../support.ts';
 import { sinchAgentStatusHistoryAdapter } from '../../../../../src/vendors/sinch/agent-status-history-adapter.ts';
 import { known } from '../../../../support/known-metrics.ts';
+import { ALL_PROFILES, CAMPAIGNS, PROFILES } from '../../../../../src/vendors/sinch/simulator/model/catalog.ts';
+import { truthRecords } from '../../../../../src/vendors/sinch/simulator/index.ts';
+import { TRUTH_FIELDS } from '../../../../e2e/support/truth-statistics.ts';
+import { truthHistory, truthHistoryKey } from '../../../../e2e/support/truth-history.ts';
+import { HISTORY_METRICS } from '../../../../../src/vendors/sinch/simulator/http/endpoints/agent-statistic-endpoints.ts';
+
+const HISTORY_METRIC_NAMES: readonly string[] = HISTORY_METRICS;
 
 const STAT = '/agentStatistic';
 const HIST = '/agentHistory';
@@ -105,5 +112,73 @@ describe('/agentHistory', () => {
     expect((await get(sim, `${range}&profileId=02770429F80BDF1191AD001CC4D98816`)).status).toBe(200);
     expect((await get(sim, `${range}&showProfile=maybe`)).status).toBe(400);
     expect((await get(sim, `${range}&showCampaign=true&timeCategory=quarterHour`)).status).toBe(200);
+  });
+
+  const DAY = `${HIST}?startTime=2024-03-04T00:00:00.000Z&endTime=2024-03-05T00:00:00.000Z&limit=10000`;
+  const metricsOf = (row: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(row).filter(([k]) => HISTORY_METRIC_NAMES.includes(k)));
+
+  it('showProfile and showCampaign add the profile and campaign fields in the document order, ids and names from the catalog', async () => {
+    const served = await rows(sim, `${DAY}&timeCategory=quarterHour&showProfile=true&showCampaign=true`);
+    expect(Object.keys(served[0] ?? {}).slice(0, 9)).toEqual(['timeCategory', 'userId', 'userName', 'profileId', 'profileName', 'profileReason', 'campaignId', 'campaignName', 'servingDuration']);
+    const profiles = new Map(ALL_PROFILES.map((p) => [p.profileId, p]));
+    const campaigns = new Map(CAMPAIGNS.map((c) => [c.id, c.name]));
+    for (const row of served) {
+      if (row['profileName'] === null) expect([row['profileId'], row['profileReason']]).toEqual([null, null]);
+      else expect([profiles.get(String(row['profileId']))?.profile, profiles.get(String(row['profileId']))?.profileReason]).toEqual([row['profileName'], row['profileReason']]);
+      expect(row['campaignName']).toBe(row['campaignId'] === null ? null : campaigns.get(String(row['campaignId'])));
+    }
+    expect(new Set(served.map((r) => r['profileName'])).size).toBeGreaterThan(5);
+    expect(new Set(served.map((r) => r['campaignId']))).toEqual(new Set([null, ...campaigns.keys()]));
+    const plain = await rows(sim, `${DAY}&timeCategory=day`);
+    expect(Object.keys(plain[0] ?? {})).not.toContain('profileName');
+    expect(Object.keys(plain[0] ?? {})).not.toContain('campaignId');
+    const onlyCampaign = await rows(sim, `${DAY}&timeCategory=day&showUser=false&showCampaign=true`);
+    expect(onlyCampaign.map((r) => r['campaignId']).sort()).toEqual([null, ...campaigns.keys()].sort());
+  });
+
+  it("the parts (user, quarter-hour, profile, campaign) equal the breakdown of the model's own truth intervals (test/e2e/support/truth-history.ts)", async () => {
+    const served = await rows(sim, `${DAY}&timeCategory=quarterHour&showProfile=true&showCampaign=true`);
+    const truth = truthHistory(truthRecords(generateGroundTruth({ seed: 7, agents: 16, from: FROM, to: TO })));
+    const got = new Map(served.map((r) => [
+      truthHistoryKey({ agentId: String(r['userId']), intervalStart: String(r['timeCategory']), profile: r['profileName'] as string | null, profileReason: r['profileReason'] as string | null, campaignId: r['campaignId'] as string | null }),
+      Object.fromEntries(TRUTH_FIELDS.map((f) => [f, r[f]])),
+    ]));
+    expect(got.size).toBe(served.length);
+    expect(Object.fromEntries(got)).toEqual(Object.fromEntries([...truth].map(([key, row]) => [key, row.values])));
+  });
+
+  it('the parts of a period sum to the row without showProfile / showCampaign', async () => {
+    const parts = await rows(sim, `${DAY}&timeCategory=hour&showProfile=true&showCampaign=true`);
+    const whole = await rows(sim, `${DAY}&timeCategory=hour`);
+    const sums = new Map<string, Record<string, number>>();
+    for (const row of parts) {
+      const key = `${String(row['userId'])}|${String(row['timeCategory'])}`;
+      const sum = sums.get(key) ?? {};
+      for (const [field, value] of Object.entries(metricsOf(row))) sum[field] = (sum[field] ?? 0) + Number(value);
+      sums.set(key, sum);
+    }
+    expect(Object.fromEntries(sums)).toEqual(Object.fromEntries(whole.map((r) => [`${String(r['userId'])}|${String(r['timeCategory'])}`, metricsOf(r)])));
+  });
+
+  it('the campaignId and profileId filters keep only the parts of those campaigns / profiles, with or without their fields shown', async () => {
+    const all = await rows(sim, `${DAY}&timeCategory=day&showProfile=true&showCampaign=true`);
+    const [campaign, other] = CAMPAIGNS;
+    const lunch = PROFILES.lunch;
+    const ofCampaign = await rows(sim, `${DAY}&timeCategory=day&showProfile=true&showCampaign=true&campaignId=${campaign?.id.toLowerCase()}`);
+    expect(ofCampaign.length).toBeGreaterThan(0);
+    expect(ofCampaign).toEqual(all.filter((r) => r['campaignId'] === campaign?.id));
+    const both = await rows(sim, `${DAY}&timeCategory=day&showProfile=true&showCampaign=true&campaignId=${campaign?.id},${other?.id}`);
+    expect(both).toEqual(all.filter((r) => r['campaignId'] !== null));
+    const ofLunch = await rows(sim, `${DAY}&timeCategory=day&showProfile=true&showCampaign=true&profileId=${lunch.profileId}`);
+    expect(ofLunch.length).toBeGreaterThan(0);
+    expect(ofLunch).toEqual(all.filter((r) => r['profileId'] === lunch.profileId));
+    // without showProfile the filtered parts are summed per user and day
+    const lunchPerUser = await rows(sim, `${DAY}&timeCategory=day&profileId=${lunch.profileId}`);
+    expect(lunchPerUser.map((r) => [r['userId'], r['pauseDuration'], r['servingDuration']]).sort()).toEqual(ofLunch.map((r) => [r['userId'], r['pauseDuration'], r['servingDuration']]).sort());
+    expect(lunchPerUser.every((r) => r['readyDuration'] === 0 && Number(r['pauseDuration']) > 0)).toBe(true);
+    // the new fields filter and sort like any other
+    const named = await rows(sim, `${DAY}&timeCategory=day&showProfile=true&profileName=Lunch&sort=-pauseDuration`);
+    expect(named.map((r) => r['userId']).sort()).toEqual(lunchPerUser.map((r) => r['userId']).sort());
+    expect(named.map((r) => r['pauseDuration'])).toEqual(named.map((r) => r['pauseDuration']).sort((a, b) => Number(b) - Number(a)));
   });
 });

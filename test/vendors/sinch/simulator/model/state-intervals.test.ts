@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateGroundTruth, truthRecords } from '../../../../../src/vendors/sinch/simulator/index.ts';
 import type { StateInterval } from '../../../../../src/vendors/sinch/simulator/index.ts';
+import { ALL_PROFILES, CAMPAIGNS } from '../../../../../src/vendors/sinch/simulator/model/catalog.ts';
 import { FROM, TO } from '../support.ts';
 
 const day = generateGroundTruth({ seed: 11, agents: 24, from: FROM, to: TO });
@@ -41,7 +42,8 @@ describe('the simulator truth: state intervals from the model', () => {
       expect(HANDLING.has(String(interval.handling)), String(interval.handling)).toBe(true);
       if (previous?.agentId === interval.agentId) {
         expect(interval.start).toBeGreaterThanOrEqual(previous.end);
-        if (interval.start === previous.end) expect([interval.presence, interval.handling]).not.toEqual([previous.presence, previous.handling]);
+        const state = (i: StateInterval): unknown[] => [i.presence, i.handling, i.profileId, i.profile, i.profileReason, i.campaignId];
+        if (interval.start === previous.end) expect(state(interval)).not.toEqual(state(previous));
       }
       previous = interval;
     }
@@ -77,11 +79,47 @@ describe('the simulator truth: state intervals from the model', () => {
     expect(ties).toBeGreaterThan(0);
   });
 
+  it('carry the profile of the latest user-status row (null before the first one naming a profile) and the campaign between OBJoin and OBUnJoin', () => {
+    const profiles = new Map(ALL_PROFILES.map((p) => [p.profileId, p]));
+    const campaigns = new Set(CAMPAIGNS.map((c) => c.id));
+    let withProfile = 0;
+    let withCampaign = 0;
+    for (const run of runsOf(day.stateIntervals)) {
+      let seenProfile = false;
+      for (const interval of run) {
+        if (interval.profileId === null) {
+          expect(seenProfile, 'a profile, once named, stays until the next user-status row, which always names one').toBe(false);
+          expect([interval.profile, interval.profileReason]).toEqual([null, null]);
+        } else {
+          seenProfile = true;
+          withProfile++;
+          const profile = profiles.get(interval.profileId);
+          expect([interval.profile, interval.profileReason, interval.presence]).toEqual([profile?.profile, profile?.profileReason, profile?.userStatus]);
+        }
+        if (interval.campaignId !== null) {
+          withCampaign++;
+          expect(campaigns.has(interval.campaignId)).toBe(true);
+        }
+        if (String(interval.handling).endsWith('_Campaign')) expect(interval.campaignId).not.toBeNull();
+      }
+    }
+    expect(withProfile).toBeGreaterThan(1000);
+    expect(withCampaign).toBeGreaterThan(20);
+    // a change of profile or campaign alone splits an interval
+    const state = (i: StateInterval): string => `${i.presence}|${i.handling}`;
+    const splits = day.stateIntervals.filter((interval, i) => {
+      const previous = day.stateIntervals[i - 1];
+      return previous?.agentId === interval.agentId && previous.end === interval.start && state(previous) === state(interval);
+    });
+    expect(splits.some((i) => i.campaignId === null)).toBe(true);
+    expect(splits.some((i) => i.profile === 'Office' || i.profile === 'Available')).toBe(true);
+  });
+
   it('export as ISO UTC with milliseconds, one record per interval, in the shared truth format', () => {
     const records = truthRecords(day);
     expect(records).toHaveLength(day.stateIntervals.length);
     const first = records[0];
-    expect(Object.keys(first ?? {})).toEqual(['agentId', 'agentName', 'start', 'end', 'presence', 'handling']);
+    expect(Object.keys(first ?? {})).toEqual(['agentId', 'agentName', 'start', 'end', 'presence', 'handling', 'profileId', 'profile', 'profileReason', 'campaignId']);
     for (const r of records.slice(0, 200)) {
       expect(r.start).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
       expect(r.end).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);

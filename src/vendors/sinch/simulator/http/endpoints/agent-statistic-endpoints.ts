@@ -15,7 +15,7 @@ const AFTERWORK_BY_KIND: readonly MetricField[] = ['afterworkCallInDuration', 'a
 const STATISTIC_METRICS: readonly MetricField[] = SEED_ORDER_METRIC_FIELDS.filter((f) => !AFTERWORK_BY_KIND.includes(f));
 
 /** agentHistory's order: each afterwork-by-kind field follows its kind's duration. */
-const HISTORY_METRICS: readonly MetricField[] = STATISTIC_METRICS.flatMap((field): MetricField[] => {
+export const HISTORY_METRICS: readonly MetricField[] = STATISTIC_METRICS.flatMap((field): MetricField[] => {
   const after: Partial<Record<MetricField, MetricField>> = {
     callInDuration: 'afterworkCallInDuration',
     callOutDuration: 'afterworkCallOutDuration',
@@ -26,14 +26,27 @@ const HISTORY_METRICS: readonly MetricField[] = STATISTIC_METRICS.flatMap((field
   return extra === undefined ? [field] : [field, extra];
 });
 
-interface Settings {
+/**
+ * One share of a quarter-hour row as an endpoint serves it: the dimension fields it is grouped and served under (in
+ * output order, after userName) and its metrics (null: a field the replay cannot know, served as 0).
+ */
+export interface RowPart {
+  readonly fields: Readonly<Record<string, string | null>>;
+  readonly metrics: Readonly<Partial<Record<MetricField, number | null>>>;
+}
+
+export interface Settings {
   readonly start: number;
   readonly end: number;
   readonly category: TimeCategory | null;
   readonly zone: string;
   readonly showUser: boolean;
   readonly users: ReadonlySet<string> | undefined;
+  /** The shares of a row the endpoint serves (absent: the whole row, without dimension fields). */
+  readonly partsOf?: (row: AgentStatisticRow) => readonly RowPart[];
 }
+
+const WHOLE_ROW = (row: AgentStatisticRow): readonly RowPart[] => [{ fields: {}, metrics: row }];
 
 function aggregate(endpoint: Endpoint & { metrics: readonly MetricField[] }, settings: Settings, quarterRows: readonly AgentStatisticRow[]): Record<string, unknown>[] {
   const groups = new Map<string, Record<string, unknown> & { maxChange: number }>();
@@ -42,32 +55,42 @@ function aggregate(endpoint: Endpoint & { metrics: readonly MetricField[] }, set
     if (start < settings.start || start >= settings.end) continue;
     if (settings.users !== undefined && !settings.users.has(row.userId)) continue;
     const label = settings.category === null ? undefined : settings.category === 'all' ? 'all' : periodOf(start, settings.category, settings.zone).label;
-    const key = `${label ?? ''}|${settings.showUser ? row.userId : ''}`;
-    let group = groups.get(key);
-    if (group === undefined) {
-      group = { maxChange: 0 };
-      if (label !== undefined) group['timeCategory'] = label;
-      if (settings.showUser) {
-        group['userId'] = row.userId;
-        group['userName'] = row.userName;
+    for (const part of (settings.partsOf ?? WHOLE_ROW)(row)) {
+      const key = `${label ?? ''}|${settings.showUser ? row.userId : ''}|${JSON.stringify(part.fields)}`;
+      let group = groups.get(key);
+      if (group === undefined) {
+        group = { maxChange: 0 };
+        if (label !== undefined) group['timeCategory'] = label;
+        if (settings.showUser) {
+          group['userId'] = row.userId;
+          group['userName'] = row.userName;
+        }
+        Object.assign(group, part.fields);
+        for (const field of endpoint.metrics) group[field] = 0;
+        groups.set(key, group);
       }
-      for (const field of endpoint.metrics) group[field] = 0;
-      groups.set(key, group);
+      // The simulated vendor derives its statistics from its own status history, which cannot show resting time or
+      // direct contacts; it serves those fields (null in our replay) as 0 (docs/simulator.md).
+      for (const field of endpoint.metrics) group[field] = (group[field] as number) + (part.metrics[field] ?? 0);
+      group.maxChange = Math.max(group.maxChange, parseTimestamp(row.maxChangeTimestamp));
     }
-    // The simulated vendor derives its statistics from its own status history, which cannot show resting time or direct
-    // contacts; it serves those fields (null in our replay) as 0 (docs/simulator.md).
-    for (const field of endpoint.metrics) group[field] = (group[field] as number) + (row[field] ?? 0);
-    group.maxChange = Math.max(group.maxChange, parseTimestamp(row.maxChangeTimestamp));
   }
   return [...groups.values()].map(({ maxChange, ...rest }) => ({ ...rest, maxChangeTimestamp: formatIsoTimestamp(maxChange) }));
 }
 
-function statisticEndpoint(path: string, parameters: readonly string[], metrics: readonly MetricField[], settingsOf: (params: Params) => Settings): Endpoint & { metrics: readonly MetricField[] } {
+/** An agentStatistic-like endpoint: quarter-hour rows of the replay, in [start, end), grouped and summed; `dimensions` are extra fields rows may carry (filterable, sortable). */
+export function statisticEndpoint(
+  path: string,
+  parameters: readonly string[],
+  metrics: readonly MetricField[],
+  settingsOf: (params: Params) => Settings,
+  dimensions: readonly string[] = [],
+): Endpoint & { metrics: readonly MetricField[] } {
   const endpoint: Endpoint & { metrics: readonly MetricField[] } = {
     path,
     metrics,
     parameters: new Set([...parameters, 'startTime', 'endTime', 'timeCategory', 'userId', 'showUser', 'sort', ...PAGING_PARAMETERS]),
-    fields: new Set(['timeCategory', 'userId', 'userName', ...metrics, 'maxChangeTimestamp']),
+    fields: new Set(['timeCategory', 'userId', 'userName', ...dimensions, ...metrics, 'maxChangeTimestamp']),
     defaultSort: 'maxChangeTimestamp',
     rows(query, { now, data }) {
       const settings = settingsOf(query.params);
@@ -77,7 +100,7 @@ function statisticEndpoint(path: string, parameters: readonly string[], metrics:
   return endpoint;
 }
 
-function commonSettings(params: Params, endRequired: boolean): Omit<Settings, 'zone'> {
+export function commonSettings(params: Params, endRequired: boolean): Omit<Settings, 'zone'> {
   const end = timeParam(params, 'endTime', endRequired);
   return {
     start: roundUpToQuarterHour(timeParam(params, 'startTime', true) ?? 0),
@@ -98,18 +121,4 @@ function commonSettings(params: Params, endRequired: boolean): Omit<Settings, 'z
 export const agentStatisticEndpoint = statisticEndpoint('/agentStatistic', ['timeZone', 'language'], STATISTIC_METRICS, (params) => {
   languageParam(params);
   return { ...commonSettings(params, false), zone: timeZoneParam(params) };
-});
-
-/**
- * `/agentHistory`: like agentStatistic over any range (startTime and endTime required, rounded up),
- * in UTC, with the afterwork-by-kind fields. profileId/campaignId are validated; the simulator has
- * no profile or campaign breakdown, so showProfile/showCampaign add no fields and the profileId/campaignId
- * filters are ignored (documented limitation).
- */
-export const agentHistoryEndpoint = statisticEndpoint('/agentHistory', ['campaignId', 'profileId', 'showProfile', 'showCampaign'], HISTORY_METRICS, (params) => {
-  guidListParam(params, 'campaignId');
-  guidListParam(params, 'profileId');
-  booleanParam(params, 'showProfile', false);
-  booleanParam(params, 'showCampaign', false);
-  return { ...commonSettings(params, true), zone: 'UTC' };
 });

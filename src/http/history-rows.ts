@@ -92,9 +92,10 @@ function groupsOf(period: PeriodAggregate, view: HistoryView): Group[] {
  * (history-part.ts); a campaignId filter keeps only the parts of those campaigns. Metrics are null where the period's
  * are (published with the period's coverage). profileId and campaignName are null: agentStatusHistory names a
  * profile but not its id, and gives a campaign's id but not its name (docs/http-api.md). Filtered, sorted and paged
- * as {@link selectRows} does.
+ * as {@link selectRows} does; without filters and sorted by a field known before formatting (the default
+ * maxChangeTimestamp, the labels and dimensions), only the page's rows are formatted.
  */
-export function historyPage(stored: readonly QuarterHourRow[], days: readonly PeriodAggregate[], view: HistoryView, rangeEnd: number, selection: RowSelection): SelectedRows<Row> {
+export function historyPage(stored: readonly QuarterHourRow[], days: readonly PeriodAggregate[], view: HistoryView, selection: RowSelection): SelectedRows<Row> {
   const category = view.category ?? 'all';
   let periods: PeriodAggregate[];
   try {
@@ -103,33 +104,69 @@ export function historyPage(stored: readonly QuarterHourRow[], days: readonly Pe
     if (error instanceof RangeError) throw new BadRequest(error.message);
     throw error;
   }
-  const rows: Row[] = [];
-  for (const period of periods) {
-    for (const group of groupsOf(period, view)) {
-      const out: Record<string, RowValue> = {};
-      if (view.category !== null) out['timeCategory'] = period.label;
-      if (view.showUser) {
-        out['userId'] = period.userId;
-        out['userName'] = period.userName;
-      }
-      if (view.showProfile) {
-        out['profileId'] = null;
-        out['profileName'] = group.profile;
-        out['profileReason'] = group.profileReason;
-      }
-      if (view.showCampaign) {
-        out['campaignId'] = group.campaignId;
-        out['campaignName'] = null;
-      }
-      out['intervalStart'] = formatUtc(period.start);
-      out['intervalEnd'] = formatUtc(view.category === null ? Math.min(period.end, rangeEnd) : period.end);
-      const { metrics, partialFields } = publishCovered(group.vector, period.coverage);
-      for (const field of HISTORY_METRIC_FIELDS) out[field] = metrics[field];
-      out['maxChangeTimestamp'] = Number.isFinite(period.maxChangeTime) ? formatUtc(period.maxChangeTime) : null;
-      out['source'] = sourceLabel(period.sources);
-      if (partialFields.length > 0) out['partialFields'] = partialFields;
-      rows.push(out);
-    }
+  const entries: { period: PeriodAggregate; group: Group }[] = [];
+  for (const period of periods) for (const group of groupsOf(period, view)) entries.push({ period, group });
+  const format = (entry: { period: PeriodAggregate; group: Group }): Row => formatRow(entry.period, entry.group, view);
+  const key = sortKeyOf(selection.sortField, view);
+  if (selection.filters.length > 0 || key === undefined) return selectRows(entries.map(format), selection);
+  // Only the page is formatted: the sort runs over the sort field alone (its value is known before formatting).
+  const keyed = entries.map((entry, index) => {
+    const value = key(entry.period, entry.group);
+    return value === undefined ? { [ENTRY_INDEX]: index } : { [selection.sortField]: value, [ENTRY_INDEX]: index };
+  });
+  const { page, total } = selectRows(keyed, selection);
+  return { page: page.map((row) => format(entries[row[ENTRY_INDEX] as number]!)), total };
+}
+
+/** The field of a sort-only row that holds its entry's index (not a history field, so never a sort or filter field). */
+const ENTRY_INDEX = '#entry';
+
+/** The value a row has in `field`, for the fields known before formatting; undefined otherwise. */
+function sortKeyOf(field: string, view: HistoryView): ((period: PeriodAggregate, group: Group) => RowValue | undefined) | undefined {
+  switch (field) {
+    case 'maxChangeTimestamp':
+      return (period) => (Number.isFinite(period.maxChangeTime) ? formatUtc(period.maxChangeTime) : null);
+    case 'intervalStart':
+      return (period) => formatUtc(period.start);
+    case 'timeCategory':
+      return (period) => (view.category === null ? undefined : period.label);
+    case 'userId':
+      return (period) => (view.showUser ? period.userId : undefined);
+    case 'userName':
+      return (period) => (view.showUser ? period.userName : undefined);
+    case 'profileName':
+      return (_, group) => (view.showProfile ? group.profile : undefined);
+    case 'profileReason':
+      return (_, group) => (view.showProfile ? group.profileReason : undefined);
+    case 'campaignId':
+      return (_, group) => (view.showCampaign ? group.campaignId : undefined);
+    default:
+      return undefined;
   }
-  return selectRows(rows, selection);
+}
+
+function formatRow(period: PeriodAggregate, group: Group, view: HistoryView): Row {
+  const out: Record<string, RowValue> = {};
+  if (view.category !== null) out['timeCategory'] = period.label;
+  if (view.showUser) {
+    out['userId'] = period.userId;
+    out['userName'] = period.userName;
+  }
+  if (view.showProfile) {
+    out['profileId'] = null;
+    out['profileName'] = group.profile;
+    out['profileReason'] = group.profileReason;
+  }
+  if (view.showCampaign) {
+    out['campaignId'] = group.campaignId;
+    out['campaignName'] = null;
+  }
+  out['intervalStart'] = formatUtc(period.start);
+  out['intervalEnd'] = formatUtc(period.end);
+  const { metrics, partialFields } = publishCovered(group.vector, period.coverage);
+  for (const field of HISTORY_METRIC_FIELDS) out[field] = metrics[field];
+  out['maxChangeTimestamp'] = Number.isFinite(period.maxChangeTime) ? formatUtc(period.maxChangeTime) : null;
+  out['source'] = sourceLabel(period.sources);
+  if (partialFields.length > 0) out['partialFields'] = partialFields;
+  return out;
 }

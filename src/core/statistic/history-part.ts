@@ -48,10 +48,20 @@ export function partKey(profile: string | null, profileReason: string | null, ca
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
-/** The dimensions of a part key. */
+const DIMS = new Map<string, HistoryDims>();
+/** How many decoded keys {@link partDims} remembers (a contact center has a few dozen profiles and campaigns). */
+const DIMS_MAX = 4096;
+
+/** The dimensions of a part key (decoded keys are remembered; the result is shared, do not modify it). */
 export function partDims(key: string): HistoryDims {
-  const parsed = JSON.parse(key) as unknown[];
-  return { profile: text(parsed[0]), profileReason: text(parsed[1]), campaignId: text(parsed[2]) };
+  let dims = DIMS.get(key);
+  if (dims === undefined) {
+    const parsed = JSON.parse(key) as unknown[];
+    dims = { profile: text(parsed[0]), profileReason: text(parsed[1]), campaignId: text(parsed[2]) };
+    if (DIMS.size >= DIMS_MAX) DIMS.clear();
+    DIMS.set(key, dims);
+  }
+  return dims;
 }
 
 /** Orders parts by key (the order every producer of a breakdown uses). */

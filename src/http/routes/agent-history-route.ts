@@ -70,7 +70,7 @@ export function registerAgentHistoryRoute(app: FastifyInstance, deps: ServerDeps
       const stored = parts.flatMap((part) => part.rows);
       const missing = parts.reduce((sum, part) => sum + part.missing, 0);
       const completenessOfAnswer = completenessView(answerCompleteness(deps.reader, completeness, missing), deps.allowedLatenessMs);
-      const { page, total } = historyPage(stored, days, view, end, selection);
+      const { page, total } = historyPage(stored, days, view, selection);
       signal.throwIfAborted();
       return { answer: new CachedAnswer(JSON.stringify(page), { ...completenessHeaders(completenessOfAnswer), 'x-total-count': String(total) }), missing };
     }, requestSignal(request.raw, reply.raw));

@@ -6,12 +6,9 @@ import type { SourceAdapter } from '../source/source-adapter.ts';
 import type { SourceId } from '../source/source-id.ts';
 import type { MetricField } from '../statistic/agent-statistic-fields.ts';
 import type { PublishedMetrics } from '../statistic/published-metrics.ts';
-import type { FieldCoverage } from '../statistic/published-metrics.ts';
 import { publishCovered } from '../statistic/published-metrics.ts';
 import type { HistoryPart } from '../statistic/history-part.ts';
-import { compareKeys, partDims } from '../statistic/history-part.ts';
-import type { MetricVector } from '../statistic/metric-vector.ts';
-import { vectorHasContent } from '../statistic/metric-vector.ts';
+import { publishedParts } from '../statistic/history-part.ts';
 import type { EventTimeLimits } from '../time/time-limits.ts';
 import { DEFAULT_MAX_EVENT_AGE_MS, DEFAULT_MAX_EVENT_LEAD_MS, eventTimeRejection } from '../time/time-limits.ts';
 import type { WindowReport } from '../events/window-report.ts';
@@ -91,16 +88,6 @@ function reportRejection(reports: readonly WindowReport[], limits: EventTimeLimi
 
 function bump(counter: Record<string, number>, reason: string): void {
   counter[reason] = (counter[reason] ?? 0) + 1;
-}
-
-/** A period's breakdown as published: parts with content, ordered by key, each with the period's coverage. */
-export function publishedParts(parts: ReadonlyMap<string, Readonly<MetricVector>>, coverage: Readonly<FieldCoverage>): HistoryPart[] {
-  const out: HistoryPart[] = [];
-  for (const key of [...parts.keys()].sort(compareKeys)) {
-    const vector = parts.get(key) as MetricVector;
-    if (vectorHasContent(vector)) out.push({ ...partDims(key), metrics: publishCovered(vector, coverage).metrics });
-  }
-  return out;
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { SourceProfile } from '../source/source-profiles.ts';
 import type { MetricVector } from './metric-vector.ts';
 import { vectorHasContent } from './metric-vector.ts';
-import type { PublishedMetrics } from './published-metrics.ts';
-import { publishMetrics } from './published-metrics.ts';
+import type { FieldCoverage, PublishedMetrics } from './published-metrics.ts';
+import { profileCoverage, publishCovered } from './published-metrics.ts';
 
 /**
  * The agentHistory breakdown of a quarter-hour (Sinch RAI `/agentHistory`, showProfile / showCampaign): the share of
@@ -69,18 +69,22 @@ export function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/**
- * The published breakdown of a window: its parts with content, ordered by key, each published for the source's
- * profile. `parts` null (unknown) publishes the whole `vector` as one part without dimensions.
- */
-export function publishBreakdown(parts: ReadonlyMap<string, Readonly<MetricVector>> | null, vector: Readonly<MetricVector>, profile: SourceProfile): HistoryPart[] {
-  if (parts === null) return vectorHasContent(vector) ? [{ profile: null, profileReason: null, campaignId: null, metrics: publishMetrics(vector, profile) }] : [];
+/** A breakdown as published: parts with content, ordered by key, each published with `coverage` (published-metrics.ts). */
+export function publishedParts(parts: ReadonlyMap<string, Readonly<MetricVector>>, coverage: Readonly<FieldCoverage>): HistoryPart[] {
   const out: HistoryPart[] = [];
   for (const key of [...parts.keys()].sort(compareKeys)) {
-    const part = parts.get(key) as MetricVector;
-    if (vectorHasContent(part)) out.push({ ...partDims(key), metrics: publishMetrics(part, profile) });
+    const vector = parts.get(key) as MetricVector;
+    if (vectorHasContent(vector)) out.push({ ...partDims(key), metrics: publishCovered(vector, coverage).metrics });
   }
   return out;
+}
+
+/**
+ * The published breakdown of a window of `profile`'s source. `parts` null (unknown) publishes the whole `vector` as one
+ * part without dimensions.
+ */
+export function publishBreakdown(parts: ReadonlyMap<string, Readonly<MetricVector>> | null, vector: Readonly<MetricVector>, profile: SourceProfile): HistoryPart[] {
+  return publishedParts(parts ?? new Map([[UNKNOWN_PART_KEY, vector]]), profileCoverage(profile));
 }
 
 /** True when two breakdowns (null: unknown) hold the same vectors under the same keys, empty parts ignored. */

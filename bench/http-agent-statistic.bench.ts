@@ -164,7 +164,8 @@ async function main(): Promise<void> {
     // the first request of each uncached server above warmed it; the 15 below are all read from Redis
     for (let round = 0; round < ROUNDS; round++) {
       for (const kind of [false, true]) {
-        for (const api of apis.filter((candidate) => candidate.cached === kind)) {
+        const group = apis.filter((candidate) => candidate.cached === kind);
+        for (const api of round % 2 === 0 ? group : group.reverse()) {
           const times = await sequential(`${api.base}${path}`, 15);
           console.log(`${api.name.padEnd(pad)} one client, 15 sequential requests: median ${median(times).toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)}); ${machineLine()}`);
         }
@@ -177,7 +178,10 @@ async function main(): Promise<void> {
       ...apis.filter((api) => api.cached).map((api) => ({ name: `${api.name}, gzip`, url: api.base, headers: gzip })),
     ];
     for (let round = 0; round < ROUNDS; round++) {
-      for (const run of runs) {
+      // odd rounds run the base tree first: neither always follows the other's uncached backlog
+      const ordered = round % 2 === 0 || BASE_TREE === undefined ? runs : runs.map((_, i) => runs[i % 2 === 0 ? Math.min(i + 1, runs.length - 1) : i - 1]!);
+      for (const run of ordered) {
+        await sleep(3_000);
         const result = await autocannon({ url: `${run.url}${path}`, connections: CONNECTIONS, duration: SECONDS, timeout: 60, headers: run.headers });
         console.log(`${run.name.padEnd(pad + 6)} ${CONNECTIONS} clients: ${result.requests.average.toFixed(1)} req/s, latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms; 2xx ${result['2xx']}, non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}; ${machineLine()}`);
       }

@@ -11,26 +11,19 @@ export interface AnswerBasis {
   readonly revision: string;
 }
 
-type Replies = [Error | null, unknown][];
-
-function valuesOf(replies: Replies | null): unknown[] {
-  return (replies ?? []).map(([error, value]) => {
-    if (error !== null) throw error;
-    return value;
-  });
-}
-
 /**
- * Reads a tenant's {@link AnswerBasis} in one round trip in the usual case: three pipelines sent together, one per
- * hash tag (the global bookkeeping, the sink records, the tenant's keys), so nothing crosses a Redis Cluster slot.
- * Two reads that depend on an earlier answer are made optimistic:
+ * Reads a tenant's {@link AnswerBasis} in one round trip in the usual case: nine single-key commands sent together
+ * (the global bookkeeping, the sink records, the tenant's keys), so nothing crosses a Redis Cluster slot. They are
+ * single commands, not pipelines: ioredis writes each as it is issued, so they still share one round trip, at about
+ * half the client CPU (measured 90 µs per read, against 140–175 µs as three pipelines). On one connection (single Redis, or one node
+ * of a cluster) Redis runs them in the order sent. Two reads that depend on an earlier answer are made optimistic:
  *
- * - the sink records are fetched by the ids the previous read found, next to the index; when the index names other
- *   ids, they are fetched again (a second round trip, once per change of the sink instances);
+ * - the sink records are fetched by the ids the previous read found, right after the index; when the index names
+ *   other ids, they are fetched again (a second round trip, once per change of the sink instances);
  * - the tenant's epoch set is read whole instead of asked for the current epoch. The set is written before the tenant
- *   is registered in the epoch, and the two are read concurrently here, so a tenant found registered but without the
- *   epoch in its set is asked again after the global read (the order {@link getCompleteness} relies on) before its
- *   data counts as lost.
+ *   is registered in the epoch, and on a cluster the two are read concurrently, so a tenant found registered but
+ *   without the epoch in its set is asked again, after the global read (the order getCompleteness relies on), before
+ *   its data counts as lost.
  *
  * The result is what reading the global keys, then the sinks, then the tenant's keys in sequence would give.
  */
@@ -47,39 +40,32 @@ export class AnswerBasisRead {
 
   async read(tenant: string): Promise<AnswerBasis> {
     const k = this.#keys;
+    const r = this.#redis;
     const known = this.#sinkIds;
-    const sinkPipeline = this.#redis.pipeline().zrange(k.sinks, 0, -1);
-    if (known.length > 0) sinkPipeline.mget(...known.map((id) => k.sink(id)));
-    const [globalReplies, sinkReplies, ownReplies] = await Promise.all([
-      this.#redis.pipeline().get(k.epoch).exists(k.canary).get(k.lossReported).sismember(k.epochTenants, tenant).exec(),
-      sinkPipeline.exec(),
-      this.#redis.pipeline().zrange(k.tenantEpoch(tenant), 0, -1).hgetall(k.watermark(tenant)).get(k.dataRevision(tenant)).exec(),
+    const [epoch, canary, lossReported, registered, sinkIds, knownSinks, tenantEpochs, watermarks, revision] = await Promise.all([
+      r.get(k.epoch), r.exists(k.canary), r.get(k.lossReported), r.sismember(k.epochTenants, tenant),
+      r.zrange(k.sinks, 0, -1), known.length === 0 ? [] : r.mget(...known.map((id) => k.sink(id))),
+      r.zrange(k.tenantEpoch(tenant), 0, -1), r.hgetall(k.watermark(tenant)), r.get(k.dataRevision(tenant)),
     ]);
-    const global = valuesOf(globalReplies);
-    const sinks = await this.#sinkRecords(valuesOf(sinkReplies), known);
-    const own = valuesOf(ownReplies);
-    const epoch = global[0] as string | null;
-    const canary = global[1] as number;
-    const registered = global[3] === 1;
-    const revision = (own[2] as string | null) ?? '0';
-    const processor = parseWatermarkHash((own[1] ?? {}) as Record<string, string>);
-    const incomplete = (detail: string): AnswerBasis => ({ completeness: { ...processor, upTo: null, epoch, incomplete: { reason: 'rebuilding', detail } }, revision });
+    const sinks = await this.#sinkRecords(sinkIds, known, knownSinks);
+    const processor = parseWatermarkHash(watermarks);
+    const basis = (completeness: StoreCompleteness): AnswerBasis => ({ completeness, revision: revision ?? '0' });
+    const incomplete = (detail: string): AnswerBasis => basis({ ...processor, upTo: null, epoch, incomplete: { reason: 'rebuilding', detail } });
     if (epoch === null) return incomplete('Redis has no data epoch (a new, emptied or lost store), and no Redis sink has started building it yet');
     if (canary === 0) return incomplete('keys with a TTL were lost from Redis (the canary is gone); the Redis sink is about to rebuild');
-    if (global[2] === epoch) return incomplete('a reader found rows missing from Redis; the Redis sink is about to rebuild');
-    if (registered && !(own[0] as string[]).includes(epoch) && (await this.#redis.zscore(k.tenantEpoch(tenant), epoch)) === null) {
+    if (lossReported === epoch) return incomplete('a reader found rows missing from Redis; the Redis sink is about to rebuild');
+    if (registered === 1 && !tenantEpochs.includes(epoch) && (await r.zscore(k.tenantEpoch(tenant), epoch)) === null) {
       return incomplete(`the Redis node holding tenant ${tenant}'s keys lost them (its epoch is gone); the Redis sink is about to rebuild`);
     }
     const coverage = summarizeSinks(sinks, epoch, tenant);
-    return { completeness: { ...processor, upTo: coverage.upTo, epoch, incomplete: coverage.incomplete }, revision };
+    return basis({ ...processor, upTo: coverage.upTo, epoch, incomplete: coverage.incomplete });
   }
 
-  /** The live sink records: from the pipeline when the index still names the `known` ids, else read again. */
-  async #sinkRecords(replies: unknown[], known: readonly string[]): Promise<SinkProgressRecord[]> {
-    const ids = replies[0] as string[];
-    let values: (string | null)[];
+  /** The live sink records: `knownSinks` (the records of the `known` ids) when the index still names those ids, else read again. */
+  async #sinkRecords(ids: readonly string[], known: readonly string[], knownSinks: readonly (string | null)[]): Promise<SinkProgressRecord[]> {
+    let values: readonly (string | null)[];
     if (ids.length === 0) values = [];
-    else if (sameIds(ids, known)) values = replies[1] as (string | null)[];
+    else if (sameIds(ids, known)) values = knownSinks;
     else values = await this.#redis.mget(...ids.map((id) => this.#keys.sink(id)));
     this.#sinkIds = ids;
     return values.filter((json): json is string => json !== null).map((json) => JSON.parse(json) as SinkProgressRecord);

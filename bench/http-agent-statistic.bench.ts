@@ -13,6 +13,10 @@
  *    bodies), then for each: 9 sequential requests (median: one client) and an autocannon run with `connections`
  *    connections for `seconds` s, the two servers alternating.
  * 3. Measures the heap growth of one uncached request in this process (buildServer over the same Redis, --expose-gc).
+ *
+ * With BENCH_BASE_TREE=<another checkout> (e.g. a worktree of main), its `serve` runs too, with and without the cache,
+ * over the same store: its bodies must equal these, and every measurement alternates between the two trees
+ * (BENCH_ROUNDS times, default 1), so old and new code are compared in one run on the same data and load.
  * The query: startTime/endTime the Helsinki days, timeCategory=day, timeZone=Europe/Helsinki, limit=1000 (1 day) or
  * 10000 (the first page of a longer range). Deletes its topics and Redis keys at the end.
  */
@@ -68,9 +72,12 @@ function quarterHour(agent: number, day: number, q: number): Record<string, unkn
   };
 }
 
-async function startApi(env: Record<string, string>): Promise<{ base: string; child: ReturnType<typeof spawn> }> {
+const BASE_TREE = process.env['BENCH_BASE_TREE'];
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 1);
+
+async function startApi(env: Record<string, string>, tree: string = join(import.meta.dirname, '..')): Promise<{ base: string; child: ReturnType<typeof spawn> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(import.meta.dirname, '../src/bin/cli.ts'), 'serve', '--host', '127.0.0.1', '--port', String(port)], { env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, [join(tree, 'src/bin/cli.ts'), 'serve', '--host', '127.0.0.1', '--port', String(port)], { env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'inherit', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) return { base, child };
@@ -133,30 +140,51 @@ async function main(): Promise<void> {
 
     const limit = DAYS === 1 ? 1000 : 10_000;
     const path = `/agentStatistic?startTime=${new Date(FIRST_DAY).toISOString()}&endTime=${new Date(lastEnd).toISOString()}&timeCategory=day&timeZone=Europe/Helsinki&limit=${limit}`;
-    const uncached = await startApi({ ...stack.baseEnv, HTTP_ANSWER_CACHE_MB: '0' });
-    children.push(uncached.child);
-    const cached = await startApi({ ...stack.baseEnv });
-    children.push(cached.child);
+    const apis: { name: string; base: string; cached: boolean }[] = [];
+    for (const [tree, label] of [[undefined, ''], ...(BASE_TREE === undefined ? [] : [[BASE_TREE, 'base: ']])] as const) {
+      for (const cachedApi of [false, true]) {
+        const api = await startApi(cachedApi ? { ...stack.baseEnv } : { ...stack.baseEnv, HTTP_ANSWER_CACHE_MB: '0' }, tree);
+        children.push(api.child);
+        apis.push({ name: `${label}${cachedApi ? 'answer cache' : 'no cache'}`, base: api.base, cached: cachedApi });
+      }
+    }
     const expectedRows = Math.min(limit, AGENTS * DAYS);
-    const bodies = await Promise.all([uncached, cached].map(async (api) => {
+    const bodies = await Promise.all(apis.map(async (api) => {
       const response = await fetch(`${api.base}${path}`);
       const text = await response.text();
       const rows = JSON.parse(text) as unknown[];
       if (response.status !== 200 || rows.length !== expectedRows) throw new Error(`unexpected answer: ${response.status} ${text.slice(0, 300)}`);
       return { text, total: response.headers.get('x-total-count') };
     }));
-    if (bodies[0]?.text !== bodies[1]?.text) throw new Error('the two servers answered differently');
-    console.log(`check: both answer HTTP 200, ${expectedRows} rows of ${bodies[0]?.total} (X-Total-Count), ${bodies[0]?.text.length} bytes, identical bodies`);
+    if (bodies.some((body) => body.text !== bodies[0]?.text)) throw new Error('the servers answered differently');
+    console.log(`check: ${apis.length} servers answer HTTP 200, ${expectedRows} rows of ${bodies[0]?.total} (X-Total-Count), ${bodies[0]?.text.length} bytes, identical bodies`);
     console.log(`query: ${path}`);
     console.log('');
-    for (const [name, api] of [['no cache', uncached], ['answer cache', cached]] as const) {
-      const times = await sequential(`${api.base}${path}`, 15);
-      console.log(`${name.padEnd(12)} one client, 15 sequential requests: median ${median(times).toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)})`);
+    const pad = Math.max(...apis.map((api) => api.name.length)) + 1;
+    // the first request of each uncached server above warmed it; the 15 below are all read from Redis
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const kind of [false, true]) {
+        const group = apis.filter((candidate) => candidate.cached === kind);
+        for (const api of round % 2 === 0 ? group : group.reverse()) {
+          const times = await sequential(`${api.base}${path}`, 15);
+          console.log(`${api.name.padEnd(pad)} one client, 15 sequential requests: median ${median(times).toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)}); ${machineLine()}`);
+        }
+      }
     }
     const gzip = { 'accept-encoding': 'gzip' };
-    for (const [name, api, headers] of [['no cache', uncached, {}], ['answer cache', cached, {}], ['cache, gzip', cached, gzip]] as const) {
-      const result = await autocannon({ url: `${api.base}${path}`, connections: CONNECTIONS, duration: SECONDS, timeout: 60, headers });
-      console.log(`${name.padEnd(12)} ${CONNECTIONS} clients: ${result.requests.average.toFixed(1)} req/s, latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms; 2xx ${result['2xx']}, non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}`);
+    const runs = [
+      ...apis.filter((api) => !api.cached).map((api) => ({ name: api.name, url: api.base, headers: {} })),
+      ...apis.filter((api) => api.cached).map((api) => ({ name: api.name, url: api.base, headers: {} })),
+      ...apis.filter((api) => api.cached).map((api) => ({ name: `${api.name}, gzip`, url: api.base, headers: gzip })),
+    ];
+    for (let round = 0; round < ROUNDS; round++) {
+      // odd rounds run the base tree first: neither always follows the other's uncached backlog
+      const ordered = round % 2 === 0 || BASE_TREE === undefined ? runs : runs.map((_, i) => runs[i % 2 === 0 ? Math.min(i + 1, runs.length - 1) : i - 1]!);
+      for (const run of ordered) {
+        await sleep(3_000);
+        const result = await autocannon({ url: `${run.url}${path}`, connections: CONNECTIONS, duration: SECONDS, timeout: 60, headers: run.headers });
+        console.log(`${run.name.padEnd(pad + 6)} ${CONNECTIONS} clients: ${result.requests.average.toFixed(1)} req/s, latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms; 2xx ${result['2xx']}, non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}; ${machineLine()}`);
+      }
     }
 
     const app = buildServer({

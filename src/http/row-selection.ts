@@ -72,16 +72,26 @@ export interface SelectedRows<T> {
  * returns the page [offset, offset + limit).
  */
 export function selectRows<T extends Row>(rows: readonly T[], selection: RowSelection): SelectedRows<T> {
-  const { sortField, descending, collator, offset, limit } = selection;
-  const sign = descending ? -1 : 1;
   const matching = rows.filter((row) => matchesFilters(row, selection.filters));
-  matching.sort((a, b) => {
-    const x = a[sortField];
-    const y = b[sortField];
+  const { page, total } = selectIndices(matching.map((row) => row[selection.sortField]), selection);
+  return { page: page.map((index) => matching[index]!), total };
+}
+
+/**
+ * The page of {@link selectRows} without filters, for rows known only by their values in the sort field (`keys`, in
+ * the rows' natural order; undefined or null where a row lacks the field): the indices of the page's rows, in order.
+ */
+export function selectIndices(keys: readonly (RowValue | undefined)[], selection: RowSelection): SelectedRows<number> {
+  const { descending, collator, offset, limit } = selection;
+  const sign = descending ? -1 : 1;
+  const order = Array.from(keys, (_, index) => index);
+  order.sort((a, b) => {
+    const x = keys[a];
+    const y = keys[b];
     const missingX = x === undefined || x === null;
     const missingY = y === undefined || y === null;
     if (missingX || missingY) return Number(missingX) - Number(missingY);
     return sign * compareValues(x, y, collator);
   });
-  return { page: matching.slice(offset, offset + limit), total: matching.length };
+  return { page: order.slice(offset, offset + limit), total: order.length };
 }

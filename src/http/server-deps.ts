@@ -5,8 +5,12 @@ import type { BillingStore } from '../state/billing-store.ts';
 import type { TimelineStoreReader } from '../state/timeline-store-reader.ts';
 import type { QueryAdmissionLimits } from './query-admission.ts';
 
-/** The read side the API needs (the Redis {@link TimelineStoreReader} in production). */
-export type TimelineReader = Pick<TimelineStoreReader, 'readQuarterHours' | 'readDays' | 'readDataRevision' | 'oldestWholeDay' | 'readAgentStates' | 'readTimeline' | 'getCompleteness' | 'reportMissingRows' | 'getAgentDirectory'>;
+/**
+ * The read side the API needs (the Redis {@link TimelineStoreReader} in production). Without `readAnswerBasis`, the
+ * statistic routes read completeness and data revision with `getCompleteness` and `readDataRevision`.
+ */
+export type TimelineReader = Pick<TimelineStoreReader, 'readQuarterHours' | 'readDays' | 'readDataRevision' | 'oldestWholeDay' | 'readAgentStates' | 'readTimeline' | 'getCompleteness' | 'reportMissingRows' | 'getAgentDirectory'>
+  & Partial<Pick<TimelineStoreReader, 'readAnswerBasis'>>;
 
 /**
  * One dependency /readyz checks. `check` resolves when the dependency is usable and rejects (with a message

@@ -11,7 +11,7 @@ import { BadRequest } from './bad-request.ts';
 import type { CompletenessView } from './completeness.ts';
 import { isFinal } from './completeness.ts';
 import type { Row, RowSelection, RowValue, SelectedRows } from './row-selection.ts';
-import { selectRows } from './row-selection.ts';
+import { selectIndices, selectRows } from './row-selection.ts';
 
 /** Every field an /agentStatistic row can have, in output order: the filterable and sortable names. */
 export const STATISTIC_FIELDS: readonly string[] = [
@@ -91,47 +91,74 @@ function statisticComponents(stored: readonly QuarterHourRow[], days: readonly P
  *
  * The rows are filtered, sorted and paged as {@link selectRows} does (the same page and total); without filters and
  * sorted by a field known before formatting (the default maxChangeTimestamp, userId, userName, timeCategory,
- * intervalStart, intervalEnd), only the page's rows are formatted.
+ * intervalStart, intervalEnd), only the page's rows are formatted, and timestamps are sorted as numbers (the order of
+ * their ISO-8601 text for years 0–9999).
  */
 export function statisticPage(stored: readonly QuarterHourRow[], view: StatisticView, completeness: CompletenessView, days: readonly PeriodAggregate[], selection: RowSelection): SelectedRows<Row> {
   const { periods, format } = statisticPeriods(stored, view, completeness, days);
-  const key = sortKeyOf(selection.sortField, view);
-  if (selection.filters.length > 0 || key === undefined) return selectRows(periods.map(format), selection);
-  const keyed = periods.map((period, index) => {
-    const value = key(period);
-    return value === undefined ? { [PERIOD_INDEX]: index } : { [selection.sortField]: value, [PERIOD_INDEX]: index };
-  });
-  const { page, total } = selectRows(keyed, selection);
-  return { page: page.map((row) => format(periods[row[PERIOD_INDEX] as number]!)), total };
+  const keys = selection.filters.length > 0 ? undefined : sortKeys(periods, selection, view);
+  if (keys === undefined) return selectRows(periods.map(format), selection);
+  const { page, total } = selectIndices(keys, selection);
+  return { page: page.map((index) => format(periods[index]!)), total };
 }
 
-/** The field of a sort-only row that holds its period's index (not a statistic field, so never a sort or filter field). */
-const PERIOD_INDEX = '#period';
+/** The epoch ms whose formatUtc text has a four-digit year (0000–9999): there, text order is number order. */
+const FOUR_DIGIT_YEARS = { from: Date.parse('0000-01-01T00:00:00.000Z'), to: Date.parse('9999-12-31T23:59:59.999Z') } as const;
 
-/** The value a period's formatted row has in `field`, for the fields known before formatting; undefined otherwise. */
-function sortKeyOf(field: string, view: StatisticView): ((period: PeriodAggregate) => RowValue | undefined) | undefined {
-  switch (field) {
+/**
+ * The values the periods' formatted rows have in the sort field, or values that sort the same, for the fields known
+ * before formatting; undefined for other fields (the rows are then formatted to be sorted).
+ */
+function sortKeys(periods: readonly PeriodAggregate[], selection: RowSelection, view: StatisticView): readonly (RowValue | undefined)[] | undefined {
+  const time = (value: (period: PeriodAggregate) => number): (RowValue | undefined)[] => {
+    const keys = periods.map((period) => {
+      const ms = value(period);
+      return Number.isFinite(ms) ? ms : null;
+    });
+    if (selection.collator === undefined && keys.every((ms) => ms === null || (ms >= FOUR_DIGIT_YEARS.from && ms <= FOUR_DIGIT_YEARS.to))) return keys;
+    return keys.map((ms) => (ms === null ? null : formatUtc(ms)));
+  };
+  switch (selection.sortField) {
     case 'maxChangeTimestamp':
-      return (period) => (Number.isFinite(period.maxChangeTime) ? formatUtc(period.maxChangeTime) : null);
+      return time((period) => period.maxChangeTime);
     case 'intervalStart':
-      return (period) => formatUtc(period.start);
+      return time((period) => period.start);
     case 'intervalEnd':
-      return (period) => formatUtc(period.end);
+      return time((period) => period.end);
     case 'timeCategory':
-      return (period) => (view.category === null ? undefined : period.label);
+      return periods.map((period) => (view.category === null ? undefined : period.label));
     case 'userId':
-      return (period) => (view.showUser ? period.userId : undefined);
+      return periods.map((period) => (view.showUser ? period.userId : undefined));
     case 'userName':
-      return (period) => (view.showUser ? period.userName : undefined);
+      return periods.map((period) => (view.showUser ? period.userName : undefined));
     default:
       return undefined;
   }
 }
 
+/**
+ * The roll-up of `stored` and `days` to the view's periods. A stored local day of the view's zone is already its
+ * user's day period, so day rows per user made only of stored days are those days as read (the roll-up of one
+ * component is that component).
+ */
+function rolledUp(stored: readonly QuarterHourRow[], view: StatisticView, days: readonly PeriodAggregate[]): PeriodAggregate[] {
+  const category = view.category ?? 'quarterHour';
+  if (category === 'day' && view.showUser && stored.length === 0) return days.map(asDayPeriod);
+  return rollUpOrReject(statisticComponents(stored, days, view.showUser), category, view.zone);
+}
+
+/** A stored day as its roll-up: with its sources sorted, as {@link rollUpComponents} keeps them. */
+function asDayPeriod(day: PeriodAggregate): PeriodAggregate {
+  const { sources } = day;
+  for (let i = 1; i < sources.length; i++) if (sources[i - 1]! > sources[i]!) return { ...day, sources: [...sources].sort() };
+  return day;
+}
+
 /** The rolled-up periods of a request and how each becomes an output row. */
 function statisticPeriods(stored: readonly QuarterHourRow[], view: StatisticView, completeness: CompletenessView, days: readonly PeriodAggregate[]): { periods: PeriodAggregate[]; format: (period: PeriodAggregate) => Row } {
   const category = view.category ?? 'quarterHour';
-  const periods = rollUpOrReject(statisticComponents(stored, days, view.showUser), category, view.zone);
+  const periods = rolledUp(stored, view, days);
+  const utc = memoFormatUtc();
   const single = category === 'quarterHour' && view.showUser ? new Map(stored.map((row) => [`${row.userId}|${row.intervalStart}`, row])) : undefined;
   const format = (period: PeriodAggregate): Row => {
     const out: Record<string, RowValue> = {};
@@ -140,8 +167,8 @@ function statisticPeriods(stored: readonly QuarterHourRow[], view: StatisticView
       out['userId'] = period.userId;
       out['userName'] = period.userName;
     }
-    out['intervalStart'] = formatUtc(period.start);
-    out['intervalEnd'] = formatUtc(period.end);
+    out['intervalStart'] = utc(period.start);
+    out['intervalEnd'] = utc(period.end);
     const { metrics, partialFields } = publishCovered(period.vector, period.coverage);
     for (const field of SEED_ORDER_METRIC_FIELDS) out[field] = metrics[field];
     out['maxChangeTimestamp'] = Number.isFinite(period.maxChangeTime) ? formatUtc(period.maxChangeTime) : null;
@@ -160,4 +187,14 @@ function statisticPeriods(stored: readonly QuarterHourRow[], view: StatisticView
     return out;
   };
   return { periods, format };
+}
+
+/** formatUtc remembering its answers: period bounds repeat across a request's rows. */
+function memoFormatUtc(): (ms: number) => string {
+  const known = new Map<number, string>();
+  return (ms) => {
+    let text = known.get(ms);
+    if (text === undefined) known.set(ms, (text = formatUtc(ms)));
+    return text;
+  };
 }

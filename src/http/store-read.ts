@@ -1,4 +1,5 @@
 import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
+import type { AnswerBasis } from '../state/answer-basis-read.ts';
 import type { StoreCompleteness } from '../state/store-types.ts';
 import { withMissingRows } from './completeness.ts';
 import type { TimelineReader } from './server-deps.ts';
@@ -23,4 +24,11 @@ export async function storeRead<T>(read: Promise<T>): Promise<T> {
 export function answerCompleteness(reader: Pick<TimelineReader, 'reportMissingRows'>, completeness: StoreCompleteness, missing: number): StoreCompleteness {
   if (missing > 0 && completeness.incomplete === null && completeness.epoch !== null) reader.reportMissingRows(completeness.epoch).catch(() => undefined);
   return withMissingRows(completeness, missing);
+}
+
+/** The tenant's completeness and data revision, read together (one round trip with the Redis reader). */
+export async function answerBasis(reader: Pick<TimelineReader, 'getCompleteness' | 'readDataRevision' | 'readAnswerBasis'>, tenant: string): Promise<AnswerBasis> {
+  if (reader.readAnswerBasis !== undefined) return reader.readAnswerBasis(tenant);
+  const [completeness, revision] = await Promise.all([reader.getCompleteness(tenant), reader.readDataRevision(tenant)]);
+  return { completeness, revision };
 }

@@ -1,11 +1,12 @@
 import type { Period } from '../core/rollup/period.ts';
 import type { PeriodAggregate } from '../core/rollup/rollup.ts';
+import { AnswerBasisRead } from './answer-basis-read.ts';
+import type { AnswerBasis } from './answer-basis-read.ts';
 import { DayAggregateStore } from './day-aggregate-store.ts';
 import { publishedHasContent } from '../core/statistic/published-metrics.ts';
 import { QUARTER_HOUR_MS } from '../core/windows/quarter-hour.ts';
 import { ProcessorReadinessStore } from './processor-readiness-store.ts';
 import type { RedisStore } from './redis-client.ts';
-import { SinkProgressStore, summarizeSinks } from './sink-progress-store.ts';
 import { decodeStoreValue } from './store-format.ts';
 import type { StoreKeys } from './store-keys.ts';
 import { defineStoreScripts } from './store-scripts.ts';
@@ -49,6 +50,7 @@ export class TimelineStoreReader {
   readonly #retentionMs: number;
   readonly #clock: () => number;
   readonly #days: DayAggregateStore;
+  readonly #basis: AnswerBasisRead;
 
   constructor(redis: RedisStore, keys: StoreKeys, options: TimelineStoreReaderOptions = {}) {
     this.#redis = defineStoreScripts(redis);
@@ -56,6 +58,7 @@ export class TimelineStoreReader {
     this.#retentionMs = options.retentionMs ?? Number.POSITIVE_INFINITY;
     this.#clock = options.clock ?? Date.now;
     this.#days = new DayAggregateStore(redis, keys, { zones: [], retentionMs: this.#retentionMs });
+    this.#basis = new AnswerBasisRead(redis, keys);
   }
 
   /**
@@ -162,34 +165,19 @@ export class TimelineStoreReader {
   /**
    * How complete the store is for `tenant`: `upTo` is the watermark the Redis sinks confirmed for the current data
    * epoch (null with a reason while the epoch, its canary or the tenant's copy of it is gone, no sink reports, or the
-   * sinks are rebuilding). Read it before the rows: the rows read afterwards hold everything up to `upTo`. Two round
-   * trips, one per hash tag: the global keys, then the tenant's (a registered tenant's epoch set is written before it
-   * is registered, so reading in this order sees it unless it was lost).
+   * sinks are rebuilding). Read it before the rows: the rows read afterwards hold everything up to `upTo`. Usually one
+   * round trip ({@link readAnswerBasis}).
    */
   async getCompleteness(tenant: string): Promise<StoreCompleteness> {
-    const k = this.#keys;
-    // the sink records do not depend on the epoch: read them alongside, one round trip fewer
-    const [globalReplies, sinks] = await Promise.all([
-      this.#redis.pipeline().get(k.epoch).exists(k.canary).get(k.lossReported).sismember(k.epochTenants, tenant).exec(),
-      new SinkProgressStore(this.#redis, k).read(),
-    ]);
-    const global = globalReplies ?? [];
-    const globalFailed = global.find(([error]) => error !== null)?.[0];
-    if (globalFailed) throw globalFailed;
-    const epoch = global[0]?.[1] as string | null;
-    const canary = global[1]?.[1] as number;
-    const registered = global[3]?.[1] === 1;
-    const own = (await this.#redis.pipeline().zscore(k.tenantEpoch(tenant), epoch ?? '').hgetall(k.watermark(tenant)).exec()) ?? [];
-    const ownFailed = own.find(([error]) => error !== null)?.[0];
-    if (ownFailed) throw ownFailed;
-    const processor = parseWatermarkHash((own[1]?.[1] ?? {}) as Record<string, string>);
-    const incomplete = (detail: string): StoreCompleteness => ({ ...processor, upTo: null, epoch, incomplete: { reason: 'rebuilding', detail } });
-    if (epoch === null) return incomplete('Redis has no data epoch (a new, emptied or lost store), and no Redis sink has started building it yet');
-    if (canary === 0) return incomplete('keys with a TTL were lost from Redis (the canary is gone); the Redis sink is about to rebuild');
-    if (global[2]?.[1] === epoch) return incomplete('a reader found rows missing from Redis; the Redis sink is about to rebuild');
-    if (registered && own[0]?.[1] === null) return incomplete(`the Redis node holding tenant ${tenant}'s keys lost them (its epoch is gone); the Redis sink is about to rebuild`);
-    const coverage = summarizeSinks(sinks, epoch, tenant);
-    return { ...processor, upTo: coverage.upTo, epoch, incomplete: coverage.incomplete };
+    return (await this.#basis.read(tenant)).completeness;
+  }
+
+  /**
+   * {@link getCompleteness} and {@link readDataRevision} read together, usually in one round trip: one pipeline per
+   * hash tag (global keys, sink records, the tenant's keys), sent at once (AnswerBasisRead).
+   */
+  async readAnswerBasis(tenant: string): Promise<AnswerBasis> {
+    return this.#basis.read(tenant);
   }
 
   /**

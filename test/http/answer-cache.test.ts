@@ -1,13 +1,16 @@
 /**
  * The cache of finished /agentStatistic answers (src/http/answer-cache.ts): a repeated request is answered without
  * reading the rows again, byte for byte the same; any write of the tenant's data (a new revision) or any change of
- * its completeness (a raised watermark) is a new key, so a cached answer is never served after either changed.
+ * its completeness (a raised watermark, another sink instance) is a new key, so a cached answer is never served after
+ * either changed.
  */
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TimelineReader } from '../../src/http/server-deps.ts';
 import type { StoreFixture } from './support/http-fixture.ts';
-import { createStoreFixture, qh, rowsOf, testServer, USER_A, USER_B } from './support/http-fixture.ts';
+import { createStoreFixture, qh, rowsOf, TENANT, testServer, USER_A, USER_B } from './support/http-fixture.ts';
+import { SinkProgressStore } from '../../src/state/sink-progress-store.ts';
+import { storeKeys } from '../../src/state/store-keys.ts';
 
 const T = Date.UTC(2024, 4, 31, 22);
 const URL_DAY = '/agentStatistic?startTime=2024-05-31T22:00:00Z&endTime=2024-06-01T22:00:00Z&timeCategory=day&timeZone=Europe/Helsinki';
@@ -29,6 +32,7 @@ beforeAll(async () => {
     readAgentStates: (...args) => real.readAgentStates(...args),
     readTimeline: (...args) => real.readTimeline(...args),
     getCompleteness: (tenant) => real.getCompleteness(tenant),
+    readAnswerBasis: (tenant) => real.readAnswerBasis(tenant),
     reportMissingRows: (epoch) => real.reportMissingRows(epoch),
     getAgentDirectory: (tenant) => real.getAgentDirectory(tenant),
   };
@@ -70,6 +74,23 @@ describe('the answer cache', () => {
     const after = await app.inject(URL_DAY);
     expect(rowReads).toBeGreaterThan(reads);
     expect(after.headers['x-watermark']).not.toBe(before.headers['x-watermark']);
+    await app.close();
+  });
+
+  it('reads again when the sink instance confirming the data was replaced by one confirming less, and reports that', async () => {
+    const app = testServer(reader, { answerCacheBytes: 1_048_576 });
+    const before = await app.inject(URL_DAY);
+    const sinks = new SinkProgressStore(store.redis, storeKeys(store.prefix));
+    const [confirming] = await sinks.read();
+    await sinks.remove(confirming!.instanceId);
+    await sinks.publish({ ...confirming!, instanceId: 'replacement-sink', watermarks: { [TENANT]: T + 900_000 } }, 3_600_000);
+    const reads = rowReads;
+    const after = await app.inject(URL_DAY);
+    expect(rowReads).toBeGreaterThan(reads);
+    expect(before.headers['x-watermark']).not.toBe('2024-05-31T22:15:00.000Z');
+    expect(after.headers['x-watermark']).toBe('2024-05-31T22:15:00.000Z');
+    await store.confirm();
+    await sinks.remove('replacement-sink');
     await app.close();
   });
 

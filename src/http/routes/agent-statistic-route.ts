@@ -16,7 +16,7 @@ import {
 import { rowSelection } from '../row-selection.ts';
 import type { ServerDeps } from '../server-deps.ts';
 import { STATISTIC_FIELDS, statisticPage } from '../statistic-rows.ts';
-import { answerCompleteness, storeRead } from '../store-read.ts';
+import { answerBasis, answerCompleteness, storeRead } from '../store-read.ts';
 import { requestSignal } from '../request-signal.ts';
 import type { QueryAdmission } from '../query-admission.ts';
 import { rangeWithinLimit } from '../query-range.ts';
@@ -40,7 +40,7 @@ const FIELDS = new Set(STATISTIC_FIELDS);
  * the number of matching rows before paging. `admission` is the server's one bound on store queries. A range over the
  * documented maximum (requestLimits.maxQueryDays) is a 400. Whole local days of a zone the store pre-aggregates are
  * read from the day aggregates (planStatisticRead), the rest as quarter-hours; finished answers are cached on the
- * tenant's data revision and completeness (AnswerCache), so a repeated request costs two small Redis reads.
+ * tenant's data revision and completeness (AnswerCache), so a repeated request costs one round trip of small Redis reads.
  */
 export function registerAgentStatisticRoute(app: FastifyInstance, deps: ServerDeps, admission: QueryAdmission): void {
   const cache = new AnswerCache(deps.answerCacheBytes ?? 0);
@@ -60,7 +60,7 @@ export function registerAgentStatisticRoute(app: FastifyInstance, deps: ServerDe
     languageParam(params);
     const tenant = tenantParam(params, deps.tenant);
     const selection = rowSelection(params, query.filters, FIELDS, 'maxChangeTimestamp');
-    const [completeness, revision] = await storeRead(Promise.all([deps.reader.getCompleteness(tenant), deps.reader.readDataRevision(tenant)]));
+    const { completeness, revision } = await storeRead(answerBasis(deps.reader, tenant));
     const key = answerKey([tenant, revision, completeness.epoch ?? '', JSON.stringify(completeness), start, end, request.url]);
     const cached = cache.get(key);
     if (cached !== undefined) return sendAnswer(request, reply, cached);

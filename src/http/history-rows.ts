@@ -13,7 +13,7 @@ import { breakdownParts } from '../state/history-parts.ts';
 import type { QuarterHourRow } from '../state/store-types.ts';
 import { BadRequest } from './bad-request.ts';
 import type { Row, RowSelection, RowValue, SelectedRows } from './row-selection.ts';
-import { selectRows } from './row-selection.ts';
+import { memoFormatUtc, selectIndices, selectRows, timeSortKeys } from './row-selection.ts';
 import { quarterHourAggregate } from './statistic-rows.ts';
 
 const AFTERWORK_AFTER: Partial<Record<MetricField, MetricField>> = {
@@ -104,48 +104,53 @@ export function historyPage(stored: readonly QuarterHourRow[], days: readonly Pe
     if (error instanceof RangeError) throw new BadRequest(error.message);
     throw error;
   }
-  const entries: { period: PeriodAggregate; group: Group }[] = [];
+  const entries: Entry[] = [];
   for (const period of periods) for (const group of groupsOf(period, view)) entries.push({ period, group });
-  const format = (entry: { period: PeriodAggregate; group: Group }): Row => formatRow(entry.period, entry.group, view);
-  const key = sortKeyOf(selection.sortField, view);
-  if (selection.filters.length > 0 || key === undefined) return selectRows(entries.map(format), selection);
-  // Only the page is formatted: the sort runs over the sort field alone (its value is known before formatting).
-  const keyed = entries.map((entry, index) => {
-    const value = key(entry.period, entry.group);
-    return value === undefined ? { [ENTRY_INDEX]: index } : { [selection.sortField]: value, [ENTRY_INDEX]: index };
-  });
-  const { page, total } = selectRows(keyed, selection);
-  return { page: page.map((row) => format(entries[row[ENTRY_INDEX] as number]!)), total };
+  const utc = memoFormatUtc();
+  const format = (entry: Entry): Row => formatRow(entry, view, utc);
+  const keys = selection.filters.length > 0 ? undefined : sortKeys(entries, selection, view);
+  if (keys === undefined) return selectRows(entries.map(format), selection);
+  // Only the page is formatted: the sort runs over the sort field's values, known before formatting.
+  const { page, total } = selectIndices(keys, selection);
+  return { page: page.map((index) => format(entries[index]!)), total };
 }
 
-/** The field of a sort-only row that holds its entry's index (not a history field, so never a sort or filter field). */
-const ENTRY_INDEX = '#entry';
+/** One output row before formatting: a period and one of its groups. */
+interface Entry {
+  readonly period: PeriodAggregate;
+  readonly group: Group;
+}
 
-/** The value a row has in `field`, for the fields known before formatting; undefined otherwise. */
-function sortKeyOf(field: string, view: HistoryView): ((period: PeriodAggregate, group: Group) => RowValue | undefined) | undefined {
-  switch (field) {
+/**
+ * The values the entries' formatted rows have in the sort field (or values that sort the same: timestamps as numbers),
+ * for the fields known before formatting; undefined for other fields.
+ */
+function sortKeys(entries: readonly Entry[], selection: RowSelection, view: HistoryView): readonly (RowValue | undefined)[] | undefined {
+  switch (selection.sortField) {
     case 'maxChangeTimestamp':
-      return (period) => (Number.isFinite(period.maxChangeTime) ? formatUtc(period.maxChangeTime) : null);
+      return timeSortKeys(entries.map((entry) => entry.period.maxChangeTime), selection);
     case 'intervalStart':
-      return (period) => formatUtc(period.start);
+      return timeSortKeys(entries.map((entry) => entry.period.start), selection);
+    case 'intervalEnd':
+      return timeSortKeys(entries.map((entry) => entry.period.end), selection);
     case 'timeCategory':
-      return (period) => (view.category === null ? undefined : period.label);
+      return entries.map((entry) => (view.category === null ? undefined : entry.period.label));
     case 'userId':
-      return (period) => (view.showUser ? period.userId : undefined);
+      return entries.map((entry) => (view.showUser ? entry.period.userId : undefined));
     case 'userName':
-      return (period) => (view.showUser ? period.userName : undefined);
+      return entries.map((entry) => (view.showUser ? entry.period.userName : undefined));
     case 'profileName':
-      return (_, group) => (view.showProfile ? group.profile : undefined);
+      return entries.map((entry) => (view.showProfile ? entry.group.profile : undefined));
     case 'profileReason':
-      return (_, group) => (view.showProfile ? group.profileReason : undefined);
+      return entries.map((entry) => (view.showProfile ? entry.group.profileReason : undefined));
     case 'campaignId':
-      return (_, group) => (view.showCampaign ? group.campaignId : undefined);
+      return entries.map((entry) => (view.showCampaign ? entry.group.campaignId : undefined));
     default:
       return undefined;
   }
 }
 
-function formatRow(period: PeriodAggregate, group: Group, view: HistoryView): Row {
+function formatRow({ period, group }: Entry, view: HistoryView, utc: (ms: number) => string): Row {
   const out: Record<string, RowValue> = {};
   if (view.category !== null) out['timeCategory'] = period.label;
   if (view.showUser) {
@@ -161,8 +166,8 @@ function formatRow(period: PeriodAggregate, group: Group, view: HistoryView): Ro
     out['campaignId'] = group.campaignId;
     out['campaignName'] = null;
   }
-  out['intervalStart'] = formatUtc(period.start);
-  out['intervalEnd'] = formatUtc(period.end);
+  out['intervalStart'] = utc(period.start);
+  out['intervalEnd'] = utc(period.end);
   const { metrics, partialFields } = publishCovered(group.vector, period.coverage);
   for (const field of HISTORY_METRIC_FIELDS) out[field] = metrics[field];
   out['maxChangeTimestamp'] = Number.isFinite(period.maxChangeTime) ? formatUtc(period.maxChangeTime) : null;

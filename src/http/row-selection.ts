@@ -1,3 +1,4 @@
+import { formatUtc } from '../core/time/timestamp.ts';
 import { BadRequest } from './bad-request.ts';
 import type { FieldFilter, Params } from './query-values.ts';
 import { limitParam, offsetParam } from './query-values.ts';
@@ -94,4 +95,27 @@ export function selectIndices(keys: readonly (RowValue | undefined)[], selection
     return sign * compareValues(x, y, collator);
   });
   return { page: order.slice(offset, offset + limit), total: order.length };
+}
+
+/** The epoch ms whose formatUtc text has a four-digit year (0000–9999): there, text order is number order. */
+const FOUR_DIGIT_YEARS = { from: Date.parse('0000-01-01T00:00:00.000Z'), to: Date.parse('9999-12-31T23:59:59.999Z') } as const;
+
+/**
+ * Sort keys for a timestamp field whose rows show formatUtc(ms) (null where ms is not finite): the numbers themselves
+ * when they sort as the texts would (no collation, four-digit years), else the texts.
+ */
+export function timeSortKeys(times: readonly number[], selection: Pick<RowSelection, 'collator'>): (RowValue | undefined)[] {
+  const keys = times.map((ms) => (Number.isFinite(ms) ? ms : null));
+  if (selection.collator === undefined && keys.every((ms) => ms === null || (ms >= FOUR_DIGIT_YEARS.from && ms <= FOUR_DIGIT_YEARS.to))) return keys;
+  return keys.map((ms) => (ms === null ? null : formatUtc(ms)));
+}
+
+/** formatUtc remembering its answers: period bounds repeat across a request's rows. */
+export function memoFormatUtc(): (ms: number) => string {
+  const known = new Map<number, string>();
+  return (ms) => {
+    let text = known.get(ms);
+    if (text === undefined) known.set(ms, (text = formatUtc(ms)));
+    return text;
+  };
 }

@@ -11,7 +11,7 @@ import { BadRequest } from './bad-request.ts';
 import type { CompletenessView } from './completeness.ts';
 import { isFinal } from './completeness.ts';
 import type { Row, RowSelection, RowValue, SelectedRows } from './row-selection.ts';
-import { selectIndices, selectRows } from './row-selection.ts';
+import { memoFormatUtc, selectIndices, selectRows, timeSortKeys } from './row-selection.ts';
 
 /** Every field an /agentStatistic row can have, in output order: the filterable and sortable names. */
 export const STATISTIC_FIELDS: readonly string[] = [
@@ -102,22 +102,12 @@ export function statisticPage(stored: readonly QuarterHourRow[], view: Statistic
   return { page: page.map((index) => format(periods[index]!)), total };
 }
 
-/** The epoch ms whose formatUtc text has a four-digit year (0000–9999): there, text order is number order. */
-const FOUR_DIGIT_YEARS = { from: Date.parse('0000-01-01T00:00:00.000Z'), to: Date.parse('9999-12-31T23:59:59.999Z') } as const;
-
 /**
  * The values the periods' formatted rows have in the sort field, or values that sort the same, for the fields known
  * before formatting; undefined for other fields (the rows are then formatted to be sorted).
  */
 function sortKeys(periods: readonly PeriodAggregate[], selection: RowSelection, view: StatisticView): readonly (RowValue | undefined)[] | undefined {
-  const time = (value: (period: PeriodAggregate) => number): (RowValue | undefined)[] => {
-    const keys = periods.map((period) => {
-      const ms = value(period);
-      return Number.isFinite(ms) ? ms : null;
-    });
-    if (selection.collator === undefined && keys.every((ms) => ms === null || (ms >= FOUR_DIGIT_YEARS.from && ms <= FOUR_DIGIT_YEARS.to))) return keys;
-    return keys.map((ms) => (ms === null ? null : formatUtc(ms)));
-  };
+  const time = (value: (period: PeriodAggregate) => number): (RowValue | undefined)[] => timeSortKeys(periods.map(value), selection);
   switch (selection.sortField) {
     case 'maxChangeTimestamp':
       return time((period) => period.maxChangeTime);
@@ -189,12 +179,3 @@ function statisticPeriods(stored: readonly QuarterHourRow[], view: StatisticView
   return { periods, format };
 }
 
-/** formatUtc remembering its answers: period bounds repeat across a request's rows. */
-function memoFormatUtc(): (ms: number) => string {
-  const known = new Map<number, string>();
-  return (ms) => {
-    let text = known.get(ms);
-    if (text === undefined) known.set(ms, (text = formatUtc(ms)));
-    return text;
-  };
-}

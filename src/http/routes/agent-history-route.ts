@@ -12,7 +12,7 @@ import { rowSelection } from '../row-selection.ts';
 import { sendAnswer } from '../send-answer.ts';
 import type { ServerDeps } from '../server-deps.ts';
 import { planStatisticRead } from '../statistic-read-plan.ts';
-import { answerCompleteness, storeRead } from '../store-read.ts';
+import { answerBasis, answerCompleteness, storeRead } from '../store-read.ts';
 
 export const AGENT_HISTORY_PARAMETERS: readonly string[] = [
   'startTime', 'endTime', 'timeCategory', 'userId', 'campaignId', 'profileId', 'showUser', 'showProfile', 'showCampaign', 'language', 'sort', 'offset', 'limit', 'tenant',
@@ -53,7 +53,7 @@ export function registerAgentHistoryRoute(app: FastifyInstance, deps: ServerDeps
     languageParam(params);
     const tenant = tenantParam(params, deps.tenant);
     const selection = rowSelection(params, query.filters, FIELDS, 'maxChangeTimestamp');
-    const [completeness, revision] = await storeRead(Promise.all([deps.reader.getCompleteness(tenant), deps.reader.readDataRevision(tenant)]));
+    const { completeness, revision } = await storeRead(answerBasis(deps.reader, tenant));
     const key = answerKey([tenant, revision, completeness.epoch ?? '', JSON.stringify(completeness), start, end, request.url]);
     const cached = cache.get(key);
     if (cached !== undefined) return sendAnswer(request, reply, cached);

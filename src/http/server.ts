@@ -1,5 +1,5 @@
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import { fastify, LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyError, FastifyInstance } from 'fastify';
 import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
@@ -43,7 +43,11 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   const limits = { ...DEFAULT_REQUEST_LIMITS, ...deps.requestLimits };
   const security = deps.security ?? {};
   instrumentRequests(app, deps.registry, deps.collectDefaultMetrics ?? true);
-  app.register(helmet, { contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } }, crossOriginResourcePolicy: { policy: 'cross-origin' } });
+  // helmet's middleware built once (@fastify/helmet builds it again for every request), run on the raw response
+  const securityHeaders = helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } }, crossOriginResourcePolicy: { policy: 'cross-origin' } });
+  app.addHook('onRequest', (request, reply, done) => {
+    securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error instanceof Error ? error : undefined));
+  });
   if (security.corsOrigins !== undefined) {
     app.register(cors, {
       origin: [...security.corsOrigins],

@@ -50,10 +50,14 @@ function encodeDay(day: PeriodAggregate): string {
 
 function decodeDay(userId: string, period: Period, value: string, breakdown: boolean): PeriodAggregate {
   const newline = value.indexOf('\n');
-  const { vector, coverage, ...part } = decodePart(userId, newline < 0 ? value : value.slice(0, newline));
-  const day: PeriodAggregate = { ...part, vector: Float64Array.from(vector), coverage: Uint8Array.from(coverage), label: period.label, start: period.start, end: period.end };
-  if (!breakdown || newline < 0) return day;
-  return { ...day, parts: partsOf(JSON.parse(value.slice(newline + 1)) as [string, number[]][]) };
+  const d = JSON.parse(newline < 0 ? value : value.slice(0, newline)) as StoredDay;
+  const parts = breakdown && newline >= 0 ? partsOf(JSON.parse(value.slice(newline + 1)) as [string, number[]][]) : undefined;
+  return {
+    userId, userName: d.n, label: period.label, start: period.start, end: period.end, spanStart: d.a, spanEnd: d.b,
+    vector: Float64Array.from(d.v), maxChangeTime: d.m, coverage: Uint8Array.from(d.c), sources: d.s,
+    ...(d.x === undefined ? {} : { extras: d.x }),
+    ...(parts === undefined ? {} : { parts }),
+  };
 }
 
 /** The JSON part of a stored `epoch|version|json` value when it was written in `epoch` ('' is a tombstone), else undefined. */

@@ -6,6 +6,7 @@ import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
 import { guardRoutes } from './access-control.ts';
 import { BadRequest } from './bad-request.ts';
 import { instrumentRequests } from './http-metrics.ts';
+import { AnswerCache } from './answer-cache.ts';
 import { QueryAdmission } from './query-admission.ts';
 import { registerAgentHistoryRoute } from './routes/agent-history-route.ts';
 import { registerAgentStatisticRoute } from './routes/agent-statistic-route.ts';
@@ -72,8 +73,10 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     return reply.code(500).type(TEXT).send('Internal Server Error');
   });
   const admission = new QueryAdmission({ ...(deps.queryAdmission ?? { concurrent: 2, queued: 32 }), timeoutMs: limits.queryTimeoutMs });
-  registerAgentStatisticRoute(app, deps, admission);
-  registerAgentHistoryRoute(app, deps, admission);
+  // one answer cache for the routes that cache answers, so HTTP_ANSWER_CACHE_MB bounds them together
+  const answers = new AnswerCache(deps.answerCacheBytes ?? 0);
+  registerAgentStatisticRoute(app, deps, admission, answers);
+  registerAgentHistoryRoute(app, deps, admission, answers);
   registerAgentsWorkReportRoute(app, deps, admission);
   registerAgentStatusRoute(app, deps, admission);
   registerTimelineRoute(app, deps);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { epochZones } from '../../state/epoch-id.ts';
-import { AnswerCache, answerKey, CachedAnswer } from '../answer-cache.ts';
+import type { AnswerCache } from '../answer-cache.ts';
+import { answerKey, CachedAnswer } from '../answer-cache.ts';
 import { BadRequest } from '../bad-request.ts';
 import { completenessHeaders, completenessView } from '../completeness.ts';
 import { HISTORY_FIELDS, HISTORY_ZONE, historyPage } from '../history-rows.ts';
@@ -30,8 +31,7 @@ const FIELDS = new Set(HISTORY_FIELDS);
  * completeness headers, the answer cache and admission work as for /agentStatistic; whole UTC days come from the day
  * aggregates when the store keeps them for UTC.
  */
-export function registerAgentHistoryRoute(app: FastifyInstance, deps: ServerDeps, admission: QueryAdmission): void {
-  const cache = new AnswerCache(deps.answerCacheBytes ?? 0);
+export function registerAgentHistoryRoute(app: FastifyInstance, deps: ServerDeps, admission: QueryAdmission, cache: AnswerCache): void {
   app.get('/agentHistory', async (request, reply) => {
     const query = parseRaiQuery(request.url, PARAMETERS, FIELDS);
     const { params } = query;

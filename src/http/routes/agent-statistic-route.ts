@@ -22,7 +22,8 @@ import type { QueryAdmission } from '../query-admission.ts';
 import { rangeWithinLimit } from '../query-range.ts';
 import { planStatisticRead } from '../statistic-read-plan.ts';
 import { epochZones } from '../../state/epoch-id.ts';
-import { AnswerCache, answerKey, CachedAnswer } from '../answer-cache.ts';
+import type { AnswerCache } from '../answer-cache.ts';
+import { answerKey, CachedAnswer } from '../answer-cache.ts';
 import { sendAnswer } from '../send-answer.ts';
 
 export const AGENT_STATISTIC_PARAMETERS: readonly string[] = [
@@ -37,13 +38,13 @@ const FIELDS = new Set(STATISTIC_FIELDS);
  * endTime (default: the end of the current quarter hour) are rounded up to quarter hours; quarter-hours starting in
  * [start, end) are rolled up per timeCategory in timeZone, filtered, sorted (default maxChangeTimestamp) and paged.
  * Completeness goes in headers, read before the rows so that the rows hold everything it claims; `X-Total-Count` is
- * the number of matching rows before paging. `admission` is the server's one bound on store queries. A range over the
+ * the number of matching rows before paging. `admission` is the server's one bound on store queries and `cache` its one
+ * answer cache (shared with /agentHistory). A range over the
  * documented maximum (requestLimits.maxQueryDays) is a 400. Whole local days of a zone the store pre-aggregates are
  * read from the day aggregates (planStatisticRead), the rest as quarter-hours; finished answers are cached on the
  * tenant's data revision and completeness (AnswerCache), so a repeated request costs one round trip of small Redis reads.
  */
-export function registerAgentStatisticRoute(app: FastifyInstance, deps: ServerDeps, admission: QueryAdmission): void {
-  const cache = new AnswerCache(deps.answerCacheBytes ?? 0);
+export function registerAgentStatisticRoute(app: FastifyInstance, deps: ServerDeps, admission: QueryAdmission, cache: AnswerCache): void {
   app.get('/agentStatistic', async (request, reply) => {
     const query = parseRaiQuery(request.url, PARAMETERS, FIELDS);
     const { params } = query;

@@ -39,8 +39,7 @@ const FIELDS = new Set(STATISTIC_FIELDS);
  * [start, end) are rolled up per timeCategory in timeZone, filtered, sorted (default maxChangeTimestamp) and paged.
  * Completeness goes in headers, read before the rows so that the rows hold everything it claims; `X-Total-Count` is
  * the number of matching rows before paging. `admission` is the server's one bound on store queries and `cache` its one
- * answer cache (shared with /agentHistory). A range over the
- * documented maximum (requestLimits.maxQueryDays) is a 400. Whole local days of a zone the store pre-aggregates are
+ * answer cache (shared with /agentHistory). A range over the documented maximum (requestLimits.maxQueryDays) is a 400. Whole local days of a zone the store pre-aggregates are
  * read from the day aggregates (planStatisticRead), the rest as quarter-hours; finished answers are cached on the
  * tenant's data revision and completeness (AnswerCache), so a repeated request costs one round trip of small Redis reads.
  */

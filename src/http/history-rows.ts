@@ -4,7 +4,7 @@ import type { PeriodAggregate, RollupComponent } from '../core/rollup/rollup.ts'
 import { sourceLabel } from '../core/replay/replay.ts';
 import { SEED_ORDER_METRIC_FIELDS } from '../core/statistic/agent-statistic-fields.ts';
 import type { MetricField } from '../core/statistic/agent-statistic-fields.ts';
-import { partDims } from '../core/statistic/history-part.ts';
+import { compareKeys, partDims, UNKNOWN_PART_KEY } from '../core/statistic/history-part.ts';
 import type { MetricVector } from '../core/statistic/metric-vector.ts';
 import { METRIC_COUNT, vectorHasContent } from '../core/statistic/metric-vector.ts';
 import { publishCovered } from '../core/statistic/published-metrics.ts';
@@ -67,12 +67,24 @@ interface Group {
   readonly profile: string | null;
   readonly profileReason: string | null;
   readonly campaignId: string | null;
-  readonly vector: MetricVector;
+  readonly vector: Readonly<MetricVector>;
 }
 
 function groupsOf(period: PeriodAggregate, view: HistoryView): Group[] {
-  const groups = new Map<string, Group>();
-  for (const [key, vector] of period.parts ?? new Map<string, Readonly<MetricVector>>()) {
+  const parts = period.parts ?? new Map([[UNKNOWN_PART_KEY, period.vector]]);
+  const keys = [...parts.keys()].sort(compareKeys);
+  if (view.showProfile && view.showCampaign && view.campaignIds === undefined) {
+    // every part is its own group, and a group's key is its part's key
+    const out: Group[] = [];
+    for (const key of keys) {
+      const vector = parts.get(key) as Readonly<MetricVector>;
+      if (vectorHasContent(vector)) out.push({ ...partDims(key), vector });
+    }
+    return out;
+  }
+  const groups = new Map<string, { profile: string | null; profileReason: string | null; campaignId: string | null; vector: MetricVector }>();
+  for (const key of keys) {
+    const vector = parts.get(key) as Readonly<MetricVector>;
     const dims = partDims(key);
     if (view.campaignIds !== undefined && (dims.campaignId === null || !view.campaignIds.has(dims.campaignId.toUpperCase()))) continue;
     const profile = view.showProfile ? dims.profile : null;
@@ -83,7 +95,7 @@ function groupsOf(period: PeriodAggregate, view: HistoryView): Group[] {
     if (group === undefined) groups.set(groupKey, (group = { profile, profileReason, campaignId, vector: new Float64Array(METRIC_COUNT) }));
     for (let i = 0; i < METRIC_COUNT; i++) group.vector[i]! += vector[i] ?? 0;
   }
-  return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, group]) => group).filter((group) => vectorHasContent(group.vector));
+  return [...groups.entries()].sort(([x], [y]) => compareKeys(x, y)).map(([, group]) => group).filter((group) => vectorHasContent(group.vector));
 }
 
 /**
@@ -97,9 +109,10 @@ function groupsOf(period: PeriodAggregate, view: HistoryView): Group[] {
  */
 export function historyPage(stored: readonly QuarterHourRow[], days: readonly PeriodAggregate[], view: HistoryView, selection: RowSelection): SelectedRows<Row> {
   const category = view.category ?? 'all';
-  let periods: PeriodAggregate[];
+  let periods: readonly PeriodAggregate[];
   try {
-    periods = rollUpComponents(components(stored, days, view.showUser), category, HISTORY_ZONE, true);
+    // a stored UTC day is already its user's day period (the roll-up of one component is that component)
+    periods = category === 'day' && view.showUser && stored.length === 0 ? days : rollUpComponents(components(stored, days, view.showUser), category, HISTORY_ZONE, true);
   } catch (error) {
     if (error instanceof RangeError) throw new BadRequest(error.message);
     throw error;

@@ -36,3 +36,29 @@ export function brokenRevisionSequences(history: Map<string, number[]>): string[
   for (const [key, revisions] of history) if (!isRevisionSequence(revisions)) broken.push(`${key}: ${revisions.join(',')}`);
   return broken;
 }
+
+/** Where one copy of a quarter-hour row is on the topic, and which producer committed it. */
+export interface RowCopy {
+  readonly partition: number;
+  readonly offset: string;
+  readonly timestamp: string;
+  readonly producerId: string | null;
+  readonly producerEpoch: number | null;
+}
+
+/** Every (key, revision) committed more than once, with where each copy is (read_committed), for failure messages. */
+export async function duplicateRevisionCopies(pipeline: TestPipeline): Promise<{ key: string; revision: number; copies: RowCopy[] }[]> {
+  const copies = new Map<string, RowCopy[]>();
+  await readCommittedToEnd(pipeline.kafka, pipeline.topics.quarterHours, async (message, partition) => {
+    if (message.value === null) return;
+    const row = await pipeline.serde.decode<QuarterHourRow>(message.value);
+    const context = (message as { batchContext?: { producerId?: string; producerEpoch?: number } }).batchContext;
+    const id = `${row.userId}|${row.intervalStart}|${row.revision}`;
+    const list = copies.get(id) ?? [];
+    list.push({ partition, offset: message.offset, timestamp: message.timestamp, producerId: context?.producerId ?? null, producerEpoch: context?.producerEpoch ?? null });
+    copies.set(id, list);
+  });
+  return [...copies]
+    .filter(([, list]) => list.length > 1)
+    .map(([id, list]) => ({ key: id.slice(0, id.lastIndexOf('|')), revision: Number(id.slice(id.lastIndexOf('|') + 1)), copies: list }));
+}

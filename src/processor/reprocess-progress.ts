@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
 import type { AvroSerde } from '../kafka/avro-serde.ts';
-import { readToOffsets } from '../kafka/read-to-offsets.ts';
+import { readByMarkers } from '../kafka/read-by-markers.ts';
 import type { OutgoingRecord } from './output-records.ts';
 import type { PartitionProducer } from './partition-producer.ts';
 import { fetchPartitionOffsets } from './topic-offsets.ts';
@@ -58,18 +58,19 @@ export function barrierKey(requestTopic: string, partition: number): string {
 
 /**
  * The latest committed progress of `requestPartition`, read with the partition's own transactional `producer` (a
- * fresh one: its first transaction fences every older producer of the partition). That transaction is a barrier: a
- * tombstone of {@link barrierKey} on every partition of the progress topic. The topic is then read read_committed up
- * to the barriers. The partition's older producers can no longer commit, and every record before a barrier becomes
- * readable only once each transaction open before it has ended, so what is read is every progress the partition
- * ever committed, whatever other request partitions' producers (live or dead, sharing the topic's partition) have
- * open. Reading to the end offsets instead (kafkajs lists the last stable offset) stops before the first open
- * transaction and can return an older progress than the last one committed. Throws STATE_RESTORE_FAILED after
- * `timeoutMs` (default longer than the 60 s transaction timeout, so that a transaction a dead producer left open, which
- * the broker aborts by then, does not fail the restore), TRANSACTION_FAILED when the barrier cannot be committed.
+ * fresh one). It first commits a barrier: a tombstone of {@link barrierKey} on every partition of the progress topic.
+ * That first transaction fences every older producer of the partition (kafkajs runs InitProducerId there, not in
+ * `connect`): an open transaction of theirs is aborted, one being committed completes first, and none can commit
+ * afterwards. So every progress the partition ever wrote is below the barriers, and so is the marker that ended its
+ * transaction. The topic is then read up to the barriers deciding by those markers ({@link readByMarkers}), which
+ * needs no other producer's transaction to end. Two ways this went wrong before: reading to the end offsets kafkajs
+ * lists (the last stable offset) stops at the first transaction still open on the partition, which all request
+ * partitions share, so a later committed progress was missed and its chunk committed again (the same revision twice);
+ * and kafkajs' own read_committed filter returned a progress from an aborted transaction, so a chunk was skipped.
+ * Throws STATE_RESTORE_FAILED after `timeoutMs`, TRANSACTION_FAILED when the barrier cannot be committed.
  */
 export async function restoreProgress(
-  kafka: Kafka, serde: AvroSerde, producer: PartitionProducer, topic: string, requestTopic: string, requestPartition: number, timeoutMs = 90_000,
+  kafka: Kafka, serde: AvroSerde, producer: PartitionProducer, topic: string, requestTopic: string, requestPartition: number, timeoutMs = 60_000,
 ): Promise<ReprocessorProgress | undefined> {
   const admin = kafka.admin();
   await admin.connect();
@@ -85,9 +86,10 @@ export async function restoreProgress(
   if (targets.size !== partitions.length) throw new AgentTimelinesError('STATE_RESTORE_FAILED', `no barrier offset for every partition of ${topic}`);
   const key = progressKey(requestTopic, requestPartition);
   let latest: ReprocessorProgress | undefined;
-  await readToOffsets(kafka, {
+  await readByMarkers(kafka, {
     topic,
     targets,
+    mustResolve: (message) => message.key?.toString('utf8') === key,
     timeoutMs,
     timeoutError: () => new AgentTimelinesError('STATE_RESTORE_FAILED', `restoring ${topic} took longer than ${timeoutMs} ms`),
     onMessage: async (message) => {

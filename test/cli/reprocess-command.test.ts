@@ -13,7 +13,7 @@ import {
   watermarkApplied,
 } from '../processor/support/pipeline.ts';
 import type { TestPipeline } from '../processor/support/pipeline.ts';
-import { brokenRevisionSequences, duplicateRevisionCopies, revisionHistory } from '../processor/support/topic-checks.ts';
+import { brokenRevisionSequences, duplicateRevisionCopies, readCommittedByMarkers, revisionHistory } from '../processor/support/topic-checks.ts';
 import { processorSource } from '../../src/cli/processor-sources.ts';
 
 const REPO = new URL('../../', import.meta.url).pathname;
@@ -101,14 +101,14 @@ describe('agent-timelines reprocess', () => {
       expect(await last.exited, last.log.join('').slice(-4_000)).toBe(0);
       expectSameRows(comparable(await pipeline.reader.listQuarterHours({ tenant: TENANT, from: 0, to: 8.64e15 })), expected, 'redis');
       expect(done).toBe(true);
-      const topic = await readQuarterHours(pipeline);
+      const topic = await readQuarterHours(pipeline, readCommittedByMarkers);
       expectSameRows(comparable(topic.latest.values()), expected, 'output topic');
       if (topic.duplicateRevisions > 0) {
         const restores = logs.map((log, i) => `process ${i}:\n${log.join('').split('\n').filter((line) => /progress restored|run started|run committed|failed|fenced/.test(line)).join('\n')}`);
         expect.soft(await duplicateRevisionCopies(pipeline), restores.join('\n').slice(-12_000)).toEqual([]);
       }
       expect(topic.duplicateRevisions, 'no (key, revision) twice').toBe(0);
-      expect(brokenRevisionSequences(await revisionHistory(pipeline))).toEqual([]);
+      expect(brokenRevisionSequences(await revisionHistory(pipeline, readCommittedByMarkers))).toEqual([]);
     } finally {
       await admin.disconnect();
     }

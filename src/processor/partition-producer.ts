@@ -12,6 +12,9 @@ export interface ConsumedOffset {
   readonly offset: number;
 }
 
+/** Where a committed transaction's records went: per topic and partition, the offset of the first one sent there. */
+export type SentOffsets = ReadonlyMap<string, ReadonlyMap<number, number>>;
+
 const REQUEST_BYTES = 512 * 1024;
 
 const FENCING_ERRORS = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'INVALID_PRODUCER_ID_MAPPING', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
@@ -43,8 +46,8 @@ async function retryConcurrentTransactions(operation: () => Promise<void>, attem
 
 /**
  * The transactional producer of one input partition (transactionalId = group-topic-partition, so a new owner's
- * {@link PartitionProducer.open} fences the old one and aborts its open transaction). Lifecycle: open → commit* →
- * close. After a failed commit the producer is unusable: close it and open a new one.
+ * first {@link PartitionProducer.commit} fences the old one and aborts its open transaction; `open` only connects).
+ * Lifecycle: open → commit* → close. After a failed commit the producer is unusable: close it and open a new one.
  */
 export class PartitionProducer {
   readonly #producer: Producer;
@@ -68,14 +71,25 @@ export class PartitionProducer {
   }
 
   /**
-   * Sends `records` and commits `consumed` in one transaction. On any failure the transaction is aborted (best
-   * effort) and TRANSACTION_FAILED is thrown; whether it committed is then unknown, so the caller rebuilds.
+   * Sends `records` and commits `consumed` in one transaction, and returns where the records went. The first commit
+   * of a producer is what fences an older producer with its transactional id (kafkajs runs InitProducerId there, not
+   * in `connect`): an open transaction of that one is aborted, one being committed completes first. On any failure
+   * the transaction is aborted (best effort) and TRANSACTION_FAILED is thrown; whether it committed is then unknown,
+   * so the caller rebuilds.
    */
-  async commit(records: readonly OutgoingRecord[], consumed: ConsumedOffset | null): Promise<void> {
+  async commit(records: readonly OutgoingRecord[], consumed: ConsumedOffset | null): Promise<SentOffsets> {
     const requests = await this.#encode(records);
     const transaction = await this.#producer.transaction();
+    const sent = new Map<string, Map<number, number>>();
     try {
-      for (const topicMessages of requests) await transaction.sendBatch({ topicMessages, acks: -1 });
+      for (const topicMessages of requests) {
+        for (const meta of await transaction.sendBatch({ topicMessages, acks: -1 })) {
+          const offset = Number(meta.baseOffset ?? meta.offset);
+          const partitions = sent.get(meta.topicName) ?? new Map<number, number>();
+          if (Number.isFinite(offset) && !partitions.has(meta.partition)) partitions.set(meta.partition, offset);
+          sent.set(meta.topicName, partitions);
+        }
+      }
       if (consumed !== null) {
         const offsets = {
           consumerGroupId: consumed.groupId,
@@ -84,6 +98,7 @@ export class PartitionProducer {
         await retryConcurrentTransactions(() => transaction.sendOffsets(offsets));
       }
       await transaction.commit();
+      return sent;
     } catch (cause) {
       await transaction.abort().catch(() => undefined);
       throw new AgentTimelinesError('TRANSACTION_FAILED', `transaction failed: ${(cause as Error).message}`, { cause });

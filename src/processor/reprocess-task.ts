@@ -38,7 +38,8 @@ export interface ReprocessTaskDeps {
   readonly limits: ReplayLimits;
   /** The `source` of the raw records and of the backfill ranges that cover them. */
   readonly source: string;
-  readonly restore: (partition: number) => Promise<ReprocessorProgress | undefined>;
+  /** The partition's latest committed progress, read with its new `producer` (its first transaction fences older ones; see restoreProgress). */
+  readonly restore: (partition: number, producer: PartitionProducer) => Promise<ReprocessorProgress | undefined>;
   readonly seek: (partition: number, offset: number) => void;
   readonly metrics: ProcessorMetrics;
   readonly logger: Logger;
@@ -60,8 +61,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * run, plans its chunks ({@link planChunks}), and for each chunk scans the raw partition, recomputes the windows with
  * the batch replay ({@link chunkCorrections}) and commits the changed rows (revision 2^30 + run, final) together with
  * its progress in one transaction. A run that was cut short resumes at its next chunk with the same requests, raw
- * end offsets and revision. Any failure aborts the transaction and the task is rebuilt (new producer, which fences a
- * previous owner; progress restored; request consumer rewound) before it goes on.
+ * end offsets and revision. Any failure aborts the transaction and the task is rebuilt (new producer; progress restored
+ * through it, which fences a previous owner and sees every progress it committed; request consumer rewound) before it
+ * goes on.
  *
  * Lifecycle: constructed per assigned request partition (restore starts at once) → processBatch, serialised → close
  * once on revocation or shutdown (waits for the operation in flight; idempotent).
@@ -246,7 +248,7 @@ export class ReprocessTask {
     if (!this.#fenced) await this.#rebuild();
   }
 
-  /** New producer (fences the previous owner), progress restored, request consumer rewound; retried until closed. */
+  /** New producer, progress restored with it (which fences the previous owner), request consumer rewound; retried until closed. */
   async #rebuild(): Promise<void> {
     for (let attempt = 0; !this.#closed; attempt++) {
       try {
@@ -254,7 +256,7 @@ export class ReprocessTask {
         this.#producer = null;
         const { kafka, serde, groupId, topics } = this.#deps;
         this.#producer = await PartitionProducer.open(kafka, serde, `${groupId}-${topics.reprocessRequests}-${this.partition}`);
-        const progress = await this.#deps.restore(this.partition);
+        const progress = await this.#deps.restore(this.partition, this.#producer);
         const low = (await fetchPartitionOffsets(this.#deps.admin, topics.reprocessRequests)).find((p) => p.partition === this.partition)?.low ?? 0;
         const resume = progress === undefined ? low : progress.chunksDone < progress.chunks ? progress.start : progress.end;
         this.#progress = progress;

@@ -75,7 +75,7 @@ export class Reprocessor {
       plan: { leadInMs, chunkMs, maxRequestsPerRun },
       limits: { sessionMaxIdleMs: config.time.sessionMaxIdleMs, maxEventAgeMs: config.time.maxEventAgeMs, maxEventLeadMs: config.time.maxEventLeadMs },
       source: this.#source.watermarkSource,
-      restore: (partition) => restoreProgress(kafka, serde, this.#topics.reprocessorProgress, this.#topics.reprocessRequests, partition),
+      restore: (partition, producer) => restoreProgress(kafka, serde, producer, this.#topics.reprocessorProgress, this.#topics.reprocessRequests, partition),
       seek: (partition, offset) => this.#consumer?.seek({ topic: this.#topics.reprocessRequests, partition, offset: String(offset) }),
       metrics: this.metrics,
       logger: this.#logger,

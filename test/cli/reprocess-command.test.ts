@@ -13,7 +13,7 @@ import {
   watermarkApplied,
 } from '../processor/support/pipeline.ts';
 import type { TestPipeline } from '../processor/support/pipeline.ts';
-import { brokenRevisionSequences, revisionHistory } from '../processor/support/topic-checks.ts';
+import { brokenRevisionSequences, duplicateRevisionCopies, readCommittedByMarkers, revisionHistory } from '../processor/support/topic-checks.ts';
 import { processorSource } from '../../src/cli/processor-sources.ts';
 
 const REPO = new URL('../../', import.meta.url).pathname;
@@ -76,10 +76,12 @@ describe('agent-timelines reprocess', () => {
       // Up to three kills, each after the victim's first commit; on a fast machine the work can be done before the
       // third, so what must hold is that at least one kill interrupted work that was not finished.
       let interrupted = 0;
+      const logs: string[][] = [];
       for (let kill = 0; kill < 3; kill++) {
         if (await redisMatches(pipeline, expected)) break;
         const before = await published();
-        const victim = spawnReprocessor(pipeline.env);
+        const victim = spawnReprocessor({ ...pipeline.env, LOG_LEVEL: 'info' });
+        logs.push(victim.log);
         expect(await waitFor(async () => (await published()) > before, 60_000, 50), 'the re-processor commits before it is killed').toBe(true);
         await sleep(Math.floor(random() * 400));
         victim.child.kill('SIGKILL');
@@ -89,6 +91,7 @@ describe('agent-timelines reprocess', () => {
       expect(interrupted, 'kills that left work to resume').toBeGreaterThan(0);
 
       const last = spawnReprocessor({ ...pipeline.env, LOG_LEVEL: 'info' });
+      logs.push(last.log);
       const done = await waitFor(() => redisMatches(pipeline, expected), 180_000, 1_000);
       const groupId = `${pipeline.config.processor.groupId}.reprocess`;
       expect(await waitFor(async () => (await admin.describeGroups([groupId])).groups[0]?.members.length === 1, 30_000)).toBe(true);
@@ -98,10 +101,14 @@ describe('agent-timelines reprocess', () => {
       expect(await last.exited, last.log.join('').slice(-4_000)).toBe(0);
       expectSameRows(comparable(await pipeline.reader.listQuarterHours({ tenant: TENANT, from: 0, to: 8.64e15 })), expected, 'redis');
       expect(done).toBe(true);
-      const topic = await readQuarterHours(pipeline);
+      const topic = await readQuarterHours(pipeline, readCommittedByMarkers);
       expectSameRows(comparable(topic.latest.values()), expected, 'output topic');
+      if (topic.duplicateRevisions > 0) {
+        const restores = logs.map((log, i) => `process ${i}:\n${log.join('').split('\n').filter((line) => /progress restored|run started|run committed|failed|fenced/.test(line)).join('\n')}`);
+        expect.soft(await duplicateRevisionCopies(pipeline), restores.join('\n').slice(-12_000)).toEqual([]);
+      }
       expect(topic.duplicateRevisions, 'no (key, revision) twice').toBe(0);
-      expect(brokenRevisionSequences(await revisionHistory(pipeline))).toEqual([]);
+      expect(brokenRevisionSequences(await revisionHistory(pipeline, readCommittedByMarkers))).toEqual([]);
     } finally {
       await admin.disconnect();
     }

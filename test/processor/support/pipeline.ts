@@ -20,6 +20,7 @@ import { storeKeys } from '../../../src/state/store-keys.ts';
 import type { QuarterHourRow } from '../../../src/state/store-types.ts';
 import { TimelineStoreReader } from '../../../src/state/timeline-store-reader.ts';
 import type { RawRecord } from './raw-history.ts';
+import type { TopicReader } from './topic-checks.ts';
 import { sinchAgentStatusHistoryAdapter } from '../../../src/vendors/sinch/agent-status-history-adapter.ts';
 
 export const TENANT = 'default';
@@ -146,16 +147,17 @@ export function comparable(rows: Iterable<QuarterHourRow>): ComparableRows {
   return out;
 }
 
-/** Latest revision per key of the quarter-hour topic, read with isolation read_committed; also counts revisions. */
+/** Latest revision per key of the quarter-hour topic, read with isolation read_committed (or `read`); also counts revisions. */
 export async function readQuarterHours(
   pipeline: TestPipeline,
+  read: TopicReader = readCommittedToEnd,
 ): Promise<{ latest: Map<string, QuarterHourRow>; records: number; duplicateRevisions: number; sample: { partition: number; offset: string } | null }> {
   const latest = new Map<string, QuarterHourRow>();
   const seen = new Set<string>();
   let records = 0;
   let duplicateRevisions = 0;
   let sample: { partition: number; offset: string } | null = null;
-  await readCommittedToEnd(pipeline.kafka, pipeline.topics.quarterHours, async (message, partition) => {
+  await read(pipeline.kafka, pipeline.topics.quarterHours, async (message, partition) => {
     if (message.value === null) return;
     sample ??= { partition, offset: message.offset };
     const row = await pipeline.serde.decode<QuarterHourRow>(message.value);

@@ -5,7 +5,7 @@ import { sourceLabel } from '../core/replay/replay.ts';
 import { SEED_ORDER_METRIC_FIELDS } from '../core/statistic/agent-statistic-fields.ts';
 import type { MetricField } from '../core/statistic/agent-statistic-fields.ts';
 import { compareKeys, partDims, UNKNOWN_PART_KEY } from '../core/statistic/history-part.ts';
-import type { MetricVector } from '../core/statistic/metric-vector.ts';
+import type { MetricVector, ReadonlyVector } from '../core/statistic/metric-vector.ts';
 import { METRIC_COUNT, vectorHasContent } from '../core/statistic/metric-vector.ts';
 import { publishCovered } from '../core/statistic/published-metrics.ts';
 import { formatUtc } from '../core/time/timestamp.ts';
@@ -67,7 +67,7 @@ interface Group {
   readonly profile: string | null;
   readonly profileReason: string | null;
   readonly campaignId: string | null;
-  readonly vector: Readonly<MetricVector>;
+  readonly vector: ReadonlyVector;
 }
 
 function groupsOf(period: PeriodAggregate, view: HistoryView): Group[] {
@@ -77,14 +77,14 @@ function groupsOf(period: PeriodAggregate, view: HistoryView): Group[] {
     // every part is its own group, and a group's key is its part's key
     const out: Group[] = [];
     for (const key of keys) {
-      const vector = parts.get(key) as Readonly<MetricVector>;
+      const vector = parts.get(key) as ReadonlyVector;
       if (vectorHasContent(vector)) out.push({ ...partDims(key), vector });
     }
     return out;
   }
   const groups = new Map<string, { profile: string | null; profileReason: string | null; campaignId: string | null; vector: MetricVector }>();
   for (const key of keys) {
-    const vector = parts.get(key) as Readonly<MetricVector>;
+    const vector = parts.get(key) as ReadonlyVector;
     const dims = partDims(key);
     if (view.campaignIds !== undefined && (dims.campaignId === null || !view.campaignIds.has(dims.campaignId.toUpperCase()))) continue;
     const profile = view.showProfile ? dims.profile : null;

@@ -6,7 +6,7 @@ import type { PeriodAggregate, RollupComponent } from '../core/rollup/rollup.ts'
 import { rollUpComponents } from '../core/rollup/rollup.ts';
 import type { SourceId } from '../core/source/source-id.ts';
 import { compareKeys } from '../core/statistic/history-part.ts';
-import type { MetricVector } from '../core/statistic/metric-vector.ts';
+import type { ReadonlyVector } from '../core/statistic/metric-vector.ts';
 import { publishedCoverage, publishedHasContent, publishedToVector } from '../core/statistic/published-metrics.ts';
 import type { DayAggregatePipeline, DayAggregateScripts } from './day-aggregate-scripts.ts';
 import { epochZones } from './epoch-id.ts';
@@ -31,12 +31,13 @@ interface StoredDay {
   readonly p?: [string, number[]][];
 }
 
-function partsJson(parts: ReadonlyMap<string, Readonly<MetricVector>>): [string, number[]][] {
-  return [...parts.keys()].sort(compareKeys).map((key) => [key, [...(parts.get(key) as MetricVector)]]);
+function partsJson(parts: ReadonlyMap<string, ReadonlyVector>): [string, number[]][] {
+  return [...parts.keys()].sort(compareKeys).map((key) => [key, Array.from(parts.get(key) as ReadonlyVector)]);
 }
 
-function partsOf(stored: readonly [string, number[]][]): Map<string, MetricVector> {
-  return new Map(stored.map(([key, vector]) => [key, Float64Array.from(vector)]));
+/** Stored parts as the roll-up reads them: the JSON arrays themselves, not copied. */
+function partsOf(stored: readonly [string, number[]][]): Map<string, ReadonlyVector> {
+  return new Map(stored);
 }
 
 /**

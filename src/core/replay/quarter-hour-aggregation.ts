@@ -9,7 +9,7 @@ import type { SourceId } from '../source/source-id.ts';
 import { DEFAULT_SOURCE, sourceProfile } from '../source/source-profiles.ts';
 import type { FieldCoverage } from '../statistic/published-metrics.ts';
 import { profileCoverage } from '../statistic/published-metrics.ts';
-import type { MetricVector } from '../statistic/metric-vector.ts';
+import type { MetricVector, ReadonlyVector } from '../statistic/metric-vector.ts';
 import { vectorHasContent } from '../statistic/metric-vector.ts';
 import { WindowAccumulator } from '../statistic/window-accumulator.ts';
 import { QUARTER_HOUR_MS } from '../windows/quarter-hour.ts';
@@ -34,7 +34,7 @@ export interface QuarterHourAggregate {
   /** Vendor figures without an agentStatistic field (a WindowReport's extras); absent when none. */
   readonly extras?: Readonly<Record<string, number>>;
   /** The agentHistory breakdown (part key → vector, history-part.ts); absent: unknown (a vendor's report). */
-  readonly parts?: ReadonlyMap<string, Readonly<MetricVector>>;
+  readonly parts?: ReadonlyMap<string, ReadonlyVector>;
 }
 
 export interface AggregationOutcome {

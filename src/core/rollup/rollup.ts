@@ -1,7 +1,7 @@
 import type { QuarterHourAggregate } from '../replay/quarter-hour-aggregation.ts';
 import type { SourceId } from '../source/source-id.ts';
 import { UNKNOWN_PART_KEY } from '../statistic/history-part.ts';
-import type { MetricVector } from '../statistic/metric-vector.ts';
+import type { MetricVector, ReadonlyVector } from '../statistic/metric-vector.ts';
 import type { FieldCoverage } from '../statistic/published-metrics.ts';
 import { mergeCoverage } from '../statistic/published-metrics.ts';
 import { METRIC_COUNT } from '../statistic/metric-vector.ts';
@@ -35,7 +35,7 @@ export interface PeriodAggregate {
    * With `breakdown`: the part-wise sum of the components' agentHistory breakdowns (history-part.ts); a component
    * without one adds its whole vector to the part without dimensions. Absent without `breakdown`.
    */
-  readonly parts?: ReadonlyMap<string, Readonly<MetricVector>>;
+  readonly parts?: ReadonlyMap<string, ReadonlyVector>;
 }
 
 /**
@@ -56,7 +56,7 @@ export interface RollupComponent {
   readonly sources: readonly SourceId[];
   readonly extras?: Readonly<Record<string, number>>;
   /** The agentHistory breakdown (part key → vector, summing to `vector`); absent: unknown. */
-  readonly parts?: ReadonlyMap<string, Readonly<MetricVector>>;
+  readonly parts?: ReadonlyMap<string, ReadonlyVector>;
 }
 
 type OpenPeriod = { -readonly [K in keyof PeriodAggregate]: PeriodAggregate[K] } & { sources: SourceId[]; parts?: Map<string, MetricVector> };
@@ -69,7 +69,7 @@ function addExtras(target: OpenPeriod, extras: Readonly<Record<string, number>> 
 
 function addParts(target: OpenPeriod, component: RollupComponent): void {
   const sum = (target.parts ??= new Map());
-  const add = (key: string, vector: Readonly<MetricVector>): void => {
+  const add = (key: string, vector: ReadonlyVector): void => {
     const into = sum.get(key);
     if (into === undefined) sum.set(key, Float64Array.from(vector));
     else for (let i = 0; i < METRIC_COUNT; i++) into[i]! += vector[i] ?? 0;

@@ -1,5 +1,5 @@
 import type { SourceProfile } from '../source/source-profiles.ts';
-import type { MetricVector } from './metric-vector.ts';
+import type { MetricVector, ReadonlyVector } from './metric-vector.ts';
 import { vectorHasContent } from './metric-vector.ts';
 import type { FieldCoverage, PublishedMetrics } from './published-metrics.ts';
 import { profileCoverage, publishCovered } from './published-metrics.ts';
@@ -70,10 +70,10 @@ export function compareKeys(a: string, b: string): number {
 }
 
 /** A breakdown as published: parts with content, ordered by key, each published with `coverage` (published-metrics.ts). */
-export function publishedParts(parts: ReadonlyMap<string, Readonly<MetricVector>>, coverage: Readonly<FieldCoverage>): HistoryPart[] {
+export function publishedParts(parts: ReadonlyMap<string, ReadonlyVector>, coverage: Readonly<FieldCoverage>): HistoryPart[] {
   const out: HistoryPart[] = [];
   for (const key of [...parts.keys()].sort(compareKeys)) {
-    const vector = parts.get(key) as MetricVector;
+    const vector = parts.get(key) as ReadonlyVector;
     if (vectorHasContent(vector)) out.push({ ...partDims(key), metrics: publishCovered(vector, coverage).metrics });
   }
   return out;

@@ -89,7 +89,10 @@ export function metricsToVector(metrics: Readonly<AgentMetrics>): MetricVector {
  * serving time, so this is "serving time or a count"; a source without presence (HostedSuite) or one that reports
  * aggregates (Thulium) has no serving time, and its handling time or reported figures alone make the row.
  */
-export function vectorHasContent(vector: Readonly<MetricVector>): boolean {
+/** A vector only read: a MetricVector, or the JSON array it is stored as (no copy needed to read it). */
+export type ReadonlyVector = ArrayLike<number>;
+
+export function vectorHasContent(vector: ReadonlyVector): boolean {
   for (let i = 0; i < METRIC_COUNT; i++) if ((vector[i] ?? 0) !== 0) return true;
   return false;
 }

@@ -1,7 +1,7 @@
 import type { SourceProfile } from '../source/source-profiles.ts';
 import type { MetricField } from './agent-statistic-fields.ts';
 import { METRIC_FIELDS } from './agent-statistic-fields.ts';
-import type { MetricVector } from './metric-vector.ts';
+import type { MetricVector, ReadonlyVector } from './metric-vector.ts';
 import { METRIC_COUNT } from './metric-vector.ts';
 
 /**
@@ -56,7 +56,7 @@ export interface CoveredMetrics {
  * The published metrics of a vector whose components cover the fields as `coverage` says: a field is its number
  * only when every component supplied it, else null (never a silent partial sum).
  */
-export function publishCovered(vector: Readonly<MetricVector>, coverage: Readonly<FieldCoverage>): CoveredMetrics {
+export function publishCovered(vector: ReadonlyVector, coverage: Readonly<FieldCoverage>): CoveredMetrics {
   const metrics = {} as PublishedMetrics;
   const partialFields: MetricField[] = [];
   for (let i = 0; i < METRIC_COUNT; i++) {
@@ -69,7 +69,7 @@ export function publishCovered(vector: Readonly<MetricVector>, coverage: Readonl
 }
 
 /** The published metrics of one source's vector: null for every field the source's profile does not know. */
-export function publishMetrics(vector: Readonly<MetricVector>, profile: SourceProfile): PublishedMetrics {
+export function publishMetrics(vector: ReadonlyVector, profile: SourceProfile): PublishedMetrics {
   const coverage = profileCoverage(profile);
   const metrics = {} as PublishedMetrics;
   for (let i = 0; i < METRIC_COUNT; i++) metrics[METRIC_FIELDS[i] as MetricField] = coverage[i] === FIELD_KNOWN ? (vector[i] ?? 0) : null;

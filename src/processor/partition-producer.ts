@@ -33,7 +33,7 @@ export function isFencingError(error: unknown): boolean {
  * kafkajs retries CONCURRENT_TRANSACTIONS (the previous commit still completing) for sends but not for
  * AddOffsetsToTxn; retried here with a short backoff.
  */
-async function retryConcurrentTransactions(operation: () => Promise<void>, attempts = 50): Promise<void> {
+async function retryConcurrentTransactions<T>(operation: () => Promise<T>, attempts = 50): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation();
@@ -45,8 +45,9 @@ async function retryConcurrentTransactions(operation: () => Promise<void>, attem
 }
 
 /**
- * The transactional producer of one input partition (transactionalId = group-topic-partition, so a new owner's
- * first {@link PartitionProducer.commit} fences the old one and aborts its open transaction; `open` only connects).
+ * The transactional producer of one input partition (transactionalId = group-topic-partition). `open` fences the
+ * previous producer with that id before it returns, so a state restored after `open` cannot miss a transaction of a
+ * zombie owner that commits later.
  * Lifecycle: open → commit* → close. After a failed commit the producer is unusable: close it and open a new one.
  */
 export class PartitionProducer {
@@ -63,6 +64,11 @@ export class PartitionProducer {
     const producer = createProducer(kafka, { transactionalId });
     try {
       await producer.connect();
+      // kafkajs runs InitProducerId, which fences the previous producer of this id (its open transaction is aborted, one
+      // being committed completes first), at the first transaction(), not in connect(): begin an empty one and end it
+      // (no partition was added, so no EndTxn is sent)
+      const fence = await retryConcurrentTransactions(() => producer.transaction());
+      await fence.abort();
     } catch (cause) {
       await producer.disconnect().catch(() => undefined);
       throw new AgentTimelinesError('TRANSACTION_FAILED', `cannot initialise transactional producer ${transactionalId}: ${(cause as Error).message}`, { cause });
@@ -71,9 +77,7 @@ export class PartitionProducer {
   }
 
   /**
-   * Sends `records` and commits `consumed` in one transaction, and returns where the records went. The first commit
-   * of a producer is what fences an older producer with its transactional id (kafkajs runs InitProducerId there, not
-   * in `connect`): an open transaction of that one is aborted, one being committed completes first. On any failure
+   * Sends `records` and commits `consumed` in one transaction, and returns where the records went. On any failure
    * the transaction is aborted (best effort) and TRANSACTION_FAILED is thrown; whether it committed is then unknown,
    * so the caller rebuilds.
    */

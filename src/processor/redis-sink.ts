@@ -15,6 +15,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Records written per Redis round of a batch (see #handle). */
 const WRITE_CHUNK = 500;
+/** Kafka errors of a heartbeat or commit that mean the consumer group is changing (kafkajs protocol error types). */
+const GROUP_CHANGES: ReadonlySet<string> = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'NOT_COORDINATOR', 'FENCED_INSTANCE_ID']);
+
+/** True for an error that says this member must rejoin its group: retrying the batch cannot succeed until it has. */
+function isGroupChange(error: unknown): boolean {
+  const type = (error as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && GROUP_CHANGES.has(type);
+}
+
 /**
  * Materialises the committed output topics into Redis: a read_committed consumer group (`<group>.redis-sink`)
  * writes every record with the store's compare-and-set upserts, then commits its offsets with the Redis data epoch
@@ -129,6 +138,8 @@ export class RedisSink {
             if (await this.#handle(batch, isStale, heartbeat)) resolveOffset(batch.lastOffset());
             return;
           } catch (error) {
+            // the group is rebalancing: leave the batch (not committed; its writes are idempotent) so the member can rejoin
+            if (isGroupChange(error)) return;
             this.#logger.warn({ err: error, topic: batch.topic, partition: batch.partition, attempt }, 'Redis write failed; retrying');
             await sleep(Math.min(2_000, 100 * 2 ** Math.min(attempt, 5)));
             await heartbeat().catch(() => undefined);

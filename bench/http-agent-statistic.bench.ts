@@ -20,9 +20,7 @@
  * The query: startTime/endTime the Helsinki days, timeCategory=day, timeZone=Europe/Helsinki, limit=1000 (1 day) or
  * 10000 (the first page of a longer range). Deletes its topics and Redis keys at the end.
  */
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
+import type { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
 import { Registry } from 'prom-client';
 import { METRIC_FIELDS } from '../src/core/statistic/agent-statistic-fields.ts';
@@ -35,6 +33,7 @@ import { DayAggregateStore } from '../src/state/day-aggregate-store.ts';
 import { storeKeys } from '../src/state/store-keys.ts';
 import { TimelineStoreReader } from '../src/state/timeline-store-reader.ts';
 import { TimelineStoreWriter } from '../src/state/timeline-store-writer.ts';
+import { sequential, startApi } from './support/bench-api.ts';
 import { TENANT, cleanupOnSignal, committedReached, createBenchStack, endOffsets, machineLine, median, produceMessages, sleep } from './support/bench-stack.ts';
 
 const AGENTS = Number(process.argv[2] ?? 1000);
@@ -47,17 +46,6 @@ const FIRST_DAY = Date.parse('2026-10-31T22:00:00.000Z');
 const QUARTER = 900_000;
 const ZONES = ['UTC', 'Europe/Helsinki'];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The q-th quarter-hour of `day` worked by an agent: all 96 of the day, or a shift from 08:00 local time. */
 function quarterHour(agent: number, day: number, q: number): Record<string, unknown> {
@@ -75,26 +63,7 @@ function quarterHour(agent: number, day: number, q: number): Record<string, unkn
 const BASE_TREE = process.env['BENCH_BASE_TREE'];
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 1);
 
-async function startApi(env: Record<string, string>, tree: string = join(import.meta.dirname, '..')): Promise<{ base: string; child: ReturnType<typeof spawn> }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(tree, 'src/bin/cli.ts'), 'serve', '--host', '127.0.0.1', '--port', String(port)], { env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'inherit', 'inherit'] });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) return { base, child };
-    if (i > 150 || child.exitCode !== null) throw new Error('the API did not start');
-    await sleep(100);
-  }
-}
 
-async function sequential(url: string, n: number): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await (await fetch(url)).arrayBuffer();
-    times.push(performance.now() - t0);
-  }
-  return times;
-}
 
 async function main(): Promise<void> {
   console.log(`machine at start: ${machineLine()}`);

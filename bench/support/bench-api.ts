@@ -16,10 +16,13 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts `agent-timelines serve` in a child process with `env` and waits until /healthz answers. */
-export async function startApi(env: Record<string, string>): Promise<{ base: string; child: ReturnType<typeof spawn> }> {
+/**
+ * Starts `agent-timelines serve` of the checkout `tree` (default: this one) in a child process with `env` and waits
+ * until /healthz answers.
+ */
+export async function startApi(env: Record<string, string>, tree: string = join(import.meta.dirname, '../..')): Promise<{ base: string; child: ReturnType<typeof spawn> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(import.meta.dirname, '../../src/bin/cli.ts'), 'serve', '--host', '127.0.0.1', '--port', String(port)], { env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, [join(tree, 'src/bin/cli.ts'), 'serve', '--host', '127.0.0.1', '--port', String(port)], { env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'inherit', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) return { base, child };

@@ -120,8 +120,10 @@ async function main(): Promise<void> {
       console.log(`${name.padEnd(12)} one client, 15 sequential requests: median ${median(times).toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)})`);
     }
     for (const [name, api] of [['no cache', uncached], ['answer cache', cached]] as const) {
+      // the uncached server may still be answering the previous run's queued requests: let it finish first
+      await sleep(3_000);
       const result = await autocannon({ url: `${api.base}${path}`, connections: CONNECTIONS, duration: SECONDS, timeout: 60 });
-      console.log(`${name.padEnd(12)} ${CONNECTIONS} clients: ${result.requests.average.toFixed(1)} req/s, latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms; 2xx ${result['2xx']}, non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}`);
+      console.log(`${name.padEnd(12)} ${CONNECTIONS} clients: ${result.requests.average.toFixed(1)} req/s, latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms; 2xx ${result['2xx']}, non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}; ${machineLine()}`);
     }
 
     const app = buildServer({

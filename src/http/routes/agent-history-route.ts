@@ -1,19 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import { epochZones } from '../../state/epoch-id.ts';
 import type { AnswerCache } from '../answer-cache.ts';
-import { answerKey, CachedAnswer } from '../answer-cache.ts';
+import { answerStatisticRead } from '../statistic-answer.ts';
 import { BadRequest } from '../bad-request.ts';
-import { completenessHeaders, completenessView } from '../completeness.ts';
 import { HISTORY_FIELDS, HISTORY_ZONE, historyPage } from '../history-rows.ts';
 import type { QueryAdmission } from '../query-admission.ts';
 import { rangeWithinLimit } from '../query-range.ts';
 import { booleanParam, guidListParam, languageParam, parseRaiQuery, roundUpToQuarterHour, tenantParam, timeCategoryParam, timeParam, unsupportedParam } from '../query-values.ts';
-import { requestSignal } from '../request-signal.ts';
 import { rowSelection } from '../row-selection.ts';
-import { sendAnswer } from '../send-answer.ts';
 import type { ServerDeps } from '../server-deps.ts';
-import { planStatisticRead } from '../statistic-read-plan.ts';
-import { answerBasis, answerCompleteness, storeRead } from '../store-read.ts';
 
 export const AGENT_HISTORY_PARAMETERS: readonly string[] = [
   'startTime', 'endTime', 'timeCategory', 'userId', 'campaignId', 'profileId', 'showUser', 'showProfile', 'showCampaign', 'language', 'sort', 'offset', 'limit', 'tenant',
@@ -53,28 +47,7 @@ export function registerAgentHistoryRoute(app: FastifyInstance, deps: ServerDeps
     languageParam(params);
     const tenant = tenantParam(params, deps.tenant);
     const selection = rowSelection(params, query.filters, FIELDS, 'maxChangeTimestamp');
-    const { completeness, revision } = await storeRead(answerBasis(deps.reader, tenant));
-    const key = answerKey([tenant, revision, completeness.epoch ?? '', JSON.stringify(completeness), start, end, request.url]);
-    const cached = cache.get(key);
-    if (cached !== undefined) return sendAnswer(request, reply, cached);
-    const answer = await admission.run(async (signal) => {
-      const { epoch } = completeness;
-      const aggregated = epoch !== null && epochZones(epoch).includes(HISTORY_ZONE);
-      const plan = planStatisticRead(start, end, category ?? 'all', HISTORY_ZONE, { aggregated, oldestWholeDay: deps.reader.oldestWholeDay() });
-      const users = userIds === undefined ? {} : { userIds };
-      const [parts, days] = await storeRead(Promise.all([
-        Promise.all(plan.quarterHours.map((range) => deps.reader.readQuarterHours({ tenant, ...users, ...range }))),
-        epoch === null ? [] : deps.reader.readDays(epoch, tenant, HISTORY_ZONE, plan.days, userIds, true),
-      ]));
-      signal.throwIfAborted();
-      const stored = parts.flatMap((part) => part.rows);
-      const missing = parts.reduce((sum, part) => sum + part.missing, 0);
-      const completenessOfAnswer = completenessView(answerCompleteness(deps.reader, completeness, missing), deps.allowedLatenessMs);
-      const { page, total } = historyPage(stored, days, view, selection);
-      signal.throwIfAborted();
-      return { answer: new CachedAnswer(JSON.stringify(page), { ...completenessHeaders(completenessOfAnswer), 'x-total-count': String(total) }), missing };
-    }, requestSignal(request.raw, reply.raw));
-    if (answer.missing === 0) cache.set(key, answer.answer);
-    return sendAnswer(request, reply, answer.answer);
+    const read = { tenant, start, end, zone: HISTORY_ZONE, category: category ?? 'all', userIds, breakdown: true };
+    return answerStatisticRead(request, reply, deps, admission, cache, read, (stored, days) => historyPage(stored, days, view, selection));
   });
 }

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { quarterHourEnd } from '../../core/windows/quarter-hour.ts';
 import { BadRequest } from '../bad-request.ts';
-import { completenessHeaders, completenessView } from '../completeness.ts';
 import {
   booleanParam,
   guidListParam,
@@ -16,15 +15,10 @@ import {
 import { rowSelection } from '../row-selection.ts';
 import type { ServerDeps } from '../server-deps.ts';
 import { STATISTIC_FIELDS, statisticPage } from '../statistic-rows.ts';
-import { answerBasis, answerCompleteness, storeRead } from '../store-read.ts';
-import { requestSignal } from '../request-signal.ts';
 import type { QueryAdmission } from '../query-admission.ts';
 import { rangeWithinLimit } from '../query-range.ts';
-import { planStatisticRead } from '../statistic-read-plan.ts';
-import { epochZones } from '../../state/epoch-id.ts';
 import type { AnswerCache } from '../answer-cache.ts';
-import { answerKey, CachedAnswer } from '../answer-cache.ts';
-import { sendAnswer } from '../send-answer.ts';
+import { answerStatisticRead } from '../statistic-answer.ts';
 
 export const AGENT_STATISTIC_PARAMETERS: readonly string[] = [
   'startTime', 'endTime', 'timeZone', 'timeCategory', 'userId', 'showUser', 'language', 'sort', 'offset', 'limit', 'showCompleteness', 'tenant',
@@ -60,28 +54,9 @@ export function registerAgentStatisticRoute(app: FastifyInstance, deps: ServerDe
     languageParam(params);
     const tenant = tenantParam(params, deps.tenant);
     const selection = rowSelection(params, query.filters, FIELDS, 'maxChangeTimestamp');
-    const { completeness, revision } = await storeRead(answerBasis(deps.reader, tenant));
-    const key = answerKey([tenant, revision, completeness.epoch ?? '', JSON.stringify(completeness), start, end, request.url]);
-    const cached = cache.get(key);
-    if (cached !== undefined) return sendAnswer(request, reply, cached);
-    const answer = await admission.run(async (signal) => {
-      const { epoch } = completeness;
-      const aggregated = epoch !== null && epochZones(epoch).includes(zone);
-      const plan = planStatisticRead(start, end, category ?? 'quarterHour', zone, { aggregated, oldestWholeDay: deps.reader.oldestWholeDay() });
-      const users = userIds === undefined ? {} : { userIds };
-      const [parts, days] = await storeRead(Promise.all([
-        Promise.all(plan.quarterHours.map((range) => deps.reader.readQuarterHours({ tenant, ...users, ...range }))),
-        epoch === null ? [] : deps.reader.readDays(epoch, tenant, zone, plan.days, userIds),
-      ]));
-      signal.throwIfAborted();
-      const stored = parts.flatMap((part) => part.rows);
-      const missing = parts.reduce((sum, part) => sum + part.missing, 0);
-      const view = completenessView(answerCompleteness(deps.reader, completeness, missing), deps.allowedLatenessMs);
-      const { page, total } = statisticPage(stored, { category, zone, showUser, showCompleteness, rangeEnd: end }, view, days, selection);
-      signal.throwIfAborted();
-      return { answer: new CachedAnswer(JSON.stringify(page), { ...completenessHeaders(view), 'x-total-count': String(total) }), missing };
-    }, requestSignal(request.raw, reply.raw));
-    if (answer.missing === 0) cache.set(key, answer.answer);
-    return sendAnswer(request, reply, answer.answer);
+    const read = { tenant, start, end, zone, category: category ?? 'quarterHour', userIds, breakdown: false };
+    return answerStatisticRead(request, reply, deps, admission, cache, read, (stored, days, view) =>
+      statisticPage(stored, { category, zone, showUser, showCompleteness, rangeEnd: end }, view, days, selection),
+    );
   });
 }

@@ -1,33 +1,18 @@
 import type { TimeCategory } from '../core/rollup/period.ts';
-import { quarterHourComponent, periodComponent, rollUpComponents } from '../core/rollup/rollup.ts';
-import type { PeriodAggregate, RollupComponent } from '../core/rollup/rollup.ts';
+import { rollUpComponents } from '../core/rollup/rollup.ts';
+import type { PeriodAggregate } from '../core/rollup/rollup.ts';
 import { sourceLabel } from '../core/replay/replay.ts';
-import { SEED_ORDER_METRIC_FIELDS } from '../core/statistic/agent-statistic-fields.ts';
-import type { MetricField } from '../core/statistic/agent-statistic-fields.ts';
+import { HISTORY_METRIC_FIELDS } from '../core/statistic/agent-statistic-fields.ts';
 import { compareKeys, partDims, UNKNOWN_PART_KEY } from '../core/statistic/history-part.ts';
 import type { MetricVector, ReadonlyVector } from '../core/statistic/metric-vector.ts';
 import { METRIC_COUNT, vectorHasContent } from '../core/statistic/metric-vector.ts';
 import { publishCovered } from '../core/statistic/published-metrics.ts';
 import { formatUtc } from '../core/time/timestamp.ts';
-import { breakdownParts } from '../state/history-parts.ts';
 import type { QuarterHourRow } from '../state/store-types.ts';
 import { BadRequest } from './bad-request.ts';
 import type { Row, RowSelection, RowValue, SelectedRows } from './row-selection.ts';
 import { memoFormatUtc, selectIndices, selectRows, timeSortKeys } from './row-selection.ts';
-import { quarterHourAggregate } from './statistic-rows.ts';
-
-const AFTERWORK_AFTER: Partial<Record<MetricField, MetricField>> = {
-  callInDuration: 'afterworkCallInDuration',
-  callOutDuration: 'afterworkCallOutDuration',
-  emailOutDuration: 'afterworkEmailInDuration',
-  chatDuration: 'afterworkChatInDuration',
-};
-
-/** agentHistory's metric order (the Sinch document's): agentStatistic's, each afterwork-by-kind field after its kind's duration. */
-export const HISTORY_METRIC_FIELDS: readonly MetricField[] = SEED_ORDER_METRIC_FIELDS.filter((field) => !Object.values(AFTERWORK_AFTER).includes(field)).flatMap((field) => {
-  const after = AFTERWORK_AFTER[field];
-  return after === undefined ? [field] : [field, after];
-});
+import { statisticComponents } from './statistic-rows.ts';
 
 /** Every field an /agentHistory row can have, in output order: the filterable and sortable names. */
 export const HISTORY_FIELDS: readonly string[] = [
@@ -47,20 +32,7 @@ export interface HistoryView {
 
 /** agentHistory is defined in UTC (the document has no timeZone). */
 export const HISTORY_ZONE = 'UTC';
-const ALL_USERS = '';
 
-function components(stored: readonly QuarterHourRow[], days: readonly PeriodAggregate[], showUser: boolean): RollupComponent[] {
-  const keyed = [
-    ...stored.map((row) => {
-      const component = quarterHourComponent(quarterHourAggregate(row, showUser));
-      return { userId: row.userId, component: row.breakdown !== undefined && row.breakdown.length > 0 ? { ...component, parts: breakdownParts(row.breakdown) } : component };
-    }),
-    ...days.map((day) => ({ userId: day.userId, component: showUser ? periodComponent(day) : { ...periodComponent(day), userId: ALL_USERS } })),
-  ];
-  const byUser = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  keyed.sort((a, b) => (showUser ? byUser(a.userId, b.userId) || a.component.spanStart - b.component.spanStart : a.component.spanStart - b.component.spanStart || byUser(a.userId, b.userId)));
-  return keyed.map((entry) => entry.component);
-}
 
 /** One output group of a period: the parts it sums, under the dimensions the view shows. */
 interface Group {
@@ -112,7 +84,7 @@ export function historyPage(stored: readonly QuarterHourRow[], days: readonly Pe
   let periods: readonly PeriodAggregate[];
   try {
     // a stored UTC day is already its user's day period (the roll-up of one component is that component)
-    periods = category === 'day' && view.showUser && stored.length === 0 ? days : rollUpComponents(components(stored, days, view.showUser), category, HISTORY_ZONE, true);
+    periods = category === 'day' && view.showUser && stored.length === 0 ? days : rollUpComponents(statisticComponents(stored, days, view.showUser, true), category, HISTORY_ZONE, true);
   } catch (error) {
     if (error instanceof RangeError) throw new BadRequest(error.message);
     throw error;

@@ -1,7 +1,6 @@
-import { COUNT_FIELDS } from '../core/statistic/agent-statistic-fields.ts';
 import { TIME_CATEGORIES } from '../core/rollup/period.ts';
 import { SOURCE_IDS } from '../core/source/source-id.ts';
-import { HISTORY_METRIC_FIELDS } from './history-rows.ts';
+import { COUNT_FIELDS, HISTORY_METRIC_FIELDS } from '../core/statistic/agent-statistic-fields.ts';
 import type { Json } from './openapi-parts.ts';
 import { COMMON, FILTERS, GUARDED, json, PAGED_HEADERS, query, text, TIME } from './openapi-parts.ts';
 

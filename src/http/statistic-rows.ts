@@ -6,6 +6,7 @@ import { SEED_ORDER_METRIC_FIELDS } from '../core/statistic/agent-statistic-fiel
 import { sourceLabel } from '../core/replay/replay.ts';
 import { publishCovered, publishedCoverage, publishedToVector } from '../core/statistic/published-metrics.ts';
 import { formatUtc } from '../core/time/timestamp.ts';
+import { breakdownParts } from '../state/history-parts.ts';
 import type { QuarterHourRow } from '../state/store-types.ts';
 import { BadRequest } from './bad-request.ts';
 import type { CompletenessView } from './completeness.ts';
@@ -67,11 +68,16 @@ function rollUpOrReject(components: readonly RollupComponent[], category: TimeCa
 /**
  * The roll-up's input: stored quarter-hours and stored local days (day aggregates of the view's zone, disjoint from
  * the quarter-hours), by userId then start; without showUser all under one user '', by start, and at equal starts in
- * the order of their userIds, as the quarter-hours alone would be.
+ * the order of their userIds, as the quarter-hours alone would be. With `breakdown` a quarter-hour carries its
+ * agentHistory parts (absent: unknown).
  */
-function statisticComponents(stored: readonly QuarterHourRow[], days: readonly PeriodAggregate[], showUser: boolean): RollupComponent[] {
+export function statisticComponents(stored: readonly QuarterHourRow[], days: readonly PeriodAggregate[], showUser: boolean, breakdown = false): RollupComponent[] {
   const keyed = [
-    ...stored.map((row) => ({ userId: row.userId, component: quarterHourComponent(quarterHourAggregate(row, showUser)) })),
+    ...stored.map((row) => {
+      const component = quarterHourComponent(quarterHourAggregate(row, showUser));
+      const parts = breakdown && row.breakdown !== undefined && row.breakdown.length > 0 ? breakdownParts(row.breakdown) : undefined;
+      return { userId: row.userId, component: parts === undefined ? component : { ...component, parts } };
+    }),
     ...days.map((day) => ({ userId: day.userId, component: showUser ? periodComponent(day) : { ...periodComponent(day), userId: ALL_USERS } })),
   ];
   const byUser = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

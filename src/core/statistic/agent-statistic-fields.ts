@@ -100,3 +100,16 @@ export const SEED_ORDER_METRIC_FIELDS: readonly MetricField[] = [
   'afterworkEmailInDuration',
   'afterworkChatInDuration',
 ];
+
+const AFTERWORK_AFTER: Partial<Record<MetricField, MetricField>> = {
+  callInDuration: 'afterworkCallInDuration',
+  callOutDuration: 'afterworkCallOutDuration',
+  emailOutDuration: 'afterworkEmailInDuration',
+  chatDuration: 'afterworkChatInDuration',
+};
+
+/** agentHistory's metric order (the Sinch document's): agentStatistic's, each afterwork-by-kind field after its kind's duration. */
+export const HISTORY_METRIC_FIELDS: readonly MetricField[] = SEED_ORDER_METRIC_FIELDS.filter((field) => !Object.values(AFTERWORK_AFTER).includes(field)).flatMap((field) => {
+  const after = AFTERWORK_AFTER[field];
+  return after === undefined ? [field] : [field, after];
+});

@@ -2,7 +2,7 @@ import type { AgentStatisticRow } from '../../../../../core/replay/replay.ts';
 import type { TimeCategory } from '../../../../../core/rollup/period.ts';
 import { periodOf } from '../../../../../core/rollup/period.ts';
 import type { MetricField } from '../../../../../core/statistic/agent-statistic-fields.ts';
-import { SEED_ORDER_METRIC_FIELDS } from '../../../../../core/statistic/agent-statistic-fields.ts';
+import { HISTORY_METRIC_FIELDS, SEED_ORDER_METRIC_FIELDS } from '../../../../../core/statistic/agent-statistic-fields.ts';
 import { parseTimestamp } from '../../../../../core/time/timestamp.ts';
 import { formatIsoTimestamp } from '../../model/raw-timestamp.ts';
 import type { Endpoint } from '../endpoint.ts';
@@ -14,17 +14,8 @@ import { booleanParam, guidListParam, languageParam, roundUpToQuarterHour, timeC
 const AFTERWORK_BY_KIND: readonly MetricField[] = ['afterworkCallInDuration', 'afterworkCallOutDuration', 'afterworkEmailInDuration', 'afterworkChatInDuration'];
 const STATISTIC_METRICS: readonly MetricField[] = SEED_ORDER_METRIC_FIELDS.filter((f) => !AFTERWORK_BY_KIND.includes(f));
 
-/** agentHistory's order: each afterwork-by-kind field follows its kind's duration. */
-export const HISTORY_METRICS: readonly MetricField[] = STATISTIC_METRICS.flatMap((field): MetricField[] => {
-  const after: Partial<Record<MetricField, MetricField>> = {
-    callInDuration: 'afterworkCallInDuration',
-    callOutDuration: 'afterworkCallOutDuration',
-    emailOutDuration: 'afterworkEmailInDuration',
-    chatDuration: 'afterworkChatInDuration',
-  };
-  const extra = after[field];
-  return extra === undefined ? [field] : [field, extra];
-});
+/** agentHistory's order (the document's): each afterwork-by-kind field follows its kind's duration. */
+export const HISTORY_METRICS: readonly MetricField[] = HISTORY_METRIC_FIELDS;
 
 /**
  * One share of a quarter-hour row as an endpoint serves it: the dimension fields it is grouped and served under (in

@@ -14,16 +14,12 @@ import autocannon from 'autocannon';
 import { Registry } from 'prom-client';
 import { METRIC_FIELDS } from '../src/core/statistic/agent-statistic-fields.ts';
 import { buildServer } from '../src/http/server.ts';
-import { createProcessorMetrics } from '../src/processor/processor-metrics.ts';
-import { quarterHourKey } from '../src/processor/output-records.ts';
-import { RedisSink } from '../src/processor/redis-sink.ts';
 import { createLogger } from '../src/runtime/logger.ts';
-import { DayAggregateStore } from '../src/state/day-aggregate-store.ts';
 import { storeKeys } from '../src/state/store-keys.ts';
 import { TimelineStoreReader } from '../src/state/timeline-store-reader.ts';
-import { TimelineStoreWriter } from '../src/state/timeline-store-writer.ts';
 import { sequential, startApi } from './support/bench-api.ts';
-import { TENANT, cleanupOnSignal, committedReached, createBenchStack, endOffsets, machineLine, median, produceMessages, sleep } from './support/bench-stack.ts';
+import { seedThroughSink } from './support/bench-store.ts';
+import { TENANT, cleanupOnSignal, createBenchStack, machineLine, median, sleep } from './support/bench-stack.ts';
 
 const AGENTS = Number(process.argv[2] ?? 1000);
 const DAYS = Number(process.argv[3] ?? 1);
@@ -64,39 +60,19 @@ async function main(): Promise<void> {
   console.log(`load: ${AGENTS} agents × ${DAYS} UTC days × ${PER_DAY} quarter-hours = ${rows} rows with 1–3 breakdown parts each; ${CONNECTIONS} connections, ${SECONDS} s per autocannon run`);
   const stack = await createBenchStack({ REDIS_DAY_ZONES: 'UTC' });
   const children: { exitCode: number | null; kill: (signal: NodeJS.Signals) => boolean }[] = [];
-  let sink: RedisSink | undefined;
   const cleanup = async (): Promise<void> => {
-    await sink?.stop().catch(() => undefined);
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
     await sleep(500);
     await stack.cleanup([`${stack.id}.redis-sink`]);
   };
   cleanupOnSignal(cleanup);
   try {
-    const keys = storeKeys(stack.config.redis.keyPrefix);
-    const writer = new TimelineStoreWriter(stack.redis, keys, stack.config.redis.retentionMs, new DayAggregateStore(stack.redis, keys, { zones: stack.config.redis.dayZones, retentionMs: stack.config.redis.retentionMs }));
-    const messages = [];
-    for (let agent = 0; agent < AGENTS; agent++) {
-      for (let q = 0; q < DAYS * PER_DAY; q++) {
-        const value = quarterHour(agent, Math.floor(q / PER_DAY), q % PER_DAY);
-        messages.push({ key: quarterHourKey(value as { tenant: string; userId: string; intervalStart: number }), value: await stack.serde.encode(stack.topics.quarterHours, value) });
-      }
-      if (messages.length >= 50_000 || agent === AGENTS - 1) await produceMessages(stack, stack.topics.quarterHours, messages.splice(0));
-    }
-    const ends = await endOffsets(stack.admin, stack.topics.quarterHours);
-    const sinkStarted = performance.now();
-    sink = new RedisSink({
-      kafka: stack.kafka, serde: stack.serde, writer, redis: stack.redis, keys, checkMs: 1_000, topics: stack.topics, groupId: stack.id,
-      logger: stack.logger, metrics: createProcessorMetrics(), sessionTimeoutMs: 6_000,
-    });
-    await sink.start();
-    while (!(await committedReached(stack.admin, `${stack.id}.redis-sink`, stack.topics.quarterHours, ends))) await sleep(500);
-    const sinkMs = performance.now() - sinkStarted;
-    console.log(`the Redis sink wrote them (rows and UTC day aggregates with breakdowns) in ${Math.round(sinkMs)} ms: ${Math.round(rows / (sinkMs / 1000))} rows/s`);
-    await sink.stop();
-    sink = undefined;
     const lastEnd = FIRST_DAY + DAYS * 86_400_000;
-    for (let partition = 0; partition < 6; partition++) await writer.raiseWatermark(TENANT, partition, lastEnd, 6);
+    function* values(): Generator<Record<string, unknown>> {
+      for (let agent = 0; agent < AGENTS; agent++) for (let q = 0; q < DAYS * PER_DAY; q++) yield quarterHour(agent, Math.floor(q / PER_DAY), q % PER_DAY);
+    }
+    const sinkMs = await seedThroughSink(stack, values(), lastEnd);
+    console.log(`the Redis sink wrote them (rows and UTC day aggregates with breakdowns) in ${Math.round(sinkMs)} ms: ${Math.round(rows / (sinkMs / 1000))} rows/s`);
 
     const limit = DAYS === 1 ? 1000 : 10_000;
     const path = `/agentHistory?startTime=${new Date(FIRST_DAY).toISOString()}&endTime=${new Date(lastEnd).toISOString()}&timeCategory=day&showProfile=true&showCampaign=true&limit=${limit}`;
@@ -127,7 +103,7 @@ async function main(): Promise<void> {
     }
 
     const app = buildServer({
-      reader: new TimelineStoreReader(stack.redis, keys, { retentionMs: stack.config.redis.retentionMs }), clock: Date.now, probes: [], registry: new Registry(), logger: createLogger('silent'),
+      reader: new TimelineStoreReader(stack.redis, storeKeys(stack.config.redis.keyPrefix), { retentionMs: stack.config.redis.retentionMs }), clock: Date.now, probes: [], registry: new Registry(), logger: createLogger('silent'),
       tenant: TENANT, allowedLatenessMs: stack.config.processor.allowedLatenessMs, collectDefaultMetrics: false, requestLimits: { maxQueryDays: 62 },
     });
     const gc = (globalThis as { gc?: () => void }).gc;

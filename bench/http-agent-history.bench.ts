@@ -84,11 +84,11 @@ async function main(): Promise<void> {
       const response = await fetch(`${api.base}${path}`);
       const text = await response.text();
       const answer = JSON.parse(text) as unknown[];
-      if (response.status !== 200 || answer.length !== limit) throw new Error(`unexpected answer: ${response.status} ${text.slice(0, 300)}`);
+      if (response.status !== 200 || answer.length !== Math.min(limit, Number(response.headers.get('x-total-count')))) throw new Error(`unexpected answer: ${response.status} ${text.slice(0, 300)}`);
       return { text, total: response.headers.get('x-total-count') };
     }));
     if (bodies[0]?.text !== bodies[1]?.text) throw new Error('the two servers answered differently');
-    console.log(`check: both answer HTTP 200, ${limit} rows of ${bodies[0]?.total} (X-Total-Count), ${bodies[0]?.text.length} bytes, identical bodies`);
+    console.log(`check: both answer HTTP 200, ${Math.min(limit, Number(bodies[0]?.total))} rows of ${bodies[0]?.total} (X-Total-Count), ${bodies[0]?.text.length} bytes, identical bodies`);
     console.log(`query: ${path}`);
     console.log('');
     for (const [name, api] of [['no cache', uncached], ['answer cache', cached]] as const) {

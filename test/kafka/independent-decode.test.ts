@@ -54,10 +54,13 @@ describe('independent decoding with kcat, the registry and avro-tools', () => {
       env: { ...process.env, KAFKA_BROKERS: config.kafka.brokers.join(','), SCHEMA_REGISTRY_URL: config.schemaRegistry.url },
       timeout: 120_000,
     });
-    // Avro's JSON encoding names the branch of a non-null union value: {"long": 5000}; null stays null.
-    const unionFields = new Set(METRIC_FIELDS as readonly string[]);
-    const expected = Object.fromEntries(Object.entries(fixture).map(([field, value]) => [field, unionFields.has(field) && value !== null ? { long: value } : value]));
+    // Avro's JSON encoding names the branch of a non-null union value: {"long": 5000}, {"string": "Office"}; null stays null.
+    const unionFields = new Set<string>([...METRIC_FIELDS, 'profile', 'profileReason', 'campaignId']);
+    const branches = (record: Record<string, unknown>): Record<string, unknown> =>
+      Object.fromEntries(Object.entries(record).map(([field, value]) => [field, unionFields.has(field) && value !== null ? { [typeof value === 'string' ? 'string' : 'long']: value } : value]));
+    const expected = { ...branches(fixture), breakdown: fixture.breakdown.map(branches) };
     expect(Object.values(fixture)).toContain(null);
+    expect(fixture.breakdown.length).toBe(2);
     expect(JSON.parse(stdout)).toEqual(expected);
   });
 });

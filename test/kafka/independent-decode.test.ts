@@ -58,9 +58,10 @@ describe('independent decoding with kcat, the registry and avro-tools', () => {
     const unionFields = new Set<string>([...METRIC_FIELDS, 'profile', 'profileReason', 'campaignId']);
     const branches = (record: Record<string, unknown>): Record<string, unknown> =>
       Object.fromEntries(Object.entries(record).map(([field, value]) => [field, unionFields.has(field) && value !== null ? { [typeof value === 'string' ? 'string' : 'long']: value } : value]));
-    const expected = { ...branches(fixture), breakdown: fixture.breakdown.map(branches) };
+    // the fixture has no breakdown (as written before the field existed): the schema's default, [], is rendered
+    const expected = { ...branches(fixture), breakdown: [] };
     expect(Object.values(fixture)).toContain(null);
-    expect(fixture.breakdown.length).toBe(2);
+    expect('breakdown' in fixture).toBe(false);
     expect(JSON.parse(stdout)).toEqual(expected);
   });
 });

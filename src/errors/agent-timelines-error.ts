@@ -7,6 +7,8 @@ import { redactUrlCredentials } from './redact-url-credentials.ts';
 export const ERROR_CODES = {
   CONFIG_INVALID: { retriable: false },
   SERVICE_UNAVAILABLE: { retriable: true },
+  /** The HTTP client closed its connection before the answer was ready: nobody is left to answer or to retry. */
+  CLIENT_GONE: { retriable: false },
   SCHEMA_REGISTRATION_FAILED: { retriable: false },
   SCHEMA_NOT_FOUND: { retriable: false },
   WIRE_FORMAT_INVALID: { retriable: false },

@@ -62,8 +62,12 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.setNotFoundHandler(async (request, reply) => reply.code(404).type(TEXT).send(`Not Found: ${request.method} ${request.url.split('?')[0] ?? ''}`));
   app.setErrorHandler(async (error: unknown, request, reply) => {
     if (error instanceof BadRequest) return reply.code(400).type(TEXT).send(error.message);
+    if (error instanceof AgentTimelinesError && error.code === 'CLIENT_GONE') {
+      request.log.debug({ url: request.url }, 'query dropped: the client closed the connection');
+      return reply.code(499).type(TEXT).send('Client Closed Request');
+    }
     if (error instanceof AgentTimelinesError && error.code === 'SERVICE_UNAVAILABLE') {
-      request.log.warn({ err: error, url: request.url }, 'store unavailable');
+      request.log.warn({ err: error, url: request.url }, 'query not answered');
       return reply.code(503).header('retry-after', '1').type(TEXT).send(`Service Unavailable: ${error.message}`);
     }
     if (isFastifyError(error) && error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {

@@ -1,5 +1,6 @@
 /**
- * Processor throughput against a plain kafkajs consume of the same raw records, side by side in one run.
+ * Processor throughput against the pipe alone and a plain kafkajs consume of the same raw records, side by side in one
+ * run.
  *
  *   node bench/processor-throughput.bench.ts [records=200000] [runs=3]
  *
@@ -10,9 +11,13 @@
  * alternates, for i = 1..runs:
  *   (raw i)  a kafkajs consumer group (fresh group id, eachBatch, no processing) reads set i's raw topic to its end;
  *   (proc i) a processor instance (startProcessorInstance, fresh group id, Redis sink off) consumes set i's raw topic
- *            until its committed offsets (admin.fetchOffsets) reach the end offsets.
+ *            until its committed offsets (admin.fetchOffsets) reach the end offsets;
+ *   (pipe i) the pipe alone (bench/support/pipe-consume.ts): what proc i committed to its output topics is read back,
+ *            then a fresh group consumes set i's raw topic again and, per batch, produces that batch's share of those
+ *            records (same keys, values, partitions) and commits the offset in one transaction per batch, with the
+ *            processor's producer settings: the processor's Kafka traffic without the engine.
  * Reports records/s medians (wall time from start, and from the first record seen, i.e. without the group join)
- * and the ratio processor/raw. Deletes its topics, subjects, groups and Redis keys at the end.
+ * and the ratios processor/pipe and processor/raw. Deletes its topics, subjects, groups and Redis keys at the end.
  * The processor is started after everything was produced, so every poll watermark is gated at the end offsets
  * (a catch-up: windows stay provisional until the partition reaches its end, then go final in one advance).
  */
@@ -26,6 +31,8 @@ import {
 } from './support/bench-stack.ts';
 import type { BenchStack, RawRecord } from './support/bench-stack.ts';
 import { processorSource } from '../src/cli/processor-sources.ts';
+import { captureOutputs, pipeConsume } from './support/pipe-consume.ts';
+import type { PipeResult } from './support/pipe-consume.ts';
 
 const RECORDS = Number(process.argv[2] ?? 200_000);
 const RUNS = Number(process.argv[3] ?? 3);
@@ -142,6 +149,7 @@ async function main(): Promise<void> {
 
     const raw: RunResult[] = [];
     const proc: ProcResult[] = [];
+    const pipe: PipeResult[] = [];
     for (let i = 0; i < RUNS; i++) {
       const r = await rawConsume(stacks[i]!, ends[i]!, records.length);
       raw.push(r);
@@ -149,16 +157,30 @@ async function main(): Promise<void> {
       const p = await processorConsume(stacks[i]!, ends[i]!);
       proc.push(p);
       console.log(`proc ${i + 1}: ${Math.round(p.totalMs)} ms total (${Math.round(records.length / (p.totalMs / 1000))} records/s), ${Math.round(p.fromFirstMs)} ms from the first record (${Math.round(records.length / (p.fromFirstMs / 1000))} records/s), ${p.windows} window emissions, ${p.transactions} transactions; output end offsets ${JSON.stringify(p.out)}`);
+      const stack = stacks[i]!;
+      const outputs = await captureOutputs(stack, [stack.topics.changelog, stack.topics.quarterHours, stack.topics.segments, stack.topics.agentState]);
+      const outBytes = outputs.reduce((sum, o) => sum + (o.key?.length ?? 0) + (o.value?.length ?? 0), 0);
+      const perTopic: Record<string, string> = {};
+      for (const topic of new Set(outputs.map((o) => o.topic))) {
+        const of = outputs.filter((o) => o.topic === topic);
+        perTopic[topic.slice(stack.prefix.length)] = `${of.length} records, ${of.reduce((sum, o) => sum + (o.key?.length ?? 0) + (o.value?.length ?? 0), 0)} B`;
+      }
+      console.log(`proc ${i + 1} committed: ${JSON.stringify(perTopic)}`);
+      const q = await pipeConsume(stack, ends[i]!, outputs, DEADLINE_MS);
+      pipe.push(q);
+      console.log(`pipe ${i + 1}: ${Math.round(q.totalMs)} ms total (${Math.round(records.length / (q.totalMs / 1000))} records/s), ${Math.round(q.fromFirstMs)} ms from the first record (${Math.round(records.length / (q.fromFirstMs / 1000))} records/s), ${q.produced} records (${outBytes} bytes of keys and values) in ${q.transactions} transactions`);
     }
     const rate = (ms: number): number => records.length / (ms / 1000);
     const rawTotal = median(raw.map((r) => rate(r.totalMs)));
     const procTotal = median(proc.map((r) => rate(r.totalMs)));
     const rawFirst = median(raw.map((r) => rate(r.fromFirstMs)));
     const procFirst = median(proc.map((r) => rate(r.fromFirstMs)));
+    const pipeTotal = median(pipe.map((r) => rate(r.totalMs)));
+    const pipeFirst = median(pipe.map((r) => rate(r.fromFirstMs)));
     console.log('');
-    console.log(`records: ${records.length}, agents: ${agents}, runs: ${RUNS} each, alternating raw/processor`);
-    console.log(`median records/s, wall time incl. group join: raw ${Math.round(rawTotal)}, processor ${Math.round(procTotal)}, ratio processor/raw ${(procTotal / rawTotal).toFixed(2)}`);
-    console.log(`median records/s, from the first record:      raw ${Math.round(rawFirst)}, processor ${Math.round(procFirst)}, ratio processor/raw ${(procFirst / rawFirst).toFixed(2)}`);
+    console.log(`records: ${records.length}, agents: ${agents}, runs: ${RUNS} each, alternating raw/processor/pipe`);
+    console.log(`median records/s, wall time incl. group join: raw ${Math.round(rawTotal)}, pipe ${Math.round(pipeTotal)}, processor ${Math.round(procTotal)}; processor/pipe ${(procTotal / pipeTotal).toFixed(2)}, processor/raw ${(procTotal / rawTotal).toFixed(2)}`);
+    console.log(`median records/s, from the first record:      raw ${Math.round(rawFirst)}, pipe ${Math.round(pipeFirst)}, processor ${Math.round(procFirst)}; processor/pipe ${(procFirst / pipeFirst).toFixed(2)}, processor/raw ${(procFirst / rawFirst).toFixed(2)}`);
     console.log(`machine at end: ${machineLine()}`);
   } finally {
     await cleanup();

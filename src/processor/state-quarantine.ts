@@ -34,7 +34,7 @@ export function largestEntryBytes(entries: readonly StateEntry[]): number {
 /** The latest event time a session's snapshot knows of. */
 function lastEventTime(session: SessionSnapshot): number {
   let last = session.checkpoint.endTime ?? Number.NEGATIVE_INFINITY;
-  for (const event of session.log) if (event.eventTime > last) last = event.eventTime;
+  for (const [eventTime] of session.log) if (eventTime > last) last = eventTime;
   if (session.endEvent !== null && session.endEvent.eventTime > last) last = session.endEvent.eventTime;
   return last;
 }
@@ -43,9 +43,11 @@ function lastEventTime(session: SessionSnapshot): number {
 function foldMarks(user: UserSnapshot): UserSnapshot {
   const identity = { ...user.identity };
   let baseMaxChange = user.baseMaxChange;
+  let name = '';
   for (const [, changeTime, userName] of user.marks) {
+    if (userName !== undefined) name = userName;
     baseMaxChange = Math.max(baseMaxChange ?? Number.NEGATIVE_INFINITY, changeTime);
-    observeUserName(identity, userName ?? '', changeTime);
+    observeUserName(identity, name, changeTime);
   }
   return { ...user, identity, baseMaxChange, marks: [] };
 }

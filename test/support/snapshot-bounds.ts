@@ -124,3 +124,69 @@ export function withoutBreakdown<T extends { type: string }>(emission: T): T {
   const { breakdown: _breakdown, ...window } = (emission as unknown as { window: Json }).window;
   return { ...emission, window } as T;
 }
+
+const EVENT_ATTRIBUTES = ['profile', 'profileReason', 'profileType', 'campaignId', 'vendorPoll', 'vendorRow'] as const;
+
+/**
+ * The 6 → 7 rule, written here from docs/processor.md rather than taken from the migration: a session logs each event as
+ * `[eventTime, changeTime, 0 userStatus | 1 handling, value, code, userName or null when the previous event's,
+ * {set attributes, userId when not the session's}?]`, a user's mark leaves out a name equal to the previous mark's,
+ * and a segment entry whose emission has the segment's content has `emitted: true`.
+ */
+export function withCompactLogs(snapshot: Json): Json {
+  return {
+    ...snapshot,
+    users: (snapshot['users'] as Json[]).map((user) => {
+      const marks = user['marks'] as [number, number, string?][];
+      return { ...user, marks: marks.map(([t, c, n], i) => (i > 0 && (n ?? '') === (marks[i - 1]?.[2] ?? '') ? [t, c] : [t, c, n ?? ''])) };
+    }),
+    sessions: (snapshot['sessions'] as Json[]).map((session) => ({
+      ...session,
+      segments: (session['segments'] as Json[]).map((entry) => {
+        const emitted = entry['emitted'] as Json | null;
+        const segment = entry['segment'] as Json;
+        const same = emitted !== null && [...new Set([...Object.keys(emitted), ...Object.keys(segment)])].every((key) => emitted[key] === segment[key]);
+        return same ? { ...entry, emitted: true } : entry;
+      }),
+      log: (session['log'] as Json[]).map((event, i, log) => {
+        const more: Json = {};
+        for (const name of EVENT_ATTRIBUTES) if (event[name] !== undefined) more[name] = event[name];
+        if (event['userId'] !== session['userId']) more['userId'] = event['userId'];
+        const name = i > 0 && log[i - 1]?.['userName'] === event['userName'] ? null : event['userName'];
+        const head = [event['eventTime'], event['changeTime'], event['kind'] === 'handling' ? 1 : 0, event['value'], event['code'], name];
+        return Object.keys(more).length === 0 ? head : [...head, more];
+      }),
+    })),
+  };
+}
+
+/** A snapshot as format 6 and older wrote it, from format 7 (events as objects, every mark named, emissions written out). */
+export function withoutV7Fields(snapshot: Json): Json {
+  return {
+    ...snapshot,
+    users: (snapshot['users'] as Json[]).map((user) => {
+      let name = '';
+      return {
+        ...user,
+        marks: (user['marks'] as [number, number, string?][]).map(([t, c, n]) => {
+          if (n !== undefined) name = n;
+          return [t, c, name];
+        }),
+      };
+    }),
+    sessions: (snapshot['sessions'] as Json[]).map((session) => {
+      let name = '';
+      return {
+        ...session,
+        segments: (session['segments'] as Json[]).map((entry) => (entry['emitted'] === true ? { ...entry, emitted: { ...(entry['segment'] as Json) } } : entry)),
+        log: (session['log'] as unknown[][]).map(([eventTime, changeTime, kind, value, code, userName, more]) => {
+          if (userName !== null) name = userName as string;
+          const extra = (more ?? {}) as Json;
+          const event: Json = { sessionId: session['sessionId'], userId: extra['userId'] ?? session['userId'], userName: name, eventTime, changeTime, kind: kind === 1 ? 'handling' : 'userStatus', value, code };
+          for (const attribute of EVENT_ATTRIBUTES) event[attribute] = extra[attribute];
+          return event;
+        }),
+      };
+    }),
+  };
+}

@@ -9,7 +9,8 @@ import { copySessionState, initialSessionState } from '../session/session-state.
 import { NULL_SINK } from '../statistic/contribution-sink.ts';
 import type { CurrentAgentState } from '../timeline/current-agent-state.ts';
 import { agentStateSignature } from '../timeline/current-agent-state.ts';
-import { closeSegment } from '../timeline/timeline-segment.ts';
+import { closeSegment, sameSegment } from '../timeline/timeline-segment.ts';
+import { decodeLog, encodeLog } from './compact-event.ts';
 import type { SegmentEntry, SessionSnapshot } from './engine-types.ts';
 import type { EngineUser } from './engine-user.ts';
 import type { EngineWindows } from './engine-windows.ts';
@@ -269,10 +270,10 @@ export class EngineSession implements SegmentSink, SessionBounds {
       start: this.start,
       checkpoint: copySessionState(this.checkpoint),
       live: copySessionState(this.live),
-      log: this.log.slice(),
+      log: encodeLog(this.log, this.userId),
       applied: this.applied,
       endEvent: this.endEvent,
-      segments: this.segments.map((entry) => ({ segment: entry.segment, revision: entry.revision, emitted: entry.emitted })),
+      segments: this.segments.map((entry) => ({ segment: entry.segment, revision: entry.revision, emitted: entry.emitted !== null && sameSegment(entry.emitted, entry.segment) ? true : entry.emitted })),
       lastStateSignature: this.lastState === null ? this.lastStateSignature : agentStateSignature(this.lastState),
     };
     if (this.needsRecompute) snapshot.needsRecompute = true;
@@ -284,14 +285,14 @@ export class EngineSession implements SegmentSink, SessionBounds {
     const session = new EngineSession(snapshot.sessionId, snapshot.userId, maxIdleMs);
     session.checkpoint = copySessionState(snapshot.checkpoint);
     session.live = copySessionState(snapshot.live);
-    session.log = snapshot.log.map((e) => createAgentEvent(e, e));
+    session.log = decodeLog(snapshot.log, snapshot.sessionId, snapshot.userId);
     session.start = snapshot.start;
     session.applied = snapshot.applied;
     session.endEvent = snapshot.endEvent === null ? null : createAgentEvent(snapshot.endEvent, snapshot.endEvent);
     session.segments = snapshot.segments.map((entry) => ({
       segment: { ...entry.segment },
       revision: entry.revision,
-      emitted: entry.emitted === null ? null : { ...entry.emitted },
+      emitted: entry.emitted === null ? null : entry.emitted === true ? { ...entry.segment } : { ...entry.emitted },
     }));
     session.lastStateSignature = snapshot.lastStateSignature;
     session.needsRecompute = snapshot.needsRecompute === true;

@@ -6,6 +6,7 @@ import type { HistoryPart } from '../statistic/history-part.ts';
 import type { PublishedMetrics } from '../statistic/published-metrics.ts';
 import type { CurrentAgentState } from '../timeline/current-agent-state.ts';
 import type { ClosedSegment, TimelineSegment } from '../timeline/timeline-segment.ts';
+import type { CompactEvent } from './compact-event.ts';
 import type { SNAPSHOT_VERSION } from './snapshot-format.ts';
 
 export interface EngineConfig {
@@ -85,8 +86,9 @@ export interface UserSnapshot {
   identity: UserIdentity;
   baseMaxChange: number | null;
   /**
-   * [eventTime, changeTime, userName] of accepted events at or after the checkpoint time. The name
-   * is missing in snapshots written before names were tracked per window (restored as '').
+   * [eventTime, changeTime, userName] of accepted events at or after the checkpoint time. Format 7 leaves the name
+   * out where it equals the previous mark's (the first mark carries it); before 7, a missing name was '' (snapshots
+   * written before names were tracked per window).
    */
   marks: [number, number, string?][];
   windows: WindowSnapshot[];
@@ -99,6 +101,13 @@ export interface SegmentEntry {
   emitted: ClosedSegment | null;
 }
 
+/** A {@link SegmentEntry} as persisted: format 7 writes `emitted: true` for an emission equal to the segment. */
+export interface PersistedSegmentEntry {
+  segment: ClosedSegment;
+  revision: number;
+  emitted: ClosedSegment | null | true;
+}
+
 export interface SessionSnapshot {
   sessionId: string;
   userId: string;
@@ -106,10 +115,11 @@ export interface SessionSnapshot {
   start: number | null;
   checkpoint: SessionState;
   live: SessionState;
-  log: AgentEvent[];
+  /** Format 7: compact events (compact-event.ts); before, the events' own JSON. */
+  log: CompactEvent[];
   applied: number;
   endEvent: AgentEvent | null;
-  segments: SegmentEntry[];
+  segments: PersistedSegmentEntry[];
   lastStateSignature: string | null;
   /** Present (true) while late events wait for the next advance to recompute the session. */
   needsRecompute?: boolean;

@@ -212,7 +212,10 @@ export class EngineUser {
       source: this.source,
       identity: { ...this.identity },
       baseMaxChange: this.baseMaxChange,
-      marks: this.markTimes.map((t, i): [number, number, string] => [t, this.markChanges[i] as number, this.markNames[i] as string]),
+      marks: this.markTimes.map((t, i): [number, number, string?] => {
+        const name = this.markNames[i] as string;
+        return i > 0 && name === this.markNames[i - 1] ? [t, this.markChanges[i] as number] : [t, this.markChanges[i] as number, name];
+      }),
       windows: this.windows.slots.map((slot) => {
         const window: WindowSnapshot = {
           start: slot.start,
@@ -242,10 +245,12 @@ export class EngineUser {
     const user = new EngineUser(snapshot.userId, snapshot.source);
     user.identity = { ...snapshot.identity };
     user.baseMaxChange = snapshot.baseMaxChange;
+    let name = '';
     for (const [t, c, n] of snapshot.marks) {
+      if (n !== undefined) name = n;
       user.markTimes.push(t);
       user.markChanges.push(c);
-      user.markNames.push(n ?? '');
+      user.markNames.push(name);
     }
     for (const w of snapshot.windows) {
       const slot = user.windows.slot(w.start);

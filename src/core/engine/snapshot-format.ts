@@ -9,9 +9,12 @@
  * Adding a version is a change in this file only: raise {@link SNAPSHOT_VERSION}, describe it in
  * {@link SNAPSHOT_VERSIONS}, and add the step from the previous version to {@link MIGRATIONS}.
  */
+import type { ClosedSegment } from '../timeline/timeline-segment.ts';
+import { sameSegment } from '../timeline/timeline-segment.ts';
+import { encodeLog } from './compact-event.ts';
 
 /** The version this code writes. */
-export const SNAPSHOT_VERSION = 6;
+export const SNAPSHOT_VERSION = 7;
 
 /** The oldest version this code still migrates from. */
 export const OLDEST_SNAPSHOT_VERSION = 1;
@@ -24,6 +27,7 @@ export const SNAPSHOT_VERSIONS: Readonly<Record<number, string>> = {
   4: 'sources: a user carries `source` (the vendor system of its records) and session states `presenceKnown` (false: handling counts without a user status); everything written before is Sinch RAI, with presence',
   5: 'window reports: a window may carry `reported` (its metrics are a vendor aggregate, not counted from state changes) and `extras` (vendor figures without an agentStatistic field), and its emission `extras`; all absent before',
   6: 'agentHistory breakdowns: a window and its emission carry `parts` (part key → vector, history-part.ts), null where unknown; session states carry `runPart`. Windows migrated from 5 have an unknown breakdown (published as one part without dimensions) until they are dropped, and a running contact counts in the part of the state at the cursor',
+  7: 'compact logs: a session logs its events as arrays (compact-event.ts) without the session id, the user id (unless another user\'s) and a name equal to the previous event\'s; a user\'s mark leaves out a name equal to the previous mark\'s (before, a missing name was \'\'); a segment entry\'s `emitted` is `true` where it equals the segment',
 };
 
 /** The parts of a snapshot that are persisted separately. */
@@ -41,7 +45,24 @@ const MIGRATIONS: Readonly<Record<number, MigrationStep>> = {
   3: { user: withSinchSource, session: withPresenceKnown },
   4: {},
   5: { user: withUnknownParts, session: withRunPart },
+  6: { user: withCompactMarks, session: withCompactLog },
 };
+
+/** 6 → 7. Marks name every user explicitly ('' where format 6 left the name out), then repeat no name. */
+function withCompactMarks(user: Json): Json {
+  if (!Array.isArray(user['marks'])) return user;
+  const marks = user['marks'] as [number, number, string?][];
+  return { ...user, marks: marks.map(([t, c, n], i) => (i > 0 && (n ?? '') === (marks[i - 1]?.[2] ?? '') ? [t, c] : [t, c, n ?? ''])) };
+}
+
+/** 6 → 7. The session's events as compact arrays; an emitted segment equal to its segment as `true`. */
+function withCompactLog(session: Json): Json {
+  const log = Array.isArray(session['log']) ? encodeLog(session['log'] as Json[], session['userId'] as string) : session['log'];
+  const segments = Array.isArray(session['segments'])
+    ? (session['segments'] as Json[]).map((entry) => (entry['emitted'] !== null && entry['emitted'] !== undefined && sameSegment(entry['emitted'] as ClosedSegment, entry['segment'] as ClosedSegment) ? { ...entry, emitted: true } : entry))
+    : session['segments'];
+  return { ...session, log, segments };
+}
 
 /** 5 → 6. A window counted before breakdowns existed cannot be split by profile and campaign: its breakdown is unknown. */
 function withUnknownParts(user: Json): Json {

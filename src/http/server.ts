@@ -13,6 +13,7 @@ import { registerAgentStatisticRoute } from './routes/agent-statistic-route.ts';
 import { registerAgentsWorkReportRoute } from './routes/agents-work-report-route.ts';
 import { registerAgentStatusRoute } from './routes/agent-status-route.ts';
 import { registerBillingRoute } from './routes/billing-route.ts';
+import { registerBoardEventsRoute } from './routes/board-events-route.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerMetricsRoute } from './routes/metrics-route.ts';
 import { registerOpenApiRoute } from './routes/openapi-route.ts';
@@ -81,6 +82,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   registerAgentStatusRoute(app, deps, admission);
   registerTimelineRoute(app, deps);
   registerBillingRoute(app, deps);
+  registerBoardEventsRoute(app, deps);
   registerHealthRoutes(app, deps);
   registerMetricsRoute(app, deps);
   registerOpenApiRoute(app);

@@ -1,3 +1,4 @@
+import { Cluster } from 'ioredis';
 import type { RedisStore } from './redis-client.ts';
 import { decodeStoreValue } from './store-format.ts';
 import type { StoreKeys } from './store-keys.ts';
@@ -15,6 +16,9 @@ export interface StateChange {
 export type ResumeResult =
   | { readonly complete: true; readonly changes: readonly StateChange[] }
   | { readonly complete: false };
+
+/** The client name (CLIENT SETNAME) of the connections that block on a feed: one per tenant per API process. */
+export const FEED_CONNECTION_NAME = 'agent-timelines-feed';
 
 type Entry = [id: string, fields: string[]];
 
@@ -82,9 +86,24 @@ export class ChangeFeed {
     return { complete: true, changes: toChanges(entries) };
   }
 
+  /** Whether the feed still holds every entry after `afterId` ({@link canResume}). */
+  async holdsAfter(tenant: string, afterId: string): Promise<boolean> {
+    try {
+      return canResume(afterId, boundsOf(await this.#redis.xinfo('STREAM', this.#keys.changes(tenant))));
+    } catch (error) {
+      if (error instanceof Error && /no such key/i.test(error.message)) return false;
+      throw error;
+    }
+  }
+
   /** A reader for XREAD BLOCK on a connection of its own; the caller closes it. */
   openBlockingReader(): BlockingFeedReader {
-    return new BlockingFeedReader(this.#redis.duplicate(), this.#keys);
+    const redis = this.#redis;
+    const connection = redis instanceof Cluster
+      ? redis.duplicate(undefined, { redisOptions: { ...redis.options.redisOptions, connectionName: FEED_CONNECTION_NAME } })
+      : redis.duplicate({ connectionName: FEED_CONNECTION_NAME });
+    connection.on('error', () => undefined);
+    return new BlockingFeedReader(connection, this.#keys);
   }
 }
 

@@ -14,6 +14,7 @@ import { registerAgentsWorkReportRoute } from './routes/agents-work-report-route
 import { registerAgentStatusRoute } from './routes/agent-status-route.ts';
 import { registerBillingRoute } from './routes/billing-route.ts';
 import { registerBoardEventsRoute } from './routes/board-events-route.ts';
+import { registerBoardPagesRoute } from './routes/board-pages-route.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerMetricsRoute } from './routes/metrics-route.ts';
 import { registerOpenApiRoute } from './routes/openapi-route.ts';
@@ -83,6 +84,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   registerTimelineRoute(app, deps);
   registerBillingRoute(app, deps);
   registerBoardEventsRoute(app, deps);
+  registerBoardPagesRoute(app);
   registerHealthRoutes(app, deps);
   registerMetricsRoute(app, deps);
   registerOpenApiRoute(app);

@@ -9,6 +9,13 @@ const agents = new Map();
 /** @type {Map<string, number>} userId → when this page received the agent's latest change (epoch ms, this browser) */
 const receivedAt = new Map();
 const clock = new ServerClock();
+/**
+ * The last changes this page applied, with when it received them (for diagnostics: the browser tests read it to
+ * measure how long a change took from the processor's commit to the page).
+ * @type {{ id: string, userId: string, asOf: string, receivedAt: number }[]}
+ */
+const received = [];
+Object.defineProperty(window, 'boardReceived', { value: received });
 const filters = { state: '', reason: '', name: '', search: '' };
 
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -85,6 +92,7 @@ function render() {
     tr.dataset.userId = row.userId;
     tr.dataset.state = state;
     tr.dataset.receivedAt = String(receivedAt.get(row.userId) ?? '');
+    tr.dataset.asOf = row.asOf;
     tr.style.setProperty('--state-colour', `var(--${state})`);
     const name = document.createElement('td');
     const link = document.createElement('a');
@@ -123,8 +131,8 @@ function scheduleRender() {
   });
 }
 
-/** @param {string} type @param {any} data */
-function onEvent(type, data) {
+/** @param {string} type @param {any} data @param {string} id */
+function onEvent(type, data, id) {
   if (typeof data?.serverTime === 'string') clock.observe(Date.parse(data.serverTime), Date.now());
   if (type === 'snapshot') {
     agents.clear();
@@ -137,6 +145,8 @@ function onEvent(type, data) {
     if (known !== undefined && Date.parse(known.asOf) > Date.parse(row.asOf)) return;
     agents.set(row.userId, row);
     receivedAt.set(row.userId, Date.now());
+    received.push({ id, userId: row.userId, asOf: row.asOf, receivedAt: Date.now() });
+    if (received.length > 1000) received.splice(0, received.length - 1000);
     scheduleRender();
   }
 }

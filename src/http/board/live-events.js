@@ -5,7 +5,7 @@
 import { apiUrl, authHeaders, token } from './api.js';
 
 /**
- * @typedef {{ onEvent: (type: string, data: any) => void, onStatus: (status: 'connecting' | 'live' | 'reconnecting' | 'failed') => void }} Handlers
+ * @typedef {{ onEvent: (type: string, data: any, id: string) => void, onStatus: (status: 'connecting' | 'live' | 'reconnecting' | 'failed') => void }} Handlers
  */
 
 /**
@@ -25,7 +25,10 @@ function viaEventSource(handlers) {
   source.onopen = () => handlers.onStatus('live');
   // a refused stream (401, 403, 503) closes the EventSource for good; a dropped one reconnects by itself
   source.onerror = () => handlers.onStatus(source.readyState === EventSource.CLOSED ? 'failed' : 'reconnecting');
-  for (const type of TYPES) source.addEventListener(type, (event) => handlers.onEvent(type, JSON.parse(/** @type {MessageEvent} */ (event).data)));
+  for (const type of TYPES) source.addEventListener(type, (event) => {
+    const message = /** @type {MessageEvent} */ (event);
+    handlers.onEvent(type, JSON.parse(message.data), message.lastEventId);
+  });
   return () => source.close();
 }
 
@@ -60,7 +63,7 @@ function viaFetch(handlers) {
             buffer = buffer.slice(newline + 1);
             if (line === '') {
               if (current.id !== null) lastId = current.id;
-              if (current.data.length > 0 && TYPES.includes(current.event)) handlers.onEvent(current.event, JSON.parse(current.data.join('\n')));
+              if (current.data.length > 0 && TYPES.includes(current.event)) handlers.onEvent(current.event, JSON.parse(current.data.join('\n')), lastId);
               current = { event: 'message', id: null, data: [] };
             } else if (line.startsWith('event:')) current.event = line.slice(6).trim();
             else if (line.startsWith('id:')) current.id = line.slice(3).trim();

@@ -135,9 +135,11 @@ describe('GET /board/events', () => {
     expect(await feedConnections()).toBe(before + 1);
     await store.write(put(state(USER_C, NOW - 1_000, { userStatus: 'Pause', profile: 'Meeting' })));
     for (const client of clients) expect((JSON.parse((await client.next(isAgentOf(USER_C))).data) as Change).agent['profile']).toBe('Meeting');
+    const gauge = async (): Promise<string | undefined> => /^http_event_streams (\d+)$/m.exec((await app.inject('/metrics')).body)?.[1];
+    expect(await gauge()).toBe('4');
     for (const client of clients) client.close();
     await expect.poll(feedConnections, { timeout: 3_000 }).toBe(before);
-    void app;
+    expect(await gauge()).toBe('0');
   });
 
   it('answers 503 naming HTTP_SSE_MAX_CLIENTS beyond the bound, and sends heartbeats', async () => {

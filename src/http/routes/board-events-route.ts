@@ -1,5 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { Gauge } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { BoardStream } from '../live/board-stream.ts';
 import { FeedHub } from '../live/feed-hub.ts';
 import { sseRetry } from '../live/sse-format.ts';
@@ -11,6 +13,15 @@ const PARAMETERS = new Set(['tenant']);
 const NO_FIELDS = new Set<string>();
 /** How long a browser waits before reconnecting after the stream ends. */
 const RETRY_MS = 2_000;
+
+export const STREAMS_GAUGE = 'http_event_streams';
+
+/** The gauge of open /board/events streams on `registry`, reusing what an earlier server registered there. */
+function streamsGauge(registry: Registry): Gauge {
+  const existing = registry.getSingleMetric(STREAMS_GAUGE);
+  if (existing instanceof Gauge) return existing as Gauge;
+  return new Gauge({ name: STREAMS_GAUGE, help: 'Open GET /board/events streams (server-sent events) of this process', registers: [registry] });
+}
 
 export const DEFAULT_LIVE_LIMITS = { maxClients: 200, heartbeatMs: 15_000 } as const;
 
@@ -27,6 +38,7 @@ export function registerBoardEventsRoute(app: FastifyInstance, deps: ServerDeps)
   const limits = { ...DEFAULT_LIVE_LIMITS, ...deps.live };
   const hub = new FeedHub(feed, deps.logger, deps.live?.blockMs === undefined ? {} : { blockMs: deps.live.blockMs });
   const streams = new Set<BoardStream>();
+  const gauge = streamsGauge(deps.registry);
   const heartbeat = setInterval(() => {
     for (const stream of streams) stream.heartbeat();
   }, limits.heartbeatMs);
@@ -52,9 +64,11 @@ export function registerBoardEventsRoute(app: FastifyInstance, deps: ServerDeps)
       logger: deps.logger,
     });
     streams.add(stream);
+    gauge.inc();
     const unsubscribe = hub.subscribe(tenant, stream);
     stream.onClose = () => {
       streams.delete(stream);
+      gauge.dec();
       unsubscribe();
     };
     reply.raw.once('close', () => stream.close());

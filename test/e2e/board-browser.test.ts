@@ -190,7 +190,7 @@ describe('the live board against the running pipeline', () => {
       const shown = rows.find((r) => r.userId === row['userId'])!;
       const reason = row['profile'] === undefined ? 'unknown' : row['profileReason'] !== undefined && row['profileReason'] !== 'NONE' ? `${String(row['profile'])} (${String(row['profileReason'])})` : row['profile'];
       expect({ asOf: shown.asOf, name: shown.cells[0], presence: shown.cells[2], handling: shown.cells[3], reason: shown.cells[4], campaign: shown.cells[5] }, String(row['userName'])).toEqual({
-        asOf: row['asOf'], name: row['userName'], presence: row['userStatus'], handling: row['loggedIn'] === false ? 'LoggedOut' : (row['contactHandlingStatus'] ?? 'unknown'), reason: row['loggedIn'] === false ? 'unknown' : reason, campaign: row['campaignId'] ?? 'unknown',
+        asOf: row['asOf'], name: row['userName'], presence: row['userStatus'], handling: row['loggedIn'] === false ? 'LoggedOut' : (row['contactHandlingStatus'] ?? 'unknown'), reason: row['loggedIn'] === false ? 'unknown' : reason, campaign: row['campaignId'] ?? 'none',
       });
     }
     await mkdir(IMAGES, { recursive: true });

@@ -7,6 +7,7 @@ type AgentStateModule = {
   stateSince(row: Record<string, unknown>): number | null;
   formatDuration(ms: number | null): string;
   shown(value: unknown): string;
+  campaignOf(row: Record<string, unknown>): string;
   ServerClock: new () => { observe(server: number, local: number): void; now(local: number): number };
 };
 type TimeZonesModule = {
@@ -44,6 +45,7 @@ describe('board state of an agent', () => {
     expect(states.formatDuration(3_723_000)).toBe('1:02:03');
     expect(states.formatDuration(65_000)).toBe('1:05');
     expect([states.shown(null), states.shown(undefined), states.shown(''), states.shown(0)]).toEqual(['unknown', 'unknown', 'unknown', '0']);
+    expect([states.campaignOf({ source: 'sinch-rai', campaignId: 'C1' }), states.campaignOf({ source: 'sinch-rai' }), states.campaignOf({ source: 'evo-voice', campaignId: null })]).toEqual(['C1', 'none', 'unknown']);
   });
 
   it('the server clock runs at the rate its samples show (the demo runs 60× real time)', () => {

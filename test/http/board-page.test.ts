@@ -83,7 +83,7 @@ describe('the live board and the timeline view in a browser', () => {
       expect(name).toBe(row['userName']);
       expect(presence).toBe(row['userStatus'] === 'Unknown' ? 'unknown' : row['userStatus']);
       expect(handling).toBe(row['contactHandlingStatus'] ?? 'unknown');
-      expect(campaign).toBe(row['campaignId'] ?? 'unknown');
+      expect(campaign).toBe(row['campaignId'] ?? (row['source'] === 'sinch-rai' ? 'none' : 'unknown'));
       expect(source).toBe(row['source']);
       if (row['userId'] === HOSTED) expect([reason, time]).toEqual(['unknown', 'unknown']);
     }

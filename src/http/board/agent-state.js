@@ -57,6 +57,19 @@ export function formatDuration(ms) {
   return h > 0 ? `${h}:${two(m)}:${two(s)}` : `${m}:${two(s)}`;
 }
 
+/** The sources whose state records name the outbound campaign (docs/metrics.md): for them, no campaign is known to be none. */
+const CAMPAIGN_SOURCES = new Set(['sinch-rai']);
+
+/**
+ * The campaign of an agent row for display: its id; `none` when its source reports campaigns and names none;
+ * `unknown` when the source cannot tell.
+ * @param {Record<string, unknown>} row
+ */
+export function campaignOf(row) {
+  if (typeof row.campaignId === 'string' && row.campaignId !== '') return row.campaignId;
+  return CAMPAIGN_SOURCES.has(String(row.source)) ? 'none' : 'unknown';
+}
+
 /**
  * A field for display: `unknown` when the source did not supply it (absent or null), never 0 or blank.
  * @param {unknown} value

@@ -1,7 +1,7 @@
 // The live board: every agent of the tenant from GET /board/events, filtered and counted per state, time in state ticking.
 
 import { setToken, tenant, token } from './api.js';
-import { BOARD_STATES, formatDuration, rowState, ServerClock, shown, stateSince } from './agent-state.js';
+import { BOARD_STATES, campaignOf, formatDuration, rowState, ServerClock, shown, stateSince } from './agent-state.js';
 import { openLiveEvents } from './live-events.js';
 
 /** @type {Map<string, Record<string, any>>} userId → latest agent row */
@@ -102,7 +102,7 @@ function render() {
     const badge = document.createElement('td');
     badge.append(Object.assign(document.createElement('span'), { className: `badge ${state}`, textContent: state }));
     const presence = row.loggedIn === false ? 'LoggedOut' : row.userStatus === 'Unknown' ? null : row.userStatus;
-    tr.append(name, badge, valueCell(presence), valueCell(row.loggedIn === false ? 'LoggedOut' : row.contactHandlingStatus), valueCell(reasonOf(row)), valueCell(row.campaignId), cell('', 'time'), valueCell(row.source));
+    tr.append(name, badge, valueCell(presence), valueCell(row.loggedIn === false ? 'LoggedOut' : row.contactHandlingStatus), valueCell(reasonOf(row)), valueCell(campaignOf(row)), cell('', 'time'), valueCell(row.source));
     return tr;
   }));
   $('shown-count').textContent = `${rows.length} of ${agents.size} agents`;

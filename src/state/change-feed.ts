@@ -53,10 +53,13 @@ function boundsOf(info: unknown): StreamBounds {
 export class ChangeFeed {
   readonly #redis: RedisStore;
   readonly #keys: StoreKeys;
+  readonly #connectionName: string;
 
-  constructor(redis: RedisStore, keys: StoreKeys) {
+  /** `connectionName`: the client name of the blocking connections (default {@link FEED_CONNECTION_NAME}). */
+  constructor(redis: RedisStore, keys: StoreKeys, connectionName = FEED_CONNECTION_NAME) {
     this.#redis = redis;
     this.#keys = keys;
+    this.#connectionName = connectionName;
   }
 
   /** The id of the newest entry ever added to the tenant's feed, `0-0` when there is no feed. */
@@ -100,8 +103,8 @@ export class ChangeFeed {
   openBlockingReader(): BlockingFeedReader {
     const redis = this.#redis;
     const connection = redis instanceof Cluster
-      ? redis.duplicate(undefined, { redisOptions: { ...redis.options.redisOptions, connectionName: FEED_CONNECTION_NAME } })
-      : redis.duplicate({ connectionName: FEED_CONNECTION_NAME });
+      ? redis.duplicate(undefined, { redisOptions: { ...redis.options.redisOptions, connectionName: this.#connectionName } })
+      : redis.duplicate({ connectionName: this.#connectionName });
     connection.on('error', () => undefined);
     return new BlockingFeedReader(connection, this.#keys);
   }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import type { ApiToken } from '../../src/config/config-schema.ts';
 import { buildServer } from '../../src/http/server.ts';
 import type { LiveLimits, ServerSecurity } from '../../src/http/server-deps.ts';
 import { createLogger } from '../../src/runtime/logger.ts';
-import { ChangeFeed, FEED_CONNECTION_NAME } from '../../src/state/change-feed.ts';
+import { ChangeFeed } from '../../src/state/change-feed.ts';
 import { storeKeys } from '../../src/state/store-keys.ts';
 import type { AgentStateRow } from '../../src/state/store-types.ts';
 import { agentState, createStoreFixture, LATENESS_MS, TENANT, USER_A, USER_B, USER_C } from './support/http-fixture.ts';
@@ -15,6 +15,8 @@ import { openEventStream } from './support/sse-client.ts';
 import type { ReceivedEvent, SseConnection } from './support/sse-client.ts';
 
 const NOW = Date.UTC(2024, 5, 1, 12);
+/** The client name of this file's feed connections, so other tests' connections on the same Redis do not count. */
+const CONNECTION_NAME = `board-events-test-${randomUUID()}`;
 const sha = (token: string): string => createHash('sha256').update(token).digest('hex');
 const TOKENS: ApiToken[] = [
   { name: 'mine', sha256: sha('secret-mine'), tenants: [TENANT], scopes: [] },
@@ -50,7 +52,7 @@ describe('GET /board/events', () => {
   async function serve(options: { live?: LiveLimits; security?: ServerSecurity } = {}): Promise<{ app: FastifyInstance; url: string }> {
     const app = buildServer({
       reader: store.reader, clock: () => NOW, probes: [], registry: new Registry(), logger: createLogger('silent'), tenant: TENANT, allowedLatenessMs: LATENESS_MS,
-      collectDefaultMetrics: false, changeFeed: new ChangeFeed(store.redis, storeKeys(store.prefix)), live: { blockMs: 500, ...options.live },
+      collectDefaultMetrics: false, changeFeed: new ChangeFeed(store.redis, storeKeys(store.prefix), CONNECTION_NAME), live: { blockMs: 500, ...options.live },
       ...(options.security === undefined ? {} : { security: options.security }),
     });
     servers.push(app);
@@ -126,7 +128,7 @@ describe('GET /board/events', () => {
   it('serves many clients of a tenant from one blocking Redis connection, and stops it when they leave', async () => {
     const { app, url } = await serve();
     const feedConnections = async (): Promise<number> =>
-      String(await store.redis.client('LIST')).split('\n').filter((line) => line.includes(`name=${FEED_CONNECTION_NAME}`)).length;
+      String(await store.redis.client('LIST')).split('\n').filter((line) => line.includes(`name=${CONNECTION_NAME} `)).length;
     // the connections of the earlier tests' loops close asynchronously
     await expect.poll(feedConnections, { timeout: 3_000 }).toBe(0);
     const before = 0;

@@ -55,7 +55,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     app.register(cors, {
       origin: [...security.corsOrigins],
       methods: ['GET', 'HEAD'],
-      allowedHeaders: ['Authorization', 'Accept-Language'],
+      allowedHeaders: ['Authorization', 'Accept-Language', 'Last-Event-ID'],
       exposedHeaders: EXPOSED_HEADERS,
       maxAge: 600,
     });

@@ -76,9 +76,13 @@ function renderCounts() {
 function renderReasonOptions() {
   const select = /** @type {HTMLSelectElement} */ ($('filter-reason'));
   const reasons = [...new Set([...agents.values()].map((row) => row.profile).filter((p) => typeof p === 'string'))].sort();
+  // rebuilt only when the reasons change, so an open menu is not closed by every update
+  if (select.dataset.reasons === JSON.stringify(reasons)) return;
+  select.dataset.reasons = JSON.stringify(reasons);
   const current = select.value;
   select.replaceChildren(new Option('all', ''), ...reasons.map((reason) => new Option(reason, reason)));
   select.value = reasons.includes(current) ? current : '';
+  filters.reason = select.value;
 }
 
 function render() {

@@ -6,6 +6,13 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    // the live board's browser modules (served as they are, docs/http-api.md)
+    files: ['src/http/board/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(['window', 'document', 'location', 'history', 'sessionStorage', 'fetch', 'EventSource', 'TextDecoderStream', 'URLSearchParams', 'AbortController', 'requestAnimationFrame', 'setInterval', 'setTimeout', 'Option', 'Intl'].map((name) => [name, 'readonly'])),
+    },
+  },
+  {
     files: ['**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',

@@ -33,6 +33,7 @@ case "$job" in
     ;;
   test)
     bash stack/stack.sh up
+    bash scripts/ensure-chromium.sh
     if [[ $# -gt 0 ]]; then exec vitest run "$@"; fi
     # The fault test restarts the Kafka broker and Redis; it runs alone, after everything else.
     vitest run --exclude test/processor/faults.test.ts

@@ -18,7 +18,7 @@ import { startSimulator } from '../vendors/sinch/simulator/index.ts';
 import { processorSources } from './processor-sources.ts';
 import { setupTopology } from './setup-command.ts';
 import { startApiServer } from './serve-command.ts';
-import { demoConsole, demoLinks, evoDemoLinks, serviceLinks } from './demo-console.ts';
+import { boardLinks, demoConsole, demoLinks, evoDemoLinks, serviceLinks } from './demo-console.ts';
 import { DEMO_EVO_WINDOW_MS, DEMO_EVO_ZONE, demoEvoTenant, startDemoEvoSimulator } from './demo-evo-voice.ts';
 import { DEMO_THULIUM_CHUNK_MS, DEMO_THULIUM_ZONE, demoThuliumTenant, startDemoThuliumSimulator, thuliumDemoLinks } from './demo-thulium.ts';
 
@@ -147,6 +147,7 @@ export async function demoCommand(argv: string[], env: Readonly<Record<string, s
   const processor = superviseProcessor(config, processorSources(config), logger, { registry, now: () => simulator.now() });
   const api = await startApiServer(config, logger.child({ component: 'http' }), { clock: () => simulator.now(), registry });
   show.component('API', `${api.address}`);
+  show.line(`live board: ${api.address}/`);
 
   const readiness = await processorReadiness(processor, PROCESSOR_READY_WAIT_MS, stopRequested);
   const assigned = [...processor.supervisors.values()].reduce((sum, supervisor) => sum + (supervisor.current()?.processor.status().assigned.length ?? 0), 0);
@@ -162,6 +163,7 @@ export async function demoCommand(argv: string[], env: Readonly<Record<string, s
   const thuliumAgent = thuliumSimulator.world.timelines[0];
   show.line('open:');
   show.links([
+    { title: 'the live board (updates as agents change state) and the timeline view', links: boardLinks(api.address, [tenant, evoTenant, thuliumTenant], date(from), simulator.groundTruth().agents[0]) },
     { title: `Sinch RAI, tenant ${tenant}`, links: demoLinks(api.address, date(from), simulator.groundTruth().agents[0]) },
     {
       title: `Evo Voice, tenant ${evoTenant} (agents in ${DEMO_EVO_ZONE}; a report per ${DEMO_EVO_WINDOW_MS / 60_000} simulated minutes, so up to that far behind)`,

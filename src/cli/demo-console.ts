@@ -37,6 +37,17 @@ export interface DemoLinkGroup {
 }
 
 /**
+ * The live board of each tenant (the first URL a person opens), and the timeline view of the default tenant's agent on
+ * the simulated day `day` (YYYY-MM-DD, UTC). The first tenant is the server's default, so its board has no `tenant`.
+ */
+export function boardLinks(api: string, tenants: readonly string[], day: string, agent: { readonly userId: string; readonly userName: string } | undefined): DemoLink[] {
+  return [
+    ...tenants.map((tenant, index) => ({ url: index === 0 ? `${api}/` : `${api}/?tenant=${encodeURIComponent(tenant)}`, shows: `live board, tenant ${tenant}` })),
+    ...(agent === undefined ? [] : [{ url: `${api}/timeline.html?user=${agent.userId}&date=${day}&tz=UTC`, shows: `${agent.userName}'s day, timeline view` }]),
+  ];
+}
+
+/**
  * The URLs of the default tenant (the Sinch RAI one) a person opens first, for the simulated day `day` (YYYY-MM-DD,
  * UTC) and, when the simulator has one, an agent to show a timeline of.
  */

@@ -15,6 +15,7 @@ import { PROCESSOR_READINESS_TTL_MS } from '../state/processor-readiness-store.t
 import { createRedis } from '../state/redis-client.ts';
 import { evictionPolicyWarning, readEvictionInfo } from '../state/redis-eviction.ts';
 import { BillingStore } from '../state/billing-store.ts';
+import { ChangeFeed } from '../state/change-feed.ts';
 import { storeKeys } from '../state/store-keys.ts';
 import { TimelineStoreReader } from '../state/timeline-store-reader.ts';
 
@@ -200,6 +201,8 @@ export async function startApiServer(config: Config, logger: Logger, options: Ap
     requestLimits: { maxQueryDays: config.http.maxQueryDays, queryTimeoutMs: config.http.queryTimeoutMs },
     answerCacheBytes: config.http.answerCacheBytes,
     tenantTimeZones: tenantTimeZones(config),
+    changeFeed: new ChangeFeed(redis, storeKeys(config.redis.keyPrefix)),
+    live: { maxClients: config.http.sseMaxClients, heartbeatMs: config.http.sseHeartbeatMs },
   });
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> =>

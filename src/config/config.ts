@@ -41,6 +41,8 @@ export interface Config {
     readonly retentionMs: number;
     /** The zones whose local days the store pre-aggregates (REDIS_DAY_ZONES; docs/redis.md, "Day aggregates"). */
     readonly dayZones: readonly string[];
+    /** The approximate length cap of each tenant's change feed (REDIS_CHANGE_FEED_MAXLEN; docs/redis.md, "Change feed"). */
+    readonly changeFeedMaxLen: number;
   };
   readonly processor: {
     readonly groupId: string;
@@ -106,6 +108,10 @@ export interface Config {
     readonly queryTimeoutMs: number;
     /** The size bound of the cache of finished statistic answers, in bytes (0: no cache). */
     readonly answerCacheBytes: number;
+    /** How many live-board event streams (GET /board/events) one API process serves at once (HTTP_SSE_MAX_CLIENTS). */
+    readonly sseMaxClients: number;
+    /** How often an idle event stream gets a heartbeat event (HTTP_SSE_HEARTBEAT_MS). */
+    readonly sseHeartbeatMs: number;
     /** The Host header values the API answers (others get 421); undefined: any. */
     readonly allowedHosts: readonly string[] | undefined;
     /** Browser origins allowed to call the API (CORS); undefined: none. */
@@ -289,6 +295,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       keyPrefix: e.REDIS_KEY_PREFIX,
       retentionMs: e.REDIS_RETENTION_MS,
       dayZones: e.REDIS_DAY_ZONES,
+      changeFeedMaxLen: e.REDIS_CHANGE_FEED_MAXLEN,
     },
     processor: {
       groupId: e.PROCESSOR_GROUP_ID,
@@ -316,6 +323,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       maxQueryDays: e.HTTP_MAX_QUERY_DAYS,
       queryTimeoutMs: e.HTTP_QUERY_TIMEOUT_MS,
       answerCacheBytes: e.HTTP_ANSWER_CACHE_MB * 1_048_576,
+      sseMaxClients: e.HTTP_SSE_MAX_CLIENTS,
+      sseHeartbeatMs: e.HTTP_SSE_HEARTBEAT_MS,
       allowedHosts: e.HTTP_ALLOWED_HOSTS,
       corsOrigins: e.HTTP_CORS_ORIGINS,
       tokens: parseApiTokens(e.API_TOKENS_FILE),

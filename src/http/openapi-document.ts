@@ -236,6 +236,26 @@ export function openApiDocument(): Record<string, Json> {
           },
         },
       },
+      '/board/events': {
+        get: {
+          operationId: 'getBoardEvents',
+          summary: 'The tenant\'s agents as server-sent events: a snapshot, then each state change (docs/http-api.md, "GET /board/events")',
+          parameters: [
+            { name: 'Last-Event-ID', in: 'header', description: 'Resume after this change-feed id: the changes after it, or a fresh snapshot when the feed no longer holds them all.', schema: { type: 'string' } },
+            COMMON.tenant,
+          ],
+          responses: {
+            200: {
+              description: 'An endless `text/event-stream`: events `snapshot` ({serverTime, agents}), `agent` ({serverTime, agent}) with the change-feed id as `id:`, and `heartbeat` ({serverTime}) without id. Rows are /agentStatus rows with `campaignId`, `userStatusSince` and `contactHandlingStatusSince`. Ignore unknown event types.',
+              content: { 'text/event-stream': { schema: { type: 'string' } } },
+            },
+            400: text('An unknown or invalid parameter.'),
+            ...GUARDED,
+            404: text('This server has no change feed.'),
+            503: text('HTTP_SSE_MAX_CLIENTS streams are open (Retry-After: 5), or the store is unreachable.'),
+          },
+        },
+      },
       '/healthz': { get: { operationId: 'getHealth', summary: 'Liveness (public)', security: PUBLIC, responses: { 200: text('ok') } } },
       '/readyz': {
         get: {

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ApiToken } from '../config/config-schema.ts';
 import type { BillingStore } from '../state/billing-store.ts';
+import type { ChangeFeedSource } from './live/feed-hub.ts';
 import type { TimelineStoreReader } from '../state/timeline-store-reader.ts';
 import type { QueryAdmissionLimits } from './query-admission.ts';
 
@@ -51,6 +52,10 @@ export interface ServerDeps {
   readonly security?: ServerSecurity;
   /** Size bound of the cache of finished /agentStatistic answers in bytes (config HTTP_ANSWER_CACHE_MB); default 0: no cache. */
   readonly answerCacheBytes?: number;
+  /** The tenants' change feeds (docs/redis.md, "Change feed"); without it GET /board/events answers 404. */
+  readonly changeFeed?: ChangeFeedSource;
+  /** Bounds of the live event streams; defaults: 200 clients (HTTP_SSE_MAX_CLIENTS), a heartbeat every 15 s. */
+  readonly live?: LiveLimits;
   /** Bounds on one data request; defaults in {@link DEFAULT_REQUEST_LIMITS}. */
   readonly requestLimits?: Partial<RequestLimits>;
 }
@@ -63,6 +68,16 @@ export interface ServerSecurity {
   readonly allowedHosts?: readonly string[] | undefined;
   /** Browser origins allowed to call the API (CORS). Absent: no CORS headers, so browsers keep other origins out. */
   readonly corsOrigins?: readonly string[] | undefined;
+}
+
+/** Bounds of GET /board/events. */
+export interface LiveLimits {
+  /** Event streams this process serves at once; one more is answered 503 (HTTP_SSE_MAX_CLIENTS). */
+  readonly maxClients?: number;
+  /** Heartbeat period of every stream (HTTP_SSE_HEARTBEAT_MS). */
+  readonly heartbeatMs?: number;
+  /** How long one XREAD BLOCK of a feed loop waits; default 5000. */
+  readonly blockMs?: number;
 }
 
 /** The documented maximum of one request (docs/http-api.md, "Limits"). */

@@ -13,6 +13,8 @@ import { registerAgentStatisticRoute } from './routes/agent-statistic-route.ts';
 import { registerAgentsWorkReportRoute } from './routes/agents-work-report-route.ts';
 import { registerAgentStatusRoute } from './routes/agent-status-route.ts';
 import { registerBillingRoute } from './routes/billing-route.ts';
+import { registerBoardEventsRoute } from './routes/board-events-route.ts';
+import { registerBoardPagesRoute } from './routes/board-pages-route.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerMetricsRoute } from './routes/metrics-route.ts';
 import { registerOpenApiRoute } from './routes/openapi-route.ts';
@@ -53,7 +55,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     app.register(cors, {
       origin: [...security.corsOrigins],
       methods: ['GET', 'HEAD'],
-      allowedHeaders: ['Authorization', 'Accept-Language'],
+      allowedHeaders: ['Authorization', 'Accept-Language', 'Last-Event-ID'],
       exposedHeaders: EXPOSED_HEADERS,
       maxAge: 600,
     });
@@ -85,6 +87,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   registerAgentStatusRoute(app, deps, admission);
   registerTimelineRoute(app, deps);
   registerBillingRoute(app, deps);
+  registerBoardEventsRoute(app, deps);
+  registerBoardPagesRoute(app);
   registerHealthRoutes(app, deps);
   registerMetricsRoute(app, deps);
   registerOpenApiRoute(app);

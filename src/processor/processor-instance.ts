@@ -62,7 +62,7 @@ export async function startProcessorInstance(config: Config, source: ProcessorSo
   redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));
   redis.connect().catch((error: unknown) => logger.warn({ err: error }, 'redis is not reachable yet; the sink waits for it'));
   const keys = storeKeys(config.redis.keyPrefix);
-  const writer = new TimelineStoreWriter(redis, keys, config.redis.retentionMs, new DayAggregateStore(redis, keys, { zones: config.redis.dayZones, retentionMs: config.redis.retentionMs }));
+  const writer = new TimelineStoreWriter(redis, keys, config.redis.retentionMs, new DayAggregateStore(redis, keys, { zones: config.redis.dayZones, retentionMs: config.redis.retentionMs }), config.redis.changeFeedMaxLen);
   let reportFatal: (error: Error) => void = () => undefined;
   const fatal = new Promise<never>((_resolve, reject) => {
     reportFatal = reject;

@@ -56,6 +56,11 @@ export interface StoreKeys {
   agentState(tenant: string, userId: string): string;
   /** SET of userIds with a current state. */
   agents(tenant: string): string;
+  /**
+   * STREAM of the tenant's applied agent-state changes (fields `user`, `state`), appended by the state upsert in the
+   * same script, capped with an approximate MAXLEN (docs/redis.md, "Change feed").
+   */
+  changes(tenant: string): string;
   /** Hash userId → userName. */
   directory(tenant: string): string;
   /** Hash `sessionId|start` → revision. */
@@ -102,6 +107,7 @@ export function storeKeys(prefix: string): StoreKeys {
     tenantQuarterHours: (tenant) => `${prefix}qh-by-time:${t(tenant)}`,
     agentState: (tenant, userId) => `${prefix}agent:${t(tenant)}:${userId}`,
     agents: (tenant) => `${prefix}agents:${t(tenant)}`,
+    changes: (tenant) => `${prefix}changes:${t(tenant)}`,
     directory: (tenant) => `${prefix}directory:${t(tenant)}`,
     segmentRevisions: (tenant, userId) => `${prefix}seg-rev:${t(tenant)}:${userId}`,
     segmentData: (tenant, userId) => `${prefix}seg:${t(tenant)}:${userId}`,

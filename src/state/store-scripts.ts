@@ -59,6 +59,11 @@ end
 return 1
 `;
 
+/**
+ * An applied state that differs from the stored one is also appended to the tenant's change feed (KEYS[5], a stream
+ * capped at about ARGV[7] entries) in the same script, so the feed holds exactly the changes the state hashes took (a
+ * replay of the stored state adds nothing).
+ */
 const AGENT_STATE = `
 if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return -1 end
 redis.call('SADD', KEYS[3], ARGV[5])
@@ -67,8 +72,10 @@ local asOf = tonumber(redis.call('HGET', KEYS[2], 'asOf') or '-1')
 local incoming = tonumber(ARGV[2])
 if incoming < asOf then return 0 end
 if incoming == asOf and ARGV[3] == '0' and redis.call('HGET', KEYS[2], 'loggedIn') == '1' then return 0 end
+local before = redis.call('HGET', KEYS[2], 'state')
 redis.call('HSET', KEYS[2], 'asOf', ARGV[2], 'loggedIn', ARGV[3], 'state', ARGV[4])
 if ARGV[6] ~= '' then redis.call('HSET', KEYS[4], ARGV[5], ARGV[6]) end
+if before ~= ARGV[4] then redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[7], '*', 'user', ARGV[5], 'state', ARGV[4]) end
 return 1
 `;
 
@@ -193,7 +200,7 @@ export interface StorePipeline {
 export function defineStoreScripts(redis: RedisStore): RedisStore & StoreScripts {
   redis.defineCommand('atUpsertQuarterHour', { numberOfKeys: 5, lua: QUARTER_HOUR });
   redis.defineCommand('atUpsertSegment', { numberOfKeys: 4, lua: SEGMENT });
-  redis.defineCommand('atUpsertAgentState', { numberOfKeys: 4, lua: AGENT_STATE });
+  redis.defineCommand('atUpsertAgentState', { numberOfKeys: 5, lua: AGENT_STATE });
   redis.defineCommand('atRaiseWatermark', { numberOfKeys: 1, lua: WATERMARK });
   redis.defineCommand('atEnsureEpoch', { numberOfKeys: 3, lua: ENSURE_EPOCH });
   redis.defineCommand('atEpochTenant', { numberOfKeys: 2, lua: EPOCH_TENANT });

@@ -17,6 +17,9 @@ export interface ApplyResult {
   readonly epochChanged: boolean;
 }
 
+/** The default approximate length cap of a tenant's change feed (REDIS_CHANGE_FEED_MAXLEN). */
+export const DEFAULT_CHANGE_FEED_MAXLEN = 10_000;
+
 /** How long the canary lives without renewal, and the remaining TTL below which the sink's check renews it. */
 export const CANARY_TTL_MS = 24 * 3_600_000;
 export const CANARY_RENEW_BELOW_MS = 12 * 3_600_000;
@@ -48,7 +51,8 @@ function tenantOf(write: StoreWrite): string {
 /**
  * Idempotent writes of the processor outputs into Redis: every upsert is a Lua compare-and-set on the revision
  * (quarter-hours, segments) or on asOf (agent state), so replaying any prefix of the output topics, in any number
- * of passes, converges to the same contents. Writes carry the data epoch; see {@link ensureEpoch}.
+ * of passes, converges to the same contents. Writes carry the data epoch; see {@link ensureEpoch}. Every agent state
+ * that is applied (not stale) is also appended to the tenant's change feed in the same script (docs/redis.md).
  *
  * Works on one Redis and on a Redis Cluster alike: the global epoch lives under one hash tag, each tenant's data under
  * its own ({@link StoreKeys.tenantEpoch}), and the writer registers a tenant in an epoch before its first write in it,
@@ -59,13 +63,18 @@ export class TimelineStoreWriter {
   readonly #keys: StoreKeys;
   readonly #retentionMs: number;
   readonly #days: DayAggregateStore | undefined;
+  readonly #changeFeedMaxLen: number;
 
-  /** `days`: the day aggregates to keep up to date with every quarter-hour written (none without it). */
-  constructor(redis: RedisStore, keys: StoreKeys, retentionMs: number, days?: DayAggregateStore) {
+  /**
+   * `days`: the day aggregates to keep up to date with every quarter-hour written (none without it).
+   * `changeFeedMaxLen`: the approximate cap of each tenant's change feed (REDIS_CHANGE_FEED_MAXLEN).
+   */
+  constructor(redis: RedisStore, keys: StoreKeys, retentionMs: number, days?: DayAggregateStore, changeFeedMaxLen = DEFAULT_CHANGE_FEED_MAXLEN) {
     this.#redis = defineStoreScripts(redis);
     this.#keys = keys;
     this.#retentionMs = retentionMs;
     this.#days = days;
+    this.#changeFeedMaxLen = changeFeedMaxLen;
   }
 
   /** The current data epoch, creating one (and its canary) if Redis has none (empty or restarted). */
@@ -161,8 +170,8 @@ export class TimelineStoreWriter {
       } else {
         const { state } = write;
         pipeline.atUpsertAgentState(
-          guard, k.agentState(state.tenant, state.userId), k.agents(state.tenant), k.directory(state.tenant),
-          epoch, state.asOf, state.loggedIn ? '1' : '0', encodeStoreValue(state), state.userId, state.userName,
+          guard, k.agentState(state.tenant, state.userId), k.agents(state.tenant), k.directory(state.tenant), k.changes(state.tenant),
+          epoch, state.asOf, state.loggedIn ? '1' : '0', encodeStoreValue(state), state.userId, state.userName, this.#changeFeedMaxLen,
         );
       }
     }

@@ -85,7 +85,10 @@ describe('agent-timelines demo console (real Node, real stack)', () => {
 
       const api = `http://127.0.0.1:${port}`;
       const urls = [...stdout.matchAll(/ (http:\/\/127\.0\.0\.1:\d+\/\S*)$/gm)].map((match) => match[1] ?? '');
-      const evoUrls = urls.filter((url) => url.includes('tenant=demo-evo'));
+      // the live board first: the line as the API comes up, then the boards of the three tenants and a timeline view
+      expect(urls[0]).toBe(`${api}/`);
+      expect(urls).toEqual(expect.arrayContaining([`${api}/?tenant=demo-evo`, `${api}/?tenant=demo-thulium`, expect.stringMatching(/\/timeline\.html\?user=[0-9A-F]{32}&date=\d{4}-\d\d-\d\d&tz=UTC$/)]));
+      const evoUrls = urls.filter((url) => url.includes('tenant=demo-evo') && new URL(url).pathname !== '/');
       const evoUrl = (path: RegExp): string => {
         const url = evoUrls.find((candidate) => path.test(new URL(candidate).pathname));
         if (url === undefined) throw new Error(`no Evo Voice URL for ${path} on the console:\n${stdout}`);
@@ -94,7 +97,7 @@ describe('agent-timelines demo console (real Node, real stack)', () => {
       expect(urls).toContain(`${api}/agentStatus`);
       expect(evoUrls.map((url) => new URL(url).pathname).sort()).toEqual(['/agentStatistic', '/agentStatus', expect.stringMatching(/^\/agents\/[0-9a-f]{24}\/timeline$/), '/billing']);
       expect(new URL(evoUrl(/^\/agentStatistic$/)).searchParams.get('timeZone')).toBe('Europe/Helsinki');
-      const thuliumUrls = urls.filter((url) => url.includes('tenant=demo-thulium'));
+      const thuliumUrls = urls.filter((url) => url.includes('tenant=demo-thulium') && new URL(url).pathname !== '/');
       const thuliumUrl = (path: RegExp): string => {
         const url = thuliumUrls.find((candidate) => path.test(new URL(candidate).pathname));
         if (url === undefined) throw new Error(`no Thulium URL for ${path} on the console:\n${stdout}`);
@@ -108,6 +111,11 @@ describe('agent-timelines demo console (real Node, real stack)', () => {
         '/readyz': async () => {
           const response = await fetch(`${api}/readyz`, { signal: AbortSignal.timeout(10_000) }).catch((error: unknown) => error as Error);
           return response instanceof Error ? response.message : response.status === 200 ? null : `${response.status}: ${await response.text()}`;
+        },
+        'live board': async () => {
+          const response = await fetch(`${api}/`).catch((error: unknown) => error as Error);
+          if (response instanceof Error) return response.message;
+          return response.status === 200 && (response.headers.get('content-type') ?? '').startsWith('text/html') ? null : `${response.status} ${response.headers.get('content-type') ?? ''}`;
         },
         'Sinch /agentStatus': async () => {
           const answer = await rowsFrom(`${api}/agentStatus`, 'sinch-rai');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demoConsole, demoLinks, evoDemoLinks, serviceLinks } from '../../src/cli/demo-console.ts';
+import { boardLinks, demoConsole, demoLinks, evoDemoLinks, serviceLinks } from '../../src/cli/demo-console.ts';
 
 describe('demoConsole', () => {
   it('writes one aligned line per component and plain lines as they are', () => {
@@ -64,6 +64,17 @@ describe('evoDemoLinks', () => {
     const links = evoDemoLinks('http://h:1', { ...subject, zone: 'Etc/GMT+2', agent: undefined });
     expect(links.some((link) => link.url.includes('/timeline'))).toBe(false);
     expect(new URL(links[1]?.url ?? '').searchParams.get('timeZone')).toBe('Etc/GMT+2');
+  });
+});
+
+describe('boardLinks', () => {
+  it('points at the board of every tenant, the default one without tenant=, and a timeline view of the agent', () => {
+    expect(boardLinks('http://h:1', ['demo', 'demo-evo'], '2026-11-29', { userId: 'AB', userName: 'Fox, John' })).toEqual([
+      { url: 'http://h:1/', shows: 'live board, tenant demo' },
+      { url: 'http://h:1/?tenant=demo-evo', shows: 'live board, tenant demo-evo' },
+      { url: 'http://h:1/timeline.html?user=AB&date=2026-11-29&tz=UTC', shows: "Fox, John's day, timeline view" },
+    ]);
+    expect(boardLinks('http://h:1', ['demo'], '2026-11-29', undefined)).toHaveLength(1);
   });
 });
 

@@ -29,6 +29,15 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ REDIS_KEY_PREFIX: 'at:{x}:' })).toThrow(/REDIS_KEY_PREFIX: must not contain "\{" or "\}"/);
   });
 
+  it('bounds the live board: event streams, heartbeat and change feed, naming the variable when out of range', () => {
+    const defaults = parseConfig({});
+    expect([defaults.http.sseMaxClients, defaults.http.sseHeartbeatMs, defaults.redis.changeFeedMaxLen]).toEqual([200, 15_000, 10_000]);
+    expect(parseConfig({ HTTP_SSE_MAX_CLIENTS: '5', HTTP_SSE_HEARTBEAT_MS: '2000', REDIS_CHANGE_FEED_MAXLEN: '500' }).http.sseMaxClients).toBe(5);
+    expect(() => parseConfig({ HTTP_SSE_MAX_CLIENTS: '0' })).toThrow(/HTTP_SSE_MAX_CLIENTS/);
+    expect(() => parseConfig({ HTTP_SSE_HEARTBEAT_MS: '10' })).toThrow(/HTTP_SSE_HEARTBEAT_MS/);
+    expect(() => parseConfig({ REDIS_CHANGE_FEED_MAXLEN: 'lots' })).toThrow(/REDIS_CHANGE_FEED_MAXLEN/);
+  });
+
   it('parses broker lists, booleans and SASL', () => {
     const config = parseConfig({
       KAFKA_BROKERS: 'a:9092, b:9093',

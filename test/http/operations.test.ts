@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/http/server.ts';
 import type { TimelineReader } from '../../src/http/server-deps.ts';
 import { createLogger } from '../../src/runtime/logger.ts';
-import { testServer } from './support/http-fixture.ts';
+import { testServer, UNUSED_FEED } from './support/http-fixture.ts';
 
 const emptyReader: TimelineReader = {
   readQuarterHours: async () => ({ rows: [], missing: 0 }),
@@ -76,18 +76,29 @@ describe('operations endpoints', () => {
   });
 
   it('serves an OpenAPI document that parses and lists every route', async () => {
-    const app = testServer(emptyReader);
+    const app = testServer(emptyReader, { changeFeed: UNUSED_FEED });
     await app.ready();
     const response = await app.inject('/openapi.json');
     expect(response.statusCode).toBe(200);
     const document = JSON.parse(response.body) as { openapi: string; paths: Record<string, Record<string, unknown>> };
     expect(document.openapi).toBe('3.1.0');
-    const routes = [...app.printRoutes({ commonPrefix: false }).matchAll(/(\/\S*) \(([^)]*)\)/g)]
-      .filter((m) => (m[2] ?? '').includes('GET'))
-      .map((m) => (m[1] ?? '').replace(/:(\w+)/g, '{$1}'));
-    expect(routes.length).toBeGreaterThanOrEqual(7);
-    expect(Object.keys(document.paths).sort()).toEqual([...routes].sort());
-    for (const path of routes) expect(document.paths[path]).toHaveProperty('get');
+    // printRoutes draws a tree: a child's path continues its parent's (`└── /` then `    ├── agentStatus (GET, HEAD)`)
+    const parents: string[] = [];
+    const routes: string[] = [];
+    for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
+      const match = /^([ │]*)[└├]── (\S+) \(([^)]*)\)/.exec(line);
+      if (match === null) continue;
+      const depth = (match[1] ?? '').length / 4;
+      const path = `${depth === 0 ? '' : parents[depth - 1] ?? ''}${match[2] ?? ''}`;
+      parents[depth] = path;
+      if ((match[3] ?? '').includes('GET')) routes.push(path.replace(/:(\w+)/g, '{$1}'));
+    }
+    // the board's pages and their scripts (docs/http-api.md, "Live board") are for browsers, not API operations
+    const api = routes.filter((path) => path !== '/' && path !== '/timeline.html' && !path.startsWith('/assets/'));
+    expect(routes).toEqual(expect.arrayContaining(['/', '/timeline.html', '/assets/board.js', '/board/events']));
+    expect(api.length).toBeGreaterThanOrEqual(7);
+    expect(Object.keys(document.paths).sort()).toEqual([...api].sort());
+    for (const path of api) expect(document.paths[path]).toHaveProperty('get');
     const statistic = document.paths['/agentStatistic']?.['get'] as { parameters: { name: string }[] };
     expect(statistic.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(['startTime', 'endTime', 'timeCategory', 'timeZone', 'userId', 'sort', 'offset', 'limit', 'showUser']));
     await app.close();

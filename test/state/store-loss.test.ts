@@ -238,7 +238,7 @@ async function dump(redis: RedisStore, prefix: string): Promise<Record<string, u
     // the change counters (the data revision, the day-aggregate versions) rise with every write
     if (key.startsWith(`${prefix}revision:`) || key.startsWith(`${prefix}agg-version:`)) continue;
     const type = await redis.type(key);
-    const value = type === 'hash' ? await redis.hgetall(key) : type === 'zset' ? await redis.zrange(key, 0, -1, 'WITHSCORES') : type === 'set' ? (await redis.smembers(key)).sort() : await redis.get(key);
+    const value = type === 'hash' ? await redis.hgetall(key) : type === 'zset' ? await redis.zrange(key, 0, -1, 'WITHSCORES') : type === 'set' ? (await redis.smembers(key)).sort() : type === 'stream' ? await redis.xrange(key, '-', '+') : await redis.get(key);
     out[key.slice(prefix.length)] = [value, await redis.pexpiretime(key)];
   }
   return out;

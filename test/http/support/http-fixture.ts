@@ -6,6 +6,7 @@ import type { AgentMetrics } from '../../../src/core/statistic/agent-statistic-f
 import { emptyMetrics } from '../../../src/core/statistic/agent-statistic-fields.ts';
 import { QUARTER_HOUR_MS } from '../../../src/core/windows/quarter-hour.ts';
 import { canonicalTimeZone } from '../../../src/http/query-values.ts';
+import type { ChangeFeedSource } from '../../../src/http/live/feed-hub.ts';
 import { buildServer } from '../../../src/http/server.ts';
 import type { ReadinessProbe, RequestLimits, ServerSecurity, TimelineReader } from '../../../src/http/server-deps.ts';
 import { createLogger } from '../../../src/runtime/logger.ts';
@@ -139,7 +140,18 @@ export interface TestServerOptions {
   readonly requestLimits?: Partial<RequestLimits>;
   readonly tenantTimeZones?: Readonly<Record<string, string>>;
   readonly answerCacheBytes?: number;
+  readonly changeFeed?: ChangeFeedSource;
 }
+
+/** A change feed for servers whose tests open no event stream (the route exists; nothing reads the feed). */
+export const UNUSED_FEED: ChangeFeedSource = {
+  lastId: () => Promise.reject(new Error('unused')),
+  after: () => Promise.reject(new Error('unused')),
+  holdsAfter: () => Promise.reject(new Error('unused')),
+  openBlockingReader: () => {
+    throw new Error('unused');
+  },
+};
 
 /** A server over `reader` with a silent logger, its own registry and a fixed clock (2024-06-01T12:00Z). */
 export function testServer(reader: TimelineReader, options: TestServerOptions = {}): FastifyInstance {
@@ -157,6 +169,7 @@ export function testServer(reader: TimelineReader, options: TestServerOptions = 
     ...(options.requestLimits === undefined ? {} : { requestLimits: options.requestLimits }),
     ...(options.tenantTimeZones === undefined ? {} : { tenantTimeZones: options.tenantTimeZones }),
     ...(options.answerCacheBytes === undefined ? {} : { answerCacheBytes: options.answerCacheBytes }),
+    ...(options.changeFeed === undefined ? {} : { changeFeed: options.changeFeed }),
   });
 }
 

@@ -25,7 +25,8 @@ const zones = (await import(`${modules}time-zones.js`)) as TimeZonesModule;
 describe('board state of an agent', () => {
   it('a contact in progress wins over presence; presence next; unknown when the source cannot tell', () => {
     expect(states.boardState({ loggedIn: true, userStatus: 'Pause', handlingStatus: 'Talking_Inbound' })).toBe('Talking');
-    expect(states.boardState({ userStatus: 'Ready', handlingStatus: 'Chatting_Outbound' })).toBe('Talking');
+    expect(states.boardState({ userStatus: 'Ready', handlingStatus: 'Chatting_Outbound' })).toBe('Chatting');
+    expect(states.boardState({ userStatus: 'Ready', handlingStatus: 'Emailing_Inbound' })).toBe('Emailing');
     expect(states.boardState({ userStatus: 'Ready', handlingStatus: 'Dialing_Outbound_Campaign' })).toBe('Dialing');
     expect(states.boardState({ userStatus: 'Ready', handlingStatus: 'Wrap' })).toBe('Wrap');
     expect(states.boardState({ userStatus: 'Ready', handlingStatus: 'Waiting' })).toBe('Ready');

@@ -1,7 +1,7 @@
 // The board's view of one agent or one timeline segment: which state to colour it by, and since when. Pure.
 
 /** The board states, in the order the counts show them. */
-export const BOARD_STATES = ['Ready', 'Talking', 'Dialing', 'Preview', 'Wrap', 'Pause', 'NotReady', 'Unknown', 'LoggedOut'];
+export const BOARD_STATES = ['Ready', 'Talking', 'Chatting', 'Emailing', 'Dialing', 'Preview', 'Wrap', 'Pause', 'NotReady', 'Unknown', 'LoggedOut'];
 
 /**
  * The state an agent is shown in: a contact in progress wins over presence (an agent on a call while in Pause is
@@ -11,7 +11,8 @@ export const BOARD_STATES = ['Ready', 'Talking', 'Dialing', 'Preview', 'Wrap', '
 export function boardState(agent) {
   if (agent.loggedIn === false || agent.userStatus === 'LoggedOut' || agent.handlingStatus === 'LoggedOut') return 'LoggedOut';
   const handling = agent.handlingStatus ?? '';
-  if (/^(Talking|Chatting|Emailing)_/.test(handling)) return 'Talking';
+  const contact = /^(Talking|Chatting|Emailing)_/.exec(handling);
+  if (contact !== null) return contact[1];
   if (handling.startsWith('Dialing_')) return 'Dialing';
   if (handling === 'Preview') return 'Preview';
   if (handling === 'Wrap') return 'Wrap';
@@ -38,7 +39,7 @@ export function stateSince(row) {
   const user = typeof row.userStatusSince === 'string' ? Date.parse(row.userStatusSince) : null;
   const handling = typeof row.contactHandlingStatusSince === 'string' ? Date.parse(row.contactHandlingStatusSince) : null;
   const state = rowState(row);
-  if (state === 'Talking' || state === 'Dialing' || state === 'Preview' || state === 'Wrap') return handling;
+  if (state === 'Talking' || state === 'Chatting' || state === 'Emailing' || state === 'Dialing' || state === 'Preview' || state === 'Wrap') return handling;
   if (state === 'Ready') return user === null || handling === null ? null : Math.max(user, handling);
   return user;
 }

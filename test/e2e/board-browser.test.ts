@@ -31,6 +31,7 @@ import { waitFor } from './support/pipeline-reads.ts';
 import { launchChromium } from '../support/browser.ts';
 import { requireServices } from '../support/services.ts';
 import { deleteWithPrefix } from '../support/redis-targets.ts';
+import { e2eEnv } from './support/e2e-env.ts';
 
 const TENANT = 'board';
 const SPEED = 60;
@@ -69,15 +70,7 @@ describe('the live board against the running pipeline', () => {
     // the simulated day is 2.5 hours old when the test starts, and runs on at SPEED× real time
     simulator = await startSimulator({ seed: 5, agents: AGENTS, from: FROM, to: FROM + 18 * HOUR, clock: { mode: 'accelerated', speed: SPEED, startedAt: Date.now() - (2.5 * HOUR) / SPEED }, port: 0, credentials: CREDENTIALS });
     config = parseConfig({
-      KAFKA_BROKERS: services.kafka.brokers.join(','),
-      SCHEMA_REGISTRY_URL: services.schemaRegistry.url,
-      REDIS_URL: services.redis.url,
-      TOPIC_PREFIX: `test-${run}.`,
-      REDIS_KEY_PREFIX: `test:${run}:`,
-      PROCESSOR_GROUP_ID: `test-${run}-processor`,
-      TENANT,
-      LOG_LEVEL: 'warn',
-      REDIS_RETENTION_MS: String(10 * 365 * 86_400_000),
+      ...e2eEnv(services, run, TENANT),
       SINCH_TENANTS: JSON.stringify([
         { id: TENANT, baseUrl: simulator.url, credentials: CREDENTIALS, endpoints: ['agentStatusHistory'], startAt: new Date(FROM).toISOString(), pollIntervalMs: 60_000, safetyLagMs: 60_000, overlapMs: 600_000 },
       ]),

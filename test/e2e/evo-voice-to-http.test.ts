@@ -35,6 +35,7 @@ import { mismatches } from './support/row-mismatches.ts';
 import type { TruthLine, TruthRow } from './support/truth-statistics.ts';
 import { truthStatistics } from './support/truth-statistics.ts';
 import { latestQuarterHours, waitFor } from './support/pipeline-reads.ts';
+import { e2eEnv } from './support/e2e-env.ts';
 
 const HOUR = 3_600_000;
 const TENANT = 'evo-e2e';
@@ -130,16 +131,8 @@ describe.each(SCENARIOS)('end to end, Evo Voice ($name): simulator truth to Kafk
     simulator = await startEvoSimulator(options);
     accountId = simulator.accounts[0]?.id ?? '';
     config = parseConfig({
-      KAFKA_BROKERS: services.kafka.brokers.join(','),
-      SCHEMA_REGISTRY_URL: services.schemaRegistry.url,
-      REDIS_URL: services.redis.url,
-      TOPIC_PREFIX: `test-${run}.`,
-      REDIS_KEY_PREFIX: `test:${run}:`,
-      PROCESSOR_GROUP_ID: `test-${run}-processor`,
+      ...e2eEnv(services, run, TENANT),
       PROCESSOR_SOURCES: 'evo-voice',
-      TENANT,
-      LOG_LEVEL: 'warn',
-      REDIS_RETENTION_MS: String(10 * 365 * 86_400_000),
       EVO_VOICE_TENANTS: JSON.stringify([
         {
           id: TENANT, baseUrl: simulator.url, accountId, credentials: CREDENTIALS, timeZoneId: ZONE, startAt: new Date(from).toISOString(), windowMs: HOUR,

@@ -33,6 +33,7 @@ import { mismatches } from './support/row-mismatches.ts';
 import type { TruthLine, TruthRow } from './support/truth-statistics.ts';
 import { truthStatistics } from './support/truth-statistics.ts';
 import { waitFor } from './support/pipeline-reads.ts';
+import { e2eEnv } from './support/e2e-env.ts';
 
 const HOUR = 3_600_000;
 const QUARTER = 900_000;
@@ -138,16 +139,8 @@ describe.each(SCENARIOS)('end to end, HostedSuite ($name): call records to Kafka
     simulator = await startHostedSuiteSimulator({ seed: scenario.seed, agents: AGENTS, from, to, zone: ZONE, clock: { mode: 'manual', now: nowA }, credentials: LOGIN, faults: scenario.faults, lateWorkShare: 0.2 });
     const aliases = Object.fromEntries(simulator.operators.flatMap((o) => (o.alias === null ? [] : [[o.alias, o.name]])));
     config = parseConfig({
-      KAFKA_BROKERS: services.kafka.brokers.join(','),
-      SCHEMA_REGISTRY_URL: services.schemaRegistry.url,
-      REDIS_URL: services.redis.url,
-      TOPIC_PREFIX: `test-${run}.`,
-      REDIS_KEY_PREFIX: `test:${run}:`,
-      PROCESSOR_GROUP_ID: `test-${run}-processor`,
+      ...e2eEnv(services, run, TENANT),
       PROCESSOR_SOURCES: 'hostedsuite',
-      TENANT,
-      LOG_LEVEL: 'warn',
-      REDIS_RETENTION_MS: String(10 * 365 * 86_400_000),
       HOSTEDSUITE_TENANTS: JSON.stringify([
         {
           id: TENANT, baseUrl: simulator.url, credentials: { customerName: LOGIN.customerName, username: LOGIN.userName, password: LOGIN.password }, timeZone: ZONE,

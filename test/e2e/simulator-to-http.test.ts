@@ -36,6 +36,7 @@ import { processorSource } from '../../src/cli/processor-sources.ts';
 import { known, knownRows, SINCH_KNOWN_FIELDS } from '../support/known-metrics.ts';
 import { truthHistory } from './support/truth-history.ts';
 import { historyMismatches, servedHistoryKey } from './support/history-checks.ts';
+import { e2eEnv } from './support/e2e-env.ts';
 
 const TENANT = 'e2e';
 const SEED = 11;
@@ -108,15 +109,7 @@ describe('end to end: simulator ground truth to HTTP answers', () => {
     const run = randomUUID();
     simulator = await startSimulator({ seed: SEED, agents: AGENTS, from: FROM, to: TO, clock: { mode: 'historical' }, port: 0, credentials: CREDENTIALS, faults: { rate429: 0.05, retryAfterSeconds: 0, malformedRate: 0.03, repeatRowsRate: 0.05 }, faultSeed: 3 });
     config = parseConfig({
-      KAFKA_BROKERS: services.kafka.brokers.join(','),
-      SCHEMA_REGISTRY_URL: services.schemaRegistry.url,
-      REDIS_URL: services.redis.url,
-      TOPIC_PREFIX: `test-${run}.`,
-      REDIS_KEY_PREFIX: `test:${run}:`,
-      PROCESSOR_GROUP_ID: `test-${run}-processor`,
-      TENANT,
-      LOG_LEVEL: 'warn',
-      REDIS_RETENTION_MS: String(10 * 365 * 86_400_000),
+      ...e2eEnv(services, run, TENANT),
       SINCH_TENANTS: JSON.stringify([
         { id: TENANT, baseUrl: simulator.url, credentials: CREDENTIALS, endpoints: ['agentStatusHistory'], startAt: new Date(FROM).toISOString(), safetyLagMs: 1000, pollIntervalMs: 1000, maxRangeMs: 6 * 3_600_000 },
       ]),

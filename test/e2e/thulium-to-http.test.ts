@@ -32,6 +32,7 @@ import { mismatches } from './support/row-mismatches.ts';
 import { latestQuarterHours, waitFor } from './support/pipeline-reads.ts';
 import type { StatusLine, ThuliumQuarter, VendorLine } from './support/thulium-truth.ts';
 import { quarterHasContent, THULIUM_KNOWN, thuliumQuarters } from './support/thulium-truth.ts';
+import { e2eEnv } from './support/e2e-env.ts';
 
 const TENANT = 'thulium-e2e';
 const AGENTS = 6;
@@ -102,16 +103,8 @@ describe.each(SCENARIOS)('end to end, Thulium ($name): simulator truth to Kafka,
     const run = randomUUID();
     simulator = await startThuliumSimulator({ seed: scenario.seed, agents: AGENTS, from, to, zone: ZONE, clock: { mode: 'historical' }, credentials: CREDENTIALS, faults: scenario.faults });
     config = parseConfig({
-      KAFKA_BROKERS: services.kafka.brokers.join(','),
-      SCHEMA_REGISTRY_URL: services.schemaRegistry.url,
-      REDIS_URL: services.redis.url,
-      TOPIC_PREFIX: `test-${run}.`,
-      REDIS_KEY_PREFIX: `test:${run}:`,
-      PROCESSOR_GROUP_ID: `test-${run}-processor`,
+      ...e2eEnv(services, run, TENANT),
       PROCESSOR_SOURCES: 'thulium-reports,thulium-statuses',
-      TENANT,
-      LOG_LEVEL: 'warn',
-      REDIS_RETENTION_MS: String(10 * 365 * 86_400_000),
       THULIUM_TENANTS: JSON.stringify([
         {
           id: TENANT, baseUrl: simulator.url, credentials: CREDENTIALS, timeZone: ZONE, startAt: new Date(from).toISOString(), chunkMs: 3_600_000,

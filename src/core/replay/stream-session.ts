@@ -1,0 +1,80 @@
+import type { AgentEvent } from '../events/agent-event.ts';
+import { isSameChange, isSameInstant, isSessionEnd } from '../events/agent-event.ts';
+import type { SessionState } from '../session/session-state.ts';
+import { initialSessionState } from '../session/session-state.ts';
+import type { WindowAccumulator } from '../statistic/window-accumulator.ts';
+
+/** What prepareSession (session-events.ts) makes of an event, decided one event at a time. */
+export const KEPT = 0;
+export const DUPLICATE = 1;
+export const AFTER_END = 2;
+export const AFTER_END_DUPLICATE = 3;
+export type EventClass = typeof KEPT | typeof DUPLICATE | typeof AFTER_END | typeof AFTER_END_DUPLICATE;
+
+/**
+ * One session of the streaming replay (streaming-replay.ts): its machine and what prepareSession needs of its past.
+ * Contract: `classify` sees the session's events in compareEvents order, as prepareSession sorts them. Only the run
+ * of kept (and of after-end) events at the latest instant is remembered, which is all that duplicate detection
+ * looks at, because a copy of an event always has its instant.
+ */
+export class StreamSession {
+  readonly sessionId: string;
+  /** The userId of the session's first event: the user whose windows it counts into. */
+  readonly ownerId: string;
+  /** eventTime of the first event (the session order of session-bounds.ts). */
+  readonly start: number;
+  readonly state: SessionState;
+  readonly bounds: { readonly maxIdleMs: number; supersededAt: number | null };
+  readonly windows: WindowAccumulator;
+  /** eventTime of the latest event of any class (tombstone retention). */
+  lastSeen: number;
+  /** True once a kept event ended it (LoggedOut): later distinct events are after-end. */
+  private endSeen = false;
+  private keptTail: AgentEvent[] = [];
+  private afterEndTail: AgentEvent[] = [];
+
+  constructor(first: AgentEvent, maxIdleMs: number, presenceKnown: boolean, windows: WindowAccumulator) {
+    this.sessionId = first.sessionId;
+    this.ownerId = first.userId;
+    this.start = first.eventTime;
+    this.lastSeen = first.eventTime;
+    this.state = initialSessionState(presenceKnown);
+    this.bounds = { maxIdleMs, supersededAt: null };
+    this.windows = windows;
+  }
+
+  /** Classifies the next event (in compareEvents order) and remembers it. */
+  classify(event: AgentEvent): EventClass {
+    if (event.eventTime > this.lastSeen) this.lastSeen = event.eventTime;
+    if (hasCopy(this.keptTail, event)) return DUPLICATE;
+    if (hasCopy(this.afterEndTail, event)) return AFTER_END_DUPLICATE;
+    if (this.endSeen) {
+      this.afterEndTail = remember(this.afterEndTail, event);
+      return AFTER_END;
+    }
+    this.keptTail = remember(this.keptTail, event);
+    if (isSessionEnd(event)) this.endSeen = true;
+    return KEPT;
+  }
+
+  /** True when the machine can count nothing more: ended, its last handling run counted. */
+  get finished(): boolean {
+    return this.state.ended && this.state.runKind === 0;
+  }
+}
+
+/** True when `tail` (events of one instant) holds a copy of `event`. */
+function hasCopy(tail: readonly AgentEvent[], event: AgentEvent): boolean {
+  const first = tail[0];
+  if (first === undefined || !isSameInstant(first, event)) return false;
+  for (const other of tail) if (isSameChange(other, event)) return true;
+  return false;
+}
+
+/** `tail` with `event` added, or a new run when its instant differs. */
+function remember(tail: AgentEvent[], event: AgentEvent): AgentEvent[] {
+  const first = tail[0];
+  if (first === undefined || !isSameInstant(first, event)) return [event];
+  tail.push(event);
+  return tail;
+}

@@ -1,0 +1,376 @@
+import type { AgentEvent } from '../events/agent-event.ts';
+import type { UserIdentity } from '../events/user-identity.ts';
+import { newUserIdentity, observeUserName } from '../events/user-identity.ts';
+import type { TimeCategory } from '../rollup/period.ts';
+import { isTimeCategory, isValidTimeZone } from '../rollup/period.ts';
+import type { PeriodAggregate } from '../rollup/rollup.ts';
+import { StreamingRollup } from '../rollup/streaming-rollup.ts';
+import { advanceBounded, DEFAULT_SESSION_MAX_IDLE_MS } from '../session/session-bounds.ts';
+import { applySessionEvent, settleRun } from '../session/session-machine.ts';
+import type { SourceAdapter } from '../source/source-adapter.ts';
+import type { SourceId } from '../source/source-id.ts';
+import { sourceProfile } from '../source/source-profiles.ts';
+import type { MetricVector } from '../statistic/metric-vector.ts';
+import { vectorHasContent } from '../statistic/metric-vector.ts';
+import type { FieldCoverage } from '../statistic/published-metrics.ts';
+import { profileCoverage } from '../statistic/published-metrics.ts';
+import { WindowAccumulator } from '../statistic/window-accumulator.ts';
+import type { EventTimeLimits } from '../time/time-limits.ts';
+import { DEFAULT_MAX_EVENT_AGE_MS, DEFAULT_MAX_EVENT_LEAD_MS } from '../time/time-limits.ts';
+import { QUARTER_HOUR_MS, quarterHourStart } from '../windows/quarter-hour.ts';
+import { ForgottenSessions } from './forgotten-sessions.ts';
+import type { BufferedEvent, RecordProgress } from './reorder-buffer.ts';
+import { ReorderBuffer } from './reorder-buffer.ts';
+import type { AgentStatisticRow, ReplayOptions, ReplayResult } from './replay.ts';
+import { statisticRow } from './replay.ts';
+import { AFTER_END, AFTER_END_DUPLICATE, DUPLICATE, StreamSession } from './stream-session.ts';
+
+/** Default disorder bound: five minutes of event time (Sinch rows come in changeTimestamp order, statuses back-dated by seconds). */
+export const DEFAULT_MAX_DISORDER_MS = 300_000;
+/** Default: a finished session is remembered in full for a day of event time after its last event. */
+export const DEFAULT_SESSION_RETENTION_MS = 86_400_000;
+
+export interface StreamingReplayOptions extends ReplayOptions {
+  /** An event may come this much event time before the latest one read (a reorder buffer); default 5 minutes. */
+  maxDisorderMs?: number;
+  /** How long after its last event a finished session is remembered in full (later, only that it existed). */
+  sessionRetentionMs?: number;
+}
+
+/** Why the streaming replay stopped: it cannot give the rows that `replay()` would give for this input. */
+export interface ReplayRefusal {
+  /** `out-of-order`: the record has an event older than the disorder bound allows; `forgotten-session`: its session ended longer ago than the retention. */
+  readonly reason: 'out-of-order' | 'forgotten-session';
+  /** 0-based position of the offending record in the input. */
+  readonly record: number;
+  readonly sessionId: string;
+  readonly eventTime: number;
+  /** out-of-order: every event before this time had already been replayed; forgotten-session: the retention's start. */
+  readonly limit: number;
+}
+
+/** Per user: its windows, and the change marks (eventTime quarter-hour → greatest changeTime, name) not folded yet. */
+interface StreamUser {
+  readonly userId: string;
+  readonly windows: WindowAccumulator;
+  readonly marks: { window: number; change: number; name: UserIdentity }[];
+  /** Fold of the marks of the quarter-hours before the user's next window: maxChangeTimestamp and name. */
+  maxChange: number;
+  readonly name: UserIdentity;
+  /** The user's latest session by (start, sessionId): the one a newer session supersedes. */
+  last: StreamSession | null;
+}
+
+const byUserId = (a: StreamUser, b: StreamUser): number => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0);
+const byStartThenUser = (a: PeriodAggregate, b: PeriodAggregate): number => a.start - b.start || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0);
+
+/**
+ * `replay()` (replay.ts) for input that arrives in event-time order, in memory bounded by the disorder bound, the
+ * open sessions and the users, not by the input. Same rows, rejections and counts as `replay()` of the same records
+ * whenever it does not refuse.
+ *
+ * Lifecycle: `push` each record in input order; a non-null answer is a refusal and the replay must stop (nothing it
+ * emitted is wrong, but rows are missing). `finish()` once, at the end. Rows go to `emit` as soon as they can no
+ * longer change, in batches: every row comes once, and the stream is sorted by intervalStart, then userId.
+ *
+ * How: events wait in a reorder buffer until they are `maxDisorderMs` older than the latest event read, then are
+ * applied in compareEvents order, as `replay()` applies them per session. An event older than that is refused
+ * (`out-of-order`). Every quarter-hour of event time, the open sessions advance to it (splitting an advance is
+ * exact, session-bounds.ts), and the windows ending before it are final. A finished session is kept
+ * `sessionRetentionMs` after its last event, then only a 53-bit hash of its id: a record of it after that is
+ * refused (`forgotten-session`), never counted as a new session. Only event-based sources (not `reports`).
+ */
+export class StreamingReplay {
+  private readonly adapter: SourceAdapter;
+  private readonly limits: EventTimeLimits;
+  private readonly until: number | undefined;
+  private readonly maxDisorderMs: number;
+  private readonly retentionMs: number;
+  private readonly maxIdleMs: number;
+  private readonly presenceKnown: boolean;
+  private readonly source: SourceId;
+  private readonly coverage: Readonly<FieldCoverage>;
+  private readonly rollup: StreamingRollup;
+  private readonly emit: (rows: AgentStatisticRow[]) => void;
+
+  private readonly buffer = new ReorderBuffer();
+  private readonly users = new Map<string, StreamUser>();
+  private userOrder: StreamUser[] = [];
+  private orderStale = false;
+  private readonly sessions = new Map<string, StreamSession>();
+  private readonly open = new Set<StreamSession>();
+  /** Finished sessions with the lastSeen they had when queued, oldest first. */
+  private finishedQueue: { session: StreamSession; lastSeen: number }[] = [];
+  private finishedHead = 0;
+  private readonly forgotten = new ForgottenSessions();
+
+  private records = 0;
+  private readonly rejected: Record<string, number> = {};
+  private accepted = 0;
+  private duplicates = 0;
+  private notApplied = 0;
+  private emptyRecords = 0;
+  private maxSeen = Number.NEGATIVE_INFINITY;
+  /** Every event with eventTime < released has been applied. */
+  private released = Number.NEGATIVE_INFINITY;
+  private maxKept: number | null = null;
+  /** Windows ending at or before this were emitted. */
+  private finalBefore = Number.NEGATIVE_INFINITY;
+  private refusal: ReplayRefusal | null = null;
+  private finished = false;
+
+  /** Throws RangeError for an invalid time category, zone or until, or a reporting source. */
+  constructor(adapter: SourceAdapter, options: StreamingReplayOptions, emit: (rows: AgentStatisticRow[]) => void) {
+    const category: TimeCategory = options.timeCategory ?? 'quarterHour';
+    const zone = options.timeZone ?? 'UTC';
+    if (!isTimeCategory(category)) throw new RangeError(`invalid time category: ${String(category)}`);
+    if (!isValidTimeZone(zone)) throw new RangeError(`invalid time zone: ${zone}`);
+    if (options.until !== undefined && !Number.isFinite(options.until)) throw new RangeError('invalid until');
+    const profile = sourceProfile(adapter.source);
+    if (profile.statistics === 'reports') throw new RangeError(`the streaming replay takes event sources; ${adapter.source} sends window reports`);
+    this.adapter = adapter;
+    this.limits = { maxEventAgeMs: options.maxEventAgeMs ?? DEFAULT_MAX_EVENT_AGE_MS, maxEventLeadMs: options.maxEventLeadMs ?? DEFAULT_MAX_EVENT_LEAD_MS };
+    this.until = options.until;
+    this.maxDisorderMs = options.maxDisorderMs ?? DEFAULT_MAX_DISORDER_MS;
+    this.retentionMs = options.sessionRetentionMs ?? DEFAULT_SESSION_RETENTION_MS;
+    if (!(this.maxDisorderMs >= 0) || !(this.retentionMs >= 0)) throw new RangeError('invalid disorder bound or retention');
+    this.maxIdleMs = options.sessionMaxIdleMs ?? DEFAULT_SESSION_MAX_IDLE_MS;
+    this.presenceKnown = profile.presenceKnown;
+    this.source = adapter.source;
+    this.coverage = profileCoverage(profile);
+    this.rollup = new StreamingRollup(category, zone, options.breakdown === true);
+    this.emit = emit;
+  }
+
+  /** Adapts and buffers one record, replaying what the buffer releases; returns the refusal that stops the replay, if any. */
+  push(record: unknown): ReplayRefusal | null {
+    if (this.refusal !== null || this.finished) throw new Error('StreamingReplay: push after a refusal or finish()');
+    const index = this.records++;
+    const result = this.adapter.adapt(record, this.limits);
+    if ('rejection' in result) {
+      this.reject(result.rejection);
+      return null;
+    }
+    if ((result.reports ?? []).length > 0) {
+      this.reject('not-a-reporting-source');
+      return null;
+    }
+    const events = result.events;
+    this.accepted++;
+    if (events.length === 0) {
+      this.emptyRecords++;
+      return null;
+    }
+    for (const event of events) {
+      if (event.eventTime < this.released) {
+        return (this.refusal = { reason: 'out-of-order', record: index, sessionId: event.sessionId, eventTime: event.eventTime, limit: this.released });
+      }
+    }
+    const progress: RecordProgress = { index, pending: events.length, allNotApplied: true };
+    for (const event of events) {
+      this.buffer.push({ event, record: progress });
+      if (event.eventTime > this.maxSeen) this.maxSeen = event.eventTime;
+    }
+    const release = this.maxSeen - this.maxDisorderMs;
+    if (release > this.released) this.release(release);
+    return this.refusal;
+  }
+
+  /** Replays what is buffered, counts every open session up to the horizon and emits the rest of the rows. */
+  finish(): Omit<ReplayResult, 'rows'> | ReplayRefusal {
+    if (this.refusal !== null) return this.refusal;
+    this.release(Number.POSITIVE_INFINITY);
+    if (this.refusal !== null) return this.refusal;
+    this.finished = true;
+    const horizon = this.until ?? this.maxKept;
+    if (horizon !== null) {
+      for (const session of this.open) {
+        advanceBounded(session.state, horizon, session.bounds, true, session.windows, null);
+        settleRun(session.state, session.windows);
+      }
+      this.open.clear();
+      this.step(Number.POSITIVE_INFINITY);
+    }
+    if (this.notApplied > 0 && this.emptyRecords > 0) {
+      // replay() rejects a record when every one of its events was cut by a session end, which an empty record satisfies
+      this.accepted -= this.emptyRecords;
+      this.rejected['after-session-end'] = (this.rejected['after-session-end'] ?? 0) + this.emptyRecords;
+    }
+    return { rejected: { ...this.rejected }, accepted: this.accepted, duplicates: this.duplicates };
+  }
+
+  /** Applies every buffered event with eventTime < `to`, one instant at a time, stepping the windows as it goes. */
+  private release(to: number): void {
+    while (this.buffer.minTime < to) {
+      const group = this.buffer.popInstant();
+      if (!this.applyInstant(group)) return;
+    }
+    this.released = to;
+    if (to === Number.POSITIVE_INFINITY) return;
+    const reach = this.until ?? this.maxKept;
+    if (reach === null) return;
+    const frontier = Math.min(to, reach);
+    const boundary = quarterHourStart(frontier - 1);
+    if (boundary > this.finalBefore) this.step(boundary);
+  }
+
+  /** Applies the events of one eventTime (sorted by sessionId, then compareEvents); false after a refusal. */
+  private applyInstant(group: readonly BufferedEvent[]): boolean {
+    for (const item of group) {
+      const event = item.event;
+      if (this.sessions.has(event.sessionId)) continue;
+      if (this.forgotten.has(event.sessionId)) {
+        this.refusal = { reason: 'forgotten-session', record: item.record.index, sessionId: event.sessionId, eventTime: event.eventTime, limit: this.released - this.retentionMs };
+        return false;
+      }
+      this.startSession(event);
+    }
+    for (const item of group) this.applyEvent(item);
+    return true;
+  }
+
+  /** Registers a new session (its first event) and ends its owner's previous one there (session-bounds.ts). */
+  private startSession(first: AgentEvent): void {
+    const owner = this.user(first.userId);
+    const session = new StreamSession(first, this.maxIdleMs, this.presenceKnown, owner.windows);
+    this.sessions.set(session.sessionId, session);
+    this.open.add(session);
+    if (owner.last !== null) owner.last.bounds.supersededAt = session.start;
+    owner.last = session;
+  }
+
+  private applyEvent(item: BufferedEvent): void {
+    const event = item.event;
+    const progress = item.record;
+    const session = this.sessions.get(event.sessionId) as StreamSession;
+    const kind = session.classify(event);
+    if (kind === AFTER_END || kind === AFTER_END_DUPLICATE) this.notApplied++;
+    else {
+      progress.allNotApplied = false;
+      if (kind === DUPLICATE) this.duplicates++;
+      else this.applyKept(session, event);
+    }
+    if (--progress.pending === 0 && progress.allNotApplied) {
+      this.accepted--;
+      this.reject('after-session-end');
+    }
+  }
+
+  /** What runSession (quarter-hour-aggregation.ts) does with a kept event. */
+  private applyKept(session: StreamSession, event: AgentEvent): void {
+    const time = event.eventTime;
+    if (this.maxKept === null || time > this.maxKept) this.maxKept = time;
+    const user = event.userId === session.ownerId ? this.user(session.ownerId) : this.user(event.userId);
+    const window = Math.floor(time / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
+    const marks = user.marks;
+    let mark = marks[marks.length - 1];
+    if (mark === undefined || mark.window !== window) {
+      mark = { window, change: event.changeTime, name: newUserIdentity() };
+      marks.push(mark);
+    } else if (event.changeTime > mark.change) mark.change = event.changeTime;
+    observeUserName(mark.name, event.userName, event.changeTime);
+    if (this.until !== undefined && time > this.until) return;
+    if (advanceBounded(session.state, time, session.bounds, false, session.windows, null)) applySessionEvent(session.state, event);
+  }
+
+  /**
+   * Makes the windows that end at or before `boundary` final: advances every open session to just after it (a
+   * handling run is counted in the window of its last millisecond), emits those windows and the periods they
+   * complete, and forgets sessions finished for longer than the retention.
+   */
+  private step(boundary: number): void {
+    const to = boundary + 1;
+    if (boundary !== Number.POSITIVE_INFINITY) {
+      for (const session of this.open) {
+        advanceBounded(session.state, to, session.bounds, false, session.windows, null);
+        if (session.finished) {
+          this.open.delete(session);
+          this.finishedQueue.push({ session, lastSeen: session.lastSeen });
+        }
+      }
+    }
+    this.finalBefore = boundary;
+    if (this.orderStale) {
+      this.userOrder.sort(byUserId);
+      this.orderStale = false;
+    }
+    const out: PeriodAggregate[] = [];
+    for (const user of this.userOrder) {
+      if (user.windows.windows.size > 0) this.emitWindows(user, boundary, out);
+      if (user.marks.length > 0) this.fold(user, boundary);
+    }
+    for (const period of boundary === Number.POSITIVE_INFINITY ? this.rollup.closeAll() : this.rollup.close(boundary)) out.push(period);
+    if (out.length > 0) {
+      out.sort(byStartThenUser);
+      this.emit(out.map(statisticRow));
+    }
+    this.forget();
+  }
+
+  /** Emits the user's windows that end at or before `boundary`, in start order, to the roll-up. */
+  private emitWindows(user: StreamUser, boundary: number, out: PeriodAggregate[]): void {
+    const accumulator = user.windows;
+    const starts: number[] = [];
+    for (const start of accumulator.windows.keys()) if (start + QUARTER_HOUR_MS <= boundary) starts.push(start);
+    if (starts.length > 1) starts.sort((a, b) => a - b);
+    for (const start of starts) {
+      this.fold(user, start);
+      const vector = accumulator.windows.get(start) as MetricVector;
+      const parts = accumulator.parts.get(start) ?? new Map<string, MetricVector>();
+      accumulator.delete(start);
+      if (!vectorHasContent(vector)) continue;
+      const completed = this.rollup.add({ userId: user.userId, userName: user.name.userName, start, vector, maxChangeTime: user.maxChange, source: this.source, coverage: this.coverage, parts });
+      if (completed !== null) out.push(completed);
+    }
+  }
+
+  /** Folds the user's marks of quarter-hours starting at or before `upTo` (collectRows, quarter-hour-aggregation.ts). */
+  private fold(user: StreamUser, upTo: number): void {
+    const marks = user.marks;
+    let n = 0;
+    while (n < marks.length && (marks[n] as StreamUser['marks'][number]).window <= upTo) {
+      const mark = marks[n] as StreamUser['marks'][number];
+      if (mark.change > user.maxChange) user.maxChange = mark.change;
+      if (mark.name.nameChangeTime !== null) observeUserName(user.name, mark.name.userName, mark.name.nameChangeTime);
+      n++;
+    }
+    if (n > 0) marks.splice(0, n);
+  }
+
+  /** Drops finished sessions whose last event is older than the retention, keeping a hash of their ids. */
+  private forget(): void {
+    const before = this.released - this.retentionMs;
+    const queue = this.finishedQueue;
+    while (this.finishedHead < queue.length) {
+      const entry = queue[this.finishedHead] as (typeof queue)[number];
+      if (entry.session.lastSeen !== entry.lastSeen) {
+        queue.push({ session: entry.session, lastSeen: entry.session.lastSeen });
+      } else if (entry.lastSeen < before) {
+        this.sessions.delete(entry.session.sessionId);
+        this.forgotten.add(entry.session.sessionId);
+        if (this.user(entry.session.ownerId).last === entry.session) this.user(entry.session.ownerId).last = null;
+      } else break;
+      this.finishedHead++;
+    }
+    if (this.finishedHead > 1024 && this.finishedHead * 2 > queue.length) {
+      this.finishedQueue = queue.slice(this.finishedHead);
+      this.finishedHead = 0;
+    }
+  }
+
+  private user(userId: string): StreamUser {
+    let user = this.users.get(userId);
+    if (user === undefined) {
+      user = { userId, windows: new WindowAccumulator(), marks: [], maxChange: Number.NEGATIVE_INFINITY, name: newUserIdentity(), last: null };
+      this.users.set(userId, user);
+      const last = this.userOrder[this.userOrder.length - 1];
+      if (last !== undefined && last.userId > userId) this.orderStale = true;
+      this.userOrder.push(user);
+    }
+    return user;
+  }
+
+  private reject(reason: string): void {
+    this.rejected[reason] = (this.rejected[reason] ?? 0) + 1;
+  }
+}

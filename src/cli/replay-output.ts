@@ -2,7 +2,6 @@ import { mkdtemp, open, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AgentStatisticRow } from '../core/replay/replay.ts';
 
 /** Where the replay writes: `write` may return false to ask for a 'drain' (a Node stream), which is then awaited. */
 export interface TextSink {
@@ -44,12 +43,13 @@ export class JsonArrayWriter {
 /** One serialized row with its sort key. */
 interface KeyedRow {
   readonly userId: string;
-  readonly start: string;
+  /** intervalStart, epoch ms. */
+  readonly start: number;
   readonly line: string;
 }
 
 const byUserThenStart = (a: KeyedRow, b: KeyedRow): number =>
-  a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.start < b.start ? -1 : a.start > b.start ? 1 : 0;
+  a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.start - b.start;
 
 /** Default in-memory budget of the sort: 32 Mi characters of serialized rows. */
 export const DEFAULT_SORT_BUFFER_CHARS = 32 << 20;
@@ -67,10 +67,13 @@ export class UserOrderSorter {
   private chars = 0;
   private dir: string | null = null;
   private readonly runs: string[] = [];
+  private readonly readChunkBytes: number;
 
-  constructor(bufferChars = DEFAULT_SORT_BUFFER_CHARS, tempParent = tmpdir()) {
+  /** `readChunkBytes`: the read buffer of each run file in the merge. */
+  constructor(bufferChars = DEFAULT_SORT_BUFFER_CHARS, tempParent = tmpdir(), readChunkBytes = 256 << 10) {
     this.bufferChars = bufferChars;
     this.tempParent = tempParent;
+    this.readChunkBytes = readChunkBytes;
   }
 
   /** Number of run files written so far. */
@@ -78,9 +81,9 @@ export class UserOrderSorter {
     return this.runs.length;
   }
 
-  async add(row: AgentStatisticRow, line: string): Promise<void> {
-    this.rows.push({ userId: row.userId, start: row.intervalStart, line });
-    this.chars += line.length + row.userId.length + 64;
+  async add(userId: string, start: number, line: string): Promise<void> {
+    this.rows.push({ userId, start, line });
+    this.chars += line.length + userId.length + 64;
     if (this.chars >= this.bufferChars) await this.spill();
   }
 
@@ -91,7 +94,7 @@ export class UserOrderSorter {
       this.rows = [];
     } else {
       if (this.rows.length > 0) await this.spill();
-      await mergeRuns(this.runs, writer);
+      await mergeRuns(this.runs, writer, this.readChunkBytes);
     }
     await writer.end();
   }
@@ -112,7 +115,7 @@ export class UserOrderSorter {
     try {
       let text = '';
       for (const row of rows) {
-        // a JSON string holds no raw tab or newline, an ISO timestamp neither
+        // a JSON string holds no raw tab or newline
         text += `${JSON.stringify(row.userId)}\t${row.start}\t${row.line}\n`;
         if (text.length >= WRITE_CHUNK) {
           await file.write(text);
@@ -130,6 +133,7 @@ export class UserOrderSorter {
 /** Reads a run file line by line, a chunk at a time. */
 class RunReader {
   private readonly file: FileHandle;
+  private readonly chunkBytes: number;
   private lines: string[] = [];
   private next = 0;
   /** Bytes after the last newline read (a newline byte never occurs inside a UTF-8 sequence). */
@@ -137,12 +141,13 @@ class RunReader {
   private done = false;
   current: KeyedRow | null = null;
 
-  private constructor(file: FileHandle) {
+  private constructor(file: FileHandle, chunkBytes: number) {
     this.file = file;
+    this.chunkBytes = chunkBytes;
   }
 
-  static async open(path: string): Promise<RunReader> {
-    const reader = new RunReader(await open(path, 'r'));
+  static async open(path: string, chunkBytes: number): Promise<RunReader> {
+    const reader = new RunReader(await open(path, 'r'), chunkBytes);
     await reader.advance();
     return reader;
   }
@@ -155,7 +160,7 @@ class RunReader {
         await this.file.close();
         return;
       }
-      const chunk = Buffer.allocUnsafe(256 << 10);
+      const chunk = Buffer.allocUnsafe(this.chunkBytes);
       const { bytesRead } = await this.file.read(chunk, 0, chunk.length, null);
       this.next = 0;
       if (bytesRead === 0) {
@@ -171,13 +176,13 @@ class RunReader {
     const raw = this.lines[this.next++] as string;
     const tab1 = raw.indexOf('\t');
     const tab2 = raw.indexOf('\t', tab1 + 1);
-    this.current = { userId: JSON.parse(raw.slice(0, tab1)) as string, start: raw.slice(tab1 + 1, tab2), line: raw.slice(tab2 + 1) };
+    this.current = { userId: JSON.parse(raw.slice(0, tab1)) as string, start: Number(raw.slice(tab1 + 1, tab2)), line: raw.slice(tab2 + 1) };
   }
 }
 
 /** k-way merge of sorted run files into `writer`. */
-async function mergeRuns(paths: readonly string[], writer: JsonArrayWriter): Promise<void> {
-  const readers = await Promise.all(paths.map((path) => RunReader.open(path)));
+async function mergeRuns(paths: readonly string[], writer: JsonArrayWriter, chunkBytes: number): Promise<void> {
+  const readers = await Promise.all(paths.map((path) => RunReader.open(path, chunkBytes)));
   const heap = readers.filter((r) => r.current !== null);
   const less = (a: RunReader, b: RunReader): boolean => byUserThenStart(a.current as KeyedRow, b.current as KeyedRow) < 0;
   const down = (i: number): void => {

@@ -22,23 +22,56 @@ function bySessionThenOrder(a: BufferedEvent, b: BufferedEvent): number {
 }
 
 /**
- * The reorder buffer of the streaming replay: a binary min-heap of events by eventTime. In-order input costs O(1)
- * per push (the new event is never above its parent) and O(log n) per pop, n being the events within the disorder
- * bound.
+ * The reorder buffer of the streaming replay: events in arrival order while their eventTimes do not decrease (a
+ * queue, O(1) per event), and the few that arrive behind the queue's tail in a binary min-heap by eventTime
+ * (O(log n)). Taking the minimum looks at both.
  */
 export class ReorderBuffer {
+  private run: BufferedEvent[] = [];
+  private head = 0;
   private readonly heap: BufferedEvent[] = [];
 
   get size(): number {
-    return this.heap.length;
+    return this.run.length - this.head + this.heap.length;
   }
 
   /** The smallest buffered eventTime, or +Infinity when empty. */
   get minTime(): number {
-    return this.heap[0]?.event.eventTime ?? Number.POSITIVE_INFINITY;
+    const a = this.run[this.head]?.event.eventTime ?? Number.POSITIVE_INFINITY;
+    const b = this.heap[0]?.event.eventTime ?? Number.POSITIVE_INFINITY;
+    return a < b ? a : b;
   }
 
   push(item: BufferedEvent): void {
+    const run = this.run;
+    const tail = run[run.length - 1];
+    if (run.length === this.head || (tail as BufferedEvent).event.eventTime <= item.event.eventTime) run.push(item);
+    else this.heapPush(item);
+  }
+
+  /**
+   * Moves every event with the smallest eventTime into `group` (emptied first) sorted by sessionId, then
+   * compareEvents: a session's events in apply order, and new sessions in the order session-bounds.ts ranks equal
+   * starts.
+   */
+  popInstant(group: BufferedEvent[]): void {
+    group.length = 0;
+    const time = this.minTime;
+    if (time === Number.POSITIVE_INFINITY) return;
+    const run = this.run;
+    while (this.head < run.length && (run[this.head] as BufferedEvent).event.eventTime === time) group.push(run[this.head++] as BufferedEvent);
+    while (this.heap.length > 0 && (this.heap[0] as BufferedEvent).event.eventTime === time) group.push(this.heapPop() as BufferedEvent);
+    if (this.head === run.length) {
+      run.length = 0;
+      this.head = 0;
+    } else if (this.head >= 4096 && this.head * 2 >= run.length) {
+      this.run = run.slice(this.head);
+      this.head = 0;
+    }
+    if (group.length > 1) group.sort(bySessionThenOrder);
+  }
+
+  private heapPush(item: BufferedEvent): void {
     const heap = this.heap;
     const time = item.event.eventTime;
     let i = heap.length;
@@ -53,21 +86,7 @@ export class ReorderBuffer {
     heap[i] = item;
   }
 
-  /**
-   * Removes every event with the smallest eventTime and returns them sorted by sessionId, then compareEvents: a
-   * session's events in apply order, and its new sessions in the order session-bounds.ts ranks equal starts.
-   */
-  popInstant(): BufferedEvent[] {
-    const first = this.pop();
-    if (first === undefined) return [];
-    const group = [first];
-    const time = first.event.eventTime;
-    while (this.heap.length > 0 && (this.heap[0] as BufferedEvent).event.eventTime === time) group.push(this.pop() as BufferedEvent);
-    if (group.length > 1) group.sort(bySessionThenOrder);
-    return group;
-  }
-
-  private pop(): BufferedEvent | undefined {
+  private heapPop(): BufferedEvent | undefined {
     const heap = this.heap;
     const top = heap[0];
     const last = heap.pop();

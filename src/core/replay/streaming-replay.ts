@@ -21,8 +21,7 @@ import { QUARTER_HOUR_MS, quarterHourStart } from '../windows/quarter-hour.ts';
 import { ForgottenSessions } from './forgotten-sessions.ts';
 import type { BufferedEvent, RecordProgress } from './reorder-buffer.ts';
 import { ReorderBuffer } from './reorder-buffer.ts';
-import type { AgentStatisticRow, ReplayOptions, ReplayResult } from './replay.ts';
-import { statisticRow } from './replay.ts';
+import type { ReplayOptions, ReplayResult } from './replay.ts';
 import { AFTER_END, AFTER_END_DUPLICATE, DUPLICATE, StreamSession } from './stream-session.ts';
 
 /** Default disorder bound: five minutes of event time (Sinch rows come in changeTimestamp order, statuses back-dated by seconds). */
@@ -71,7 +70,8 @@ const byStartThenUser = (a: PeriodAggregate, b: PeriodAggregate): number => a.st
  *
  * Lifecycle: `push` each record in input order; a non-null answer is a refusal and the replay must stop (nothing it
  * emitted is wrong, but rows are missing). `finish()` once, at the end. Rows go to `emit` as soon as they can no
- * longer change, in batches: every row comes once, and the stream is sorted by intervalStart, then userId.
+ * longer change, in batches, as rolled-up periods (publish each with `statisticRow`, replay.ts): every row comes
+ * once, and the stream is sorted by intervalStart, then userId.
  *
  * How: events wait in a reorder buffer until they are `maxDisorderMs` older than the latest event read, then are
  * applied in compareEvents order, as `replay()` applies them per session. An event older than that is refused
@@ -91,9 +91,12 @@ export class StreamingReplay {
   private readonly source: SourceId;
   private readonly coverage: Readonly<FieldCoverage>;
   private readonly rollup: StreamingRollup;
-  private readonly emit: (rows: AgentStatisticRow[]) => void;
+  private readonly breakdown: boolean;
+  private readonly emit: (rows: PeriodAggregate[]) => void;
 
   private readonly buffer = new ReorderBuffer();
+  /** The events of one instant being applied (reused). */
+  private readonly group: BufferedEvent[] = [];
   private readonly users = new Map<string, StreamUser>();
   private userOrder: StreamUser[] = [];
   private orderStale = false;
@@ -120,7 +123,7 @@ export class StreamingReplay {
   private finished = false;
 
   /** Throws RangeError for an invalid time category, zone or until, or a reporting source. */
-  constructor(adapter: SourceAdapter, options: StreamingReplayOptions, emit: (rows: AgentStatisticRow[]) => void) {
+  constructor(adapter: SourceAdapter, options: StreamingReplayOptions, emit: (rows: PeriodAggregate[]) => void) {
     const category: TimeCategory = options.timeCategory ?? 'quarterHour';
     const zone = options.timeZone ?? 'UTC';
     if (!isTimeCategory(category)) throw new RangeError(`invalid time category: ${String(category)}`);
@@ -138,7 +141,8 @@ export class StreamingReplay {
     this.presenceKnown = profile.presenceKnown;
     this.source = adapter.source;
     this.coverage = profileCoverage(profile);
-    this.rollup = new StreamingRollup(category, zone, options.breakdown === true);
+    this.breakdown = options.breakdown === true;
+    this.rollup = new StreamingRollup(category, zone, this.breakdown);
     this.emit = emit;
   }
 
@@ -201,8 +205,9 @@ export class StreamingReplay {
 
   /** Applies every buffered event with eventTime < `to`, one instant at a time, stepping the windows as it goes. */
   private release(to: number): void {
+    const group = this.group;
     while (this.buffer.minTime < to) {
-      const group = this.buffer.popInstant();
+      this.buffer.popInstant(group);
       if (!this.applyInstant(group)) return;
     }
     this.released = to;
@@ -302,7 +307,7 @@ export class StreamingReplay {
     for (const period of boundary === Number.POSITIVE_INFINITY ? this.rollup.closeAll() : this.rollup.close(boundary)) out.push(period);
     if (out.length > 0) {
       out.sort(byStartThenUser);
-      this.emit(out.map(statisticRow));
+      this.emit(out);
     }
     this.forget();
   }
@@ -316,10 +321,11 @@ export class StreamingReplay {
     for (const start of starts) {
       this.fold(user, start);
       const vector = accumulator.windows.get(start) as MetricVector;
-      const parts = accumulator.parts.get(start) ?? new Map<string, MetricVector>();
+      const parts = this.breakdown ? (accumulator.parts.get(start) ?? new Map<string, MetricVector>()) : undefined;
       accumulator.delete(start);
       if (!vectorHasContent(vector)) continue;
-      const completed = this.rollup.add({ userId: user.userId, userName: user.name.userName, start, vector, maxChangeTime: user.maxChange, source: this.source, coverage: this.coverage, parts });
+      const row = { userId: user.userId, userName: user.name.userName, start, vector, maxChangeTime: user.maxChange, source: this.source, coverage: this.coverage };
+      const completed = this.rollup.add(parts === undefined ? row : { ...row, parts });
       if (completed !== null) out.push(completed);
     }
   }
@@ -361,7 +367,7 @@ export class StreamingReplay {
   private user(userId: string): StreamUser {
     let user = this.users.get(userId);
     if (user === undefined) {
-      user = { userId, windows: new WindowAccumulator(), marks: [], maxChange: Number.NEGATIVE_INFINITY, name: newUserIdentity(), last: null };
+      user = { userId, windows: new WindowAccumulator(this.breakdown), marks: [], maxChange: Number.NEGATIVE_INFINITY, name: newUserIdentity(), last: null };
       this.users.set(userId, user);
       const last = this.userOrder[this.userOrder.length - 1];
       if (last !== undefined && last.userId > userId) this.orderStale = true;

@@ -14,7 +14,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AgentStatisticRow, ReplayResult, TimeCategory } from '../../../src/core/replay/replay.ts';
-import { replay } from '../../../src/core/replay/replay.ts';
+import { replay, statisticRow } from '../../../src/core/replay/replay.ts';
 import type { ReplayRefusal, StreamingReplayOptions } from '../../../src/core/replay/streaming-replay.ts';
 import { StreamingReplay } from '../../../src/core/replay/streaming-replay.ts';
 import { sinchAgentStatusHistoryAdapter as adapter } from '../../../src/vendors/sinch/agent-status-history-adapter.ts';
@@ -26,7 +26,7 @@ type Outcome = ReplayResult | ReplayRefusal;
 /** Streams `records` and returns the result with the rows re-sorted as replay() sorts them, or the refusal. */
 export function streamReplay(records: readonly unknown[], options: StreamingReplayOptions): { outcome: Outcome; streamOrdered: boolean } {
   const rows: AgentStatisticRow[] = [];
-  const stream = new StreamingReplay(adapter, options, (batch) => rows.push(...batch));
+  const stream = new StreamingReplay(adapter, options, (batch) => rows.push(...batch.map(statisticRow)));
   for (const record of records) {
     const refusal = stream.push(record);
     if (refusal !== null) return { outcome: refusal, streamOrdered: true };

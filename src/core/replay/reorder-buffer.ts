@@ -11,7 +11,8 @@ export interface RecordProgress {
 
 export interface BufferedEvent {
   readonly event: AgentEvent;
-  readonly record: RecordProgress;
+  /** Shared by the events of one record. */
+  record: RecordProgress;
 }
 
 function bySessionThenOrder(a: BufferedEvent, b: BufferedEvent): number {

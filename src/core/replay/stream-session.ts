@@ -1,5 +1,6 @@
 import type { AgentEvent } from '../events/agent-event.ts';
 import { isSameChange, isSameInstant, isSessionEnd } from '../events/agent-event.ts';
+import type { UserIdentity } from '../events/user-identity.ts';
 import type { SessionState } from '../session/session-state.ts';
 import { initialSessionState } from '../session/session-state.ts';
 import type { WindowAccumulator } from '../statistic/window-accumulator.ts';
@@ -11,6 +12,18 @@ export const AFTER_END = 2;
 export const AFTER_END_DUPLICATE = 3;
 export type EventClass = typeof KEPT | typeof DUPLICATE | typeof AFTER_END | typeof AFTER_END_DUPLICATE;
 
+/** A user of the streaming replay: its windows, and the change marks (eventTime quarter-hour → greatest changeTime, name) not folded yet. */
+export interface StreamUser {
+  readonly userId: string;
+  readonly windows: WindowAccumulator;
+  readonly marks: { window: number; change: number; name: UserIdentity }[];
+  /** Fold of the marks of the quarter-hours before the user's next window: maxChangeTimestamp and name. */
+  maxChange: number;
+  readonly name: UserIdentity;
+  /** The user's latest session by (start, sessionId): the one a newer session supersedes. */
+  last: StreamSession | null;
+}
+
 /**
  * One session of the streaming replay (streaming-replay.ts): its machine and what prepareSession needs of its past.
  * Contract: `classify` sees the session's events in compareEvents order, as prepareSession sorts them. Only the run
@@ -19,12 +32,13 @@ export type EventClass = typeof KEPT | typeof DUPLICATE | typeof AFTER_END | typ
  */
 export class StreamSession {
   readonly sessionId: string;
-  /** The userId of the session's first event: the user whose windows it counts into. */
-  readonly ownerId: string;
+  /** The user of the session's first event, whose windows it counts into. */
+  readonly owner: StreamUser;
   /** eventTime of the first event (the session order of session-bounds.ts). */
   readonly start: number;
   readonly state: SessionState;
   readonly bounds: { readonly maxIdleMs: number; supersededAt: number | null };
+  /** The owner's windows. */
   readonly windows: WindowAccumulator;
   /** eventTime of the latest event of any class (tombstone retention). */
   lastSeen: number;
@@ -33,14 +47,14 @@ export class StreamSession {
   private keptTail: AgentEvent[] = [];
   private afterEndTail: AgentEvent[] = [];
 
-  constructor(first: AgentEvent, maxIdleMs: number, presenceKnown: boolean, windows: WindowAccumulator) {
+  constructor(first: AgentEvent, owner: StreamUser, maxIdleMs: number, presenceKnown: boolean) {
     this.sessionId = first.sessionId;
-    this.ownerId = first.userId;
+    this.owner = owner;
     this.start = first.eventTime;
     this.lastSeen = first.eventTime;
     this.state = initialSessionState(presenceKnown);
     this.bounds = { maxIdleMs, supersededAt: null };
-    this.windows = windows;
+    this.windows = owner.windows;
   }
 
   /** Classifies the next event (in compareEvents order) and remembers it. */

@@ -1,5 +1,4 @@
 import type { AgentEvent } from '../events/agent-event.ts';
-import type { UserIdentity } from '../events/user-identity.ts';
 import { newUserIdentity, observeUserName } from '../events/user-identity.ts';
 import type { TimeCategory } from '../rollup/period.ts';
 import { isTimeCategory, isValidTimeZone } from '../rollup/period.ts';
@@ -22,6 +21,7 @@ import { ForgottenSessions } from './forgotten-sessions.ts';
 import type { BufferedEvent, RecordProgress } from './reorder-buffer.ts';
 import { ReorderBuffer } from './reorder-buffer.ts';
 import type { ReplayOptions, ReplayResult } from './replay.ts';
+import type { StreamUser } from './stream-session.ts';
 import { AFTER_END, AFTER_END_DUPLICATE, DUPLICATE, StreamSession } from './stream-session.ts';
 
 /** Default disorder bound: five minutes of event time (Sinch rows come in changeTimestamp order, statuses back-dated by seconds). */
@@ -46,18 +46,6 @@ export interface ReplayRefusal {
   readonly eventTime: number;
   /** out-of-order: every event before this time had already been replayed; forgotten-session: the retention's start. */
   readonly limit: number;
-}
-
-/** Per user: its windows, and the change marks (eventTime quarter-hour → greatest changeTime, name) not folded yet. */
-interface StreamUser {
-  readonly userId: string;
-  readonly windows: WindowAccumulator;
-  readonly marks: { window: number; change: number; name: UserIdentity }[];
-  /** Fold of the marks of the quarter-hours before the user's next window: maxChangeTimestamp and name. */
-  maxChange: number;
-  readonly name: UserIdentity;
-  /** The user's latest session by (start, sessionId): the one a newer session supersedes. */
-  last: StreamSession | null;
 }
 
 const byUserId = (a: StreamUser, b: StreamUser): number => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0);
@@ -170,9 +158,12 @@ export class StreamingReplay {
         return (this.refusal = { reason: 'out-of-order', record: index, sessionId: event.sessionId, eventTime: event.eventTime, limit: this.released });
       }
     }
-    const progress: RecordProgress = { index, pending: events.length, allNotApplied: true };
+    // one object per event; the record's first one also counts the record's progress (most records have one event)
+    let progress: RecordProgress | null = null;
     for (const event of events) {
-      this.buffer.push({ event, record: progress });
+      const item: BufferedEvent & RecordProgress = { event, record: progress as unknown as RecordProgress, index, pending: events.length, allNotApplied: true };
+      if (progress === null) progress = item.record = item;
+      this.buffer.push(item);
       if (event.eventTime > this.maxSeen) this.maxSeen = event.eventTime;
     }
     const release = this.maxSeen - this.maxDisorderMs;
@@ -221,33 +212,44 @@ export class StreamingReplay {
 
   /** Applies the events of one eventTime (sorted by sessionId, then compareEvents); false after a refusal. */
   private applyInstant(group: readonly BufferedEvent[]): boolean {
-    for (const item of group) {
-      const event = item.event;
-      if (this.sessions.has(event.sessionId)) continue;
-      if (this.forgotten.has(event.sessionId)) {
-        this.refusal = { reason: 'forgotten-session', record: item.record.index, sessionId: event.sessionId, eventTime: event.eventTime, limit: this.released - this.retentionMs };
-        return false;
-      }
-      this.startSession(event);
+    if (group.length === 1) {
+      const item = group[0] as BufferedEvent;
+      const session = this.sessions.get(item.event.sessionId) ?? this.newSession(item);
+      if (session === null) return false;
+      this.applyEvent(item, session);
+      return true;
     }
-    for (const item of group) this.applyEvent(item);
+    for (const item of group) {
+      if (!this.sessions.has(item.event.sessionId) && this.newSession(item) === null) return false;
+    }
+    for (const item of group) this.applyEvent(item, this.sessions.get(item.event.sessionId) as StreamSession);
     return true;
   }
 
+  /** Starts the session of `item`'s event, or refuses when it was forgotten (null). */
+  private newSession(item: BufferedEvent): StreamSession | null {
+    const event = item.event;
+    if (this.forgotten.has(event.sessionId)) {
+      this.refusal = { reason: 'forgotten-session', record: item.record.index, sessionId: event.sessionId, eventTime: event.eventTime, limit: this.released - this.retentionMs };
+      return null;
+    }
+    return this.startSession(event);
+  }
+
   /** Registers a new session (its first event) and ends its owner's previous one there (session-bounds.ts). */
-  private startSession(first: AgentEvent): void {
+  private startSession(first: AgentEvent): StreamSession {
     const owner = this.user(first.userId);
-    const session = new StreamSession(first, this.maxIdleMs, this.presenceKnown, owner.windows);
+    const session = new StreamSession(first, owner, this.maxIdleMs, this.presenceKnown);
     this.sessions.set(session.sessionId, session);
     this.open.add(session);
     if (owner.last !== null) owner.last.bounds.supersededAt = session.start;
     owner.last = session;
+    return session;
   }
 
-  private applyEvent(item: BufferedEvent): void {
+  private applyEvent(item: BufferedEvent, session: StreamSession): void {
     const event = item.event;
     const progress = item.record;
-    const session = this.sessions.get(event.sessionId) as StreamSession;
     const kind = session.classify(event);
     if (kind === AFTER_END || kind === AFTER_END_DUPLICATE) this.notApplied++;
     else {
@@ -265,7 +267,7 @@ export class StreamingReplay {
   private applyKept(session: StreamSession, event: AgentEvent): void {
     const time = event.eventTime;
     if (this.maxKept === null || time > this.maxKept) this.maxKept = time;
-    const user = event.userId === session.ownerId ? this.user(session.ownerId) : this.user(event.userId);
+    const user = event.userId === session.owner.userId ? session.owner : this.user(event.userId);
     const window = Math.floor(time / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
     const marks = user.marks;
     let mark = marks[marks.length - 1];
@@ -354,7 +356,7 @@ export class StreamingReplay {
       } else if (entry.lastSeen < before) {
         this.sessions.delete(entry.session.sessionId);
         this.forgotten.add(entry.session.sessionId);
-        if (this.user(entry.session.ownerId).last === entry.session) this.user(entry.session.ownerId).last = null;
+        if (entry.session.owner.last === entry.session) entry.session.owner.last = null;
       } else break;
       this.finishedHead++;
     }

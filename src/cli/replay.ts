@@ -84,6 +84,7 @@ async function* whole(text: Promise<string>): AsyncGenerator<string> {
 
 function duration(ms: number): string {
   if (ms === Number.POSITIVE_INFINITY) return 'inf';
+  if (ms !== 0 && ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
   return ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
@@ -118,7 +119,7 @@ function refusalMessage(refusal: ReplayRefusal, where: string, maxDisorderMs: nu
   }
   return (
     `${where}: ${at} belongs to a session that had ended and had no event for ${duration(DEFAULT_SESSION_RETENTION_MS)} of event time, ` +
-    'which the replay no longer holds; it cannot count it as the batch replay would. Sort the input by event time.'
+    'which the streaming replay no longer holds, so it cannot tell what the record means; --max-disorder inf replays such input in memory.'
   );
 }
 

@@ -147,6 +147,29 @@ describe('agent-timelines replay, streamed', () => {
     expect(strict).toEqual({ code: 0, stdout: batchOutput([records[0], records[2]]), stderr: '' });
   });
 
+  it('refuses a record of a session it has forgotten (ended more than a day of event time before), naming the line', async () => {
+    const s1 = { sessionId: 'S1', userId: 'U1', userName: 'A' };
+    const s2 = { sessionId: 'S2', userId: 'U2', userName: 'B' };
+    const records = [
+      { ...s1, userStatus: 'Ready', userStatusTimeStamp: '2024-01-01 09:00:00.000', status: 'Waiting', statusTimestamp: '2024-01-01 09:00:00.000', changeTimeStamp: '2024-01-01 09:00:00.100' },
+      { ...s1, status: 'LoggedOut', statusTimestamp: '2024-01-01 09:30:00.000', changeTimeStamp: '2024-01-01 09:30:00.100' },
+      { ...s2, userStatus: 'Ready', userStatusTimeStamp: '2024-01-03 00:00:00.000', status: 'Waiting', statusTimestamp: '2024-01-03 00:00:00.000', changeTimeStamp: '2024-01-03 00:00:00.100' },
+      { ...s2, status: 'Talking_Inbound', statusTimestamp: '2024-01-03 00:10:00.000', changeTimeStamp: '2024-01-03 00:10:00.100' },
+      { ...s1, status: 'Waiting', statusTimestamp: '2024-01-03 00:20:00.000', changeTimeStamp: '2024-01-03 00:20:00.100' },
+    ];
+    const text = ndjson(records);
+    const refused = await run(['-'], { stdin: [new TextEncoder().encode(text)] });
+    expect(refused).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'agent-timelines replay: stdin: line 5: its event at 2024-01-03T00:20:00.000Z (session S1) belongs to a session that had ended and had no event for 24h of event time, ' +
+        'which the streaming replay no longer holds, so it cannot tell what the record means; --max-disorder inf replays such input in memory.\n',
+    });
+    const inMemory = await run(['-', '--max-disorder', 'inf'], { stdin: [new TextEncoder().encode(text)] });
+    expect(inMemory).toEqual({ code: 0, stdout: batchOutput(records), stderr: 'agent-timelines replay: rejected 1 of 5 records: after-session-end=1\n' });
+  });
+
   it('reads a JSON array whole, in any order, and reports its refusals by position when a bound is set', async () => {
     const base = { sessionId: 'S1', userId: 'U1', userName: 'A' };
     const records = [

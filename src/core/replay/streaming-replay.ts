@@ -267,15 +267,18 @@ export class StreamingReplay {
   private applyKept(session: StreamSession, event: AgentEvent): void {
     const time = event.eventTime;
     if (this.maxKept === null || time > this.maxKept) this.maxKept = time;
-    const user = event.userId === session.owner.userId ? session.owner : this.user(event.userId);
     const window = Math.floor(time / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
-    const marks = user.marks;
-    let mark = marks[marks.length - 1];
-    if (mark === undefined || mark.window !== window) {
-      mark = { window, change: event.changeTime, name: newUserIdentity() };
-      marks.push(mark);
-    } else if (event.changeTime > mark.change) mark.change = event.changeTime;
-    observeUserName(mark.name, event.userName, event.changeTime);
+    // a mark folds into rows of its quarter-hour and later ones; with `until` every row starts before it
+    if (this.until === undefined || window < this.until) {
+      const user = event.userId === session.owner.userId ? session.owner : this.user(event.userId);
+      const marks = user.marks;
+      let mark = marks[marks.length - 1];
+      if (mark === undefined || mark.window !== window) {
+        mark = { window, change: event.changeTime, name: newUserIdentity() };
+        marks.push(mark);
+      } else if (event.changeTime > mark.change) mark.change = event.changeTime;
+      observeUserName(mark.name, event.userName, event.changeTime);
+    }
     if (this.until !== undefined && time > this.until) return;
     if (advanceBounded(session.state, time, session.bounds, false, session.windows, null)) applySessionEvent(session.state, event);
   }

@@ -44,8 +44,8 @@ export class StreamSession {
   lastSeen: number;
   /** True once a kept event ended it (LoggedOut): later distinct events are after-end. */
   private endSeen = false;
-  private keptTail: AgentEvent[] = [];
-  private afterEndTail: AgentEvent[] = [];
+  private readonly keptTail: AgentEvent[] = [];
+  private readonly afterEndTail: AgentEvent[] = [];
 
   constructor(first: AgentEvent, owner: StreamUser, maxIdleMs: number, presenceKnown: boolean) {
     this.sessionId = first.sessionId;
@@ -63,10 +63,10 @@ export class StreamSession {
     if (hasCopy(this.keptTail, event)) return DUPLICATE;
     if (hasCopy(this.afterEndTail, event)) return AFTER_END_DUPLICATE;
     if (this.endSeen) {
-      this.afterEndTail = remember(this.afterEndTail, event);
+      remember(this.afterEndTail, event);
       return AFTER_END;
     }
-    this.keptTail = remember(this.keptTail, event);
+    remember(this.keptTail, event);
     if (isSessionEnd(event)) this.endSeen = true;
     return KEPT;
   }
@@ -85,10 +85,9 @@ function hasCopy(tail: readonly AgentEvent[], event: AgentEvent): boolean {
   return false;
 }
 
-/** `tail` with `event` added, or a new run when its instant differs. */
-function remember(tail: AgentEvent[], event: AgentEvent): AgentEvent[] {
+/** Adds `event` to `tail`, which first starts a new run when the instant differs. */
+function remember(tail: AgentEvent[], event: AgentEvent): void {
   const first = tail[0];
-  if (first === undefined || !isSameInstant(first, event)) return [event];
+  if (first !== undefined && !isSameInstant(first, event)) tail.length = 0;
   tail.push(event);
-  return tail;
 }

@@ -15,6 +15,8 @@
  *           external merge sort, written to /dev/null);
  *   parse:  `node bench/support/parse-lines.ts FILE`: reads the file in 1 MiB chunks, splits lines, JSON.parse each.
  * Prints the median wall time and peak RSS of each, replay/parse ratios, and the 10 M / 1 M RSS ratio.
+ * With BENCH_BASELINE_DIR=<checkout of an older commit>, inputs of at most 2 M records also run that checkout's
+ * `replay` (the batch one holds everything: about 1.9 GB per million records) in the same alternation.
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
@@ -28,6 +30,7 @@ const AGENTS = Number(process.argv[4] ?? 5000);
 const DIR = process.env['BENCH_DIR'] ?? '/tmp/agent-timelines-bench';
 const NODE = process.execPath;
 const ROOT = new URL('..', import.meta.url).pathname;
+const BASELINE_DIR = process.env['BENCH_BASELINE_DIR'];
 
 function sinchTime(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
@@ -169,12 +172,22 @@ for (const size of SIZES) {
   console.log(`${size.toLocaleString('en-US')} records, ${fmt(statSync(path).size / 1e6, 0)} MB`);
   const replays: Measurement[] = [];
   const parses: Measurement[] = [];
+  const baselines: Measurement[] = [];
   for (let run = 0; run < RUNS; run++) {
     const replay = measure(['src/bin/cli.ts', 'replay', path]);
     const parse = measure(['bench/support/parse-lines.ts', path]);
     replays.push(replay);
     parses.push(parse);
-    console.log(`  run ${run + 1}: replay ${fmt(replay.seconds)} s ${fmt(replay.maxRssMb, 0)} MB | parse ${fmt(parse.seconds)} s ${fmt(parse.maxRssMb, 0)} MB`);
+    let line = `  run ${run + 1}: replay ${fmt(replay.seconds)} s ${fmt(replay.maxRssMb, 0)} MB | parse ${fmt(parse.seconds)} s ${fmt(parse.maxRssMb, 0)} MB`;
+    if (BASELINE_DIR !== undefined && size <= 2_000_000) {
+      const baseline = measure([join(BASELINE_DIR, 'src/bin/cli.ts'), 'replay', path]);
+      baselines.push(baseline);
+      line += ` | baseline replay ${fmt(baseline.seconds)} s ${fmt(baseline.maxRssMb, 0)} MB`;
+    }
+    console.log(line);
+  }
+  if (baselines.length > 0) {
+    console.log(`  median baseline replay: ${fmt(median(baselines.map((m) => m.seconds)))} s, peak RSS ${fmt(median(baselines.map((m) => m.maxRssMb)), 0)} MB`);
   }
   const replay = { seconds: median(replays.map((m) => m.seconds)), maxRssMb: median(replays.map((m) => m.maxRssMb)) };
   const parse = { seconds: median(parses.map((m) => m.seconds)), maxRssMb: median(parses.map((m) => m.maxRssMb)) };

@@ -36,7 +36,8 @@ export class StreamSession {
   readonly owner: StreamUser;
   /** eventTime of the first event (the session order of session-bounds.ts). */
   readonly start: number;
-  readonly state: SessionState;
+  /** The machine; null once retired (finished: it can count nothing more, and its events only mark or are cut). */
+  state: SessionState | null;
   readonly bounds: { readonly maxIdleMs: number; supersededAt: number | null };
   /** The owner's windows. */
   readonly windows: WindowAccumulator;
@@ -73,7 +74,13 @@ export class StreamSession {
 
   /** True when the machine can count nothing more: ended, its last handling run counted. */
   get finished(): boolean {
-    return this.state.ended && this.state.runKind === 0;
+    const state = this.state;
+    return state === null || (state.ended && state.runKind === 0);
+  }
+
+  /** Drops the machine of a finished session: what is left is what `classify` and the marks need. */
+  retire(): void {
+    this.state = null;
   }
 }
 

@@ -6,6 +6,7 @@ import type { PeriodAggregate } from '../rollup/rollup.ts';
 import { StreamingRollup } from '../rollup/streaming-rollup.ts';
 import { advanceBounded, DEFAULT_SESSION_MAX_IDLE_MS } from '../session/session-bounds.ts';
 import { applySessionEvent, settleRun } from '../session/session-machine.ts';
+import type { SessionState } from '../session/session-state.ts';
 import type { SourceAdapter } from '../source/source-adapter.ts';
 import type { SourceId } from '../source/source-id.ts';
 import { sourceProfile } from '../source/source-profiles.ts';
@@ -180,8 +181,9 @@ export class StreamingReplay {
     const horizon = this.until ?? this.maxKept;
     if (horizon !== null) {
       for (const session of this.open) {
-        advanceBounded(session.state, horizon, session.bounds, true, session.windows, null);
-        settleRun(session.state, session.windows);
+        const state = session.state as SessionState;
+        advanceBounded(state, horizon, session.bounds, true, session.windows, null);
+        settleRun(state, session.windows);
       }
       this.open.clear();
       this.step(Number.POSITIVE_INFINITY);
@@ -279,8 +281,9 @@ export class StreamingReplay {
       } else if (event.changeTime > mark.change) mark.change = event.changeTime;
       observeUserName(mark.name, event.userName, event.changeTime);
     }
-    if (this.until !== undefined && time > this.until) return;
-    if (advanceBounded(session.state, time, session.bounds, false, session.windows, null)) applySessionEvent(session.state, event);
+    const state = session.state;
+    if (state === null || (this.until !== undefined && time > this.until)) return;
+    if (advanceBounded(state, time, session.bounds, false, session.windows, null)) applySessionEvent(state, event);
   }
 
   /**
@@ -292,8 +295,9 @@ export class StreamingReplay {
     const to = boundary + 1;
     if (boundary !== Number.POSITIVE_INFINITY) {
       for (const session of this.open) {
-        advanceBounded(session.state, to, session.bounds, false, session.windows, null);
+        advanceBounded(session.state as SessionState, to, session.bounds, false, session.windows, null);
         if (session.finished) {
+          session.retire();
           this.open.delete(session);
           this.finishedQueue.push({ session, lastSeen: session.lastSeen });
         }

@@ -21,9 +21,10 @@ export class JsonArrayWriter {
     this.out = out;
   }
 
-  async row(line: string): Promise<void> {
+  /** Adds a row; a promise (to await) only when a chunk was handed to the sink. */
+  row(line: string): Promise<void> | undefined {
     this.buffer += this.rows++ === 0 ? `[\n${line}` : `,\n${line}`;
-    if (this.buffer.length >= WRITE_CHUNK) await this.flush();
+    return this.buffer.length >= WRITE_CHUNK ? this.flush() : undefined;
   }
 
   async end(): Promise<void> {
@@ -81,16 +82,20 @@ export class UserOrderSorter {
     return this.runs.length;
   }
 
-  async add(userId: string, start: number, line: string): Promise<void> {
+  /** Adds a row; a promise (to await) only when the buffer was written to a run file. */
+  add(userId: string, start: number, line: string): Promise<void> | undefined {
     this.rows.push({ userId, start, line });
     this.chars += line.length + userId.length + 64;
-    if (this.chars >= this.bufferChars) await this.spill();
+    return this.chars >= this.bufferChars ? this.spill() : undefined;
   }
 
   async finish(writer: JsonArrayWriter): Promise<void> {
     if (this.runs.length === 0) {
       this.rows.sort(byUserThenStart);
-      for (const row of this.rows) await writer.row(row.line);
+      for (const row of this.rows) {
+        const wrote = writer.row(row.line);
+        if (wrote !== undefined) await wrote;
+      }
       this.rows = [];
     } else {
       if (this.rows.length > 0) await this.spill();
@@ -152,8 +157,16 @@ class RunReader {
     return reader;
   }
 
-  /** Moves `current` to the next row (null at the end). */
-  async advance(): Promise<void> {
+  /** Moves `current` to the next row (null at the end); a promise (to await) only when it had to read the file. */
+  advance(): Promise<void> | undefined {
+    if (this.next < this.lines.length) {
+      this.take();
+      return undefined;
+    }
+    return this.refill();
+  }
+
+  private async refill(): Promise<void> {
     while (this.next >= this.lines.length) {
       if (this.done) {
         this.current = null;
@@ -173,6 +186,10 @@ class RunReader {
       this.lines = cut === -1 ? [] : bytes.toString('utf8', 0, cut).split('\n');
       this.rest = Buffer.from(bytes.subarray(cut + 1));
     }
+    this.take();
+  }
+
+  private take(): void {
     const raw = this.lines[this.next++] as string;
     const tab1 = raw.indexOf('\t');
     const tab2 = raw.indexOf('\t', tab1 + 1);
@@ -200,8 +217,10 @@ async function mergeRuns(paths: readonly string[], writer: JsonArrayWriter, chun
   for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
   while (heap.length > 0) {
     const top = heap[0] as RunReader;
-    await writer.row((top.current as KeyedRow).line);
-    await top.advance();
+    const wrote = writer.row((top.current as KeyedRow).line);
+    if (wrote !== undefined) await wrote;
+    const read = top.advance();
+    if (read !== undefined) await read;
     if (top.current === null) {
       const last = heap.pop() as RunReader;
       if (heap.length > 0) heap[0] = last;

@@ -164,8 +164,8 @@ export async function replayCommand(argv: string[], io: ReplayIo): Promise<numbe
     pending = [];
     for (const row of rows) {
       const line = serializePeriod(row);
-      if (sorter === null) await writer.row(line);
-      else await sorter.add(row.userId, row.start, line);
+      const wrote = sorter === null ? writer.row(line) : sorter.add(row.userId, row.start, line);
+      if (wrote !== undefined) await wrote;
     }
   };
   try {

@@ -1,9 +1,9 @@
 import type { AgentEvent } from '../events/agent-event.ts';
 import { isSameChange, isSameInstant, isSessionEnd } from '../events/agent-event.ts';
-import type { UserIdentity } from '../events/user-identity.ts';
 import type { SessionState } from '../session/session-state.ts';
 import { initialSessionState } from '../session/session-state.ts';
 import type { WindowAccumulator } from '../statistic/window-accumulator.ts';
+import type { StreamUser } from './stream-user.ts';
 
 /** What prepareSession (session-events.ts) makes of an event, decided one event at a time. */
 export const KEPT = 0;
@@ -11,18 +11,6 @@ export const DUPLICATE = 1;
 export const AFTER_END = 2;
 export const AFTER_END_DUPLICATE = 3;
 export type EventClass = typeof KEPT | typeof DUPLICATE | typeof AFTER_END | typeof AFTER_END_DUPLICATE;
-
-/** A user of the streaming replay: its windows, and the change marks (eventTime quarter-hour → greatest changeTime, name) not folded yet. */
-export interface StreamUser {
-  readonly userId: string;
-  readonly windows: WindowAccumulator;
-  readonly marks: { window: number; change: number; name: UserIdentity }[];
-  /** Fold of the marks of the quarter-hours before the user's next window: maxChangeTimestamp and name. */
-  maxChange: number;
-  readonly name: UserIdentity;
-  /** The user's latest session by (start, sessionId): the one a newer session supersedes. */
-  last: StreamSession | null;
-}
 
 /**
  * One session of the streaming replay (streaming-replay.ts): its machine and what prepareSession needs of its past.

@@ -1,5 +1,4 @@
 import type { AgentEvent } from '../events/agent-event.ts';
-import { newUserIdentity, observeUserName } from '../events/user-identity.ts';
 import type { TimeCategory } from '../rollup/period.ts';
 import { isTimeCategory, isValidTimeZone } from '../rollup/period.ts';
 import type { PeriodAggregate } from '../rollup/rollup.ts';
@@ -11,18 +10,16 @@ import type { SourceAdapter } from '../source/source-adapter.ts';
 import type { SourceId } from '../source/source-id.ts';
 import { sourceProfile } from '../source/source-profiles.ts';
 import type { MetricVector } from '../statistic/metric-vector.ts';
-import { vectorHasContent } from '../statistic/metric-vector.ts';
 import type { FieldCoverage } from '../statistic/published-metrics.ts';
 import { profileCoverage } from '../statistic/published-metrics.ts';
-import { WindowAccumulator } from '../statistic/window-accumulator.ts';
 import type { EventTimeLimits } from '../time/time-limits.ts';
 import { DEFAULT_MAX_EVENT_AGE_MS, DEFAULT_MAX_EVENT_LEAD_MS } from '../time/time-limits.ts';
 import { QUARTER_HOUR_MS, quarterHourStart } from '../windows/quarter-hour.ts';
-import { ForgottenSessions } from './forgotten-sessions.ts';
 import type { BufferedEvent, RecordProgress } from './reorder-buffer.ts';
 import { ReorderBuffer } from './reorder-buffer.ts';
+import { SessionRegistry } from './session-registry.ts';
 import type { ReplayOptions, ReplayResult } from './replay.ts';
-import type { StreamUser } from './stream-session.ts';
+import { StreamUser } from './stream-user.ts';
 import { AFTER_END, AFTER_END_DUPLICATE, DUPLICATE, StreamSession } from './stream-session.ts';
 
 /** Default disorder bound: five minutes of event time (Sinch rows come in changeTimestamp order, statuses back-dated by seconds). */
@@ -89,12 +86,8 @@ export class StreamingReplay {
   private readonly users = new Map<string, StreamUser>();
   private userOrder: StreamUser[] = [];
   private orderStale = false;
-  private readonly sessions = new Map<string, StreamSession>();
+  private readonly sessions = new SessionRegistry();
   private readonly open = new Set<StreamSession>();
-  /** Finished sessions with the lastSeen they had when queued, oldest first. */
-  private finishedQueue: { session: StreamSession; lastSeen: number }[] = [];
-  private finishedHead = 0;
-  private readonly forgotten = new ForgottenSessions();
 
   private records = 0;
   private readonly rejected: Record<string, number> = {};
@@ -133,6 +126,17 @@ export class StreamingReplay {
     this.breakdown = options.breakdown === true;
     this.rollup = new StreamingRollup(category, zone, this.breakdown);
     this.emit = emit;
+  }
+
+  /** What the replay holds now (for tests and monitoring): everything but `forgottenSessions` is bounded by the agents and the disorder bound, not by the input. */
+  get held(): { bufferedEvents: number; openSessions: number; sessions: number; forgottenSessions: number; users: number; windows: number; marks: number } {
+    let windows = 0;
+    let marks = 0;
+    for (const user of this.userOrder) {
+      windows += user.windows.windows.size;
+      marks += user.pendingMarks;
+    }
+    return { bufferedEvents: this.buffer.size, openSessions: this.open.size, sessions: this.sessions.size, forgottenSessions: this.sessions.forgottenCount, users: this.users.size, windows, marks };
   }
 
   /** Adapts and buffers one record, replaying what the buffer releases; returns the refusal that stops the replay, if any. */
@@ -231,7 +235,7 @@ export class StreamingReplay {
   /** Starts the session of `item`'s event, or refuses when it was forgotten (null). */
   private newSession(item: BufferedEvent): StreamSession | null {
     const event = item.event;
-    if (this.forgotten.has(event.sessionId)) {
+    if (this.sessions.isForgotten(event.sessionId)) {
       this.refusal = { reason: 'forgotten-session', record: item.record.index, sessionId: event.sessionId, eventTime: event.eventTime, limit: this.released - this.retentionMs };
       return null;
     }
@@ -242,7 +246,7 @@ export class StreamingReplay {
   private startSession(first: AgentEvent): StreamSession {
     const owner = this.user(first.userId);
     const session = new StreamSession(first, owner, this.maxIdleMs, this.presenceKnown);
-    this.sessions.set(session.sessionId, session);
+    this.sessions.add(session);
     this.open.add(session);
     if (owner.last !== null) owner.last.bounds.supersededAt = session.start;
     owner.last = session;
@@ -271,16 +275,7 @@ export class StreamingReplay {
     if (this.maxKept === null || time > this.maxKept) this.maxKept = time;
     const window = Math.floor(time / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
     // a mark folds into rows of its quarter-hour and later ones; with `until` every row starts before it
-    if (this.until === undefined || window < this.until) {
-      const user = event.userId === session.owner.userId ? session.owner : this.user(event.userId);
-      const marks = user.marks;
-      let mark = marks[marks.length - 1];
-      if (mark === undefined || mark.window !== window) {
-        mark = { window, change: event.changeTime, name: newUserIdentity() };
-        marks.push(mark);
-      } else if (event.changeTime > mark.change) mark.change = event.changeTime;
-      observeUserName(mark.name, event.userName, event.changeTime);
-    }
+    if (this.until === undefined || window < this.until) (event.userId === session.owner.userId ? session.owner : this.user(event.userId)).mark(event, window);
     const state = session.state;
     if (state === null || (this.until !== undefined && time > this.until)) return;
     if (advanceBounded(state, time, session.bounds, false, session.windows, null)) applySessionEvent(state, event);
@@ -299,7 +294,7 @@ export class StreamingReplay {
         if (session.finished) {
           session.retire();
           this.open.delete(session);
-          this.finishedQueue.push({ session, lastSeen: session.lastSeen });
+          this.sessions.finished(session);
         }
       }
     }
@@ -309,74 +304,28 @@ export class StreamingReplay {
       this.orderStale = false;
     }
     const out: PeriodAggregate[] = [];
-    for (const user of this.userOrder) {
-      if (user.windows.windows.size > 0) this.emitWindows(user, boundary, out);
-      if (user.marks.length > 0) this.fold(user, boundary);
-    }
+    for (const user of this.userOrder) this.emitWindows(user, boundary, out);
     for (const period of boundary === Number.POSITIVE_INFINITY ? this.rollup.closeAll() : this.rollup.close(boundary)) out.push(period);
     if (out.length > 0) {
       out.sort(byStartThenUser);
       this.emit(out);
     }
-    this.forget();
+    this.sessions.forget(this.released - this.retentionMs);
   }
 
-  /** Emits the user's windows that end at or before `boundary`, in start order, to the roll-up. */
+  /** Hands the user's windows that end at or before `boundary` to the roll-up. */
   private emitWindows(user: StreamUser, boundary: number, out: PeriodAggregate[]): void {
-    const accumulator = user.windows;
-    const starts: number[] = [];
-    for (const start of accumulator.windows.keys()) if (start + QUARTER_HOUR_MS <= boundary) starts.push(start);
-    if (starts.length > 1) starts.sort((a, b) => a - b);
-    for (const start of starts) {
-      this.fold(user, start);
-      const vector = accumulator.windows.get(start) as MetricVector;
-      const parts = this.breakdown ? (accumulator.parts.get(start) ?? new Map<string, MetricVector>()) : undefined;
-      accumulator.delete(start);
-      if (!vectorHasContent(vector)) continue;
-      const row = { userId: user.userId, userName: user.name.userName, start, vector, maxChangeTime: user.maxChange, source: this.source, coverage: this.coverage };
-      const completed = this.rollup.add(parts === undefined ? row : { ...row, parts });
+    for (const window of user.takeFinal(boundary)) {
+      const row = { userId: user.userId, userName: window.userName, start: window.start, vector: window.vector, maxChangeTime: window.maxChangeTime, source: this.source, coverage: this.coverage };
+      const completed = this.rollup.add(this.breakdown ? { ...row, parts: window.parts ?? new Map<string, MetricVector>() } : row);
       if (completed !== null) out.push(completed);
-    }
-  }
-
-  /** Folds the user's marks of quarter-hours starting at or before `upTo` (collectRows, quarter-hour-aggregation.ts). */
-  private fold(user: StreamUser, upTo: number): void {
-    const marks = user.marks;
-    let n = 0;
-    while (n < marks.length && (marks[n] as StreamUser['marks'][number]).window <= upTo) {
-      const mark = marks[n] as StreamUser['marks'][number];
-      if (mark.change > user.maxChange) user.maxChange = mark.change;
-      if (mark.name.nameChangeTime !== null) observeUserName(user.name, mark.name.userName, mark.name.nameChangeTime);
-      n++;
-    }
-    if (n > 0) marks.splice(0, n);
-  }
-
-  /** Drops finished sessions whose last event is older than the retention, keeping a hash of their ids. */
-  private forget(): void {
-    const before = this.released - this.retentionMs;
-    const queue = this.finishedQueue;
-    while (this.finishedHead < queue.length) {
-      const entry = queue[this.finishedHead] as (typeof queue)[number];
-      if (entry.session.lastSeen !== entry.lastSeen) {
-        queue.push({ session: entry.session, lastSeen: entry.session.lastSeen });
-      } else if (entry.lastSeen < before) {
-        this.sessions.delete(entry.session.sessionId);
-        this.forgotten.add(entry.session.sessionId);
-        if (entry.session.owner.last === entry.session) entry.session.owner.last = null;
-      } else break;
-      this.finishedHead++;
-    }
-    if (this.finishedHead > 1024 && this.finishedHead * 2 > queue.length) {
-      this.finishedQueue = queue.slice(this.finishedHead);
-      this.finishedHead = 0;
     }
   }
 
   private user(userId: string): StreamUser {
     let user = this.users.get(userId);
     if (user === undefined) {
-      user = { userId, windows: new WindowAccumulator(this.breakdown), marks: [], maxChange: Number.NEGATIVE_INFINITY, name: newUserIdentity(), last: null };
+      user = new StreamUser(userId, this.breakdown);
       this.users.set(userId, user);
       const last = this.userOrder[this.userOrder.length - 1];
       if (last !== undefined && last.userId > userId) this.orderStale = true;

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseConfig } from '../config/config.ts';
 import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
@@ -15,8 +16,8 @@ commands:
            [--port 8089|8090] [--export FILE] [--export-truth FILE] …
                         run a vendor simulator, Sinch RAI (default), Evo Voice or Thulium: a faithful fake of the vendor API
                         with ground truth (see docs/simulator.md)
-  replay FILE [--time-category quarterHour|hour|day|week|month|year|all] [--time-zone IANA] [--until ISO]
-                        batch-replay Sinch agentStatusHistory records (JSON array or NDJSON, - for stdin)
+  replay FILE [--time-category quarterHour|hour|day|week|month|year|all] [--time-zone IANA] [--until ISO] [--max-disorder 5m] [--order user|time]
+                        replay Sinch agentStatusHistory records (NDJSON streamed in event-time order, or a JSON array; - for stdin)
                         and print agentStatistic rows as JSON
   poll [--once] [--tenant ID] [--backfill --from ISO --to ISO --chunk 1h]
                         poll the Sinch RAI tenants of SINCH_TENANTS(_FILE) into the raw topics (see docs/pollers.md)
@@ -48,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'replay': {
       const { replayCommand } = await import('../cli/replay.ts');
-      return replayCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, readFile: (path) => readFile(path, 'utf8') });
+      return replayCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, readFile: (path) => readFile(path, 'utf8'), openFile: (path) => createReadStream(path, { highWaterMark: 1 << 20 }) });
     }
     case 'simulate': {
       const { simulateCommand } = await import('../cli/simulate-command.ts');

@@ -1,4 +1,5 @@
 import type { AgentEvent } from '../events/agent-event.ts';
+import type { PeriodAggregate } from '../rollup/rollup.ts';
 import { rollUp } from '../rollup/rollup.ts';
 import type { TimeCategory } from '../rollup/period.ts';
 import { isTimeCategory, isValidTimeZone } from '../rollup/period.ts';
@@ -141,22 +142,25 @@ export function replay(records: readonly unknown[], adapter: SourceAdapter, opti
     }
   }
 
-  const rows = rollUp(quarterHours, category, zone, options.breakdown === true).map((p): AgentStatisticRow => {
-    const { metrics, partialFields } = publishCovered(p.vector, p.coverage);
-    const row: AgentStatisticRow = {
-      timeCategory: p.label,
-      userId: p.userId,
-      userName: p.userName,
-      intervalStart: formatUtc(p.start),
-      intervalEnd: formatUtc(p.end),
-      ...metrics,
-      maxChangeTimestamp: formatUtc(p.maxChangeTime),
-      source: sourceLabel(p.sources),
-    };
-    if (partialFields.length > 0) row.partialFields = partialFields;
-    if (p.extras !== undefined) row.extraFields = p.extras;
-    if (p.parts !== undefined) row.breakdown = publishedParts(p.parts, p.coverage);
-    return row;
-  });
+  const rows = rollUp(quarterHours, category, zone, options.breakdown === true).map(statisticRow);
   return { rows, rejected, accepted, duplicates: outcome.duplicates };
+}
+
+/** A rolled-up period as the agentStatistic row that replay publishes (batch and streaming-replay.ts). */
+export function statisticRow(p: PeriodAggregate): AgentStatisticRow {
+  const { metrics, partialFields } = publishCovered(p.vector, p.coverage);
+  const row: AgentStatisticRow = {
+    timeCategory: p.label,
+    userId: p.userId,
+    userName: p.userName,
+    intervalStart: formatUtc(p.start),
+    intervalEnd: formatUtc(p.end),
+    ...metrics,
+    maxChangeTimestamp: formatUtc(p.maxChangeTime),
+    source: sourceLabel(p.sources),
+  };
+  if (partialFields.length > 0) row.partialFields = partialFields;
+  if (p.extras !== undefined) row.extraFields = p.extras;
+  if (p.parts !== undefined) row.breakdown = publishedParts(p.parts, p.coverage);
+  return row;
 }

@@ -59,8 +59,6 @@ export interface RollupComponent {
   readonly parts?: ReadonlyMap<string, ReadonlyVector>;
 }
 
-type OpenPeriod = { -readonly [K in keyof PeriodAggregate]: PeriodAggregate[K] } & { sources: SourceId[]; parts?: Map<string, MetricVector> };
-
 function addExtras(target: OpenPeriod, extras: Readonly<Record<string, number>> | undefined): void {
   if (extras === undefined) return;
   const sum = (target.extras ??= {});
@@ -131,39 +129,56 @@ export function rollUpComponents(components: readonly RollupComponent[], categor
     }
     const extends_ = current !== undefined && current.userId === component.userId && (category === 'all' || current.start === period.start);
     if (current !== undefined && extends_) {
-      for (let i = 0; i < METRIC_COUNT; i++) current.vector[i]! += component.vector[i] ?? 0;
-      mergeCoverage(current.coverage, component.coverage);
-      addSources(current.sources, component.sources);
-      addExtras(current, component.extras);
-      if (breakdown) addParts(current, component);
-      // userName: of the component with the greatest maxChangeTime; ties go to the later component
-      if (component.maxChangeTime >= current.maxChangeTime) {
-        current.userName = component.userName;
-        current.maxChangeTime = component.maxChangeTime;
-      }
-      current.spanEnd = Math.max(current.spanEnd, component.spanEnd);
-      if (category === 'all') current.end = current.spanEnd;
+      mergeComponent(current, component, category, breakdown);
       continue;
     }
     if (current !== undefined) out.push(current);
-    current = {
-      userId: component.userId,
-      userName: component.userName,
-      label: period.label,
-      start: period.start,
-      end: period.end,
-      spanStart: component.spanStart,
-      spanEnd: component.spanEnd,
-      vector: Float64Array.from(component.vector),
-      maxChangeTime: component.maxChangeTime,
-      coverage: Uint8Array.from(component.coverage),
-      sources: [...component.sources].sort(),
-    };
-    addExtras(current, component.extras);
-    if (breakdown) addParts(current, component);
+    current = openPeriod(component, period, breakdown);
   }
   if (current !== undefined) out.push(current);
   return out;
+}
+
+/** A period being summed: a PeriodAggregate whose fields {@link mergeComponent} updates in place. */
+export type OpenPeriod = { -readonly [K in keyof PeriodAggregate]: PeriodAggregate[K] } & { sources: SourceId[]; parts?: Map<string, MetricVector> };
+
+/** Opens `period` (of `category`, holding the component's span) with its first component. */
+export function openPeriod(component: RollupComponent, period: Period, breakdown: boolean): OpenPeriod {
+  const current: OpenPeriod = {
+    userId: component.userId,
+    userName: component.userName,
+    label: period.label,
+    start: period.start,
+    end: period.end,
+    spanStart: component.spanStart,
+    spanEnd: component.spanEnd,
+    vector: Float64Array.from(component.vector),
+    maxChangeTime: component.maxChangeTime,
+    coverage: Uint8Array.from(component.coverage),
+    sources: [...component.sources].sort(),
+  };
+  addExtras(current, component.extras);
+  if (breakdown) addParts(current, component);
+  return current;
+}
+
+/**
+ * Adds a later component of the same user and period to `current` (in place): the one merge step of every roll-up,
+ * batch ({@link rollUpComponents}) or streaming (streaming-rollup.ts). Components must come in spanStart order.
+ */
+export function mergeComponent(current: OpenPeriod, component: RollupComponent, category: TimeCategory, breakdown: boolean): void {
+  for (let i = 0; i < METRIC_COUNT; i++) current.vector[i]! += component.vector[i] ?? 0;
+  mergeCoverage(current.coverage, component.coverage);
+  addSources(current.sources, component.sources);
+  addExtras(current, component.extras);
+  if (breakdown) addParts(current, component);
+  // userName: of the component with the greatest maxChangeTime; ties go to the later component
+  if (component.maxChangeTime >= current.maxChangeTime) {
+    current.userName = component.userName;
+    current.maxChangeTime = component.maxChangeTime;
+  }
+  current.spanEnd = Math.max(current.spanEnd, component.spanEnd);
+  if (category === 'all') current.end = current.spanEnd;
 }
 
 /**

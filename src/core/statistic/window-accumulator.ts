@@ -15,9 +15,15 @@ export class WindowAccumulator implements ContributionSink {
   readonly windows = new Map<number, MetricVector>();
   readonly parts = new Map<number, Map<string, MetricVector>>();
   sign = 1;
+  /** False: no breakdown is kept (`parts` stays empty), for callers that never publish one. */
+  private readonly trackParts: boolean;
   private lastStart = Number.NaN;
   private lastVector: MetricVector | undefined;
   private lastParts: Map<string, MetricVector> | undefined;
+
+  constructor(trackParts = true) {
+    this.trackParts = trackParts;
+  }
 
   /** The vector of the window starting at `start`, created empty when absent. */
   window(start: number): MetricVector {
@@ -26,7 +32,7 @@ export class WindowAccumulator implements ContributionSink {
     if (vector === undefined) {
       vector = newMetricVector();
       this.windows.set(start, vector);
-      this.parts.set(start, new Map());
+      if (this.trackParts) this.parts.set(start, new Map());
     }
     this.lastStart = start;
     this.lastVector = vector;
@@ -61,11 +67,11 @@ export class WindowAccumulator implements ContributionSink {
       const start = Math.floor(at / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
       const end = Math.min(to, start + QUARTER_HOUR_MS);
       const vector = this.window(start);
-      const partVector = this.partVector(start, part);
       const amount = (end - at) * sign;
-      for (let i = 0; i < fields.length; i++) {
-        vector[fields[i] as number]! += amount;
-        partVector[fields[i] as number]! += amount;
+      for (let i = 0; i < fields.length; i++) vector[fields[i] as number]! += amount;
+      if (this.trackParts) {
+        const partVector = this.partVector(start, part);
+        for (let i = 0; i < fields.length; i++) partVector[fields[i] as number]! += amount;
       }
       at = end;
     }
@@ -74,6 +80,6 @@ export class WindowAccumulator implements ContributionSink {
   addCount(atMs: number, index: number, part: string): void {
     const start = Math.floor(atMs / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
     this.window(start)[index]! += this.sign;
-    this.partVector(start, part)[index]! += this.sign;
+    if (this.trackParts) this.partVector(start, part)[index]! += this.sign;
   }
 }

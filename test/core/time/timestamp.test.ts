@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { daysFromCivil, formatUtc, parseTimestamp } from '../../../src/core/time/timestamp.ts';
+import { daysFromCivil, formatUtc, parseTimestamp, parseTimestampPattern } from '../../../src/core/time/timestamp.ts';
 
 describe('parseTimestamp', () => {
   it('reads the Sinch space format as UTC', () => {
@@ -35,5 +36,16 @@ describe('parseTimestamp', () => {
     expect(formatUtc(Date.UTC(2019, 11, 3, 7, 15))).toBe('2019-12-03T07:15:00.000Z');
     expect(daysFromCivil(1970, 1, 1)).toBe(0);
     expect(daysFromCivil(1969, 12, 31)).toBe(-1);
+  });
+  it('reads YYYY-MM-DD HH:mm:ss.fff without the pattern exactly as with it, valid or not', () => {
+    const text = fc.tuple(fc.date({ min: new Date(-5e13), max: new Date(5e13), noInvalidDate: true }), fc.array(fc.tuple(fc.nat(22), fc.constantFrom('0', '9', ' ', '-', ':', '.', 'x', '/', '+', '٣')), { maxLength: 3 })).map(([date, edits]) => {
+      const chars = [...new Date(date.getTime()).toISOString().replace('T', ' ').replace('Z', '').padStart(23, '0').slice(-23)];
+      for (const [at, c] of edits) chars[at] = c;
+      return chars.join('');
+    });
+    fc.assert(fc.property(text, (t) => Object.is(parseTimestamp(t), parseTimestampPattern(t))), { numRuns: 20_000, seed: 7 });
+    for (const t of ['2019-02-29 00:00:00.000', '2020-02-29 23:59:59.999', '2019-12-03 24:00:00.000', '0000-01-01 00:00:00.000', '2019-13-01 00:00:00.000', '2019-12-3  07:19:59.127']) {
+      expect(Object.is(parseTimestamp(t), parseTimestampPattern(t)), t).toBe(true);
+    }
   });
 });

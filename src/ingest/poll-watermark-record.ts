@@ -13,13 +13,14 @@ export interface PollWatermark {
 /**
  * The watermark record of a poll: published in the poll's transaction after its raw records, carrying where they ended
  * in `topics.raw` (`rawEnds`, per partition written), so a processor can apply it as soon as it has read that far
- * instead of waiting for the raw topic's end (docs/processor.md, "Watermarks").
+ * instead of waiting for the raw topic's end (docs/processor.md, "Watermarks"). Its `value` is the watermark without
+ * the ends (what a publisher that does not count them would send).
  */
 export function pollWatermarkRecord(topics: Pick<PollerTopics, 'raw' | 'watermarks'>, watermark: PollWatermark): OutgoingRecord {
   return {
     topic: topics.watermarks,
     key: `${watermark.tenant}|${watermark.source}`,
-    value: null,
+    value: { ...watermark, rawEnds: null },
     valueAfterSends: (ends: SentEnds) => ({
       ...watermark,
       rawEnds: { topic: topics.raw, partitions: [...(ends.get(topics.raw) ?? new Map<number, number>())].sort(([a], [b]) => a - b).map(([partition, end]) => ({ partition, end })) },

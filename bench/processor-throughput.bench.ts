@@ -2,7 +2,7 @@
  * Processor throughput against the pipe alone and a plain kafkajs consume of the same raw records, side by side in one
  * run.
  *
- *   node bench/processor-throughput.bench.ts [records=200000] [runs=3]
+ *   node bench/processor-throughput.bench.ts [records=200000] [runs=3] [feed=polls|end]
  *
  * Generates `records` raw agentStatusHistory records deterministically (test/processor/support/raw-history.ts,
  * seed 7, 8 h of an 8-hour day), Avro-encodes them once and produces them (keyed by userId, acks=all) plus one
@@ -18,8 +18,12 @@
  *            processor's producer settings: the processor's Kafka traffic without the engine.
  * Reports records/s medians (wall time from start, and from the first record seen, i.e. without the group join)
  * and the ratios processor/pipe and processor/raw. Deletes its topics, subjects, groups and Redis keys at the end.
- * The processor is started after everything was produced, so every poll watermark is gated at the end offsets
- * (a catch-up: windows stay provisional until the partition reaches its end, then go final in one advance).
+ * The processor is started after everything was produced (a catch-up). With feed `polls` (default) the records are
+ * produced as a poller would, a quarter-hour of change time at a time, each followed by its watermark carrying where
+ * the records ended (`rawEnds`, docs/processor.md), so each watermark applies as the partition reads past it. With
+ * feed `end` all records come first and the watermarks carry no ends: every watermark is gated at the end offsets,
+ * the windows stay provisional until the partition reaches its end, then go final in one advance (the behaviour
+ * before `rawEnds`, and that of pollers that do not count their ends).
  */
 import { randomUUID } from 'node:crypto';
 import type { Message } from 'kafkajs';
@@ -31,11 +35,14 @@ import {
 } from './support/bench-stack.ts';
 import type { BenchStack, RawRecord } from './support/bench-stack.ts';
 import { processorSource } from '../src/cli/processor-sources.ts';
+import { producePolls } from './support/bench-polls.ts';
 import { captureOutputs, pipeConsume } from './support/pipe-consume.ts';
 import type { PipeResult } from './support/pipe-consume.ts';
 
 const RECORDS = Number(process.argv[2] ?? 200_000);
 const RUNS = Number(process.argv[3] ?? 3);
+const FEED = process.argv[4] ?? 'polls';
+if (FEED !== 'polls' && FEED !== 'end') throw new Error(`feed must be polls or end, not ${FEED}`);
 const START = Date.parse('2026-03-02T06:00:00Z');
 const SPAN_MS = 8 * 3_600_000;
 const DEADLINE_MS = 90_000;
@@ -132,7 +139,12 @@ async function main(): Promise<void> {
     const first = stacks[0]!;
     const encoded = await encodeRaw(first, records);
     const marks: Message[] = [];
-    for (let wm = START + 60_000; wm <= START + SPAN_MS + 900_000; wm += 900_000) marks.push(await watermarkMessage(first, wm));
+    const watermarks: number[] = [];
+    for (let wm = START + 60_000; wm <= START + SPAN_MS + 900_000; wm += 900_000) {
+      watermarks.push(wm);
+      marks.push(await watermarkMessage(first, wm));
+    }
+    const times = records.map((r) => Date.parse(`${(r['changeTimestamp'] ?? '').replace(' ', 'T')}Z`));
     const rawBytes = encoded.reduce((sum, m) => sum + (Buffer.isBuffer(m.value) ? m.value.length : 0), 0);
     console.log(`encoded: ${rawBytes} bytes of Avro values (${(rawBytes / records.length).toFixed(0)} B/record), ${marks.length} watermarks`);
     const ends: Map<number, number>[] = [];
@@ -140,8 +152,12 @@ async function main(): Promise<void> {
       const producedAt = performance.now();
       const rawId = await stack.serde.schemaIdFor(stack.topics.raw);
       const wmId = await stack.serde.schemaIdFor(stack.topics.watermarks);
-      await produceMessages(stack, stack.topics.raw, restamp(encoded, rawId));
-      await produceMessages(stack, stack.topics.watermarks, restamp(marks, wmId));
+      if (FEED === 'polls') {
+        await producePolls(stack, restamp(encoded, rawId), times, watermarks);
+      } else {
+        await produceMessages(stack, stack.topics.raw, restamp(encoded, rawId));
+        await produceMessages(stack, stack.topics.watermarks, restamp(marks, wmId));
+      }
       ends.push(await endOffsets(stack.admin, stack.topics.raw));
       const ms = performance.now() - producedAt;
       console.log(`produced into ${stack.prefix} in ${Math.round(ms)} ms (${Math.round(records.length / (ms / 1000))} records/s)`);
@@ -178,7 +194,7 @@ async function main(): Promise<void> {
     const pipeTotal = median(pipe.map((r) => rate(r.totalMs)));
     const pipeFirst = median(pipe.map((r) => rate(r.fromFirstMs)));
     console.log('');
-    console.log(`records: ${records.length}, agents: ${agents}, runs: ${RUNS} each, alternating raw/processor/pipe`);
+    console.log(`records: ${records.length}, agents: ${agents}, feed: ${FEED}, runs: ${RUNS} each, alternating raw/processor/pipe`);
     console.log(`median records/s, wall time incl. group join: raw ${Math.round(rawTotal)}, pipe ${Math.round(pipeTotal)}, processor ${Math.round(procTotal)}; processor/pipe ${(procTotal / pipeTotal).toFixed(2)}, processor/raw ${(procTotal / rawTotal).toFixed(2)}`);
     console.log(`median records/s, from the first record:      raw ${Math.round(rawFirst)}, pipe ${Math.round(pipeFirst)}, processor ${Math.round(procFirst)}; processor/pipe ${(procFirst / pipeFirst).toFixed(2)}, processor/raw ${(procFirst / rawFirst).toFixed(2)}`);
     console.log(`machine at end: ${machineLine()}`);

@@ -11,6 +11,7 @@ import { mapRow } from './endpoint-spec.ts';
 import type { PollerContext } from './poller-context.ts';
 import type { OutgoingRecord } from './transactional-publisher.ts';
 import { VendorError } from './vendor-error.ts';
+import { pollWatermarkRecord } from './poll-watermark-record.ts';
 
 export interface IncrementalSettings extends RangePolicy {
   /** Key of this poller's checkpoint in the checkpoint topic (tenant|endpoint, or a backfill key). */
@@ -111,7 +112,7 @@ export class IncrementalPoller {
     const records: OutgoingRecord[] = ordered.map((r) => ({ topic: topics.raw, key: r.partitionKey, value: r.value }));
     records.push(...rejects);
     if (this.#settings.emitWatermark) {
-      records.push({ topic: topics.watermarks, key: `${tenant}|${this.spec.source}`, value: { tenant, source: this.spec.source, pollId, watermark: poll.range.end - 1, publishedAt: now } });
+      records.push(pollWatermarkRecord(topics, { tenant, source: this.spec.source, pollId, watermark: poll.range.end - 1, publishedAt: now }));
     }
     records.push(...(this.#settings.extraRecords?.(poll, now) ?? []));
     records.push(...checkpointRecords(topics.checkpoints, this.#settings.checkpointKey, next, this.#checkpoint));

@@ -16,6 +16,8 @@ interface PollWatermarkValue {
   tenant: string;
   source: string;
   watermark: number;
+  /** Where the poll's raw records ended (absent or null when unknown). */
+  rawEnds?: { topic: string; partitions: { partition: number; end: number }[] } | null;
 }
 
 const KEPT_PER_TENANT = 32;
@@ -24,8 +26,12 @@ const GIVE_UP_AFTER_MS = 600_000;
 /**
  * Reads control.poll-watermarks completely in every instance (a throw-away group per start that commits nothing)
  * and gates each watermark: a partition may apply watermark W only once its input position has reached the raw
- * topic's end offset at the moment W was seen. The poller publishes W after the records it covers, so a gated W
- * never overtakes records of its own poll (windows do not go final before their data arrived). A watermark more
+ * topic's end offset at the moment W was seen, or, on a partition W's poll wrote to, where its records end there
+ * (`rawEnds`, when W carries them for this raw topic; never later than that end offset). The poller publishes W
+ * in the transaction of the records it covers, after them, and its earlier polls' records lie before them on every
+ * partition, so a gated W never overtakes records of its own or an earlier poll (windows do not go final before their
+ * data arrived). With `rawEnds`, a processor that starts behind (a catch-up, a backfill) applies each watermark as it
+ * reads past its poll, instead of all of them at the end. A watermark more
  * than `maxClockLeadMs` ahead of the wall clock (`now`, injected) is ignored with an error log and the metric
  * `watermarks_rejected{reason="watermark-ahead-of-clock"}`: a poller whose clock jumped ahead must not make every
  * window final and every real record too late.
@@ -136,6 +142,12 @@ export class WatermarkIntake {
     }
     const offsets = await fetchPartitionOffsets(this.#admin!, this.#rawTopic);
     const targets = new Map(offsets.map((o) => [o.partition, o.high]));
+    if (value.rawEnds?.topic === this.#rawTopic) {
+      for (const { partition, end } of value.rawEnds.partitions) {
+        const high = targets.get(partition);
+        if (high !== undefined && end < high) targets.set(partition, end);
+      }
+    }
     kept.push({ watermark: value.watermark, targets });
     if (kept.length > KEPT_PER_TENANT) kept.splice(0, kept.length - KEPT_PER_TENANT);
     this.#byTenant.set(value.tenant, kept);

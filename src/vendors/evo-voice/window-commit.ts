@@ -7,6 +7,7 @@ import { recordKey } from '../../ingest/record-key.ts';
 import type { OutgoingRecord } from '../../ingest/transactional-publisher.ts';
 import type { ReportKindSpec, ReportRequestSettings, ReportRow } from './endpoint-specs.ts';
 import type { RowRejection } from './workbook-sheet.ts';
+import { pollWatermarkRecord } from '../../ingest/poll-watermark-record.ts';
 
 export interface WindowCommitInput {
   readonly spec: ReportKindSpec;
@@ -75,7 +76,7 @@ export function buildWindowCommit(input: WindowCommitInput): WindowCommit {
   fresh.sort((a, b) => a.row.time - b.row.time);
   const records: OutgoingRecord[] = fresh.map(({ row }) => ({ topic: topics.raw, key: row.partitionKey, value: spec.value(row, envelope, input.settings.request) }));
   records.push(...deadLetters);
-  if (spec.emitWatermark) records.push({ topic: topics.watermarks, key: `${tenant}|${spec.source}`, value: { tenant, source: spec.source, pollId, watermark: window.end, publishedAt: now } });
+  if (spec.emitWatermark) records.push(pollWatermarkRecord(topics, { tenant, source: spec.source, pollId, watermark: window.end, publishedAt: now }));
   const horizon = window.end - input.settings.dedupHorizonMs;
   const recent = new Map<string, number>();
   for (const k of [...input.remembered, ...kept]) if (k.time >= horizon) recent.set(k.key, k.time);

@@ -12,6 +12,7 @@ import type { OutgoingRecord, TransactionalPublisher } from '../../ingest/transa
 import { AGENT_STATUSES } from './endpoint-specs.ts';
 import { resolveLocalAtOrBefore } from './local-time.ts';
 import type { ThuliumClient } from './thulium-client.ts';
+import { pollWatermarkRecord } from '../../ingest/poll-watermark-record.ts';
 
 const statusRowSchema = z.object({
   login: z.string().min(1),
@@ -101,7 +102,7 @@ export class StatusPoller {
       });
     }
     const published = records.filter((r) => r.topic === topics.raw).length;
-    records.push({ topic: topics.watermarks, key: `${tenant}|${AGENT_STATUSES.source}`, value: { tenant, source: AGENT_STATUSES.source, pollId, watermark: sampledAt, publishedAt: now } });
+    records.push(pollWatermarkRecord(topics, { tenant, source: AGENT_STATUSES.source, pollId, watermark: sampledAt, publishedAt: now }));
     const next: PollerCheckpoint = { tenant, endpoint: AGENT_STATUSES.endpoint, highMark: sampledAt, recentKeys: [...keys.values()], pollId, updatedAt: now };
     records.push(...checkpointRecords(topics.checkpoints, this.#settings.checkpointKey, next, this.#checkpoint));
     signal?.throwIfAborted();

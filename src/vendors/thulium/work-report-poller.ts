@@ -13,6 +13,7 @@ import { chunkBoundary, formatLocal, nextChunk, QUARTER_HOUR } from './local-tim
 import type { ThuliumClient, WorkReport } from './thulium-client.ts';
 import type { ChunkRecords } from './work-report-chunk.ts';
 import { buildChunkRecords } from './work-report-chunk.ts';
+import { pollWatermarkRecord } from '../../ingest/poll-watermark-record.ts';
 
 export interface WorkReportSettings {
   readonly checkpointKey: string;
@@ -104,7 +105,7 @@ export class WorkReportPoller {
     for (const rejection of built.rejections) {
       records.push(vendorDeadLetter(topics.deadLetter, { source: WORK_REPORT.source, body: JSON.stringify(rejection.rows), reason: rejection.reason, errorCode: rejection.errorCode, retriable: false, failedAt: now }));
     }
-    records.push({ topic: topics.watermarks, key: `${tenant}|${WORK_REPORT.source}`, value: { tenant, source: WORK_REPORT.source, pollId, watermark: chunk.end, publishedAt: now } });
+    records.push(pollWatermarkRecord(topics, { tenant, source: WORK_REPORT.source, pollId, watermark: chunk.end, publishedAt: now }));
     const next: PollerCheckpoint = { tenant, endpoint: WORK_REPORT.endpoint, highMark: chunk.end, recentKeys: [], pollId, updatedAt: now };
     records.push(...checkpointRecords(topics.checkpoints, this.#settings.checkpointKey, next, this.#checkpoint));
     signal?.throwIfAborted();

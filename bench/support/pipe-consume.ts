@@ -1,7 +1,8 @@
 /**
  * "The pipe alone" of the processor (issue 16): what the Kafka client costs for the processor's traffic without the
  * engine. {@link captureOutputs} reads what a processor run committed to its output topics; {@link pipeConsume} then
- * consumes the same raw topic the way the processor does (a consumer group, eachBatch per partition, read_committed)
+ * consumes the same raw topic the way the processor does (a consumer group with its fetch sizes, eachBatch per
+ * partition, read_committed)
  * and, per batch, produces that batch's share of the captured records (their own keys, Avro values and partitions) and
  * commits the batch's offset in one transaction of the partition's own transactional producer: the same number and
  * size of records and the same transaction shape, with no decoding, no engine and no encoding.
@@ -75,10 +76,15 @@ export interface PipeResult {
  * partitions, one transaction per consumed batch. Rejects after `deadlineMs`.
  */
 export async function pipeConsume(stack: BenchStack, ends: ReadonlyMap<number, number>, outputs: readonly CapturedRecord[], deadlineMs: number): Promise<PipeResult> {
+  const perPartition = stack.config.processor.fetchMaxBytesPerPartition;
   const inputs = [...ends.values()].reduce((sum, end) => sum + end, 0);
   const perInput = outputs.length / inputs;
   const groupId = `${stack.id}-pipe-${randomUUID()}`;
-  const consumer = stack.kafka.consumer({ groupId, readUncommitted: false, allowAutoTopicCreation: false, maxWaitTimeInMs: 100 });
+  // the processor's fetch sizes (timeline-processor.ts), so the batches and transactions are the same
+  const consumer = stack.kafka.consumer({
+    groupId, readUncommitted: false, allowAutoTopicCreation: false, maxWaitTimeInMs: 100,
+    maxBytesPerPartition: perPartition, maxBytes: Math.max(perPartition * Math.max(1, ends.size), 10 * 1024 * 1024),
+  });
   const producers = new Map<number, Promise<Producer>>();
   const producerOf = (partition: number): Promise<Producer> => {
     let producer = producers.get(partition);

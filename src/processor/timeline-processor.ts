@@ -157,7 +157,7 @@ export class TimelineProcessor {
     });
     this.#intake = intake;
     await intake.start();
-    const { allowedLatenessMs, correctionHorizonMs, sessionTimeoutMs } = config.processor;
+    const { allowedLatenessMs, correctionHorizonMs, sessionTimeoutMs, fetchMaxBytesPerPartition } = config.processor;
     const { groupId, adapter } = source;
     this.#deps = {
       kafka, serde, decoder, adapter, groupId,
@@ -184,6 +184,9 @@ export class TimelineProcessor {
       sessionTimeout: sessionTimeoutMs,
       heartbeatInterval: Math.max(500, Math.floor(sessionTimeoutMs / 10)),
       maxWaitTimeInMs: 100,
+      // one batch is one transaction, which rewrites the state it touched: large batches when behind, whatever comes when live
+      maxBytesPerPartition: fetchMaxBytesPerPartition,
+      maxBytes: Math.max(fetchMaxBytesPerPartition * Math.max(1, this.#partitionCount), 10 * 1024 * 1024),
     });
     this.#consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {

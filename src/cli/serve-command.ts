@@ -15,6 +15,7 @@ import { PROCESSOR_READINESS_TTL_MS } from '../state/processor-readiness-store.t
 import { createRedis } from '../state/redis-client.ts';
 import { evictionPolicyWarning, readEvictionInfo } from '../state/redis-eviction.ts';
 import { BillingStore } from '../state/billing-store.ts';
+import { LiveAgentStore } from '../state/live-agent-store.ts';
 import { storeKeys } from '../state/store-keys.ts';
 import { TimelineStoreReader } from '../state/timeline-store-reader.ts';
 
@@ -189,6 +190,7 @@ export async function startApiServer(config: Config, logger: Logger, options: Ap
   const app = buildServer({
     reader,
     billing: new BillingStore(redis, storeKeys(config.redis.keyPrefix), config.redis.retentionMs),
+    live: new LiveAgentStore(redis, storeKeys(config.redis.keyPrefix)),
     clock: options.clock ?? Date.now,
     probes,
     registry: options.registry ?? new Registry(),

@@ -47,13 +47,22 @@ export function changeTimeOf(state: AgentStateRow): number {
 }
 
 /**
- * profileType: the timeline's; else the snapshot's when the snapshot names the same profile (the timeline has not
- * closed a segment of it yet); else unknown.
+ * The snapshot when it describes the state's current profile: it names the same profile and was taken after the
+ * state's last user or handling change (an older snapshot may describe an earlier run of the same profile).
  */
-function profileTypeOf(state: AgentStateRow, extras: AgentStatusExtras): string | null {
-  if (extras.profileRun?.profileType != null) return extras.profileRun.profileType;
-  const snapshot = extras.snapshot;
-  return snapshot !== undefined && state.profile !== null && snapshot.profile === state.profile ? snapshot.profileType : null;
+function sameProfileSnapshot(state: AgentStateRow, snapshot: AgentSnapshot | undefined): AgentSnapshot | undefined {
+  if (snapshot === undefined || state.profile === null || snapshot.profile !== state.profile) return undefined;
+  const changes = [state.userStatusSince, state.handlingStatusSince].filter((t): t is number => t !== null);
+  return changes.every((t) => snapshot.snapshotAt >= t) ? snapshot : undefined;
+}
+
+/** profileType and the profile's start: the timeline's where it knows them, else the vendor snapshot's of the same profile, else unknown. */
+function profileOf(state: AgentStateRow, extras: AgentStatusExtras): { profileType: string | null; since: number | null } {
+  const snapshot = sameProfileSnapshot(state, extras.snapshot);
+  return {
+    profileType: extras.profileRun?.profileType ?? snapshot?.profileType ?? null,
+    since: extras.profileRun?.since ?? snapshot?.profileSince ?? null,
+  };
 }
 
 /**
@@ -70,9 +79,9 @@ export function agentStatusRow(state: AgentStateRow, now: number, extras: AgentS
   if (state.loggedIn) {
     if (state.profile !== null && state.profile !== undefined) row['profile'] = state.profile;
     if (state.profileReason !== null && state.profileReason !== undefined) row['profileReason'] = state.profileReason;
-    row['profileType'] = profileTypeOf(state, extras);
-    const since = extras.profileRun?.since ?? null;
-    row['profileDuration'] = since === null ? null : Math.max(0, now - since);
+    const profile = profileOf(state, extras);
+    row['profileType'] = profile.profileType;
+    row['profileDuration'] = profile.since === null ? null : Math.max(0, now - profile.since);
   }
   row['userStatus'] = state.loggedIn ? state.userStatus : 'LoggedOut';
   if (state.userStatusSince !== null) row['userStatusDuration'] = Math.max(0, now - state.userStatusSince);

@@ -35,7 +35,7 @@ async function profileRuns(deps: ServerDeps, tenant: string, states: readonly Ag
     if (!state.loggedIn || state.sessionId === null || state.profile === null) return;
     const segments = (await storeRead(deps.reader.readTimeline(tenant, state.userId, now - PROFILE_LOOKBACK_MS, now + 1))).rows;
     const starts = [state.userStatusSince, state.handlingStatusSince].filter((t): t is number => t !== null);
-    runs.set(state.userId, profileRun(segments, { sessionId: state.sessionId, profile: state.profile, profileReason: state.profileReason, sessionStart: starts.length === 0 ? null : Math.min(...starts) }));
+    runs.set(state.userId, profileRun(segments, { sessionId: state.sessionId, profile: state.profile, profileReason: state.profileReason, sessionStart: starts.length === 0 ? null : Math.min(...starts), lastChange: starts.length === 0 ? null : Math.max(...starts) }));
   }));
   return runs;
 }

@@ -190,7 +190,7 @@ export async function startApiServer(config: Config, logger: Logger, options: Ap
   const app = buildServer({
     reader,
     billing: new BillingStore(redis, storeKeys(config.redis.keyPrefix), config.redis.retentionMs),
-    live: new LiveAgentStore(redis, storeKeys(config.redis.keyPrefix)),
+    live: new LiveAgentStore(redis, storeKeys(config.redis.keyPrefix), config.redis.retentionMs),
     clock: options.clock ?? Date.now,
     probes,
     registry: options.registry ?? new Registry(),

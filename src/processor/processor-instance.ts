@@ -120,7 +120,7 @@ export async function startProcessorInstance(config: Config, source: ProcessorSo
     : new LiveAgentSink({
         kafka: createKafka(config, logger, '-live-sink'),
         serde: new AvroSerde(config.schemaRegistry),
-        store: new LiveAgentStore(redis, keys),
+        store: new LiveAgentStore(redis, keys, config.redis.retentionMs),
         feeds: source.live,
         snapshotTopic: physicalTopicName(config.topicPrefix, source.live.snapshotTopic),
         contactTopic: physicalTopicName(config.topicPrefix, source.live.contactTopic),

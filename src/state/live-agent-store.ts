@@ -8,10 +8,11 @@ import type { StoreKeys } from './store-keys.ts';
 export const LIVE_FORMAT_VERSION = 1;
 
 const DAY_MS = 86_400_000;
-/** How long a contact's newest version is remembered: longer than raw.sinch.contacts keeps records (14 days), so a replay cannot revive an ended contact. */
+/**
+ * The shortest time a contact's newest version is remembered: longer than raw.sinch.contacts keeps records (14 days),
+ * so a replay cannot revive an ended contact, whatever REDIS_RETENTION_MS says.
+ */
 export const CONTACT_MEMORY_MS = 15 * DAY_MS;
-/** How long an agent's snapshot outlives the newest snapshot of its tenant's (raw.sinch.agent-status keeps 2 days). */
-export const SNAPSHOT_MEMORY_MS = 2 * DAY_MS;
 
 /**
  * Applies one contact version unless the remembered one is as new or newer (changedAt, then completed over open):
@@ -82,14 +83,17 @@ const mark = (value: string | undefined): number | null => (value === undefined 
 export class LiveAgentStore {
   readonly #redis: RedisStore & LiveScripts;
   readonly #keys: StoreKeys;
+  readonly #retentionMs: number;
 
-  constructor(redis: RedisStore, keys: StoreKeys) {
+  /** Keys expire `retentionMs` (REDIS_RETENTION_MS) after the newest change written to them, a contact's no sooner than {@link CONTACT_MEMORY_MS}. */
+  constructor(redis: RedisStore, keys: StoreKeys, retentionMs: number) {
     if (typeof (redis as Partial<LiveScripts>).atUpsertContact !== 'function') {
       redis.defineCommand('atUpsertContact', { numberOfKeys: 3, lua: UPSERT_CONTACT });
       redis.defineCommand('atUpsertSnapshot', { numberOfKeys: 2, lua: UPSERT_SNAPSHOT });
     }
     this.#redis = redis as RedisStore & LiveScripts;
     this.#keys = keys;
+    this.#retentionMs = retentionMs;
   }
 
   /** The data epoch of the store (null when Redis has none): the live sink re-reads its topics when it changes. */
@@ -115,7 +119,7 @@ export class LiveAgentStore {
       if (write.kind === 'snapshot') {
         const { snapshot } = write;
         const json = JSON.stringify({ ...snapshot, formatVersion: LIVE_FORMAT_VERSION });
-        void pipeline.atUpsertSnapshot(keys.agentSnapshots(tenant), keys.liveFeeds(tenant), snapshot.userId, snapshot.snapshotAt, json, snapshot.snapshotAt + SNAPSHOT_MEMORY_MS);
+        void pipeline.atUpsertSnapshot(keys.agentSnapshots(tenant), keys.liveFeeds(tenant), snapshot.userId, snapshot.snapshotAt, json, snapshot.snapshotAt + this.#retentionMs);
         continue;
       }
       const { contact } = write;
@@ -123,7 +127,7 @@ export class LiveAgentStore {
         ? { contactId: contact.contactId, userId: contact.userId, channel: contact.channel, direction: contact.direction, since: contact.since }
         : null;
       const json = active === null ? '' : JSON.stringify({ ...active, formatVersion: LIVE_FORMAT_VERSION });
-      void pipeline.atUpsertContact(keys.liveContact(tenant, contact.contactId), keys.activeContacts(tenant), keys.liveFeeds(tenant), contact.contactId, contact.changedAt, contact.completed ? 1 : 0, json, contact.changedAt + CONTACT_MEMORY_MS);
+      void pipeline.atUpsertContact(keys.liveContact(tenant, contact.contactId), keys.activeContacts(tenant), keys.liveFeeds(tenant), contact.contactId, contact.changedAt, contact.completed ? 1 : 0, json, contact.changedAt + Math.max(this.#retentionMs, CONTACT_MEMORY_MS));
     }
     let written = 0;
     let stale = 0;

@@ -79,7 +79,7 @@ describe.each([['single Redis', false], ['Redis Cluster', true]] as const)('live
     pipeline = await createTestPipeline(services, cluster ? { REDIS_CLUSTER_NODES: await requireRedisCluster() } : {});
     snapshotTopic = physicalTopicName(pipeline.config.topicPrefix, 'raw.sinch.agent-status');
     contactTopic = physicalTopicName(pipeline.config.topicPrefix, 'raw.sinch.contacts');
-    store = new LiveAgentStore(pipeline.redis, storeKeys(pipeline.config.redis.keyPrefix));
+    store = new LiveAgentStore(pipeline.redis, storeKeys(pipeline.config.redis.keyPrefix), pipeline.config.redis.retentionMs);
     instance = await startProcessorInstance(pipeline.config, processorSource(pipeline.config, 'sinch-rai'), createLogger('warn'));
   }, 60_000);
   afterAll(async () => {

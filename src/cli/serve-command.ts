@@ -191,6 +191,7 @@ export async function startApiServer(config: Config, logger: Logger, options: Ap
     reader,
     billing: new BillingStore(redis, storeKeys(config.redis.keyPrefix), config.redis.retentionMs),
     live: new LiveAgentStore(redis, storeKeys(config.redis.keyPrefix), config.redis.retentionMs),
+    reconcileGraceMs: config.http.reconcileGraceMs,
     clock: options.clock ?? Date.now,
     probes,
     registry: options.registry ?? new Registry(),

@@ -106,6 +106,8 @@ export interface Config {
     readonly queryTimeoutMs: number;
     /** The size bound of the cache of finished statistic answers, in bytes (0: no cache). */
     readonly answerCacheBytes: number;
+    /** How long past the vendor's change a snapshot may disagree with the history before /agentStatus serves the snapshot's view (AGENT_STATUS_RECONCILE_GRACE_MS). */
+    readonly reconcileGraceMs: number;
     /** The Host header values the API answers (others get 421); undefined: any. */
     readonly allowedHosts: readonly string[] | undefined;
     /** Browser origins allowed to call the API (CORS); undefined: none. */
@@ -316,6 +318,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       maxQueryDays: e.HTTP_MAX_QUERY_DAYS,
       queryTimeoutMs: e.HTTP_QUERY_TIMEOUT_MS,
       answerCacheBytes: e.HTTP_ANSWER_CACHE_MB * 1_048_576,
+      reconcileGraceMs: e.AGENT_STATUS_RECONCILE_GRACE_MS,
       allowedHosts: e.HTTP_ALLOWED_HOSTS,
       corsOrigins: e.HTTP_CORS_ORIGINS,
       tokens: parseApiTokens(e.API_TOKENS_FILE),

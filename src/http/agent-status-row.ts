@@ -13,7 +13,7 @@ import type { Row } from './row-selection.ts';
 export const AGENT_STATUS_FIELDS: readonly string[] = [
   'userId', 'userName', 'reportingGroupid', 'reportingGroupName', 'profile', 'profileReason', 'profileType', 'profileDuration', 'userStatus',
   'userStatusDuration', 'availability', 'contactHandlingStatus', 'contactHandlingStatusDuration', ...ACTIVE_CONTACT_FIELDS, ...AGENT_INFO_FIELDS,
-  'changeTimestamp', 'sessionId', 'loggedIn', 'campaignId', 'asOf', 'source',
+  'changeTimestamp', 'sessionId', 'loggedIn', 'campaignId', 'asOf', 'source', 'reconciled',
 ];
 
 /** What /agentStatus knows of an agent beyond its timeline state. */
@@ -25,6 +25,8 @@ export interface AgentStatusExtras {
   /** The contacts the agent is connected to; null or undefined: unknown (the tenant has no contact feed). */
   readonly activeContacts?: readonly ActiveContact[] | null | undefined;
   readonly showAgentInfo?: boolean;
+  /** The kind of disagreement resolved by serving the vendor snapshot's status (agent-status-reconciliation.ts); undefined: none. */
+  readonly reconciled?: string | undefined;
 }
 
 /**
@@ -100,5 +102,6 @@ export function agentStatusRow(state: AgentStateRow, now: number, extras: AgentS
   row['asOf'] = formatUtc(state.asOf);
   row['source'] = state.source;
   if (state.sampled === true) row['sampled'] = true;
+  if (extras.reconciled !== undefined) row['reconciled'] = extras.reconciled;
   return row;
 }

@@ -32,6 +32,8 @@ export interface ServerDeps {
    * reporting group, agent info and active contacts are null and `reportingGroupId` is refused.
    */
   readonly live?: Pick<LiveAgentStore, 'read'>;
+  /** AGENT_STATUS_RECONCILE_GRACE_MS: how long a snapshot may disagree with the history before /agentStatus serves the snapshot's view; default 300000. */
+  readonly reconcileGraceMs?: number;
   /** Current time in epoch ms (time in state, default endTime). */
   readonly clock: () => number;
   readonly probes: readonly ReadinessProbe[];

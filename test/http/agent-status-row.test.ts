@@ -14,7 +14,7 @@ const state = (fields: Partial<AgentStateRow> = {}): AgentStateRow => ({
 
 const snapshot = (fields: Partial<AgentSnapshot> = {}): AgentSnapshot => ({
   tenant: 't', userId: USER, snapshotAt: T + 120_000, userName: 'Fox, John', reportingGroupId: 'G1', reportingGroupName: 'Sales', profile: 'Office', profileType: 'Presence',
-  profileSince: T - 30_000, userStatus: 'Ready', contactHandlingStatus: 'Waiting',
+  profileSince: T - 30_000, userStatus: 'Ready', userStatusSince: T, contactHandlingStatus: 'Waiting', contactHandlingStatusSince: T + 60_000,
   info: { number: '201', mobileNumber: null, externalNumber: null, email: 'a@b', chatName: 'Fox, John', chat: 'a@b', chatCapacity: 2, location: 'Espoo' }, ...fields,
 });
 

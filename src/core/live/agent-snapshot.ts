@@ -17,7 +17,11 @@ export interface AgentSnapshot {
   readonly profileSince: number | null;
   /** The vendor's userStatus (Ready, NotReady, Pause, LoggedOut). */
   readonly userStatus: string | null;
+  /** snapshotAt − userStatusDuration: when the vendor says the userStatus began; null when not said. */
+  readonly userStatusSince: number | null;
   readonly contactHandlingStatus: string | null;
+  /** snapshotAt − contactHandlingStatusDuration; null when not said. */
+  readonly contactHandlingStatusSince: number | null;
   readonly info: AgentInfo;
 }
 

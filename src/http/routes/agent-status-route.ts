@@ -3,6 +3,7 @@ import type { ProfileRun } from '../../core/timeline/profile-run.ts';
 import { profileRun } from '../../core/timeline/profile-run.ts';
 import type { LiveAgentData } from '../../state/live-agent-store.ts';
 import type { AgentStateRow } from '../../state/store-types.ts';
+import { AgentStatusReconciliation } from '../agent-status-reconciliation.ts';
 import { AGENT_STATUS_FIELDS, agentStatusRow, changeTimeOf } from '../agent-status-row.ts';
 import { completenessHeaders, completenessView } from '../completeness.ts';
 import { BadRequest } from '../bad-request.ts';
@@ -26,6 +27,9 @@ const NO_LIVE_DATA = 'this server has no live agent data (reporting groups come 
 /** How far back the timeline is read for the current profile's start: a profile held longer has an unknown (null) duration start beyond it. */
 export const PROFILE_LOOKBACK_MS = 86_400_000;
 
+/** AGENT_STATUS_RECONCILE_GRACE_MS's default. */
+const DEFAULT_RECONCILE_GRACE_MS = 300_000;
+
 const NO_LIVE: LiveAgentData = { snapshots: new Map(), activeContacts: new Map(), feeds: { contacts: null, snapshots: null } };
 
 /** The current profile's run of each logged-in agent with a profile, from its segments of the last {@link PROFILE_LOOKBACK_MS}. */
@@ -48,6 +52,7 @@ async function profileRuns(deps: ServerDeps, tenant: string, states: readonly Ag
  * (bounded concurrency and deadline) like /agentStatistic.
  */
 export function registerAgentStatusRoute(app: FastifyInstance, deps: ServerDeps, admission: QueryAdmission): void {
+  const reconciliation = new AgentStatusReconciliation({ graceMs: deps.reconcileGraceMs ?? DEFAULT_RECONCILE_GRACE_MS, registry: deps.registry, logger: deps.logger });
   app.get('/agentStatus', async (request, reply) => {
     const query = parseRaiQuery(request.url, PARAMETERS, FIELDS);
     const { params } = query;
@@ -67,20 +72,23 @@ export function registerAgentStatusRoute(app: FastifyInstance, deps: ServerDeps,
       const live = deps.live === undefined ? NO_LIVE : await storeRead(deps.live.read(tenant, userIds));
       signal.throwIfAborted();
       const now = deps.clock();
-      const selected = states.rows.filter((state) => {
+      const resolved = states.rows.map((state) => reconciliation.resolve(tenant, state, live.snapshots.get(state.userId), completeness.upTo));
+      const reconciled = new Map(resolved.flatMap(({ state, disagreement }) => (disagreement === null ? [] : [[state.userId, disagreement.kind] as const])));
+      const selected = resolved.map((r) => r.state).filter((state) => {
         const changed = changeTimeOf(state);
         if (changed < start || changed >= end) return false;
         if (groups === undefined) return true;
         const group = live.snapshots.get(state.userId)?.reportingGroupId;
         return group !== undefined && group !== null && groups.includes(normalisedGuid(group));
       });
-      const runs = await profileRuns(deps, tenant, selected, now);
+      const runs = await profileRuns(deps, tenant, selected.filter((state) => !reconciled.has(state.userId)), now);
       signal.throwIfAborted();
       const rows = selected.map((state) => agentStatusRow(state, now, {
         snapshot: live.snapshots.get(state.userId),
         profileRun: runs.get(state.userId),
         activeContacts: live.feeds.contacts === null ? null : (live.activeContacts.get(state.userId) ?? []),
         showAgentInfo,
+        reconciled: reconciled.get(state.userId),
       }));
       const view = completenessView(answerCompleteness(deps.reader, completeness, states.missing), deps.allowedLatenessMs);
       return { ...selectRows(rows, selection), view };

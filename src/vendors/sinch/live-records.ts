@@ -23,9 +23,15 @@ function epochMs(value: unknown): number | null {
   return Number.isNaN(time) ? null : time;
 }
 
+/** `snapshotAt − duration`, or null when the duration is not a non-negative integer. */
+function since(snapshotAt: number, duration: unknown): number | null {
+  const ms = count(duration);
+  return ms === null ? null : snapshotAt - ms;
+}
+
 /**
  * One raw.sinch.agent-status value (schemas/sinch-agent-status.avsc: a row of RAI `/agentStatus?showAgentInfo=true`
- * with the poller's envelope) as an {@link AgentSnapshot}. profileSince is snapshotAt − profileDuration.
+ * with the poller's envelope) as an {@link AgentSnapshot}. Each `…Since` is snapshotAt − the matching `…Duration`.
  */
 export function sinchAgentSnapshot(value: Value): LiveDecode<AgentSnapshot> {
   const tenant = text(value['tenant']);
@@ -34,7 +40,6 @@ export function sinchAgentSnapshot(value: Value): LiveDecode<AgentSnapshot> {
   if (userId === null) return { problem: 'missing userId' };
   const snapshotAt = epochMs(value['snapshotAt']);
   if (snapshotAt === null) return { problem: `invalid snapshotAt ${JSON.stringify(value['snapshotAt'])}` };
-  const profileDuration = count(value['profileDuration']);
   const chatCapacity = value['chatCapacity'] === null || value['chatCapacity'] === undefined ? null : count(value['chatCapacity']);
   if (chatCapacity === null && value['chatCapacity'] !== null && value['chatCapacity'] !== undefined) return { problem: `invalid chatCapacity ${JSON.stringify(value['chatCapacity'])}` };
   return {
@@ -44,9 +49,11 @@ export function sinchAgentSnapshot(value: Value): LiveDecode<AgentSnapshot> {
     reportingGroupName: text(value['reportingGroupName']),
     profile: text(value['profile']),
     profileType: text(value['profileType']),
-    profileSince: profileDuration === null ? null : snapshotAt - profileDuration,
+    profileSince: since(snapshotAt, value['profileDuration']),
     userStatus: text(value['userStatus']),
+    userStatusSince: since(snapshotAt, value['userStatusDuration']),
     contactHandlingStatus: text(value['contactHandlingStatus']),
+    contactHandlingStatusSince: since(snapshotAt, value['contactHandlingStatusDuration']),
     info: {
       number: text(value['number']), mobileNumber: text(value['mobileNumber']), externalNumber: text(value['externalNumber']), email: text(value['email']),
       chatName: text(value['chatName']), chat: text(value['chat']), chatCapacity, location: text(value['location']),

@@ -22,7 +22,7 @@ describe('Sinch agentStatus snapshots', () => {
   it('keep the reporting group, the agent info and the profile start (snapshotAt − profileDuration)', () => {
     expect(sinchAgentSnapshot(snapshotValue())).toEqual({
       tenant: 't1', userId: USER, snapshotAt: AT, userName: 'Fox, John', reportingGroupId: '1381038F462C4E4684D997B5924F83DE', reportingGroupName: 'Sales',
-      profile: 'Available', profileType: 'Presence', profileSince: AT - 60_000, userStatus: 'Ready', contactHandlingStatus: 'Talking_Inbound',
+      profile: 'Available', profileType: 'Presence', profileSince: AT - 60_000, userStatus: 'Ready', userStatusSince: AT - 3_600_000, contactHandlingStatus: 'Talking_Inbound', contactHandlingStatusSince: AT - 60_000,
       info: { number: '201', mobileNumber: '+358123456201', externalNumber: '+358123456201', email: 'john.fox@sinch.com', chatName: 'Fox, John', chat: 'john.fox@sinch.com', chatCapacity: 1, location: 'Espoo' },
     });
   });

@@ -16,6 +16,7 @@ import { createRedis } from '../state/redis-client.ts';
 import { evictionPolicyWarning, readEvictionInfo } from '../state/redis-eviction.ts';
 import { BillingStore } from '../state/billing-store.ts';
 import { ChangeFeed } from '../state/change-feed.ts';
+import { LiveAgentStore } from '../state/live-agent-store.ts';
 import { storeKeys } from '../state/store-keys.ts';
 import { TimelineStoreReader } from '../state/timeline-store-reader.ts';
 
@@ -190,6 +191,8 @@ export async function startApiServer(config: Config, logger: Logger, options: Ap
   const app = buildServer({
     reader,
     billing: new BillingStore(redis, storeKeys(config.redis.keyPrefix), config.redis.retentionMs),
+    liveAgents: new LiveAgentStore(redis, storeKeys(config.redis.keyPrefix), config.redis.retentionMs),
+    reconcileGraceMs: config.http.reconcileGraceMs,
     clock: options.clock ?? Date.now,
     probes,
     registry: options.registry ?? new Registry(),

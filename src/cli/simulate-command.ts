@@ -4,7 +4,7 @@ import { parseTimestamp } from '../core/time/timestamp.ts';
 import type { EvoSimulatorOptions } from '../vendors/evo-voice/simulator/index.ts';
 import type { FaultOptions, SimulatorOptions } from '../vendors/sinch/simulator/index.ts';
 import type { ThuliumSimulatorOptions } from '../vendors/thulium/simulator/index.ts';
-import { exportTruth, generateGroundTruth, groundTruthOf, startSimulator } from '../vendors/sinch/simulator/index.ts';
+import { exportStatusTruth, exportTruth, generateGroundTruth, groundTruthOf, startSimulator, statusTruthFile } from '../vendors/sinch/simulator/index.ts';
 import type { EvoSimulateFlags } from './simulate-evo-voice.ts';
 import { EVO_ONLY_FLAGS, evoOptions, exportEvoTruth, serveEvo } from './simulate-evo-voice.ts';
 import type { HostedSuiteSimulatorOptions } from '../vendors/hostedsuite/simulator/index.ts';
@@ -62,7 +62,7 @@ function shutdownSignal(): AbortSignal {
  * RAI API and prints its URL until Ctrl-C (exit 0), or with `--export FILE` writes the ground truth as NDJSON
  * (agentStatusHistory rows to FILE, contacts to FILE with `.contacts.ndjson`) and exits; with
  * `--export-truth FILE` writes the agents' true state intervals (one JSON line each, see
- * exportTruth) and exits. Both may be given. `--vendor evo-voice` serves the Evo Voice report API
+ * exportTruth) and, for Sinch, the agentStatus truth to FILE.status.ndjson (status-truth.ts) and exits. Both may be given. `--vendor evo-voice` serves the Evo Voice report API
  * (docs/vendors/evo-voice-contract.md) the same way; `--export-truth` writes its truth at now = `--to`.
  * `--vendor thulium` serves Thulium's REST API (docs/vendors/thulium-contract.md); `--export-truth FILE` writes the
  * truth and `FILE.thulium.ndjson` (the vendor-level model) at now = `--to`.
@@ -201,7 +201,10 @@ export async function simulateCommand(argv: string[], io: SimulateIo = { stdout:
       await writeFile(contactsFile, ndjson(truth.contacts));
       io.stdout.write(`wrote ${truth.agentStatusHistory.length} agentStatusHistory rows to ${exportFile} and ${truth.contacts.length} contacts to ${contactsFile}\n`);
     }
-    if (truthFile !== undefined) io.stdout.write(`wrote ${await exportTruth(truthFile, day)} agent state intervals to ${truthFile}\n`);
+    if (truthFile !== undefined) {
+      io.stdout.write(`wrote ${await exportTruth(truthFile, day)} agent state intervals to ${truthFile}\n`);
+      io.stdout.write(`wrote ${await exportStatusTruth(truthFile, day)} agentStatus truth lines (agents, profiles, contacts) to ${statusTruthFile(truthFile)}\n`);
+    }
     return 0;
   }
 

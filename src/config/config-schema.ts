@@ -128,6 +128,7 @@ export const envSchema = z.object({
   HTTP_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   HTTP_SSE_MAX_CLIENTS: z.coerce.number().int().min(1).max(100_000).default(200),
   HTTP_SSE_HEARTBEAT_MS: z.coerce.number().int().min(1_000).max(300_000).default(15_000),
+  AGENT_STATUS_RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(300_000),
   HTTP_ANSWER_CACHE_MB: z.coerce.number().int().min(0).max(65_536).default(64),
   HTTP_ALLOWED_HOSTS: commaList.pipe(z.array(z.string().regex(/^[a-z0-9.-]+(?::\d{1,5})?$|^\[[0-9a-f:.]+\](?::\d{1,5})?$/i, 'each entry must be a host name or address, optionally with :port')).min(1, 'needs at least one host')).optional(),
   HTTP_CORS_ORIGINS: commaList.pipe(z.array(z.string().regex(ORIGIN, 'each entry must be an origin such as https://app.example.com')).min(1, 'needs at least one origin')).optional(),

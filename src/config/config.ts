@@ -114,6 +114,8 @@ export interface Config {
     readonly sseMaxClients: number;
     /** How often an idle event stream gets a heartbeat event (HTTP_SSE_HEARTBEAT_MS). */
     readonly sseHeartbeatMs: number;
+    /** How long past the vendor's change a snapshot may disagree with the history before /agentStatus serves the snapshot's view (AGENT_STATUS_RECONCILE_GRACE_MS). */
+    readonly reconcileGraceMs: number;
     /** The Host header values the API answers (others get 421); undefined: any. */
     readonly allowedHosts: readonly string[] | undefined;
     /** Browser origins allowed to call the API (CORS); undefined: none. */
@@ -328,6 +330,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       answerCacheBytes: e.HTTP_ANSWER_CACHE_MB * 1_048_576,
       sseMaxClients: e.HTTP_SSE_MAX_CLIENTS,
       sseHeartbeatMs: e.HTTP_SSE_HEARTBEAT_MS,
+      reconcileGraceMs: e.AGENT_STATUS_RECONCILE_GRACE_MS,
       allowedHosts: e.HTTP_ALLOWED_HOSTS,
       corsOrigins: e.HTTP_CORS_ORIGINS,
       tokens: parseApiTokens(e.API_TOKENS_FILE),

@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { ApiToken } from '../config/config-schema.ts';
 import type { BillingStore } from '../state/billing-store.ts';
 import type { ChangeFeedSource } from './live/feed-hub.ts';
+import type { LiveAgentStore } from '../state/live-agent-store.ts';
 import type { TimelineStoreReader } from '../state/timeline-store-reader.ts';
 import type { QueryAdmissionLimits } from './query-admission.ts';
 
@@ -27,6 +28,13 @@ export interface ServerDeps {
   readonly reader: TimelineReader;
   /** The Evo Voice billing rows (GET /billing); without it the route answers 404. */
   readonly billing?: Pick<BillingStore, 'read'>;
+  /**
+   * The live agent data (snapshots and active contacts) /agentStatus adds to the timeline state; without it the
+   * reporting group, agent info and active contacts are null and `reportingGroupId` is refused.
+   */
+  readonly liveAgents?: Pick<LiveAgentStore, 'read'>;
+  /** AGENT_STATUS_RECONCILE_GRACE_MS: how long a snapshot may disagree with the history before /agentStatus serves the snapshot's view; default 300000. */
+  readonly reconcileGraceMs?: number;
   /** Current time in epoch ms (time in state, default endTime). */
   readonly clock: () => number;
   readonly probes: readonly ReadinessProbe[];

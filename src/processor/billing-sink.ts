@@ -1,15 +1,10 @@
-import type { Admin, Batch, Consumer, Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
 import type { AvroSerde } from '../kafka/avro-serde.ts';
-import { createProducer } from '../kafka/producer.ts';
 import type { BillingRow, BillingStore } from '../state/billing-store.ts';
 import { toBillingRow } from './billing-rows.ts';
-import { deadLetterRecord } from './output-records.ts';
 import type { ProcessorMetrics } from './processor-metrics.ts';
-import { fetchPartitionOffsets } from './topic-offsets.ts';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { RawRowSink } from './raw-row-sink.ts';
 
 export interface BillingSinkOptions {
   readonly kafka: Kafka;
@@ -29,163 +24,15 @@ export interface BillingSinkOptions {
 }
 
 /**
- * Stores the Evo Voice billing rows of the raw billing topic in Redis as they are ({@link BillingStore}): a
- * read_committed consumer group writes each batch with the store's idempotent upserts, then commits its offsets with
- * the Redis data epoch as metadata. A value that is not a billing row (not in the wire format, or failing
- * {@link toBillingRow}) is dead-lettered; a value that cannot be decoded for any other reason (the registry unreachable)
- * is retried with a capped backoff, so nothing is lost. When Redis lost its data (the
- * epoch the Redis sink keeps changed, found on a timer and at every assignment), every partition whose commit carries
- * another epoch is re-read from its start, so the topic (retention 14 days) rebuilds the billing rows.
+ * Stores the Evo Voice billing rows of the raw billing topic in Redis as they are ({@link BillingStore}) through a
+ * {@link RawRowSink}: a value that fails {@link toBillingRow} is dead-lettered, and after a Redis data loss the topic
+ * (retention 14 days) rebuilds the billing rows.
  *
  * Lifecycle: start once → stop once (idempotent).
  */
-export class BillingSink {
-  readonly #options: BillingSinkOptions;
-  readonly #logger: Logger;
-  #consumer: Consumer | undefined;
-  #producer: Producer | undefined;
-  #admin: Admin | undefined;
-  #assigned: number[] = [];
-  /** Partitions whose position is known to be in the current epoch (committed in it, or rewound to the start). */
-  readonly #verified = new Set<number>();
-  #epoch: string | null = null;
-  #timer: NodeJS.Timeout | undefined;
-  #stopped = false;
-
+export class BillingSink extends RawRowSink<BillingRow> {
   constructor(options: BillingSinkOptions) {
-    this.#options = options;
-    this.#logger = options.logger.child({ component: 'billing-sink' });
-  }
-
-  async start(): Promise<void> {
-    const { kafka, topic, groupId, sessionTimeoutMs } = this.#options;
-    this.#admin = kafka.admin();
-    await this.#admin.connect();
-    this.#producer = createProducer(kafka);
-    await this.#producer.connect();
-    this.#epoch = await this.#options.store.epoch();
-    const consumer = kafka.consumer({
-      groupId, readUncommitted: false, allowAutoTopicCreation: false, sessionTimeout: sessionTimeoutMs,
-      heartbeatInterval: Math.max(500, Math.floor(sessionTimeoutMs / 10)), maxWaitTimeInMs: 250,
-    });
-    this.#consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      this.#assigned = payload.memberAssignment[topic] ?? [];
-      this.#verified.clear();
-    });
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      this.#logger.error({ err: payload.error, restart: payload.restart }, 'billing sink consumer crashed');
-      if (!payload.restart && !this.#stopped) this.#options.onFatal?.(payload.error);
-    });
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, isRunning, isStale, heartbeat, resolveOffset }) => {
-        for (let attempt = 0; isRunning() && !isStale() && !this.#stopped; attempt++) {
-          try {
-            if (await this.#handle(batch)) resolveOffset(batch.lastOffset());
-            return;
-          } catch (error) {
-            this.#logger.warn({ err: error, partition: batch.partition, attempt }, 'billing rows could not be stored; retrying');
-            await sleep(Math.min(2_000, 100 * 2 ** Math.min(attempt, 5)));
-            await heartbeat().catch(() => undefined);
-          }
-        }
-      },
-    });
-    this.#timer = setInterval(() => void this.#check(), this.#options.checkMs);
-  }
-
-  /** True when the batch was stored and committed; false when its partition was rewound instead. */
-  async #handle(batch: Batch): Promise<boolean> {
-    const { serde, store, topic, deadLetterTopic, metrics } = this.#options;
-    const epoch = await store.epoch();
-    if (epoch !== this.#epoch) {
-      await this.#check();
-      return false;
-    }
-    if (!this.#verified.has(batch.partition) && (await this.#rewindOtherEpochs([batch.partition])).length > 0) return false;
-    const rows: BillingRow[] = [];
-    const deadLetters = [];
-    for (const message of batch.messages) {
-      const source = { topic, partition: batch.partition, offset: message.offset, key: message.key, value: message.value };
-      let problem: string;
-      try {
-        if (message.value === null || message.value.length === 0) throw new Error('empty value (tombstone)');
-        const row = toBillingRow(await serde.decode<Record<string, unknown>>(message.value));
-        if (!('problem' in row)) {
-          rows.push(row);
-          continue;
-        }
-        problem = row.problem;
-      } catch (error) {
-        const permanent = message.value === null || message.value.length === 0 || (error instanceof AgentTimelinesError && !error.retriable);
-        if (!permanent) throw error;
-        problem = (error as Error).message;
-      }
-      deadLetters.push(deadLetterRecord(deadLetterTopic, source, { errorCode: 'RECORD_INVALID', reason: `not a billing row: ${problem}` }, Date.now()));
-    }
-    if (deadLetters.length > 0) {
-      const messages = await Promise.all(deadLetters.map(async (record) => ({ key: record.key, value: await serde.encode(record.topic, record.value) })));
-      await this.#producer!.send({ topic: deadLetterTopic, acks: -1, messages });
-      metrics.inc('records_dead_lettered', { errorCode: 'RECORD_INVALID' }, deadLetters.length);
-      this.#logger.error({ partition: batch.partition, count: deadLetters.length }, 'billing records that are not billing rows were dead-lettered');
-    }
-    const result = await store.write(rows);
-    metrics.inc('redis_rows_written', { topic }, result.written);
-    metrics.inc('redis_rows_stale', { topic }, result.stale);
-    if ((await store.epoch()) !== epoch || !this.#verified.has(batch.partition)) return false;
-    await this.#consumer!.commitOffsets([{ topic, partition: batch.partition, offset: String(Number(batch.lastOffset()) + 1), metadata: epoch ?? '' }]);
-    return true;
-  }
-
-  /** Adopts a changed data epoch and re-reads the partitions whose commits carry another one. */
-  async #check(): Promise<void> {
-    if (this.#stopped) return;
-    try {
-      const epoch = await this.#options.store.epoch();
-      if (epoch === this.#epoch) return;
-      this.#logger.info({ epoch }, 'Redis data epoch changed; re-reading the billing rows not stored in it');
-      this.#epoch = epoch;
-      this.#verified.clear();
-      await this.#rewindOtherEpochs(this.#assigned);
-    } catch (error) {
-      this.#logger.warn({ err: error }, 'billing sink epoch check failed; retrying');
-    }
-  }
-
-  /**
-   * Verifies `partitions` against the current epoch: a partition committed in another epoch is sought back to its
-   * start (answered), any other is verified as it is.
-   */
-  async #rewindOtherEpochs(partitions: readonly number[]): Promise<number[]> {
-    const { topic, groupId, metrics } = this.#options;
-    const consumer = this.#consumer;
-    if (consumer === undefined || partitions.length === 0) return [];
-    const epoch = this.#epoch;
-    const committed = (await this.#admin!.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? [];
-    const lows = new Map((await fetchPartitionOffsets(this.#admin!, topic)).map((p) => [p.partition, p.low]));
-    const rewound: number[] = [];
-    if (epoch !== this.#epoch) return rewound;
-    for (const partition of partitions) {
-      const commit = committed.find((p) => p.partition === partition);
-      if (commit !== undefined && Number(commit.offset) >= 0 && commit.metadata !== (epoch ?? '')) {
-        consumer.seek({ topic, partition, offset: String(lows.get(partition) ?? 0) });
-        metrics.inc('redis_rebuilds', { topic });
-        rewound.push(partition);
-      }
-      this.#verified.add(partition);
-    }
-    if (rewound.length > 0) this.#logger.info({ partitions: rewound, epoch }, 'billing partitions committed in another data epoch; re-reading them from their start');
-    return rewound;
-  }
-
-  async stop(): Promise<void> {
-    if (this.#stopped) return;
-    this.#stopped = true;
-    clearInterval(this.#timer);
-    await Promise.allSettled([this.#consumer?.disconnect(), this.#producer?.disconnect(), this.#admin?.disconnect()]);
+    const { topic, ...rest } = options;
+    super({ ...rest, topics: [topic], toRow: (_topic, value) => toBillingRow(value), what: 'billing row', component: 'billing-sink' });
   }
 }

@@ -4,12 +4,14 @@ import type { Config } from '../config/config.ts';
 import { AvroSerde } from '../kafka/avro-serde.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
 import { BillingStore } from '../state/billing-store.ts';
+import { LiveAgentStore } from '../state/live-agent-store.ts';
 import { ProcessorReadinessStore } from '../state/processor-readiness-store.ts';
 import { createRedis } from '../state/redis-client.ts';
 import { storeKeys } from '../state/store-keys.ts';
 import { DayAggregateStore } from '../state/day-aggregate-store.ts';
 import { TimelineStoreWriter } from '../state/timeline-store-writer.ts';
 import { BillingSink } from './billing-sink.ts';
+import { LiveAgentSink } from './live-agent-sink.ts';
 import { registerProcessorMetrics } from './processor-prometheus.ts';
 import { physicalTopicName } from '../topology/load-topology.ts';
 import type { ProcessorMetrics } from './processor-metrics.ts';
@@ -27,6 +29,8 @@ export interface ProcessorInstance {
   readonly sink: RedisSink | null;
   /** The billing sink of a source with a billing topic (ProcessorSource.billingTopic). */
   readonly billing: BillingSink | null;
+  /** The live agent sink of a source with live feeds (ProcessorSource.live). */
+  readonly live: LiveAgentSink | null;
   /** Rejects when a consumer died without restarting itself; the process should exit and be restarted. */
   readonly fatal: Promise<never>;
   /** Whether the instance's Redis client is connected now (the sink and readiness record need it). */
@@ -111,6 +115,23 @@ export async function startProcessorInstance(config: Config, source: ProcessorSo
         sessionTimeoutMs: config.processor.sessionTimeoutMs,
         onFatal: (error) => reportFatal(error),
       });
+  const live = source.live === undefined
+    ? null
+    : new LiveAgentSink({
+        kafka: createKafka(config, logger, '-live-sink'),
+        serde: new AvroSerde(config.schemaRegistry),
+        store: new LiveAgentStore(redis, keys, config.redis.retentionMs),
+        feeds: source.live,
+        snapshotTopic: physicalTopicName(config.topicPrefix, source.live.snapshotTopic),
+        contactTopic: physicalTopicName(config.topicPrefix, source.live.contactTopic),
+        deadLetterTopic: processorTopics(config.topicPrefix, source.rawTopic).deadLetter,
+        groupId: `${source.groupId}.live-sink`,
+        logger,
+        metrics: processor.metrics,
+        checkMs: config.processor.redisSinkCheckMs,
+        sessionTimeoutMs: config.processor.sessionTimeoutMs,
+        onFatal: (error) => reportFatal(error),
+      });
   if (options.registry !== undefined) {
     registerProcessorMetrics(options.registry, {
       metrics: processor.metrics,
@@ -123,8 +144,9 @@ export async function startProcessorInstance(config: Config, source: ProcessorSo
     await reprocessor?.start();
     await sink?.start();
     await billing?.start();
+    await live?.start();
   } catch (error) {
-    await Promise.allSettled([processor.stop(), reprocessor?.stop(), sink?.stop(), billing?.stop()]);
+    await Promise.allSettled([processor.stop(), reprocessor?.stop(), sink?.stop(), billing?.stop(), live?.stop()]);
     redis.disconnect();
     throw error;
   }
@@ -136,6 +158,7 @@ export async function startProcessorInstance(config: Config, source: ProcessorSo
     reprocessor,
     sink,
     billing,
+    live,
     fatal,
     redisConnected: () => redis.status === 'ready',
     stop: () =>
@@ -145,6 +168,7 @@ export async function startProcessorInstance(config: Config, source: ProcessorSo
         await reprocessor?.stop();
         await sink?.stop();
         await billing?.stop();
+        await live?.stop();
         await redis.quit().catch(() => undefined);
       })()),
   };

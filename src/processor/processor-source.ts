@@ -1,5 +1,6 @@
 import type { SourceAdapter } from '../core/source/source-adapter.ts';
 import type { SourceId } from '../core/source/source-id.ts';
+import type { LiveFeeds } from './live-agent-sink.ts';
 
 /**
  * One vendor source the timeline processor takes in: its raw topic, the adapter that maps the topic's records onto
@@ -40,4 +41,10 @@ export interface ProcessorSource {
    * statuses), whose watermarks would otherwise claim the tenant's statistics final before its reports are in.
    */
   readonly completeness?: boolean;
+  /**
+   * The source's live feeds, when it has them (Sinch RAI: the agentStatus snapshots and the contact records): the
+   * source's instances also run the live agent sink (live-agent-sink.ts) that keeps what /agentStatus serves beyond the
+   * timeline (reporting group, agent info, active contacts) in Redis.
+   */
+  readonly live?: LiveFeeds;
 }

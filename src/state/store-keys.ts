@@ -89,6 +89,14 @@ export interface StoreKeys {
   aggregateVersions(tenant: string): string;
   /** String counter: raised after every write of a tenant's data (the key of the HTTP answer cache). */
   dataRevision(tenant: string): string;
+  /** Hash userId → `snapshotAt|AgentSnapshot JSON`: each agent's latest vendor snapshot (docs/redis.md, "Live agent data"). */
+  agentSnapshots(tenant: string): string;
+  /** String `changedAt|completed` with a TTL: the newest version of one contact the live sink applied. */
+  liveContact(tenant: string, contactId: string): string;
+  /** Hash contactId → ActiveContact JSON: the contacts agents are connected to now. */
+  activeContacts(tenant: string): string;
+  /** Hash `contacts` | `snapshots` → the newest change time the live sink applied from each feed (epoch ms). */
+  liveFeeds(tenant: string): string;
 }
 
 /** The keys under `prefix` (REDIS_KEY_PREFIX, which the config keeps free of `{` and `}`). */
@@ -122,5 +130,9 @@ export function storeKeys(prefix: string): StoreKeys {
     dayParts: (tenant, userId, utcDay) => `${prefix}day-parts:${t(tenant)}:${userId}:${utcDay}`,
     aggregateVersions: (tenant) => `${prefix}agg-version:${t(tenant)}`,
     dataRevision: (tenant) => `${prefix}revision:${t(tenant)}`,
+    agentSnapshots: (tenant) => `${prefix}agent-snapshot:${t(tenant)}`,
+    liveContact: (tenant, contactId) => `${prefix}live-contact:${t(tenant)}:${contactId}`,
+    activeContacts: (tenant) => `${prefix}active-contacts:${t(tenant)}`,
+    liveFeeds: (tenant) => `${prefix}live-feeds:${t(tenant)}`,
   };
 }

@@ -8,3 +8,5 @@ export type { Presence, StateInterval } from './model/state-intervals.ts';
 export type { TruthLine } from '../../../core/truth/truth-line.ts';
 export { exportTruth, truthRecords } from './truth-export.ts';
 export { ROW_LIMIT, DEFAULT_PAGE_LIMIT } from './http/row-order.ts';
+export type { StatusTruthLine } from './status-truth.ts';
+export { exportStatusTruth, statusTruthFile, statusTruthRecords } from './status-truth.ts';

@@ -18,7 +18,11 @@ export interface SimAgent {
   readonly userName: string;
   readonly reportingGroup: Named;
   readonly number: string;
+  readonly mobileNumber: string;
+  readonly externalNumber: string;
   readonly email: string;
+  readonly chatName: string;
+  readonly chat: string;
   readonly location: string;
   readonly chatCapacity: number;
   readonly skills: SkillMix;
@@ -41,14 +45,21 @@ export function rosterAgent(seed: number, index: number): SimAgent {
   const first = FIRST_NAMES[(index * 7 + Math.floor(index / LAST_NAMES.length)) % FIRST_NAMES.length] ?? 'John';
   const suffix = index < LAST_NAMES.length ? '' : ` ${Math.floor(index / LAST_NAMES.length) + 1}`;
   const userId = rng.guid();
+  const userName = `${last}${suffix}, ${first}`;
+  const number = String(201 + index);
+  const email = `${first}.${last}${suffix.trim()}@example.com`.toLowerCase();
   const skills = SKILL_MIXES[index % SKILL_MIXES.length] ?? SKILL_MIXES[0]!;
   return {
     index,
     userId,
-    userName: `${last}${suffix}, ${first}`,
+    userName,
     reportingGroup: REPORTING_GROUPS[index % REPORTING_GROUPS.length] ?? REPORTING_GROUPS[0]!,
-    number: String(201 + index),
-    email: `${first}.${last}${suffix.trim()}@example.com`.toLowerCase(),
+    number,
+    mobileNumber: `+358401${number}`,
+    externalNumber: `+358401${number}`,
+    email,
+    chatName: userName,
+    chat: email,
     location: rng.pick(LOCATIONS),
     chatCapacity: skills.chat > 0 ? rng.int(2, 3) : 1,
     skills,

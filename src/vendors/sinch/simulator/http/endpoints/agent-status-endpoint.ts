@@ -49,8 +49,8 @@ function statusRow(state: AgentCurrentState, agent: SimAgent | undefined, active
   }
   if (showAgentInfo && agent !== undefined) {
     Object.assign(row, {
-      number: agent.number, mobileNumber: `+358401${agent.number}`, externalNumber: `+358401${agent.number}`, email: agent.email,
-      chatName: agent.userName, chat: agent.email, chatCapacity: agent.chatCapacity,
+      number: agent.number, mobileNumber: agent.mobileNumber, externalNumber: agent.externalNumber, email: agent.email,
+      chatName: agent.chatName, chat: agent.chat, chatCapacity: agent.chatCapacity,
     });
   }
   if (agent !== undefined) Object.assign(row, { reportingGroupid: agent.reportingGroup.id, reportingGroupName: agent.reportingGroup.name });

@@ -9,6 +9,7 @@ import type { AgentFacts } from './agent-facts.ts';
 export interface StateDurationRule {
   readonly id: string;
   readonly kind: 'state-duration';
+  readonly description?: string | undefined;
   readonly dimension: 'presence' | 'handling';
   readonly states: readonly string[];
   readonly reasons?: readonly string[] | undefined;
@@ -19,6 +20,7 @@ export interface StateDurationRule {
 export interface ReadyBelowRule {
   readonly id: string;
   readonly kind: 'ready-below';
+  readonly description?: string | undefined;
   readonly minReady: number;
 }
 

@@ -241,13 +241,21 @@ export class AlertEvaluator {
     const now = this.#now();
     const transitions: AlertTransition[] = [];
     const touched = new Set<string>();
-    for (const message of batch.messages) {
-      if (Number(message.offset) < known || message.value === null || message.value.length === 0) continue;
-      const value = await this.#serde!.decode<AgentStateValue>(message.value);
-      const evaluator = this.#evaluators.get(value.tenant);
-      if (evaluator === undefined || (this.#rules.get(value.tenant) ?? []).length === 0) continue;
-      transitions.push(...evaluator.apply(agentFacts(value), now));
-      touched.add(value.tenant);
+    try {
+      for (const message of batch.messages) {
+        if (Number(message.offset) < known || message.value === null || message.value.length === 0) continue;
+        const value = await this.#serde!.decode<AgentStateValue>(message.value);
+        const evaluator = this.#evaluators.get(value.tenant);
+        if (evaluator === undefined || (this.#rules.get(value.tenant) ?? []).length === 0) continue;
+        transitions.push(...evaluator.apply(agentFacts(value), now));
+        touched.add(value.tenant);
+      }
+    } catch (error) {
+      // the evaluators already took part of the batch: only the changelog knows the committed state
+      this.#logger.warn({ err: error, partition: batch.partition }, 'could not evaluate a batch; restoring the state from the changelog');
+      this.#broken = true;
+      await this.#rebuild();
+      return;
     }
     const next = Number(batch.lastOffset()) + 1;
     if (next <= known) return;

@@ -20,8 +20,10 @@ const RULES = {
       { id: 'wrap-long', kind: 'state-duration', dimension: 'handling', states: ['Wrap'], longerThanMs: WRAP_MS },
       { id: 'lunch-long', kind: 'state-duration', dimension: 'presence', states: ['NotReady'], reasons: ['Lunch'], longerThanMs: 60_000 },
     ],
+    churn: [{ id: 'wrap-short', kind: 'state-duration', dimension: 'handling', states: ['Wrap'], longerThanMs: 1_500 }],
   },
 };
+const SLACK_MS = 1_000;
 
 interface EvaluatorChild {
   readonly name: string;
@@ -62,14 +64,14 @@ describe('alert evaluator on the real stack', () => {
     await pipeline?.close();
   });
 
-  async function state(userId: string, patch: Record<string, unknown>): Promise<void> {
+  async function state(userId: string, patch: Record<string, unknown>, tenant = TENANT): Promise<void> {
     const now = Date.now();
     const value = {
-      tenant: TENANT, source: 'sinch-rai', userId, userName: `Agent ${userId}`, sessionId: `s-${userId}`, loggedIn: true,
+      tenant, source: 'sinch-rai', userId, userName: `Agent ${userId}`, sessionId: `s-${userId}`, loggedIn: true,
       userStatus: 'Ready', handlingStatus: 'Waiting', profile: null, profileReason: null, campaignId: null,
       userStatusSince: now, handlingStatusSince: now, asOf: now, sampled: false, ...patch,
     };
-    await pipeline.producer.send({ topic: topics.agentState, acks: -1, messages: [{ key: `${TENANT}|${userId}`, value: await pipeline.serde.encode(topics.agentState, value) }] });
+    await pipeline.producer.send({ topic: topics.agentState, acks: -1, messages: [{ key: `${tenant}|${userId}`, value: await pipeline.serde.encode(topics.agentState, value) }] });
   }
 
   async function alerts(): Promise<AlertTransition[]> {
@@ -138,5 +140,69 @@ describe('alert evaluator on the real stack', () => {
     for (const t of all.filter((x) => x.status === 'resolved')) expect(t.resolvedAt).toBeGreaterThanOrEqual(t.firedAt);
     restarted.child.kill('SIGTERM');
     expect(await restarted.exited).toBe(0);
+  });
+
+  it('produces every transition exactly once while the only instance is killed with SIGKILL every few seconds amid state churn', { timeout: 300_000 }, async () => {
+    const agents = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
+    const episodes: { agent: string; since: number; end: number }[] = [];
+    let current = spawnEvaluator(pipeline.env, 'churn-0');
+    children.push(current);
+    expect(await waitFor(async () => restoredTimes(current) >= 1, 60_000), `the instance owns the evaluation\n${current.log.join('').slice(-3_000)}`).toBe(true);
+    const random = ((seed: number) => () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648))(14);
+    const churnUntil = Date.now() + 40_000;
+    let kills = 0;
+    const killer = (async () => {
+      while (Date.now() < churnUntil - 4_000) {
+        await new Promise((resolve) => setTimeout(resolve, 2_500 + random() * 3_000));
+        current.child.kill('SIGKILL');
+        await current.exited;
+        kills++;
+        current = spawnEvaluator(pipeline.env, `churn-${kills}`);
+        children.push(current);
+      }
+    })();
+    const inWrap = new Map<string, number>();
+    while (Date.now() < churnUntil) {
+      const agent = agents[Math.floor(random() * agents.length)]!;
+      const now = Date.now();
+      const since = inWrap.get(agent);
+      if (since === undefined) {
+        inWrap.set(agent, now);
+        await state(agent, { handlingStatus: 'Wrap', handlingStatusSince: now }, 'churn');
+      } else {
+        inWrap.delete(agent);
+        episodes.push({ agent, since, end: now });
+        await state(agent, { handlingStatus: 'Waiting', handlingStatusSince: now }, 'churn');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100 + random() * 900));
+    }
+    await killer;
+    for (const [agent, since] of inWrap) {
+      const now = Date.now();
+      episodes.push({ agent, since, end: now });
+      await state(agent, { handlingStatus: 'Waiting', handlingStatusSince: now }, 'churn');
+    }
+    const ids = new Map(episodes.map((e) => [`churn/wrap-short/${e.agent}/${e.since}`, e]));
+    const long = episodes.filter((e) => e.end - e.since > 1_500 + SLACK_MS).map((e) => `churn/wrap-short/${e.agent}/${e.since}`);
+    const resolvedAll = (all: AlertTransition[]): boolean => {
+      const churn = all.filter((t) => t.tenant === 'churn');
+      return long.every((id) => churn.some((t) => t.id === id)) && churn.filter((t) => t.status === 'firing').every((f) => churn.some((t) => t.id === f.id && t.status === 'resolved'));
+    };
+    const final = await until('every long episode has fired and every fired one resolved', resolvedAll, 90_000).catch(async (error: unknown) => {
+      const seen = new Set((await alerts()).map((t) => t.id));
+      throw new Error(`long episodes that did not fire: ${JSON.stringify(long.filter((id) => !seen.has(id)).map((id) => ids.get(id)))}\n${String(error)}`);
+    });
+    expect(final.length).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const churn = (await alerts()).filter((t) => t.tenant === 'churn');
+    const byId = statusesById(churn);
+    expect(Object.values(byId).filter((statuses) => statuses !== 'firing,resolved'), JSON.stringify(byId)).toEqual([]);
+    expect(Object.keys(byId).filter((id) => !ids.has(id))).toEqual([]);
+    expect(long.filter((id) => byId[id] === undefined)).toEqual([]);
+    expect(kills).toBeGreaterThanOrEqual(4);
+    expect(long.length).toBeGreaterThanOrEqual(5);
+    process.stdout.write(`churn: ${episodes.length} Wrap episodes, ${long.length} longer than threshold + slack, ${Object.keys(byId).length} fired, ${kills} kill -9\n`);
+    current.child.kill('SIGTERM');
+    expect(await current.exited).toBe(0);
   });
 });

@@ -56,7 +56,7 @@ export class TenantAlertEvaluator {
     this.#agents.set(facts.userId, { ...facts });
     const out: AlertTransition[] = [];
     for (const rule of this.#rules) {
-      if (rule.kind === 'state-duration') this.#evaluateAgent(rule, facts, now, out);
+      if (rule.kind === 'state-duration') this.#evaluateAgent(rule, facts, known ?? facts, now, out);
       else this.#evaluateTenant(rule, facts.userStatusSince ?? facts.asOf, now, out);
     }
     return out;
@@ -73,7 +73,7 @@ export class TenantAlertEvaluator {
     }
     for (const rule of this.#rules) {
       if (rule.kind === 'ready-below') this.#evaluateTenant(rule, now, now, out);
-      else for (const facts of this.#agents.values()) this.#evaluateAgent(rule, facts, now, out);
+      else for (const facts of this.#agents.values()) this.#evaluateAgent(rule, facts, facts, now, out);
     }
     return out;
   }
@@ -83,22 +83,31 @@ export class TenantAlertEvaluator {
     this.#rules = rules;
   }
 
-  #evaluateAgent(rule: StateDurationRule, facts: Readonly<AgentFacts>, now: number, out: AlertTransition[]): void {
+  /**
+   * `previous`: the agent's facts before `facts` (the same on a tick). An episode that ends before it fired on the
+   * clock (no tick came in time: the evaluator was down or behind) fires as it resolves when the new state says it
+   * lasted longer than the threshold: it ended at the new state's start, which is known and later than the threshold.
+   */
+  #evaluateAgent(rule: StateDurationRule, facts: Readonly<AgentFacts>, previous: Readonly<AgentFacts>, now: number, out: AlertTransition[]): void {
     const key = episodeKey(rule.id, facts.userId);
     let episode = this.#episodes.get(key);
     const since = matchingSince(rule, facts);
     if (episode?.open === true && episode.since !== since) {
       episode.open = false;
+      const ended = rule.dimension === 'presence' ? facts.userStatusSince : facts.handlingStatusSince;
+      if (episode.firedAt === null && ended !== null && ended - episode.since > rule.longerThanMs) this.#fire(episode, previous, now, out);
       if (episode.firedAt !== null) out.push(this.#transition(episode, 'resolved', now));
     }
     if (since !== null && (episode === undefined || since > episode.since)) {
       episode = { ruleId: rule.id, ruleKind: rule.kind, agentId: facts.userId, since, open: true, firedAt: null, userName: null, userStatus: null, handlingStatus: null, reason: null, readyCount: null };
       this.#episodes.set(key, episode);
     }
-    if (episode?.open === true && episode.firedAt === null && now - episode.since > rule.longerThanMs) {
-      Object.assign(episode, { firedAt: now, userName: facts.userName, userStatus: facts.userStatus, handlingStatus: facts.handlingStatus, reason: facts.profile ?? facts.profileReason });
-      out.push(this.#transition(episode, 'firing', null));
-    }
+    if (episode?.open === true && episode.firedAt === null && now - episode.since > rule.longerThanMs) this.#fire(episode, facts, now, out);
+  }
+
+  #fire(episode: AlertEpisode, facts: Readonly<AgentFacts>, now: number, out: AlertTransition[]): void {
+    Object.assign(episode, { firedAt: now, userName: facts.userName, userStatus: facts.userStatus, handlingStatus: facts.handlingStatus, reason: facts.profile ?? facts.profileReason });
+    out.push(this.#transition(episode, 'firing', null));
   }
 
   #evaluateTenant(rule: ReadyBelowRule, at: number, now: number, out: AlertTransition[]): void {

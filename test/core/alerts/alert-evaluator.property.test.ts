@@ -28,7 +28,7 @@ const rawStep = fc.oneof(
     userAge: fc.option(fc.integer({ min: 0, max: 20 }), { nil: null }),
     handlingAge: fc.option(fc.integer({ min: 0, max: 20 }), { nil: null }),
     asOfBack: fc.integer({ min: 0, max: 3 }),
-    advance: fc.integer({ min: 0, max: 3_000 }),
+    advance: fc.oneof(fc.integer({ min: 0, max: 3_000 }), fc.integer({ min: 0, max: 12_000 })),
   }),
   fc.record({ kind: fc.constant('tick' as const), advance: fc.integer({ min: 0, max: 4_000 }) }),
 );

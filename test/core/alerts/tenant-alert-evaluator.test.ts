@@ -43,6 +43,18 @@ describe('TenantAlertEvaluator', () => {
     expect(talking.map((t) => [t.ruleId, t.status])).toEqual([['wrap', 'resolved'], ['talk', 'firing']]);
   });
 
+  it('fires as it resolves an episode that lasted longer than N but ended before a tick came (evaluator down or behind)', () => {
+    const evaluator = new TenantAlertEvaluator('acme', [WRAP]);
+    evaluator.apply(agent('u1', { handlingStatus: 'Wrap', handlingStatusSince: T0 }), T0 + 1_000);
+    const ended = evaluator.apply(agent('u1', { handlingStatus: 'Waiting', handlingStatusSince: T0 + 2 * MIN + 1, asOf: T0 + 3 * MIN }), T0 + 3 * MIN);
+    expect(ended.map((t) => [t.id, t.status, t.handlingStatus, t.firedAt, t.resolvedAt])).toEqual([
+      [`acme/wrap/u1/${T0}`, 'firing', 'Wrap', T0 + 3 * MIN, null],
+      [`acme/wrap/u1/${T0}`, 'resolved', 'Wrap', T0 + 3 * MIN, T0 + 3 * MIN],
+    ]);
+    evaluator.apply(agent('u2', { handlingStatus: 'Wrap', handlingStatusSince: T0 }), T0 + 1_000);
+    expect(evaluator.apply(agent('u2', { handlingStatus: 'Waiting', handlingStatusSince: T0 + 2 * MIN, asOf: T0 + 3 * MIN }), T0 + 3 * MIN)).toEqual([]);
+  });
+
   it('does not fire for another reason, a logged-out agent or an unknown start', () => {
     const evaluator = new TenantAlertEvaluator('acme', [LUNCH]);
     evaluator.apply(agent('u1', { userStatus: 'NotReady', profile: 'Break', userStatusSince: T0 }), T0);

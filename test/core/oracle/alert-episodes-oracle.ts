@@ -88,15 +88,19 @@ export function oracleTransitions(tenant: string, rules: readonly AlertRule[], s
           if (run.match === null || run.match <= highest) return;
           const since = run.match;
           highest = since;
-          const fire = run.points.find((i) => steps[i]!.now - since > rule.longerThanMs);
+          const end = runs[r + 1]?.points[0];
+          const endFacts = end === undefined ? undefined : statesAfter(steps, end).get(agent);
+          const endedAt = endFacts === undefined ? null : rule.dimension === 'presence' ? endFacts.userStatusSince : endFacts.handlingStatusSince;
+          // fires on the clock inside the run, else (no evaluation came in time) at its end if the next state says it lasted longer
+          const onClock = run.points.find((i) => steps[i]!.now - since > rule.longerThanMs);
+          const fire = onClock ?? (end !== undefined && endedAt !== null && endedAt - since > rule.longerThanMs ? end : undefined);
           if (fire === undefined) return;
-          const facts = statesAfter(steps, fire).get(agent)!;
+          const facts = statesAfter(steps, onClock ?? fire - 1).get(agent)!;
           const firing: AlertTransition = {
             id: id(tenant, rule.id, agent, since), status: 'firing', tenant, ruleId: rule.id, ruleKind: rule.kind, agentId: agent, userName: facts.userName, since, firedAt: steps[fire]!.now, resolvedAt: null,
             userStatus: facts.userStatus, handlingStatus: facts.handlingStatus, reason: facts.profile ?? facts.profileReason, readyCount: null,
           };
           out.push({ step: fire, transition: firing });
-          const end = runs[r + 1]?.points[0];
           if (end !== undefined) out.push({ step: end, transition: { ...firing, status: 'resolved', resolvedAt: steps[end]!.now } });
         });
       }

@@ -6,32 +6,16 @@ import type { AlertTransition } from '../core/alerts/alert-transition.ts';
 import { TenantAlertEvaluator } from '../core/alerts/tenant-alert-evaluator.ts';
 import { AvroSerde } from '../kafka/avro-serde.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
-import { readToOffsets } from '../kafka/read-to-offsets.ts';
-import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
-import { physicalTopicName } from '../topology/load-topology.ts';
 import type { AgentStateValue } from './alert-records.ts';
 import { agentFacts, alertRecord } from './alert-records.ts';
+import { partitionOffsets, readAlertChangelog } from './alert-changelog-read.ts';
 import type { AlertStateEntry } from './alert-state-entries.ts';
-import { alertEntryKey, AlertChangelog, assembleAlertState, positionsEntry, tenantEntries } from './alert-state-entries.ts';
-import { fixedAssigner } from './changelog-restorer.ts';
+import { AlertChangelog, assembleAlertState, positionsEntry, tenantEntries } from './alert-state-entries.ts';
+import { alertTopics } from './alert-topics.ts';
+import type { AlertTopics } from './alert-topics.ts';
 import type { OutgoingRecord } from './output-records.ts';
 import { isFencingError, PartitionProducer } from './partition-producer.ts';
 import { singleOwnerAssigner } from './single-owner-assigner.ts';
-import { fetchPartitionOffsets } from './topic-offsets.ts';
-
-export interface AlertTopics {
-  readonly agentState: string;
-  readonly alerts: string;
-  readonly changelog: string;
-}
-
-export function alertTopics(prefix: string): AlertTopics {
-  return {
-    agentState: physicalTopicName(prefix, 'out.agent-state'),
-    alerts: physicalTopicName(prefix, 'out.alerts'),
-    changelog: physicalTopicName(prefix, 'state.alert-evaluator-changelog'),
-  };
-}
 
 export interface AlertEvaluatorStatus {
   /** This instance holds the partitions (the others of the group stand by). */
@@ -173,14 +157,14 @@ export class AlertEvaluator {
         this.#producer = null;
         this.#producer = await PartitionProducer.open(this.#kafka!, this.#serde!, this.#groupId);
         const started = performance.now();
-        const entries = await this.#readChangelog();
+        const entries = await readAlertChangelog(this.#kafka!, this.#serde!, this.#topics.changelog);
         const { snapshots, positions } = assembleAlertState(entries);
         const evaluators = new Map<string, TenantAlertEvaluator>();
         for (const [tenant, snapshot] of snapshots) evaluators.set(tenant, TenantAlertEvaluator.restore(snapshot, tenant, this.#rules.get(tenant) ?? []));
         for (const [tenant, rules] of this.#rules) if (!evaluators.has(tenant)) evaluators.set(tenant, new TenantAlertEvaluator(tenant, rules));
         this.#evaluators = evaluators;
         this.#changelog = new AlertChangelog(this.#topics.changelog, entries);
-        const low = new Map((await this.#offsets(this.#topics.agentState)).map((p) => [p.partition, p.low]));
+        const low = new Map((await partitionOffsets(this.#kafka!, this.#topics.agentState)).map((p) => [p.partition, p.low]));
         this.#positions = new Map(this.#assigned.map((partition) => [partition, Math.max(positions.get(partition) ?? 0, low.get(partition) ?? 0)]));
         for (const [partition, offset] of this.#positions) this.#consumer?.seek({ topic: this.#topics.agentState, partition, offset: String(offset) });
         this.#broken = false;
@@ -196,36 +180,6 @@ export class AlertEvaluator {
         await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 200 * 2 ** Math.min(attempt, 5))));
       }
     }
-  }
-
-  async #offsets(topic: string): Promise<{ partition: number; low: number; high: number }[]> {
-    const admin = this.#kafka!.admin();
-    await admin.connect();
-    try {
-      return await fetchPartitionOffsets(admin, topic);
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
-  /** The latest entry per key of the whole changelog, read_committed to its end as of now. */
-  async #readChangelog(): Promise<AlertStateEntry[]> {
-    const topic = this.#topics.changelog;
-    const offsets = await this.#offsets(topic);
-    const targets = new Map(offsets.filter((o) => o.high > o.low).map((o) => [o.partition, o.high]));
-    const latest = new Map<string, AlertStateEntry>();
-    const timeoutMs = 60_000;
-    await readToOffsets(this.#kafka!, {
-      topic, targets, timeoutMs,
-      timeoutError: (pending) => new AgentTimelinesError('STATE_RESTORE_FAILED', `restoring ${topic} ${pending.join(',')} took longer than ${timeoutMs} ms`),
-      consumer: { partitionAssigners: [fixedAssigner(topic, [...targets.keys()])], maxBytesPerPartition: 8 * 1024 * 1024 },
-      onMessage: async (message) => {
-        if (message.value === null || message.value.length === 0) return;
-        const entry = await this.#serde!.decode<AlertStateEntry>(message.value);
-        latest.set(alertEntryKey(entry), entry);
-      },
-    });
-    return [...latest.values()];
   }
 
   async #processBatch(batch: Batch, isStale: () => boolean, resolveOffset: (offset: string) => void): Promise<void> {

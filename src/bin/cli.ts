@@ -27,6 +27,9 @@ commands:
   reprocess [--skip-setup]
                         run only the re-processor: raw records too late for the live processor (a backfill, a late
                         correction of any age) become corrected quarter-hour rows (see docs/processor.md)
+  alerts [--skip-setup]
+                        run an alert evaluator instance: rules of ALERT_RULES_FILE over out.agent-state and the clock,
+                        exactly once into out.alerts; one instance evaluates, others stand by (see docs/alerts.md)
   serve [--host HOST] [--port PORT]
                         serve the HTTP API (RAI /agentStatistic, /agentStatus, timelines, /healthz, /readyz, /metrics,
                         /openapi.json) from Redis until SIGTERM/SIGINT (see docs/http-api.md)
@@ -66,6 +69,10 @@ async function main(argv: string[]): Promise<number> {
     case 'reprocess': {
       const { reprocessCommand } = await import('../cli/reprocess-command.ts');
       return reprocessCommand(rest);
+    }
+    case 'alerts': {
+      const { alertsCommand } = await import('../cli/alerts-command.ts');
+      return alertsCommand(rest);
     }
     case 'serve': {
       const { serveCommand } = await import('../cli/serve-command.ts');

@@ -206,6 +206,7 @@ export async function startApiServer(config: Config, logger: Logger, options: Ap
     tenantTimeZones: tenantTimeZones(config),
     changeFeed: new ChangeFeed(redis, storeKeys(config.redis.keyPrefix)),
     live: { maxClients: config.http.sseMaxClients, heartbeatMs: config.http.sseHeartbeatMs },
+    alertRules: config.alerts.rules,
   });
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> =>

@@ -133,6 +133,8 @@ export const envSchema = z.object({
   HTTP_ALLOWED_HOSTS: commaList.pipe(z.array(z.string().regex(/^[a-z0-9.-]+(?::\d{1,5})?$|^\[[0-9a-f:.]+\](?::\d{1,5})?$/i, 'each entry must be a host name or address, optionally with :port')).min(1, 'needs at least one host')).optional(),
   HTTP_CORS_ORIGINS: commaList.pipe(z.array(z.string().regex(ORIGIN, 'each entry must be an origin such as https://app.example.com')).min(1, 'needs at least one origin')).optional(),
   API_TOKENS_FILE: z.string().min(1).optional(),
+  ALERT_RULES_FILE: z.string().min(1).optional(),
+  ALERT_TICK_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   API_ALLOW_UNAUTHENTICATED: booleanFlag.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'text'], { error: 'must be json or text' }).default('json'),

@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import { apiTokensSchema, envSchema, evoVoiceTenantsSchema, hostedSuiteTenantsSchema, sinchTenantsSchema, thuliumTenantsSchema } from './config-schema.ts';
 import type { ApiToken, Env, EvoVoiceTenantInput, HostedSuiteTenantInput, ProcessorSourceId, SinchTenantInput, ThuliumTenantInput } from './config-schema.ts';
 import { ConfigError } from '../errors/config-error.ts';
+import { parseAlertRules } from './alert-rules.ts';
+import type { AlertRulesByTenant } from './alert-rules.ts';
 
 /**
  * Rows the re-processor emits carry revision REPROCESS_REVISION_BASE + run (docs/processor.md "Late history"). The
@@ -133,6 +135,17 @@ export interface Config {
   readonly thulium: { readonly tenants: readonly ThuliumTenant[] };
   /** HostedSuite customers the call-record poller reads; empty when neither HOSTEDSUITE_TENANTS nor HOSTEDSUITE_TENANTS_FILE is set. */
   readonly hostedSuite: { readonly tenants: readonly HostedSuiteTenant[] };
+  /** Alert rules and the evaluator (docs/alerts.md). */
+  readonly alerts: {
+    /** ALERT_RULES_FILE, or undefined: no rules. */
+    readonly rulesFile: string | undefined;
+    /** Tenant → its rules, validated; a tenant not listed has none. */
+    readonly rules: AlertRulesByTenant;
+    /** The evaluator's consumer group and transactional id: `<PROCESSOR_GROUP_ID>.alerts`. */
+    readonly groupId: string;
+    /** How often the evaluator ticks its clock (ALERT_TICK_MS). */
+    readonly tickMs: number;
+  };
   /** Where `poll` serves GET /metrics, /healthz and /readyz; port 0 means no such endpoint. */
   readonly poller: { readonly metrics: { readonly host: string; readonly port: number } };
 }
@@ -340,6 +353,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     evoVoice: { tenants: parseTenantList('EVO_VOICE_TENANTS', e.EVO_VOICE_TENANTS, e.EVO_VOICE_TENANTS_FILE, evoVoiceTenantsSchema, env) },
     thulium: { tenants: parseTenantList('THULIUM_TENANTS', e.THULIUM_TENANTS, e.THULIUM_TENANTS_FILE, thuliumTenantsSchema, env) },
     hostedSuite: { tenants: hostedSuiteTenants(parseTenantList('HOSTEDSUITE_TENANTS', e.HOSTEDSUITE_TENANTS, e.HOSTEDSUITE_TENANTS_FILE, hostedSuiteTenantsSchema, env), e.ALLOWED_LATENESS_MS + e.CORRECTION_HORIZON_MS) },
+    alerts: { rulesFile: e.ALERT_RULES_FILE, rules: parseAlertRules(e.ALERT_RULES_FILE), groupId: `${e.PROCESSOR_GROUP_ID}.alerts`, tickMs: e.ALERT_TICK_MS },
     poller: { metrics: { host: e.POLLER_METRICS_HOST, port: e.POLLER_METRICS_PORT } },
   };
 }

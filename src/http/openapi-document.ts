@@ -4,6 +4,7 @@ import { SOURCE_IDS } from '../core/source/source-id.ts';
 import { AGENT_STATUS_FIELDS } from './routes/agent-status-route.ts';
 import { COMMON, COMPLETENESS_HEADERS, FILTERS, GUARDED, json, PAGED_HEADERS, query, text, TIME } from './openapi-parts.ts';
 import type { Json } from './openapi-parts.ts';
+import { alertRulesOperation } from './openapi-alerts.ts';
 import { agentHistoryOperation } from './openapi-history.ts';
 import { WORK_REPORT_DEFAULT_ZONE, WORK_REPORT_MAX_DAYS, WORK_REPORT_MAX_LIMIT } from './work-report/work-report-query.ts';
 
@@ -256,6 +257,7 @@ export function openApiDocument(): Record<string, Json> {
           },
         },
       },
+      '/alerts/rules': alertRulesOperation(),
       '/healthz': { get: { operationId: 'getHealth', summary: 'Liveness (public)', security: PUBLIC, responses: { 200: text('ok') } } },
       '/readyz': {
         get: {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ApiToken } from '../config/config-schema.ts';
+import type { AlertRule } from '../core/alerts/alert-rule.ts';
 import type { BillingStore } from '../state/billing-store.ts';
 import type { ChangeFeedSource } from './live/feed-hub.ts';
 import type { LiveAgentStore } from '../state/live-agent-store.ts';
@@ -66,6 +67,8 @@ export interface ServerDeps {
   readonly live?: LiveLimits;
   /** Bounds on one data request; defaults in {@link DEFAULT_REQUEST_LIMITS}. */
   readonly requestLimits?: Partial<RequestLimits>;
+  /** Tenant → its alert rules (config ALERT_RULES_FILE), listed by GET /alerts/rules; default none. */
+  readonly alertRules?: ReadonlyMap<string, readonly AlertRule[]>;
 }
 
 /** Authentication, Host check and browser access of the API. */

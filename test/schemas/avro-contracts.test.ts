@@ -32,7 +32,7 @@ function fixtureValue(type: avro.Type, json: Record<string, unknown>): Record<st
 describe('Avro contracts (offline)', () => {
   it('covers every contract the issue asks for', () => {
     expect(names.sort()).toEqual(
-      ['agent-statistic-quarter-hour', 'backfill-range', 'current-agent-state', 'dead-letter', 'poll-watermark', 'poller-checkpoint', 'processor-state-entry', 'reprocess-request', 'reprocessor-progress', 'sinch-agent-status', 'sinch-agent-status-history', 'sinch-contact', 'timeline-segment', 'evo-voice-agent-state', 'evo-voice-billing', 'thulium-agents-work-report', 'thulium-agent-status', 'hostedsuite-call-record'].sort(),
+      ['agent-statistic-quarter-hour', 'backfill-range', 'current-agent-state', 'dead-letter', 'poll-watermark', 'poller-checkpoint', 'processor-state-entry', 'reprocess-request', 'reprocessor-progress', 'sinch-agent-status', 'sinch-agent-status-history', 'sinch-contact', 'timeline-segment', 'evo-voice-agent-state', 'evo-voice-billing', 'thulium-agents-work-report', 'thulium-agent-status', 'hostedsuite-call-record', 'alert', 'alert-evaluator-state'].sort(),
     );
   });
 

@@ -8,7 +8,7 @@ import { QUARTER_HOUR_MS } from '../../../src/core/windows/quarter-hour.ts';
 import { canonicalTimeZone } from '../../../src/http/query-values.ts';
 import type { ChangeFeedSource } from '../../../src/http/live/feed-hub.ts';
 import { buildServer } from '../../../src/http/server.ts';
-import type { ReadinessProbe, RequestLimits, ServerSecurity, TimelineReader } from '../../../src/http/server-deps.ts';
+import type { ReadinessProbe, RequestLimits, ServerDeps, ServerSecurity, TimelineReader } from '../../../src/http/server-deps.ts';
 import { createLogger } from '../../../src/runtime/logger.ts';
 import { DayAggregateStore } from '../../../src/state/day-aggregate-store.ts';
 import { SinkProgressStore } from '../../../src/state/sink-progress-store.ts';
@@ -141,6 +141,7 @@ export interface TestServerOptions {
   readonly tenantTimeZones?: Readonly<Record<string, string>>;
   readonly answerCacheBytes?: number;
   readonly changeFeed?: ChangeFeedSource;
+  readonly alertRules?: ServerDeps['alertRules'];
 }
 
 /** A change feed for servers whose tests open no event stream (the route exists; nothing reads the feed). */
@@ -170,6 +171,7 @@ export function testServer(reader: TimelineReader, options: TestServerOptions = 
     ...(options.tenantTimeZones === undefined ? {} : { tenantTimeZones: options.tenantTimeZones }),
     ...(options.answerCacheBytes === undefined ? {} : { answerCacheBytes: options.answerCacheBytes }),
     ...(options.changeFeed === undefined ? {} : { changeFeed: options.changeFeed }),
+    ...(options.alertRules === undefined ? {} : { alertRules: options.alertRules }),
   });
 }
 

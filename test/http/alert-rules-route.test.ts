@@ -2,21 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ApiToken } from '../../src/config/config-schema.ts';
 import type { AlertRule } from '../../src/core/alerts/alert-rule.ts';
-import type { TimelineReader } from '../../src/http/server-deps.ts';
-import { TENANT, testServer } from './support/http-fixture.ts';
-
-/** The route reads no store. */
-const noStore: TimelineReader = {
-  readQuarterHours: async () => ({ rows: [], missing: 0 }),
-  readAgentStates: async () => ({ rows: [], missing: 0 }),
-  readTimeline: async () => ({ rows: [], missing: 0 }),
-  getCompleteness: async () => ({ upTo: null, partitions: {}, expectedPartitions: null, epoch: null, incomplete: { reason: 'no-watermark', detail: 'no watermark yet' } }),
-  reportMissingRows: async () => undefined,
-  getAgentDirectory: async () => ({}),
-  readDays: async () => [],
-  readDataRevision: async () => '0',
-  oldestWholeDay: () => 0,
-};
+import { EMPTY_READER, TENANT, testServer } from './support/http-fixture.ts';
 
 const sha = (token: string): string => createHash('sha256').update(token).digest('hex');
 const TOKENS: ApiToken[] = [
@@ -31,14 +17,14 @@ const RULES = new Map<string, readonly AlertRule[]>([['acme', ACME], ['globex', 
 
 describe('GET /alerts/rules', () => {
   it('lists the tenant\'s rules in file order, and none for a tenant without rules', async () => {
-    const app = testServer(noStore, { alertRules: RULES });
+    const app = testServer(EMPTY_READER, { alertRules: RULES });
     expect((await app.inject('/alerts/rules?tenant=acme')).json()).toEqual({ tenant: 'acme', rules: ACME });
     expect((await app.inject('/alerts/rules')).json()).toEqual({ tenant: TENANT, rules: [] });
     expect((await app.inject('/alerts/rules?tenant=acme&x=1')).statusCode).toBe(400);
   });
 
   it('honours tokens and tenant isolation like every data route', async () => {
-    const app = testServer(noStore, { alertRules: RULES, security: { tokens: TOKENS } });
+    const app = testServer(EMPTY_READER, { alertRules: RULES, security: { tokens: TOKENS } });
     expect((await app.inject('/alerts/rules?tenant=acme')).statusCode).toBe(401);
     const own = await app.inject({ url: '/alerts/rules', headers: { authorization: 'Bearer secret-acme' } });
     expect([own.statusCode, own.json()]).toEqual([200, { tenant: 'acme', rules: ACME }]);

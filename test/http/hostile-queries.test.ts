@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TimelineReader } from '../../src/http/server-deps.ts';
 import { WildcardPattern } from '../../src/http/wildcard-match.ts';
 import type { StoreFixture } from './support/http-fixture.ts';
-import { agentState, createStoreFixture, qh, testServer } from './support/http-fixture.ts';
+import { agentState, createStoreFixture, EMPTY_READER, qh, testServer } from './support/http-fixture.ts';
 
 const T0 = Date.UTC(2024, 5, 1, 9);
 const AGENTS = 1000;
@@ -15,18 +15,6 @@ const userName = (i: number): string => `Agent-${String(i).padStart(4, '0')}-aaa
 const TWENTY_STARS = `${'*a'.repeat(20)}!`;
 
 const never: TimelineReader['readQuarterHours'] = () => new Promise(() => undefined);
-const emptyReader: TimelineReader = {
-  readQuarterHours: async () => ({ rows: [], missing: 0 }),
-  readAgentStates: async () => ({ rows: [], missing: 0 }),
-  readTimeline: async () => ({ rows: [], missing: 0 }),
-  getCompleteness: async () => ({ upTo: null, partitions: {}, expectedPartitions: null, epoch: null, incomplete: { reason: 'no-watermark', detail: 'no watermark yet' } }),
-  reportMissingRows: async () => undefined,
-  getAgentDirectory: async () => ({}),
-  readDays: async () => [],
-  readDataRevision: async () => '0',
-  oldestWholeDay: () => 0,
-};
-
 let store: StoreFixture;
 
 beforeAll(async () => {
@@ -113,7 +101,7 @@ describe('hostile queries', () => {
   });
 
   it('answers 503 at the query deadline, and runs /agentStatus under the same admission as /agentStatistic', async () => {
-    const stuck: TimelineReader = { ...emptyReader, readQuarterHours: never, readAgentStates: () => new Promise(() => undefined) };
+    const stuck: TimelineReader = { ...EMPTY_READER, readQuarterHours: never, readAgentStates: () => new Promise(() => undefined) };
     const app = testServer(stuck, { requestLimits: { queryTimeoutMs: 300 } });
     const started = Date.now();
     const late = await app.inject('/agentStatistic?startTime=2024-06-01T09:00:00Z&endTime=2024-06-01T10:00:00Z');
@@ -133,7 +121,7 @@ describe('hostile queries', () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
     // over HTTP, as in production: app.inject itself keeps about 10 KB per request reachable (light-my-request)
-    const app = testServer(emptyReader);
+    const app = testServer(EMPTY_READER);
     await app.listen({ host: '127.0.0.1', port: 0 });
     const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     const ask = async (zone: string): Promise<number> => {

@@ -3,37 +3,25 @@ import { describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/http/server.ts';
 import type { TimelineReader } from '../../src/http/server-deps.ts';
 import { createLogger } from '../../src/runtime/logger.ts';
-import { testServer, UNUSED_FEED } from './support/http-fixture.ts';
-
-const emptyReader: TimelineReader = {
-  readQuarterHours: async () => ({ rows: [], missing: 0 }),
-  readAgentStates: async () => ({ rows: [], missing: 0 }),
-  readTimeline: async () => ({ rows: [], missing: 0 }),
-  getCompleteness: async () => ({ upTo: null, partitions: {}, expectedPartitions: null, epoch: null, incomplete: { reason: 'no-watermark', detail: 'no watermark yet' } }),
-  reportMissingRows: async () => undefined,
-  getAgentDirectory: async () => ({}),
-  readDays: async () => [],
-  readDataRevision: async () => '0',
-  oldestWholeDay: () => 0,
-};
+import { EMPTY_READER, testServer, UNUSED_FEED } from './support/http-fixture.ts';
 
 const ok = (name: string) => ({ name, check: async () => undefined });
 
 describe('operations endpoints', () => {
   it('/healthz answers ok', async () => {
-    const app = testServer(emptyReader);
+    const app = testServer(EMPTY_READER);
     const response = await app.inject('/healthz');
     expect([response.statusCode, response.body]).toEqual([200, 'ok']);
     await app.close();
   });
 
   it('/readyz is 200 when every probe passes and 503 naming each failing dependency', async () => {
-    const ready = testServer(emptyReader, { probes: [ok('kafka'), ok('redis'), ok('schema-registry'), ok('processor')] });
+    const ready = testServer(EMPTY_READER, { probes: [ok('kafka'), ok('redis'), ok('schema-registry'), ok('processor')] });
     const good = await ready.inject('/readyz');
     expect(good.statusCode).toBe(200);
     expect(good.body).toMatch(/^ready\nkafka: ok\nredis: ok\nschema-registry: ok\nprocessor: ok\n$/);
     await ready.close();
-    const failing = testServer(emptyReader, {
+    const failing = testServer(EMPTY_READER, {
       probes: [
         ok('kafka'),
         { name: 'redis', check: async () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379')) },
@@ -55,7 +43,7 @@ describe('operations endpoints', () => {
 
   it('/metrics exposes the HTTP request histogram by route pattern, plus default metrics when enabled', async () => {
     const registry = new Registry();
-    const app = buildServer({ reader: emptyReader, clock: () => 0, probes: [], registry, logger: createLogger('silent'), tenant: 'default', allowedLatenessMs: 120_000 });
+    const app = buildServer({ reader: EMPTY_READER, clock: () => 0, probes: [], registry, logger: createLogger('silent'), tenant: 'default', allowedLatenessMs: 120_000 });
     await app.inject('/agentStatistic?startTime=2024-01-01T00:00:00Z&endTime=2024-01-01T01:00:00Z');
     await app.inject('/agents/AC083B34470B4164A6A5968DD031B5E5/timeline?startTime=2024-01-01T00:00:00Z&endTime=2024-01-01T01:00:00Z');
     await app.inject('/agentStatistic');
@@ -70,13 +58,13 @@ describe('operations endpoints', () => {
     expect(response.body).toMatch(/route="unmatched",status_code="404"\} 1/);
     expect(response.body).toContain('process_cpu_user_seconds_total');
     await app.close();
-    const again = buildServer({ reader: emptyReader, clock: () => 0, probes: [], registry, logger: createLogger('silent'), tenant: 'default', allowedLatenessMs: 120_000 });
+    const again = buildServer({ reader: EMPTY_READER, clock: () => 0, probes: [], registry, logger: createLogger('silent'), tenant: 'default', allowedLatenessMs: 120_000 });
     expect((await again.inject('/metrics')).statusCode).toBe(200);
     await again.close();
   });
 
   it('serves an OpenAPI document that parses and lists every route', async () => {
-    const app = testServer(emptyReader, { changeFeed: UNUSED_FEED });
+    const app = testServer(EMPTY_READER, { changeFeed: UNUSED_FEED });
     await app.ready();
     const response = await app.inject('/openapi.json');
     expect(response.statusCode).toBe(200);
@@ -105,7 +93,7 @@ describe('operations endpoints', () => {
   });
 
   it('answers 404 text/plain for unknown paths and 503 when the store fails', async () => {
-    const broken: TimelineReader = { ...emptyReader, getCompleteness: async () => Promise.reject(new Error('Connection is closed.')) };
+    const broken: TimelineReader = { ...EMPTY_READER, getCompleteness: async () => Promise.reject(new Error('Connection is closed.')) };
     const app = testServer(broken);
     const missing = await app.inject('/agentStatistics');
     expect([missing.statusCode, missing.body]).toEqual([404, 'Not Found: GET /agentStatistics']);

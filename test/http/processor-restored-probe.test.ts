@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { processorRestoredProbe } from '../../src/cli/serve-command.ts';
-import type { TimelineReader } from '../../src/http/server-deps.ts';
 import type { ProcessorReadiness, ProcessorReadinessRecord } from '../../src/state/store-types.ts';
-import { testServer } from './support/http-fixture.ts';
-
-const emptyReader: TimelineReader = {
-  readQuarterHours: async () => ({ rows: [], missing: 0 }),
-  readAgentStates: async () => ({ rows: [], missing: 0 }),
-  readTimeline: async () => ({ rows: [], missing: 0 }),
-  getCompleteness: async () => ({ upTo: null, partitions: {}, expectedPartitions: null, epoch: null, incomplete: { reason: 'no-watermark', detail: 'no watermark yet' } }),
-  reportMissingRows: async () => undefined,
-  getAgentDirectory: async () => ({}),
-  readDays: async () => [],
-  readDataRevision: async () => '0',
-  oldestWholeDay: () => 0,
-};
+import { EMPTY_READER, testServer } from './support/http-fixture.ts';
 
 function instance(instanceId: string, assigned: number[], restored: number[]): ProcessorReadinessRecord {
   return { groupId: 'g', instanceId, assigned, restored, restoreMs: {}, expectedPartitions: 6, startedAt: 0, updatedAt: 0 };
@@ -26,7 +13,7 @@ describe('processor-restored readiness probe', () => {
   it('fails naming how many partitions are restored while restores run, and passes once all are', async () => {
     const restoring = processorRestoredProbe(fakeReader({ instances: [instance('a', [0, 1, 2, 3, 4, 5], [0, 1, 2])], assigned: 6, restored: 3, expectedPartitions: 6, watermarked: {} }), 'g');
     await expect(restoring.check()).rejects.toThrow('3 of 6 partitions restored (1 instance reporting)');
-    const app = testServer(emptyReader, { probes: [restoring] });
+    const app = testServer(EMPTY_READER, { probes: [restoring] });
     const response = await app.inject('/readyz');
     expect(response.statusCode).toBe(503);
     expect(response.body).toContain('processor-restored: FAILED (3 of 6 partitions restored (1 instance reporting))');
@@ -35,7 +22,7 @@ describe('processor-restored readiness probe', () => {
     const all = [0, 1, 2, 3, 4, 5];
     const ready = processorRestoredProbe(fakeReader({ instances: [instance('a', all, all)], assigned: 6, restored: 6, expectedPartitions: 6, watermarked: {} }), 'g');
     await expect(ready.check()).resolves.toBeUndefined();
-    const readyApp = testServer(emptyReader, { probes: [ready] });
+    const readyApp = testServer(EMPTY_READER, { probes: [ready] });
     const good = await readyApp.inject('/readyz');
     expect([good.statusCode, good.body]).toEqual([200, 'ready\nprocessor-restored: ok\n']);
     await readyApp.close();

@@ -19,6 +19,19 @@ import { TimelineStoreWriter } from '../../../src/state/timeline-store-writer.ts
 import { requireServices } from '../../support/services.ts';
 
 export const TENANT = 'default';
+
+/** A store with nothing in it and no watermark yet: for routes and checks that must not depend on stored data. */
+export const EMPTY_READER: TimelineReader = {
+  readQuarterHours: async () => ({ rows: [], missing: 0 }),
+  readAgentStates: async () => ({ rows: [], missing: 0 }),
+  readTimeline: async () => ({ rows: [], missing: 0 }),
+  getCompleteness: async () => ({ upTo: null, partitions: {}, expectedPartitions: null, epoch: null, incomplete: { reason: 'no-watermark', detail: 'no watermark yet' } }),
+  reportMissingRows: async () => undefined,
+  getAgentDirectory: async () => ({}),
+  readDays: async () => [],
+  readDataRevision: async () => '0',
+  oldestWholeDay: () => 0,
+};
 export const LATENESS_MS = 120_000;
 const RETENTION_MS = 400_000_000_000;
 

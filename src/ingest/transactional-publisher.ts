@@ -118,17 +118,23 @@ export class TransactionalPublisher {
   async #partitionsOf(topic: string): Promise<PartitionMetadata[]> {
     let partitions = this.#partitions.get(topic);
     if (partitions === undefined) {
-      this.#admin ??= (async () => {
-        const admin = this.#kafka.admin();
-        await admin.connect();
-        return admin;
-      })();
-      const metadata = await (await this.#admin).fetchTopicMetadata({ topics: [topic] });
+      const admin = (this.#admin ??= this.#connectAdmin());
+      const metadata = await (await admin).fetchTopicMetadata({ topics: [topic] });
       partitions = [...(metadata.topics[0]?.partitions ?? [])].sort((a, b) => a.partitionId - b.partitionId);
       if (partitions.length === 0) throw new Error(`topic ${topic} has no partitions in the cluster metadata`);
       this.#partitions.set(topic, partitions);
     }
     return partitions;
+  }
+
+  /** An admin client for the cluster metadata; a failed connection is forgotten, so the next commit tries again. */
+  #connectAdmin(): Promise<Admin> {
+    const admin = this.#kafka.admin();
+    const connected = admin.connect().then(() => admin);
+    connected.catch(() => {
+      if (this.#admin === connected) this.#admin = undefined;
+    });
+    return connected;
   }
 
   async disconnect(): Promise<void> {

@@ -1,26 +1,12 @@
-import type { Kafka } from 'kafkajs';
-import type { Logger } from 'pino';
-import type { AvroSerde } from '../kafka/avro-serde.ts';
 import type { BillingRow, BillingStore } from '../state/billing-store.ts';
 import { toBillingRow } from './billing-rows.ts';
-import type { ProcessorMetrics } from './processor-metrics.ts';
 import { RawRowSink } from './raw-row-sink.ts';
+import type { RawRowSinkWiring } from './raw-row-sink.ts';
 
-export interface BillingSinkOptions {
-  readonly kafka: Kafka;
-  readonly serde: AvroSerde;
+export interface BillingSinkOptions extends RawRowSinkWiring {
   readonly store: Pick<BillingStore, 'write' | 'epoch'>;
   /** The physical raw billing topic (raw.evovoice.billing). */
   readonly topic: string;
-  readonly deadLetterTopic: string;
-  /** The consumer group; commits carry the Redis data epoch as metadata. */
-  readonly groupId: string;
-  readonly logger: Logger;
-  readonly metrics: ProcessorMetrics;
-  /** How often the store's data epoch is compared with the one the sink wrote in. */
-  readonly checkMs: number;
-  readonly sessionTimeoutMs: number;
-  readonly onFatal?: (error: Error) => void;
 }
 
 /**

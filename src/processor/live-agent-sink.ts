@@ -1,11 +1,8 @@
-import type { Kafka } from 'kafkajs';
-import type { Logger } from 'pino';
 import type { AgentSnapshot } from '../core/live/agent-snapshot.ts';
 import type { LiveContact } from '../core/live/live-contact.ts';
-import type { AvroSerde } from '../kafka/avro-serde.ts';
 import type { LiveAgentStore, LiveWrite } from '../state/live-agent-store.ts';
-import type { ProcessorMetrics } from './processor-metrics.ts';
 import { RawRowSink } from './raw-row-sink.ts';
+import type { RawRowSinkWiring } from './raw-row-sink.ts';
 
 type Decode<T> = (value: Readonly<Record<string, unknown>>) => T | { readonly problem: string };
 
@@ -22,21 +19,12 @@ export interface LiveFeeds {
   readonly decodeContact: Decode<LiveContact>;
 }
 
-export interface LiveAgentSinkOptions {
-  readonly kafka: Kafka;
-  readonly serde: AvroSerde;
+export interface LiveAgentSinkOptions extends RawRowSinkWiring {
   readonly store: Pick<LiveAgentStore, 'write' | 'epoch'>;
   readonly feeds: LiveFeeds;
   /** The physical names of the feeds' topics. */
   readonly snapshotTopic: string;
   readonly contactTopic: string;
-  readonly deadLetterTopic: string;
-  readonly groupId: string;
-  readonly logger: Logger;
-  readonly metrics: ProcessorMetrics;
-  readonly checkMs: number;
-  readonly sessionTimeoutMs: number;
-  readonly onFatal?: (error: Error) => void;
 }
 
 /**

@@ -21,6 +21,7 @@ import { ReadinessReporter } from './readiness-reporter.ts';
 import { RedisSink } from './redis-sink.ts';
 import { Reprocessor } from './reprocessor.ts';
 import { TimelineProcessor } from './timeline-processor.ts';
+import type { RawRowSinkWiring } from './raw-row-sink.ts';
 
 /** A running processor instance of one source: the stream tasks, the re-processor and the Redis sink (when it runs them), their Redis client. */
 export interface ProcessorInstance {
@@ -100,37 +101,33 @@ export async function startProcessorInstance(config: Config, source: ProcessorSo
   const reprocessor = (options.reprocessor ?? config.processor.reprocess.enabled) && source.reprocess
     ? new Reprocessor({ config, source, logger, metrics: processor.metrics, onFatal: (error) => reportFatal(error) })
     : null;
+  /** What the raw-row sinks of this source share: their own client and consumer group `<group>.<name>`, dead letters, metrics and failure report. */
+  const rawRowSinkWiring = (name: string): RawRowSinkWiring => ({
+    kafka: createKafka(config, logger, `-${name}`),
+    serde: new AvroSerde(config.schemaRegistry),
+    deadLetterTopic: processorTopics(config.topicPrefix, source.rawTopic).deadLetter,
+    groupId: `${source.groupId}.${name}`,
+    logger,
+    metrics: processor.metrics,
+    checkMs: config.processor.redisSinkCheckMs,
+    sessionTimeoutMs: config.processor.sessionTimeoutMs,
+    onFatal: (error) => reportFatal(error),
+  });
   const billing = source.billingTopic === undefined
     ? null
     : new BillingSink({
-        kafka: createKafka(config, logger, '-billing-sink'),
-        serde: new AvroSerde(config.schemaRegistry),
+        ...rawRowSinkWiring('billing-sink'),
         store: new BillingStore(redis, keys, config.redis.retentionMs),
         topic: physicalTopicName(config.topicPrefix, source.billingTopic),
-        deadLetterTopic: processorTopics(config.topicPrefix, source.rawTopic).deadLetter,
-        groupId: `${source.groupId}.billing-sink`,
-        logger,
-        metrics: processor.metrics,
-        checkMs: config.processor.redisSinkCheckMs,
-        sessionTimeoutMs: config.processor.sessionTimeoutMs,
-        onFatal: (error) => reportFatal(error),
       });
   const live = source.live === undefined
     ? null
     : new LiveAgentSink({
-        kafka: createKafka(config, logger, '-live-sink'),
-        serde: new AvroSerde(config.schemaRegistry),
+        ...rawRowSinkWiring('live-sink'),
         store: new LiveAgentStore(redis, keys, config.redis.retentionMs),
         feeds: source.live,
         snapshotTopic: physicalTopicName(config.topicPrefix, source.live.snapshotTopic),
         contactTopic: physicalTopicName(config.topicPrefix, source.live.contactTopic),
-        deadLetterTopic: processorTopics(config.topicPrefix, source.rawTopic).deadLetter,
-        groupId: `${source.groupId}.live-sink`,
-        logger,
-        metrics: processor.metrics,
-        checkMs: config.processor.redisSinkCheckMs,
-        sessionTimeoutMs: config.processor.sessionTimeoutMs,
-        onFatal: (error) => reportFatal(error),
       });
   if (options.registry !== undefined) {
     registerProcessorMetrics(options.registry, {

@@ -15,6 +15,9 @@ export interface RawRowStore<Row> {
   epoch(): Promise<string | null>;
 }
 
+/** What every sink built on {@link RawRowSink} is given by its wiring: the options minus what the sink itself decides. */
+export type RawRowSinkWiring = Omit<RawRowSinkOptions<never>, 'store' | 'topics' | 'toRow' | 'what' | 'component'>;
+
 export interface RawRowSinkOptions<Row> {
   readonly kafka: Kafka;
   readonly serde: AvroSerde;

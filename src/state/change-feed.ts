@@ -1,20 +1,24 @@
 import { Cluster } from 'ioredis';
 import type { RedisStore } from './redis-client.ts';
+import type { AlertTransition } from '../core/alerts/alert-transition.ts';
+import { decodeAlert } from './alert-store.ts';
 import { decodeStoreValue } from './store-format.ts';
 import type { StoreKeys } from './store-keys.ts';
 import type { AgentStateRow } from './store-types.ts';
 import { canResume } from './stream-ids.ts';
 import type { StreamBounds } from './stream-ids.ts';
 
-/** One applied agent-state change of a tenant's change feed: the stream entry id and the state written. */
-export interface StateChange {
-  readonly id: string;
-  readonly state: AgentStateRow;
-}
+/**
+ * One entry of a tenant's change feed, with its stream id: an applied agent state (the state written), or an applied
+ * alert transition (written by the alert sink).
+ */
+export type FeedChange =
+  | { readonly id: string; readonly kind: 'agent'; readonly state: AgentStateRow }
+  | { readonly id: string; readonly kind: 'alert'; readonly alert: AlertTransition };
 
 /** The changes after an id, when the feed still holds all of them. */
 export type ResumeResult =
-  | { readonly complete: true; readonly changes: readonly StateChange[] }
+  | { readonly complete: true; readonly changes: readonly FeedChange[] }
   | { readonly complete: false };
 
 /** The client name (CLIENT SETNAME) of the connections that block on a feed: one per tenant per API process. */
@@ -22,14 +26,21 @@ export const FEED_CONNECTION_NAME = 'agent-timelines-feed';
 
 type Entry = [id: string, fields: string[]];
 
-function toChange(entry: Entry): StateChange | null {
-  const [id, fields] = entry;
-  const at = fields.indexOf('state');
-  const json = at >= 0 && at % 2 === 0 ? fields[at + 1] : undefined;
-  return json === undefined ? null : { id, state: decodeStoreValue<AgentStateRow>('agentState', json) };
+/** The value of `name` in an entry's flat field list. */
+function field(fields: readonly string[], name: string): string | undefined {
+  for (let at = 0; at + 1 < fields.length; at += 2) if (fields[at] === name) return fields[at + 1];
+  return undefined;
 }
 
-function toChanges(entries: readonly Entry[] | null | undefined): StateChange[] {
+function toChange(entry: Entry): FeedChange | null {
+  const [id, fields] = entry;
+  const state = field(fields, 'state');
+  if (state !== undefined) return { id, kind: 'agent', state: decodeStoreValue<AgentStateRow>('agentState', state) };
+  const alert = field(fields, 'alert');
+  return alert === undefined ? null : { id, kind: 'alert', alert: decodeAlert(alert) };
+}
+
+function toChanges(entries: readonly Entry[] | null | undefined): FeedChange[] {
   return (entries ?? []).flatMap((entry) => toChange(entry) ?? []);
 }
 
@@ -47,7 +58,7 @@ function boundsOf(info: unknown): StreamBounds {
 
 /**
  * Reads the tenants' change feeds (docs/redis.md, "Change feed"): the stream the Redis sink appends every applied
- * agent state to. Needs Redis 7 (XINFO's `max-deleted-entry-id`). Blocking reads take a connection of their own:
+ * agent state to, and the alert sink every applied alert transition. Needs Redis 7 (XINFO's `max-deleted-entry-id`). Blocking reads take a connection of their own:
  * {@link openBlockingReader}.
  */
 export class ChangeFeed {
@@ -124,7 +135,7 @@ export class BlockingFeedReader {
   }
 
   /** The changes after `afterId`, waiting up to `blockMs` for the first; at most `count`. */
-  async read(tenant: string, afterId: string, blockMs: number, count: number): Promise<StateChange[]> {
+  async read(tenant: string, afterId: string, blockMs: number, count: number): Promise<FeedChange[]> {
     const answer = (await this.#redis.xread('COUNT', count, 'BLOCK', blockMs, 'STREAMS', this.#keys.changes(tenant), afterId)) as [string, Entry[]][] | null;
     return toChanges(answer?.[0]?.[1]);
   }

@@ -97,6 +97,10 @@ export interface StoreKeys {
   activeContacts(tenant: string): string;
   /** Hash `contacts` | `snapshots` → the newest change time the live sink applied from each feed (epoch ms). */
   liveFeeds(tenant: string): string;
+  /** Hash alert id → alert JSON: the tenant's firing alerts (docs/redis.md, "Alerts"). */
+  firingAlerts(tenant: string): string;
+  /** String with a TTL: the alert episode `id` was resolved (its firing is never applied again). */
+  resolvedAlert(tenant: string, id: string): string;
 }
 
 /** The keys under `prefix` (REDIS_KEY_PREFIX, which the config keeps free of `{` and `}`). */
@@ -134,5 +138,7 @@ export function storeKeys(prefix: string): StoreKeys {
     liveContact: (tenant, contactId) => `${prefix}live-contact:${t(tenant)}:${contactId}`,
     activeContacts: (tenant) => `${prefix}active-contacts:${t(tenant)}`,
     liveFeeds: (tenant) => `${prefix}live-feeds:${t(tenant)}`,
+    firingAlerts: (tenant) => `${prefix}alerts-firing:${t(tenant)}`,
+    resolvedAlert: (tenant, id) => `${prefix}alert-resolved:${t(tenant)}:${id}`,
   };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChangeFeed } from '../../src/state/change-feed.ts';
+import type { FeedChange } from '../../src/state/change-feed.ts';
 import type { RedisStore } from '../../src/state/redis-client.ts';
 import { storeKeys } from '../../src/state/store-keys.ts';
 import type { StoreKeys } from '../../src/state/store-keys.ts';
@@ -19,6 +20,11 @@ function state(userId: string, asOf: number, userStatus = 'Ready', tenant = 't1'
 }
 
 const write = (s: AgentStateRow) => ({ kind: 'agentState' as const, state: s });
+
+function stateOf(change: FeedChange): AgentStateRow {
+  if (change.kind !== 'agent') throw new Error(`entry ${change.id} is an ${change.kind} entry`);
+  return change.state;
+}
 
 /** The change feed: the state upsert appends exactly the applied states; readers resume or learn they cannot. */
 describe.each(REDIS_TARGETS)('change feed ($name)', (target) => {
@@ -52,7 +58,7 @@ describe.each(REDIS_TARGETS)('change feed ($name)', (target) => {
     const resumed = await feed.after('t1', first, 100);
     expect(resumed.complete).toBe(true);
     if (!resumed.complete) return;
-    expect(resumed.changes.map((c) => [c.state.userId, c.state.userStatus])).toEqual([['u2', 'Ready'], ['u1', 'Pause']]);
+    expect(resumed.changes.map((c) => [stateOf(c).userId, stateOf(c).userStatus])).toEqual([['u2', 'Ready'], ['u1', 'Pause']]);
     expect(await feed.lastId('t1')).toBe(resumed.changes[1]!.id);
     expect(await redis.xlen(keys.changes('t1'))).toBe(3);
     expect(await feed.lastId('t2')).toBe('0-0');
@@ -90,7 +96,7 @@ describe.each(REDIS_TARGETS)('change feed ($name)', (target) => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       await writer.apply(epoch, [write(state('u7', T0, 'Ready', 't5'))]);
       const changes = await waiting;
-      expect(changes.map((c) => c.state.userId)).toEqual(['u7']);
+      expect(changes.map((c) => stateOf(c).userId)).toEqual(['u7']);
     } finally {
       reader.close();
     }

@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
+import type { AlertTransition } from '../../core/alerts/alert-transition.ts';
 import { formatUtc } from '../../core/time/timestamp.ts';
-import type { StateChange } from '../../state/change-feed.ts';
+import type { FeedChange } from '../../state/change-feed.ts';
 import type { AgentStateRow } from '../../state/store-types.ts';
 import { compareStreamIds, parseStreamId } from '../../state/stream-ids.ts';
+import { alertView } from './alert-view.ts';
 import { boardRow } from './board-row.ts';
 import type { ChangeFeedSource, FeedBatch, FeedSubscriber } from './feed-hub.ts';
 import { sseEvent } from './sse-format.ts';
@@ -18,6 +20,8 @@ export interface BoardStreamDeps {
   readonly feed: ChangeFeedSource;
   /** The tenant's current agent states (the snapshot). */
   readStates(tenant: string): Promise<readonly AgentStateRow[]>;
+  /** The tenant's firing alerts (the snapshot's `alerts`); absent where this server has no alert store (`alerts: null`). */
+  readAlerts?(tenant: string): Promise<readonly AlertTransition[]>;
   readonly clock: () => number;
   readonly logger: Logger;
   /** The most changes a resume replays; more, and the client gets a snapshot instead. Default 10,000. */
@@ -28,7 +32,7 @@ export interface BoardStreamDeps {
 
 /**
  * The events of one client of `GET /board/events` (docs/http-api.md, "Live board events"): first a `snapshot` of every
- * agent, or, resuming from `Last-Event-ID`, the `agent` changes after it; then every change the tenant's feed loop
+ * agent and firing alert, or, resuming from `Last-Event-ID`, the `agent` and `alert` changes after it; then every change the tenant's feed loop
  * delivers, each once, in feed order, with the stream id as SSE id. The stream keeps its position (the id of the last
  * event sent); a batch that starts after it is preceded by the changes in between (read from the feed), and changes at
  * or before it are dropped, so nothing is missed or sent twice whatever the loop had read when the client joined. When
@@ -115,19 +119,20 @@ export class BoardStream implements FeedSubscriber {
 
   async #snapshot(): Promise<void> {
     const id = await this.#deps.feed.lastId(this.#tenant);
-    const states = await this.#deps.readStates(this.#tenant);
+    const [states, alerts] = await Promise.all([this.#deps.readStates(this.#tenant), this.#deps.readAlerts?.(this.#tenant) ?? null]);
     const now = this.#deps.clock();
     this.#position = id;
-    this.#write(sseEvent('snapshot', { serverTime: formatUtc(now), agents: states.map((state) => boardRow(state, now)) }, id));
+    this.#write(sseEvent('snapshot', { serverTime: formatUtc(now), agents: states.map((state) => boardRow(state, now)), alerts: alerts?.map(alertView) ?? null }, id));
   }
 
   /** Sends the changes after the position, in order, and moves it. */
-  #sendChanges(changes: readonly StateChange[]): void {
+  #sendChanges(changes: readonly FeedChange[]): void {
     const now = this.#deps.clock();
     for (const change of changes) {
       if (this.#position !== null && compareStreamIds(change.id, this.#position) <= 0) continue;
       this.#position = change.id;
-      this.#write(sseEvent('agent', { serverTime: formatUtc(now), agent: boardRow(change.state, now) }, change.id));
+      if (change.kind === 'agent') this.#write(sseEvent('agent', { serverTime: formatUtc(now), agent: boardRow(change.state, now) }, change.id));
+      else this.#write(sseEvent('alert', { serverTime: formatUtc(now), alert: alertView(change.alert) }, change.id));
     }
   }
 

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { BlockingFeedReader, ChangeFeed, StateChange } from '../../state/change-feed.ts';
+import type { BlockingFeedReader, ChangeFeed, FeedChange } from '../../state/change-feed.ts';
 
 /** The part of the store's change feed the live routes use (the Redis {@link ChangeFeed} in production). */
 export type ChangeFeedSource = Pick<ChangeFeed, 'lastId' | 'after' | 'holdsAfter' | 'openBlockingReader'>;
@@ -12,7 +12,7 @@ export type ChangeFeedSource = Pick<ChangeFeed, 'lastId' | 'after' | 'holdsAfter
  */
 export interface FeedBatch {
   readonly after: string;
-  readonly changes: readonly StateChange[];
+  readonly changes: readonly FeedChange[];
   readonly gap: boolean;
 }
 

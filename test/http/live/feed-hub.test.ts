@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { FeedBatch } from '../../../src/http/live/feed-hub.ts';
 import { FeedHub } from '../../../src/http/live/feed-hub.ts';
 import { createLogger } from '../../../src/runtime/logger.ts';
-import type { BlockingFeedReader, StateChange } from '../../../src/state/change-feed.ts';
+import type { BlockingFeedReader, FeedChange } from '../../../src/state/change-feed.ts';
 import type { AgentStateRow } from '../../../src/state/store-types.ts';
 
-const change = (n: number): StateChange => ({ id: `${n}-0`, state: { userId: `u${n}` } as AgentStateRow });
+const change = (n: number): FeedChange => ({ id: `${n}-0`, kind: 'agent', state: { userId: `u${n}` } as AgentStateRow });
 
 /** A scripted feed: `reads` answers each blocking read in turn (an Error rejects), then reads wait until closed. */
-function scriptedFeed(reads: (StateChange[] | Error)[], options: { holds?: boolean; lastId?: string } = {}) {
+function scriptedFeed(reads: (FeedChange[] | Error)[], options: { holds?: boolean; lastId?: string } = {}) {
   const opened: { closed: boolean; cursors: string[] }[] = [];
   return {
     opened,

@@ -11,12 +11,14 @@ import { runPollers } from '../vendors/sinch/sinch-pollers.ts';
 import { runEvoVoicePollers } from '../vendors/evo-voice/evo-voice-pollers.ts';
 import { runThuliumPollers } from '../vendors/thulium/thulium-pollers.ts';
 import { periodOf } from '../core/rollup/period.ts';
+import { superviseAlertService } from '../processor/alert-service.ts';
 import { superviseProcessor } from '../processor/supervised-processor.ts';
 import type { ProcessorReadiness, SupervisedProcessor } from '../processor/supervised-processor.ts';
 import { createLogger } from '../runtime/logger.ts';
 import { startSimulator } from '../vendors/sinch/simulator/index.ts';
 import { processorSources } from './processor-sources.ts';
 import { setupTopology } from './setup-command.ts';
+import { writeDemoAlertRules } from './demo-alert-rules.ts';
 import { startApiServer } from './serve-command.ts';
 import { boardLinks, demoConsole, demoLinks, evoDemoLinks, serviceLinks } from './demo-console.ts';
 import { DEMO_EVO_WINDOW_MS, DEMO_EVO_ZONE, demoEvoTenant, startDemoEvoSimulator } from './demo-evo-voice.ts';
@@ -109,6 +111,7 @@ export async function demoCommand(argv: string[], env: Readonly<Record<string, s
     PROCESSOR_GROUP_ID: env.PROCESSOR_GROUP_ID ?? `demo-${runId}-processor`,
     LOG_FORMAT: values['json-logs'] ? 'json' : env.LOG_FORMAT === undefined || env.LOG_FORMAT === '' ? 'text' : env.LOG_FORMAT,
     PROCESSOR_SOURCES: env.PROCESSOR_SOURCES ?? 'sinch-rai,evo-voice,thulium-reports,thulium-statuses',
+    ALERT_RULES_FILE: env.ALERT_RULES_FILE ?? writeDemoAlertRules([tenant, evoTenant, thuliumTenant], agents),
     ...(values.port === undefined ? {} : { HTTP_PORT: values.port }),
     SINCH_TENANTS: JSON.stringify([
       { id: tenant, baseUrl: simulator.url, credentials: CREDENTIALS, startAt: new Date(from).toISOString(), pollIntervalMs: 60_000, safetyLagMs: 60_000, overlapMs: 600_000 },
@@ -145,8 +148,10 @@ export async function demoCommand(argv: string[], env: Readonly<Record<string, s
   }
   const registry = new Registry();
   const processor = superviseProcessor(config, processorSources(config), logger, { registry, now: () => simulator.now() });
+  const alerts = superviseAlertService(config, logger.child({ component: 'alerts' }), { registry, now: () => simulator.now() });
   const api = await startApiServer(config, logger.child({ component: 'http' }), { clock: () => simulator.now(), registry });
   show.component('API', `${api.address}`);
+  show.component('alerts', `rules of ${config.alerts.rulesFile ?? 'none'} (${[...config.alerts.rules].map(([t, rules]) => `${t}: ${rules.map((r) => r.id).join(', ')}`).join('; ')}) on the simulated clock, into ${config.topicPrefix}out.alerts, the board and ${api.address}/alerts`);
   show.line(`live board: ${api.address}/`);
 
   const readiness = await processorReadiness(processor, PROCESSOR_READY_WAIT_MS, stopRequested);
@@ -195,6 +200,7 @@ export async function demoCommand(argv: string[], env: Readonly<Record<string, s
   controller.abort(new Error(signal));
   await pollers;
   await api.close();
+  await alerts.stop();
   await processor.stop();
   await Promise.all([simulator.close(), evoSimulator.close(), thuliumSimulator.close()]);
   show.line('stopped.');

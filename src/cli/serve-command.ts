@@ -15,6 +15,7 @@ import { PROCESSOR_READINESS_TTL_MS } from '../state/processor-readiness-store.t
 import { createRedis } from '../state/redis-client.ts';
 import { evictionPolicyWarning, readEvictionInfo } from '../state/redis-eviction.ts';
 import { BillingStore } from '../state/billing-store.ts';
+import { AlertStore } from '../state/alert-store.ts';
 import { ChangeFeed } from '../state/change-feed.ts';
 import { LiveAgentStore } from '../state/live-agent-store.ts';
 import { storeKeys } from '../state/store-keys.ts';
@@ -207,6 +208,7 @@ export async function startApiServer(config: Config, logger: Logger, options: Ap
     changeFeed: new ChangeFeed(redis, storeKeys(config.redis.keyPrefix)),
     live: { maxClients: config.http.sseMaxClients, heartbeatMs: config.http.sseHeartbeatMs },
     alertRules: config.alerts.rules,
+    alerts: new AlertStore(redis, storeKeys(config.redis.keyPrefix), config.redis.changeFeedMaxLen),
   });
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> =>

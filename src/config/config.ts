@@ -145,6 +145,12 @@ export interface Config {
     readonly groupId: string;
     /** How often the evaluator ticks its clock (ALERT_TICK_MS). */
     readonly tickMs: number;
+    /** Whether `alerts` runs the alert sink into Redis (ALERT_REDIS_SINK; group `<groupId>.redis-sink`). */
+    readonly redisSink: boolean;
+    /** The webhook every transition is POSTed to (ALERT_WEBHOOK_*; group `<groupId>.webhook`); null: none. */
+    readonly webhook: { readonly url: string; readonly token: string | undefined; readonly timeoutMs: number; readonly maxAttempts: number } | null;
+    /** Where `alerts` serves GET /metrics, /healthz and /readyz (ALERTS_METRICS_*); port 0 means no such endpoint. */
+    readonly metrics: { readonly host: string; readonly port: number };
   };
   /** Where `poll` serves GET /metrics, /healthz and /readyz; port 0 means no such endpoint. */
   readonly poller: { readonly metrics: { readonly host: string; readonly port: number } };
@@ -353,7 +359,11 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     evoVoice: { tenants: parseTenantList('EVO_VOICE_TENANTS', e.EVO_VOICE_TENANTS, e.EVO_VOICE_TENANTS_FILE, evoVoiceTenantsSchema, env) },
     thulium: { tenants: parseTenantList('THULIUM_TENANTS', e.THULIUM_TENANTS, e.THULIUM_TENANTS_FILE, thuliumTenantsSchema, env) },
     hostedSuite: { tenants: hostedSuiteTenants(parseTenantList('HOSTEDSUITE_TENANTS', e.HOSTEDSUITE_TENANTS, e.HOSTEDSUITE_TENANTS_FILE, hostedSuiteTenantsSchema, env), e.ALLOWED_LATENESS_MS + e.CORRECTION_HORIZON_MS) },
-    alerts: { rulesFile: e.ALERT_RULES_FILE, rules: parseAlertRules(e.ALERT_RULES_FILE), groupId: `${e.PROCESSOR_GROUP_ID}.alerts`, tickMs: e.ALERT_TICK_MS },
+    alerts: { rulesFile: e.ALERT_RULES_FILE, rules: parseAlertRules(e.ALERT_RULES_FILE), groupId: `${e.PROCESSOR_GROUP_ID}.alerts`, tickMs: e.ALERT_TICK_MS,
+      redisSink: e.ALERT_REDIS_SINK,
+      webhook: e.ALERT_WEBHOOK_URL === undefined ? null : { url: e.ALERT_WEBHOOK_URL, token: e.ALERT_WEBHOOK_TOKEN, timeoutMs: e.ALERT_WEBHOOK_TIMEOUT_MS, maxAttempts: e.ALERT_WEBHOOK_MAX_ATTEMPTS },
+      metrics: { host: e.ALERTS_METRICS_HOST, port: e.ALERTS_METRICS_PORT },
+    },
     poller: { metrics: { host: e.POLLER_METRICS_HOST, port: e.POLLER_METRICS_PORT } },
   };
 }

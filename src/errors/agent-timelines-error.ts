@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   STATE_RESTORE_FAILED: { retriable: true },
   REDIS_WRITE_FAILED: { retriable: true },
   STORE_FORMAT_UNSUPPORTED: { retriable: false },
+  /** An alert webhook refused a transition or stayed unreachable for all its attempts (the transition is dead-lettered). */
+  WEBHOOK_FAILED: { retriable: true },
 } as const satisfies Record<string, { retriable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -39,3 +39,39 @@ export function alertRulesOperation(): Json {
     },
   };
 }
+
+const ALERT: Json = {
+  type: 'object',
+  description: 'An alert episode (docs/alerts.md). Times are UTC ISO 8601.',
+  required: ['id', 'status', 'tenant', 'ruleId', 'ruleKind', 'agentId', 'userName', 'since', 'firedAt', 'resolvedAt', 'userStatus', 'handlingStatus', 'reason', 'readyCount'],
+  properties: {
+    id: { type: 'string', description: 'Stable episode id: tenant/ruleId/agentId/since (epoch ms), or tenant/ruleId/since for a tenant-wide rule.' },
+    status: { enum: ['firing', 'resolved'] },
+    tenant: { type: 'string' }, ruleId: { type: 'string' }, ruleKind: { enum: ['state-duration', 'ready-below'] },
+    agentId: { type: ['string', 'null'], description: 'Null for a tenant-wide rule.' },
+    userName: { type: ['string', 'null'] },
+    since: { type: 'string', format: 'date-time', description: 'Start of the episode.' },
+    firedAt: { type: 'string', format: 'date-time' },
+    resolvedAt: { type: ['string', 'null'], format: 'date-time' },
+    userStatus: { type: ['string', 'null'] }, handlingStatus: { type: ['string', 'null'] }, reason: { type: ['string', 'null'] },
+    readyCount: { type: ['integer', 'null'], description: 'Ready agents at firing (ready-below rules); null for agent rules.' },
+  },
+};
+
+/** `GET /alerts` (alert-rules-route.ts). */
+export function firingAlertsOperation(): Json {
+  return {
+    get: {
+      operationId: 'getFiringAlerts',
+      summary: 'The tenant\'s firing alerts, oldest episode first (docs/alerts.md)',
+      parameters: [COMMON.tenant],
+      responses: {
+        200: json('The firing alerts.', { type: 'object', required: ['tenant', 'alerts'], properties: { tenant: { type: 'string' }, alerts: { type: 'array', items: ALERT } } }, {}),
+        400: text('An unknown or invalid parameter.'),
+        ...GUARDED,
+        404: text('This server has no alert store.'),
+        503: text('The store is unreachable.'),
+      },
+    },
+  };
+}

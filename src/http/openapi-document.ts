@@ -4,7 +4,7 @@ import { SOURCE_IDS } from '../core/source/source-id.ts';
 import { AGENT_STATUS_FIELDS } from './routes/agent-status-route.ts';
 import { COMMON, COMPLETENESS_HEADERS, FILTERS, GUARDED, json, PAGED_HEADERS, query, text, TIME } from './openapi-parts.ts';
 import type { Json } from './openapi-parts.ts';
-import { alertRulesOperation } from './openapi-alerts.ts';
+import { alertRulesOperation, firingAlertsOperation } from './openapi-alerts.ts';
 import { agentHistoryOperation } from './openapi-history.ts';
 import { WORK_REPORT_DEFAULT_ZONE, WORK_REPORT_MAX_DAYS, WORK_REPORT_MAX_LIMIT } from './work-report/work-report-query.ts';
 
@@ -247,7 +247,7 @@ export function openApiDocument(): Record<string, Json> {
           ],
           responses: {
             200: {
-              description: 'An endless `text/event-stream`: events `snapshot` ({serverTime, agents}), `agent` ({serverTime, agent}) with the change-feed id as `id:`, and `heartbeat` ({serverTime}) without id. Rows are /agentStatus rows with `campaignId`, `userStatusSince` and `contactHandlingStatusSince`. Ignore unknown event types.',
+              description: 'An endless `text/event-stream`: events `snapshot` ({serverTime, agents, alerts}: the firing alerts, null where the server has no alert store), `agent` ({serverTime, agent}) and `alert` ({serverTime, alert}: a firing or resolved transition, as GET /alerts shows alerts) with the change-feed id as `id:`, and `heartbeat` ({serverTime}) without id. Rows are /agentStatus rows with `campaignId`, `userStatusSince` and `contactHandlingStatusSince`. Ignore unknown event types.',
               content: { 'text/event-stream': { schema: { type: 'string' } } },
             },
             400: text('An unknown or invalid parameter.'),
@@ -258,6 +258,7 @@ export function openApiDocument(): Record<string, Json> {
         },
       },
       '/alerts/rules': alertRulesOperation(),
+      '/alerts': firingAlertsOperation(),
       '/healthz': { get: { operationId: 'getHealth', summary: 'Liveness (public)', security: PUBLIC, responses: { 200: text('ok') } } },
       '/readyz': {
         get: {

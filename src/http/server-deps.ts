@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ApiToken } from '../config/config-schema.ts';
 import type { AlertRule } from '../core/alerts/alert-rule.ts';
+import type { AlertStore } from '../state/alert-store.ts';
 import type { BillingStore } from '../state/billing-store.ts';
 import type { ChangeFeedSource } from './live/feed-hub.ts';
 import type { LiveAgentStore } from '../state/live-agent-store.ts';
@@ -67,6 +68,11 @@ export interface ServerDeps {
   readonly live?: LiveLimits;
   /** Bounds on one data request; defaults in {@link DEFAULT_REQUEST_LIMITS}. */
   readonly requestLimits?: Partial<RequestLimits>;
+  /**
+   * The firing alerts the alert sink keeps (docs/alerts.md): GET /alerts and the board's snapshot read them; without
+   * it GET /alerts answers 404 and the snapshot's `alerts` is null.
+   */
+  readonly alerts?: Pick<AlertStore, 'readFiring'>;
   /** Tenant → its alert rules (config ALERT_RULES_FILE), listed by GET /alerts/rules; default none. */
   readonly alertRules?: ReadonlyMap<string, readonly AlertRule[]>;
 }

@@ -8,7 +8,7 @@ import { BadRequest } from './bad-request.ts';
 import { instrumentRequests } from './http-metrics.ts';
 import { AnswerCache } from './answer-cache.ts';
 import { QueryAdmission } from './query-admission.ts';
-import { registerAlertRulesRoute } from './routes/alert-rules-route.ts';
+import { registerAlertRulesRoute, registerFiringAlertsRoute } from './routes/alert-rules-route.ts';
 import { registerAgentHistoryRoute } from './routes/agent-history-route.ts';
 import { registerAgentStatisticRoute } from './routes/agent-statistic-route.ts';
 import { registerAgentsWorkReportRoute } from './routes/agents-work-report-route.ts';
@@ -90,6 +90,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   registerBillingRoute(app, deps);
   registerBoardEventsRoute(app, deps);
   registerAlertRulesRoute(app, deps);
+  registerFiringAlertsRoute(app, deps);
   registerBoardPagesRoute(app);
   registerHealthRoutes(app, deps);
   registerMetricsRoute(app, deps);

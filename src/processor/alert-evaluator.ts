@@ -45,6 +45,7 @@ export class AlertEvaluator {
   readonly #logger: Logger;
   readonly #now: () => number;
   readonly #onFatal: (error: Error) => void;
+  readonly #onCommitted: (transitions: readonly AlertTransition[]) => void;
   readonly #rules: ReadonlyMap<string, readonly AlertRule[]>;
   readonly #topics: AlertTopics;
   readonly #groupId: string;
@@ -64,11 +65,13 @@ export class AlertEvaluator {
   #tickQueued = false;
   #ticker: NodeJS.Timeout | undefined;
 
-  constructor(options: { config: Config; logger: Logger; now?: () => number; onFatal?: (error: Error) => void; rules?: ReadonlyMap<string, readonly AlertRule[]> }) {
+  /** `onCommitted`: called with the transitions of each committed transaction (metrics); must not throw. */
+  constructor(options: { config: Config; logger: Logger; now?: () => number; onFatal?: (error: Error) => void; onCommitted?: (transitions: readonly AlertTransition[]) => void; rules?: ReadonlyMap<string, readonly AlertRule[]> }) {
     this.#config = options.config;
     this.#logger = options.logger.child({ component: 'alert-evaluator' });
     this.#now = options.now ?? Date.now;
     this.#onFatal = options.onFatal ?? (() => undefined);
+    this.#onCommitted = options.onCommitted ?? (() => undefined);
     this.#rules = options.rules ?? options.config.alerts.rules;
     this.#topics = alertTopics(options.config.topicPrefix);
     this.#groupId = options.config.alerts.groupId;
@@ -256,6 +259,7 @@ export class AlertEvaluator {
     }
     this.#changelog!.accept();
     this.#transactions++;
+    if (transitions.length > 0) this.#onCommitted(transitions);
     for (const transition of transitions) this.#logger.info({ alert: transition.id, status: transition.status, tenant: transition.tenant, rule: transition.ruleId, agent: transition.agentId }, `alert ${transition.status}`);
     return true;
   }

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Consumer } from 'kafkajs';
 import type { Browser, Page } from 'playwright-core';
@@ -13,10 +16,15 @@ import { buildServer } from '../../src/http/server.ts';
 import { createPollerMetrics } from '../../src/ingest/metrics.ts';
 import { AvroSerde } from '../../src/kafka/avro-serde.ts';
 import { createKafka } from '../../src/kafka/kafka-client.ts';
+import type { AlertTransition } from '../../src/core/alerts/alert-transition.ts';
+import { superviseAlertService } from '../../src/processor/alert-service.ts';
+import type { AlertService } from '../../src/processor/alert-service.ts';
+import { alertTopics } from '../../src/processor/alert-topics.ts';
 import { startProcessorInstance } from '../../src/processor/processor-instance.ts';
 import type { ProcessorInstance } from '../../src/processor/processor-instance.ts';
 import { processorTopics } from '../../src/processor/processor-topics.ts';
 import { createLogger } from '../../src/runtime/logger.ts';
+import { AlertStore } from '../../src/state/alert-store.ts';
 import { ChangeFeed } from '../../src/state/change-feed.ts';
 import { createRedis } from '../../src/state/redis-client.ts';
 import type { RedisStore } from '../../src/state/redis-client.ts';
@@ -40,6 +48,8 @@ const HOUR = 3_600_000;
 const FROM = Date.UTC(2024, 2, 4, 6);
 const CREDENTIALS = { username: 'board', password: 'board-secret' };
 const IMAGES = new URL('../../docs/images/', import.meta.url);
+/** An agent Ready for more than 10 simulated minutes (10 s here): fires for most agents within the test, and resolves as they leave Ready. */
+const RULES = { tenants: { [TENANT]: [{ id: 'ready-long', kind: 'state-duration', dimension: 'presence', states: ['Ready'], longerThanMs: 600_000 }] } };
 
 interface Committed { userId: string; asOf: string; producedAt: number }
 interface Received { id: string; userId: string; asOf: string; receivedAt: number }
@@ -55,6 +65,7 @@ describe('the live board against the running pipeline', () => {
   let config: Config;
   let simulator: RunningSimulator;
   let processor: ProcessorInstance;
+  let alerts: AlertService;
   let redis: RedisStore;
   let app: FastifyInstance;
   let url: string;
@@ -69,8 +80,11 @@ describe('the live board against the running pipeline', () => {
     const run = randomUUID();
     // the simulated day is 2.5 hours old when the test starts, and runs on at SPEED× real time
     simulator = await startSimulator({ seed: 5, agents: AGENTS, from: FROM, to: FROM + 18 * HOUR, clock: { mode: 'accelerated', speed: SPEED, startedAt: Date.now() - (2.5 * HOUR) / SPEED }, port: 0, credentials: CREDENTIALS });
+    const rulesFile = join(mkdtempSync(join(tmpdir(), 'board-alerts-')), 'rules.json');
+    writeFileSync(rulesFile, JSON.stringify(RULES));
     config = parseConfig({
       ...e2eEnv(services, run, TENANT),
+      ALERT_RULES_FILE: rulesFile,
       SINCH_TENANTS: JSON.stringify([
         { id: TENANT, baseUrl: simulator.url, credentials: CREDENTIALS, endpoints: ['agentStatusHistory'], startAt: new Date(FROM).toISOString(), pollIntervalMs: 60_000, safetyLagMs: 60_000, overlapMs: 600_000 },
       ]),
@@ -80,12 +94,14 @@ describe('the live board against the running pipeline', () => {
     const clock = { now: () => simulator.now(), sleep: (ms: number, signal?: AbortSignal) => new Promise<void>((resolve) => { const timer = setTimeout(resolve, ms / SPEED); signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }); }) };
     pollers = runPollers({ config, kafka: createKafka(config, logger, '-poller'), serde: new AvroSerde(config.schemaRegistry), logger, clock, metrics: createPollerMetrics() }, config.sinch.tenants, { signal: polling.signal, once: false }).catch(() => undefined);
     processor = await startProcessorInstance(config, processorSource(config, 'sinch-rai'), logger, { now: () => simulator.now() });
+    alerts = superviseAlertService(config, logger, { now: () => simulator.now() });
     redis = createRedis(config);
     await redis.connect();
     const keys = storeKeys(config.redis.keyPrefix);
     app = buildServer({
       reader: new TimelineStoreReader(redis, keys), clock: () => simulator.now(), probes: [], registry: new Registry(), logger, tenant: TENANT,
       allowedLatenessMs: config.processor.allowedLatenessMs, collectDefaultMetrics: false, changeFeed: new ChangeFeed(redis, keys),
+      alerts: new AlertStore(redis, keys, config.redis.changeFeedMaxLen), alertRules: config.alerts.rules,
     });
     url = await app.listen({ host: '127.0.0.1', port: 0 });
     // the agents at work have states
@@ -101,6 +117,7 @@ describe('the live board against the running pipeline', () => {
     await pollers;
     await browser?.close();
     await app?.close();
+    await alerts?.stop();
     await processor?.stop();
     await simulator?.close();
     if (redis !== undefined) {
@@ -161,6 +178,45 @@ describe('the live board against the running pipeline', () => {
     }
   }, 60_000);
 
+  it('a firing alert appears on the page within 2 s of the alert service committing it, and the page shows what GET /alerts holds', async () => {
+    const serde = new AvroSerde(config.schemaRegistry);
+    const committed: { alert: AlertTransition; producedAt: number }[] = [];
+    const consumer: Consumer = createKafka(config, createLogger('warn'), '-board-alerts-test').consumer({ groupId: `board-alerts-test-${randomUUID()}`, readUncommitted: false, maxWaitTimeInMs: 50 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: alertTopics(config.topicPrefix).alerts, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => {
+      if (message.value !== null) committed.push({ alert: await serde.decode<AlertTransition>(message.value), producedAt: Number(message.timestamp) });
+    } });
+    try {
+      await expect.poll(() => committed.filter((c) => c.alert.status === 'firing').length, { timeout: 60_000, interval: 200 }).toBeGreaterThanOrEqual(3);
+      const latencies: number[] = [];
+      for (const { alert, producedAt } of committed.filter((c) => c.alert.status === 'firing').slice(0, 5)) {
+        await expect.poll(async () => (await board.evaluate(() => (globalThis as unknown as { boardAlerts: { id: string; status: string }[] }).boardAlerts)).some((a) => a.id === alert.id && a.status === 'firing'), { timeout: 5_000, interval: 50 }).toBe(true);
+        const shown = (await board.evaluate(() => (globalThis as unknown as { boardAlerts: { id: string; status: string; receivedAt: number }[] }).boardAlerts)).find((a) => a.id === alert.id && a.status === 'firing')!;
+        latencies.push(shown.receivedAt - producedAt);
+      }
+      console.info(`alert latency from produce (≤ commit) to page, ms: ${latencies.join(', ')}`);
+      expect(Math.max(...latencies)).toBeLessThan(2_000);
+      // what the panel lists is what the store holds, and each firing agent's row is marked
+      await expect.poll(async () => {
+        const listed = ((await (await fetch(`${url}/alerts`)).json()) as { alerts: { id: string }[] }).alerts.map((a) => a.id).sort();
+        const drawn = (await board.locator('#alerts .alert').evaluateAll((items) => items.map((item) => item.getAttribute('data-alert-id') ?? ''))).sort();
+        return listed.length > 0 && JSON.stringify(listed) === JSON.stringify(drawn);
+      }, { timeout: 10_000, interval: 250 }).toBe(true);
+      const firing = ((await (await fetch(`${url}/alerts`)).json()) as { alerts: { id: string; agentId: string; ruleId: string }[] }).alerts;
+      expect(firing.every((a) => a.ruleId === 'ready-long')).toBe(true);
+      // the rows marked as alerting are the agents the panel lists
+      await expect.poll(() => board.evaluate(() => {
+        const page = (globalThis as unknown as { document: { querySelectorAll(selector: string): Iterable<{ getAttribute(name: string): string | null }> } }).document;
+        const marked = [...page.querySelectorAll('tr.agent.alerting')].map((tr) => tr.getAttribute('data-user-id')).sort();
+        const listed = [...new Set([...page.querySelectorAll('#alerts .alert')].map((item) => item.getAttribute('data-user-id')))].sort();
+        return marked.length > 0 && JSON.stringify(marked) === JSON.stringify(listed);
+      }), { timeout: 10_000, interval: 250 }).toBe(true);
+    } finally {
+      await consumer.disconnect();
+    }
+  }, 120_000);
+
   it('shows the simulator’s agents with the states /agentStatus reports (pollers stopped, store settled)', async () => {
     polling.abort();
     await pollers;
@@ -177,7 +233,7 @@ describe('the live board against the running pipeline', () => {
     const status = (await (await fetch(`${url}/agentStatus?sort=userId`)).json()) as Record<string, unknown>[];
     const simulated = new Set(simulator.groundTruth().agents.map((a) => a.userId));
     expect(status.every((row) => simulated.has(String(row['userId'])))).toBe(true);
-    const rows = await board.locator('tr.agent').evaluateAll((trs) => trs.map((tr) => ({ userId: tr.getAttribute('data-user-id'), asOf: tr.getAttribute('data-as-of'), cells: [...tr.querySelectorAll('td')].map((td) => td.textContent) })));
+    const rows = await board.locator('tr.agent').evaluateAll((trs) => trs.map((tr) => ({ userId: tr.getAttribute('data-user-id'), asOf: tr.getAttribute('data-as-of'), cells: [tr.querySelector('td a')?.textContent ?? null, ...[...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent)] })));
     expect(rows.map((r) => r.userId).sort()).toEqual(status.map((r) => r['userId']));
     for (const row of status) {
       const shown = rows.find((r) => r.userId === row['userId'])!;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertTransition } from '../../src/core/alerts/alert-transition.ts';
 import { alertTopics } from '../../src/processor/alert-topics.ts';
+import { storeKeys } from '../../src/state/store-keys.ts';
 import type { AlertTopics } from '../../src/processor/alert-topics.ts';
 import { requireServices } from '../support/services.ts';
 import { createTestPipeline, TENANT, waitFor } from './support/pipeline.ts';
@@ -35,7 +36,7 @@ interface EvaluatorChild {
 function spawnEvaluator(env: Record<string, string>, name: string): EvaluatorChild {
   const child = spawn(process.execPath, ['src/bin/cli.ts', 'alerts', '--skip-setup'], {
     cwd: REPO,
-    env: { ...process.env, ...env, LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
+    env: { ...process.env, ...env, LOG_LEVEL: 'info', LOG_FORMAT: 'json', ALERTS_METRICS_PORT: '0' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const log: string[] = [];
@@ -138,6 +139,9 @@ describe('alert evaluator on the real stack', () => {
     });
     expect(restoredTimes(restarted)).toBeGreaterThanOrEqual(1);
     for (const t of all.filter((x) => x.status === 'resolved')) expect(t.resolvedAt).toBeGreaterThanOrEqual(t.firedAt);
+    // the alert sink of the same processes: only the open episode is firing in Redis
+    const firingKey = storeKeys(pipeline.config.redis.keyPrefix).firingAlerts(TENANT);
+    expect(await waitFor(async () => (await pipeline.redis.hkeys(firingKey)).join() === `${TENANT}/wrap-long/u1/${t1}`, 30_000, 300), `Redis firing alerts: ${JSON.stringify(await pipeline.redis.hkeys(firingKey))}`).toBe(true);
     restarted.child.kill('SIGTERM');
     expect(await restarted.exited).toBe(0);
   });
@@ -201,6 +205,13 @@ describe('alert evaluator on the real stack', () => {
     expect(long.filter((id) => byId[id] === undefined)).toEqual([]);
     expect(kills).toBeGreaterThanOrEqual(4);
     expect(long.length).toBeGreaterThanOrEqual(5);
+    // the alert sink ran in the same killed processes: the board's feed holds each transition once, in order, and nothing fires
+    const keys = storeKeys(pipeline.config.redis.keyPrefix);
+    const fed = async (): Promise<AlertTransition[]> => (await pipeline.redis.xrange(keys.changes('churn'), '-', '+')).flatMap(([, fields]) => (fields[0] === 'alert' ? [JSON.parse(fields[1]!) as AlertTransition] : []));
+    expect(await waitFor(async () => (await fed()).length >= churn.length, 30_000, 300), 'the sink caught up').toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(statusesById(await fed())).toEqual(byId);
+    expect(await pipeline.redis.hlen(keys.firingAlerts('churn'))).toBe(0);
     process.stdout.write(`churn: ${episodes.length} Wrap episodes, ${long.length} longer than threshold + slack, ${Object.keys(byId).length} fired, ${kills} kill -9\n`);
     current.child.kill('SIGTERM');
     expect(await current.exited).toBe(0);

@@ -3,6 +3,7 @@
 import { setToken, tenant, token } from './api.js';
 import { BOARD_STATES, campaignOf, formatDuration, rowState, ServerClock, shown, stateSince } from './agent-state.js';
 import { openLiveEvents } from './live-events.js';
+import { FiringAlerts, renderAlerts } from './board-alerts.js';
 
 /** @type {Map<string, Record<string, any>>} userId → latest agent row */
 const agents = new Map();
@@ -16,6 +17,8 @@ const clock = new ServerClock();
  */
 const received = [];
 Object.defineProperty(window, 'boardReceived', { value: received });
+const alerts = new FiringAlerts();
+Object.defineProperty(window, 'boardAlerts', { value: alerts.received });
 const filters = { state: '', reason: '', name: '', search: '' };
 
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -97,12 +100,16 @@ function render() {
     tr.dataset.state = state;
     tr.dataset.receivedAt = String(receivedAt.get(row.userId) ?? '');
     tr.dataset.asOf = row.asOf;
+    const firing = alerts.forAgent(row.userId);
+    tr.dataset.alerts = String(firing.length);
+    if (firing.length > 0) tr.classList.add('alerting');
     tr.style.setProperty('--state-colour', `var(--${state})`);
     const name = document.createElement('td');
     const link = document.createElement('a');
     link.href = `/timeline.html?user=${encodeURIComponent(row.userId)}${tenant === '' ? '' : `&tenant=${encodeURIComponent(tenant)}`}`;
     link.textContent = shown(row.userName);
     name.append(link);
+    if (firing.length > 0) name.append(Object.assign(document.createElement('span'), { className: 'alert-mark', textContent: ' ⚠', title: firing.map((alert) => alert.ruleId).join(', ') }));
     const badge = document.createElement('td');
     badge.append(Object.assign(document.createElement('span'), { className: `badge ${state}`, textContent: state }));
     const presence = row.loggedIn === false ? 'LoggedOut' : row.userStatus === 'Unknown' ? null : row.userStatus;
@@ -115,6 +122,7 @@ function render() {
 
 function tick() {
   const now = clock.now(Date.now());
+  renderAlerts($('alerts'), alerts, now);
   for (const tr of tbody.rows) {
     const row = agents.get(tr.dataset.userId ?? '');
     if (row === undefined) continue;
@@ -141,6 +149,7 @@ function onEvent(type, data, id) {
   if (type === 'snapshot') {
     agents.clear();
     for (const row of data.agents) agents.set(row.userId, row);
+    alerts.reset(data.alerts ?? null);
     $('error').hidden = true;
     scheduleRender();
   } else if (type === 'agent') {
@@ -151,6 +160,9 @@ function onEvent(type, data, id) {
     receivedAt.set(row.userId, Date.now());
     received.push({ id, userId: row.userId, asOf: row.asOf, receivedAt: Date.now() });
     if (received.length > 1000) received.splice(0, received.length - 1000);
+    scheduleRender();
+  } else if (type === 'alert') {
+    alerts.apply(data.alert);
     scheduleRender();
   }
 }

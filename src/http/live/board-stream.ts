@@ -4,7 +4,7 @@ import { formatUtc } from '../../core/time/timestamp.ts';
 import type { FeedChange } from '../../state/change-feed.ts';
 import type { AgentStateRow } from '../../state/store-types.ts';
 import { compareStreamIds, parseStreamId } from '../../state/stream-ids.ts';
-import { alertView } from './alert-view.ts';
+import { alertView } from '../../core/alerts/alert-view.ts';
 import { boardRow } from './board-row.ts';
 import type { ChangeFeedSource, FeedBatch, FeedSubscriber } from './feed-hub.ts';
 import { sseEvent } from './sse-format.ts';

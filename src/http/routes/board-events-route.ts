@@ -60,6 +60,7 @@ export function registerBoardEventsRoute(app: FastifyInstance, deps: ServerDeps)
     const stream = new BoardStream(body, tenant, {
       feed,
       readStates: async (t) => (await storeRead(deps.reader.readAgentStates(t))).rows,
+      ...(deps.alerts === undefined ? {} : { readAlerts: (t: string) => storeRead(deps.alerts!.readFiring(t)) }),
       clock: deps.clock,
       logger: deps.logger,
     });

@@ -12,7 +12,7 @@ const TYPES: Readonly<Record<string, string>> = {
 
 /** Pages → file; assets are served under /assets/<file>. */
 const PAGES: Readonly<Record<string, string>> = { '/': 'index.html', '/timeline.html': 'timeline.html' };
-const ASSETS = ['board.js', 'board.css', 'api.js', 'agent-state.js', 'live-events.js', 'timeline.js', 'timeline-svg.js', 'time-zones.js', 'statistics-table.js'];
+const ASSETS = ['board.js', 'board.css', 'api.js', 'agent-state.js', 'live-events.js', 'board-alerts.js', 'timeline.js', 'timeline-svg.js', 'time-zones.js', 'statistics-table.js'];
 
 /**
  * The pages may load their own scripts and styles and call this origin (fetch, EventSource), nothing else: no inline

@@ -1,5 +1,5 @@
-import type { AlertTransition } from '../../core/alerts/alert-transition.ts';
-import { formatUtc } from '../../core/time/timestamp.ts';
+import type { AlertTransition } from './alert-transition.ts';
+import { formatUtc } from '../time/timestamp.ts';
 
 /** An alert as the HTTP API and the board's events show it: the transition with its times as UTC ISO strings. */
 export interface AlertView {

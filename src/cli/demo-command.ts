@@ -151,8 +151,8 @@ export async function demoCommand(argv: string[], env: Readonly<Record<string, s
   const alerts = superviseAlertService(config, logger.child({ component: 'alerts' }), { registry, now: () => simulator.now() });
   const api = await startApiServer(config, logger.child({ component: 'http' }), { clock: () => simulator.now(), registry });
   show.component('API', `${api.address}`);
-  show.component('alerts', `rules of ${config.alerts.rulesFile ?? 'none'} (${[...config.alerts.rules].map(([t, rules]) => `${t}: ${rules.map((r) => r.id).join(', ')}`).join('; ')}) on the simulated clock, into ${config.topicPrefix}out.alerts, the board and ${api.address}/alerts`);
   show.line(`live board: ${api.address}/`);
+  show.component('alerts', `rules of ${config.alerts.rulesFile ?? 'none'} (${[...config.alerts.rules].map(([t, rules]) => `${t}: ${rules.map((r) => r.id).join(', ')}`).join('; ')}) on the simulated clock, into ${config.topicPrefix}out.alerts, the board and ${api.address}/alerts`);
 
   const readiness = await processorReadiness(processor, PROCESSOR_READY_WAIT_MS, stopRequested);
   const assigned = [...processor.supervisors.values()].reduce((sum, supervisor) => sum + (supervisor.current()?.processor.status().assigned.length ?? 0), 0);

@@ -81,6 +81,7 @@ describe('agent-timelines demo console (real Node, real stack)', () => {
       expect(stdout).toMatch(new RegExp(`^ {2}simulator {2}Sinch RAI http://127\\.0\\.0\\.1:${simPort}/RI/rai \\(basic auth \\S+/\\S+\\)`, 'm'));
       expect(stdout).toMatch(new RegExp(`^ {2}simulator {2}Evo Voice http://127\\.0\\.0\\.1:${evoSimPort} \\(basic auth \\S+/\\S+\\), account .+ [0-9a-f]{24}, agents in Europe/Helsinki$`, 'm'));
       expect(stdout).toMatch(/^ {2}pollers {4}tenant demo: agentStatusHistory/m);
+      expect(stdout).toMatch(/^ {2}alerts {5}rules of \S+alert-rules\.json \(demo: wrap-long, talk-long, not-ready-long, staffing; demo-evo: .*\) on the simulated clock/m);
       expect(stdout).toMatch(new RegExp(`^ {2}pollers {4}tenant demo-evo: agent-state reports .* from http://127\\.0\\.0\\.1:${evoSimPort} into \\S+raw\\.evovoice\\.\\*$`, 'm'));
 
       const api = `http://127.0.0.1:${port}`;
@@ -111,6 +112,12 @@ describe('agent-timelines demo console (real Node, real stack)', () => {
         '/readyz': async () => {
           const response = await fetch(`${api}/readyz`, { signal: AbortSignal.timeout(10_000) }).catch((error: unknown) => error as Error);
           return response instanceof Error ? response.message : response.status === 200 ? null : `${response.status}: ${await response.text()}`;
+        },
+        'firing alerts': async () => {
+          const response = await fetch(`${api}/alerts`).catch((error: unknown) => error as Error);
+          if (response instanceof Error) return response.message;
+          const body = response.status === 200 ? ((await response.json()) as { alerts?: unknown }) : null;
+          return Array.isArray(body?.alerts) ? null : `${response.status}`;
         },
         'live board': async () => {
           const response = await fetch(`${api}/`).catch((error: unknown) => error as Error);

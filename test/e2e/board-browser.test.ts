@@ -48,8 +48,11 @@ const HOUR = 3_600_000;
 const FROM = Date.UTC(2024, 2, 4, 6);
 const CREDENTIALS = { username: 'board', password: 'board-secret' };
 const IMAGES = new URL('../../docs/images/', import.meta.url);
-/** An agent Ready for more than 10 simulated minutes (10 s here): fires for most agents within the test, and resolves as they leave Ready. */
-const RULES = { tenants: { [TENANT]: [{ id: 'ready-long', kind: 'state-duration', dimension: 'presence', states: ['Ready'], longerThanMs: 600_000 }] } };
+/** Ready for more than 10 simulated minutes (10 s here), Waiting for more than 2 (2 s): both fire and resolve many times during the test. */
+const RULES = { tenants: { [TENANT]: [
+  { id: 'ready-long', kind: 'state-duration', dimension: 'presence', states: ['Ready'], longerThanMs: 600_000 },
+  { id: 'waiting-long', kind: 'state-duration', dimension: 'handling', states: ['Waiting'], longerThanMs: 120_000 },
+] } };
 
 interface Committed { userId: string; asOf: string; producedAt: number }
 interface Received { id: string; userId: string; asOf: string; receivedAt: number }
@@ -166,10 +169,12 @@ describe('the live board against the running pipeline', () => {
     const again = await openEventStream(`${url}/board/events`, { 'last-event-id': last.id! });
     try {
       const key = storeKeys(config.redis.keyPrefix).changes(TENANT);
+      // agent changes and alert transitions share the feed
       const missed = (await redis.xrange(key, `(${last.id!}`, '+')).map(([id]) => id);
       expect(missed.length, 'changes happened while the client was away').toBeGreaterThan(0);
-      await expect.poll(() => again.seen.filter((e) => e.event === 'agent').length, { timeout: 10_000 }).toBeGreaterThanOrEqual(missed.length);
-      const ids = again.seen.filter((e) => e.event === 'agent').map((e) => e.id!);
+      const changes = () => again.seen.filter((e) => e.event === 'agent' || e.event === 'alert');
+      await expect.poll(() => changes().length, { timeout: 10_000 }).toBeGreaterThanOrEqual(missed.length);
+      const ids = changes().map((e) => e.id!);
       expect(ids.slice(0, missed.length)).toEqual(missed);
       expect(new Set(ids).size).toBe(ids.length);
       expect(again.seen.some((e) => e.event === 'snapshot')).toBe(false);
@@ -178,40 +183,28 @@ describe('the live board against the running pipeline', () => {
     }
   }, 60_000);
 
-  it('a firing alert appears on the page within 2 s of the alert service committing it, and the page shows what GET /alerts holds', async () => {
+  it('a firing alert reaches the open page within 2 s of the alert service committing it', async () => {
     const serde = new AvroSerde(config.schemaRegistry);
     const committed: { alert: AlertTransition; producedAt: number }[] = [];
     const consumer: Consumer = createKafka(config, createLogger('warn'), '-board-alerts-test').consumer({ groupId: `board-alerts-test-${randomUUID()}`, readUncommitted: false, maxWaitTimeInMs: 50 });
     await consumer.connect();
     await consumer.subscribe({ topic: alertTopics(config.topicPrefix).alerts, fromBeginning: true });
+    // alerts that fired before this test are in the page's snapshot; the latency is measured on those that fire now
+    const startedAt = Date.now();
     await consumer.run({ eachMessage: async ({ message }) => {
       if (message.value !== null) committed.push({ alert: await serde.decode<AlertTransition>(message.value), producedAt: Number(message.timestamp) });
     } });
+    const firedNow = () => committed.filter((c) => c.alert.status === 'firing' && c.producedAt > startedAt);
     try {
-      await expect.poll(() => committed.filter((c) => c.alert.status === 'firing').length, { timeout: 60_000, interval: 200 }).toBeGreaterThanOrEqual(3);
+      await expect.poll(() => firedNow().length, { timeout: 60_000, interval: 200 }).toBeGreaterThanOrEqual(5);
       const latencies: number[] = [];
-      for (const { alert, producedAt } of committed.filter((c) => c.alert.status === 'firing').slice(0, 5)) {
-        await expect.poll(async () => (await board.evaluate(() => (globalThis as unknown as { boardAlerts: { id: string; status: string }[] }).boardAlerts)).some((a) => a.id === alert.id && a.status === 'firing'), { timeout: 5_000, interval: 50 }).toBe(true);
-        const shown = (await board.evaluate(() => (globalThis as unknown as { boardAlerts: { id: string; status: string; receivedAt: number }[] }).boardAlerts)).find((a) => a.id === alert.id && a.status === 'firing')!;
+      for (const { alert, producedAt } of firedNow().slice(0, 5)) {
+        await expect.poll(async () => (await board.evaluate(() => (globalThis as unknown as { boardAlerts: { alertId: string; status: string }[] }).boardAlerts)).some((a) => a.alertId === alert.id && a.status === 'firing'), { timeout: 5_000, interval: 50 }).toBe(true);
+        const shown = (await board.evaluate(() => (globalThis as unknown as { boardAlerts: { alertId: string; status: string; receivedAt: number }[] }).boardAlerts)).find((a) => a.alertId === alert.id && a.status === 'firing')!;
         latencies.push(shown.receivedAt - producedAt);
       }
       console.info(`alert latency from produce (≤ commit) to page, ms: ${latencies.join(', ')}`);
       expect(Math.max(...latencies)).toBeLessThan(2_000);
-      // what the panel lists is what the store holds, and each firing agent's row is marked
-      await expect.poll(async () => {
-        const listed = ((await (await fetch(`${url}/alerts`)).json()) as { alerts: { id: string }[] }).alerts.map((a) => a.id).sort();
-        const drawn = (await board.locator('#alerts .alert').evaluateAll((items) => items.map((item) => item.getAttribute('data-alert-id') ?? ''))).sort();
-        return listed.length > 0 && JSON.stringify(listed) === JSON.stringify(drawn);
-      }, { timeout: 10_000, interval: 250 }).toBe(true);
-      const firing = ((await (await fetch(`${url}/alerts`)).json()) as { alerts: { id: string; agentId: string; ruleId: string }[] }).alerts;
-      expect(firing.every((a) => a.ruleId === 'ready-long')).toBe(true);
-      // the rows marked as alerting are the agents the panel lists
-      await expect.poll(() => board.evaluate(() => {
-        const page = (globalThis as unknown as { document: { querySelectorAll(selector: string): Iterable<{ getAttribute(name: string): string | null }> } }).document;
-        const marked = [...page.querySelectorAll('tr.agent.alerting')].map((tr) => tr.getAttribute('data-user-id')).sort();
-        const listed = [...new Set([...page.querySelectorAll('#alerts .alert')].map((item) => item.getAttribute('data-user-id')))].sort();
-        return marked.length > 0 && JSON.stringify(marked) === JSON.stringify(listed);
-      }), { timeout: 10_000, interval: 250 }).toBe(true);
     } finally {
       await consumer.disconnect();
     }
@@ -229,7 +222,11 @@ describe('the live board against the running pipeline', () => {
       quiet = now === lastId ? quiet + 1 : 0;
       lastId = now;
     }
-    await expect.poll(async () => (await board.evaluate(() => (globalThis as unknown as { boardReceived: Received[] }).boardReceived)).at(-1)?.id, { timeout: 5_000 }).toBe(lastId);
+    // the page applied everything up to the feed's last entry (an agent change or an alert)
+    await expect.poll(async () => (await board.evaluate(() => {
+      const page = globalThis as unknown as { boardReceived: Received[]; boardAlerts: { id: string }[] };
+      return [...page.boardReceived, ...page.boardAlerts].map((r) => r.id);
+    })).includes(lastId), { timeout: 5_000 }).toBe(true);
     const status = (await (await fetch(`${url}/agentStatus?sort=userId`)).json()) as Record<string, unknown>[];
     const simulated = new Set(simulator.groundTruth().agents.map((a) => a.userId));
     expect(status.every((row) => simulated.has(String(row['userId'])))).toBe(true);
@@ -242,6 +239,23 @@ describe('the live board against the running pipeline', () => {
         asOf: row['asOf'], name: row['userName'], presence: row['userStatus'], handling: row['loggedIn'] === false ? 'LoggedOut' : (row['contactHandlingStatus'] ?? 'unknown'), reason: row['loggedIn'] === false ? 'unknown' : reason, campaign: row['campaignId'] ?? 'none',
       });
     }
+    // the alert panel lists what GET /alerts holds (alerts still firing on the clock settle too), and marks those agents' rows
+    const panelAgainstStore = async (): Promise<string> => {
+      const listed = ((await (await fetch(`${url}/alerts`)).json()) as { alerts: { id: string }[] }).alerts.map((a) => a.id).sort();
+      const shown = await board.evaluate(() => {
+        const page = (globalThis as unknown as { document: { querySelectorAll(selector: string): Iterable<{ getAttribute(name: string): string | null }> } }).document;
+        const drawn = [...page.querySelectorAll('#alerts .alert')];
+        return {
+          ids: drawn.map((item) => item.getAttribute('data-alert-id') ?? '').sort(),
+          alerting: [...new Set(drawn.map((item) => item.getAttribute('data-user-id') ?? ''))].sort(),
+          marked: [...page.querySelectorAll('tr.agent.alerting')].map((tr) => tr.getAttribute('data-user-id') ?? '').sort(),
+        };
+      });
+      if (listed.length === 0) return 'no alert is firing';
+      if (JSON.stringify(shown.ids) !== JSON.stringify(listed)) return `panel ${JSON.stringify(shown.ids)}, store ${JSON.stringify(listed)}`;
+      return JSON.stringify(shown.marked) === JSON.stringify(shown.alerting) ? 'same' : `rows ${JSON.stringify(shown.marked)}, alerts ${JSON.stringify(shown.alerting)}`;
+    };
+    await expect.poll(panelAgainstStore, { timeout: 20_000, interval: 500 }).toBe('same');
     await mkdir(IMAGES, { recursive: true });
     await board.screenshot({ path: new URL('board.png', IMAGES).pathname, fullPage: true });
   }, 60_000);

@@ -11,8 +11,8 @@ export class FiringAlerts {
   /** False until a snapshot said whether the server keeps alerts (its `alerts` is null when it does not). */
   known = false;
   /**
-   * Every alert event this page applied, with when it arrived (the browser tests read it).
-   * @type {{ id: string, status: string, receivedAt: number }[]}
+   * Every alert event this page applied: its event id, the alert and its status, and when it arrived (the browser tests read it).
+   * @type {{ id: string, alertId: string, status: string, receivedAt: number }[]}
    */
   received = [];
 
@@ -23,11 +23,11 @@ export class FiringAlerts {
     for (const alert of alerts ?? []) this.#firing.set(alert.id, alert);
   }
 
-  /** @param {Alert} alert a transition: a firing one is added, a resolved one removed */
-  apply(alert) {
+  /** @param {Alert} alert a transition: a firing one is added, a resolved one removed @param {string} eventId */
+  apply(alert, eventId) {
     if (alert.status === 'firing') this.#firing.set(alert.id, alert);
     else this.#firing.delete(alert.id);
-    this.received.push({ id: alert.id, status: alert.status, receivedAt: Date.now() });
+    this.received.push({ id: eventId, alertId: alert.id, status: alert.status, receivedAt: Date.now() });
     if (this.received.length > 1000) this.received.splice(0, this.received.length - 1000);
   }
 

@@ -162,7 +162,7 @@ function onEvent(type, data, id) {
     if (received.length > 1000) received.splice(0, received.length - 1000);
     scheduleRender();
   } else if (type === 'alert') {
-    alerts.apply(data.alert);
+    alerts.apply(data.alert, id);
     scheduleRender();
   }
 }

@@ -155,6 +155,7 @@ export interface TestServerOptions {
   readonly answerCacheBytes?: number;
   readonly changeFeed?: ChangeFeedSource;
   readonly alertRules?: ServerDeps['alertRules'];
+  readonly alerts?: ServerDeps['alerts'];
 }
 
 /** A change feed for servers whose tests open no event stream (the route exists; nothing reads the feed). */
@@ -185,6 +186,7 @@ export function testServer(reader: TimelineReader, options: TestServerOptions = 
     ...(options.answerCacheBytes === undefined ? {} : { answerCacheBytes: options.answerCacheBytes }),
     ...(options.changeFeed === undefined ? {} : { changeFeed: options.changeFeed }),
     ...(options.alertRules === undefined ? {} : { alertRules: options.alertRules }),
+    ...(options.alerts === undefined ? {} : { alerts: options.alerts }),
   });
 }
 

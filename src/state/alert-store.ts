@@ -2,6 +2,8 @@ import type { AlertTransition } from '../core/alerts/alert-transition.ts';
 import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
 import type { RedisStore } from './redis-client.ts';
 import type { StoreKeys } from './store-keys.ts';
+import { tallyUpserts, writePerTenant } from './tenant-writes.ts';
+import type { PipelineAnswers, WriteTally } from './tenant-writes.ts';
 
 /** The format version of stored alerts and of the change feed's `alert` entries (inside their JSON as `formatVersion`). */
 export const ALERT_FORMAT_VERSION = 1;
@@ -72,29 +74,19 @@ export class AlertStore {
   }
 
   /** Applies the transitions in order, one pipeline per tenant; answers how many changed the store and how many were applied before. */
-  async write(transitions: readonly AlertTransition[]): Promise<{ written: number; stale: number }> {
-    const byTenant = new Map<string, AlertTransition[]>();
-    for (const transition of transitions) byTenant.set(transition.tenant, [...(byTenant.get(transition.tenant) ?? []), transition]);
-    const results = await Promise.all([...byTenant].map(([tenant, group]) => this.#writeTenant(tenant, group)));
-    return { written: results.reduce((sum, r) => sum + r.written, 0), stale: results.reduce((sum, r) => sum + r.stale, 0) };
+  async write(transitions: readonly AlertTransition[]): Promise<WriteTally> {
+    return writePerTenant(transitions, (transition) => transition.tenant, (tenant, group) => this.#writeTenant(tenant, group));
   }
 
-  async #writeTenant(tenant: string, transitions: readonly AlertTransition[]): Promise<{ written: number; stale: number }> {
+  async #writeTenant(tenant: string, transitions: readonly AlertTransition[]): Promise<WriteTally> {
     const keys = this.#keys;
-    const pipeline = this.#redis.pipeline() as unknown as AlertScripts & { exec(): Promise<[Error | null, unknown][] | null> };
+    const pipeline = this.#redis.pipeline() as unknown as AlertScripts & { exec(): Promise<PipelineAnswers> };
     for (const transition of transitions) {
       // the topic's retention runs on the wall clock, whatever clock the evaluator ran on (the demo's is simulated)
       const resolvedExpireAt = Math.max(Date.now(), transition.resolvedAt ?? transition.firedAt) + RESOLVED_MEMORY_MS;
       void pipeline.atApplyAlert(keys.firingAlerts(tenant), keys.resolvedAlert(tenant, transition.id), keys.changes(tenant), transition.status, transition.id, encodeAlert(transition), resolvedExpireAt, this.#changeFeedMaxLen);
     }
-    let written = 0;
-    let stale = 0;
-    for (const [error, value] of (await pipeline.exec()) ?? []) {
-      if (error !== null) throw new AgentTimelinesError('REDIS_WRITE_FAILED', `alert write failed: ${error.message}`, { cause: error });
-      if (value === 1) written++;
-      else stale++;
-    }
-    return { written, stale };
+    return tallyUpserts(await pipeline.exec(), 'alert write');
   }
 
   /** The tenant's firing alerts, oldest episode first (then by id). */

@@ -1,6 +1,8 @@
 import type { RedisStore } from './redis-client.ts';
 import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
 import type { StoreKeys } from './store-keys.ts';
+import { tallyUpserts, writePerTenant } from './tenant-writes.ts';
+import type { PipelineAnswers, WriteTally } from './tenant-writes.ts';
 
 /**
  * One Evo Voice billing row as the poller published it (schemas/evo-voice-billing.avsc): the workbook's columns as
@@ -90,32 +92,18 @@ export class BillingStore {
    * Writes rows (newest download wins), one pipeline per tenant (a tenant's keys share a hash tag); answers how many
    * were written and how many were older than the stored ones.
    */
-  async write(rows: readonly BillingRow[]): Promise<{ written: number; stale: number }> {
-    const byTenant = new Map<string, BillingRow[]>();
-    for (const row of rows) {
-      const group = byTenant.get(row.tenant);
-      if (group === undefined) byTenant.set(row.tenant, [row]);
-      else group.push(row);
-    }
-    const results = await Promise.all([...byTenant.values()].map((group) => this.#writeTenant(group)));
-    return { written: results.reduce((sum, r) => sum + r.written, 0), stale: results.reduce((sum, r) => sum + r.stale, 0) };
+  async write(rows: readonly BillingRow[]): Promise<WriteTally> {
+    return writePerTenant(rows, (row) => row.tenant, (_tenant, group) => this.#writeTenant(group));
   }
 
-  async #writeTenant(rows: readonly BillingRow[]): Promise<{ written: number; stale: number }> {
-    const pipeline = this.#redis.pipeline() as unknown as { atUpsertBilling(...args: unknown[]): unknown; exec(): Promise<[Error | null, unknown][] | null> };
+  async #writeTenant(rows: readonly BillingRow[]): Promise<WriteTally> {
+    const pipeline = this.#redis.pipeline() as unknown as { atUpsertBilling(...args: unknown[]): unknown; exec(): Promise<PipelineAnswers> };
     for (const row of rows) {
       if (!DATE.test(row.date)) throw new AgentTimelinesError('RECORD_INVALID', `billing row date ${JSON.stringify(row.date)} is not YYYY-MM-DD`);
       const expireAt = Date.parse(`${row.date}T00:00:00Z`) + DAY_MS + this.#retentionMs;
       pipeline.atUpsertBilling(this.#keys.billing(row.tenant, row.accountId, row.date), billingField(row), JSON.stringify({ ...row, formatVersion: BILLING_FORMAT_VERSION }), row.receivedAt, row.reportId, expireAt);
     }
-    let written = 0;
-    let stale = 0;
-    for (const [error, value] of (await pipeline.exec()) ?? []) {
-      if (error !== null) throw new AgentTimelinesError('REDIS_WRITE_FAILED', `billing upsert failed: ${error.message}`, { cause: error });
-      if (value === 1) written++;
-      else stale++;
-    }
-    return { written, stale };
+    return tallyUpserts(await pipeline.exec(), 'billing upsert');
   }
 
   /** The rows of one account for the days `[startDate, endDate)`, by date, customer name, service. */

@@ -3,6 +3,8 @@ import type { ActiveContact, LiveContact } from '../core/live/live-contact.ts';
 import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
 import type { RedisStore } from './redis-client.ts';
 import type { StoreKeys } from './store-keys.ts';
+import { tallyUpserts, writePerTenant } from './tenant-writes.ts';
+import type { PipelineAnswers, WriteTally } from './tenant-writes.ts';
 
 /** The format version of stored snapshots and active contacts (inside their JSON as `formatVersion`). */
 export const LIVE_FORMAT_VERSION = 1;
@@ -102,19 +104,13 @@ export class LiveAgentStore {
   }
 
   /** Applies the writes, one pipeline per tenant; answers how many changed the store and how many were stale. */
-  async write(writes: readonly LiveWrite[]): Promise<{ written: number; stale: number }> {
-    const byTenant = new Map<string, LiveWrite[]>();
-    for (const write of writes) {
-      const tenant = write.kind === 'snapshot' ? write.snapshot.tenant : write.contact.tenant;
-      byTenant.set(tenant, [...(byTenant.get(tenant) ?? []), write]);
-    }
-    const results = await Promise.all([...byTenant].map(([tenant, group]) => this.#writeTenant(tenant, group)));
-    return { written: results.reduce((sum, r) => sum + r.written, 0), stale: results.reduce((sum, r) => sum + r.stale, 0) };
+  async write(writes: readonly LiveWrite[]): Promise<WriteTally> {
+    return writePerTenant(writes, (write) => (write.kind === 'snapshot' ? write.snapshot.tenant : write.contact.tenant), (tenant, group) => this.#writeTenant(tenant, group));
   }
 
-  async #writeTenant(tenant: string, writes: readonly LiveWrite[]): Promise<{ written: number; stale: number }> {
+  async #writeTenant(tenant: string, writes: readonly LiveWrite[]): Promise<WriteTally> {
     const keys = this.#keys;
-    const pipeline = this.#redis.pipeline() as unknown as LiveScripts & { exec(): Promise<[Error | null, unknown][] | null> };
+    const pipeline = this.#redis.pipeline() as unknown as LiveScripts & { exec(): Promise<PipelineAnswers> };
     for (const write of writes) {
       if (write.kind === 'snapshot') {
         const { snapshot } = write;
@@ -129,14 +125,7 @@ export class LiveAgentStore {
       const json = active === null ? '' : JSON.stringify({ ...active, formatVersion: LIVE_FORMAT_VERSION });
       void pipeline.atUpsertContact(keys.liveContact(tenant, contact.contactId), keys.activeContacts(tenant), keys.liveFeeds(tenant), contact.contactId, contact.changedAt, contact.completed ? 1 : 0, json, contact.changedAt + Math.max(this.#retentionMs, CONTACT_MEMORY_MS));
     }
-    let written = 0;
-    let stale = 0;
-    for (const [error, value] of (await pipeline.exec()) ?? []) {
-      if (error !== null) throw new AgentTimelinesError('REDIS_WRITE_FAILED', `live agent upsert failed: ${error.message}`, { cause: error });
-      if (value === 1) written++;
-      else stale++;
-    }
-    return { written, stale };
+    return tallyUpserts(await pipeline.exec(), 'live agent upsert');
   }
 
   /** The tenant's snapshots (of `userIds`, or all), active contacts and feed marks, in one round trip. */

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,15 +35,23 @@ interface EvaluatorChild {
   readonly exited: Promise<number | null>;
 }
 
-function spawnEvaluator(env: Record<string, string>, name: string): EvaluatorChild {
+function spawnEvaluator(env: Record<string, string>, name: string, metricsPort = 0): EvaluatorChild {
   const child = spawn(process.execPath, ['src/bin/cli.ts', 'alerts', '--skip-setup'], {
     cwd: REPO,
-    env: { ...process.env, ...env, LOG_LEVEL: 'info', LOG_FORMAT: 'json', ALERTS_METRICS_PORT: '0' },
+    env: { ...process.env, ...env, LOG_LEVEL: 'info', LOG_FORMAT: 'json', ALERTS_METRICS_PORT: String(metricsPort) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const log: string[] = [];
   child.stderr?.on('data', (chunk: Buffer) => log.push(chunk.toString('utf8')));
   return { name, child, log, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 /** True once the child has restored its state as the owner after its `n`th assignment. */
@@ -118,7 +128,8 @@ describe('alert evaluator on the real stack', () => {
     expect(fired.find((t) => t.agentId === 'u1')!.firedAt).toBeGreaterThan(t0 + WRAP_MS);
 
     // a restarted instance joins as the standby now; both episodes end; then kill -9 the new owner
-    const restarted = spawnEvaluator(pipeline.env, 'restarted');
+    const port = await freePort();
+    const restarted = spawnEvaluator(pipeline.env, 'restarted', port);
     children.push(restarted);
     await state('u1', { handlingStatus: 'Waiting', handlingStatusSince: Date.now() });
     await state('u2', { userStatus: 'Ready', profile: null, userStatusSince: Date.now() });
@@ -138,6 +149,13 @@ describe('alert evaluator on the real stack', () => {
       [`${TENANT}/wrap-long/u1/${t1}`]: 'firing',
     });
     expect(restoredTimes(restarted)).toBeGreaterThanOrEqual(1);
+    // its operations endpoint: ready as the owner, and the metrics say what it did
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect([ready.status, await ready.json()]).toEqual([200, { status: 'ready', checks: { evaluator: 'ok', 'redis-sink': 'ok' } }]);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(/^agent_timelines_alerts_owner 1$/m);
+    expect(metrics).toMatch(new RegExp(`^agent_timelines_alerts_firing\\{tenant="${TENANT}"\\} 1$`, 'm'));
+    expect(metrics).toMatch(/^agent_timelines_alerts_transitions_total\{status="firing"\} [1-9]/m);
     for (const t of all.filter((x) => x.status === 'resolved')) expect(t.resolvedAt).toBeGreaterThanOrEqual(t.firedAt);
     // the alert sink of the same processes: only the open episode is firing in Redis
     const firingKey = storeKeys(pipeline.config.redis.keyPrefix).firingAlerts(TENANT);

@@ -143,7 +143,7 @@ async function main(): Promise<void> {
         console.log(`${label}: no records matched`);
         return;
       }
-      console.log(`${label}: n=${values.length} p50 ${percentile(values, 50)} ms, p90 ${percentile(values, 90)} ms, p99 ${percentile(values, 99)} ms, max ${Math.max(...values)} ms, median ${median(values)} ms`);
+      console.log(`${label}: n=${values.length} p50 ${percentile(values, 50)} ms, p90 ${percentile(values, 90)} ms, p99 ${percentile(values, 99)} ms, max ${values.reduce((a, b) => Math.max(a, b), -Infinity)} ms, median ${median(values)} ms`);
     };
     console.log('');
     console.log(`produced ${sent} records in ${(producedMs / 1000).toFixed(1)} s (${Math.round(sent / (producedMs / 1000))} records/s, target ${RATE}/s), ${AGENTS} agents, watermark every 1 s`);

@@ -154,6 +154,10 @@ export class TimelineProcessor {
     const intake = new WatermarkIntake({
       kafka, serde, logger: this.#logger, topic: this.#topics.watermarks, rawTopic: this.#topics.raw, source: source.watermarkSource, onFatal: this.#onFatal,
       now: this.#now, maxClockLeadMs: config.time.maxClockLeadMs, metrics: this.metrics,
+      // an idle partition applies a new watermark now rather than at its next tick (PROCESSOR_TICK_MS)
+      onGated: () => {
+        for (const task of this.#tasks.values()) void task.tick();
+      },
     });
     this.#intake = intake;
     await intake.start();

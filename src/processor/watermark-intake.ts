@@ -54,6 +54,7 @@ export class WatermarkIntake {
   readonly #now: () => number;
   readonly #maxClockLeadMs: number;
   readonly #metrics: ProcessorMetrics;
+  readonly #onGated: () => void;
 
   constructor(options: {
     kafka: Kafka;
@@ -67,7 +68,10 @@ export class WatermarkIntake {
     now: () => number;
     maxClockLeadMs: number;
     metrics: ProcessorMetrics;
+    /** Called after each new watermark is gated, so the partitions can apply it at once instead of at their next tick; must not throw. */
+    onGated?: () => void;
   }) {
+    this.#onGated = options.onGated ?? (() => undefined);
     this.#onFatal = options.onFatal;
     this.#now = options.now;
     this.#maxClockLeadMs = options.maxClockLeadMs;
@@ -151,6 +155,7 @@ export class WatermarkIntake {
     kept.push({ watermark: value.watermark, targets });
     if (kept.length > KEPT_PER_TENANT) kept.splice(0, kept.length - KEPT_PER_TENANT);
     this.#byTenant.set(value.tenant, kept);
+    this.#onGated();
   }
 
   /** Tenants that have published a watermark. */

@@ -29,17 +29,20 @@ describe('WatermarkIntake and the wall clock (real stack)', () => {
 
   it('ignores a watermark more than CLOCK_MAX_LEAD_MS ahead of the wall clock, counts it, and applies the later sane ones', async () => {
     const metrics = createProcessorMetrics();
+    let gated = 0;
     await publishWatermark(pipeline, NOW - 60 * MIN);
     await publishWatermark(pipeline, NOW + 365 * 24 * 60 * MIN);
     await publishWatermark(pipeline, NOW - 30 * MIN);
     await publishWatermark(pipeline, NOW + 4 * MIN);
     intake = new WatermarkIntake({
       kafka: pipeline.kafka, serde: pipeline.serde, logger: createLogger('silent'), topic: pipeline.topics.watermarks, rawTopic: pipeline.topics.raw, source: SOURCE,
-      onFatal: (error) => fatal.push(error), now: () => NOW, maxClockLeadMs: 5 * MIN, metrics,
+      onFatal: (error) => fatal.push(error), now: () => NOW, maxClockLeadMs: 5 * MIN, metrics, onGated: () => gated++,
     });
     await intake.start();
     expect(await waitFor(async () => intake?.applicable(0, 0).get(TENANT) === NOW + 4 * MIN, 30_000)).toBe(true);
     expect(metrics.total('watermarks_rejected', { reason: 'watermark-ahead-of-clock' })).toBe(1);
+    // the partitions are woken for each watermark gated, not for the one refused
+    expect(gated).toBe(3);
     expect(fatal).toEqual([]);
   });
 });

@@ -16,6 +16,8 @@
  *            then a fresh group consumes set i's raw topic again and, per batch, produces that batch's share of those
  *            records (same keys, values, partitions) and commits the offset in one transaction per batch, with the
  *            processor's producer settings: the processor's Kafka traffic without the engine.
+ * With BENCH_PLATFORMATIC=1, each round also runs the raw consume and the pipe with @platformatic/kafka
+ * (bench/support/pipe-consume-platformatic.ts), for the choice of Kafka client.
  * Reports records/s medians (wall time from start, and from the first record seen, i.e. without the group join)
  * and the ratios processor/pipe and processor/raw. Deletes its topics, subjects, groups and Redis keys at the end.
  * The processor is started after everything was produced (a catch-up). With feed `polls` (default) the records are
@@ -37,6 +39,8 @@ import type { BenchStack, RawRecord } from './support/bench-stack.ts';
 import { processorSource } from '../src/cli/processor-sources.ts';
 import { producePolls } from './support/bench-polls.ts';
 import { captureOutputs, pipeConsume } from './support/pipe-consume.ts';
+import { pipeConsumePlatformatic, rawConsumePlatformatic } from './support/pipe-consume-platformatic.ts';
+import type { ConsumeResult } from './support/pipe-consume-platformatic.ts';
 import type { PipeResult } from './support/pipe-consume.ts';
 
 const RECORDS = Number(process.argv[2] ?? 200_000);
@@ -166,6 +170,9 @@ async function main(): Promise<void> {
     const raw: RunResult[] = [];
     const proc: ProcResult[] = [];
     const pipe: PipeResult[] = [];
+    const rawPk: ConsumeResult[] = [];
+    const pipePk: PipeResult[] = [];
+    const platformatic = process.env['BENCH_PLATFORMATIC'] === '1';
     for (let i = 0; i < RUNS; i++) {
       const r = await rawConsume(stacks[i]!, ends[i]!, records.length);
       raw.push(r);
@@ -185,6 +192,14 @@ async function main(): Promise<void> {
       const q = await pipeConsume(stack, ends[i]!, outputs, DEADLINE_MS);
       pipe.push(q);
       console.log(`pipe ${i + 1}: ${Math.round(q.totalMs)} ms total (${Math.round(records.length / (q.totalMs / 1000))} records/s), ${Math.round(q.fromFirstMs)} ms from the first record (${Math.round(records.length / (q.fromFirstMs / 1000))} records/s), ${q.produced} records (${outBytes} bytes of keys and values) in ${q.transactions} transactions`);
+      if (platformatic) {
+        const rk = await rawConsumePlatformatic(stack, ends[i]!, DEADLINE_MS);
+        rawPk.push(rk);
+        console.log(`raw  ${i + 1} @platformatic/kafka: ${Math.round(rk.totalMs)} ms total (${Math.round(records.length / (rk.totalMs / 1000))} records/s), ${Math.round(rk.fromFirstMs)} ms from the first record (${Math.round(records.length / (rk.fromFirstMs / 1000))} records/s)`);
+        const qk = await pipeConsumePlatformatic(stack, ends[i]!, outputs, DEADLINE_MS);
+        pipePk.push(qk);
+        console.log(`pipe ${i + 1} @platformatic/kafka: ${Math.round(qk.totalMs)} ms total (${Math.round(records.length / (qk.totalMs / 1000))} records/s), ${Math.round(qk.fromFirstMs)} ms from the first record (${Math.round(records.length / (qk.fromFirstMs / 1000))} records/s), ${qk.produced} records in ${qk.transactions} transactions`);
+      }
     }
     const rate = (ms: number): number => records.length / (ms / 1000);
     const rawTotal = median(raw.map((r) => rate(r.totalMs)));
@@ -197,6 +212,11 @@ async function main(): Promise<void> {
     console.log(`records: ${records.length}, agents: ${agents}, feed: ${FEED}, runs: ${RUNS} each, alternating raw/processor/pipe`);
     console.log(`median records/s, wall time incl. group join: raw ${Math.round(rawTotal)}, pipe ${Math.round(pipeTotal)}, processor ${Math.round(procTotal)}; processor/pipe ${(procTotal / pipeTotal).toFixed(2)}, processor/raw ${(procTotal / rawTotal).toFixed(2)}`);
     console.log(`median records/s, from the first record:      raw ${Math.round(rawFirst)}, pipe ${Math.round(pipeFirst)}, processor ${Math.round(procFirst)}; processor/pipe ${(procFirst / pipeFirst).toFixed(2)}, processor/raw ${(procFirst / rawFirst).toFixed(2)}`);
+    if (platformatic) {
+      const rawPkFirst = median(rawPk.map((r) => rate(r.fromFirstMs)));
+      const pipePkFirst = median(pipePk.map((r) => rate(r.fromFirstMs)));
+      console.log(`@platformatic/kafka, median records/s from the first record: raw ${Math.round(rawPkFirst)}, pipe ${Math.round(pipePkFirst)}; its pipe/kafkajs pipe ${(pipePkFirst / pipeFirst).toFixed(2)}, its raw/kafkajs raw ${(rawPkFirst / rawFirst).toFixed(2)}, processor/its pipe ${(procFirst / pipePkFirst).toFixed(2)}`);
+    }
     console.log(`machine at end: ${machineLine()}`);
   } finally {
     await cleanup();

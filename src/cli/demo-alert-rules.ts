@@ -11,7 +11,7 @@ const MINUTE = 60_000;
  */
 export function demoAlertRules(tenants: readonly string[], agents: number): Record<string, AlertRuleInput[]> {
   const rules: AlertRuleInput[] = [
-    { id: 'wrap-long', kind: 'state-duration', dimension: 'handling', states: ['Wrap'], longerThanMs: 2 * MINUTE, description: 'Wrap-up over 2 minutes' },
+    { id: 'wrap-long', kind: 'state-duration', dimension: 'handling', states: ['Wrap'], longerThanMs: 90_000, description: 'Wrap-up over 90 seconds' },
     { id: 'talk-long', kind: 'state-duration', dimension: 'handling', states: ['Talking_*'], longerThanMs: 10 * MINUTE, description: 'A call over 10 minutes' },
     { id: 'not-ready-long', kind: 'state-duration', dimension: 'presence', states: ['NotReady'], longerThanMs: 15 * MINUTE, description: 'NotReady over 15 minutes' },
     { id: 'staffing', kind: 'ready-below', minReady: Math.max(1, Math.floor(agents / 4)), description: `Fewer than ${Math.max(1, Math.floor(agents / 4))} agents Ready` },

@@ -1,3 +1,4 @@
+import type { DirectContactSnapshot } from '../direct/direct-contact-store.ts';
 import type { AgentEvent } from '../events/agent-event.ts';
 import type { UserIdentity } from '../events/user-identity.ts';
 import type { SessionState } from '../session/session-state.ts';
@@ -92,6 +93,8 @@ export interface UserSnapshot {
    */
   marks: [number, number, string?][];
   windows: WindowSnapshot[];
+  /** Format 8: the user's direct contacts still joinable (direct-contact-store.ts); absent: none. */
+  direct?: DirectContactSnapshot[];
 }
 
 /** A closed segment and what was last emitted for its start. */

@@ -1,5 +1,7 @@
+import { DirectContactStore } from '../direct/direct-contact-store.ts';
+import { KIND_CALL_IN } from '../events/status.ts';
 import type { ContributionSink } from '../statistic/contribution-sink.ts';
-import { newMetricVector } from '../statistic/metric-vector.ts';
+import { metricIndex, newMetricVector } from '../statistic/metric-vector.ts';
 import type { MetricVector } from '../statistic/metric-vector.ts';
 import { QUARTER_HOUR_MS } from '../windows/quarter-hour.ts';
 import type { WindowStatus } from './engine-types.ts';
@@ -56,6 +58,11 @@ export class WindowSlot {
   }
 }
 
+const DIRECT_IN = Int8Array.of(metricIndex('callInDirectDuration'));
+const DIRECT_OUT = Int8Array.of(metricIndex('callOutDirectDuration'));
+const DIRECT_IN_COUNT = metricIndex('countOfHandledCallInDirect');
+const DIRECT_OUT_COUNT = metricIndex('countOfHandledCallOutDirect');
+
 /**
  * A user's windows, sorted by start, as the sink of the user's session machines. Contributions
  * are split at UTC quarter-hours; `sign` is −1 while a session's contributions are withdrawn for a
@@ -65,7 +72,15 @@ export class WindowSlot {
 export class EngineWindows implements ContributionSink {
   readonly slots: WindowSlot[] = [];
   sign = 1;
+  /** The user's direct contacts, which the calls the sessions count are joined to (addRun). */
+  readonly direct: DirectContactStore;
+  /** Windows ending before this were dropped: a direct call's span is clipped to it (they can no longer change). */
+  private floor = Number.NEGATIVE_INFINITY;
   private last: WindowSlot | null = null;
+
+  constructor(direct: DirectContactStore = new DirectContactStore()) {
+    this.direct = direct;
+  }
 
   /** The slot starting at `start`, created empty in order when absent. */
   slot(start: number): WindowSlot {
@@ -88,6 +103,7 @@ export class EngineWindows implements ContributionSink {
   dropBefore(time: number): void {
     let n = 0;
     while (n < this.slots.length && (this.slots[n] as WindowSlot).end < time) n++;
+    if (time > this.floor) this.floor = time;
     if (n === 0) return;
     this.slots.splice(0, n);
     this.last = null;
@@ -108,6 +124,19 @@ export class EngineWindows implements ContributionSink {
       if (partVector !== null) for (let i = 0; i < fields.length; i++) partVector[fields[i] as number]! += amount;
       at = end;
     }
+  }
+
+  /**
+   * A call run joined to a direct contact (direct-contact.ts) also counts in the Direct fields: its milliseconds in
+   * callIn/OutDirectDuration, split at quarter-hours like every span (clipped to the windows still held), and one
+   * countOfHandledCallIn/OutDirect where its countOfHandledCallIn/Out went (its last millisecond).
+   */
+  addRun(kind: number, start: number, end: number, part: string): void {
+    if (this.direct.claim(kind, start, end, this.sign) === null) return;
+    const inbound = kind === KIND_CALL_IN;
+    const from = Math.max(start, this.floor);
+    if (from < end) this.addSpan(from, end, inbound ? DIRECT_IN : DIRECT_OUT, part);
+    if (end - 1 >= this.floor) this.addCount(end - 1, inbound ? DIRECT_IN_COUNT : DIRECT_OUT_COUNT, part);
   }
 
   addCount(atMs: number, index: number, part: string): void {

@@ -34,16 +34,11 @@ export interface SourceProfile {
 export const PRESENCE_FIELDS: readonly MetricField[] = ['servingDuration', 'readyDuration', 'notReadyDuration', 'pauseDuration', 'freeDuration'];
 
 /**
- * Fields Sinch RAI has but our pipeline cannot derive (docs/metrics.md): resting never appears in agentStatusHistory,
- * and the Direct split needs the contact records joined to the timeline (issue 15; then these become known).
+ * Fields Sinch RAI has but our pipeline cannot derive (docs/metrics.md): resting never appears in agentStatusHistory.
+ * The Direct split is known: the streaming engine joins the direct contacts (raw.sinch.contacts) to the call runs
+ * (core/direct; docs/metrics.md, "Direct contacts").
  */
-const SINCH_RAI_UNKNOWN: ReadonlySet<MetricField> = new Set<MetricField>([
-  'restingDuration',
-  'callInDirectDuration',
-  'callOutDirectDuration',
-  'countOfHandledCallInDirect',
-  'countOfHandledCallOutDirect',
-]);
+const SINCH_RAI_UNKNOWN: ReadonlySet<MetricField> = new Set<MetricField>(['restingDuration']);
 
 const SINCH_RAI: SourceProfile = {
   id: 'sinch-rai',

@@ -148,7 +148,7 @@ export class TimelineEngine {
   /**
    * Accepts the direct contacts of one source record (core/direct/direct-contact.ts): null if accepted (a contactId
    * already held is accepted and changes nothing), else the rejection reason (directContactProblem's, `source-conflict`,
-   * `too-late`: every run it can be joined to ends before the checkpoint time, where no session is recomputed).
+   * `direct-contact-too-late`: every run it can be joined to ends before the checkpoint time, where no session is recomputed).
    * Sessions of the user that may have counted the contact's run already are withdrawn first and recomputed on the next
    * advance, so a window already emitted gets one new revision with the Direct fields (docs/metrics.md, "Direct contacts").
    */
@@ -160,7 +160,7 @@ export class TimelineEngine {
       if (user !== undefined && user.source !== source) return this.reject('source-conflict');
     }
     const checkpoint = this.checkpointTime ?? Number.NEGATIVE_INFINITY;
-    for (const contact of contacts) if (disconnectBound(contact) < checkpoint) return this.reject('too-late');
+    for (const contact of contacts) if (disconnectBound(contact) < checkpoint) return this.reject('direct-contact-too-late');
     for (const contact of contacts) {
       const user = this.user(contact.userId, source);
       if (user.directContacts.has(contact.contactId)) continue;

@@ -86,7 +86,7 @@ describe('direct contacts joined to call runs', () => {
     const engine = new TimelineEngine(config);
     engine.ingestEvents(events);
     engine.advanceWatermark(T0 + 5 * 60 * MIN);
-    expect(engine.ingestDirectContacts([directContactOf('u1', IN)])).toBe('too-late');
+    expect(engine.ingestDirectContacts([directContactOf('u1', IN)])).toBe('direct-contact-too-late');
     expect(engine.ingestDirectContacts([{ ...directContactOf('u1', IN), handlingMs: 0 }])).toBe('not-handled');
     expect(engine.ingestDirectContacts([{ ...directContactOf('u1', IN), kind: 5 }])).toBe('not-a-call');
   });

@@ -202,3 +202,19 @@ export function withRunStarts(snapshot: Json): Json {
   };
   return { ...snapshot, sessions: (snapshot['sessions'] as Json[]).map((session) => ({ ...session, checkpoint: state(session['checkpoint']), live: state(session['live']) })) };
 }
+
+/** A snapshot without the fields format version 8 added (session states' `runStart`, users' `direct`), for comparing with what version 7 or older wrote. */
+export function withoutV8Fields(snapshot: Json): Json {
+  const state = (value: unknown): Json => {
+    const { runStart: _start, ...rest } = value as Json;
+    return rest;
+  };
+  return {
+    ...snapshot,
+    users: (snapshot['users'] as Json[]).map((user) => {
+      const { direct: _direct, ...rest } = user;
+      return rest;
+    }),
+    sessions: (snapshot['sessions'] as Json[]).map((session) => ({ ...session, checkpoint: state(session['checkpoint']), live: state(session['live']) })),
+  };
+}

@@ -211,12 +211,15 @@ export class PartitionTask {
       const current = engine.currentWatermark;
       if (current !== null && watermark <= current) continue;
       const rejectedBefore = engine.rejected['watermark-ahead-of-clock'] ?? 0;
+      const unmatchedBefore = engine.rejected['direct-contact-unmatched'] ?? 0;
       const emissions = engine.advanceWatermark(watermark, this.#deps.now());
       if ((engine.rejected['watermark-ahead-of-clock'] ?? 0) !== rejectedBefore) {
         this.#deps.metrics.inc('watermarks_rejected', { reason: 'watermark-ahead-of-clock' });
         continue;
       }
       advanced = true;
+      const unmatched = (engine.rejected['direct-contact-unmatched'] ?? 0) - unmatchedBefore;
+      if (unmatched > 0) this.#deps.metrics.inc('direct_contacts_unmatched', { partition: String(this.partition) }, unmatched);
       this.#count(emissions);
       this.#deps.metrics.inc('watermarks_applied', { partition: String(this.partition) });
       records.push(...emissionRecords(this.#deps.topics, emissions));

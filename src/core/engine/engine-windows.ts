@@ -1,5 +1,5 @@
 import { DirectContactStore } from '../direct/direct-contact-store.ts';
-import { KIND_CALL_IN } from '../events/status.ts';
+import { KIND_CALL_IN, KIND_CALL_OUT } from '../events/status.ts';
 import type { ContributionSink } from '../statistic/contribution-sink.ts';
 import { metricIndex, newMetricVector } from '../statistic/metric-vector.ts';
 import type { MetricVector } from '../statistic/metric-vector.ts';
@@ -132,7 +132,7 @@ export class EngineWindows implements ContributionSink {
    * countOfHandledCallIn/OutDirect where its countOfHandledCallIn/Out went (its last millisecond).
    */
   addRun(kind: number, start: number, end: number, part: string): void {
-    if (this.direct.claim(kind, start, end, this.sign) === null) return;
+    if ((kind !== KIND_CALL_IN && kind !== KIND_CALL_OUT) || this.direct.claim(kind, start, end, this.sign) === null) return;
     const inbound = kind === KIND_CALL_IN;
     const from = Math.max(start, this.floor);
     if (from < end) this.addSpan(from, end, inbound ? DIRECT_IN : DIRECT_OUT, part);

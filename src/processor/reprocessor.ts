@@ -73,7 +73,7 @@ export class Reprocessor {
       topics: this.#topics,
       groupId: this.groupId,
       plan: { leadInMs, chunkMs, maxRequestsPerRun },
-      limits: { sessionMaxIdleMs: config.time.sessionMaxIdleMs, maxEventAgeMs: config.time.maxEventAgeMs, maxEventLeadMs: config.time.maxEventLeadMs },
+      limits: { sessionMaxIdleMs: config.time.sessionMaxIdleMs, maxEventAgeMs: config.time.maxEventAgeMs, maxEventLeadMs: config.time.maxEventLeadMs, directContacts: this.#source.directContacts !== undefined },
       source: this.#source.watermarkSource,
       restore: (partition, producer) => restoreProgress(kafka, serde, producer, this.#topics.reprocessorProgress, this.#topics.reprocessRequests, partition),
       seek: (partition, offset) => this.#consumer?.seek({ topic: this.#topics.reprocessRequests, partition, offset: String(offset) }),

@@ -165,6 +165,7 @@ export class TimelineProcessor {
       engine: {
         allowedLatenessMs, correctionHorizonMs,
         sessionMaxIdleMs: config.time.sessionMaxIdleMs, maxEventAgeMs: config.time.maxEventAgeMs, maxEventLeadMs: config.time.maxEventLeadMs, maxWatermarkLeadMs: config.time.maxClockLeadMs,
+        directContacts: source.directContacts !== undefined,
       },
       now: this.#now,
       reprocess: source.reprocess ? { topic: this.#topics.reprocessRequests, partitions: (await fetchPartitionOffsets(this.#admin, this.#topics.reprocessRequests)).length } : null,

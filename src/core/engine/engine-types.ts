@@ -26,6 +26,12 @@ export interface EngineConfig {
   maxEventLeadMs?: number;
   /** `advanceWatermark(W, wallClockMs)` rejects W beyond wallClockMs + this; default 300000. */
   maxWatermarkLeadMs?: number;
+  /**
+   * True when the tenant's direct contacts are fed to the engine (Sinch RAI: its contactHistory is polled and routed,
+   * docs/metrics.md "Direct contacts"): they are joined to the call runs and the Direct fields are known. Default
+   * false: the Direct fields are published as null (unknown, not 0) and a direct contact is rejected `direct-contacts-off`.
+   */
+  directContacts?: boolean;
 }
 
 export type WindowStatus = 'provisional' | 'final' | 'correction';

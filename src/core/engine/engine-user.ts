@@ -74,10 +74,11 @@ export class EngineUser {
   /** The only non-empty name among identity and marks ('' none, null several, undefined unknown). */
   private uniformName: string | null | undefined = undefined;
 
-  constructor(userId: string, source: SourceId) {
+  /** `directContacts`: the tenant's direct contacts are fed, so the Direct fields are known (EngineConfig.directContacts). */
+  constructor(userId: string, source: SourceId, directContacts = false) {
     this.userId = userId;
     this.source = source;
-    this.profile = sourceProfile(source);
+    this.profile = sourceProfile(source, directContacts);
   }
 
   /** Registers an owned session (kept sorted by sessionId). */
@@ -250,8 +251,8 @@ export class EngineUser {
     };
   }
 
-  static restore(snapshot: UserSnapshot): EngineUser {
-    const user = new EngineUser(snapshot.userId, snapshot.source);
+  static restore(snapshot: UserSnapshot, directContacts = false): EngineUser {
+    const user = new EngineUser(snapshot.userId, snapshot.source, directContacts);
     user.identity = { ...snapshot.identity };
     user.baseMaxChange = snapshot.baseMaxChange;
     if (snapshot.direct !== undefined) user.directContacts.restore(snapshot.userId, snapshot.direct);

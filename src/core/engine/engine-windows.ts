@@ -1,7 +1,7 @@
 import { DirectContactStore } from '../direct/direct-contact-store.ts';
-import { KIND_CALL_IN, KIND_CALL_OUT } from '../events/status.ts';
+import { addDirectRun } from '../direct/direct-run.ts';
 import type { ContributionSink } from '../statistic/contribution-sink.ts';
-import { metricIndex, newMetricVector } from '../statistic/metric-vector.ts';
+import { newMetricVector } from '../statistic/metric-vector.ts';
 import type { MetricVector } from '../statistic/metric-vector.ts';
 import { QUARTER_HOUR_MS } from '../windows/quarter-hour.ts';
 import type { WindowStatus } from './engine-types.ts';
@@ -57,11 +57,6 @@ export class WindowSlot {
     this.end = start + QUARTER_HOUR_MS;
   }
 }
-
-const DIRECT_IN = Int8Array.of(metricIndex('callInDirectDuration'));
-const DIRECT_OUT = Int8Array.of(metricIndex('callOutDirectDuration'));
-const DIRECT_IN_COUNT = metricIndex('countOfHandledCallInDirect');
-const DIRECT_OUT_COUNT = metricIndex('countOfHandledCallOutDirect');
 
 /**
  * A user's windows, sorted by start, as the sink of the user's session machines. Contributions
@@ -127,16 +122,11 @@ export class EngineWindows implements ContributionSink {
   }
 
   /**
-   * A call run joined to a direct contact (direct-contact.ts) also counts in the Direct fields: its milliseconds in
-   * callIn/OutDirectDuration, split at quarter-hours like every span (clipped to the windows still held), and one
-   * countOfHandledCallIn/OutDirect where its countOfHandledCallIn/Out went (its last millisecond).
+   * A call run joined to a direct contact (direct-contact.ts) also counts in the Direct fields (direct-run.ts), clipped
+   * to the windows still held.
    */
   addRun(kind: number, start: number, end: number, part: string): void {
-    if ((kind !== KIND_CALL_IN && kind !== KIND_CALL_OUT) || this.direct.claim(kind, start, end, this.sign) === null) return;
-    const inbound = kind === KIND_CALL_IN;
-    const from = Math.max(start, this.floor);
-    if (from < end) this.addSpan(from, end, inbound ? DIRECT_IN : DIRECT_OUT, part);
-    if (end - 1 >= this.floor) this.addCount(end - 1, inbound ? DIRECT_IN_COUNT : DIRECT_OUT_COUNT, part);
+    addDirectRun(this, this.direct, this.sign, this.floor, { kind, start, end, part });
   }
 
   addCount(atMs: number, index: number, part: string): void {

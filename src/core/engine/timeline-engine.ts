@@ -147,12 +147,14 @@ export class TimelineEngine {
 
   /**
    * Accepts the direct contacts of one source record (core/direct/direct-contact.ts): null if accepted (a contactId
-   * already held is accepted and changes nothing), else the rejection reason (directContactProblem's, `source-conflict`,
+   * already held is accepted and changes nothing), else the rejection reason (`direct-contacts-off`: the engine was not
+   * configured with `directContacts`, its Direct fields are null; directContactProblem's, `source-conflict`,
    * `direct-contact-too-late`: every run it can be joined to ends before the checkpoint time, where no session is recomputed).
    * Sessions of the user that may have counted the contact's run already are withdrawn first and recomputed on the next
    * advance, so a window already emitted gets one new revision with the Direct fields (docs/metrics.md, "Direct contacts").
    */
   ingestDirectContacts(contacts: readonly DirectContact[], source: SourceId = DEFAULT_SOURCE): string | null {
+    if (this.config.directContacts !== true) return this.reject('direct-contacts-off');
     for (const contact of contacts) {
       const problem = directContactProblem(contact);
       if (problem !== null) return this.reject(problem);
@@ -356,7 +358,7 @@ export class TimelineEngine {
   private user(userId: string, source: SourceId = DEFAULT_SOURCE): EngineUser {
     let user = this.users.get(userId);
     if (user === undefined) {
-      user = this.addUser(new EngineUser(userId, source));
+      user = this.addUser(new EngineUser(userId, source, this.config.directContacts === true));
     }
     return user;
   }
@@ -399,7 +401,7 @@ export class TimelineEngine {
     engine.checkpointTime = snapshot.checkpointTime;
     Object.assign(engine.rejectedCounts, snapshot.rejected);
     for (const user of snapshot.users) {
-      const restored = engine.addUser(EngineUser.restore(user));
+      const restored = engine.addUser(EngineUser.restore(user, config.directContacts === true));
       if (snapshot.checkpointTime !== null) restored.windows.dropBefore(snapshot.checkpointTime);
     }
     for (const item of snapshot.sessions) {

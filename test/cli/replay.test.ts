@@ -43,14 +43,14 @@ describe('agent-timelines replay', () => {
     expect(rows[0]).toMatchObject({ timeCategory: '2019-12-03T07:15:00.000Z', servingDuration: 600_873, countOfHandledCallOut: 1, source: 'sinch-rai' });
   });
 
-  it('prints null for what Sinch RAI cannot supply (resting) and numbers for the rest, in every time category; replay joins no contact records, so no call is direct', async () => {
+  it('prints null for what Sinch RAI cannot supply (resting, the Direct split) and numbers for the rest, in every time category', async () => {
     for (const argv of [[FIXTURE], [FIXTURE, '--time-category', 'day', '--time-zone', 'Europe/Helsinki']]) {
       const { code, stdout } = await run(argv, { [FIXTURE]: seedText });
       expect(code).toBe(0);
       const rows = JSON.parse(stdout) as Record<MetricField, number | null>[];
       expect(rows.length).toBeGreaterThan(0);
       expect(() => knownRows(rows)).not.toThrow();
-      expect(rows[0]).toMatchObject({ restingDuration: null, callInDirectDuration: 0, countOfHandledCallOutDirect: 0, pauseDuration: 0 });
+      expect(rows[0]).toMatchObject({ restingDuration: null, callInDirectDuration: null, countOfHandledCallOutDirect: null, pauseDuration: 0 });
     }
   });
 

@@ -202,7 +202,7 @@ describe('end to end: simulator ground truth to HTTP answers', () => {
     expect(quarterHours.statusCode).toBe(200);
     expect(quarterHours.headers['x-watermark']).toBeDefined();
     expect((quarterHours.json() as Record<string, unknown>[]).sort(bySortKey)).toEqual(JSON.parse(JSON.stringify(expected)).sort(bySortKey));
-    // Sinch RAI rows: resting is null, every other field a number (known() checks both); no contacts are polled here, so no call is direct
+    // Sinch RAI rows: resting and the Direct split are null, every other field a number (known() checks both)
     expect(() => knownRows(quarterHours.json() as AgentStatisticRow[])).not.toThrow();
 
     const days = await app.inject({ method: 'GET', url: `/agentStatistic?${range}&timeCategory=day&timeZone=Europe/Helsinki&limit=10000` });

@@ -57,7 +57,7 @@ describe('GET /agentStatistic roll-ups equal the core batch replay', () => {
         expect(response.statusCode, response.body).toBe(200);
         const expected = replay(records, sinchAgentStatusHistoryAdapter, { timeCategory: category, timeZone: zone }).rows.map((row) => ({ ...row }));
         expect(rowsOf(response.body).sort(byUserAndStart), `${category} in ${zone}`).toEqual(expected.sort(byUserAndStart));
-        // a roll-up of Sinch RAI rows: null where every quarter-hour is null (resting), numbers elsewhere
+        // a roll-up of Sinch RAI rows: null where every quarter-hour is null (resting, the Direct split), numbers elsewhere
         expect(() => knownRows(rowsOf(response.body) as unknown as AgentStatisticRow[]), `${category} in ${zone}`).not.toThrow();
       }
       await app.close();

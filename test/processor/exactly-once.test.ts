@@ -61,7 +61,7 @@ describe('timeline processor: exactly-once outputs equal the batch replay', () =
     expectSameRows(comparable(topic.latest.values()), expected, 'output topic');
     expect([...topic.latest.values()].every((row) => row.final)).toBe(true);
     expect(topic.duplicateRevisions).toBe(0);
-    // Avro on the topic: null for what Sinch RAI cannot supply (resting), numbers for the rest
+    // Avro on the topic: null for what Sinch RAI cannot supply (resting, the Direct split), numbers for the rest
     expect(() => knownRows([...topic.latest.values()])).not.toThrow();
 
     await waitFor(() => redisMatches(pipeline, expected), 30_000);

@@ -4,10 +4,16 @@ import { METRIC_FIELDS } from '../../src/core/statistic/agent-statistic-fields.t
 type WithMetrics = Readonly<Record<MetricField, number | null>>;
 
 /**
- * The fields a Sinch RAI row publishes as null (docs/metrics.md, "Fields by vendor"; the Direct split is known since the direct-contact join): written here apart from the
+ * The fields a Sinch RAI row publishes as null (docs/metrics.md, "Fields by vendor"): written here apart from the
  * source profile, so a profile that claims one of them again fails every test that reads a Sinch row.
  */
-export const SINCH_UNKNOWN_FIELDS = ['restingDuration'] as const satisfies readonly MetricField[];
+export const SINCH_UNKNOWN_FIELDS = [
+  'restingDuration',
+  'callInDirectDuration',
+  'callOutDirectDuration',
+  'countOfHandledCallInDirect',
+  'countOfHandledCallOutDirect',
+] as const satisfies readonly MetricField[];
 
 export type SinchUnknownField = (typeof SINCH_UNKNOWN_FIELDS)[number];
 export type SinchKnownField = Exclude<MetricField, SinchUnknownField>;

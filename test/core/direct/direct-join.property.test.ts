@@ -10,7 +10,7 @@ import { callSession, directContactOf } from './direct-calls.ts';
 const MIN = 60_000;
 const QH = 15 * MIN;
 const T0 = Date.UTC(2026, 10, 30, 8, 0);
-const config = { tenant: 't', allowedLatenessMs: 2 * MIN, correctionHorizonMs: 24 * 60 * MIN };
+const config = { tenant: 't', allowedLatenessMs: 2 * MIN, correctionHorizonMs: 24 * 60 * MIN, directContacts: true };
 
 interface Plan {
   readonly inbound: boolean;

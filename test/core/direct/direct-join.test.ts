@@ -8,7 +8,7 @@ import { callSession, directContactOf } from './direct-calls.ts';
 const MIN = 60_000;
 const QH = 15 * MIN;
 const T0 = Date.UTC(2026, 10, 30, 8, 0);
-const config = { tenant: 't', allowedLatenessMs: 2 * MIN, correctionHorizonMs: 60 * MIN };
+const config = { tenant: 't', allowedLatenessMs: 2 * MIN, correctionHorizonMs: 60 * MIN, directContacts: true };
 
 const windows = (emissions: readonly EngineEmission[]): QuarterHourEmission[] => emissions.flatMap((e) => (e.type === 'window' ? [e.window] : []));
 const direct = (w: QuarterHourEmission | undefined) =>

@@ -33,8 +33,8 @@ function published(knownFields: readonly MetricField[], values: Partial<Record<M
 const HOSTEDSUITE_KNOWN: MetricField[] = [
   'contactHandlingDuration', 'afterworkDuration', 'callInDuration', 'callOutDuration', 'afterworkCallInDuration', 'afterworkCallOutDuration', 'countOfHandledCallIn', 'countOfHandledCallOut',
 ];
-/** Sinch RAI: every field but resting (docs/metrics.md; Direct comes from the direct-contact join), written out here apart from src/core/source. */
-const SINCH_UNKNOWN: MetricField[] = ['restingDuration'];
+/** Sinch RAI: every field but resting and the Direct split (docs/metrics.md), written out here apart from src/core/source. */
+const SINCH_UNKNOWN: MetricField[] = ['restingDuration', 'callInDirectDuration', 'callOutDirectDuration', 'countOfHandledCallInDirect', 'countOfHandledCallOutDirect'];
 const SINCH_KNOWN: MetricField[] = METRIC_FIELDS.filter((field) => !SINCH_UNKNOWN.includes(field));
 const EVO_KNOWN: MetricField[] = ['servingDuration', 'readyDuration', 'notReadyDuration', 'afterworkDuration', 'callOutDuration', 'countOfHandledCallOut'];
 
@@ -90,7 +90,7 @@ describe('TimelineEngine sources', () => {
     expect(out.filter((e) => e.type === 'segment').length).toBeGreaterThan(0);
   });
 
-  it('publishes null for what Sinch RAI cannot supply (resting) and the same numbers as before for the rest', () => {
+  it('publishes null for what Sinch RAI cannot supply (resting, the Direct split) and the same numbers as before for the rest', () => {
     const engine = new TimelineEngine(config);
     const events = [presence('S1', 'Ready', 0), handling('S1', 'Waiting', 0), handling('S1', 'Talking_Inbound', 5 * MIN), handling('S1', 'Wrap', 8 * MIN), handling('S1', 'LoggedOut', 10 * MIN)];
     for (const event of events) expect(engine.ingestEvents([event], 'sinch-rai')).toBeNull();

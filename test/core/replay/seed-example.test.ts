@@ -24,16 +24,13 @@ const ZERO = {
   countOfHandledChatOut: 0,
 };
 
-/**
- * What Sinch RAI cannot supply: null, not 0 (docs/metrics.md, "Why restingDuration is null"). The seed's history has
- * no contact records, so no call of it is direct: the Direct split is 0.
- */
+/** What Sinch RAI cannot supply: null, not 0 (docs/metrics.md, "Why restingDuration is null" and "Why the *Direct* fields are null"). */
 const UNKNOWN = {
   restingDuration: null,
-  callInDirectDuration: 0,
-  callOutDirectDuration: 0,
-  countOfHandledCallInDirect: 0,
-  countOfHandledCallOutDirect: 0,
+  callInDirectDuration: null,
+  callOutDirectDuration: null,
+  countOfHandledCallInDirect: null,
+  countOfHandledCallOutDirect: null,
 };
 
 /** Figures worked out by hand in docs/metrics.md ("Worked example"). */

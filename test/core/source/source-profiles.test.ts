@@ -4,10 +4,10 @@ import { PRESENCE_FIELDS, sourceProfile } from '../../../src/core/source/source-
 import { METRIC_FIELDS } from '../../../src/core/statistic/agent-statistic-fields.ts';
 
 describe('source profiles', () => {
-  it('Sinch RAI reports presence and supplies every field but resting (docs/metrics.md; the Direct split comes from the direct-contact join)', () => {
+  it('Sinch RAI reports presence and supplies every field but resting and the Direct split (docs/metrics.md)', () => {
     const sinch = sourceProfile('sinch-rai');
     expect(sinch).toMatchObject({ id: 'sinch-rai', presenceKnown: true, provisional: false });
-    const unknown = ['restingDuration'];
+    const unknown = ['callInDirectDuration', 'callOutDirectDuration', 'countOfHandledCallInDirect', 'countOfHandledCallOutDirect', 'restingDuration'];
     expect([...sinch.knownFields].sort()).toEqual(METRIC_FIELDS.filter((field) => !unknown.includes(field)).sort());
   });
 

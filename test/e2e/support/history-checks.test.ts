@@ -40,7 +40,7 @@ describe('agentHistory rows against the truth breakdown (history-checks.ts)', ()
     expect(historyMismatches([...rows, rows[0] ?? {}], truth)).toEqual([expect.stringContaining('served twice')]);
     const relabelled = rows.map((r, i) => (i === 0 ? { ...r, campaignId: 'C0FFEE' } : r));
     expect(historyMismatches(relabelled, truth)).toHaveLength(2);
-    for (const field of ['profileId', 'campaignName', 'restingDuration']) {
+    for (const field of ['profileId', 'campaignName', 'restingDuration', 'countOfHandledCallInDirect']) {
       expect(historyMismatches(rows.map((r, i) => (i === 0 ? { ...r, [field]: 0 } : r)), truth), field).toEqual([expect.stringContaining(`${field}: 0, not null`)]);
     }
   });

@@ -6,11 +6,8 @@ import type { TruthHistoryRow } from './truth-history.ts';
 import { truthHistoryKey } from './truth-history.ts';
 import { TRUTH_FIELDS } from './truth-statistics.ts';
 
-/**
- * Fields agentStatusHistory cannot supply, so our API serves null for them (docs/metrics.md). The Direct split is
- * known (the direct-contact join) and checked against the simulator's Direct truth elsewhere (sinch-direct-contacts.test.ts).
- */
-export const NULL_HISTORY_FIELDS = ['restingDuration', 'profileId', 'campaignName'] as const;
+/** Fields agentStatusHistory cannot supply, so our API serves null for them (docs/metrics.md). */
+export const NULL_HISTORY_FIELDS = ['restingDuration', 'callInDirectDuration', 'callOutDirectDuration', 'countOfHandledCallInDirect', 'countOfHandledCallOutDirect', 'profileId', 'campaignName'] as const;
 
 const text = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
 

@@ -19,50 +19,14 @@ import { replay } from '../../../src/core/replay/replay.ts';
 import { METRIC_FIELDS } from '../../../src/core/statistic/agent-statistic-fields.ts';
 import type { MetricField } from '../../../src/core/statistic/agent-statistic-fields.ts';
 import { sinchAgentStatusHistoryAdapter } from '../../../src/vendors/sinch/agent-status-history-adapter.ts';
-import { sinchDirectContactRoute } from '../../../src/vendors/sinch/direct-contact-route.ts';
 import { fcParams } from '../properties/support.ts';
+import type { Call, Raw } from './direct-raw.ts';
+import { historyRow, routedContact } from './direct-raw.ts';
 
 const MIN = 60_000;
 const QH = 15 * MIN;
 const T0 = Date.UTC(2026, 10, 30, 8, 0);
 const config = { tenant: 't', allowedLatenessMs: 2 * MIN, correctionHorizonMs: 24 * 60 * MIN, directContacts: true };
-const iso = (ms: number): string => new Date(ms).toISOString();
-
-interface Call {
-  readonly contactId: string;
-  readonly inbound: boolean;
-  readonly start: number;
-  readonly connect: number;
-  readonly disconnect: number;
-  readonly afterworkEnd: number;
-  readonly direct: boolean;
-  readonly lag: number;
-  readonly arrivesAt: number;
-}
-
-type Raw = Record<string, unknown>;
-
-/** An agentStatusHistory row as the raw topic's decoder gives it (no envelope, no nulls). */
-function historyRow(sessionId: string, userId: string, t: number, kind: 'userStatus' | 'status', value: string): Raw {
-  const row: Raw = { sessionId, userId, userName: `Agent ${userId}`, changeTimestamp: iso(t + 100) };
-  if (kind === 'userStatus') Object.assign(row, { userStatus: value, userStatusTimestamp: iso(t) });
-  else Object.assign(row, { status: value, statusTimestamp: iso(t) });
-  return row;
-}
-
-/** The raw.sinch.contacts record of a handled call (queueId only for a queued one), routed as the processor routes it, then decoded. */
-function routedContact(userId: string, call: Call): Raw {
-  const contact: Raw = {
-    endpoint: 'contactHistory', contactId: call.contactId, type: call.inbound ? 'CallIn' : 'CallOut', userId, userName: `Agent ${userId}`,
-    countOfHandledContacts: 1, handlingDurationUser: call.disconnect - call.connect, afterworkDuration: call.afterworkEnd - call.disconnect,
-    maxChangeTimestamp: iso(call.afterworkEnd + call.lag), tenant: 't', source: 'sinch-rai/contactHistory', pollId: 'p', receivedAt: iso(call.afterworkEnd + call.lag),
-  };
-  const routed = sinchDirectContactRoute(contact);
-  if (routed === null || 'problem' in routed) throw new Error(`not routed: ${JSON.stringify(routed)}`);
-  const decoded: Raw = {};
-  for (const [key, value] of Object.entries(routed.value)) if (value !== null && !['keySpellings', 'tenant', 'source', 'pollId', 'receivedAt'].includes(key)) decoded[key] = value;
-  return decoded;
-}
 
 /** The oracle: per user and quarter-hour start, [callInDirect ms, count, callOutDirect ms, count], from the calls' own times. */
 function oracle(calls: readonly { userId: string; call: Call }[]): Map<string, number[]> {

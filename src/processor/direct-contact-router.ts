@@ -25,6 +25,8 @@ export interface DirectContactRouterOptions extends RawRowSinkWiring {
   /** Physical names: the contact topic read, and the source's raw topic written. */
   readonly contactTopic: string;
   readonly rawTopic: string;
+  /** The tenants whose direct contacts are joined (direct-contact-tenants.ts); other tenants' contacts are skipped. */
+  readonly tenants: ReadonlySet<string>;
 }
 
 /** Writes routed records to the raw topic (at least once: the engine takes a contactId once, so a replay changes nothing). */
@@ -65,7 +67,7 @@ class RawTopicStore implements RawRowStore<RoutedRecord | null> {
  * Repartitions a source's direct contacts: reads its contact topic (keyed by contactId) and writes each direct contact
  * to the source's raw topic keyed by user, the partitioning the timeline processor's partition tasks own, so the engine
  * that holds the user's timeline joins it (core/direct; docs/metrics.md "Direct contacts"). A record that is not a
- * direct contact is skipped; one the vendor's route refuses is dead-lettered. At least once: offsets are committed
+ * direct contact, or is one of a tenant whose Direct fields are not joined (`tenants`), is skipped; one the vendor's route refuses is dead-lettered. At least once: offsets are committed
  * after the write, and a contact written twice is taken once by the engine.
  *
  * Lifecycle: start once → stop once (idempotent).
@@ -74,9 +76,9 @@ export class DirectContactRouter extends RawRowSink<RoutedRecord | null> {
   readonly #store: RawTopicStore;
 
   constructor(options: DirectContactRouterOptions) {
-    const { feed, contactTopic, rawTopic, ...rest } = options;
+    const { feed, contactTopic, rawTopic, tenants, ...rest } = options;
     const store = new RawTopicStore({ kafka: rest.kafka, serde: rest.serde, topic: rawTopic });
-    super({ ...rest, store, topics: [contactTopic], toRow: (_topic, value) => feed.route(value), what: 'direct contact', component: 'direct-contact-router' });
+    super({ ...rest, store, topics: [contactTopic], toRow: (_topic, value) => (typeof value['tenant'] === 'string' && tenants.has(value['tenant']) ? feed.route(value) : null), what: 'direct contact', component: 'direct-contact-router' });
     this.#store = store;
   }
 

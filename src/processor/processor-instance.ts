@@ -12,6 +12,7 @@ import { DayAggregateStore } from '../state/day-aggregate-store.ts';
 import { TimelineStoreWriter } from '../state/timeline-store-writer.ts';
 import { BillingSink } from './billing-sink.ts';
 import { DirectContactRouter } from './direct-contact-router.ts';
+import { directContactTenants } from './direct-contact-tenants.ts';
 import { LiveAgentSink } from './live-agent-sink.ts';
 import { registerProcessorMetrics } from './processor-prometheus.ts';
 import { physicalTopicName } from '../topology/load-topology.ts';
@@ -139,6 +140,7 @@ export async function startProcessorInstance(config: Config, source: ProcessorSo
         feed: source.directContacts,
         contactTopic: physicalTopicName(config.topicPrefix, source.directContacts.contactTopic),
         rawTopic: physicalTopicName(config.topicPrefix, source.rawTopic),
+        tenants: directContactTenants(config, source),
       });
   if (options.registry !== undefined) {
     registerProcessorMetrics(options.registry, {

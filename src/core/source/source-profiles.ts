@@ -126,10 +126,5 @@ export function sourceProfile(source: SourceId, directContacts = false): SourceP
   return directContacts && source === 'sinch-rai' ? SINCH_RAI_WITH_DIRECT : PROFILES[source];
 }
 
-/** Whether `source` has a direct-contact feed that can make its Direct fields known (Sinch RAI's contactHistory). */
-export function hasDirectContactFeed(source: SourceId): boolean {
-  return source === 'sinch-rai';
-}
-
 /** The source every record written before sources existed came from. */
 export const DEFAULT_SOURCE: SourceId = 'sinch-rai';

@@ -6,6 +6,7 @@ import { hostedSuiteCallAdapter } from '../vendors/hostedsuite/call-adapter.ts';
 import { HOSTEDSUITE_CALLS_SOURCE } from '../vendors/hostedsuite/endpoint-specs.ts';
 import { sinchAgentStatusHistoryAdapter } from '../vendors/sinch/agent-status-history-adapter.ts';
 import { AGENT_STATUS, CONTACT_HISTORY } from '../vendors/sinch/endpoint-specs.ts';
+import { sinchDirectContactRoute } from '../vendors/sinch/direct-contact-route.ts';
 import { sinchAgentSnapshot, sinchLiveContact } from '../vendors/sinch/live-records.ts';
 import { thuliumAgentStatusAdapter, THULIUM_AGENT_STATUS_WATERMARK_SOURCE } from '../vendors/thulium/agent-status-adapter.ts';
 import { thuliumWorkReportAdapter, THULIUM_WORK_REPORT_WATERMARK_SOURCE } from '../vendors/thulium/work-report-adapter.ts';
@@ -15,7 +16,8 @@ type SourceWiring = Omit<ProcessorSource, 'name' | 'groupId'>;
 /**
  * What each PROCESSOR_SOURCES entry reads (docs/processor.md "Sources"):
  * - `sinch-rai`: agentStatusHistory (watermarks PROCESSOR_WATERMARK_SOURCE; late records go to the re-processor), and
- *   its live feeds: the agentStatus snapshots and the contact records, to Redis for /agentStatus;
+ *   its live feeds: the agentStatus snapshots and the contact records, to Redis for /agentStatus; and its direct
+ *   contacts, re-keyed by user onto the history topic for the Direct fields (docs/metrics.md, "Direct contacts");
  * - `evo-voice`: the agent-state report rows (watermarks `evo-voice/agent-state`; never late: the poller publishes a
  *   window's rows and its watermark in one transaction, so too-late rows are dead-lettered), and its billing rows to
  *   Redis as they are;
@@ -53,6 +55,7 @@ export function processorSource(config: Config, name: ProcessorSourceId): Proces
       name, id: 'sinch-rai', groupId, adapter: sinchAgentStatusHistoryAdapter, rawTopic: 'raw.sinch.agent-status-history', rawSchema: 'sinch-agent-status-history',
       watermarkSource: config.processor.watermarkSource, reprocess: true,
       live: { snapshotTopic: AGENT_STATUS.topic, contactTopic: CONTACT_HISTORY.topic, decodeSnapshot: sinchAgentSnapshot, decodeContact: sinchLiveContact },
+      directContacts: { contactTopic: CONTACT_HISTORY.topic, route: sinchDirectContactRoute },
     };
   }
   return { ...WIRING[name], name, groupId };

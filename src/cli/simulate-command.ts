@@ -4,7 +4,7 @@ import { parseTimestamp } from '../core/time/timestamp.ts';
 import type { EvoSimulatorOptions } from '../vendors/evo-voice/simulator/index.ts';
 import type { FaultOptions, SimulatorOptions } from '../vendors/sinch/simulator/index.ts';
 import type { ThuliumSimulatorOptions } from '../vendors/thulium/simulator/index.ts';
-import { exportStatusTruth, exportTruth, generateGroundTruth, groundTruthOf, startSimulator, statusTruthFile } from '../vendors/sinch/simulator/index.ts';
+import { directTruthFile, exportDirectTruth, exportStatusTruth, exportTruth, generateGroundTruth, groundTruthOf, startSimulator, statusTruthFile } from '../vendors/sinch/simulator/index.ts';
 import type { EvoSimulateFlags } from './simulate-evo-voice.ts';
 import { EVO_ONLY_FLAGS, evoOptions, exportEvoTruth, serveEvo } from './simulate-evo-voice.ts';
 import type { HostedSuiteSimulatorOptions } from '../vendors/hostedsuite/simulator/index.ts';
@@ -204,6 +204,7 @@ export async function simulateCommand(argv: string[], io: SimulateIo = { stdout:
     if (truthFile !== undefined) {
       io.stdout.write(`wrote ${await exportTruth(truthFile, day)} agent state intervals to ${truthFile}\n`);
       io.stdout.write(`wrote ${await exportStatusTruth(truthFile, day)} agentStatus truth lines (agents, profiles, contacts) to ${statusTruthFile(truthFile)}\n`);
+      io.stdout.write(`wrote ${await exportDirectTruth(truthFile, day)} Direct truth lines (per agent and quarter-hour) to ${directTruthFile(truthFile)}\n`);
     }
     return 0;
   }

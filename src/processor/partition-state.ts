@@ -1,4 +1,5 @@
-import type { EngineConfig } from '../core/engine/engine-types.ts';
+import type { ProcessorEngineConfig } from './direct-contact-tenants.ts';
+import { tenantEngineConfig } from './direct-contact-tenants.ts';
 import { SnapshotFormatError } from '../core/engine/snapshot-format.ts';
 import { TimelineEngine } from '../core/engine/timeline-engine.ts';
 import type { JoinedChangelog, StoredRecord } from './changelog-records.ts';
@@ -32,12 +33,12 @@ export function isStateFormatError(error: unknown): boolean {
  * never misread and never retried forever: it yields an empty state with `unreadable` set (see
  * {@link RestoredPartition.unreadable}); so is one with a malformed entry (see {@link malformed}).
  */
-export function restorePartitionState(records: readonly StoredRecord[], engine: Omit<EngineConfig, 'tenant'>): RestoredPartition {
+export function restorePartitionState(records: readonly StoredRecord[], engine: ProcessorEngineConfig): RestoredPartition {
   try {
     const joined = joinRecords(records);
     const state = assembleState(joined.entries.map((j) => ({ ...j.entry, version: j.version })));
     const engines = new Map<string, TimelineEngine>();
-    for (const [tenant, snapshot] of state.engines) engines.set(tenant, TimelineEngine.restore(snapshot, { ...engine, tenant }));
+    for (const [tenant, snapshot] of state.engines) engines.set(tenant, TimelineEngine.restore(snapshot, tenantEngineConfig(engine, tenant)));
     return { engines, nextOffset: state.nextOffset, baseline: joined, unreadable: null };
   } catch (error) {
     const unreadable = isStateFormatError(error) ? (error as Error) : malformed(error);

@@ -1,6 +1,6 @@
 import type { Batch, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { EngineConfig, EngineEmission } from '../core/engine/engine-types.ts';
+import type { EngineEmission } from '../core/engine/engine-types.ts';
 import type { SourceAdapter } from '../core/source/source-adapter.ts';
 import { TimelineEngine } from '../core/engine/timeline-engine.ts';
 import type { AvroSerde } from '../kafka/avro-serde.ts';
@@ -15,6 +15,8 @@ import type { RawRecordDecoder } from './raw-record-decoder.ts';
 import { LateRecordCollector, REPROCESSABLE_REJECTIONS } from './reprocess-requests.ts';
 import type { RequestTarget } from './reprocess-requests.ts';
 import { restorePartitionState } from './partition-state.ts';
+import type { ProcessorEngineConfig } from './direct-contact-tenants.ts';
+import { tenantEngineConfig } from './direct-contact-tenants.ts';
 import type { StateEntry } from './state-entries.ts';
 import { partitionEntry, snapshotEntries } from './state-entries.ts';
 import { largestEntryBytes, oversizedEntries, quarantineDeadLetter, quarantineSnapshot } from './state-quarantine.ts';
@@ -35,7 +37,7 @@ export interface PartitionTaskDeps {
   readonly adapter: SourceAdapter;
   readonly topics: ProcessorTopics;
   readonly groupId: string;
-  readonly engine: Readonly<Omit<EngineConfig, 'tenant'>>;
+  readonly engine: Readonly<ProcessorEngineConfig>;
   /** The wall clock (epoch ms): watermarks too far ahead of it are not applied. */
   readonly now: () => number;
   /** Where records too late for the engine go (the re-processor's request topic) instead of the dead letters; null: dead letters. */
@@ -211,12 +213,15 @@ export class PartitionTask {
       const current = engine.currentWatermark;
       if (current !== null && watermark <= current) continue;
       const rejectedBefore = engine.rejected['watermark-ahead-of-clock'] ?? 0;
+      const unmatchedBefore = engine.rejected['direct-contact-unmatched'] ?? 0;
       const emissions = engine.advanceWatermark(watermark, this.#deps.now());
       if ((engine.rejected['watermark-ahead-of-clock'] ?? 0) !== rejectedBefore) {
         this.#deps.metrics.inc('watermarks_rejected', { reason: 'watermark-ahead-of-clock' });
         continue;
       }
       advanced = true;
+      const unmatched = (engine.rejected['direct-contact-unmatched'] ?? 0) - unmatchedBefore;
+      if (unmatched > 0) this.#deps.metrics.inc('direct_contacts_unmatched', { partition: String(this.partition) }, unmatched);
       this.#count(emissions);
       this.#deps.metrics.inc('watermarks_applied', { partition: String(this.partition) });
       records.push(...emissionRecords(this.#deps.topics, emissions));
@@ -310,7 +315,7 @@ export class PartitionTask {
     const entries = snapshotEntries(tenant, snapshot);
     const oversized = oversizedEntries(entries, stateEntryMaxBytes);
     if (oversized.length === 0) return entries;
-    const engine = TimelineEngine.restore(quarantineSnapshot(snapshot, oversized), { ...this.#deps.engine, tenant });
+    const engine = TimelineEngine.restore(quarantineSnapshot(snapshot, oversized), tenantEngineConfig(this.#deps.engine, tenant));
     this.#engines.set(tenant, engine);
     for (const item of oversized) {
       records.push(quarantineDeadLetter(topics, this.partition, tenant, item, entries, stateEntryMaxBytes, Date.now()));
@@ -324,7 +329,7 @@ export class PartitionTask {
   #engine(tenant: string): TimelineEngine {
     let engine = this.#engines.get(tenant);
     if (engine === undefined) {
-      engine = new TimelineEngine({ ...this.#deps.engine, tenant });
+      engine = new TimelineEngine(tenantEngineConfig(this.#deps.engine, tenant));
       this.#engines.set(tenant, engine);
     }
     return engine;

@@ -11,6 +11,8 @@ import { storeKeys } from '../state/store-keys.ts';
 import { DayAggregateStore } from '../state/day-aggregate-store.ts';
 import { TimelineStoreWriter } from '../state/timeline-store-writer.ts';
 import { BillingSink } from './billing-sink.ts';
+import { DirectContactRouter } from './direct-contact-router.ts';
+import { directContactTenants } from './direct-contact-tenants.ts';
 import { LiveAgentSink } from './live-agent-sink.ts';
 import { registerProcessorMetrics } from './processor-prometheus.ts';
 import { physicalTopicName } from '../topology/load-topology.ts';
@@ -32,6 +34,8 @@ export interface ProcessorInstance {
   readonly billing: BillingSink | null;
   /** The live agent sink of a source with live feeds (ProcessorSource.live). */
   readonly live: LiveAgentSink | null;
+  /** The direct-contact router of a source with a direct-contact route (ProcessorSource.directContacts). */
+  readonly directContacts: DirectContactRouter | null;
   /** Rejects when a consumer died without restarting itself; the process should exit and be restarted. */
   readonly fatal: Promise<never>;
   /** Whether the instance's Redis client is connected now (the sink and readiness record need it). */
@@ -129,6 +133,15 @@ export async function startProcessorInstance(config: Config, source: ProcessorSo
         snapshotTopic: physicalTopicName(config.topicPrefix, source.live.snapshotTopic),
         contactTopic: physicalTopicName(config.topicPrefix, source.live.contactTopic),
       });
+  const directContacts = source.directContacts === undefined
+    ? null
+    : new DirectContactRouter({
+        ...rawRowSinkWiring('direct-contacts'),
+        feed: source.directContacts,
+        contactTopic: physicalTopicName(config.topicPrefix, source.directContacts.contactTopic),
+        rawTopic: physicalTopicName(config.topicPrefix, source.rawTopic),
+        tenants: directContactTenants(config, source),
+      });
   if (options.registry !== undefined) {
     registerProcessorMetrics(options.registry, {
       metrics: processor.metrics,
@@ -142,8 +155,9 @@ export async function startProcessorInstance(config: Config, source: ProcessorSo
     await sink?.start();
     await billing?.start();
     await live?.start();
+    await directContacts?.start();
   } catch (error) {
-    await Promise.allSettled([processor.stop(), reprocessor?.stop(), sink?.stop(), billing?.stop(), live?.stop()]);
+    await Promise.allSettled([processor.stop(), reprocessor?.stop(), sink?.stop(), billing?.stop(), live?.stop(), directContacts?.stop()]);
     redis.disconnect();
     throw error;
   }
@@ -156,6 +170,7 @@ export async function startProcessorInstance(config: Config, source: ProcessorSo
     sink,
     billing,
     live,
+    directContacts,
     fatal,
     redisConnected: () => redis.status === 'ready',
     stop: () =>
@@ -166,6 +181,7 @@ export async function startProcessorInstance(config: Config, source: ProcessorSo
         await sink?.stop();
         await billing?.stop();
         await live?.stop();
+        await directContacts?.stop();
         await redis.quit().catch(() => undefined);
       })()),
   };

@@ -20,7 +20,8 @@ export type ProcessorCounter =
   | 'reprocess_chunks'
   | 'reprocess_rows'
   | 'state_quarantined'
-  | 'state_format_rebuilds';
+  | 'state_format_rebuilds'
+  | 'direct_contacts_unmatched';
 
 /** Gauges: the latest value wins (consumer lag, applied watermark, last restore time). */
 export type ProcessorGauge = 'consumer_lag' | 'applied_watermark_ms' | 'restore_ms' | 'restored_entries' | 'assigned_partitions' | 'redis_sink_rebuilding' | 'largest_state_entry_bytes';

@@ -25,6 +25,7 @@ const COUNTERS: readonly Family[] = [
   counter('segment_emissions', 'Timeline segment emissions'),
   counter('agent_state_emissions', 'Agent state emissions'),
   counter('watermarks_applied', 'Poll watermarks applied', ['partition']),
+  counter('direct_contacts_unmatched', 'Direct contacts dropped without a handling run joined to them (docs/metrics.md, "Direct contacts")', ['partition']),
   counter('watermarks_rejected', 'Poll watermarks ignored, by reason (watermark-ahead-of-clock: beyond this host\'s clock + CLOCK_MAX_LEAD_MS)', ['reason']),
   counter('redis_rows_written', 'Rows the Redis sink wrote', ['topic']),
   counter('redis_rows_stale', 'Rows the Redis sink skipped as older than the stored revision', ['topic']),

@@ -1,5 +1,6 @@
 import type { SourceAdapter } from '../core/source/source-adapter.ts';
 import type { SourceId } from '../core/source/source-id.ts';
+import type { DirectContactFeed } from './direct-contact-router.ts';
 import type { LiveFeeds } from './live-agent-sink.ts';
 
 /**
@@ -47,4 +48,10 @@ export interface ProcessorSource {
    * timeline (reporting group, agent info, active contacts) in Redis.
    */
   readonly live?: LiveFeeds;
+  /**
+   * The source's direct-contact route, when it has one (Sinch RAI: raw.sinch.contacts): the source's instances also run
+   * the direct-contact router (direct-contact-router.ts), which re-keys the direct contacts onto the raw topic by user
+   * for the engine's join (docs/metrics.md, "Direct contacts").
+   */
+  readonly directContacts?: DirectContactFeed;
 }

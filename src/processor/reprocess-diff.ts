@@ -32,8 +32,10 @@ interface Row {
 /** The re-processor replays raw Sinch RAI records (the batch replay reads only those). */
 const SOURCE = 'sinch-rai';
 
-/** The live engine's session and time limits, so a recomputed window follows the same rules (docs/metrics.md). */
-export type ReplayLimits = Pick<ReplayOptions, 'sessionMaxIdleMs' | 'maxEventAgeMs' | 'maxEventLeadMs'>;
+/** The live engine's session and time limits, so a recomputed window follows the same rules (docs/metrics.md), and
+ * whether the tenant's direct contacts are fed (EngineConfig.directContacts): then the chunk's routed direct contacts are
+ * joined as the live engine joins them and the Direct fields are known, else they are null, as the live engine publishes them. */
+export type ReplayLimits = Pick<ReplayOptions, 'sessionMaxIdleMs' | 'maxEventAgeMs' | 'maxEventLeadMs' | 'directContacts'>;
 
 function rowsOf(records: readonly ChunkRecord[], chunk: Pick<ReprocessChunk, 'start' | 'end' | 'users'>, adapter: SourceAdapter, limits: ReplayLimits): Map<string, Row> {
   const users = new Set(chunk.users);
@@ -87,7 +89,7 @@ export function chunkCorrections(
     if (previous === undefined) emit(key, row, 'final', row.metrics, row.breakdown);
     else if (!sameRow(previous, row)) emit(key, row, 'correction', row.metrics, row.breakdown);
   }
-  for (const [key, row] of before) if (!after.has(key)) emit(key, row, 'correction', publishMetrics(newMetricVector(), sourceProfile(SOURCE)), []);
+  for (const [key, row] of before) if (!after.has(key)) emit(key, row, 'correction', publishMetrics(newMetricVector(), sourceProfile(SOURCE, limits.directContacts === true)), []);
   return out
     .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.correction.intervalStart - b.correction.intervalStart))
     .map((entry) => entry.correction);

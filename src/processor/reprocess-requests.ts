@@ -1,3 +1,4 @@
+import { DIRECT_MATCH_LAG_MS, disconnectBound } from '../core/direct/direct-contact.ts';
 import type { SourceAdapter } from '../core/source/source-adapter.ts';
 import { DEFAULT_EVENT_TIME_LIMITS } from '../core/time/time-limits.ts';
 import type { OutgoingRecord } from './output-records.ts';
@@ -28,12 +29,22 @@ export interface RequestTarget {
   readonly partitions: number;
 }
 
-/** Earliest and latest event time of a raw record (adapted by its source's `adapter`); null when it has no events. */
+/**
+ * Earliest and latest event time of a raw record (adapted by its source's `adapter`); null when it has no events. A
+ * direct contact (core/direct) spans the times a call run joined to it can cover: from its earliest possible start to
+ * its latest possible end, so a scan of a user's records in a time range finds the contacts of the runs in it.
+ */
 export function eventSpan(record: unknown, adapter: SourceAdapter): { from: number; to: number } | null {
   const adapted = adapter.adapt(record, DEFAULT_EVENT_TIME_LIMITS);
-  if ('rejection' in adapted || adapted.events.length === 0) return null;
+  if ('rejection' in adapted) return null;
   let from = Number.POSITIVE_INFINITY;
   let to = Number.NEGATIVE_INFINITY;
+  for (const contact of adapted.directContacts ?? []) {
+    const bound = disconnectBound(contact);
+    from = Math.min(from, bound - DIRECT_MATCH_LAG_MS - contact.handlingMs);
+    to = Math.max(to, bound);
+  }
+  if (adapted.events.length === 0) return Number.isFinite(from) && Number.isFinite(to) ? { from, to } : null;
   for (const event of adapted.events) {
     if (event.eventTime < from) from = event.eventTime;
     if (event.eventTime > to) to = event.eventTime;

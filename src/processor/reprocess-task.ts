@@ -36,6 +36,8 @@ export interface ReprocessTaskDeps {
   readonly plan: PlanOptions & { readonly maxRequestsPerRun: number };
   /** The live engine's session and time limits (config `time`), applied to the batch replay too. */
   readonly limits: ReplayLimits;
+  /** The tenants whose direct contacts are fed (direct-contact-tenants.ts): their chunks join them (ReplayLimits.directContacts). */
+  readonly directContactTenants?: ReadonlySet<string>;
   /** The `source` of the raw records and of the backfill ranges that cover them. */
   readonly source: string;
   /** The partition's latest committed progress, read with its new `producer` (its first transaction fences older ones; see restoreProgress). */
@@ -221,7 +223,7 @@ export class ReprocessTask {
       chunk,
       scan.records.map((r) => ({ record: r.record, trigger: triggers.isTrigger(chunk, r.userId, r.offset, r.eventFrom) })),
       adapter,
-      this.#deps.limits,
+      { ...this.#deps.limits, directContacts: this.#deps.directContactTenants?.has(chunk.tenant) === true },
     );
     metrics.inc('reprocess_chunks', { outcome: 'recomputed' });
     for (const row of corrections) metrics.inc('reprocess_rows', { status: row.status });

@@ -1,6 +1,7 @@
 import type { Admin, Consumer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
+import { directContactTenants } from './direct-contact-tenants.ts';
 import { AvroSerde } from '../kafka/avro-serde.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
 import type { ProcessorMetrics } from './processor-metrics.ts';
@@ -74,6 +75,7 @@ export class Reprocessor {
       groupId: this.groupId,
       plan: { leadInMs, chunkMs, maxRequestsPerRun },
       limits: { sessionMaxIdleMs: config.time.sessionMaxIdleMs, maxEventAgeMs: config.time.maxEventAgeMs, maxEventLeadMs: config.time.maxEventLeadMs },
+      directContactTenants: directContactTenants(config, this.#source),
       source: this.#source.watermarkSource,
       restore: (partition, producer) => restoreProgress(kafka, serde, producer, this.#topics.reprocessorProgress, this.#topics.reprocessRequests, partition),
       seek: (partition, offset) => this.#consumer?.seek({ topic: this.#topics.reprocessRequests, partition, offset: String(offset) }),

@@ -1,3 +1,4 @@
+import { directContactTenants } from './direct-contact-tenants.ts';
 import { hostname } from 'node:os';
 import type { Admin, Consumer } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -169,6 +170,7 @@ export class TimelineProcessor {
       engine: {
         allowedLatenessMs, correctionHorizonMs,
         sessionMaxIdleMs: config.time.sessionMaxIdleMs, maxEventAgeMs: config.time.maxEventAgeMs, maxEventLeadMs: config.time.maxEventLeadMs, maxWatermarkLeadMs: config.time.maxClockLeadMs,
+        directContactTenants: directContactTenants(config, source),
       },
       now: this.#now,
       reprocess: source.reprocess ? { topic: this.#topics.reprocessRequests, partitions: (await fetchPartitionOffsets(this.#admin, this.#topics.reprocessRequests)).length } : null,

@@ -190,3 +190,31 @@ export function withoutV7Fields(snapshot: Json): Json {
     }),
   };
 }
+
+/**
+ * The 7 → 8 rule, written here from docs/processor.md rather than taken from the migration: a state's running contact
+ * started when its handling status did (`runStart` = handlingSince while a run is counted, else null).
+ */
+export function withRunStarts(snapshot: Json): Json {
+  const state = (value: unknown): Json => {
+    const s = value as Json;
+    return { ...s, runStart: s['runKind'] === 0 ? null : (s['handlingSince'] ?? null) };
+  };
+  return { ...snapshot, sessions: (snapshot['sessions'] as Json[]).map((session) => ({ ...session, checkpoint: state(session['checkpoint']), live: state(session['live']) })) };
+}
+
+/** A snapshot without the fields format version 8 added (session states' `runStart`, users' `direct`), for comparing with what version 7 or older wrote. */
+export function withoutV8Fields(snapshot: Json): Json {
+  const state = (value: unknown): Json => {
+    const { runStart: _start, ...rest } = value as Json;
+    return rest;
+  };
+  return {
+    ...snapshot,
+    users: (snapshot['users'] as Json[]).map((user) => {
+      const { direct: _direct, ...rest } = user;
+      return rest;
+    }),
+    sessions: (snapshot['sessions'] as Json[]).map((session) => ({ ...session, checkpoint: state(session['checkpoint']), live: state(session['live']) })),
+  };
+}

@@ -148,6 +148,21 @@ export class EngineSession implements SegmentSink, SessionBounds {
   }
 
   /**
+   * Withdraws the session's contributions for a recomputation on the next advance when its live machine may already
+   * have counted a run ending at or after `from` (a direct contact that such a run may be joined to arrived: the
+   * caller adds it to the store after this, so the withdrawal takes back exactly what was added). True when withdrawn
+   * now or already pending.
+   */
+  invalidateFrom(from: number, windows: EngineWindows): boolean {
+    if (this.needsRecompute) return true;
+    const cursor = this.live.cursor;
+    if (this.checkpoint.ended || cursor === null || cursor < from) return false;
+    this.replay(windows, -1, this.applied, cursor, null);
+    this.needsRecompute = true;
+    return true;
+  }
+
+  /**
    * Applies pending events up to `watermark`, advances the live machine to it and settles its run.
    * Returns false when this cannot have changed any contribution (an ended session, nothing new).
    */

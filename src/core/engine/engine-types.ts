@@ -1,3 +1,4 @@
+import type { DirectContactSnapshot } from '../direct/direct-contact-store.ts';
 import type { AgentEvent } from '../events/agent-event.ts';
 import type { UserIdentity } from '../events/user-identity.ts';
 import type { SessionState } from '../session/session-state.ts';
@@ -25,6 +26,12 @@ export interface EngineConfig {
   maxEventLeadMs?: number;
   /** `advanceWatermark(W, wallClockMs)` rejects W beyond wallClockMs + this; default 300000. */
   maxWatermarkLeadMs?: number;
+  /**
+   * True when the tenant's direct contacts are fed to the engine (Sinch RAI: its contactHistory is polled and routed,
+   * docs/metrics.md "Direct contacts"): they are joined to the call runs and the Direct fields are known. Default
+   * false: the Direct fields are published as null (unknown, not 0) and a direct contact is rejected `direct-contacts-off`.
+   */
+  directContacts?: boolean;
 }
 
 export type WindowStatus = 'provisional' | 'final' | 'correction';
@@ -92,6 +99,8 @@ export interface UserSnapshot {
    */
   marks: [number, number, string?][];
   windows: WindowSnapshot[];
+  /** Format 8: the user's direct contacts still joinable (direct-contact-store.ts); absent: none. */
+  direct?: DirectContactSnapshot[];
 }
 
 /** A closed segment and what was last emitted for its start. */

@@ -1,3 +1,4 @@
+import { DirectContactStore } from '../direct/direct-contact-store.ts';
 import type { UserIdentity } from '../events/user-identity.ts';
 import type { SourceId } from '../source/source-id.ts';
 import type { SourceProfile } from '../source/source-profiles.ts';
@@ -54,7 +55,9 @@ export class EngineUser {
   readonly profile: SourceProfile;
   /** The name folded over the marks already compacted (events before the checkpoint time). */
   identity: UserIdentity = newUserIdentity();
-  readonly windows = new EngineWindows();
+  /** Direct contacts (core/direct) that the user's call runs may still be joined to. */
+  readonly directContacts = new DirectContactStore();
+  readonly windows = new EngineWindows(this.directContacts);
   baseMaxChange: number | null = null;
   /** Accepted events' eventTimes (sorted) with their changeTimes and userNames, at or after the checkpoint. */
   readonly markTimes: number[] = [];
@@ -71,10 +74,11 @@ export class EngineUser {
   /** The only non-empty name among identity and marks ('' none, null several, undefined unknown). */
   private uniformName: string | null | undefined = undefined;
 
-  constructor(userId: string, source: SourceId) {
+  /** `directContacts`: the tenant's direct contacts are fed, so the Direct fields are known (EngineConfig.directContacts). */
+  constructor(userId: string, source: SourceId, directContacts = false) {
     this.userId = userId;
     this.source = source;
-    this.profile = sourceProfile(source);
+    this.profile = sourceProfile(source, directContacts);
   }
 
   /** Registers an owned session (kept sorted by sessionId). */
@@ -154,8 +158,11 @@ export class EngineUser {
     return name.userName;
   }
 
-  /** Folds marks before `time` into baseMaxChange and identity, and drops windows ending before it. */
-  compact(time: number): void {
+  /**
+   * Folds marks before `time` into baseMaxChange and identity, drops windows ending before it and the direct contacts
+   * no run from `time` on can be joined to; returns how many of those no run was joined to.
+   */
+  compact(time: number): number {
     const cut = upperBound(this.markTimes, time - 1);
     for (let i = 0; i < cut; i++) {
       this.baseMaxChange = Math.max(this.baseMaxChange ?? -Infinity, this.markChanges[i] as number);
@@ -167,11 +174,12 @@ export class EngineUser {
       this.markNames.splice(0, cut);
     }
     this.windows.dropBefore(time);
+    return this.directContacts.evictBefore(time);
   }
 
   /** True when nothing but identity and baseMaxChange is held. */
   isIdle(): boolean {
-    return this.windows.slots.length === 0 && this.markTimes.length === 0 && this.sessions.length === 0;
+    return this.windows.slots.length === 0 && this.markTimes.length === 0 && this.sessions.length === 0 && this.directContacts.size === 0;
   }
 
   /** Recomputes the label cache (maxChange, name as of each window end) where it may be stale. */
@@ -207,7 +215,9 @@ export class EngineUser {
   }
 
   snapshot(): UserSnapshot {
+    const direct = this.directContacts.size === 0 ? {} : { direct: this.directContacts.snapshot() };
     return {
+      ...direct,
       userId: this.userId,
       source: this.source,
       identity: { ...this.identity },
@@ -241,10 +251,11 @@ export class EngineUser {
     };
   }
 
-  static restore(snapshot: UserSnapshot): EngineUser {
-    const user = new EngineUser(snapshot.userId, snapshot.source);
+  static restore(snapshot: UserSnapshot, directContacts = false): EngineUser {
+    const user = new EngineUser(snapshot.userId, snapshot.source, directContacts);
     user.identity = { ...snapshot.identity };
     user.baseMaxChange = snapshot.baseMaxChange;
+    if (snapshot.direct !== undefined) user.directContacts.restore(snapshot.userId, snapshot.direct);
     let name = '';
     for (const [t, c, n] of snapshot.marks) {
       if (n !== undefined) name = n;

@@ -1,3 +1,5 @@
+import { DirectContactStore } from '../direct/direct-contact-store.ts';
+import { addDirectRun } from '../direct/direct-run.ts';
 import type { ContributionSink } from '../statistic/contribution-sink.ts';
 import { newMetricVector } from '../statistic/metric-vector.ts';
 import type { MetricVector } from '../statistic/metric-vector.ts';
@@ -65,7 +67,15 @@ export class WindowSlot {
 export class EngineWindows implements ContributionSink {
   readonly slots: WindowSlot[] = [];
   sign = 1;
+  /** The user's direct contacts, which the calls the sessions count are joined to (addRun). */
+  readonly direct: DirectContactStore;
+  /** Windows ending before this were dropped: a direct call's span is clipped to it (they can no longer change). */
+  private floor = Number.NEGATIVE_INFINITY;
   private last: WindowSlot | null = null;
+
+  constructor(direct: DirectContactStore = new DirectContactStore()) {
+    this.direct = direct;
+  }
 
   /** The slot starting at `start`, created empty in order when absent. */
   slot(start: number): WindowSlot {
@@ -88,6 +98,7 @@ export class EngineWindows implements ContributionSink {
   dropBefore(time: number): void {
     let n = 0;
     while (n < this.slots.length && (this.slots[n] as WindowSlot).end < time) n++;
+    if (time > this.floor) this.floor = time;
     if (n === 0) return;
     this.slots.splice(0, n);
     this.last = null;
@@ -108,6 +119,14 @@ export class EngineWindows implements ContributionSink {
       if (partVector !== null) for (let i = 0; i < fields.length; i++) partVector[fields[i] as number]! += amount;
       at = end;
     }
+  }
+
+  /**
+   * A call run joined to a direct contact (direct-contact.ts) also counts in the Direct fields (direct-run.ts), clipped
+   * to the windows still held.
+   */
+  addRun(kind: number, start: number, end: number, part: string): void {
+    addDirectRun(this, this.direct, this.sign, this.floor, { kind, start, end, part });
   }
 
   addCount(atMs: number, index: number, part: string): void {

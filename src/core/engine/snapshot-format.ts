@@ -14,7 +14,7 @@ import { sameSegment } from '../timeline/timeline-segment.ts';
 import { encodeLog } from './compact-event.ts';
 
 /** The version this code writes. */
-export const SNAPSHOT_VERSION = 7;
+export const SNAPSHOT_VERSION = 8;
 
 /** The oldest version this code still migrates from. */
 export const OLDEST_SNAPSHOT_VERSION = 1;
@@ -28,6 +28,7 @@ export const SNAPSHOT_VERSIONS: Readonly<Record<number, string>> = {
   5: 'window reports: a window may carry `reported` (its metrics are a vendor aggregate, not counted from state changes) and `extras` (vendor figures without an agentStatistic field), and its emission `extras`; all absent before',
   6: 'agentHistory breakdowns: a window and its emission carry `parts` (part key → vector, history-part.ts), null where unknown; session states carry `runPart`. Windows migrated from 5 have an unknown breakdown (published as one part without dimensions) until they are dropped, and a running contact counts in the part of the state at the cursor',
   7: 'compact logs: a session logs its events as arrays (compact-event.ts) without the session id, the user id (unless another user\'s) and a name equal to the previous event\'s; a user\'s mark leaves out a name equal to the previous mark\'s (before, a missing name was \'\'); a segment entry\'s `emitted` is `true` where it equals the segment',
+  8: 'direct contacts: a user may carry `direct` (the direct contacts its call runs may still be joined to, core/direct; absent: none) and session states carry `runStart` (the first millisecond of the running contact; migrated states take the handling status\'s since-time, the run\'s start unless its user status was unknown in between)',
 };
 
 /** The parts of a snapshot that are persisted separately. */
@@ -46,7 +47,18 @@ const MIGRATIONS: Readonly<Record<number, MigrationStep>> = {
   4: {},
   5: { user: withUnknownParts, session: withRunPart },
   6: { user: withCompactMarks, session: withCompactLog },
+  7: { session: withRunStart },
 };
+
+/** 7 → 8. A running contact started (at the latest) when its handling status did. */
+function withRunStart(session: Json): Json {
+  const state = (value: unknown): Json => {
+    const copy = { ...(value as Json) };
+    if (!('runStart' in copy)) copy['runStart'] = copy['runKind'] === 0 ? null : time(copy['handlingSince']);
+    return copy;
+  };
+  return { ...session, checkpoint: state(session['checkpoint']), live: state(session['live']) };
+}
 
 /** 6 → 7. Marks name every user explicitly ('' where format 6 left the name out), then repeat no name. */
 function withCompactMarks(user: Json): Json {

@@ -1,3 +1,6 @@
+import type { DirectContact } from '../direct/direct-contact.ts';
+import { directContactProblem, disconnectBound } from '../direct/direct-contact.ts';
+import { DirectContactStore } from '../direct/direct-contact-store.ts';
 import type { AgentEvent } from '../events/agent-event.ts';
 import type { WindowReport } from '../events/window-report.ts';
 import { METRIC_FIELDS } from '../statistic/agent-statistic-fields.ts';
@@ -101,7 +104,9 @@ export class TimelineEngine {
     const adapted = adapter.adapt(record, this.limits);
     if ('rejection' in adapted) return this.reject(adapted.rejection);
     const reports = adapted.reports ?? [];
-    if (reports.length > 0 && adapted.events.length > 0) return this.reject('mixed-record');
+    const direct = adapted.directContacts ?? [];
+    if ((reports.length > 0 ? 1 : 0) + (adapted.events.length > 0 ? 1 : 0) + (direct.length > 0 ? 1 : 0) > 1) return this.reject('mixed-record');
+    if (direct.length > 0) return this.ingestDirectContacts(direct, adapter.source);
     if (reports.length > 0) return this.ingestWindowReports(reports, adapter.source);
     return this.ingestEvents(adapted.events, adapter.source);
   }
@@ -136,6 +141,40 @@ export class TimelineEngine {
       slot.extras = { ...report.extras };
       slot.touched = true;
       user.addMark(report.windowStart, report.changeTime, report.userName);
+    }
+    return null;
+  }
+
+  /**
+   * Accepts the direct contacts of one source record (core/direct/direct-contact.ts): null if accepted (a contactId
+   * already held is accepted and changes nothing), else the rejection reason (`direct-contacts-off`: the engine was not
+   * configured with `directContacts`, its Direct fields are null; directContactProblem's, `source-conflict`,
+   * `direct-contact-too-late`: every run it can be joined to ends before the checkpoint time, where no session is recomputed).
+   * Sessions of the user that may have counted the contact's run already are withdrawn first and recomputed on the next
+   * advance, so a window already emitted gets one new revision with the Direct fields (docs/metrics.md, "Direct contacts").
+   */
+  ingestDirectContacts(contacts: readonly DirectContact[], source: SourceId = DEFAULT_SOURCE): string | null {
+    if (this.config.directContacts !== true) return this.reject('direct-contacts-off');
+    for (const contact of contacts) {
+      const problem = directContactProblem(contact);
+      if (problem !== null) return this.reject(problem);
+      const user = this.users.get(contact.userId);
+      if (user !== undefined && user.source !== source) return this.reject('source-conflict');
+    }
+    const checkpoint = this.checkpointTime ?? Number.NEGATIVE_INFINITY;
+    for (const contact of contacts) if (disconnectBound(contact) < checkpoint) return this.reject('direct-contact-too-late');
+    for (const contact of contacts) {
+      const user = this.user(contact.userId, source);
+      if (user.directContacts.has(contact.contactId)) continue;
+      const from = DirectContactStore.earliestRunEnd(contact);
+      for (const session of user.sessions) {
+        if (session.start !== null && session.start > disconnectBound(contact)) continue;
+        if (session.invalidateFrom(from, user.windows)) {
+          this.active.add(session);
+          user.touched = true;
+        }
+      }
+      user.directContacts.add(contact);
     }
     return null;
   }
@@ -280,7 +319,10 @@ export class TimelineEngine {
       }
     }
     for (const user of evictedFrom) this.resequence(user);
-    for (const user of this.users.values()) user.compact(time);
+    for (const user of this.users.values()) {
+      const unmatched = user.compact(time);
+      if (unmatched > 0) this.rejectedCounts['direct-contact-unmatched'] = (this.rejectedCounts['direct-contact-unmatched'] ?? 0) + unmatched;
+    }
     const retention = this.config.tombstoneRetentionMs ?? DEFAULT_TOMBSTONE_MS;
     for (const [id, end] of this.tombstones) if (end < time - retention) this.tombstones.delete(id);
   }
@@ -316,7 +358,7 @@ export class TimelineEngine {
   private user(userId: string, source: SourceId = DEFAULT_SOURCE): EngineUser {
     let user = this.users.get(userId);
     if (user === undefined) {
-      user = this.addUser(new EngineUser(userId, source));
+      user = this.addUser(new EngineUser(userId, source, this.config.directContacts === true));
     }
     return user;
   }
@@ -358,7 +400,10 @@ export class TimelineEngine {
     engine.watermark = snapshot.watermark;
     engine.checkpointTime = snapshot.checkpointTime;
     Object.assign(engine.rejectedCounts, snapshot.rejected);
-    for (const user of snapshot.users) engine.addUser(EngineUser.restore(user));
+    for (const user of snapshot.users) {
+      const restored = engine.addUser(EngineUser.restore(user, config.directContacts === true));
+      if (snapshot.checkpointTime !== null) restored.windows.dropBefore(snapshot.checkpointTime);
+    }
     for (const item of snapshot.sessions) {
       const session = EngineSession.restore(item, engine.idleLimit(engine.users.get(item.userId)?.source ?? DEFAULT_SOURCE));
       engine.sessions.set(session.sessionId, session);

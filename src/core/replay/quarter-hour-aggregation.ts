@@ -1,3 +1,5 @@
+import type { DirectContact } from '../direct/direct-contact.ts';
+import { DirectContactStore } from '../direct/direct-contact-store.ts';
 import type { AgentEvent } from '../events/agent-event.ts';
 import type { UserIdentity } from '../events/user-identity.ts';
 import { newUserIdentity, observeUserName } from '../events/user-identity.ts';
@@ -67,14 +69,26 @@ interface UserBatch {
  * matter. A session belongs to the userId of its first event in apply order; it ends implicitly
  * at the next newer session of its user or after `sessionMaxIdleMs` without events (session-bounds.ts). All events
  * come from `source`, whose profile decides whether handling counts without presence and which fields are known.
+ *
+ * `directContacts`: null when no direct-contact feed is replayed (the Direct fields are unknown: published null);
+ * else every direct contact of the input (core/direct), joined to its user's call runs exactly as the live engine
+ * joins them (WindowAccumulator.addRun, direct-run.ts), and the Direct fields are known. A contactId counts once (the
+ * first in input order).
  */
 export function aggregateQuarterHours(
   events: readonly AgentEvent[],
   until?: number,
   sessionMaxIdleMs = DEFAULT_SESSION_MAX_IDLE_MS,
   source: SourceId = DEFAULT_SOURCE,
+  directContacts: readonly DirectContact[] | null = null,
 ): AggregationOutcome {
-  const profile = sourceProfile(source);
+  const profile = sourceProfile(source, directContacts !== null);
+  const stores = new Map<string, DirectContactStore>();
+  for (const contact of directContacts ?? []) {
+    let store = stores.get(contact.userId);
+    if (store === undefined) stores.set(contact.userId, (store = new DirectContactStore()));
+    store.add(contact);
+  }
   const sessions = new Map<string, AgentEvent[]>();
   for (const event of events) {
     const list = sessions.get(event.sessionId);
@@ -104,7 +118,7 @@ export function aggregateQuarterHours(
   const supersededAt = successorStarts(prepared);
   for (const session of prepared) {
     const first = session.kept[0] as AgentEvent;
-    runSession(session.kept, horizon, { maxIdleMs: sessionMaxIdleMs, supersededAt: supersededAt.get(first.sessionId) ?? null }, users, profile.presenceKnown);
+    runSession(session.kept, horizon, { maxIdleMs: sessionMaxIdleMs, supersededAt: supersededAt.get(first.sessionId) ?? null }, users, profile.presenceKnown, stores);
   }
 
   const quarterHours: QuarterHourAggregate[] = [];
@@ -114,10 +128,10 @@ export function aggregateQuarterHours(
   return { quarterHours, afterEnd, notApplied, duplicates, horizon };
 }
 
-function userBatch(users: Map<string, UserBatch>, userId: string): UserBatch {
+function userBatch(users: Map<string, UserBatch>, userId: string, stores: ReadonlyMap<string, DirectContactStore>): UserBatch {
   let user = users.get(userId);
   if (user === undefined) {
-    user = { windows: new WindowAccumulator(), changeByWindow: new Map() };
+    user = { windows: new WindowAccumulator(true, stores.get(userId) ?? null), changeByWindow: new Map() };
     users.set(userId, user);
   }
   return user;
@@ -140,13 +154,20 @@ function successorStarts(prepared: readonly PreparedSession[]): Map<string, numb
   return out;
 }
 
-function runSession(kept: readonly AgentEvent[], horizon: number, bounds: SessionBounds, users: Map<string, UserBatch>, presenceKnown: boolean): void {
+function runSession(
+  kept: readonly AgentEvent[],
+  horizon: number,
+  bounds: SessionBounds,
+  users: Map<string, UserBatch>,
+  presenceKnown: boolean,
+  stores: ReadonlyMap<string, DirectContactStore>,
+): void {
   const state = initialSessionState(presenceKnown);
   const ownerId = (kept[0] as AgentEvent).userId;
-  const owner = userBatch(users, ownerId);
+  const owner = userBatch(users, ownerId, stores);
   const windows = owner.windows;
   for (const event of kept) {
-    const user = event.userId === ownerId ? owner : userBatch(users, event.userId);
+    const user = event.userId === ownerId ? owner : userBatch(users, event.userId, stores);
     const window = Math.floor(event.eventTime / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
     let mark = user.changeByWindow.get(window);
     if (mark === undefined) {

@@ -1,3 +1,5 @@
+import type { DirectContact } from '../direct/direct-contact.ts';
+import { directContactProblem } from '../direct/direct-contact.ts';
 import type { AgentEvent } from '../events/agent-event.ts';
 import type { PeriodAggregate } from '../rollup/rollup.ts';
 import { rollUp } from '../rollup/rollup.ts';
@@ -35,6 +37,14 @@ export interface ReplayOptions {
   maxEventLeadMs?: number;
   /** Adds each row's agentHistory `breakdown` (history-part.ts); default false. */
   breakdown?: boolean;
+  /**
+   * The input holds the source's direct-contact feed (Sinch RAI: the routed direct contacts of raw.sinch.contacts,
+   * docs/metrics.md "Direct contacts"): `replay()` joins them to the call runs as the live engine does, and the Direct
+   * fields are known. Default false: the Direct fields are null (unknown: without the contact records no call is known
+   * to be direct or not), and direct-contact records are ignored. The streaming replay (streaming-replay.ts) never
+   * joins them: its Direct fields are always null.
+   */
+  directContacts?: boolean;
 }
 
 /**
@@ -109,6 +119,9 @@ export function replay(records: readonly unknown[], adapter: SourceAdapter, opti
   const perRecord: (readonly AgentEvent[])[] = [];
   const reports: WindowReport[] = [];
   let reportRecords = 0;
+  const withDirect = options.directContacts === true;
+  const directContacts: DirectContact[] = [];
+  let directRecords = 0;
   const fromReports = sourceProfile(adapter.source).statistics === 'reports';
   for (const record of records) {
     const result = adapter.adapt(record, limits);
@@ -126,13 +139,23 @@ export function replay(records: readonly unknown[], adapter: SourceAdapter, opti
       }
       continue;
     }
+    const recordContacts = result.directContacts ?? [];
+    if (withDirect && recordContacts.length > 0) {
+      const rejection = result.events.length > 0 ? 'mixed-record' : recordContacts.map(directContactProblem).find((p) => p !== null) ?? null;
+      if (rejection !== null) bump(rejected, rejection);
+      else {
+        directContacts.push(...recordContacts);
+        directRecords++;
+      }
+      continue;
+    }
     perRecord.push(result.events);
     for (const event of result.events) events.push(event);
   }
 
-  const outcome = aggregateQuarterHours(events, options.until, options.sessionMaxIdleMs, adapter.source);
+  const outcome = aggregateQuarterHours(events, options.until, options.sessionMaxIdleMs, adapter.source, withDirect ? directContacts : null);
   const quarterHours = fromReports ? aggregateReports(reports, adapter.source) : outcome.quarterHours;
-  let accepted = perRecord.length + reportRecords;
+  let accepted = perRecord.length + reportRecords + directRecords;
   if (outcome.notApplied.size > 0) {
     for (const recordEvents of perRecord) {
       if (recordEvents.every((e) => outcome.notApplied.has(e))) {

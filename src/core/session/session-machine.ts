@@ -45,11 +45,7 @@ export function advanceSession(
   if (from === null || to <= from) return;
   const counted = isCounted(state);
   const handling = state.handling;
-  if (state.runKind !== 0 && (!counted || COUNT_KIND[handling] !== state.runKind)) {
-    sink.addCount(from - 1, COUNT_INDEX_OF_KIND[state.runKind] as number, state.runPart ?? UNKNOWN_PART_KEY);
-    state.runKind = 0;
-    state.runPart = null;
-  }
+  if (state.runKind !== 0 && (!counted || COUNT_KIND[handling] !== state.runKind)) endRun(state, from, sink);
   const open = state.segment;
   if (open !== null && (!counted || !sameKey(open, state))) {
     if (segments !== null) segments.closeSegment(open, from);
@@ -60,6 +56,7 @@ export function advanceSession(
     sink.addSpan(from, to, countedFields(state.user, handling, state.lastContact), part);
     const count = COUNT_KIND[handling] as number;
     if (count !== 0) {
+      if (state.runKind === 0) state.runStart = from;
       state.runKind = count;
       state.runPart = part;
     }
@@ -125,9 +122,15 @@ export function settleRun(state: SessionState, sink: ContributionSink): void {
   const cursor = state.cursor;
   if (state.runKind === 0 || cursor === null) return;
   const counted = isCounted(state);
-  if (!counted || COUNT_KIND[state.handling] !== state.runKind) {
-    sink.addCount(cursor - 1, COUNT_INDEX_OF_KIND[state.runKind] as number, state.runPart ?? UNKNOWN_PART_KEY);
-    state.runKind = 0;
-    state.runPart = null;
-  }
+  if (!counted || COUNT_KIND[state.handling] !== state.runKind) endRun(state, cursor, sink);
+}
+
+/** Counts the run that ended at `end` (its last millisecond is end − 1) and tells the sink its span. */
+function endRun(state: SessionState, end: number, sink: ContributionSink): void {
+  const part = state.runPart ?? UNKNOWN_PART_KEY;
+  sink.addCount(end - 1, COUNT_INDEX_OF_KIND[state.runKind] as number, part);
+  if (sink.addRun !== undefined && state.runStart !== null) sink.addRun(state.runKind, state.runStart, end, part);
+  state.runKind = 0;
+  state.runPart = null;
+  state.runStart = null;
 }

@@ -30,6 +30,8 @@ export interface SessionState {
   runKind: number;
   /** The breakdown part (history-part.ts) of the run's last counted millisecond, where its count goes; null = none. */
   runPart: string | null;
+  /** Format 8: the first counted millisecond of the run (the direct-contact join needs the run's span); null = none. */
+  runStart: number | null;
   /** The timeline segment still open at the cursor. */
   segment: OpenSegment | null;
 }
@@ -63,6 +65,7 @@ export function initialSessionState(presenceKnown = true): SessionState {
     lastContact: 0,
     runKind: 0,
     runPart: null,
+    runStart: null,
     segment: null,
   };
 }

@@ -1,3 +1,4 @@
+import type { DirectContact } from '../direct/direct-contact.ts';
 import type { AgentEvent } from '../events/agent-event.ts';
 import type { WindowReport } from '../events/window-report.ts';
 import type { EventTimeLimits } from '../time/time-limits.ts';
@@ -5,9 +6,12 @@ import type { SourceId } from './source-id.ts';
 
 /**
  * Result of adapting one raw record: its canonical events (state changes) and, for a source that reports aggregates,
- * its window reports; or a stable kebab-case reason why it is unusable.
+ * its window reports, or the direct contacts it states (core/direct: joined to the user's call runs); one kind per
+ * record. Or a stable kebab-case reason why it is unusable.
  */
-export type AdaptResult = { readonly events: readonly AgentEvent[]; readonly reports?: readonly WindowReport[] } | { readonly rejection: string };
+export type AdaptResult =
+  | { readonly events: readonly AgentEvent[]; readonly reports?: readonly WindowReport[]; readonly directContacts?: readonly DirectContact[] }
+  | { readonly rejection: string };
 
 /**
  * Maps one raw record of a vendor (unknown JSON, as its raw topic carries it after Avro decoding) onto canonical

@@ -33,17 +33,15 @@ export interface SourceProfile {
 /** The fields that need the agent's presence: a presence-unknown source can never know them. */
 export const PRESENCE_FIELDS: readonly MetricField[] = ['servingDuration', 'readyDuration', 'notReadyDuration', 'pauseDuration', 'freeDuration'];
 
+/** The four Direct fields: known only where the direct contacts are joined to the call runs (core/direct). */
+export const DIRECT_FIELDS: readonly MetricField[] = ['callInDirectDuration', 'callOutDirectDuration', 'countOfHandledCallInDirect', 'countOfHandledCallOutDirect'];
+
 /**
- * Fields Sinch RAI has but our pipeline cannot derive (docs/metrics.md): resting never appears in agentStatusHistory,
- * and the Direct split needs the contact records joined to the timeline (issue 15; then these become known).
+ * Fields Sinch RAI has but our pipeline cannot derive (docs/metrics.md): resting never appears in agentStatusHistory.
+ * The Direct split needs the contact records: it is known only where the direct contacts are fed and joined to the
+ * call runs ({@link sourceProfile} with `directContacts`; docs/metrics.md, "Direct contacts"), else null.
  */
-const SINCH_RAI_UNKNOWN: ReadonlySet<MetricField> = new Set<MetricField>([
-  'restingDuration',
-  'callInDirectDuration',
-  'callOutDirectDuration',
-  'countOfHandledCallInDirect',
-  'countOfHandledCallOutDirect',
-]);
+const SINCH_RAI_UNKNOWN: ReadonlySet<MetricField> = new Set<MetricField>(['restingDuration', ...DIRECT_FIELDS]);
 
 const SINCH_RAI: SourceProfile = {
   id: 'sinch-rai',
@@ -52,6 +50,12 @@ const SINCH_RAI: SourceProfile = {
   provisional: false,
   statistics: 'timeline',
   timeline: 'exact',
+};
+
+/** Sinch RAI with its direct contacts joined (the live processor of a tenant that polls contactHistory, a replay told so). */
+const SINCH_RAI_WITH_DIRECT: SourceProfile = {
+  ...SINCH_RAI,
+  knownFields: new Set(METRIC_FIELDS.filter((field) => field !== 'restingDuration')),
 };
 
 /** docs/vendors/evo-voice-contract.md: the agent-state report has no pause state and no inbound work. */
@@ -114,9 +118,12 @@ const PROFILES: Readonly<Record<SourceId, SourceProfile>> = {
   hostedsuite: HOSTEDSUITE,
 };
 
-/** The profile of a source. */
-export function sourceProfile(source: SourceId): SourceProfile {
-  return PROFILES[source];
+/**
+ * The profile of a source. `directContacts`: the source's direct contacts are fed and joined to its call runs, so the
+ * Direct fields are known (only Sinch RAI has such a feed; for every other source, and without it, they are null).
+ */
+export function sourceProfile(source: SourceId, directContacts = false): SourceProfile {
+  return directContacts && source === 'sinch-rai' ? SINCH_RAI_WITH_DIRECT : PROFILES[source];
 }
 
 /** The source every record written before sources existed came from. */

@@ -8,6 +8,12 @@ export interface ContributionSink {
   addSpan(from: number, to: number, fields: Readonly<Int8Array>, part: string): void;
   /** Adds one handled contact at vector index `index`, in the quarter-hour containing `atMs`. */
   addCount(atMs: number, index: number, part: string): void;
+  /**
+   * A handling run of count kind `kind` (status.ts) over the counted milliseconds [start, end) has ended; its count
+   * went to `addCount` already. Optional: a sink that joins runs to contact records (the direct contacts,
+   * core/direct) adds what the join decides, in `part`.
+   */
+  addRun?(kind: number, start: number, end: number, part: string): void;
 }
 
 /** A sink that drops everything (used to move checkpoints forward). */

@@ -1,3 +1,5 @@
+import type { DirectContactStore } from '../direct/direct-contact-store.ts';
+import { addDirectRun } from '../direct/direct-run.ts';
 import type { ContributionSink } from './contribution-sink.ts';
 import type { MetricVector } from './metric-vector.ts';
 import { newMetricVector } from './metric-vector.ts';
@@ -21,8 +23,12 @@ export class WindowAccumulator implements ContributionSink {
   private lastVector: MetricVector | undefined;
   private lastParts: Map<string, MetricVector> | undefined;
 
-  constructor(trackParts = true) {
+  /** The user's direct contacts its call runs are joined to (addRun); null: none are fed (the Direct fields stay 0). */
+  private readonly direct: DirectContactStore | null;
+
+  constructor(trackParts = true, direct: DirectContactStore | null = null) {
     this.trackParts = trackParts;
+    this.direct = direct;
   }
 
   /** The vector of the window starting at `start`, created empty when absent. */
@@ -75,6 +81,14 @@ export class WindowAccumulator implements ContributionSink {
       }
       at = end;
     }
+  }
+
+  /**
+   * A call run joined to one of the user's direct contacts also counts in the Direct fields, exactly as the live
+   * engine counts it (direct-run.ts; no window is ever dropped here, so nothing is clipped).
+   */
+  addRun(kind: number, start: number, end: number, part: string): void {
+    if (this.direct !== null) addDirectRun(this, this.direct, this.sign, Number.NEGATIVE_INFINITY, { kind, start, end, part });
   }
 
   addCount(atMs: number, index: number, part: string): void {

@@ -1,4 +1,6 @@
+import type { DirectContact } from '../../core/direct/direct-contact.ts';
 import type { AgentEvent } from '../../core/events/agent-event.ts';
+import { KIND_CALL_IN, KIND_CALL_OUT } from '../../core/events/status.ts';
 import { createAgentEvent } from '../../core/events/agent-event.ts';
 import type { HandlingStatus, UserStatus } from '../../core/events/status.ts';
 import { handlingStatusCode, userStatusCode } from '../../core/events/status.ts';
@@ -51,6 +53,7 @@ function vendorPosition(raw: Raw): { vendorPoll?: number; vendorRow?: number } {
 export function adaptSinchRecord(input: unknown, limits: EventTimeLimits = DEFAULT_EVENT_TIME_LIMITS): SinchAdaptResult {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return { rejection: 'not-an-object' };
   const raw = input as Raw;
+  if (raw['directContactId'] !== undefined) return adaptDirectContact(raw);
   const sessionId = raw['sessionId'];
   if (typeof sessionId !== 'string' || sessionId === '') return { rejection: 'missing-sessionId' };
   const userId = pick(raw, 'userId', 'UserId');
@@ -109,6 +112,32 @@ export function adaptSinchRecord(input: unknown, limits: EventTimeLimits = DEFAU
     );
   }
   return { events };
+}
+
+const CALL_KINDS: Readonly<Record<string, number>> = { CallIn: KIND_CALL_IN, CallOut: KIND_CALL_OUT };
+
+function duration(value: unknown): number {
+  return typeof value === 'number' && Number.isSafeInteger(value) ? value : Number.NaN;
+}
+
+/**
+ * A direct contact the processor's router re-keyed from raw.sinch.contacts onto this topic (schema fields `direct*`,
+ * docs/metrics.md "Direct contacts"): the contact's user, call direction, handlingDurationUser, afterworkDuration and
+ * maxChangeTimestamp (the record's changeTimestamp), which the engine joins to the user's call runs.
+ */
+function adaptDirectContact(raw: Raw): SinchAdaptResult {
+  const contactId = raw['directContactId'];
+  if (typeof contactId !== 'string' || contactId === '') return { rejection: 'missing-contactId' };
+  const userId = pick(raw, 'userId', 'UserId');
+  if (typeof userId !== 'string' || userId === '') return { rejection: 'missing-userId' };
+  const kind = CALL_KINDS[String(raw['directContactType'])];
+  if (kind === undefined) return { rejection: 'not-a-call' };
+  const changeTime = timestamp(pick(raw, 'changeTimestamp', 'changeTimeStamp'));
+  if (Number.isNaN(changeTime)) return { rejection: 'bad-timestamp' };
+  const contact: DirectContact = {
+    contactId, userId, kind, changeTime, handlingMs: duration(raw['directHandlingDuration']), afterworkMs: duration(raw['directAfterworkDuration']),
+  };
+  return { events: [], directContacts: [contact] };
 }
 
 /** The Sinch RAI `agentStatusHistory` adapter (raw topic raw.sinch.agent-status-history). */

@@ -9,9 +9,14 @@ export const AGENT_STATUS_HISTORY: EndpointSpec = {
   extra: (context) => ({ vendorPoll: context.listed?.poll ?? null, vendorRow: context.listed?.row ?? null }),
 };
 
+/**
+ * contactHistory with showOnlyContactCenter=false: an agent's direct calls outside the contact center application
+ * (internal calls) are calls the agent handled too (its timeline shows them), and the Direct fields count them
+ * (docs/metrics.md, "Direct contacts").
+ */
 export const CONTACT_HISTORY: EndpointSpec = {
   endpoint: 'contactHistory', source: 'sinch-rai/contactHistory', topic: 'raw.sinch.contacts', schema: 'sinch-contact',
-  params: { showDetails: 'true', showUser: 'true', sort: 'contactId' }, granularityMs: QUARTER_HOUR, exactTimeFilter: false, partitionKeyField: 'contactId', timeField: 'maxChangeTimestamp',
+  params: { showDetails: 'true', showUser: 'true', showOnlyContactCenter: 'false', sort: 'contactId' }, granularityMs: QUARTER_HOUR, exactTimeFilter: false, partitionKeyField: 'contactId', timeField: 'maxChangeTimestamp',
   extra: () => ({ endpoint: 'contactHistory' }),
 };
 

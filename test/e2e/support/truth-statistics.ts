@@ -30,10 +30,11 @@
  * minutes after the logout). Session boundaries matter only for the afterwork attribution and for the end of a run.
  *
  * NOT derivable from truth intervals, so not computed (compare them elsewhere, or not at all):
- *   restingDuration, callInDirectDuration, callOutDirectDuration, countOfHandledCallInDirect/OutDirect: whether a
- *     contact came through a queue, or the contact center imposed a rest, is not a presence or handling state (the
- *     pipeline publishes them as null for Sinch RAI because agentStatusHistory does not carry them either; see
- *     docs/metrics.md);
+ *   restingDuration: a rest the contact center imposed is not a presence or handling state (the pipeline publishes it
+ *     as null for Sinch RAI because agentStatusHistory does not carry it either; see docs/metrics.md);
+ *   callInDirectDuration, callOutDirectDuration, countOfHandledCallInDirect/OutDirect: whether a contact came through a
+ *     queue is not a state either; the simulator's Direct truth (`FILE.direct.ndjson`) states them, and
+ *     test/e2e/sinch-direct-contacts.test.ts compares them;
  *   maxChangeTimestamp: the vendor's record-keeping time, not part of any state.
  * userName is the interval's agentName.
  */

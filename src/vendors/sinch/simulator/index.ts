@@ -10,3 +10,5 @@ export { exportTruth, truthRecords } from './truth-export.ts';
 export { ROW_LIMIT, DEFAULT_PAGE_LIMIT } from './http/row-order.ts';
 export type { StatusTruthLine } from './status-truth.ts';
 export { exportStatusTruth, statusTruthFile, statusTruthRecords } from './status-truth.ts';
+export type { DirectTruthLine } from './direct-truth.ts';
+export { directTruthFile, directTruthRecords, exportDirectTruth } from './direct-truth.ts';

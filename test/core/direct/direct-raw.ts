@@ -3,17 +3,13 @@
  * agentStatusHistory row, and a handled call's raw.sinch.contacts record routed by the processor's route. Times are
  * stated by the test, never derived from src/core.
  */
+import type { Call as BaseCall } from './direct-calls.ts';
 import { sinchDirectContactRoute } from '../../../src/vendors/sinch/direct-contact-route.ts';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-export interface Call {
-  readonly contactId: string;
-  readonly inbound: boolean;
-  readonly start: number;
-  readonly connect: number;
-  readonly disconnect: number;
-  readonly afterworkEnd: number;
+/** A call of direct-calls.ts, with whether it is direct and when its contact record changes and arrives. */
+export interface Call extends BaseCall {
   readonly direct: boolean;
   readonly lag: number;
   readonly arrivesAt: number;

@@ -34,7 +34,7 @@ export interface ProcessorInstance {
   readonly billing: BillingSink | null;
   /** The live agent sink of a source with live feeds (ProcessorSource.live). */
   readonly live: LiveAgentSink | null;
-  /** The direct-contact router of a source with a direct-contact route (ProcessorSource.directContacts). */
+  /** The direct-contact router of a source with a direct-contact route (ProcessorSource.directContacts), when a tenant of SINCH_TENANTS polls contacts. */
   readonly directContacts: DirectContactRouter | null;
   /** Rejects when a consumer died without restarting itself; the process should exit and be restarted. */
   readonly fatal: Promise<never>;
@@ -133,14 +133,16 @@ export async function startProcessorInstance(config: Config, source: ProcessorSo
         snapshotTopic: physicalTopicName(config.topicPrefix, source.live.snapshotTopic),
         contactTopic: physicalTopicName(config.topicPrefix, source.live.contactTopic),
       });
-  const directContacts = source.directContacts === undefined
+  // no tenant of this processor joins direct contacts: nothing to route (and the contact records' problems are the live sink's to report)
+  const routedTenants = directContactTenants(config, source);
+  const directContacts = source.directContacts === undefined || routedTenants.size === 0
     ? null
     : new DirectContactRouter({
         ...rawRowSinkWiring('direct-contacts'),
         feed: source.directContacts,
         contactTopic: physicalTopicName(config.topicPrefix, source.directContacts.contactTopic),
         rawTopic: physicalTopicName(config.topicPrefix, source.rawTopic),
-        tenants: directContactTenants(config, source),
+        tenants: routedTenants,
       });
   if (options.registry !== undefined) {
     registerProcessorMetrics(options.registry, {

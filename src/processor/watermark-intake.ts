@@ -27,7 +27,7 @@ const GIVE_UP_AFTER_MS = 600_000;
  * Reads control.poll-watermarks completely in every instance (a throw-away group per start that commits nothing)
  * and gates each watermark: a partition may apply watermark W only once its input position has reached the raw
  * topic's end offset at the moment W was seen, or, on a partition W's poll wrote to, where its records end there
- * (`rawEnds`, when W carries them for this raw topic; never later than that end offset). The poller publishes W
+ * (`rawEnds`, when W carries them for this raw topic). The poller publishes W
  * in the transaction of the records it covers, after them, and its earlier polls' records lie before them on every
  * partition, so a gated W never overtakes records of its own or an earlier poll (windows do not go final before their
  * data arrived). With `rawEnds`, a processor that starts behind (a catch-up, a backfill) applies each watermark as it
@@ -146,12 +146,9 @@ export class WatermarkIntake {
     }
     const offsets = await fetchPartitionOffsets(this.#admin!, this.#rawTopic);
     const targets = new Map(offsets.map((o) => [o.partition, o.high]));
-    if (value.rawEnds?.topic === this.#rawTopic) {
-      for (const { partition, end } of value.rawEnds.partitions) {
-        const high = targets.get(partition);
-        if (high !== undefined && end < high) targets.set(partition, end);
-      }
-    }
+    // where the poll wrote, its own end, even beyond the end offset seen: that is the last stable offset, which lags
+    // behind a committed poll's records until the transaction's markers are written
+    if (value.rawEnds?.topic === this.#rawTopic) for (const { partition, end } of value.rawEnds.partitions) targets.set(partition, end);
     kept.push({ watermark: value.watermark, targets });
     if (kept.length > KEPT_PER_TENANT) kept.splice(0, kept.length - KEPT_PER_TENANT);
     this.#byTenant.set(value.tenant, kept);

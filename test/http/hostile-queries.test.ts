@@ -40,7 +40,7 @@ describe('WildcardPattern', () => {
 });
 
 describe('hostile queries', () => {
-  it('a 20-star filter over 1,000 agents answers in under 1 s while /healthz keeps answering in under 100 ms', async () => {
+  it('a 20-star filter over 1,000 agents answers in under 1 s while /healthz keeps answering in under 300 ms', async () => {
     const app = testServer(store.reader);
     await app.listen({ host: '127.0.0.1', port: 0 });
     const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -80,7 +80,9 @@ describe('hostile queries', () => {
       }
       const all = await hostile(`${base}/agentStatus?limit=10000&userName=${encodeURIComponent('*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*')}`);
       expect(all.rows).toBe(AGENTS);
-      expect(Math.max(...probes)).toBeLessThan(100);
+      // a backtracking matcher would hold the event loop for seconds; 300 ms leaves room for the test files vitest
+      // runs beside this one on two cores (100 ms failed there at 117–119 ms with the matcher unchanged)
+      expect(Math.max(...probes)).toBeLessThan(300);
     } finally {
       await app.close();
     }

@@ -65,16 +65,29 @@ describe('poll watermarks with the raw ends of their poll', () => {
     await poll(first, 2);
 
     const rawTopic = pipeline.topics.raw;
-    const ends = new Map((await fetchPartitionOffsets(admin, rawTopic)).map((o) => [o.partition, o.high]));
-    const seen: { partition: number; offset: number; key: string; pollId: string }[] = [];
-    await readToOffsets(pipeline.kafka, {
-      topic: rawTopic, targets: ends, timeoutMs: 30_000, timeoutError: () => new Error('raw read timed out'),
-      onMessage: async (message, partition) => {
-        const value = await pipeline.serde.decode<{ pollId: string }>(message.value as Buffer);
-        seen.push({ partition, offset: Number(message.offset), key: message.key?.toString() ?? '', pollId: value.pollId });
-      },
-    });
-    expect(seen).toHaveLength(first.length * 2 + second.length);
+    let ends = new Map<number, number>();
+    const readRaw = async (): Promise<{ partition: number; offset: number; key: string; pollId: string }[]> => {
+      const read: { partition: number; offset: number; key: string; pollId: string }[] = [];
+      await readToOffsets(pipeline.kafka, {
+        topic: rawTopic, targets: ends, timeoutMs: 30_000, timeoutError: () => new Error('raw read timed out'),
+        onMessage: async (message, partition) => {
+          const value = await pipeline.serde.decode<{ pollId: string }>(message.value as Buffer);
+          read.push({ partition, offset: Number(message.offset), key: message.key?.toString() ?? '', pollId: value.pollId });
+        },
+      });
+      return read;
+    };
+    // a transaction's commit markers are written after commitTransaction returns, and until they are the partition's
+    // last stable offset (what kafkajs' admin answers as `high`) lies before the last poll's records: read again, with
+    // fresh end offsets, until all of them are visible
+    const expected = first.length * 2 + second.length;
+    let seen: Awaited<ReturnType<typeof readRaw>> = [];
+    for (const until = Date.now() + 20_000; seen.length < expected && Date.now() < until;) {
+      if (ends.size > 0) await new Promise((resolve) => setTimeout(resolve, 250));
+      ends = new Map((await fetchPartitionOffsets(admin, rawTopic)).map((o) => [o.partition, o.high]));
+      seen = await readRaw();
+    }
+    expect(seen).toHaveLength(expected);
 
     const marks: Ends[] = [];
     const watermarkEnds = new Map((await fetchPartitionOffsets(admin, pipeline.topics.watermarks)).map((o) => [o.partition, o.high]));

@@ -11,6 +11,7 @@ import { Consumer, FetchIsolationLevels, MessagesStreamModes, Producer } from '@
 import type { Message, MessagesStream } from '@platformatic/kafka';
 import type { BenchStack } from './bench-stack.ts';
 import { sleep } from './bench-stack.ts';
+import { requestChunks } from './pipe-consume.ts';
 import type { CapturedRecord, PipeResult } from './pipe-consume.ts';
 
 /** A bench leg's timing: wall time from start, and from the first record seen (without the group join). */
@@ -56,27 +57,6 @@ export async function rawConsumePlatformatic(stack: BenchStack, ends: ReadonlyMa
   } finally {
     await consumer.close(true).catch(() => undefined);
   }
-}
-
-/** Produce requests of at most this many bytes, as the kafkajs pipe and the processor send them. */
-const REQUEST_BYTES = 512 * 1024;
-
-function requestChunks(records: readonly CapturedRecord[]): CapturedRecord[][] {
-  const chunks: CapturedRecord[][] = [];
-  let chunk: CapturedRecord[] = [];
-  let bytes = 0;
-  for (const record of records) {
-    const size = (record.key?.length ?? 0) + (record.value?.length ?? 0) + 64;
-    if (chunk.length > 0 && bytes + size > REQUEST_BYTES) {
-      chunks.push(chunk);
-      chunk = [];
-      bytes = 0;
-    }
-    chunk.push(record);
-    bytes += size;
-  }
-  if (chunk.length > 0) chunks.push(chunk);
-  return chunks;
 }
 
 /** {@link pipeConsume}'s pipe with @platformatic/kafka: one transaction per partition and fetched run of records. */

@@ -42,25 +42,36 @@ export async function captureOutputs(stack: BenchStack, topics: readonly string[
 /** Produce requests of at most this many bytes, as PartitionProducer sends them. */
 const REQUEST_BYTES = 512 * 1024;
 
-function requests(records: readonly CapturedRecord[]): TopicMessages[][] {
-  const out: TopicMessages[][] = [];
-  let byTopic = new Map<string, Message[]>();
+/** `records` cut, in order, into runs of at most {@link REQUEST_BYTES} (a record larger than that is a run of its own). */
+export function requestChunks(records: readonly CapturedRecord[]): CapturedRecord[][] {
+  const chunks: CapturedRecord[][] = [];
+  let chunk: CapturedRecord[] = [];
   let bytes = 0;
-  const flush = (): void => {
-    if (byTopic.size > 0) out.push([...byTopic].map(([topic, messages]) => ({ topic, messages })));
-    byTopic = new Map();
-    bytes = 0;
-  };
   for (const record of records) {
     const size = (record.key?.length ?? 0) + (record.value?.length ?? 0) + 64;
-    if (bytes + size > REQUEST_BYTES) flush();
-    const messages = byTopic.get(record.topic) ?? [];
-    messages.push({ key: record.key, value: record.value, partition: record.partition });
-    byTopic.set(record.topic, messages);
+    if (chunk.length > 0 && bytes + size > REQUEST_BYTES) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(record);
     bytes += size;
   }
-  flush();
-  return out;
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
+
+/** The produce requests of `records`: each chunk's messages grouped by topic. */
+function requests(records: readonly CapturedRecord[]): TopicMessages[][] {
+  return requestChunks(records).map((chunk) => {
+    const byTopic = new Map<string, Message[]>();
+    for (const record of chunk) {
+      const messages = byTopic.get(record.topic) ?? [];
+      messages.push({ key: record.key, value: record.value, partition: record.partition });
+      byTopic.set(record.topic, messages);
+    }
+    return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+  });
 }
 
 export interface PipeResult {

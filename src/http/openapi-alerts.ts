@@ -58,7 +58,7 @@ const ALERT: Json = {
   },
 };
 
-/** `GET /alerts` (alert-rules-route.ts). */
+/** `GET /alerts` (firing-alerts-route.ts). */
 export function firingAlertsOperation(): Json {
   return {
     get: {

@@ -44,6 +44,8 @@ class DeliveryFailed extends Error {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The wait before retrying a decode or a dead-letter write (not a delivery: those follow ALERT_WEBHOOK_* through p-retry). */
+const retryDelay = (attempt: number): number => Math.min(5_000, 100 * 2 ** Math.min(attempt, 6));
 
 function counter(registry: Registry | undefined, name: string, help: string, labelNames: string[]): Counter {
   const existing = registry?.getSingleMetric(name);
@@ -130,7 +132,7 @@ export class AlertWebhook {
         }
         if (this.#stopped) return;
         this.#logger.warn({ err: error, attempt }, 'an alert record could not be decoded; retrying');
-        await sleep(Math.min(5_000, 100 * 2 ** Math.min(attempt, 6)));
+        await sleep(retryDelay(attempt));
       }
     }
     if ('problem' in transition) {
@@ -194,7 +196,7 @@ export class AlertWebhook {
         return;
       } catch (error) {
         this.#logger.warn({ err: error, attempt }, 'writing a dead letter failed; retrying');
-        await sleep(Math.min(5_000, 100 * 2 ** Math.min(attempt, 6)));
+        await sleep(retryDelay(attempt));
       }
     }
   }

@@ -3,6 +3,11 @@ import { SINCH_UNKNOWN_FIELDS } from './known-metrics.ts';
 type Json = Record<string, unknown>;
 const num = (value: unknown): number | null => (typeof value === 'number' ? value : null);
 
+/** `session` with `state` applied to both of its session states, `checkpoint` and `live`. */
+function withStates(session: Json, state: (value: unknown) => Json): Json {
+  return { ...session, checkpoint: state(session['checkpoint']), live: state(session['live']) };
+}
+
 /**
  * The 2 → 3 rule, written here from docs/processor.md rather than taken from the migration: each state's
  * `lastEventTime` is its cursor, and the session's `start` the earliest of its checkpoint's since-times, end and
@@ -26,7 +31,7 @@ export function withoutV3Fields(snapshot: Json): Json {
   };
   return {
     ...snapshot,
-    sessions: (snapshot['sessions'] as Json[]).map(({ start: _start, ...session }) => ({ ...session, checkpoint: state(session['checkpoint']), live: state(session['live']) })),
+    sessions: (snapshot['sessions'] as Json[]).map(({ start: _start, ...session }) => withStates(session, state)),
   };
 }
 
@@ -39,7 +44,7 @@ export function withSinchSources(snapshot: Json): Json {
   return {
     ...snapshot,
     users: (snapshot['users'] as Json[]).map((user) => ({ ...user, source: 'sinch-rai' })),
-    sessions: (snapshot['sessions'] as Json[]).map((session) => ({ ...session, checkpoint: state(session['checkpoint']), live: state(session['live']) })),
+    sessions: (snapshot['sessions'] as Json[]).map((session) => withStates(session, state)),
   };
 }
 
@@ -52,7 +57,7 @@ export function withoutV4Fields(snapshot: Json): Json {
   return {
     ...snapshot,
     users: (snapshot['users'] as Json[]).map(({ source: _source, ...user }) => user),
-    sessions: (snapshot['sessions'] as Json[]).map((session) => ({ ...session, checkpoint: state(session['checkpoint']), live: state(session['live']) })),
+    sessions: (snapshot['sessions'] as Json[]).map((session) => withStates(session, state)),
   };
 }
 
@@ -93,7 +98,7 @@ export function withUnknownBreakdowns(snapshot: Json): Json {
       ...user,
       windows: (user['windows'] as Json[]).map((w) => ({ ...w, parts: null, emitted: w['emitted'] === null ? null : { ...(w['emitted'] as Json), parts: null } })),
     })),
-    sessions: (snapshot['sessions'] as Json[]).map((session) => ({ ...session, checkpoint: state(session['checkpoint']), live: state(session['live']) })),
+    sessions: (snapshot['sessions'] as Json[]).map((session) => withStates(session, state)),
   };
 }
 
@@ -114,7 +119,7 @@ export function withoutV6Fields(snapshot: Json): Json {
   return {
     ...snapshot,
     users: (snapshot['users'] as Json[]).map((user) => ({ ...user, windows: (user['windows'] as Json[]).map(windowOf) })),
-    sessions: (snapshot['sessions'] as Json[]).map((session) => ({ ...session, checkpoint: state(session['checkpoint']), live: state(session['live']) })),
+    sessions: (snapshot['sessions'] as Json[]).map((session) => withStates(session, state)),
   };
 }
 
@@ -200,7 +205,7 @@ export function withRunStarts(snapshot: Json): Json {
     const s = value as Json;
     return { ...s, runStart: s['runKind'] === 0 ? null : (s['handlingSince'] ?? null) };
   };
-  return { ...snapshot, sessions: (snapshot['sessions'] as Json[]).map((session) => ({ ...session, checkpoint: state(session['checkpoint']), live: state(session['live']) })) };
+  return { ...snapshot, sessions: (snapshot['sessions'] as Json[]).map((session) => withStates(session, state)) };
 }
 
 /** A snapshot without the fields format version 8 added (session states' `runStart`, users' `direct`), for comparing with what version 7 or older wrote. */
@@ -215,6 +220,6 @@ export function withoutV8Fields(snapshot: Json): Json {
       const { direct: _direct, ...rest } = user;
       return rest;
     }),
-    sessions: (snapshot['sessions'] as Json[]).map((session) => ({ ...session, checkpoint: state(session['checkpoint']), live: state(session['live']) })),
+    sessions: (snapshot['sessions'] as Json[]).map((session) => withStates(session, state)),
   };
 }

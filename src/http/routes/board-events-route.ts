@@ -35,6 +35,7 @@ export const DEFAULT_LIVE_LIMITS = { maxClients: 200, heartbeatMs: 15_000 } as c
 export function registerBoardEventsRoute(app: FastifyInstance, deps: ServerDeps): void {
   const feed = deps.changeFeed;
   if (feed === undefined) return;
+  const alerts = deps.alerts;
   const limits = { ...DEFAULT_LIVE_LIMITS, ...deps.live };
   const hub = new FeedHub(feed, deps.logger, deps.live?.blockMs === undefined ? {} : { blockMs: deps.live.blockMs });
   const streams = new Set<BoardStream>();
@@ -60,7 +61,7 @@ export function registerBoardEventsRoute(app: FastifyInstance, deps: ServerDeps)
     const stream = new BoardStream(body, tenant, {
       feed,
       readStates: async (t) => (await storeRead(deps.reader.readAgentStates(t))).rows,
-      ...(deps.alerts === undefined ? {} : { readAlerts: (t: string) => storeRead(deps.alerts!.readFiring(t)) }),
+      ...(alerts === undefined ? {} : { readAlerts: (t: string) => storeRead(alerts.readFiring(t)) }),
       clock: deps.clock,
       logger: deps.logger,
     });

@@ -5,6 +5,7 @@ import type { AlertRule } from '../core/alerts/alert-rule.ts';
 import type { AlertTransition } from '../core/alerts/alert-transition.ts';
 import { TenantAlertEvaluator } from '../core/alerts/tenant-alert-evaluator.ts';
 import { AvroSerde } from '../kafka/avro-serde.ts';
+import { heartbeatIntervalFor } from '../kafka/heartbeat-interval.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
 import type { AgentStateValue } from './alert-records.ts';
 import { agentFacts, alertRecord } from './alert-records.ts';
@@ -98,7 +99,7 @@ export class AlertEvaluator {
       allowAutoTopicCreation: false,
       partitionAssigners: [singleOwnerAssigner(Date.now())],
       sessionTimeout: sessionTimeoutMs,
-      heartbeatInterval: Math.max(500, Math.floor(sessionTimeoutMs / 10)),
+      heartbeatInterval: heartbeatIntervalFor(sessionTimeoutMs),
       maxWaitTimeInMs: 100,
     });
     this.#consumer = consumer;

@@ -7,6 +7,7 @@ import type { AlertTransition } from '../core/alerts/alert-transition.ts';
 import { alertView } from '../core/alerts/alert-view.ts';
 import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
 import type { AvroSerde } from '../kafka/avro-serde.ts';
+import { heartbeatIntervalFor } from '../kafka/heartbeat-interval.ts';
 import { createProducer } from '../kafka/producer.ts';
 import { alertTransitionOf } from './alert-transition-value.ts';
 import { deadLetterRecord } from './output-records.ts';
@@ -89,7 +90,7 @@ export class AlertWebhook {
     await this.#producer.connect();
     const consumer = kafka.consumer({
       groupId, readUncommitted: false, allowAutoTopicCreation: false, sessionTimeout: sessionTimeoutMs,
-      heartbeatInterval: Math.max(500, Math.floor(sessionTimeoutMs / 10)), maxWaitTimeInMs: 250,
+      heartbeatInterval: heartbeatIntervalFor(sessionTimeoutMs), maxWaitTimeInMs: 250,
       // a transition may wait out its retries: the group must not think the member is gone meanwhile
       rebalanceTimeout: Math.max(60_000, sessionTimeoutMs * 2),
     });

@@ -2,6 +2,7 @@ import type { Admin, Batch, Consumer, Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
 import type { AvroSerde } from '../kafka/avro-serde.ts';
+import { heartbeatIntervalFor } from '../kafka/heartbeat-interval.ts';
 import { createProducer } from '../kafka/producer.ts';
 import { deadLetterRecord } from './output-records.ts';
 import type { ProcessorMetrics } from './processor-metrics.ts';
@@ -81,7 +82,7 @@ export class RawRowSink<Row> {
     this.#epoch = await this.#options.store.epoch();
     const consumer = kafka.consumer({
       groupId, readUncommitted: false, allowAutoTopicCreation: false, sessionTimeout: sessionTimeoutMs,
-      heartbeatInterval: Math.max(500, Math.floor(sessionTimeoutMs / 10)), maxWaitTimeInMs: 250,
+      heartbeatInterval: heartbeatIntervalFor(sessionTimeoutMs), maxWaitTimeInMs: 250,
     });
     this.#consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {

@@ -1,6 +1,7 @@
 import type { Admin, Batch, Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { AvroSerde } from '../kafka/avro-serde.ts';
+import { heartbeatIntervalFor } from '../kafka/heartbeat-interval.ts';
 import type { RedisStore } from '../state/redis-client.ts';
 import type { StoreKeys } from '../state/store-keys.ts';
 import type { StoreWrite } from '../state/store-types.ts';
@@ -97,7 +98,7 @@ export class RedisSink {
       readUncommitted: false,
       allowAutoTopicCreation: false,
       sessionTimeout: this.#sessionTimeoutMs,
-      heartbeatInterval: Math.max(500, Math.floor(this.#sessionTimeoutMs / 10)),
+      heartbeatInterval: heartbeatIntervalFor(this.#sessionTimeoutMs),
       maxWaitTimeInMs: 100,
     });
     this.#consumer = consumer;

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import { directContactTenants } from './direct-contact-tenants.ts';
 import { AvroSerde } from '../kafka/avro-serde.ts';
+import { heartbeatIntervalFor } from '../kafka/heartbeat-interval.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
 import type { ProcessorMetrics } from './processor-metrics.ts';
 import { createProcessorMetrics } from './processor-metrics.ts';
@@ -88,7 +89,7 @@ export class Reprocessor {
       readUncommitted: false,
       allowAutoTopicCreation: false,
       sessionTimeout: sessionTimeoutMs,
-      heartbeatInterval: Math.max(500, Math.floor(sessionTimeoutMs / 10)),
+      heartbeatInterval: heartbeatIntervalFor(sessionTimeoutMs),
       maxWaitTimeInMs: 250,
     });
     this.#consumer = consumer;

@@ -4,6 +4,7 @@ import type { Admin, Consumer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import { AvroSerde } from '../kafka/avro-serde.ts';
+import { heartbeatIntervalFor } from '../kafka/heartbeat-interval.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
 import { batchedRestore } from './batched-restore.ts';
 import { assertChangelogSchema } from './changelog-records.ts';
@@ -154,7 +155,7 @@ export class TimelineProcessor {
     this.#partitionCount = (await fetchPartitionOffsets(this.#admin, this.#topics.raw)).length;
     const intake = new WatermarkIntake({
       kafka, serde, logger: this.#logger, topic: this.#topics.watermarks, rawTopic: this.#topics.raw, source: source.watermarkSource, onFatal: this.#onFatal,
-      now: this.#now, maxClockLeadMs: config.time.maxClockLeadMs, metrics: this.metrics,
+      now: this.#now, maxClockLeadMs: config.time.maxClockLeadMs, metrics: this.metrics, sessionTimeoutMs: config.processor.sessionTimeoutMs,
       // an idle partition applies a new watermark now rather than at its next tick (PROCESSOR_TICK_MS)
       onGated: () => {
         for (const task of this.#tasks.values()) void task.tick();
@@ -188,7 +189,7 @@ export class TimelineProcessor {
       readUncommitted: false,
       allowAutoTopicCreation: false,
       sessionTimeout: sessionTimeoutMs,
-      heartbeatInterval: Math.max(500, Math.floor(sessionTimeoutMs / 10)),
+      heartbeatInterval: heartbeatIntervalFor(sessionTimeoutMs),
       maxWaitTimeInMs: 100,
       // one batch is one transaction, which rewrites the state it touched: large batches when behind, whatever comes when live
       maxBytesPerPartition: fetchMaxBytesPerPartition,

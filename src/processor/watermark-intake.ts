@@ -3,6 +3,7 @@ import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { watermarkRejection } from '../core/time/time-limits.ts';
 import type { AvroSerde } from '../kafka/avro-serde.ts';
+import { heartbeatIntervalFor } from '../kafka/heartbeat-interval.ts';
 import type { ProcessorMetrics } from './processor-metrics.ts';
 import { fetchPartitionOffsets } from './topic-offsets.ts';
 
@@ -55,6 +56,7 @@ export class WatermarkIntake {
   readonly #maxClockLeadMs: number;
   readonly #metrics: ProcessorMetrics;
   readonly #onGated: () => void;
+  readonly #sessionTimeoutMs: number;
 
   constructor(options: {
     kafka: Kafka;
@@ -68,10 +70,17 @@ export class WatermarkIntake {
     now: () => number;
     maxClockLeadMs: number;
     metrics: ProcessorMetrics;
+    /**
+     * Session (and rebalance) timeout of the intake's one-member group (PROCESSOR_SESSION_TIMEOUT_MS). After a broker
+     * outage the member that crashed could not leave, and the restarted one joins only once the broker expired it: a
+     * longer timeout holds every watermark back that long.
+     */
+    sessionTimeoutMs: number;
     /** Called after each new watermark is gated, so the partitions can apply it at once instead of at their next tick; must not throw. */
     onGated?: () => void;
   }) {
     this.#onGated = options.onGated ?? (() => undefined);
+    this.#sessionTimeoutMs = options.sessionTimeoutMs;
     this.#onFatal = options.onFatal;
     this.#now = options.now;
     this.#maxClockLeadMs = options.maxClockLeadMs;
@@ -87,7 +96,11 @@ export class WatermarkIntake {
   async start(): Promise<void> {
     this.#admin = this.#kafka.admin();
     await this.#admin.connect();
-    this.#consumer = this.#kafka.consumer({ groupId: `watermarks-${randomUUID()}`, readUncommitted: false, allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
+    const sessionTimeout = this.#sessionTimeoutMs;
+    this.#consumer = this.#kafka.consumer({
+      groupId: `watermarks-${randomUUID()}`, readUncommitted: false, allowAutoTopicCreation: false, maxWaitTimeInMs: 200,
+      sessionTimeout, rebalanceTimeout: sessionTimeout, heartbeatInterval: heartbeatIntervalFor(sessionTimeout),
+    });
     this.#consumer.on(this.#consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart && !this.#stopped) this.#onFatal(payload.error);
     });
@@ -126,9 +139,17 @@ export class WatermarkIntake {
           return;
         }
         this.#logger.warn({ err: error, offset, attempt }, 'cannot read a poll watermark yet; retrying');
-        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 250 * 2 ** Math.min(attempt, 7))));
-        await heartbeat().catch(() => undefined);
+        await this.#pause(Math.min(30_000, 250 * 2 ** Math.min(attempt, 7)), heartbeat);
       }
+    }
+  }
+
+  /** Waits `ms`, heartbeating meanwhile so the group keeps this member through a long backoff. */
+  async #pause(ms: number, heartbeat: () => Promise<void>): Promise<void> {
+    const step = heartbeatIntervalFor(this.#sessionTimeoutMs);
+    for (const until = Date.now() + ms; Date.now() < until && !this.#stopped;) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(step, until - Date.now())));
+      await heartbeat().catch(() => undefined);
     }
   }
 

@@ -126,7 +126,7 @@ describe('poll watermarks with the raw ends of their poll', () => {
       onFatal: (error) => {
         throw error;
       },
-      now: () => T0 + 60 * 60_000, maxClockLeadMs: 5 * 60_000, metrics: createProcessorMetrics(),
+      now: () => T0 + 60 * 60_000, maxClockLeadMs: 5 * 60_000, metrics: createProcessorMetrics(), sessionTimeoutMs: 6_000,
     });
     await intake.start();
     expect(await waitFor(async () => intake?.tenants().includes(TENANT) === true && [...ends.keys()].every((p) => intake?.applicable(p, ends.get(p) ?? 0).get(TENANT) === T0 + 3 * 60_000), 30_000)).toBe(true);

@@ -36,7 +36,7 @@ describe('WatermarkIntake and the wall clock (real stack)', () => {
     await publishWatermark(pipeline, NOW + 4 * MIN);
     intake = new WatermarkIntake({
       kafka: pipeline.kafka, serde: pipeline.serde, logger: createLogger('silent'), topic: pipeline.topics.watermarks, rawTopic: pipeline.topics.raw, source: SOURCE,
-      onFatal: (error) => fatal.push(error), now: () => NOW, maxClockLeadMs: 5 * MIN, metrics, onGated: () => gated++,
+      onFatal: (error) => fatal.push(error), now: () => NOW, maxClockLeadMs: 5 * MIN, metrics, sessionTimeoutMs: 6_000, onGated: () => gated++,
     });
     await intake.start();
     expect(await waitFor(async () => intake?.applicable(0, 0).get(TENANT) === NOW + 4 * MIN, 30_000)).toBe(true);

@@ -67,7 +67,7 @@ export interface ProcessorChild {
 export function spawnProcessor(env: Record<string, string>, instanceId: string, metricsPort = 0): ProcessorChild {
   const child = spawn(process.execPath, ['src/bin/cli.ts', 'process', '--skip-setup'], {
     cwd: REPO,
-    env: { ...process.env, ...env, PROCESSOR_INSTANCE_ID: instanceId, PROCESSOR_METRICS_PORT: String(metricsPort), LOG_LEVEL: process.env.FAULT_LOG_DIR === undefined ? 'warn' : 'info' },
+    env: { ...process.env, ...env, PROCESSOR_INSTANCE_ID: instanceId, PROCESSOR_METRICS_PORT: String(metricsPort), LOG_LEVEL: process.env.FAULT_LOG_DIR === undefined ? 'warn' : (process.env.FAULT_LOG_LEVEL ?? 'info') },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const log: string[] = [];

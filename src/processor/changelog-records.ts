@@ -43,8 +43,8 @@ export interface RecordToWrite {
 
 /**
  * A record's state text of at least this many characters is written deflated: the state is JSON of repeated keys and
- * numbers, which raw DEFLATE at level 1 shrinks 5–10×, and the client's cost of producing a record grows with its
- * bytes (docs/processor.md, "State and changelog").
+ * numbers, which raw DEFLATE at level 1 shrinks 3–6×, and the client's cost of producing a record grows with its
+ * bytes (docs/processor.md, "Record sizes"; BENCHMARKS.md, (1e)).
  */
 export const DEFLATE_FROM_CHARACTERS = 512;
 

@@ -118,9 +118,9 @@ describe('timeline processor under faults', () => {
         expect(current, 'the same child rode out the outage').toBe(during);
       }
       if (i === 11) {
-        const resumed = await waitFor(() => watermarkApplied(pipeline, maxChangeTime(part)), 60_000, 100);
+        const resumed = await waitFor(() => watermarkApplied(pipeline, maxChangeTime(part)), 30_000, 100);
         const afterMs = Date.now() - brokerBack;
-        // printed, not asserted: the intake's 30 s stall is fixed, but a child still stalls past 60 s in some runs
+        // printed, not asserted: the intake's 30 s stall is fixed, but a child still stalls for over a minute in some runs
         // (cause open; the kill at chunk 13 replaces it, and the results below must hold either way)
         events.push(`chunk ${i}: the child that rode out the outage applied its watermark ${afterMs} ms after the broker was back (${resumed})`);
       }

@@ -4,6 +4,7 @@ import type { KafkaConfig, logCreator } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import { applyKafkajsIdleQueueFix } from './kafkajs-idle-queue-fix.ts';
+import { applyKafkajsReadCommittedFix } from './kafkajs-read-committed-fix.ts';
 
 const toPinoLevel = (level: logLevel): 'error' | 'warn' | 'info' | 'debug' =>
   level === logLevel.ERROR || level === logLevel.NOTHING ? 'error' : level === logLevel.WARN ? 'warn' : level === logLevel.INFO ? 'info' : 'debug';
@@ -55,9 +56,13 @@ export function kafkaLogCreator(logger: Logger): logCreator {
   };
 }
 
-/** Builds the kafkajs client from config: brokers, client id, TLS and SASL; see {@link applyKafkajsIdleQueueFix}. */
+/**
+ * Builds the kafkajs client from config: brokers, client id, TLS and SASL; see {@link applyKafkajsIdleQueueFix} and
+ * {@link applyKafkajsReadCommittedFix}.
+ */
 export function createKafka(config: Config, logger: Logger, clientIdSuffix = ''): Kafka {
   applyKafkajsIdleQueueFix();
+  applyKafkajsReadCommittedFix();
   const { kafka } = config;
   const kafkaConfig: KafkaConfig = {
     clientId: `${kafka.clientId}${clientIdSuffix}`,

@@ -46,12 +46,13 @@ function logRecords(batch: Batch): readonly LogRecord[] {
  * are committed: a transactional record of producer P is committed when the next marker of P after it is a commit.
  * This is what read_committed means, but kafkajs 2.2.4 applies the broker's aborted-transaction list wrongly when
  * aborted transactions of different producers overlap (it takes them in the broker's order, which is by end, one per
- * record), and then returns records of aborted transactions (and can drop committed ones). Records are handled in log
- * order and reach `onMessage` per partition in the order their transactions ended. A fetch that holds only markers
- * never reaches `eachBatch`: a batch that does not start where the last one ended makes the read seek back, and a
- * record still waiting for its marker once the target is reached is fetched again (a seek to it), so no marker is
- * missed. The read continues past a target for the markers of records below it. Uses a throw-away consumer group that
- * commits nothing.
+ * record), and then returns records of aborted transactions (src/kafka/kafkajs-read-committed-fix.ts now fixes that
+ * for every client createKafka builds; this reader decides without relying on it, and reads past transactions still
+ * open, which a read_committed fetch cannot). Records are handled in log order and reach `onMessage` per partition
+ * in the order their transactions ended. A fetch that holds only markers never reaches `eachBatch`: a batch that
+ * does not start where the last one ended makes the read seek back, and a record still waiting for its marker once
+ * the target is reached is fetched again (a seek to it), so no marker is missed. The read continues past a target for
+ * the markers of records below it. Uses a throw-away consumer group that commits nothing.
  */
 export async function readByMarkers(kafka: Kafka, options: ReadByMarkersOptions): Promise<void> {
   const { topic, onMessage } = options;

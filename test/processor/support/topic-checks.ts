@@ -11,8 +11,8 @@ export type TopicReader = (kafka: Kafka, topic: string, onMessage: (message: Kaf
 /**
  * A {@link TopicReader} to the end offsets the topic has now (kafkajs lists the last stable offset), deciding which
  * records are committed by their transaction markers ({@link readByMarkers}): kafkajs' read_committed filter returns
- * records of aborted transactions when aborted transactions of different producers overlap (and can drop committed
- * ones), which a test that kills transactional producers produces.
+ * records of aborted transactions when aborted transactions of different producers overlap, which a test that kills
+ * transactional producers produces (src/kafka/kafkajs-read-committed-fix.ts fixes that; this reader does not rely on it).
  */
 export const readCommittedByMarkers: TopicReader = async (kafka, topic, onMessage) => {
   const admin = kafka.admin();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Batch, Kafka, KafkaMessage } from 'kafkajs';
+import { restartWhile, stopConsumer } from './restart-while.ts';
 
 /** A record as kafkajs decodes it from the log, with the fields transaction markers need (runtime, not in its types). */
 type LogRecord = KafkaMessage & {
@@ -86,7 +87,11 @@ export async function readByMarkers(kafka: Kafka, options: ReadByMarkersOptions)
     read.pending.set(producerId, list);
   };
 
-  const consumer = kafka.consumer({ groupId: `read-by-markers-${randomUUID()}`, readUncommitted: true, allowAutoTopicCreation: false, maxWaitTimeInMs: 100, maxBytesPerPartition: 8 * 1024 * 1024 });
+  let finished = false;
+  const consumer = kafka.consumer({
+    groupId: `read-by-markers-${randomUUID()}`, readUncommitted: true, allowAutoTopicCreation: false, maxWaitTimeInMs: 100, maxBytesPerPartition: 8 * 1024 * 1024,
+    retry: restartWhile(() => !finished),
+  });
   await consumer.connect();
   try {
     await new Promise<void>((resolve, reject) => {
@@ -140,6 +145,7 @@ export async function readByMarkers(kafka: Kafka, options: ReadByMarkersOptions)
         });
     });
   } finally {
-    await consumer.disconnect();
+    finished = true;
+    await stopConsumer(consumer);
   }
 }

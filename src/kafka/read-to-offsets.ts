@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ConsumerConfig, Kafka, KafkaMessage } from 'kafkajs';
+import { restartWhile, stopConsumer } from './restart-while.ts';
 
 export interface ReadToOffsetsOptions {
   readonly topic: string;
@@ -26,7 +27,10 @@ export async function readToOffsets(kafka: Kafka, options: ReadToOffsetsOptions)
   const start = (partition: number): number => options.startOffsets?.get(partition) ?? 0;
   const pending = new Set([...targets].filter(([partition, target]) => target > start(partition)).map(([partition]) => partition));
   if (pending.size === 0) return;
-  const consumer = kafka.consumer({ groupId: `read-to-offsets-${randomUUID()}`, readUncommitted: false, allowAutoTopicCreation: false, ...options.consumer });
+  let finished = false;
+  const consumer = kafka.consumer({
+    groupId: `read-to-offsets-${randomUUID()}`, readUncommitted: false, allowAutoTopicCreation: false, retry: restartWhile(() => !finished), ...options.consumer,
+  });
   if (options.startOffsets !== undefined) {
     const seeks = [...options.startOffsets].filter(([partition]) => pending.has(partition));
     consumer.on(consumer.events.GROUP_JOIN, () => {
@@ -67,6 +71,7 @@ export async function readToOffsets(kafka: Kafka, options: ReadToOffsetsOptions)
         });
     });
   } finally {
-    await consumer.disconnect();
+    finished = true;
+    await stopConsumer(consumer);
   }
 }

@@ -17,6 +17,7 @@ import type { AlertTopics } from './alert-topics.ts';
 import type { OutgoingRecord } from './output-records.ts';
 import { isFencingError, PartitionProducer } from './partition-producer.ts';
 import { singleOwnerAssigner } from './single-owner-assigner.ts';
+import { restartWhile, stopConsumer } from '../kafka/restart-while.ts';
 
 export interface AlertEvaluatorStatus {
   /** This instance holds the partitions (the others of the group stand by). */
@@ -94,6 +95,7 @@ export class AlertEvaluator {
     this.#serde = new AvroSerde(config.schemaRegistry);
     const { sessionTimeoutMs } = config.processor;
     const consumer = this.#kafka.consumer({
+      retry: restartWhile(() => !this.#stopped),
       groupId: this.#groupId,
       readUncommitted: false,
       allowAutoTopicCreation: false,
@@ -269,7 +271,7 @@ export class AlertEvaluator {
     if (this.#stopped) return;
     this.#stopped = true;
     clearInterval(this.#ticker);
-    await this.#consumer?.disconnect().catch((error: unknown) => this.#logger.warn({ err: error }, 'consumer disconnect failed'));
+    await stopConsumer(this.#consumer).catch((error: unknown) => this.#logger.warn({ err: error }, 'consumer disconnect failed'));
     await this.#queue;
     await this.#producer?.close();
     this.#producer = null;

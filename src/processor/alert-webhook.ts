@@ -11,6 +11,7 @@ import { heartbeatIntervalFor } from '../kafka/heartbeat-interval.ts';
 import { createProducer } from '../kafka/producer.ts';
 import { alertTransitionOf } from './alert-transition-value.ts';
 import { deadLetterRecord } from './output-records.ts';
+import { restartWhile, stopConsumer } from '../kafka/restart-while.ts';
 
 export interface AlertWebhookOptions {
   readonly kafka: Kafka;
@@ -89,6 +90,7 @@ export class AlertWebhook {
     this.#producer = createProducer(kafka);
     await this.#producer.connect();
     const consumer = kafka.consumer({
+      retry: restartWhile(() => !this.#stopped),
       groupId, readUncommitted: false, allowAutoTopicCreation: false, sessionTimeout: sessionTimeoutMs,
       heartbeatInterval: heartbeatIntervalFor(sessionTimeoutMs), maxWaitTimeInMs: 250,
       // a transition may wait out its retries: the group must not think the member is gone meanwhile
@@ -206,7 +208,7 @@ export class AlertWebhook {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#stopping.abort();
-    await Promise.allSettled([this.#consumer?.disconnect(), this.#producer?.disconnect()]);
+    await Promise.allSettled([stopConsumer(this.#consumer), this.#producer?.disconnect()]);
   }
 }
 

@@ -7,6 +7,7 @@ import { createProducer } from '../kafka/producer.ts';
 import { deadLetterRecord } from './output-records.ts';
 import type { ProcessorMetrics } from './processor-metrics.ts';
 import { fetchPartitionOffsets } from './topic-offsets.ts';
+import { restartWhile, stopConsumer } from '../kafka/restart-while.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -81,6 +82,7 @@ export class RawRowSink<Row> {
     await this.#producer.connect();
     this.#epoch = await this.#options.store.epoch();
     const consumer = kafka.consumer({
+      retry: restartWhile(() => !this.#stopped),
       groupId, readUncommitted: false, allowAutoTopicCreation: false, sessionTimeout: sessionTimeoutMs,
       heartbeatInterval: heartbeatIntervalFor(sessionTimeoutMs), maxWaitTimeInMs: 250,
     });
@@ -206,6 +208,6 @@ export class RawRowSink<Row> {
     if (this.#stopped) return;
     this.#stopped = true;
     clearInterval(this.#timer);
-    await Promise.allSettled([this.#consumer?.disconnect(), this.#producer?.disconnect(), this.#admin?.disconnect()]);
+    await Promise.allSettled([stopConsumer(this.#consumer), this.#producer?.disconnect(), this.#admin?.disconnect()]);
   }
 }

@@ -10,6 +10,7 @@ import type { ProcessorMetrics } from './processor-metrics.ts';
 import type { ProcessorTopics } from './processor-topics.ts';
 import { SinkMonitor } from './sink-monitor.ts';
 import { partitionId } from './sink-progress.ts';
+import { restartWhile, stopConsumer } from '../kafka/restart-while.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -94,6 +95,7 @@ export class RedisSink {
     this.#admin = this.#kafka.admin();
     await this.#admin.connect();
     const consumer = this.#kafka.consumer({
+      retry: restartWhile(() => !this.#stopped),
       groupId: this.#groupId,
       readUncommitted: false,
       allowAutoTopicCreation: false,
@@ -200,6 +202,6 @@ export class RedisSink {
     if (this.#stopped) return;
     this.#stopped = true;
     await this.#monitor?.stop();
-    await Promise.allSettled([this.#consumer?.disconnect(), this.#admin?.disconnect()]);
+    await Promise.allSettled([stopConsumer(this.#consumer), this.#admin?.disconnect()]);
   }
 }

@@ -16,6 +16,7 @@ import type { ReprocessorProgress } from './reprocess-progress.ts';
 import { ReprocessTask } from './reprocess-task.ts';
 import type { ReprocessTaskDeps } from './reprocess-task.ts';
 import { fetchPartitionOffsets } from './topic-offsets.ts';
+import { restartWhile, stopConsumer } from '../kafka/restart-while.ts';
 
 /**
  * The re-processor: a consumer group (`<PROCESSOR_GROUP_ID>.reprocess`) over `control.reprocess-requests` that runs a
@@ -85,6 +86,7 @@ export class Reprocessor {
     };
     const { sessionTimeoutMs } = config.processor;
     const consumer = kafka.consumer({
+      retry: restartWhile(() => !this.#stopped),
       groupId: this.groupId,
       readUncommitted: false,
       allowAutoTopicCreation: false,
@@ -132,7 +134,7 @@ export class Reprocessor {
     if (this.#stopped) return;
     this.#stopped = true;
     const closing = [...this.#tasks.values()].map((task) => task.close());
-    await this.#consumer?.disconnect().catch((error: unknown) => this.#logger.warn({ err: error }, 're-processor consumer disconnect failed'));
+    await stopConsumer(this.#consumer).catch((error: unknown) => this.#logger.warn({ err: error }, 're-processor consumer disconnect failed'));
     await Promise.allSettled(closing);
     this.#tasks.clear();
     await this.#admin?.disconnect().catch(() => undefined);

@@ -20,6 +20,7 @@ import type { ProcessorTopics } from './processor-topics.ts';
 import { createRawRecordDecoder } from './raw-record-decoder.ts';
 import { fetchPartitionOffsets } from './topic-offsets.ts';
 import { WatermarkIntake } from './watermark-intake.ts';
+import { restartWhile, stopConsumer } from '../kafka/restart-while.ts';
 
 /**
  * The changelog records of `inputTopic` only: the changelog partition of input partition p also holds the state of
@@ -185,6 +186,7 @@ export class TimelineProcessor {
       logger: this.#logger,
     };
     const consumer = kafka.consumer({
+      retry: restartWhile(() => !this.#stopped),
       groupId,
       readUncommitted: false,
       allowAutoTopicCreation: false,
@@ -197,6 +199,7 @@ export class TimelineProcessor {
     });
     this.#consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      if (this.#stopped) return;
       this.#consuming = true;
       this.#reconcile(payload.memberAssignment[this.#topics.raw] ?? []);
     });
@@ -219,6 +222,8 @@ export class TimelineProcessor {
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: Math.max(1, this.#partitionCount),
       eachBatch: async ({ batch, isStale, heartbeat, resolveOffset }) => {
+        // a consumer outliving its stopped instance must not create tasks (their producers would fence the live ones)
+        if (this.#stopped) return;
         const task = this.#tasks.get(batch.partition) ?? this.#assign(batch.partition);
         await task.processBatch(batch, { isStale, heartbeat, resolveOffset });
       },
@@ -276,7 +281,7 @@ export class TimelineProcessor {
     if (this.#stopped) return;
     this.#stopped = true;
     clearInterval(this.#ticker);
-    await this.#consumer?.disconnect().catch((error: unknown) => this.#logger.warn({ err: error }, 'consumer disconnect failed'));
+    await stopConsumer(this.#consumer).catch((error: unknown) => this.#logger.warn({ err: error }, 'consumer disconnect failed'));
     await Promise.allSettled([...this.#tasks.values()].map((task) => task.close()));
     this.#tasks.clear();
     await Promise.allSettled([this.#intake?.stop(), this.#admin?.disconnect()]);

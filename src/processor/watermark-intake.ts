@@ -6,6 +6,7 @@ import type { AvroSerde } from '../kafka/avro-serde.ts';
 import { heartbeatIntervalFor } from '../kafka/heartbeat-interval.ts';
 import type { ProcessorMetrics } from './processor-metrics.ts';
 import { fetchPartitionOffsets } from './topic-offsets.ts';
+import { restartWhile, stopConsumer } from '../kafka/restart-while.ts';
 
 /** A poll watermark with, per input partition, the end offset the raw topic had when it was seen. */
 interface GatedWatermark {
@@ -98,6 +99,7 @@ export class WatermarkIntake {
     await this.#admin.connect();
     const sessionTimeout = this.#sessionTimeoutMs;
     this.#consumer = this.#kafka.consumer({
+      retry: restartWhile(() => !this.#stopped),
       groupId: `watermarks-${randomUUID()}`, readUncommitted: false, allowAutoTopicCreation: false, maxWaitTimeInMs: 200,
       sessionTimeout, rebalanceTimeout: sessionTimeout, heartbeatInterval: heartbeatIntervalFor(sessionTimeout),
     });
@@ -202,6 +204,6 @@ export class WatermarkIntake {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
-    await Promise.allSettled([this.#consumer?.disconnect(), this.#admin?.disconnect()]);
+    await Promise.allSettled([stopConsumer(this.#consumer), this.#admin?.disconnect()]);
   }
 }

@@ -37,9 +37,8 @@ function hideAbortedRecords(partition: FetchedPartition): void {
  * broker sends it (by last offset, not first) and starts at most one of its entries per record. When aborted
  * transactions of different producers overlap in a partition, which happens whenever a process holding several
  * transactional producers is killed (our processor has one per input partition, all writing to the shared output
- * and changelog topics), it returns records of aborted transactions as committed, and, having started an entry
- * late, drops the committed records that follow it until that producer's next abort marker. No consumer option
- * avoids it, and the filter runs inside kafkajs' `Batch` constructor.
+ * and changelog topics), it returns the first records of the outer aborted transaction as committed. No consumer
+ * option avoids it, and the filter runs inside kafkajs' `Batch` constructor.
  *
  * The fix wraps the broker connection's `fetch`: for a partition whose response lists aborted transactions, the
  * records that belong to them ({@link abortedRecordIndexes}, Kafka's own consumer rule) are turned into control

@@ -1,3 +1,4 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { SNAPSHOT_VERSION } from '../core/engine/snapshot-format.ts';
 import type { AvroSerde } from '../kafka/avro-serde.ts';
 import { assertSchemaCarries } from '../kafka/schema-fields-check.ts';
@@ -8,8 +9,10 @@ import { STATE_ENTRY_KINDS, stateEntryKey } from './state-entries.ts';
 
 /**
  * The Avro value of a changelog record (schemas/processor-state-entry.avsc). Three shapes share it: a whole entry
- * (`parts` empty, `state` = the entry's JSON), a manifest (`parts` = ordered part ids, `state` empty) and a part
- * (`partId` set, `state` = a slice of the entry's JSON). Records written before stateVersion 2 have neither field.
+ * (`parts` empty, the text = the entry's JSON), a manifest (`parts` = ordered part ids, no text) and a part
+ * (`partId` set, the text = a slice of the entry's JSON). Records written before stateVersion 2 have neither field.
+ * The text is in `state`, or, from {@link DEFLATE_FROM_CHARACTERS}, deflated in `stateDeflated` (read it with
+ * {@link stateText}).
  */
 export interface ChangelogValue {
   readonly inputTopic: string;
@@ -22,6 +25,8 @@ export interface ChangelogValue {
   readonly writtenAt: number;
   readonly parts?: readonly string[];
   readonly partId?: string | null;
+  /** The text as raw DEFLATE of its UTF-8 (then `state` is empty); absent or null in records that carry it in `state`. */
+  readonly stateDeflated?: Buffer | null;
 }
 
 /** A changelog record as read back: its key and decoded value (the latest per key). */
@@ -34,6 +39,24 @@ export interface StoredRecord {
 export interface RecordToWrite {
   readonly key: string;
   readonly value: Omit<ChangelogValue, 'writtenAt'> | null;
+}
+
+/**
+ * A record's state text of at least this many characters is written deflated: the state is JSON of repeated keys and
+ * numbers, which raw DEFLATE at level 1 shrinks 3–6×, and the client's cost of producing a record grows with its
+ * bytes (docs/processor.md, "Record sizes"; BENCHMARKS.md, (1e)).
+ */
+export const DEFLATE_FROM_CHARACTERS = 512;
+
+/** How a state text is stored in a record: as it is, or deflated. */
+function storedText(text: string): Pick<ChangelogValue, 'state' | 'stateDeflated'> {
+  if (text.length < DEFLATE_FROM_CHARACTERS) return { state: text, stateDeflated: null };
+  return { state: '', stateDeflated: deflateRawSync(text, { level: 1 }) };
+}
+
+/** The state text of a record, inflated when it was written deflated. Throws when the deflated bytes are corrupt. */
+export function stateText(value: Pick<ChangelogValue, 'state' | 'stateDeflated'>): string {
+  return value.stateDeflated === undefined || value.stateDeflated === null ? value.state : inflateRawSync(value.stateDeflated).toString('utf8');
 }
 
 /** An entry whose JSON is at most this many UTF-8 bytes is written whole; a larger one in parts of at most this. */
@@ -64,15 +87,15 @@ export interface EntryLayout {
 export function layoutEntry(target: RecordTarget, entry: StateEntry, limits: ChunkLimits = DEFAULT_CHUNK_LIMITS): EntryLayout {
   const base = { inputTopic: target.inputTopic, inputPartition: target.partition, tenant: entry.tenant, entryKind: entry.kind, entryId: entry.id, stateVersion: SNAPSHOT_VERSION };
   const key = stateEntryKey(target.inputTopic, target.partition, entry);
-  if (Buffer.byteLength(entry.json, 'utf8') <= limits.maxBytes) return { head: { key, value: { ...base, state: entry.json, parts: [], partId: null } }, parts: new Map() };
+  if (Buffer.byteLength(entry.json, 'utf8') <= limits.maxBytes) return { head: { key, value: { ...base, ...storedText(entry.json), parts: [], partId: null } }, parts: new Map() };
   const parts = new Map<string, RecordToWrite>();
   const ids: string[] = [];
   for (const text of splitContent(entry.json, limits)) {
     const id = chunkId(text);
     ids.push(id);
-    parts.set(partKey(target, entry, id), { key: partKey(target, entry, id), value: { ...base, state: text, parts: [], partId: id } });
+    parts.set(partKey(target, entry, id), { key: partKey(target, entry, id), value: { ...base, ...storedText(text), parts: [], partId: id } });
   }
-  return { head: { key, value: { ...base, state: '', parts: ids, partId: null } }, parts };
+  return { head: { key, value: { ...base, state: '', stateDeflated: null, parts: ids, partId: null } }, parts };
 }
 
 /** The changelog cannot be read by this release (unknown kind, missing part): the state is rebuilt from the raw topic. */
@@ -120,7 +143,7 @@ export function joinRecords(records: Iterable<StoredRecord>): JoinedChangelog {
     const entry = { kind: value.entryKind, tenant: value.tenant, id: value.entryId };
     const ids = value.parts ?? [];
     if (ids.length === 0) {
-      entries.push({ key, entry: { ...entry, json: value.state }, version: value.stateVersion, parts: new Map() });
+      entries.push({ key, entry: { ...entry, json: stateText(value) }, version: value.stateVersion, parts: new Map() });
       continue;
     }
     const target = { inputTopic: value.inputTopic, partition: value.inputPartition };
@@ -130,7 +153,7 @@ export function joinRecords(records: Iterable<StoredRecord>): JoinedChangelog {
       const part = partKey(target, entry, id);
       const stored = partRecords.get(part);
       if (stored === undefined) throw new ChangelogFormatError(`changelog entry ${key} lists part ${id}, which is missing`);
-      texts.push(stored.value.state);
+      texts.push(stateText(stored.value));
       parts.set(part, id);
       used.add(part);
     }
@@ -139,8 +162,8 @@ export function joinRecords(records: Iterable<StoredRecord>): JoinedChangelog {
   return { entries, orphans: [...partRecords.keys()].filter((key) => !used.has(key)) };
 }
 
-/** Throws SCHEMA_MISMATCH when the changelog's registered schema cannot carry manifests and parts (setup not run). */
+/** Throws SCHEMA_MISMATCH when the changelog's registered schema cannot carry manifests, parts and deflated texts (setup not run). */
 export async function assertChangelogSchema(serde: AvroSerde, topic: string): Promise<void> {
-  const probe = { inputTopic: '', inputPartition: 0, tenant: '', entryKind: 'session', entryId: '', stateVersion: SNAPSHOT_VERSION, state: '', writtenAt: 0, parts: ['p'], partId: 'p' };
-  await assertSchemaCarries(serde, topic, probe, ['parts', 'partId']);
+  const probe = { inputTopic: '', inputPartition: 0, tenant: '', entryKind: 'session', entryId: '', stateVersion: SNAPSHOT_VERSION, state: '', writtenAt: 0, parts: ['p'], partId: 'p', stateDeflated: Buffer.from('p') };
+  await assertSchemaCarries(serde, topic, probe, ['parts', 'partId', 'stateDeflated']);
 }

@@ -5,7 +5,7 @@ import type { EngineEmission } from '../../src/core/engine/engine-types.ts';
 import { SNAPSHOT_VERSION } from '../../src/core/engine/snapshot-format.ts';
 import { chunkId, DEFAULT_CHUNK_LIMITS, splitContent } from '../../src/processor/content-chunks.ts';
 import type { ChangelogValue, StoredRecord } from '../../src/processor/changelog-records.ts';
-import { joinRecords, WHOLE_ENTRY_MAX_BYTES } from '../../src/processor/changelog-records.ts';
+import { DEFLATE_FROM_CHARACTERS, joinRecords, stateText, WHOLE_ENTRY_MAX_BYTES } from '../../src/processor/changelog-records.ts';
 import { ChangelogTracker } from '../../src/processor/changelog-tracker.ts';
 import type { OutgoingRecord } from '../../src/processor/output-records.ts';
 import { restorePartitionState } from '../../src/processor/partition-state.ts';
@@ -89,7 +89,7 @@ describe('changelog records of large entries', () => {
     for (const record of first) {
       const value = record.value as ChangelogValue;
       expect(record.partition).toBe(3);
-      expect(Buffer.byteLength(value.state, 'utf8')).toBeLessThanOrEqual(WHOLE_ENTRY_MAX_BYTES);
+      expect(Buffer.byteLength(stateText(value), 'utf8')).toBeLessThanOrEqual(WHOLE_ENTRY_MAX_BYTES);
       expect(value.stateVersion).toBe(SNAPSHOT_VERSION);
     }
     expect(first.length).toBeGreaterThan(10);
@@ -113,6 +113,25 @@ describe('changelog records of large entries', () => {
     expect([...view.keys()].sort()).toEqual([`${INPUT}|3|t|engine|`, `${INPUT}|3|t|session|S|1`]);
     expect(joinRecords(view.values()).entries.find((j) => j.entry.kind === 'session')?.entry).toEqual(shrunk);
     expect(tracker.diff([small], 4).map((r) => [r.key, r.value])).toEqual([[`${INPUT}|3|t|session|S|1`, null]]);
+  });
+
+  it('carry texts from DEFLATE_FROM_CHARACTERS deflated, shorter ones as they are, and restore both exactly', () => {
+    const tracker = new ChangelogTracker({ topic: TOPIC, inputTopic: INPUT, partition: 1 });
+    const short: StateEntry = { kind: 'engine', tenant: 't', id: '', json: `{"pad":"${'é'.repeat(DEFLATE_FROM_CHARACTERS - 11)}"}` };
+    const atLimit: StateEntry = { kind: 'user', tenant: 't', id: 'U1', json: `{"pad":"${'🎧'.repeat((DEFLATE_FROM_CHARACTERS - 10) / 2)}"}` };
+    const large: StateEntry = { kind: 'session', tenant: 't', id: 'S1', json: bigJson(600_000, 5) };
+    expect([short.json.length, atLimit.json.length]).toEqual([DEFLATE_FROM_CHARACTERS - 1, DEFLATE_FROM_CHARACTERS]);
+    const view = new Map<string, StoredRecord>();
+    compact(view, tracker.diff([short, atLimit, large], 1));
+    const values = [...view.values()].map((r) => r.value);
+    const plain = values.filter((v) => v.stateDeflated === null);
+    const deflated = values.filter((v) => v.stateDeflated instanceof Buffer);
+    // the short entry and the large entry's manifest carry their (empty) text as it is; the rest is deflated
+    expect(plain.map((v) => [v.entryKind, v.state === '' ? 'manifest' : 'text'])).toEqual([['engine', 'text'], ['session', 'manifest']]);
+    expect(deflated.every((v) => v.state === '')).toBe(true);
+    const deflatedBytes = deflated.reduce((sum, v) => sum + (v.stateDeflated?.length ?? 0), 0);
+    expect(deflatedBytes).toBeLessThan(Buffer.byteLength(large.json, 'utf8') / 2);
+    expect(joinRecords(view.values()).entries.map((j) => j.entry).sort((a, b) => a.kind.localeCompare(b.kind))).toEqual([short, large, atLimit]);
   });
 
   it('refuse a manifest whose part is missing, and an entry kind this release does not know', () => {
@@ -194,10 +213,11 @@ describe('a changelog entry of the current version that is malformed', () => {
     return [...view.values()];
   }
 
-  const corruptions: [string, (state: string) => string][] = [
-    ['cut short', (state) => state.slice(0, Math.floor(state.length / 2))],
-    ['of the wrong shape', () => '{"sessionId":7}'],
-    ['not an object', () => 'null'],
+  const corruptions: [string, (value: ChangelogValue) => ChangelogValue][] = [
+    ['cut short', (value) => ({ ...value, state: stateText(value).slice(0, Math.floor(stateText(value).length / 2)), stateDeflated: null })],
+    ['of the wrong shape', (value) => ({ ...value, state: '{"sessionId":7}', stateDeflated: null })],
+    ['not an object', (value) => ({ ...value, state: 'null', stateDeflated: null })],
+    ['deflated bytes cut short', (value) => ({ ...value, stateDeflated: value.stateDeflated?.subarray(0, Math.floor(value.stateDeflated.length / 2)) ?? null })],
   ];
   for (const [what, corrupt] of corruptions) {
     it(`${what}: is unreadable (the state is rebuilt from the raw topic), not an error retried forever`, () => {
@@ -205,7 +225,8 @@ describe('a changelog entry of the current version that is malformed', () => {
       const index = records.findIndex((r) => r.key.includes('|session|'));
       expect(index).toBeGreaterThanOrEqual(0);
       const record = records[index]!;
-      records[index] = { key: record.key, value: { ...record.value, state: corrupt(record.value.state ?? '') } };
+      expect(record.value.stateDeflated, 'a session entry is written deflated').toBeInstanceOf(Buffer);
+      records[index] = { key: record.key, value: corrupt(record.value) };
       const restored = restorePartitionState(records, engineConfig);
       expect(restored.unreadable?.message).toMatch(/malformed/);
       expect(restored.engines.size).toBe(0);

@@ -1,6 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCommittedToEnd } from '../../src/ingest/read-committed.ts';
+import { stateText } from '../../src/processor/changelog-records.ts';
+import type { ChangelogValue } from '../../src/processor/changelog-records.ts';
 import { startProcessorInstance } from '../../src/processor/processor-instance.ts';
 import type { ProcessorInstance } from '../../src/processor/processor-instance.ts';
 import { createLogger } from '../../src/runtime/logger.ts';
@@ -98,5 +101,30 @@ describe('timeline processor: exactly-once outputs equal the batch replay', () =
     expect(row).toBeDefined();
     expect(Object.keys(decoded).sort()).toEqual(Object.keys(row!).sort());
     expect((decoded as unknown as Record<string, unknown>)['restingDuration'], 'Sinch RAI cannot supply restingDuration').toBeNull();
+  });
+
+  it('writes changelog records whose deflated state kcat, avro-tools and a zlib outside Node read back', async () => {
+    let session: { partition: number; offset: string; text: string } | null = null;
+    await readCommittedToEnd(pipeline.kafka, pipeline.topics.changelog, async (message, partition) => {
+      if (message.value === null || !(message.key?.toString('utf8') ?? '').includes('|session|')) return;
+      const value = await pipeline.serde.decode<ChangelogValue>(message.value);
+      if (value.stateDeflated instanceof Buffer) session = { partition, offset: message.offset, text: stateText(value) };
+    });
+    expect(session, 'a session entry written deflated').not.toBeNull();
+    const { partition, offset, text } = session!;
+    const { stdout } = await run('bash', [DECODE, pipeline.topics.changelog, String(partition), offset, '--no-pretty'], {
+      env: { ...process.env, KAFKA_BROKERS: pipeline.config.kafka.brokers.join(','), SCHEMA_REGISTRY_URL: pipeline.config.schemaRegistry.url },
+      timeout: 120_000,
+    });
+    // avro-tools writes Avro bytes as a JSON string of code points 0–255, inside the union's branch
+    const decoded = JSON.parse(stdout) as { state: string; stateDeflated: { bytes: string } | null };
+    expect(decoded.state).toBe('');
+    const inflate = 'import json,sys,zlib; print(zlib.decompress(json.load(sys.stdin)["stateDeflated"]["bytes"].encode("latin-1"), -15).decode("utf-8"), end="")';
+    const inflated = await new Promise<string>((resolve, reject) => {
+      const child = execFile('python3', ['-c', inflate], { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (error, out) => (error === null ? resolve(out) : reject(error)));
+      child.stdin?.end(stdout);
+    });
+    expect(inflated).toBe(text);
+    expect((JSON.parse(inflated) as { sessionId?: unknown }).sessionId).toEqual(expect.any(String));
   });
 });

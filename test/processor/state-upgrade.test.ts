@@ -188,7 +188,7 @@ describe('processor state across a format upgrade', () => {
     const v1Schema = await readFile(new URL('../fixtures/state-format-v1/processor-state-entry.v1.avsc', import.meta.url), 'utf8');
     await registerSchema(pipeline.config.schemaRegistry, valueSubject(pipeline.topics.changelog), v1Schema);
     const processor = new TimelineProcessor({ config: pipeline.config, source: processorSource(pipeline.config, 'sinch-rai'), logger });
-    await expect(processor.start()).rejects.toMatchObject({ code: 'SCHEMA_MISMATCH', message: expect.stringMatching(/does not carry parts, partId: .* run `agent-timelines setup`/) });
+    await expect(processor.start()).rejects.toMatchObject({ code: 'SCHEMA_MISMATCH', message: expect.stringMatching(/does not carry parts, partId, stateDeflated: .* run `agent-timelines setup`/) });
     await processor.stop();
   });
 

@@ -80,7 +80,7 @@ describe('restoreProgress', () => {
     expect(again?.chunksDone).toBe(1);
   });
 
-  it('ignores a progress of an aborted transaction that overlaps another aborted one (kafkajs read_committed returns it)', { timeout: 60_000 }, async () => {
+  it('ignores a progress of an aborted transaction that overlaps another aborted one (plain kafkajs read_committed returned it)', { timeout: 60_000 }, async () => {
     const { reprocessorProgress, reprocessRequests } = pipeline.topics;
     const id = `${pipeline.id}-overlap`;
     const before = await partitionProducer(id);
@@ -94,10 +94,11 @@ describe('restoreProgress', () => {
     const restored = await restoreProgress(pipeline.kafka, pipeline.serde, await partitionProducer(id), reprocessorProgress, reprocessRequests, 3, 15_000);
     expect(restored?.chunksDone, 'the last committed progress, not the aborted one').toBe(1);
 
-    const kafkajsView: number[] = [];
+    // kafkajs 2.2.4's own filter returned [1, 2] here; createKafka's client applies src/kafka/kafkajs-read-committed-fix.ts
+    const readCommittedView: number[] = [];
     await readCommittedToEnd(pipeline.kafka, reprocessorProgress, async (message) => {
-      if (message.key?.toString('utf8') === progressKey(reprocessRequests, 3) && message.value !== null) kafkajsView.push((await pipeline.serde.decode<{ chunksDone: number }>(message.value)).chunksDone);
+      if (message.key?.toString('utf8') === progressKey(reprocessRequests, 3) && message.value !== null) readCommittedView.push((await pipeline.serde.decode<{ chunksDone: number }>(message.value)).chunksDone);
     });
-    expect(kafkajsView, 'kafkajs 2.2.4 read_committed (why the restore decides by markers itself)').toEqual([1, 2]);
+    expect(readCommittedView, 'a read_committed read through createKafka agrees with the markers').toEqual([1]);
   });
 });

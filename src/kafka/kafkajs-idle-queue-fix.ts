@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { kafkajsInternals } from './kafkajs-internals.ts';
 
 /** The part of kafkajs' internal `RequestQueue` (one per broker connection) that the fix touches. */
 interface RequestQueueInternals {
@@ -31,9 +31,9 @@ let applied: boolean | undefined;
  */
 export function applyKafkajsIdleQueueFix(): boolean {
   if (applied !== undefined) return applied;
-  const require = createRequire(import.meta.url);
-  const { version } = require('kafkajs/package.json') as { version: string };
-  if (!AFFECTED_VERSIONS.has(version)) return (applied = false);
+  const internals = kafkajsInternals(AFFECTED_VERSIONS);
+  if (internals === null) return (applied = false);
+  const { version, require } = internals;
   const RequestQueue = require('kafkajs/src/network/requestQueue/index.js') as { prototype: RequestQueueInternals };
   const original = RequestQueue.prototype.scheduleCheckPendingRequests;
   if (typeof original !== 'function') throw new Error(`kafkajs ${version} has no RequestQueue.scheduleCheckPendingRequests; review src/kafka/kafkajs-idle-queue-fix.ts`);

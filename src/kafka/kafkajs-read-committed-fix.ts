@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { kafkajsInternals } from './kafkajs-internals.ts';
 import type { AbortedTransaction, FetchedRecord } from './aborted-records.ts';
 import { abortedRecordIndexes } from './aborted-records.ts';
 
@@ -49,9 +49,9 @@ function hideAbortedRecords(partition: FetchedPartition): void {
  */
 export function applyKafkajsReadCommittedFix(): boolean {
   if (applied !== undefined) return applied;
-  const require = createRequire(import.meta.url);
-  const { version } = require('kafkajs/package.json') as { version: string };
-  if (!AFFECTED_VERSIONS.has(version)) return (applied = false);
+  const internals = kafkajsInternals(AFFECTED_VERSIONS);
+  if (internals === null) return (applied = false);
+  const { version, require } = internals;
   const Broker = require('kafkajs/src/broker/index.js') as { prototype: BrokerInternals };
   const original = Broker.prototype.fetch;
   if (typeof original !== 'function') throw new Error(`kafkajs ${version} has no Broker.fetch; review src/kafka/kafkajs-read-committed-fix.ts`);

@@ -7,6 +7,7 @@ import { TenantAlertEvaluator } from '../core/alerts/tenant-alert-evaluator.ts';
 import { AvroSerde } from '../kafka/avro-serde.ts';
 import { heartbeatIntervalFor } from '../kafka/heartbeat-interval.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
+import { restartWhile, stopConsumer } from '../kafka/restart-while.ts';
 import type { AgentStateValue } from './alert-records.ts';
 import { agentFacts, alertRecord } from './alert-records.ts';
 import { partitionOffsets, readAlertChangelog } from './alert-changelog-read.ts';
@@ -17,7 +18,6 @@ import type { AlertTopics } from './alert-topics.ts';
 import type { OutgoingRecord } from './output-records.ts';
 import { isFencingError, PartitionProducer } from './partition-producer.ts';
 import { singleOwnerAssigner } from './single-owner-assigner.ts';
-import { restartWhile, stopConsumer } from '../kafka/restart-while.ts';
 
 export interface AlertEvaluatorStatus {
   /** This instance holds the partitions (the others of the group stand by). */

@@ -9,9 +9,9 @@ import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
 import type { AvroSerde } from '../kafka/avro-serde.ts';
 import { heartbeatIntervalFor } from '../kafka/heartbeat-interval.ts';
 import { createProducer } from '../kafka/producer.ts';
+import { restartWhile, stopConsumer } from '../kafka/restart-while.ts';
 import { alertTransitionOf } from './alert-transition-value.ts';
 import { deadLetterRecord } from './output-records.ts';
-import { restartWhile, stopConsumer } from '../kafka/restart-while.ts';
 
 export interface AlertWebhookOptions {
   readonly kafka: Kafka;

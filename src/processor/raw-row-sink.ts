@@ -4,10 +4,10 @@ import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
 import type { AvroSerde } from '../kafka/avro-serde.ts';
 import { heartbeatIntervalFor } from '../kafka/heartbeat-interval.ts';
 import { createProducer } from '../kafka/producer.ts';
+import { restartWhile, stopConsumer } from '../kafka/restart-while.ts';
 import { deadLetterRecord } from './output-records.ts';
 import type { ProcessorMetrics } from './processor-metrics.ts';
 import { fetchPartitionOffsets } from './topic-offsets.ts';
-import { restartWhile, stopConsumer } from '../kafka/restart-while.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

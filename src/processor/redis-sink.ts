@@ -2,6 +2,7 @@ import type { Admin, Batch, Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { AvroSerde } from '../kafka/avro-serde.ts';
 import { heartbeatIntervalFor } from '../kafka/heartbeat-interval.ts';
+import { restartWhile, stopConsumer } from '../kafka/restart-while.ts';
 import type { RedisStore } from '../state/redis-client.ts';
 import type { StoreKeys } from '../state/store-keys.ts';
 import type { StoreWrite } from '../state/store-types.ts';
@@ -10,7 +11,6 @@ import type { ProcessorMetrics } from './processor-metrics.ts';
 import type { ProcessorTopics } from './processor-topics.ts';
 import { SinkMonitor } from './sink-monitor.ts';
 import { partitionId } from './sink-progress.ts';
-import { restartWhile, stopConsumer } from '../kafka/restart-while.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

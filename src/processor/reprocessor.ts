@@ -5,6 +5,7 @@ import { directContactTenants } from './direct-contact-tenants.ts';
 import { AvroSerde } from '../kafka/avro-serde.ts';
 import { heartbeatIntervalFor } from '../kafka/heartbeat-interval.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
+import { restartWhile, stopConsumer } from '../kafka/restart-while.ts';
 import type { ProcessorMetrics } from './processor-metrics.ts';
 import { createProcessorMetrics } from './processor-metrics.ts';
 import type { ProcessorSource } from './processor-source.ts';
@@ -16,7 +17,6 @@ import type { ReprocessorProgress } from './reprocess-progress.ts';
 import { ReprocessTask } from './reprocess-task.ts';
 import type { ReprocessTaskDeps } from './reprocess-task.ts';
 import { fetchPartitionOffsets } from './topic-offsets.ts';
-import { restartWhile, stopConsumer } from '../kafka/restart-while.ts';
 
 /**
  * The re-processor: a consumer group (`<PROCESSOR_GROUP_ID>.reprocess`) over `control.reprocess-requests` that runs a

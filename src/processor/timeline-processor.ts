@@ -6,6 +6,7 @@ import type { Config } from '../config/config.ts';
 import { AvroSerde } from '../kafka/avro-serde.ts';
 import { heartbeatIntervalFor } from '../kafka/heartbeat-interval.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
+import { restartWhile, stopConsumer } from '../kafka/restart-while.ts';
 import { batchedRestore } from './batched-restore.ts';
 import { assertChangelogSchema } from './changelog-records.ts';
 import type { StoredRecord } from './changelog-records.ts';
@@ -20,7 +21,6 @@ import type { ProcessorTopics } from './processor-topics.ts';
 import { createRawRecordDecoder } from './raw-record-decoder.ts';
 import { fetchPartitionOffsets } from './topic-offsets.ts';
 import { WatermarkIntake } from './watermark-intake.ts';
-import { restartWhile, stopConsumer } from '../kafka/restart-while.ts';
 
 /**
  * The changelog records of `inputTopic` only: the changelog partition of input partition p also holds the state of

@@ -4,9 +4,9 @@ import type { Logger } from 'pino';
 import { watermarkRejection } from '../core/time/time-limits.ts';
 import type { AvroSerde } from '../kafka/avro-serde.ts';
 import { heartbeatIntervalFor } from '../kafka/heartbeat-interval.ts';
+import { restartWhile, stopConsumer } from '../kafka/restart-while.ts';
 import type { ProcessorMetrics } from './processor-metrics.ts';
 import { fetchPartitionOffsets } from './topic-offsets.ts';
-import { restartWhile, stopConsumer } from '../kafka/restart-while.ts';
 
 /** A poll watermark with, per input partition, the end offset the raw topic had when it was seen. */
 interface GatedWatermark {

@@ -4,7 +4,7 @@ import type { AvroSerde } from '../kafka/avro-serde.ts';
 import { assertSchemaCarries } from '../kafka/schema-fields-check.ts';
 import { chunkId, DEFAULT_CHUNK_LIMITS, splitContent } from './content-chunks.ts';
 import type { ChunkLimits } from './content-chunks.ts';
-import type { StateEntry, StateEntryKind } from './state-entries.ts';
+import type { StateBlock, StateEntry, StateEntryKind } from './state-entries.ts';
 import { STATE_ENTRY_KINDS, stateEntryKey } from './state-entries.ts';
 
 /**
@@ -96,6 +96,19 @@ export function layoutEntry(target: RecordTarget, entry: StateEntry, limits: Chu
     parts.set(partKey(target, entry, id), { key: partKey(target, entry, id), value: { ...base, ...storedText(text), parts: [], partId: id } });
   }
   return { head: { key, value: { ...base, state: '', stateDeflated: null, parts: ids, partId: null } }, parts };
+}
+
+/** The manifest of a blocked entry (state-entries.ts): the head record listing its block ids in order. */
+export function manifestRecord(target: RecordTarget, entry: Pick<StateEntry, 'kind' | 'tenant' | 'id'>, ids: readonly string[]): RecordToWrite {
+  const value = { inputTopic: target.inputTopic, inputPartition: target.partition, tenant: entry.tenant, entryKind: entry.kind, entryId: entry.id, stateVersion: SNAPSHOT_VERSION, state: '', stateDeflated: null, parts: [...ids], partId: null };
+  return { key: stateEntryKey(target.inputTopic, target.partition, entry), value };
+}
+
+/** The part record of one block of a blocked entry (at most {@link WHOLE_ENTRY_MAX_BYTES} of text: state-blocks.ts cuts larger ones). */
+export function blockRecord(target: RecordTarget, entry: Pick<StateEntry, 'kind' | 'tenant' | 'id'>, block: StateBlock): RecordToWrite {
+  const key = partKey(target, entry, block.id);
+  const value = { inputTopic: target.inputTopic, inputPartition: target.partition, tenant: entry.tenant, entryKind: entry.kind, entryId: entry.id, stateVersion: SNAPSHOT_VERSION, ...storedText(block.text), parts: [], partId: block.id };
+  return { key, value };
 }
 
 /** The changelog cannot be read by this release (unknown kind, missing part): the state is rebuilt from the raw topic. */

@@ -1,16 +1,25 @@
 import { SNAPSHOT_VERSION } from '../core/engine/snapshot-format.ts';
 import type { JoinedChangelog } from './changelog-records.ts';
-import { layoutEntry } from './changelog-records.ts';
+import { blockRecord, layoutEntry, manifestRecord, partKey } from './changelog-records.ts';
 import type { OutgoingRecord } from './output-records.ts';
-import type { StateEntry } from './state-entries.ts';
+import type { BlockedStateEntry, StateBlock, WritableEntry } from './state-entries.ts';
 import { stateEntryKey } from './state-entries.ts';
 
-/** What the changelog holds for one entry: its JSON, the version it was written in, and its part records. */
+/** What the changelog holds for one entry: its JSON or its block ids, the version it was written in, and its part records. */
 interface Written {
-  readonly json: string;
+  /** The JSON of an entry written whole, or restored; null for one written as blocks. */
+  readonly json: string | null;
+  /** The block ids of an entry written as blocks, in order; null otherwise. */
+  readonly blocks: readonly string[] | null;
   readonly version: number;
   /** Part record key → part id (content hash); empty for a whole entry. */
   readonly parts: ReadonlyMap<string, string>;
+}
+
+function sameIds(a: readonly string[], b: readonly StateBlock[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== (b[i] as StateBlock).id) return false;
+  return true;
 }
 
 /** The changelog as a tracker starts from: nothing (fresh), or what a restore read. */
@@ -38,12 +47,15 @@ export class ChangelogTracker {
     this.#inputTopic = options.inputTopic;
     this.#partition = options.partition;
     const restored = options.restored ?? EMPTY;
-    for (const joined of restored.entries) this.#written.set(joined.key, { json: joined.entry.json, version: joined.version, parts: joined.parts });
+    for (const joined of restored.entries) this.#written.set(joined.key, { json: joined.entry.json, blocks: null, version: joined.version, parts: joined.parts });
     this.#orphans = restored.orphans;
   }
 
-  /** Records that bring the changelog from the last accepted state to `entries` (the complete current state). */
-  diff(entries: readonly StateEntry[], writtenAt: number): OutgoingRecord[] {
+  /**
+   * Records that bring the changelog from the last accepted state to `entries` (the complete current state). A
+   * blocked entry is compared by its block ids and only its new blocks are written, with its manifest.
+   */
+  diff(entries: readonly WritableEntry[], writtenAt: number): OutgoingRecord[] {
     const target = { inputTopic: this.#inputTopic, partition: this.#partition };
     const next = new Map<string, Written>();
     const records: OutgoingRecord[] = [];
@@ -53,19 +65,25 @@ export class ChangelogTracker {
     for (const entry of entries) {
       const key = stateEntryKey(this.#inputTopic, this.#partition, entry);
       const previous = this.#written.get(key);
-      if (previous !== undefined && previous.version === SNAPSHOT_VERSION && previous.json === entry.json) {
-        next.set(key, previous);
+      const current = previous !== undefined && previous.version === SNAPSHOT_VERSION ? previous : undefined;
+      if ('blocks' in entry) {
+        if (current?.blocks != null && sameIds(current.blocks, entry.blocks)) next.set(key, current);
+        else next.set(key, this.#writeBlocks(target, entry, key, current, previous, send));
+        continue;
+      }
+      if (current !== undefined && current.json === entry.json) {
+        next.set(key, current);
         continue;
       }
       const layout = layoutEntry(target, entry);
       const parts = new Map<string, string>();
       for (const [partKey, part] of layout.parts) {
         parts.set(partKey, (part.value?.partId ?? '') as string);
-        if (previous?.parts.has(partKey) !== true || previous.version !== SNAPSHOT_VERSION) send(partKey, part.value);
+        if (current?.parts.has(partKey) !== true) send(partKey, part.value);
       }
       send(key, layout.head.value);
       for (const partKey of previous?.parts.keys() ?? []) if (!parts.has(partKey)) send(partKey, null);
-      next.set(key, { json: entry.json, version: SNAPSHOT_VERSION, parts });
+      next.set(key, { json: entry.json, blocks: null, version: SNAPSHOT_VERSION, parts });
     }
     for (const [key, previous] of this.#written) {
       if (next.has(key)) continue;
@@ -79,6 +97,20 @@ export class ChangelogTracker {
     }
     this.#pending = next;
     return records;
+  }
+
+  /** Writes the blocks the changelog does not hold yet, the manifest, and tombstones for the parts no longer listed. */
+  #writeBlocks(target: { inputTopic: string; partition: number }, entry: BlockedStateEntry, key: string, current: Written | undefined, previous: Written | undefined, send: (key: string, value: object | null) => void): Written {
+    const parts = new Map<string, string>();
+    for (const block of entry.blocks) {
+      const part = partKey(target, entry, block.id);
+      if (parts.has(part)) continue;
+      parts.set(part, block.id);
+      if (current?.parts.has(part) !== true) send(part, blockRecord(target, entry, block).value);
+    }
+    send(key, manifestRecord(target, entry, entry.blocks.map((block) => block.id)).value);
+    for (const partKey of previous?.parts.keys() ?? []) if (!parts.has(partKey)) send(partKey, null);
+    return { json: null, blocks: entry.blocks.map((block) => block.id), version: SNAPSHOT_VERSION, parts };
   }
 
   /** Makes the last {@link diff} the new baseline. */

@@ -17,8 +17,9 @@ import type { RequestTarget } from './reprocess-requests.ts';
 import { restorePartitionState } from './partition-state.ts';
 import type { ProcessorEngineConfig } from './direct-contact-tenants.ts';
 import { tenantEngineConfig } from './direct-contact-tenants.ts';
-import type { StateEntry } from './state-entries.ts';
-import { partitionEntry, snapshotEntries } from './state-entries.ts';
+import { StateBlockWriter } from './state-blocks.ts';
+import type { WritableEntry } from './state-entries.ts';
+import { partitionEntry } from './state-entries.ts';
 import { largestEntryBytes, oversizedEntries, quarantineDeadLetter, quarantineSnapshot } from './state-quarantine.ts';
 
 /** The kafkajs eachBatch controls a task uses. */
@@ -72,6 +73,7 @@ export class PartitionTask {
   #producer: PartitionProducer | null = null;
   #engines = new Map<string, TimelineEngine>();
   #tracker: ChangelogTracker | null = null;
+  #blocks = new StateBlockWriter();
   #nextOffset: number | null = null;
   #position = 0;
   #queue: Promise<void> = Promise.resolve();
@@ -232,7 +234,7 @@ export class PartitionTask {
   /** True when committed (or when there was nothing to commit). */
   async #commit(records: OutgoingRecord[], next: number | null): Promise<boolean> {
     const offset = next ?? this.#nextOffset;
-    const entries: StateEntry[] = offset === null ? [] : [partitionEntry(offset)];
+    const entries: WritableEntry[] = offset === null ? [] : [partitionEntry(offset)];
     for (const tenant of [...this.#engines.keys()]) entries.push(...this.#tenantEntries(tenant, records));
     this.#deps.metrics.set('largest_state_entry_bytes', { partition: String(this.partition) }, largestEntryBytes(entries));
     const changelog = this.#tracker!.diff(entries, Date.now());
@@ -284,6 +286,7 @@ export class PartitionTask {
         }
         this.#engines = state.engines;
         this.#tracker = new ChangelogTracker({ topic: topics.changelog, inputTopic: topics.raw, partition: this.partition, restored: state.baseline });
+        this.#blocks = new StateBlockWriter();
         const low = await this.#deps.lowOffset(this.partition);
         this.#nextOffset = state.nextOffset ?? low;
         this.#position = Math.max(this.#nextOffset, low);
@@ -309,12 +312,12 @@ export class PartitionTask {
    * The changelog entries of one tenant's engine. A user or session entry above `stateEntryMaxBytes` is quarantined
    * first (the engine continues from the trimmed snapshot), with a dead letter per quarantined entry in `records`.
    */
-  #tenantEntries(tenant: string, records: OutgoingRecord[]): StateEntry[] {
+  #tenantEntries(tenant: string, records: OutgoingRecord[]): WritableEntry[] {
     const { metrics, topics, stateEntryMaxBytes } = this.#deps;
-    const snapshot = this.#engine(tenant).snapshot();
-    const entries = snapshotEntries(tenant, snapshot);
+    const entries = this.#blocks.entries(tenant, this.#engine(tenant).persistedParts());
     const oversized = oversizedEntries(entries, stateEntryMaxBytes);
     if (oversized.length === 0) return entries;
+    const snapshot = this.#engine(tenant).snapshot();
     const engine = TimelineEngine.restore(quarantineSnapshot(snapshot, oversized), tenantEngineConfig(this.#deps.engine, tenant));
     this.#engines.set(tenant, engine);
     for (const item of oversized) {
@@ -323,7 +326,7 @@ export class PartitionTask {
       metrics.inc('state_quarantined', { partition: String(this.partition), kind: item.kind });
       this.#logger.error({ tenant, kind: item.kind, id: item.id, bytes: item.bytes, limit: stateEntryMaxBytes }, 'oversized state quarantined');
     }
-    return snapshotEntries(tenant, engine.snapshot());
+    return this.#blocks.entries(tenant, engine.persistedParts());
   }
 
   #engine(tenant: string): TimelineEngine {

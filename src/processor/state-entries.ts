@@ -22,6 +22,45 @@ export interface StateEntry {
   readonly json: string;
 }
 
+/** A slice of an entry's JSON text and its part id (content-chunks.ts chunkId of the text). */
+export interface StateBlock {
+  readonly id: string;
+  readonly text: string;
+}
+
+/**
+ * An entry given as blocks (state-blocks.ts): its JSON is the blocks' texts concatenated, `length` characters long.
+ * The changelog holds it as a manifest listing the block ids and one part record per block (changelog-records.ts).
+ */
+export interface BlockedStateEntry {
+  readonly kind: StateEntryKind;
+  readonly tenant: string;
+  readonly id: string;
+  readonly blocks: readonly StateBlock[];
+  readonly length: number;
+}
+
+/** What a commit hands the changelog tracker: an entry whole, or in blocks. */
+export type WritableEntry = StateEntry | BlockedStateEntry;
+
+/** The entry's JSON (joins the blocks of a blocked entry). */
+export function entryText(entry: WritableEntry): string {
+  return 'json' in entry ? entry.json : entry.blocks.map((block) => block.text).join('');
+}
+
+/** The length of the entry's JSON in UTF-16 code units. */
+export function entryLength(entry: WritableEntry): number {
+  return 'json' in entry ? entry.json.length : entry.length;
+}
+
+/** The UTF-8 size of the entry's JSON. */
+export function entryBytes(entry: WritableEntry): number {
+  if ('json' in entry) return Buffer.byteLength(entry.json, 'utf8');
+  let bytes = 0;
+  for (const block of entry.blocks) bytes += Buffer.byteLength(block.text, 'utf8');
+  return bytes;
+}
+
 /** An entry as restored, with the state format version it was written in (absent: the current one). */
 export interface VersionedEntry extends StateEntry {
   readonly version?: number;

@@ -3,7 +3,8 @@ import { observeUserName } from '../core/events/user-identity.ts';
 import type { OutgoingRecord } from './output-records.ts';
 import { deadLetterRecord } from './output-records.ts';
 import type { ProcessorTopics } from './processor-topics.ts';
-import type { StateEntry } from './state-entries.ts';
+import type { WritableEntry } from './state-entries.ts';
+import { entryBytes, entryLength, entryText } from './state-entries.ts';
 
 /** An entry over the size limit. */
 export interface OversizedEntry {
@@ -13,22 +14,22 @@ export interface OversizedEntry {
 }
 
 /** The user and session entries of one tenant's entries whose JSON exceeds `maxBytes` UTF-8 bytes. */
-export function oversizedEntries(entries: readonly StateEntry[], maxBytes: number): OversizedEntry[] {
+export function oversizedEntries(entries: readonly WritableEntry[], maxBytes: number): OversizedEntry[] {
   const out: OversizedEntry[] = [];
   for (const entry of entries) {
     if (entry.kind !== 'user' && entry.kind !== 'session') continue;
-    if (entry.json.length * 3 <= maxBytes) continue;
-    const bytes = Buffer.byteLength(entry.json, 'utf8');
+    if (entryLength(entry) * 3 <= maxBytes) continue;
+    const bytes = entryBytes(entry);
     if (bytes > maxBytes) out.push({ kind: entry.kind, id: entry.id, bytes });
   }
   return out;
 }
 
 /** UTF-8 size of the largest entry (0 for none). */
-export function largestEntryBytes(entries: readonly StateEntry[]): number {
-  let longest: StateEntry | undefined;
-  for (const entry of entries) if (longest === undefined || entry.json.length > longest.json.length) longest = entry;
-  return longest === undefined ? 0 : Buffer.byteLength(longest.json, 'utf8');
+export function largestEntryBytes(entries: readonly WritableEntry[]): number {
+  let longest: WritableEntry | undefined;
+  for (const entry of entries) if (longest === undefined || entryLength(entry) > entryLength(longest)) longest = entry;
+  return longest === undefined ? 0 : entryBytes(longest);
 }
 
 /** The latest event time a session's snapshot knows of. */
@@ -84,11 +85,12 @@ export function quarantineDeadLetter(
   partition: number,
   tenant: string,
   item: OversizedEntry,
-  entries: readonly StateEntry[],
+  entries: readonly WritableEntry[],
   limit: number,
   now: number,
 ): OutgoingRecord {
-  const json = entries.find((e) => e.kind === item.kind && e.id === item.id)?.json ?? '';
+  const entry = entries.find((e) => e.kind === item.kind && e.id === item.id);
+  const json = entry === undefined ? '' : entryText(entry);
   const reason = `${item.kind} ${item.id} of tenant ${tenant}: state entry of ${item.bytes} bytes exceeds PROCESSOR_STATE_ENTRY_MAX_BYTES (${limit}); quarantined (docs/processor.md, Oversized state)`;
   const source = { topic: topics.changelog, partition, offset: '-1', key: Buffer.from(`${tenant}|${item.kind}|${item.id}`), value: Buffer.from(json, 'utf8') };
   return deadLetterRecord(topics.deadLetter, source, { errorCode: 'STATE_TOO_LARGE', reason }, now);

@@ -9,9 +9,11 @@ import { copySessionState, initialSessionState } from '../session/session-state.
 import { NULL_SINK } from '../statistic/contribution-sink.ts';
 import type { CurrentAgentState } from '../timeline/current-agent-state.ts';
 import { agentStateSignature } from '../timeline/current-agent-state.ts';
-import { closeSegment, sameSegment } from '../timeline/timeline-segment.ts';
+import { closeSegment } from '../timeline/timeline-segment.ts';
 import { decodeLog, encodeLog } from './compact-event.ts';
 import type { SegmentEntry, SessionSnapshot } from './engine-types.ts';
+import type { SessionHead } from './persisted-parts.ts';
+import { persistSegment } from './persisted-parts.ts';
 import type { EngineUser } from './engine-user.ts';
 import type { EngineWindows } from './engine-windows.ts';
 
@@ -279,20 +281,27 @@ export class EngineSession implements SegmentSink, SessionBounds {
    * only the mutable parts (machine states, segment entries, arrays) are copied.
    */
   snapshot(): SessionSnapshot {
-    const snapshot: SessionSnapshot = {
+    const { sessionId, userId, start, checkpoint, live, applied, endEvent, lastStateSignature, needsRecompute } = this.snapshotHead();
+    const log = encodeLog(this.log, this.userId);
+    const snapshot: SessionSnapshot = { sessionId, userId, start, checkpoint, live, log, applied, endEvent, segments: this.segments.map(persistSegment), lastStateSignature };
+    if (needsRecompute === true) snapshot.needsRecompute = true;
+    return snapshot;
+  }
+
+  /** The snapshot without `log` and `segments` (persisted-parts.ts). */
+  snapshotHead(): SessionHead {
+    const head: SessionHead = {
       sessionId: this.sessionId,
       userId: this.userId,
       start: this.start,
       checkpoint: copySessionState(this.checkpoint),
       live: copySessionState(this.live),
-      log: encodeLog(this.log, this.userId),
       applied: this.applied,
       endEvent: this.endEvent,
-      segments: this.segments.map((entry) => ({ segment: entry.segment, revision: entry.revision, emitted: entry.emitted !== null && sameSegment(entry.emitted, entry.segment) ? true : entry.emitted })),
       lastStateSignature: this.lastState === null ? this.lastStateSignature : agentStateSignature(this.lastState),
     };
-    if (this.needsRecompute) snapshot.needsRecompute = true;
-    return snapshot;
+    if (this.needsRecompute) head.needsRecompute = true;
+    return head;
   }
 
   /** Restores a snapshot of the current format (older ones are migrated first: snapshot-format.ts). */

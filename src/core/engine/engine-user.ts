@@ -10,6 +10,8 @@ import { vectorHasContent } from '../statistic/metric-vector.ts';
 import type { EngineSession } from './engine-session.ts';
 import type { UserSnapshot, WindowSnapshot } from './engine-types.ts';
 import { EngineWindows } from './engine-windows.ts';
+import type { UserHead } from './persisted-parts.ts';
+import { encodeMarks } from './persisted-parts.ts';
 import type { WindowSlot } from './engine-windows.ts';
 
 function upperBound(sorted: readonly number[], value: number): number {
@@ -215,6 +217,12 @@ export class EngineUser {
   }
 
   snapshot(): UserSnapshot {
+    const { windows, ...head } = this.snapshotHead();
+    return { ...head, marks: encodeMarks(this.markTimes, this.markChanges, this.markNames, 0, this.markTimes.length), windows };
+  }
+
+  /** The snapshot without `marks` (persisted-parts.ts). */
+  snapshotHead(): UserHead {
     const direct = this.directContacts.size === 0 ? {} : { direct: this.directContacts.snapshot() };
     return {
       ...direct,
@@ -222,10 +230,6 @@ export class EngineUser {
       source: this.source,
       identity: { ...this.identity },
       baseMaxChange: this.baseMaxChange,
-      marks: this.markTimes.map((t, i): [number, number, string?] => {
-        const name = this.markNames[i] as string;
-        return i > 0 && name === this.markNames[i - 1] ? [t, this.markChanges[i] as number] : [t, this.markChanges[i] as number, name];
-      }),
       windows: this.windows.slots.map((slot) => {
         const window: WindowSnapshot = {
           start: slot.start,

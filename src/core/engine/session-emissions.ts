@@ -18,9 +18,10 @@ export function emitSegments(session: EngineSession, finalBefore: number, tenant
     const entry = segments[i] as SegmentEntry;
     if (entry.segment.end > finalBefore) break;
     if (entry.emitted !== null && sameSegment(entry.emitted, entry.segment)) continue;
-    entry.revision++;
-    entry.emitted = entry.segment;
-    const context = { tenant, source: owner.source, userId: session.userId, userName: owner.nameAsOf(entry.segment.end), sessionId: session.sessionId, revision: entry.revision };
+    // replaced, not changed in place: an entry seen by persistedParts() is never mutated (persisted-parts.ts)
+    const revision = entry.revision + 1;
+    segments[i] = { segment: entry.segment, revision, emitted: entry.segment };
+    const context = { tenant, source: owner.source, userId: session.userId, userName: owner.nameAsOf(entry.segment.end), sessionId: session.sessionId, revision };
     out.push({ type: 'segment', segment: toTimelineSegment(entry.segment, context) });
   }
   session.segmentFrom = i;

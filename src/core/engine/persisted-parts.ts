@@ -1,0 +1,67 @@
+import type { AgentEvent } from '../events/agent-event.ts';
+import { sameSegment } from '../timeline/timeline-segment.ts';
+import type { EngineSnapshot, PersistedSegmentEntry, SegmentEntry, SessionSnapshot, UserSnapshot } from './engine-types.ts';
+
+/*
+ * The engine's state as a changelog writes it, without copying what grows: a session's event log and closed segments
+ * and a user's marks are handed out as the engine holds them, so a writer can tell which runs of them it wrote before
+ * by identity (events and segment entries) or by value (marks) instead of serializing all of them again.
+ */
+
+/** A session's snapshot without its log and segments. */
+export type SessionHead = Omit<SessionSnapshot, 'log' | 'segments'>;
+
+/** A user's snapshot without its marks. */
+export type UserHead = Omit<UserSnapshot, 'marks'>;
+
+/**
+ * One session's state: `{ ...head, log: encodeLog(log, head.userId), segments: segments.map(persistSegment) }` is its
+ * snapshot. Events and segment entries are never changed in place once handed out: the engine replaces an entry
+ * (session-emissions.ts) and inserts or removes events, so an element that is the same object as before has the
+ * same JSON as before.
+ */
+export interface SessionParts {
+  readonly head: SessionHead;
+  readonly log: readonly AgentEvent[];
+  readonly segments: readonly SegmentEntry[];
+}
+
+/**
+ * One user's state: `{ ...head, marks: encodeMarks(markTimes, markChanges, markNames, 0, n) }` is its snapshot. The
+ * mark arrays are parallel, sorted by time, and hold primitives.
+ */
+export interface UserParts {
+  readonly head: UserHead;
+  readonly markTimes: readonly number[];
+  readonly markChanges: readonly number[];
+  readonly markNames: readonly string[];
+}
+
+/**
+ * A tenant's state as {@link SessionParts} and {@link UserParts} plus the rest of its snapshot. Valid until the next
+ * call that changes the engine: the arrays are the engine's own, not copies.
+ */
+export interface PersistedParts {
+  readonly engine: Omit<EngineSnapshot, 'users' | 'sessions'>;
+  readonly users: readonly UserParts[];
+  readonly sessions: readonly SessionParts[];
+}
+
+/** A segment entry as persisted: `emitted: true` for an emission equal to the segment (format 7). */
+export function persistSegment(entry: SegmentEntry): PersistedSegmentEntry {
+  return { segment: entry.segment, revision: entry.revision, emitted: entry.emitted !== null && sameSegment(entry.emitted, entry.segment) ? true : entry.emitted };
+}
+
+/**
+ * Marks `from` (inclusive) to `to` (exclusive) as persisted: `[time, change, name]`, the name left out where it
+ * equals the previous mark's. The first mark of the range always carries its name, so ranges encoded apart and
+ * concatenated decode to the same marks.
+ */
+export function encodeMarks(times: readonly number[], changes: readonly number[], names: readonly string[], from: number, to: number): [number, number, string?][] {
+  const out: [number, number, string?][] = [];
+  for (let i = from; i < to; i++) {
+    const name = names[i] as string;
+    out.push(i > from && name === names[i - 1] ? [times[i] as number, changes[i] as number] : [times[i] as number, changes[i] as number, name]);
+  }
+  return out;
+}

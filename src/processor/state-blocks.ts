@@ -1,0 +1,212 @@
+import { encodeLog } from '../core/engine/compact-event.ts';
+import type { SegmentEntry } from '../core/engine/engine-types.ts';
+import type { PersistedParts, SessionParts, UserParts } from '../core/engine/persisted-parts.ts';
+import { encodeMarks, persistSegment } from '../core/engine/persisted-parts.ts';
+import type { AgentEvent } from '../core/events/agent-event.ts';
+import type { RunSize } from './block-bounds.ts';
+import { runEnds } from './block-bounds.ts';
+import { chunkId, DEFAULT_CHUNK_LIMITS, splitContent } from './content-chunks.ts';
+import type { StateBlock, WritableEntry } from './state-entries.ts';
+
+/** How entries are cut into blocks. */
+export interface BlockLayout {
+  readonly log: RunSize;
+  readonly segments: RunSize;
+  readonly marks: RunSize;
+  /** A user or session entry whose JSON is shorter than this is written whole; a longer one as blocks. */
+  readonly blocksFromCharacters: number;
+}
+
+/**
+ * Runs of about 32 events (1–2 KB of JSON), 16 closed segments (2–3 KB) and 64 marks (1–2 KB); entries of 8,192
+ * characters and more as blocks.
+ */
+export const DEFAULT_LAYOUT: BlockLayout = { log: { mean: 32, max: 128 }, segments: { mean: 16, max: 64 }, marks: { mean: 64, max: 256 }, blocksFromCharacters: 8_192 };
+
+/** A run of array elements as JSON: `glue` (what precedes it in the entry's JSON) and `body` (its elements). */
+interface Run {
+  readonly glue: string;
+  readonly body: string;
+  /** The run's blocks, computed when the entry is written as blocks (a text over the part limit is cut). */
+  blocks: readonly StateBlock[] | null;
+}
+
+interface RefRun<T> extends Run {
+  readonly items: readonly T[];
+}
+
+interface MarkRun extends Run {
+  readonly times: readonly number[];
+  readonly changes: readonly number[];
+  readonly names: readonly string[];
+}
+
+interface SessionRuns {
+  readonly log: Map<AgentEvent, RefRun<AgentEvent>>;
+  readonly segments: Map<SegmentEntry, RefRun<SegmentEntry>>;
+}
+
+interface TenantRuns {
+  readonly sessions: Map<string, SessionRuns>;
+  readonly marks: Map<string, Map<number, MarkRun>>;
+}
+
+function textBlocks(text: string): StateBlock[] {
+  const max = DEFAULT_CHUNK_LIMITS.maxBytes;
+  if (text.length * 3 <= max || Buffer.byteLength(text, 'utf8') <= max) return [{ id: chunkId(text), text }];
+  return splitContent(text).map((part) => ({ id: chunkId(part), text: part }));
+}
+
+function blocksOf(run: Run): readonly StateBlock[] {
+  run.blocks ??= textBlocks(run.glue + run.body);
+  return run.blocks;
+}
+
+/** The JSON of an array's elements without its brackets. */
+const elements = (values: readonly unknown[]): string => JSON.stringify(values).slice(1, -1);
+
+/**
+ * Collects the texts of one entry's JSON: `{"a":[runs…],"b":[runs…],` then the head's own fields and `}`. Every run
+ * is its own block, so a run that did not change keeps its block id; the head is the last block.
+ */
+class EntryText {
+  readonly runs: Run[] = [];
+  length = 0;
+  #pending = '{';
+  #first = true;
+
+  open(name: string): void {
+    this.#pending += `${JSON.stringify(name)}:[`;
+    this.#first = true;
+  }
+
+  /** What precedes the next run. */
+  glue(): string {
+    return this.#first ? this.#pending : ',';
+  }
+
+  add(run: Run): void {
+    this.runs.push(run);
+    this.length += run.glue.length + run.body.length;
+    this.#pending = '';
+    this.#first = false;
+  }
+
+  close(): void {
+    this.#pending += '],';
+  }
+
+  entry(kind: 'user' | 'session', tenant: string, id: string, head: object, blocksFrom: number): WritableEntry {
+    const headJson = JSON.stringify(head);
+    const tail = headJson.length > 2 ? this.#pending + headJson.slice(1) : `${this.#pending.slice(0, -1)}}`;
+    const length = this.length + tail.length;
+    if (length < blocksFrom) return { kind, tenant, id, json: this.runs.map((run) => run.glue + run.body).join('') + tail };
+    const blocks: StateBlock[] = [];
+    for (const run of this.runs) blocks.push(...blocksOf(run));
+    blocks.push(...textBlocks(tail));
+    return { kind, tenant, id, blocks, length };
+  }
+}
+
+function sameRefs<T>(cached: readonly T[], items: readonly T[], from: number, to: number): boolean {
+  if (cached.length !== to - from) return false;
+  for (let i = from; i < to; i++) if (cached[i - from] !== items[i]) return false;
+  return true;
+}
+
+function refRun<T>(old: Map<T, RefRun<T>> | undefined, next: Map<T, RefRun<T>>, items: readonly T[], from: number, to: number, glue: string, body: (run: readonly T[]) => string): RefRun<T> {
+  const first = items[from] as T;
+  const hit = old?.get(first);
+  let run: RefRun<T>;
+  if (hit !== undefined && sameRefs(hit.items, items, from, to)) run = hit.glue === glue ? hit : { ...hit, glue, blocks: null };
+  else {
+    const slice = items.slice(from, to);
+    run = { items: slice, glue, body: body(slice), blocks: null };
+  }
+  next.set(first, run);
+  return run;
+}
+
+function sameMarks(run: MarkRun, user: UserParts, from: number, to: number): boolean {
+  if (run.times.length !== to - from) return false;
+  for (let i = from; i < to; i++) {
+    const j = i - from;
+    if (run.times[j] !== user.markTimes[i] || run.changes[j] !== user.markChanges[i] || run.names[j] !== user.markNames[i]) return false;
+  }
+  return true;
+}
+
+/**
+ * Turns an engine's {@link PersistedParts} into changelog entries, re-serializing only the runs of logs, segments and
+ * marks that changed since the previous call: a run whose elements are the same objects (events, segment entries)
+ * or the same values (marks) as a run of the previous call keeps its JSON and its block id. A user or session entry
+ * of {@link BlockLayout.blocksFromCharacters} or more is given as blocks (one per run, plus its head), a smaller one whole.
+ *
+ * Lifecycle: one writer per partition task and state; {@link entries} once per tenant per commit. It keeps the runs
+ * of the last call only, so its memory follows the state's. After the task's state is rebuilt, make a new writer.
+ */
+export class StateBlockWriter {
+  readonly #tenants = new Map<string, TenantRuns>();
+  readonly #layout: BlockLayout;
+
+  constructor(layout: Partial<BlockLayout> = {}) {
+    this.#layout = { ...DEFAULT_LAYOUT, ...layout };
+  }
+
+  /** The engine, user and session entries of one tenant's state, in this order. */
+  entries(tenant: string, parts: PersistedParts): WritableEntry[] {
+    const previous = this.#tenants.get(tenant);
+    const next: TenantRuns = { sessions: new Map(), marks: new Map() };
+    const out: WritableEntry[] = [{ kind: 'engine', tenant, id: '', json: JSON.stringify(parts.engine) }];
+    for (const user of parts.users) out.push(this.#user(tenant, user, previous?.marks.get(user.head.userId), next));
+    for (const session of parts.sessions) out.push(this.#session(tenant, session, previous?.sessions.get(session.head.sessionId), next));
+    this.#tenants.set(tenant, next);
+    return out;
+  }
+
+  #user(tenant: string, user: UserParts, old: Map<number, MarkRun> | undefined, next: TenantRuns): WritableEntry {
+    const runs = new Map<number, MarkRun>();
+    const text = new EntryText();
+    text.open('marks');
+    let from = 0;
+    for (const to of runEnds(user.markTimes.length, (i) => user.markTimes[i] as number, this.#layout.marks)) {
+      const glue = text.glue();
+      const first = user.markTimes[from] as number;
+      const hit = old?.get(first);
+      let run: MarkRun;
+      if (hit !== undefined && sameMarks(hit, user, from, to)) run = hit.glue === glue ? hit : { ...hit, glue, blocks: null };
+      else {
+        const body = elements(encodeMarks(user.markTimes, user.markChanges, user.markNames, from, to));
+        run = { times: user.markTimes.slice(from, to), changes: user.markChanges.slice(from, to), names: user.markNames.slice(from, to), glue, body, blocks: null };
+      }
+      runs.set(first, run);
+      text.add(run);
+      from = to;
+    }
+    text.close();
+    next.marks.set(user.head.userId, runs);
+    return text.entry('user', tenant, user.head.userId, user.head, this.#layout.blocksFromCharacters);
+  }
+
+  #session(tenant: string, session: SessionParts, old: SessionRuns | undefined, next: TenantRuns): WritableEntry {
+    const runs: SessionRuns = { log: new Map(), segments: new Map() };
+    const text = new EntryText();
+    const userId = session.head.userId;
+    text.open('log');
+    let from = 0;
+    for (const to of runEnds(session.log.length, (i) => (session.log[i] as AgentEvent).eventTime, this.#layout.log)) {
+      text.add(refRun(old?.log, runs.log, session.log, from, to, text.glue(), (events) => elements(encodeLog(events, userId))));
+      from = to;
+    }
+    text.close();
+    text.open('segments');
+    from = 0;
+    for (const to of runEnds(session.segments.length, (i) => (session.segments[i] as SegmentEntry).segment.start, this.#layout.segments)) {
+      text.add(refRun(old?.segments, runs.segments, session.segments, from, to, text.glue(), (entries) => elements(entries.map(persistSegment))));
+      from = to;
+    }
+    text.close();
+    next.sessions.set(session.head.sessionId, runs);
+    return text.entry('session', tenant, session.head.sessionId, session.head, this.#layout.blocksFromCharacters);
+  }
+}

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import type { EngineConfig, EngineSnapshot } from '../../src/core/engine/engine-types.ts';
+import { TimelineEngine } from '../../src/core/engine/timeline-engine.ts';
+import { runEnds } from '../../src/processor/block-bounds.ts';
+import type { ChangelogValue, StoredRecord } from '../../src/processor/changelog-records.ts';
+import { ChangelogTracker } from '../../src/processor/changelog-tracker.ts';
+import type { OutgoingRecord } from '../../src/processor/output-records.ts';
+import { restorePartitionState } from '../../src/processor/partition-state.ts';
+import { StateBlockWriter } from '../../src/processor/state-blocks.ts';
+import { entryText, partitionEntry } from '../../src/processor/state-entries.ts';
+import { sinchAgentStatusHistoryAdapter } from '../../src/vendors/sinch/agent-status-history-adapter.ts';
+import { generateHistory, prng, recordTime } from '../core/support/history-generator.ts';
+
+const CONFIG: EngineConfig = { allowedLatenessMs: 60_000, correctionHorizonMs: 900_000, tenant: 't' };
+/** Runs of 1–8 elements and every entry in blocks, so that short generated histories cross many run bounds. */
+const SMALL = { log: { mean: 3, max: 8 }, segments: { mean: 2, max: 5 }, marks: { mean: 3, max: 8 }, blocksFromCharacters: 0 };
+
+/** The snapshot with users and sessions by id, as a restore orders them. */
+function byId(snapshot: EngineSnapshot | undefined): EngineSnapshot | undefined {
+  if (snapshot === undefined) return undefined;
+  const order = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  return { ...snapshot, users: [...snapshot.users].sort((a, b) => order(a.userId, b.userId)), sessions: [...snapshot.sessions].sort((a, b) => order(a.sessionId, b.sessionId)) };
+}
+
+function compact(view: Map<string, StoredRecord>, records: readonly OutgoingRecord[]): void {
+  for (const record of records) {
+    if (record.value === null) view.delete(record.key);
+    else view.set(record.key, { key: record.key, value: record.value as ChangelogValue });
+  }
+}
+
+describe('runEnds', () => {
+  it('cuts by keys, so appending and dropping from the front keep the other runs', () => {
+    const random = prng(7);
+    const keys: number[] = [];
+    for (let t = 1_700_000_000_000; keys.length < 2_000; t += Math.floor(random() * 3) * 1_000) keys.push(t);
+    const runs = (from: number, to: number): string[] => {
+      const slice = keys.slice(from, to);
+      const out: string[] = [];
+      let start = 0;
+      for (const end of runEnds(slice.length, (i) => slice[i] as number, { mean: 16, max: 1_000 })) {
+        out.push(slice.slice(start, end).join());
+        start = end;
+      }
+      return out;
+    };
+    const whole = runs(0, 2_000);
+    expect(whole.length).toBeGreaterThan(60);
+    expect(whole.join()).toBe(keys.join());
+    // equal keys are never split while runs stay under max
+    for (let i = 1; i < whole.length; i++) expect(whole[i - 1]?.split(',').at(-1)).not.toBe(whole[i]?.split(',')[0]);
+    const later = runs(500, 2_000);
+    const sharedTail = whole.slice(-(later.length - 1));
+    expect(later.slice(1)).toEqual(sharedTail);
+    const prefix = runs(0, 1_500);
+    expect(prefix.slice(0, -1)).toEqual(whole.slice(0, prefix.length - 1));
+  });
+
+  it('never makes a run longer than max', () => {
+    const ends = runEnds(1_000, () => 42, { mean: 4, max: 7 });
+    let start = 0;
+    for (const end of ends) {
+      expect(end - start).toBeLessThanOrEqual(7);
+      start = end;
+    }
+    expect(start).toBe(1_000);
+  });
+});
+
+describe('StateBlockWriter with the changelog tracker', () => {
+  it('restores exactly the engine snapshot after every commit, reusing runs across commits (random histories)', () => {
+    let blocked = 0;
+    let reused = 0;
+    for (let seed = 1; seed <= 150; seed++) {
+      const random = prng(seed * 13 + 5);
+      const history = generateHistory(prng(seed), { users: 1 + (seed % 4) });
+      const order = history.records.map((r) => ({ r, key: recordTime(r) + random() * (random() < 0.3 ? 2_000_000 : 60_000) })).sort((a, b) => a.key - b.key);
+      const engine = new TimelineEngine(CONFIG);
+      const writer = new StateBlockWriter(SMALL);
+      const tracker = new ChangelogTracker({ topic: 'changelog', inputTopic: 'raw', partition: 0 });
+      const view = new Map<string, StoredRecord>();
+      let watermark = Number.NEGATIVE_INFINITY;
+      let previousParts = new Set<string>();
+      const commit = (offset: number): void => {
+        const entries = [partitionEntry(offset), ...writer.entries('t', engine.persistedParts())];
+        for (const entry of entries) if ('blocks' in entry) blocked++;
+        for (const entry of entries) expect(JSON.parse(entryText(entry)), `seed ${seed} ${entry.kind} ${entry.id}`).toBeTypeOf('object');
+        const records = tracker.diff(entries, offset);
+        compact(view, records);
+        tracker.accept();
+        const parts = new Set([...view.keys()].filter((key) => key.includes('~part|')));
+        for (const key of parts) if (previousParts.has(key)) reused++;
+        previousParts = parts;
+        const restored = restorePartitionState([...view.values()], CONFIG);
+        expect(restored.unreadable, `seed ${seed}`).toBeNull();
+        expect(restored.nextOffset).toBe(offset);
+        expect(byId(restored.engines.get('t')?.snapshot()), `seed ${seed} offset ${offset}`).toEqual(byId(engine.snapshot()));
+        expect(tracker.diff([partitionEntry(offset), ...writer.entries('t', engine.persistedParts())], offset), `seed ${seed}: nothing changed, nothing written`).toEqual([]);
+      };
+      order.forEach(({ r }, i) => {
+        engine.ingestRecord(r, sinchAgentStatusHistoryAdapter);
+        if (random() < 0.3) {
+          watermark = Math.max(watermark, recordTime(r) - Math.floor(random() * 300_000));
+          engine.advanceWatermark(watermark);
+        }
+        if (random() < 0.4) commit(i + 1);
+      });
+      engine.advanceWatermark(history.maxEventTime + 86_400_000);
+      commit(order.length + 1);
+    }
+    expect(blocked).toBeGreaterThan(1_000);
+    expect(reused).toBeGreaterThan(1_000);
+  });
+
+  it('writes only the runs that changed: appending one event to a long session sends its last run, the head and the manifest', () => {
+    const engine = new TimelineEngine(CONFIG);
+    const base = Date.UTC(2026, 0, 5, 8);
+    const record = (i: number): Record<string, unknown> => {
+      const t = new Date(base + i * 1_000).toISOString().replace('T', ' ').replace('Z', '');
+      return { sessionId: 'S1', userId: 'U1', userName: 'Agent', changeTimeStamp: t, status: i % 2 === 0 ? 'Talking_Inbound' : 'Waiting', statusTimestamp: t };
+    };
+    for (let i = 0; i < 400; i++) engine.ingestRecord(record(i), sinchAgentStatusHistoryAdapter);
+    const writer = new StateBlockWriter();
+    const tracker = new ChangelogTracker({ topic: 'changelog', inputTopic: 'raw', partition: 0 });
+    const first = tracker.diff(writer.entries('t', engine.persistedParts()), 1);
+    tracker.accept();
+    engine.ingestRecord(record(400), sinchAgentStatusHistoryAdapter);
+    const second = tracker.diff(writer.entries('t', engine.persistedParts()), 2);
+    const sessionParts = (records: readonly OutgoingRecord[]) => records.filter((r) => r.key.includes('|session~part|'));
+    expect(sessionParts(first).length).toBeGreaterThan(6);
+    // the log's last run and the head (a new run when the event starts one); the marks likewise for the user
+    expect(sessionParts(second).length).toBeLessThanOrEqual(3);
+    expect(second.length).toBeLessThanOrEqual(9);
+    const bytes = (records: readonly OutgoingRecord[]) => records.reduce((sum, r) => sum + JSON.stringify(r.value ?? '').length, 0);
+    expect(bytes(second) * 4).toBeLessThan(bytes(first));
+  });
+});

@@ -18,10 +18,10 @@ export interface BlockLayout {
 }
 
 /**
- * Runs of about 32 events (1–2 KB of JSON), 16 closed segments (2–3 KB) and 64 marks (1–2 KB); entries of 8,192
+ * Runs of about 64 events (2–4 KB of JSON), 32 closed segments (4–6 KB) and 128 marks (2–4 KB); entries of 16,384
  * characters and more as blocks.
  */
-export const DEFAULT_LAYOUT: BlockLayout = { log: { mean: 32, max: 128 }, segments: { mean: 16, max: 64 }, marks: { mean: 64, max: 256 }, blocksFromCharacters: 8_192 };
+export const DEFAULT_LAYOUT: BlockLayout = { log: { mean: 64, max: 256 }, segments: { mean: 32, max: 128 }, marks: { mean: 128, max: 512 }, blocksFromCharacters: 16_384 };
 
 /** A run of array elements as JSON: `glue` (what precedes it in the entry's JSON) and `body` (its elements). */
 interface Run {
@@ -72,6 +72,8 @@ const elements = (values: readonly unknown[]): string => JSON.stringify(values).
 class EntryText {
   readonly runs: Run[] = [];
   length = 0;
+  /** The length of the runs unchanged since the previous commit. */
+  reused = 0;
   #pending = '{';
   #first = true;
 
@@ -85,9 +87,10 @@ class EntryText {
     return this.#first ? this.#pending : ',';
   }
 
-  add(run: Run): void {
+  add(run: Run, reused: boolean): void {
     this.runs.push(run);
     this.length += run.glue.length + run.body.length;
+    if (reused) this.reused += run.glue.length + run.body.length;
     this.#pending = '';
     this.#first = false;
   }
@@ -100,7 +103,7 @@ class EntryText {
     const headJson = JSON.stringify(head);
     const tail = headJson.length > 2 ? this.#pending + headJson.slice(1) : `${this.#pending.slice(0, -1)}}`;
     const length = this.length + tail.length;
-    if (length < blocksFrom) return { kind, tenant, id, json: this.runs.map((run) => run.glue + run.body).join('') + tail };
+    if (length < blocksFrom || this.reused * 2 < length) return { kind, tenant, id, json: this.runs.map((run) => run.glue + run.body).join('') + tail };
     const blocks: StateBlock[] = [];
     for (const run of this.runs) blocks.push(...blocksOf(run));
     blocks.push(...textBlocks(tail));
@@ -140,7 +143,10 @@ function sameMarks(run: MarkRun, user: UserParts, from: number, to: number): boo
  * Turns an engine's {@link PersistedParts} into changelog entries, re-serializing only the runs of logs, segments and
  * marks that changed since the previous call: a run whose elements are the same objects (events, segment entries)
  * or the same values (marks) as a run of the previous call keeps its JSON and its block id. A user or session entry
- * of {@link BlockLayout.blocksFromCharacters} or more is given as blocks (one per run, plus its head), a smaller one whole.
+ * is given as blocks (one per run, plus its head) when it has {@link BlockLayout.blocksFromCharacters} or more and at
+ * least half of it is runs unchanged since the previous call; otherwise whole. So an entry that mostly grows between
+ * commits (a catch-up, where each transaction holds many of its events) is written whole, in one record that deflates
+ * well, and one that changes at its end only (live traffic) writes its last runs and its head.
  *
  * Lifecycle: one writer per partition task and state; {@link entries} once per tenant per commit. It keeps the runs
  * of the last call only, so its memory follows the state's. After the task's state is rebuilt, make a new writer.
@@ -180,7 +186,7 @@ export class StateBlockWriter {
         run = { times: user.markTimes.slice(from, to), changes: user.markChanges.slice(from, to), names: user.markNames.slice(from, to), glue, body, blocks: null };
       }
       runs.set(first, run);
-      text.add(run);
+      text.add(run, run === hit);
       from = to;
     }
     text.close();
@@ -195,14 +201,16 @@ export class StateBlockWriter {
     text.open('log');
     let from = 0;
     for (const to of runEnds(session.log.length, (i) => (session.log[i] as AgentEvent).eventTime, this.#layout.log)) {
-      text.add(refRun(old?.log, runs.log, session.log, from, to, text.glue(), (events) => elements(encodeLog(events, userId))));
+      const run = refRun(old?.log, runs.log, session.log, from, to, text.glue(), (events) => elements(encodeLog(events, userId)));
+      text.add(run, old?.log.get(session.log[from] as AgentEvent) === run);
       from = to;
     }
     text.close();
     text.open('segments');
     from = 0;
     for (const to of runEnds(session.segments.length, (i) => (session.segments[i] as SegmentEntry).segment.start, this.#layout.segments)) {
-      text.add(refRun(old?.segments, runs.segments, session.segments, from, to, text.glue(), (entries) => elements(entries.map(persistSegment))));
+      const run = refRun(old?.segments, runs.segments, session.segments, from, to, text.glue(), (entries) => elements(entries.map(persistSegment)));
+      text.add(run, old?.segments.get(session.segments[from] as SegmentEntry) === run);
       from = to;
     }
     text.close();

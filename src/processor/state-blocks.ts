@@ -1,5 +1,5 @@
 import { encodeLog } from '../core/engine/compact-event.ts';
-import type { SegmentEntry } from '../core/engine/engine-types.ts';
+import type { SegmentEntry, WindowSnapshot } from '../core/engine/engine-types.ts';
 import type { PersistedParts, SessionParts, UserParts } from '../core/engine/persisted-parts.ts';
 import { encodeMarks, persistSegment } from '../core/engine/persisted-parts.ts';
 import type { AgentEvent } from '../core/events/agent-event.ts';
@@ -13,15 +13,16 @@ export interface BlockLayout {
   readonly log: RunSize;
   readonly segments: RunSize;
   readonly marks: RunSize;
+  readonly windows: RunSize;
   /** A user or session entry whose JSON is shorter than this is written whole; a longer one as blocks. */
   readonly blocksFromCharacters: number;
 }
 
 /**
- * Runs of about 64 events (2–4 KB of JSON), 32 closed segments (4–6 KB) and 128 marks (2–4 KB); entries of 16,384
- * characters and more as blocks.
+ * Runs of about 64 events (2–4 KB of JSON), 32 closed segments (4–6 KB), 128 marks (2–4 KB) and 2 windows (a window
+ * with its breakdown and last emission is 2–5 KB); entries of 16,384 characters and more as blocks.
  */
-export const DEFAULT_LAYOUT: BlockLayout = { log: { mean: 64, max: 256 }, segments: { mean: 32, max: 128 }, marks: { mean: 128, max: 512 }, blocksFromCharacters: 16_384 };
+export const DEFAULT_LAYOUT: BlockLayout = { log: { mean: 64, max: 256 }, segments: { mean: 32, max: 128 }, marks: { mean: 128, max: 512 }, windows: { mean: 2, max: 4 }, blocksFromCharacters: 16_384 };
 
 /** A run of array elements as JSON: `glue` (what precedes it in the entry's JSON) and `body` (its elements). */
 interface Run {
@@ -46,9 +47,15 @@ interface SessionRuns {
   readonly segments: Map<SegmentEntry, RefRun<SegmentEntry>>;
 }
 
+interface UserRuns {
+  readonly marks: Map<number, MarkRun>;
+  /** Window runs by the first window's start; windows are mutable, so a run is reused when its JSON is equal. */
+  readonly windows: Map<number, Run>;
+}
+
 interface TenantRuns {
   readonly sessions: Map<string, SessionRuns>;
-  readonly marks: Map<string, Map<number, MarkRun>>;
+  readonly users: Map<string, UserRuns>;
 }
 
 function textBlocks(text: string): StateBlock[] {
@@ -162,36 +169,50 @@ export class StateBlockWriter {
   /** The engine, user and session entries of one tenant's state, in this order. */
   entries(tenant: string, parts: PersistedParts): WritableEntry[] {
     const previous = this.#tenants.get(tenant);
-    const next: TenantRuns = { sessions: new Map(), marks: new Map() };
+    const next: TenantRuns = { sessions: new Map(), users: new Map() };
     const out: WritableEntry[] = [{ kind: 'engine', tenant, id: '', json: JSON.stringify(parts.engine) }];
-    for (const user of parts.users) out.push(this.#user(tenant, user, previous?.marks.get(user.head.userId), next));
+    for (const user of parts.users) out.push(this.#user(tenant, user, previous?.users.get(user.head.userId), next));
     for (const session of parts.sessions) out.push(this.#session(tenant, session, previous?.sessions.get(session.head.sessionId), next));
     this.#tenants.set(tenant, next);
     return out;
   }
 
-  #user(tenant: string, user: UserParts, old: Map<number, MarkRun> | undefined, next: TenantRuns): WritableEntry {
-    const runs = new Map<number, MarkRun>();
+  #user(tenant: string, user: UserParts, old: UserRuns | undefined, next: TenantRuns): WritableEntry {
+    const runs: UserRuns = { marks: new Map(), windows: new Map() };
     const text = new EntryText();
     text.open('marks');
     let from = 0;
     for (const to of runEnds(user.markTimes.length, (i) => user.markTimes[i] as number, this.#layout.marks)) {
       const glue = text.glue();
       const first = user.markTimes[from] as number;
-      const hit = old?.get(first);
+      const hit = old?.marks.get(first);
       let run: MarkRun;
       if (hit !== undefined && sameMarks(hit, user, from, to)) run = hit.glue === glue ? hit : { ...hit, glue, blocks: null };
       else {
         const body = elements(encodeMarks(user.markTimes, user.markChanges, user.markNames, from, to));
         run = { times: user.markTimes.slice(from, to), changes: user.markChanges.slice(from, to), names: user.markNames.slice(from, to), glue, body, blocks: null };
       }
-      runs.set(first, run);
+      runs.marks.set(first, run);
       text.add(run, run === hit);
       from = to;
     }
     text.close();
-    next.marks.set(user.head.userId, runs);
-    return text.entry('user', tenant, user.head.userId, user.head, this.#layout.blocksFromCharacters);
+    const { windows, ...head } = user.head;
+    text.open('windows');
+    from = 0;
+    for (const to of runEnds(windows.length, (i) => (windows[i] as WindowSnapshot).start, this.#layout.windows)) {
+      const glue = text.glue();
+      const first = (windows[from] as WindowSnapshot).start;
+      const body = elements(windows.slice(from, to));
+      const hit = old?.windows.get(first);
+      const run: Run = hit !== undefined && hit.body === body && hit.glue === glue ? hit : { glue, body, blocks: null };
+      runs.windows.set(first, run);
+      text.add(run, run === hit);
+      from = to;
+    }
+    text.close();
+    next.users.set(user.head.userId, runs);
+    return text.entry('user', tenant, user.head.userId, head, this.#layout.blocksFromCharacters);
   }
 
   #session(tenant: string, session: SessionParts, old: SessionRuns | undefined, next: TenantRuns): WritableEntry {

@@ -13,7 +13,7 @@ import { generateHistory, prng, recordTime } from '../core/support/history-gener
 
 const CONFIG: EngineConfig = { allowedLatenessMs: 60_000, correctionHorizonMs: 900_000, tenant: 't' };
 /** Runs of 1–8 elements and every entry in blocks, so that short generated histories cross many run bounds. */
-const SMALL = { log: { mean: 3, max: 8 }, segments: { mean: 2, max: 5 }, marks: { mean: 3, max: 8 }, blocksFromCharacters: 0 };
+const SMALL = { log: { mean: 3, max: 8 }, segments: { mean: 2, max: 5 }, marks: { mean: 3, max: 8 }, windows: { mean: 2, max: 3 }, blocksFromCharacters: 0 };
 
 /** The snapshot with users and sessions by id, as a restore orders them. */
 function byId(snapshot: EngineSnapshot | undefined): EngineSnapshot | undefined {

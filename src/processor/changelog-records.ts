@@ -83,32 +83,37 @@ export interface EntryLayout {
   readonly parts: ReadonlyMap<string, RecordToWrite>;
 }
 
-/** Lays an entry out as records of at most `limits.maxBytes` of state each (plus a small envelope). */
-export function layoutEntry(target: RecordTarget, entry: StateEntry, limits: ChunkLimits = DEFAULT_CHUNK_LIMITS): EntryLayout {
-  const base = { inputTopic: target.inputTopic, inputPartition: target.partition, tenant: entry.tenant, entryKind: entry.kind, entryId: entry.id, stateVersion: SNAPSHOT_VERSION };
-  const key = stateEntryKey(target.inputTopic, target.partition, entry);
-  if (Buffer.byteLength(entry.json, 'utf8') <= limits.maxBytes) return { head: { key, value: { ...base, ...storedText(entry.json), parts: [], partId: null } }, parts: new Map() };
-  const parts = new Map<string, RecordToWrite>();
-  const ids: string[] = [];
-  for (const text of splitContent(entry.json, limits)) {
-    const id = chunkId(text);
-    ids.push(id);
-    parts.set(partKey(target, entry, id), { key: partKey(target, entry, id), value: { ...base, ...storedText(text), parts: [], partId: id } });
-  }
-  return { head: { key, value: { ...base, state: '', stateDeflated: null, parts: ids, partId: null } }, parts };
+/** `text` as blocks of at most `limits.maxBytes` UTF-8 bytes: itself when it fits, else its content-defined chunks. */
+export function textBlocks(text: string, limits: ChunkLimits = DEFAULT_CHUNK_LIMITS): StateBlock[] {
+  if (text.length * 3 <= limits.maxBytes || Buffer.byteLength(text, 'utf8') <= limits.maxBytes) return [{ id: chunkId(text), text }];
+  return splitContent(text, limits).map((part) => ({ id: chunkId(part), text: part }));
 }
 
-/** The manifest of a blocked entry (state-entries.ts): the head record listing its block ids in order. */
+/** Lays an entry out as records of at most `limits.maxBytes` of state each (plus a small envelope). */
+export function layoutEntry(target: RecordTarget, entry: StateEntry, limits: ChunkLimits = DEFAULT_CHUNK_LIMITS): EntryLayout {
+  if (Buffer.byteLength(entry.json, 'utf8') <= limits.maxBytes) {
+    const value = { inputTopic: target.inputTopic, inputPartition: target.partition, tenant: entry.tenant, entryKind: entry.kind, entryId: entry.id, stateVersion: SNAPSHOT_VERSION, ...storedText(entry.json), parts: [], partId: null };
+    return { head: { key: stateEntryKey(target.inputTopic, target.partition, entry), value }, parts: new Map() };
+  }
+  const blocks = textBlocks(entry.json, limits);
+  const parts = new Map<string, RecordToWrite>();
+  for (const block of blocks) {
+    const record = blockRecord(target, entry, block);
+    parts.set(record.key, record);
+  }
+  return { head: manifestRecord(target, entry, blocks.map((block) => block.id)), parts };
+}
+
+/** The manifest of an entry written in parts: the head record listing its part ids in order. */
 export function manifestRecord(target: RecordTarget, entry: Pick<StateEntry, 'kind' | 'tenant' | 'id'>, ids: readonly string[]): RecordToWrite {
   const value = { inputTopic: target.inputTopic, inputPartition: target.partition, tenant: entry.tenant, entryKind: entry.kind, entryId: entry.id, stateVersion: SNAPSHOT_VERSION, state: '', stateDeflated: null, parts: [...ids], partId: null };
   return { key: stateEntryKey(target.inputTopic, target.partition, entry), value };
 }
 
-/** The part record of one block of a blocked entry (at most {@link WHOLE_ENTRY_MAX_BYTES} of text: state-blocks.ts cuts larger ones). */
+/** The part record of one block of an entry (at most {@link WHOLE_ENTRY_MAX_BYTES} of text: {@link textBlocks}). */
 export function blockRecord(target: RecordTarget, entry: Pick<StateEntry, 'kind' | 'tenant' | 'id'>, block: StateBlock): RecordToWrite {
-  const key = partKey(target, entry, block.id);
   const value = { inputTopic: target.inputTopic, inputPartition: target.partition, tenant: entry.tenant, entryKind: entry.kind, entryId: entry.id, stateVersion: SNAPSHOT_VERSION, ...storedText(block.text), parts: [], partId: block.id };
-  return { key, value };
+  return { key: partKey(target, entry, block.id), value };
 }
 
 /** The changelog cannot be read by this release (unknown kind, missing part): the state is rebuilt from the raw topic. */

@@ -5,7 +5,7 @@ import { encodeMarks, persistSegment } from '../core/engine/persisted-parts.ts';
 import type { AgentEvent } from '../core/events/agent-event.ts';
 import type { RunSize } from './block-bounds.ts';
 import { runEnds } from './block-bounds.ts';
-import { chunkId, DEFAULT_CHUNK_LIMITS, splitContent } from './content-chunks.ts';
+import { textBlocks } from './changelog-records.ts';
 import type { StateBlock, WritableEntry } from './state-entries.ts';
 
 /** How entries are cut into blocks. */
@@ -56,12 +56,6 @@ interface UserRuns {
 interface TenantRuns {
   readonly sessions: Map<string, SessionRuns>;
   readonly users: Map<string, UserRuns>;
-}
-
-function textBlocks(text: string): StateBlock[] {
-  const max = DEFAULT_CHUNK_LIMITS.maxBytes;
-  if (text.length * 3 <= max || Buffer.byteLength(text, 'utf8') <= max) return [{ id: chunkId(text), text }];
-  return splitContent(text).map((part) => ({ id: chunkId(part), text: part }));
 }
 
 function blocksOf(run: Run): readonly StateBlock[] {
@@ -124,17 +118,23 @@ function sameRefs<T>(cached: readonly T[], items: readonly T[], from: number, to
   return true;
 }
 
-function refRun<T>(old: Map<T, RefRun<T>> | undefined, next: Map<T, RefRun<T>>, items: readonly T[], from: number, to: number, glue: string, body: (run: readonly T[]) => string): RefRun<T> {
-  const first = items[from] as T;
-  const hit = old?.get(first);
-  let run: RefRun<T>;
-  if (hit !== undefined && sameRefs(hit.items, items, from, to)) run = hit.glue === glue ? hit : { ...hit, glue, blocks: null };
-  else {
+/**
+ * The run at `key`: the previous call's when `same` holds for it (with the new glue if that changed), else `build()`.
+ * Recorded in `next` either way; `reused` when it is the previous call's run unchanged.
+ */
+function cachedRun<K, R extends Run>(old: Map<K, R> | undefined, next: Map<K, R>, key: K, glue: string, same: (hit: R) => boolean, build: () => R): { run: R; reused: boolean } {
+  const hit = old?.get(key);
+  const run = hit !== undefined && same(hit) ? (hit.glue === glue ? hit : { ...hit, glue, blocks: null }) : build();
+  next.set(key, run);
+  return { run, reused: run === hit };
+}
+
+/** A run of events or segment entries, reused while its elements are the same objects. */
+function refRun<T>(old: Map<T, RefRun<T>> | undefined, next: Map<T, RefRun<T>>, items: readonly T[], from: number, to: number, glue: string, body: (run: readonly T[]) => string): { run: RefRun<T>; reused: boolean } {
+  return cachedRun(old, next, items[from] as T, glue, (hit) => sameRefs(hit.items, items, from, to), () => {
     const slice = items.slice(from, to);
-    run = { items: slice, glue, body: body(slice), blocks: null };
-  }
-  next.set(first, run);
-  return run;
+    return { items: slice, glue, body: body(slice), blocks: null };
+  });
 }
 
 function sameMarks(run: MarkRun, user: UserParts, from: number, to: number): boolean {
@@ -149,7 +149,8 @@ function sameMarks(run: MarkRun, user: UserParts, from: number, to: number): boo
 /**
  * Turns an engine's {@link PersistedParts} into changelog entries, re-serializing only the runs of logs, segments and
  * marks that changed since the previous call: a run whose elements are the same objects (events, segment entries)
- * or the same values (marks) as a run of the previous call keeps its JSON and its block id. A user or session entry
+ * or the same values (marks) as a run of the previous call keeps its JSON and its block id (a run of windows, which
+ * change in place, is serialized and keeps its block id when its JSON is equal). A user or session entry
  * is given as blocks (one per run, plus its head) when it has {@link BlockLayout.blocksFromCharacters} or more and at
  * least half of it is runs unchanged since the previous call; otherwise whole. So an entry that mostly grows between
  * commits (a catch-up, where each transaction holds many of its events) is written whole, in one record that deflates
@@ -184,16 +185,15 @@ export class StateBlockWriter {
     let from = 0;
     for (const to of runEnds(user.markTimes.length, (i) => user.markTimes[i] as number, this.#layout.marks)) {
       const glue = text.glue();
-      const first = user.markTimes[from] as number;
-      const hit = old?.marks.get(first);
-      let run: MarkRun;
-      if (hit !== undefined && sameMarks(hit, user, from, to)) run = hit.glue === glue ? hit : { ...hit, glue, blocks: null };
-      else {
-        const body = elements(encodeMarks(user.markTimes, user.markChanges, user.markNames, from, to));
-        run = { times: user.markTimes.slice(from, to), changes: user.markChanges.slice(from, to), names: user.markNames.slice(from, to), glue, body, blocks: null };
-      }
-      runs.marks.set(first, run);
-      text.add(run, run === hit);
+      const { run, reused } = cachedRun(old?.marks, runs.marks, user.markTimes[from] as number, glue, (hit) => sameMarks(hit, user, from, to), () => ({
+        times: user.markTimes.slice(from, to),
+        changes: user.markChanges.slice(from, to),
+        names: user.markNames.slice(from, to),
+        glue,
+        body: elements(encodeMarks(user.markTimes, user.markChanges, user.markNames, from, to)),
+        blocks: null,
+      }));
+      text.add(run, reused);
       from = to;
     }
     text.close();
@@ -202,12 +202,9 @@ export class StateBlockWriter {
     from = 0;
     for (const to of runEnds(windows.length, (i) => (windows[i] as WindowSnapshot).start, this.#layout.windows)) {
       const glue = text.glue();
-      const first = (windows[from] as WindowSnapshot).start;
       const body = elements(windows.slice(from, to));
-      const hit = old?.windows.get(first);
-      const run: Run = hit !== undefined && hit.body === body && hit.glue === glue ? hit : { glue, body, blocks: null };
-      runs.windows.set(first, run);
-      text.add(run, run === hit);
+      const { run, reused } = cachedRun(old?.windows, runs.windows, (windows[from] as WindowSnapshot).start, glue, (hit) => hit.body === body, () => ({ glue, body, blocks: null }));
+      text.add(run, reused);
       from = to;
     }
     text.close();
@@ -222,16 +219,16 @@ export class StateBlockWriter {
     text.open('log');
     let from = 0;
     for (const to of runEnds(session.log.length, (i) => (session.log[i] as AgentEvent).eventTime, this.#layout.log)) {
-      const run = refRun(old?.log, runs.log, session.log, from, to, text.glue(), (events) => elements(encodeLog(events, userId)));
-      text.add(run, old?.log.get(session.log[from] as AgentEvent) === run);
+      const { run, reused } = refRun(old?.log, runs.log, session.log, from, to, text.glue(), (events) => elements(encodeLog(events, userId)));
+      text.add(run, reused);
       from = to;
     }
     text.close();
     text.open('segments');
     from = 0;
     for (const to of runEnds(session.segments.length, (i) => (session.segments[i] as SegmentEntry).segment.start, this.#layout.segments)) {
-      const run = refRun(old?.segments, runs.segments, session.segments, from, to, text.glue(), (entries) => elements(entries.map(persistSegment)));
-      text.add(run, old?.segments.get(session.segments[from] as SegmentEntry) === run);
+      const { run, reused } = refRun(old?.segments, runs.segments, session.segments, from, to, text.glue(), (entries) => elements(entries.map(persistSegment)));
+      text.add(run, reused);
       from = to;
     }
     text.close();

@@ -380,15 +380,13 @@ export class TimelineEngine {
 
   /** Plain JSON-serializable state (JSON.stringify round-trips). */
   snapshot(): EngineSnapshot {
-    return {
-      version: SNAPSHOT_VERSION,
-      watermark: this.watermark,
-      checkpointTime: this.checkpointTime,
-      rejected: { ...this.rejectedCounts },
-      users: [...this.users.values()].map((user) => user.snapshot()),
-      sessions: [...this.sessions.values()].map((session) => session.snapshot()),
-      tombstones: [...this.tombstones.entries()],
-    };
+    const { tombstones, ...engine } = this.snapshotHead();
+    return { ...engine, users: [...this.users.values()].map((user) => user.snapshot()), sessions: [...this.sessions.values()].map((session) => session.snapshot()), tombstones };
+  }
+
+  /** The snapshot without users and sessions. */
+  private snapshotHead(): Omit<EngineSnapshot, 'users' | 'sessions'> {
+    return { version: SNAPSHOT_VERSION, watermark: this.watermark, checkpointTime: this.checkpointTime, rejected: { ...this.rejectedCounts }, tombstones: [...this.tombstones.entries()] };
   }
 
   /**
@@ -401,7 +399,7 @@ export class TimelineEngine {
     const sessions: SessionParts[] = [];
     for (const session of this.sessions.values()) sessions.push({ head: session.snapshotHead(), log: session.log, segments: session.segments });
     return {
-      engine: { version: SNAPSHOT_VERSION, watermark: this.watermark, checkpointTime: this.checkpointTime, rejected: { ...this.rejectedCounts }, tombstones: [...this.tombstones.entries()] },
+      engine: this.snapshotHead(),
       users,
       sessions,
     };

@@ -89,9 +89,19 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** The commands that run until a signal; once one has shut down, nothing it left open may keep the process alive. */
+const SERVICE_COMMANDS = new Set(['demo', 'poll', 'process', 'reprocess', 'alerts', 'serve']);
+/** How long a service command's process may take to exit by itself after its shutdown finished. */
+const EXIT_GRACE_MS = 10_000;
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    if (!SERVICE_COMMANDS.has(process.argv[2] ?? '')) return;
+    setTimeout(() => {
+      process.stderr.write(`agent-timelines: still running ${EXIT_GRACE_MS / 1000} s after shutdown (open: ${process.getActiveResourcesInfo().join(', ')}); exiting\n`);
+      process.exit(code);
+    }, EXIT_GRACE_MS).unref();
   },
   (error: unknown) => {
     const message = error instanceof AgentTimelinesError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);

@@ -26,7 +26,10 @@ export interface SupervisorOptions<T extends SupervisedUnit> {
   readonly logger: Logger;
   /** Delay between attempts: full jitter, capped at `maxMs`, never below `baseMs`. */
   readonly backoff: BackoffPolicy;
-  /** How long stopping a dead unit may take before it is abandoned (its producers are fenced by the next one). */
+  /**
+   * How long stopping a unit may take before it is abandoned: a dead one (its producers are fenced by the next one), and
+   * the running one at stop() (a shutdown never hangs on a client that does not answer).
+   */
   readonly stopTimeoutMs: number;
   /** A unit that ran at least this long before dying restarts after the shortest backoff; one that died sooner backs off further. */
   readonly stableMs?: number;
@@ -43,7 +46,7 @@ const describe = (error: unknown): string => (error instanceof Error ? error.mes
  * process exit: a broker, registry or Redis outage of any length ends in a restart once the service is back.
  *
  * Lifecycle: `superviseUnit` starts the loop at once → `current()` any time → `stop()` once (idempotent; waits for
- * the loop and stops the running unit).
+ * the loop and stops the running unit, abandoning it after `stopTimeoutMs`).
  */
 export interface Supervisor<T extends SupervisedUnit> {
   /** The running unit, or null while (re)starting or after stop. */
@@ -77,14 +80,14 @@ export function superviseUnit<T extends SupervisedUnit>(options: SupervisorOptio
       }, { once: true });
     });
   };
-  const stopUnit = async (dead: T): Promise<void> => {
+  const stopUnit = async (dead: T, what: string): Promise<void> => {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), options.stopTimeoutMs);
     });
     const outcome = await Promise.race([dead.stop().then(() => 'stopped' as const, () => 'stopped' as const), timedOut]);
     clearTimeout(timer);
-    if (outcome === 'timeout') logger.warn({ unit: name, stopTimeoutMs: options.stopTimeoutMs }, `${name} did not stop in time; abandoning it`);
+    if (outcome === 'timeout') logger.warn({ unit: name, stopTimeoutMs: options.stopTimeoutMs }, `${name} did not stop in time ${what}; abandoning it`);
   };
 
   const loop = (async () => {
@@ -100,7 +103,7 @@ export function superviseUnit<T extends SupervisedUnit>(options: SupervisorOptio
         continue;
       }
       if (abort.signal.aborted) {
-        await stopUnit(running);
+        await stopUnit(running, 'at shutdown');
         break;
       }
       unit = running;
@@ -116,7 +119,7 @@ export function superviseUnit<T extends SupervisedUnit>(options: SupervisorOptio
       attempt = Date.now() - since >= (options.stableMs ?? 60_000) ? 1 : attempt + 1;
       update({ state: 'restarting', failures: status.failures + 1, lastError: describe(died) });
       logger.error({ err: died, unit: name }, `${name} died; restarting it`);
-      await stopUnit(running);
+      await stopUnit(running, 'after it died');
       await pause(attempt);
     }
   })();
@@ -133,7 +136,7 @@ export function superviseUnit<T extends SupervisedUnit>(options: SupervisorOptio
         await loop;
         const last = unit;
         unit = null;
-        if (last !== null) await last.stop();
+        if (last !== null) await stopUnit(last, 'at shutdown');
         update({ state: 'stopped' });
       })()),
   };

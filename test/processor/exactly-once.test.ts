@@ -72,10 +72,19 @@ describe('timeline processor: exactly-once outputs equal the batch replay', () =
     expectSameRows(comparable(redisRows), expected, 'redis');
     expect(() => knownRows(redisRows)).not.toThrow();
 
-    const seedRows = await pipeline.reader.listQuarterHours({ tenant: TENANT, userIds: [SEED_USER], from: parseTimestamp('2019-12-03T07:00:00Z'), to: parseTimestamp('2019-12-03T08:00:00Z') });
+    // the sink consumes the quarter-hour, segment and state topics independently: rows in Redis do not mean segments
+    // and states are there yet
+    const seedFrom = parseTimestamp('2019-12-03T07:00:00Z');
+    const seedTo = parseTimestamp('2019-12-03T08:00:00Z');
+    const seedTimelineMs = async () => (await pipeline.reader.getTimeline(TENANT, SEED_USER, seedFrom, seedTo)).reduce((sum, s) => sum + (s.end - s.start), 0);
+    const statesFinal = async () => {
+      const states = await pipeline.reader.getAgentStates(TENANT);
+      return states.length === 31 && states.every((state) => !state.loggedIn);
+    };
+    await waitFor(async () => (await seedTimelineMs()) === 1_259_743 && (await statesFinal()), 30_000);
+    const seedRows = await pipeline.reader.listQuarterHours({ tenant: TENANT, userIds: [SEED_USER], from: seedFrom, to: seedTo });
     expect(seedRows.map((row) => row.servingDuration)).toEqual([600_873, 658_870]);
-    const timeline = await pipeline.reader.getTimeline(TENANT, SEED_USER, parseTimestamp('2019-12-03T07:00:00Z'), parseTimestamp('2019-12-03T08:00:00Z'));
-    expect(timeline.reduce((sum, s) => sum + (s.end - s.start), 0)).toBe(1_259_743);
+    expect(await seedTimelineMs()).toBe(1_259_743);
     const states = await pipeline.reader.getAgentStates(TENANT);
     expect(states).toHaveLength(31);
     expect(states.every((state) => !state.loggedIn)).toBe(true);

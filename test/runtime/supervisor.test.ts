@@ -82,6 +82,19 @@ describe('superviseUnit', () => {
     await supervisor.stop();
   });
 
+  it('stop abandons a running unit whose stop hangs after stopTimeoutMs', async () => {
+    const unit = fakeUnit(0);
+    unit.stop = () => new Promise<void>(() => undefined);
+    const supervisor = superviseUnit({ name: 'hangs at shutdown', logger, backoff: { baseMs: 1, maxMs: 1 }, stopTimeoutMs: 50, start: async () => unit });
+    await supervisor.started;
+    const begun = Date.now();
+    await supervisor.stop();
+    expect(Date.now() - begun).toBeGreaterThanOrEqual(45);
+    expect(Date.now() - begun).toBeLessThan(2_000);
+    expect(supervisor.status().state).toBe('stopped');
+    expect(supervisor.current()).toBeNull();
+  });
+
   it('stop during a failing start loop ends the loop without a unit', async () => {
     const supervisor = superviseUnit({
       name: 'never starts',

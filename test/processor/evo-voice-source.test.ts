@@ -216,6 +216,13 @@ describe('Evo Voice source: rows and watermarks in, the hand-computed day out', 
     const redisRows = async () => knownFields(await pipeline.reader.listQuarterHours({ tenant: EVO_TENANT, from: 0, to: 8.64e15 }));
     await waitFor(async () => (await redisRows()).size === EXPECTED_QUARTER_HOURS.size, 30_000);
     expect(Object.fromEntries(await redisRows())).toEqual(Object.fromEntries(EXPECTED_QUARTER_HOURS));
+    // segments and states come from their own topics, which the sink may not have reached yet when the rows match
+    const redisTimeline = async (agent: string) => (await pipeline.reader.getTimeline(EVO_TENANT, agent, T8, T8 + 3 * HOUR)).map(segmentView);
+    await waitFor(async () => {
+      const states = await pipeline.reader.getAgentStates(EVO_TENANT);
+      const timelines = [JSON.stringify(await redisTimeline(A1)), JSON.stringify(await redisTimeline(A2))];
+      return states.length === 2 && states.every((state) => !state.loggedIn) && timelines[0] === JSON.stringify(EXPECTED_SEGMENTS[A1]) && timelines[1] === JSON.stringify(EXPECTED_SEGMENTS[A2]);
+    }, 30_000);
     for (const agent of [A1, A2]) {
       expect((await pipeline.reader.getTimeline(EVO_TENANT, agent, T8, T8 + 3 * HOUR)).map(segmentView)).toEqual(EXPECTED_SEGMENTS[agent]);
     }

@@ -150,6 +150,8 @@ describe('timeline processor under faults', () => {
 
     await waitFor(() => redisMatches(pipeline, expected), 60_000, 500);
     expectSameRows(comparable(await pipeline.reader.listQuarterHours({ tenant: TENANT, from: 0, to: 8.64e15 })), expected, 'redis');
+    // states come from their own topic, which the sink may not have reached yet when the rows match
+    await waitFor(async () => (await pipeline.reader.getAgentStates(TENANT)).length === 40, 30_000, 250);
     expect((await pipeline.reader.getAgentStates(TENANT)).length).toBe(40);
 
     const last = current!;

@@ -73,7 +73,6 @@ export async function createBenchStack(extraEnv: Record<string, string> = {}, op
     TOPIC_PREFIX: prefix,
     PROCESSOR_GROUP_ID: id,
     REDIS_KEY_PREFIX: `at:${id}:`,
-    PROCESSOR_SESSION_TIMEOUT_MS: '6000',
     PROCESSOR_TICK_MS: '100',
     PROCESSOR_METRICS_PORT: '0',
     REDIS_RETENTION_MS: '400000000000',

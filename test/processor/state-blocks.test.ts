@@ -85,7 +85,7 @@ describe('StateBlockWriter with the changelog tracker', () => {
         const entries = [partitionEntry(offset), ...writer.entries('t', engine.persistedParts())];
         for (const entry of entries) if ('blocks' in entry) blocked++;
         for (const entry of entries) expect(JSON.parse(entryText(entry)), `seed ${seed} ${entry.kind} ${entry.id}`).toBeTypeOf('object');
-        // runs reused or extended since the previous commit give the same text as serializing the state afresh
+        // runs reused since the previous commit give the same text as serializing the state afresh
         expect(entries.slice(1).map(entryText), `seed ${seed} offset ${offset}`).toEqual(new StateBlockWriter(SMALL).entries('t', engine.persistedParts()).map(entryText));
         const records = tracker.diff(entries, offset);
         compact(view, records);

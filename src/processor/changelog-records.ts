@@ -48,10 +48,27 @@ export interface RecordToWrite {
  */
 export const DEFLATE_FROM_CHARACTERS = 512;
 
+/**
+ * zlib's output buffer for a text shorter than {@link SMALL_TEXT_CHARACTERS}. Node allocates one per call, 16 KiB by
+ * default: outside the JS heap, counted as external memory and freed only by a full GC. Thousands of small parts per
+ * commit made V8 start a mark-compact of the whole heap about once per commit ("external memory pressure"). One of
+ * 1 KiB comes from Buffer's shared pool; a longer output takes several (BENCHMARKS.md, (1h)).
+ */
+const SMALL_OUTPUT_CHUNK = 1024;
+const SMALL_TEXT_CHARACTERS = 16_384;
+
+/** The UTF-8 of the text being deflated: one buffer reused (deflating is synchronous), not one per text outside the heap. */
+let utf8Scratch = Buffer.allocUnsafe(64 * 1024);
+
+function utf8Of(text: string): Buffer {
+  if (text.length * 3 > utf8Scratch.length) utf8Scratch = Buffer.allocUnsafe(text.length * 3);
+  return utf8Scratch.subarray(0, utf8Scratch.write(text, 'utf8'));
+}
+
 /** How a state text is stored in a record: as it is, or deflated. */
 function storedText(text: string): Pick<ChangelogValue, 'state' | 'stateDeflated'> {
   if (text.length < DEFLATE_FROM_CHARACTERS) return { state: text, stateDeflated: null };
-  return { state: '', stateDeflated: deflateRawSync(text, { level: 1 }) };
+  return { state: '', stateDeflated: deflateRawSync(utf8Of(text), text.length < SMALL_TEXT_CHARACTERS ? { level: 1, chunkSize: SMALL_OUTPUT_CHUNK } : { level: 1 }) };
 }
 
 /** The state text of a record, inflated when it was written deflated. Throws when the deflated bytes are corrupt. */

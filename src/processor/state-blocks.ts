@@ -24,10 +24,13 @@ export interface BlockLayout {
  */
 export const DEFAULT_LAYOUT: BlockLayout = { log: { mean: 64, max: 256 }, segments: { mean: 32, max: 128 }, marks: { mean: 128, max: 512 }, windows: { mean: 2, max: 4 }, blocksFromCharacters: 16_384 };
 
-/** A run of array elements as JSON: `glue` (what precedes it in the entry's JSON) and `body` (its elements). */
+/**
+ * A run of array elements as JSON: `text` is `glue` (what precedes it in the entry's JSON) followed by the elements.
+ * Only this one string is kept (and, unless it is over the part limit, it is also the text of its one block).
+ */
 interface Run {
   readonly glue: string;
-  readonly body: string;
+  readonly text: string;
   /** The run's blocks, computed when the entry is written as blocks (a text over the part limit is cut). */
   blocks: readonly StateBlock[] | null;
 }
@@ -59,9 +62,15 @@ interface TenantRuns {
 }
 
 function blocksOf(run: Run): readonly StateBlock[] {
-  run.blocks ??= textBlocks(run.glue + run.body);
+  run.blocks ??= textBlocks(run.text);
   return run.blocks;
 }
+
+/** The run's elements as JSON, without its glue. */
+const bodyOf = (run: Run): string => run.text.slice(run.glue.length);
+
+/** True when the run's elements serialize to `body`. */
+const hasBody = (run: Run, body: string): boolean => run.text.length - run.glue.length === body.length && run.text.endsWith(body);
 
 /** The JSON of an array's elements without its brackets. */
 const elements = (values: readonly unknown[]): string => JSON.stringify(values).slice(1, -1);
@@ -90,8 +99,8 @@ class EntryText {
 
   add(run: Run, reused: boolean): void {
     this.runs.push(run);
-    this.length += run.glue.length + run.body.length;
-    if (reused) this.reused += run.glue.length + run.body.length;
+    this.length += run.text.length;
+    if (reused) this.reused += run.text.length;
     this.#pending = '';
     this.#first = false;
   }
@@ -104,7 +113,7 @@ class EntryText {
     const headJson = JSON.stringify(head);
     const tail = headJson.length > 2 ? this.#pending + headJson.slice(1) : `${this.#pending.slice(0, -1)}}`;
     const length = this.length + tail.length;
-    if (length < blocksFrom || this.reused * 2 < length) return { kind, tenant, id, json: this.runs.map((run) => run.glue + run.body).join('') + tail };
+    if (length < blocksFrom || this.reused * 2 < length) return { kind, tenant, id, json: this.runs.map((run) => run.text).join('') + tail };
     const blocks: StateBlock[] = [];
     for (const run of this.runs) blocks.push(...blocksOf(run));
     blocks.push(...textBlocks(tail));
@@ -124,7 +133,7 @@ function sameRefs<T>(cached: readonly T[], items: readonly T[], from: number, to
  */
 function cachedRun<K, R extends Run>(old: Map<K, R> | undefined, next: Map<K, R>, key: K, glue: string, same: (hit: R) => boolean, build: () => R): { run: R; reused: boolean } {
   const hit = old?.get(key);
-  const run = hit !== undefined && same(hit) ? (hit.glue === glue ? hit : { ...hit, glue, blocks: null }) : build();
+  const run = hit !== undefined && same(hit) ? (hit.glue === glue ? hit : { ...hit, glue, text: glue + bodyOf(hit), blocks: null }) : build();
   next.set(key, run);
   return { run, reused: run === hit };
 }
@@ -133,7 +142,7 @@ function cachedRun<K, R extends Run>(old: Map<K, R> | undefined, next: Map<K, R>
 function refRun<T>(old: Map<T, RefRun<T>> | undefined, next: Map<T, RefRun<T>>, items: readonly T[], from: number, to: number, glue: string, body: (run: readonly T[]) => string): { run: RefRun<T>; reused: boolean } {
   return cachedRun(old, next, items[from] as T, glue, (hit) => sameRefs(hit.items, items, from, to), () => {
     const slice = items.slice(from, to);
-    return { items: slice, glue, body: body(slice), blocks: null };
+    return { items: slice, glue, text: glue + body(slice), blocks: null };
   });
 }
 
@@ -190,7 +199,7 @@ export class StateBlockWriter {
         changes: user.markChanges.slice(from, to),
         names: user.markNames.slice(from, to),
         glue,
-        body: elements(encodeMarks(user.markTimes, user.markChanges, user.markNames, from, to)),
+        text: glue + elements(encodeMarks(user.markTimes, user.markChanges, user.markNames, from, to)),
         blocks: null,
       }));
       text.add(run, reused);
@@ -203,7 +212,7 @@ export class StateBlockWriter {
     for (const to of runEnds(windows.length, (i) => (windows[i] as WindowSnapshot).start, this.#layout.windows)) {
       const glue = text.glue();
       const body = elements(windows.slice(from, to));
-      const { run, reused } = cachedRun(old?.windows, runs.windows, (windows[from] as WindowSnapshot).start, glue, (hit) => hit.body === body, () => ({ glue, body, blocks: null }));
+      const { run, reused } = cachedRun(old?.windows, runs.windows, (windows[from] as WindowSnapshot).start, glue, (hit) => hasBody(hit, body), () => ({ glue, text: glue + body, blocks: null }));
       text.add(run, reused);
       from = to;
     }

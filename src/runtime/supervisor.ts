@@ -80,12 +80,12 @@ export function superviseUnit<T extends SupervisedUnit>(options: SupervisorOptio
       }, { once: true });
     });
   };
-  const stopUnit = async (dead: T, what: string): Promise<void> => {
+  const stopUnit = async (target: T, what: string): Promise<void> => {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), options.stopTimeoutMs);
     });
-    const outcome = await Promise.race([dead.stop().then(() => 'stopped' as const, () => 'stopped' as const), timedOut]);
+    const outcome = await Promise.race([target.stop().then(() => 'stopped' as const, () => 'stopped' as const), timedOut]);
     clearTimeout(timer);
     if (outcome === 'timeout') logger.warn({ unit: name, stopTimeoutMs: options.stopTimeoutMs }, `${name} did not stop in time ${what}; abandoning it`);
   };

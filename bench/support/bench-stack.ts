@@ -77,6 +77,8 @@ export async function createBenchStack(extraEnv: Record<string, string> = {}, op
     PROCESSOR_METRICS_PORT: '0',
     REDIS_RETENTION_MS: '400000000000',
     LOG_LEVEL: 'warn',
+    // the processor's producer client, to compare them in alternating runs
+    ...(process.env['PROCESSOR_PRODUCER_CLIENT'] === undefined ? {} : { PROCESSOR_PRODUCER_CLIENT: process.env['PROCESSOR_PRODUCER_CLIENT'] }),
     ...extraEnv,
   };
   const config = parseConfig(baseEnv);

@@ -74,6 +74,8 @@ export interface Config {
     readonly stateEntryMaxBytes: number;
     /** The most input one fetch brings per partition, and so one batch and one transaction of a partition task at most. */
     readonly fetchMaxBytesPerPartition: number;
+    /** The Kafka client of the partition tasks' transactional producers (PROCESSOR_PRODUCER_CLIENT; docs/processor.md). */
+    readonly producerClient: 'kafkajs' | 'platformatic';
     /** Where `process` serves GET /metrics, /healthz and /readyz; port 0 means no such endpoint. */
     readonly metrics: { readonly host: string; readonly port: number };
     /** Backoff between restarts of a processor instance that could not start or died (capped, full jitter). */
@@ -334,6 +336,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       redisSinkCheckMs: e.PROCESSOR_REDIS_SINK_CHECK_MS,
       stateEntryMaxBytes: e.PROCESSOR_STATE_ENTRY_MAX_BYTES,
       fetchMaxBytesPerPartition: e.PROCESSOR_FETCH_MAX_BYTES_PER_PARTITION,
+      producerClient: e.PROCESSOR_PRODUCER_CLIENT,
       metrics: { host: e.PROCESSOR_METRICS_HOST, port: e.PROCESSOR_METRICS_PORT },
       supervisor: { backoffBaseMs: e.PROCESSOR_RESTART_BACKOFF_BASE_MS, backoffMaxMs: e.PROCESSOR_RESTART_BACKOFF_MAX_MS },
       reprocess: { enabled: e.PROCESSOR_REPROCESS, leadInMs: e.REPROCESS_LEAD_IN_MS, chunkMs: e.REPROCESS_CHUNK_MS, maxRequestsPerRun: e.REPROCESS_MAX_REQUESTS },

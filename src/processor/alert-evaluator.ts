@@ -16,7 +16,9 @@ import { AlertChangelog, assembleAlertState, positionsEntry, tenantEntries } fro
 import { alertTopics } from './alert-topics.ts';
 import type { AlertTopics } from './alert-topics.ts';
 import type { OutgoingRecord } from './output-records.ts';
-import { isFencingError, PartitionProducer } from './partition-producer.ts';
+import { isFencingError } from './partition-producer.ts';
+import type { PartitionProducer } from './partition-producer.ts';
+import { KafkajsPartitionProducer } from './partition-producer-kafkajs.ts';
 import { singleOwnerAssigner } from './single-owner-assigner.ts';
 
 export interface AlertEvaluatorStatus {
@@ -161,7 +163,7 @@ export class AlertEvaluator {
       try {
         await this.#producer?.close();
         this.#producer = null;
-        this.#producer = await PartitionProducer.open(this.#kafka!, this.#serde!, this.#groupId);
+        this.#producer = await KafkajsPartitionProducer.open(this.#kafka!, this.#serde!, this.#groupId);
         const started = performance.now();
         const entries = await readAlertChangelog(this.#kafka!, this.#serde!, this.#topics.changelog);
         const { snapshots, positions } = assembleAlertState(entries);

@@ -1,4 +1,4 @@
-import type { Batch, Kafka } from 'kafkajs';
+import type { Batch } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { EngineEmission } from '../core/engine/engine-types.ts';
 import type { SourceAdapter } from '../core/source/source-adapter.ts';
@@ -8,7 +8,8 @@ import type { StoredRecord } from './changelog-records.ts';
 import { ChangelogTracker } from './changelog-tracker.ts';
 import type { OutgoingRecord } from './output-records.ts';
 import { deadLetterRecord, emissionRecords } from './output-records.ts';
-import { isFencingError, PartitionProducer } from './partition-producer.ts';
+import { isFencingError } from './partition-producer.ts';
+import type { OpenPartitionProducer, PartitionProducer } from './partition-producer.ts';
 import type { ProcessorMetrics } from './processor-metrics.ts';
 import type { ProcessorTopics } from './processor-topics.ts';
 import type { RawRecordDecoder } from './raw-record-decoder.ts';
@@ -31,7 +32,8 @@ export interface BatchControl {
 
 /** What a partition task needs from its processor instance. */
 export interface PartitionTaskDeps {
-  readonly kafka: Kafka;
+  /** The partition's transactional producer (PROCESSOR_PRODUCER_CLIENT). */
+  readonly openProducer: OpenPartitionProducer;
   readonly serde: AvroSerde;
   readonly decoder: RawRecordDecoder;
   /** Maps the raw topic's records onto canonical events. */
@@ -275,8 +277,8 @@ export class PartitionTask {
       try {
         await this.#producer?.close();
         this.#producer = null;
-        const { kafka, serde, groupId, topics } = this.#deps;
-        this.#producer = await PartitionProducer.open(kafka, serde, `${groupId}-${topics.raw}-${this.partition}`);
+        const { groupId, topics } = this.#deps;
+        this.#producer = await this.#deps.openProducer(`${groupId}-${topics.raw}-${this.partition}`);
         const started = performance.now();
         const entries = await this.#deps.restore(this.partition);
         const state = restorePartitionState(entries, this.#deps.engine);

@@ -13,6 +13,8 @@ import type { StoredRecord } from './changelog-records.ts';
 import { restoreChangelog } from './changelog-restorer.ts';
 import { PartitionTask } from './partition-task.ts';
 import type { PartitionTaskDeps } from './partition-task.ts';
+import { KafkajsPartitionProducer } from './partition-producer-kafkajs.ts';
+import { PlatformaticPartitionProducer } from './partition-producer-platformatic.ts';
 import type { ProcessorMetrics } from './processor-metrics.ts';
 import { createProcessorMetrics } from './processor-metrics.ts';
 import type { ProcessorSource } from './processor-source.ts';
@@ -166,8 +168,11 @@ export class TimelineProcessor {
     await intake.start();
     const { allowedLatenessMs, correctionHorizonMs, sessionTimeoutMs, fetchMaxBytesPerPartition } = config.processor;
     const { groupId, adapter } = source;
+    const producerClient = config.processor.producerClient;
     this.#deps = {
-      kafka, serde, decoder, adapter, groupId,
+      openProducer: (transactionalId) =>
+        producerClient === 'platformatic' ? PlatformaticPartitionProducer.open(config, serde, transactionalId, groupId) : KafkajsPartitionProducer.open(kafka, serde, transactionalId),
+      serde, decoder, adapter, groupId,
       topics: this.#topics,
       engine: {
         allowedLatenessMs, correctionHorizonMs,
@@ -229,7 +234,7 @@ export class TimelineProcessor {
       },
     });
     this.#ticker = setInterval(() => this.#tick(), config.processor.tickMs);
-    this.#logger.info({ source: source.name, groupId, topics: this.#topics }, 'timeline processor started');
+    this.#logger.info({ source: source.name, groupId, topics: this.#topics, producerClient }, 'timeline processor started');
   }
 
   #assign(partition: number): PartitionTask {

@@ -2,7 +2,8 @@ import type { Transaction } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCommittedToEnd } from '../../src/ingest/read-committed.ts';
 import { createProducer } from '../../src/kafka/producer.ts';
-import { PartitionProducer } from '../../src/processor/partition-producer.ts';
+import type { PartitionProducer } from '../../src/processor/partition-producer.ts';
+import { KafkajsPartitionProducer } from '../../src/processor/partition-producer-kafkajs.ts';
 import { progressKey, progressRecord, restoreProgress } from '../../src/processor/reprocess-progress.ts';
 import type { ReprocessorProgress } from '../../src/processor/reprocess-progress.ts';
 import { requireServices } from '../support/services.ts';
@@ -46,7 +47,7 @@ describe('restoreProgress', () => {
   }
 
   async function partitionProducer(transactionalId: string): Promise<PartitionProducer> {
-    const producer = await PartitionProducer.open(pipeline.kafka, pipeline.serde, transactionalId);
+    const producer = await KafkajsPartitionProducer.open(pipeline.kafka, pipeline.serde, transactionalId);
     producers.push({ disconnect: () => producer.close() });
     return producer;
   }

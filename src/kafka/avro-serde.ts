@@ -1,4 +1,5 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import type { Type } from 'avsc';
 import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
 import type { RegistryEndpoint } from './schema-registry-http.ts';
 import { registryRequest } from './schema-registry-http.ts';
@@ -12,6 +13,12 @@ export function readWireHeader(buffer: Buffer): { schemaId: number; payload: Buf
   return { schemaId: buffer.readUInt32BE(1), payload: buffer.subarray(5) };
 }
 
+/** A topic's writer schema: its registry id and the avsc type that encodes it. */
+interface Writer {
+  readonly id: number;
+  readonly type: Type;
+}
+
 /**
  * Avro values in the Confluent wire format through the registry. Writer schema ids are looked up once per topic
  * (the latest version of `<topic>-value`) and cached for the life of the serde.
@@ -20,6 +27,9 @@ export class AvroSerde {
   readonly #registry: SchemaRegistry;
   readonly #endpoint: RegistryEndpoint;
   readonly #ids = new Map<string, number>();
+  readonly #writers = new Map<string, Writer>();
+  /** Where values are encoded before they are copied out (grows to the largest value). */
+  #scratch = Buffer.allocUnsafe(64 * 1024);
 
   constructor(endpoint: RegistryEndpoint) {
     this.#endpoint = endpoint;
@@ -35,8 +45,36 @@ export class AvroSerde {
     return id;
   }
 
+  /**
+   * `value` in the wire format with the topic's latest schema. Encoded into a reused buffer and copied into one of
+   * its exact size (small ones from Buffer's pool): the registry client's own encode allocates a zero-filled buffer
+   * per value, and another for the header, which cost the processor more than its own encoding (BENCHMARKS.md, (1i)).
+   * An invalid value is handed to the registry client, which throws its validation error naming the fields.
+   */
   async encode(topic: string, value: unknown): Promise<Buffer> {
-    return this.#registry.encode(await this.schemaIdFor(topic), value);
+    const writer = this.#writers.get(topic) ?? (await this.#writerFor(topic));
+    let end: number;
+    try {
+      end = writer.type.encode(value, this.#scratch, 5);
+      if (end < 0) {
+        this.#scratch = Buffer.allocUnsafe(Math.max(2 * this.#scratch.length, this.#scratch.length - end));
+        end = writer.type.encode(value, this.#scratch, 5);
+      }
+    } catch {
+      return this.#registry.encode(writer.id, value);
+    }
+    this.#scratch[0] = 0;
+    this.#scratch.writeUInt32BE(writer.id, 1);
+    const out = Buffer.allocUnsafe(end);
+    this.#scratch.copy(out, 0, 0, end);
+    return out;
+  }
+
+  async #writerFor(topic: string): Promise<Writer> {
+    const id = await this.schemaIdFor(topic);
+    const writer = { id, type: (await this.#registry.getSchema(id)) as unknown as Type };
+    this.#writers.set(topic, writer);
+    return writer;
   }
 
   /** Decodes any wire-format buffer with its writer schema; throws WIRE_FORMAT_INVALID for bad framing. */

@@ -19,22 +19,43 @@ function cutsAfter(key: number, mean: number): boolean {
 }
 
 /**
- * Where `[0, n)` is cut into runs, as the exclusive end of each run. A run ends after an element whose key hashes to a
- * cut, unless the next element has the same key (equal keys stay together), or when it reaches `size.max` elements.
- * The cuts depend on the keys, not on positions: removing elements from the front, appending, or changing one element
- * leaves the other runs as they were (except runs cut by `max`, which shift within their stretch of uncut keys).
- * Keys are integers (epoch milliseconds).
+ * The exclusive end of the run that starts at `start` (a run boundary) in `[0, n)`: after the first element whose key
+ * hashes to a cut, unless the next element has the same key (equal keys stay together), or at `size.max` elements,
+ * or at `n`.
+ */
+export function nextRunEnd(n: number, keyAt: (index: number) => number, size: RunSize, start: number): number {
+  for (let i = start; i < n; i++) {
+    if (i === n - 1 || i + 1 - start >= size.max) return i + 1;
+    const key = keyAt(i);
+    if (cutsAfter(key, size.mean) && keyAt(i + 1) !== key) return i + 1;
+  }
+  return n;
+}
+
+/**
+ * True when {@link nextRunEnd} from `start` is `end`, given that no element in `[start, end - 1)` ends a run from
+ * `start`. That holds for the elements of a run an earlier call cut from the same first element, when they are the
+ * same elements (same keys) in the same order: only the cut after the last one is checked, which depends on the next
+ * element and on `n`.
+ */
+export function endsRun(n: number, keyAt: (index: number) => number, size: RunSize, start: number, end: number): boolean {
+  if (end > n || end <= start) return false;
+  if (end === n || end - start >= size.max) return true;
+  const key = keyAt(end - 1);
+  return cutsAfter(key, size.mean) && keyAt(end) !== key;
+}
+
+/**
+ * Where `[0, n)` is cut into runs, as the exclusive end of each run: see {@link nextRunEnd}. The cuts depend on the
+ * keys, not on positions: removing elements from the front, appending, or changing one element leaves the other
+ * runs as they were (except runs cut by `max`, which shift within their stretch of uncut keys). Keys are integers
+ * (epoch milliseconds).
  */
 export function runEnds(n: number, keyAt: (index: number) => number, size: RunSize): number[] {
   const ends: number[] = [];
-  let start = 0;
-  for (let i = 0; i < n; i++) {
-    const key = keyAt(i);
-    const last = i === n - 1;
-    if (last || i + 1 - start >= size.max || (cutsAfter(key, size.mean) && keyAt(i + 1) !== key)) {
-      ends.push(i + 1);
-      start = i + 1;
-    }
+  for (let start = 0; start < n; ) {
+    start = nextRunEnd(n, keyAt, size, start);
+    ends.push(start);
   }
   return ends;
 }

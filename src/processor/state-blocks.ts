@@ -4,7 +4,7 @@ import type { PersistedParts, SessionParts, UserParts } from '../core/engine/per
 import { encodeMarks, persistSegment } from '../core/engine/persisted-parts.ts';
 import type { AgentEvent } from '../core/events/agent-event.ts';
 import type { RunSize } from './block-bounds.ts';
-import { runEnds } from './block-bounds.ts';
+import { endsRun, nextRunEnd, runEnds } from './block-bounds.ts';
 import { textBlocks } from './changelog-records.ts';
 import type { StateBlock, WritableEntry } from './state-entries.ts';
 
@@ -128,6 +128,22 @@ function sameRefs<T>(cached: readonly T[], items: readonly T[], from: number, to
 }
 
 /**
+ * The end of the run that starts at `from` (a run boundary): that of the previous call's run with the same first
+ * element (`length` elements) when `same(end)` says its elements are unchanged and it still ends there
+ * ({@link endsRun}), else computed. Equal to `runEnds`' cut, without hashing the keys of every unchanged run again.
+ */
+function reusedEnd(length: number | undefined, n: number, keyAt: (index: number) => number, size: RunSize, from: number, same: (end: number) => boolean): number {
+  if (length !== undefined && endsRun(n, keyAt, size, from, from + length) && same(from + length)) return from + length;
+  return nextRunEnd(n, keyAt, size, from);
+}
+
+/** {@link reusedEnd} for runs of events or segment entries, whose unchanged elements are the same objects. */
+function refRunEnd<T>(old: Map<T, RefRun<T>> | undefined, items: readonly T[], keyAt: (index: number) => number, size: RunSize, from: number): number {
+  const previous = old?.get(items[from] as T);
+  return reusedEnd(previous?.items.length, items.length, keyAt, size, from, (end) => previous !== undefined && sameRefs(previous.items, items, from, end));
+}
+
+/**
  * The run at `key`: the previous call's when `same` holds for it (with the new glue if that changed), else `build()`.
  * Recorded in `next` either way; `reused` when it is the previous call's run unchanged.
  */
@@ -191,8 +207,11 @@ export class StateBlockWriter {
     const runs: UserRuns = { marks: new Map(), windows: new Map() };
     const text = new EntryText();
     text.open('marks');
-    let from = 0;
-    for (const to of runEnds(user.markTimes.length, (i) => user.markTimes[i] as number, this.#layout.marks)) {
+    const markKey = (i: number): number => user.markTimes[i] as number;
+    const marks = user.markTimes.length;
+    for (let from = 0, to = 0; from < marks; from = to) {
+      const previous = old?.marks.get(markKey(from));
+      to = reusedEnd(previous?.times.length, marks, markKey, this.#layout.marks, from, (end) => previous !== undefined && sameMarks(previous, user, from, end));
       const glue = text.glue();
       const { run, reused } = cachedRun(old?.marks, runs.marks, user.markTimes[from] as number, glue, (hit) => sameMarks(hit, user, from, to), () => ({
         times: user.markTimes.slice(from, to),
@@ -203,12 +222,11 @@ export class StateBlockWriter {
         blocks: null,
       }));
       text.add(run, reused);
-      from = to;
     }
     text.close();
     const { windows, ...head } = user.head;
     text.open('windows');
-    from = 0;
+    let from = 0;
     for (const to of runEnds(windows.length, (i) => (windows[i] as WindowSnapshot).start, this.#layout.windows)) {
       const glue = text.glue();
       const body = elements(windows.slice(from, to));
@@ -226,19 +244,18 @@ export class StateBlockWriter {
     const text = new EntryText();
     const userId = session.head.userId;
     text.open('log');
-    let from = 0;
-    for (const to of runEnds(session.log.length, (i) => (session.log[i] as AgentEvent).eventTime, this.#layout.log)) {
-      const { run, reused } = refRun(old?.log, runs.log, session.log, from, to, text.glue(), (events) => elements(encodeLog(events, userId)));
+    const { log, segments } = session;
+    for (let from = 0, to = 0; from < log.length; from = to) {
+      to = refRunEnd(old?.log, log, (i) => (log[i] as AgentEvent).eventTime, this.#layout.log, from);
+      const { run, reused } = refRun(old?.log, runs.log, log, from, to, text.glue(), (events) => elements(encodeLog(events, userId)));
       text.add(run, reused);
-      from = to;
     }
     text.close();
     text.open('segments');
-    from = 0;
-    for (const to of runEnds(session.segments.length, (i) => (session.segments[i] as SegmentEntry).segment.start, this.#layout.segments)) {
-      const { run, reused } = refRun(old?.segments, runs.segments, session.segments, from, to, text.glue(), (entries) => elements(entries.map(persistSegment)));
+    for (let from = 0, to = 0; from < segments.length; from = to) {
+      to = refRunEnd(old?.segments, segments, (i) => (segments[i] as SegmentEntry).segment.start, this.#layout.segments, from);
+      const { run, reused } = refRun(old?.segments, runs.segments, segments, from, to, text.glue(), (entries) => elements(entries.map(persistSegment)));
       text.add(run, reused);
-      from = to;
     }
     text.close();
     next.sessions.set(session.head.sessionId, runs);

@@ -4,7 +4,7 @@ import type { AvroSerde } from '../kafka/avro-serde.ts';
 import { createProducer } from '../kafka/producer.ts';
 import type { OutgoingRecord } from './output-records.ts';
 import type { ConsumedOffset, EncodedRecord, PartitionProducer, SentOffsets } from './partition-producer.ts';
-import { produceRequests } from './partition-producer.ts';
+import { noteSent, produceRequests } from './partition-producer.ts';
 
 /** One produce request as kafkajs' sendBatch takes it. */
 function topicMessagesOf(request: readonly EncodedRecord[]): TopicMessages[] {
@@ -65,12 +65,7 @@ export class KafkajsPartitionProducer implements PartitionProducer {
     const sent = new Map<string, Map<number, number>>();
     try {
       for (const topicMessages of requests) {
-        for (const meta of await transaction.sendBatch({ topicMessages, acks: -1 })) {
-          const offset = Number(meta.baseOffset ?? meta.offset);
-          const partitions = sent.get(meta.topicName) ?? new Map<number, number>();
-          if (Number.isFinite(offset) && !partitions.has(meta.partition)) partitions.set(meta.partition, offset);
-          sent.set(meta.topicName, partitions);
-        }
+        for (const meta of await transaction.sendBatch({ topicMessages, acks: -1 })) noteSent(sent, meta.topicName, meta.partition, Number(meta.baseOffset ?? meta.offset));
       }
       if (consumed !== null) {
         const offsets = {

@@ -6,7 +6,7 @@ import type { AvroSerde } from '../kafka/avro-serde.ts';
 import { platformaticBaseOptions } from '../kafka/platformatic-options.ts';
 import type { OutgoingRecord } from './output-records.ts';
 import type { ConsumedOffset, PartitionProducer, SentOffsets } from './partition-producer.ts';
-import { produceRequests } from './partition-producer.ts';
+import { noteSent, produceRequests } from './partition-producer.ts';
 
 /** A transaction may stay open this long before its coordinator aborts it (also the client's request timeout). */
 const TRANSACTION_TIMEOUT_MS = 60_000;
@@ -89,11 +89,7 @@ export class PlatformaticPartitionProducer implements PartitionProducer {
       for (const request of requests) {
         const messages = request.map(({ topic, key, value, partition }) => ({ topic, key: Buffer.from(key), value, ...(partition === undefined ? {} : { partition }) }));
         const result = await transaction.send({ messages });
-        for (const { topic, partition, offset } of result.offsets ?? []) {
-          const partitions = sent.get(topic) ?? new Map<number, number>();
-          if (!partitions.has(partition)) partitions.set(partition, Number(offset));
-          sent.set(topic, partitions);
-        }
+        for (const { topic, partition, offset } of result.offsets ?? []) noteSent(sent, topic, partition, Number(offset));
       }
       if (consumed !== null) {
         const consumer: MessageConsumerMetadata = { groupId: consumed.groupId, generationId: -1, memberId: '', coordinatorId: this.#coordinatorId };

@@ -12,6 +12,14 @@ export interface ConsumedOffset {
 /** Where a committed transaction's records went: per topic and partition, the offset of the first one sent there. */
 export type SentOffsets = ReadonlyMap<string, ReadonlyMap<number, number>>;
 
+/** Notes where a produce request's records went in `sent`: the first offset per topic and partition is kept. */
+export function noteSent(sent: Map<string, Map<number, number>>, topic: string, partition: number, offset: number): void {
+  if (!Number.isFinite(offset)) return;
+  const partitions = sent.get(topic) ?? new Map<number, number>();
+  if (!partitions.has(partition)) partitions.set(partition, offset);
+  sent.set(topic, partitions);
+}
+
 const REQUEST_BYTES = 512 * 1024;
 
 const FENCING_ERRORS = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'INVALID_PRODUCER_ID_MAPPING', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);

@@ -6,7 +6,7 @@
  * Feeds `agents` live agents (a login, then Talking_Inbound → Wrap → Waiting, round-robin, event time = change time)
  * at the given rate for `seconds` of event time; every `commitEverySeconds` it advances the watermark to the newest
  * second and commits: takes the state entries and diffs them with a ChangelogTracker, as a partition task does.
- * - `blocks`: StateBlockWriter over TimelineEngine.persistedParts() (what the processor does);
+ * - `blocks`: StateBlockWriter over TimelineEngine.persistedChanges() (what the processor does);
  * - `whole`: snapshotEntries(TimelineEngine.snapshot()) (each entry serialized whole at every commit, the processor
  *   before state blocks).
  * Prints the state's JSON size at the end, the median time of the last 10 commits (entries + diff, deflating
@@ -61,7 +61,7 @@ for (let second = 0; second < SECONDS; second++) {
   if ((second + 1) % EVERY !== 0) continue;
   engine.advanceWatermark(start + second * 1000 + 999);
   const started = performance.now();
-  const entries = mode === 'blocks' ? writer.entries('t', engine.persistedParts()) : snapshotEntries('t', engine.snapshot());
+  const entries = mode === 'blocks' ? writer.entries('t', engine.persistedChanges()) : snapshotEntries('t', engine.snapshot());
   const out = tracker.diff(entries, 0);
   tracker.accept();
   commitMs.push(performance.now() - started);

@@ -1,6 +1,6 @@
 import { encodeLog } from '../core/engine/compact-event.ts';
 import type { SegmentEntry, WindowSnapshot } from '../core/engine/engine-types.ts';
-import type { PersistedParts, SessionParts, UserParts } from '../core/engine/persisted-parts.ts';
+import type { PersistedChanges, PersistedParts, SessionParts, UserParts } from '../core/engine/persisted-parts.ts';
 import { encodeMarks, persistSegment } from '../core/engine/persisted-parts.ts';
 import type { AgentEvent } from '../core/events/agent-event.ts';
 import type { RunSize } from './block-bounds.ts';
@@ -48,12 +48,15 @@ interface MarkRun extends Run {
 interface SessionRuns {
   readonly log: Map<AgentEvent, RefRun<AgentEvent>>;
   readonly segments: Map<SegmentEntry, RefRun<SegmentEntry>>;
+  /** The entry these runs made. */
+  entry: WritableEntry | null;
 }
 
 interface UserRuns {
   readonly marks: Map<number, MarkRun>;
   /** Window runs by the first window's start; windows are mutable, so a run is reused when its JSON is equal. */
   readonly windows: Map<number, Run>;
+  entry: WritableEntry | null;
 }
 
 interface TenantRuns {
@@ -121,6 +124,14 @@ class EntryText {
   }
 }
 
+/** The entry of an unchanged user or session as the previous call made it, carried over into `next`. */
+function kept<R extends { entry: WritableEntry | null }>(previous: Map<string, R> | undefined, next: Map<string, R>, kind: string, id: string): WritableEntry {
+  const runs = previous?.get(id);
+  if (runs?.entry == null) throw new Error(`state writer: ${kind} ${id} is unchanged, but no entry was written for it before (a writer must start from an engine's complete changes)`);
+  next.set(id, runs);
+  return runs.entry;
+}
+
 function sameRefs<T>(cached: readonly T[], items: readonly T[], from: number, to: number): boolean {
   if (cached.length !== to - from) return false;
   for (let i = from; i < to; i++) if (cached[i - from] !== items[i]) return false;
@@ -181,6 +192,9 @@ function sameMarks(run: MarkRun, user: UserParts, from: number, to: number): boo
  * commits (a catch-up, where each transaction holds many of its events) is written whole, in one record that deflates
  * well, and one that changes at its end only (live traffic) writes its last runs and its head.
  *
+ * Given an engine's changes (TimelineEngine.persistedChanges) instead of all its parts, it serializes only the users
+ * and sessions that changed and keeps the entries of the others, so a commit costs what changed, not the whole state.
+ *
  * Lifecycle: one writer per partition task and state; {@link entries} once per tenant per commit. It keeps the runs
  * of the last call only, so its memory follows the state's. After the task's state is rebuilt, make a new writer.
  */
@@ -192,19 +206,36 @@ export class StateBlockWriter {
     this.#layout = { ...DEFAULT_LAYOUT, ...layout };
   }
 
-  /** The engine, user and session entries of one tenant's state, in this order. */
-  entries(tenant: string, parts: PersistedParts): WritableEntry[] {
+  /**
+   * The engine, user and session entries of one tenant's state, in this order. Given the changes since the previous
+   * call ({@link PersistedChanges}, not `complete`), an unchanged user or session keeps the entry that call made;
+   * throws when it has none (the writer must see the engine's first, complete, changes).
+   */
+  entries(tenant: string, parts: PersistedParts | PersistedChanges): WritableEntry[] {
     const previous = this.#tenants.get(tenant);
     const next: TenantRuns = { sessions: new Map(), users: new Map() };
     const out: WritableEntry[] = [{ kind: 'engine', tenant, id: '', json: JSON.stringify(parts.engine) }];
-    for (const user of parts.users) out.push(this.#user(tenant, user, previous?.users.get(user.head.userId), next));
-    for (const session of parts.sessions) out.push(this.#session(tenant, session, previous?.sessions.get(session.head.sessionId), next));
+    if ('complete' in parts && !parts.complete) {
+      const users = new Map(parts.users.map((user) => [user.head.userId, user]));
+      for (const id of parts.userIds) {
+        const user = users.get(id);
+        out.push(user === undefined ? kept(previous?.users, next.users, 'user', id) : this.#user(tenant, user, previous?.users.get(id), next));
+      }
+      const sessions = new Map(parts.sessions.map((session) => [session.head.sessionId, session]));
+      for (const id of parts.sessionIds) {
+        const session = sessions.get(id);
+        out.push(session === undefined ? kept(previous?.sessions, next.sessions, 'session', id) : this.#session(tenant, session, previous?.sessions.get(id), next));
+      }
+    } else {
+      for (const user of parts.users) out.push(this.#user(tenant, user, previous?.users.get(user.head.userId), next));
+      for (const session of parts.sessions) out.push(this.#session(tenant, session, previous?.sessions.get(session.head.sessionId), next));
+    }
     this.#tenants.set(tenant, next);
     return out;
   }
 
   #user(tenant: string, user: UserParts, old: UserRuns | undefined, next: TenantRuns): WritableEntry {
-    const runs: UserRuns = { marks: new Map(), windows: new Map() };
+    const runs: UserRuns = { marks: new Map(), windows: new Map(), entry: null };
     const text = new EntryText();
     text.open('marks');
     const markKey = (i: number): number => user.markTimes[i] as number;
@@ -236,11 +267,12 @@ export class StateBlockWriter {
     }
     text.close();
     next.users.set(user.head.userId, runs);
-    return text.entry('user', tenant, user.head.userId, head, this.#layout.blocksFromCharacters);
+    runs.entry = text.entry('user', tenant, user.head.userId, head, this.#layout.blocksFromCharacters);
+    return runs.entry;
   }
 
   #session(tenant: string, session: SessionParts, old: SessionRuns | undefined, next: TenantRuns): WritableEntry {
-    const runs: SessionRuns = { log: new Map(), segments: new Map() };
+    const runs: SessionRuns = { log: new Map(), segments: new Map(), entry: null };
     const text = new EntryText();
     const userId = session.head.userId;
     text.open('log');
@@ -259,6 +291,7 @@ export class StateBlockWriter {
     }
     text.close();
     next.sessions.set(session.head.sessionId, runs);
-    return text.entry('session', tenant, session.head.sessionId, session.head, this.#layout.blocksFromCharacters);
+    runs.entry = text.entry('session', tenant, session.head.sessionId, session.head, this.#layout.blocksFromCharacters);
+    return runs.entry;
   }
 }

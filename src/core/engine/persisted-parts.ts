@@ -47,6 +47,20 @@ export interface PersistedParts {
   readonly sessions: readonly SessionParts[];
 }
 
+/**
+ * {@link PersistedParts} of the users and sessions that may have changed since the previous call
+ * (TimelineEngine.persistedChanges), or of all of them when `complete`. Every other user and session the state
+ * holds (listed in `userIds` and `sessionIds`) is as that call, or an earlier one, handed it out; an id no longer
+ * listed was removed.
+ */
+export interface PersistedChanges extends PersistedParts {
+  readonly complete: boolean;
+  /** Every user the state holds, in the order {@link PersistedParts.users} would list them. */
+  readonly userIds: Iterable<string>;
+  /** Every session the state holds, in the order {@link PersistedParts.sessions} would list them. */
+  readonly sessionIds: Iterable<string>;
+}
+
 /** A segment entry as persisted: `emitted: true` for an emission equal to the segment (format 7). */
 export function persistSegment(entry: SegmentEntry): PersistedSegmentEntry {
   return { segment: entry.segment, revision: entry.revision, emitted: entry.emitted !== null && sameSegment(entry.emitted, entry.segment) ? true : entry.emitted };

@@ -14,8 +14,9 @@ import { DEFAULT_MAX_CLOCK_LEAD_MS, DEFAULT_MAX_EVENT_AGE_MS, DEFAULT_MAX_EVENT_
 import { QUARTER_HOUR_MS, quarterHourStart } from '../windows/quarter-hour.ts';
 import { EngineSession, INSERT_AFTER_END, INSERT_DUPLICATE } from './engine-session.ts';
 import type { EngineConfig, EngineEmission, EngineSnapshot } from './engine-types.ts';
+import { EngineChanges } from './engine-changes.ts';
 import { EngineUser } from './engine-user.ts';
-import type { PersistedParts, SessionParts, UserParts } from './persisted-parts.ts';
+import type { PersistedChanges, PersistedParts, SessionParts, UserParts } from './persisted-parts.ts';
 import { migrateEngineSnapshot, SNAPSHOT_VERSION } from './snapshot-format.ts';
 import { emitSegments, emitState } from './session-emissions.ts';
 import { emitWindows } from './window-emissions.ts';
@@ -80,6 +81,8 @@ export class TimelineEngine {
   private orderStale = false;
   private watermark: number | null = null;
   private checkpointTime: number | null = null;
+  /** Not state: what changed since the last persistedChanges(). */
+  private readonly changes = new EngineChanges();
 
   constructor(config: EngineConfig) {
     this.config = { ...config };
@@ -142,6 +145,7 @@ export class TimelineEngine {
       slot.extras = { ...report.extras };
       slot.touched = true;
       user.addMark(report.windowStart, report.changeTime, report.userName);
+      this.changes.user(user);
     }
     return null;
   }
@@ -167,6 +171,7 @@ export class TimelineEngine {
     for (const contact of contacts) {
       const user = this.user(contact.userId, source);
       if (user.directContacts.has(contact.contactId)) continue;
+      this.changes.userAndSessions(user);
       const from = DirectContactStore.earliestRunEnd(contact);
       for (const session of user.sessions) {
         if (session.start !== null && session.start > disconnectBound(contact)) continue;
@@ -210,6 +215,8 @@ export class TimelineEngine {
       this.sessions.set(event.sessionId, session);
     }
     const owner = this.owner(session);
+    this.changes.session(session);
+    this.changes.user(owner);
     const start = session.start;
     const outcome = session.insert(event, owner.windows);
     if (outcome === INSERT_AFTER_END) return false;
@@ -219,10 +226,11 @@ export class TimelineEngine {
     if (session.start !== start) this.resequence(owner);
     const user = event.userId === owner.userId ? owner : this.user(event.userId, source);
     user.addMark(event.eventTime, event.changeTime, event.userName);
+    this.changes.user(user);
     const replaced = session.replaced;
-    if (replaced !== null) this.user(replaced.userId).removeMark(replaced.eventTime, replaced.changeTime, replaced.userName);
+    if (replaced !== null) this.markChanged(this.user(replaced.userId)).removeMark(replaced.eventTime, replaced.changeTime, replaced.userName);
     for (const cut of session.cut) {
-      this.user(cut.userId).removeMark(cut.eventTime, cut.changeTime, cut.userName);
+      this.markChanged(this.user(cut.userId)).removeMark(cut.eventTime, cut.changeTime, cut.userName);
       this.reject('after-session-end');
     }
     return true;
@@ -234,6 +242,7 @@ export class TimelineEngine {
    * When `restoring`, the bounds are what they were when the snapshot was taken, so they are only set.
    */
   private resequence(user: EngineUser, restoring = false): void {
+    this.changes.userAndSessions(user);
     const ordered = user.sessions.length < 2 ? user.sessions : [...user.sessions].sort(byStart);
     for (let i = 0; i < ordered.length; i++) {
       const session = ordered[i] as EngineSession;
@@ -268,6 +277,8 @@ export class TimelineEngine {
     const finalBefore = watermark - lateness;
     for (const session of this.active) {
       const owner = this.owner(session);
+      this.changes.session(session);
+      this.changes.user(owner);
       if (session.advance(watermark, owner.windows)) owner.touched = true;
       else this.active.delete(session);
       if (session.stateDirty) owner.touched = true;
@@ -287,6 +298,7 @@ export class TimelineEngine {
     for (const user of this.userOrder) {
       if (!user.touched && watermark < user.nextFinalAt) continue;
       user.touched = false;
+      this.changes.userAndSessions(user);
       for (const session of user.sessions) if (session.hasPendingSegments()) emitSegments(session, finalBefore, tenant, user, segments);
       emitWindows(user, watermark, lateness, tenant, windows);
       const first = states.length;
@@ -306,6 +318,7 @@ export class TimelineEngine {
     const time = quarterHourStart(threshold);
     if (this.checkpointTime !== null && time <= this.checkpointTime) return;
     this.checkpointTime = time;
+    this.changes.everything();
     const evictedFrom = new Set<EngineUser>();
     for (const [id, session] of this.sessions) {
       session.moveCheckpoint(time);
@@ -366,10 +379,16 @@ export class TimelineEngine {
 
   private addUser(user: EngineUser): EngineUser {
     this.users.set(user.userId, user);
+    this.changes.user(user);
     const order = this.userOrder;
     const last = order[order.length - 1];
     if (last !== undefined && last.userId > user.userId) this.orderStale = true;
     order.push(user);
+    return user;
+  }
+
+  private markChanged(user: EngineUser): EngineUser {
+    this.changes.user(user);
     return user;
   }
 
@@ -403,6 +422,24 @@ export class TimelineEngine {
       users,
       sessions,
     };
+  }
+
+  /**
+   * {@link persistedParts} of only the users and sessions that may have changed since the previous call, or of all of
+   * them on the first call (persisted-parts.ts, PersistedChanges). Lifecycle: one consumer of the changes per engine
+   * (a changelog writer); the parts are valid until the next call that changes the engine.
+   */
+  persistedChanges(): PersistedChanges {
+    const { all, users: changedUsers, sessions: changedSessions } = this.changes.take();
+    const users: UserParts[] = [];
+    for (const user of all ? this.users.values() : changedUsers) {
+      if (this.users.get(user.userId) === user) users.push({ head: user.snapshotHead(), markTimes: user.markTimes, markChanges: user.markChanges, markNames: user.markNames });
+    }
+    const sessions: SessionParts[] = [];
+    for (const session of all ? this.sessions.values() : changedSessions) {
+      if (this.sessions.get(session.sessionId) === session) sessions.push({ head: session.snapshotHead(), log: session.log, segments: session.segments });
+    }
+    return { engine: this.snapshotHead(), users, sessions, complete: all, userIds: this.users.keys(), sessionIds: this.sessions.keys() };
   }
 
   /**

@@ -12,13 +12,16 @@
  * partition in order, so the row was built after the record). Latency = that arrival time − the record's send time.
  * Windows are only emitted when a watermark is applied, so latency includes waiting for the next watermark (≤ 1 s).
  * Reports p50/p90/p99/max over all records and without the first 5 s (warm-up), and the time from sending the
- * watermark that covers a record (the first one sent after it) to the row: the processor's own share. Deletes its topics, subjects, groups
- * and Redis keys at the end.
+ * watermark that covers a record (the first one sent after it) to the row. Also reports the issue's definition of
+ * the processor's own part: from the processor reading a watermark to the commit of the rows applying it emitted
+ * (the `watermark_commit_ms` observations, one per watermark and partition, after the warm-up). Deletes its topics,
+ * subjects, groups and Redis keys at the end.
  */
 import { randomUUID } from 'node:crypto';
 import type { Message } from 'kafkajs';
 import { parseTimestamp } from '../src/core/time/timestamp.ts';
 import { startProcessorInstance } from '../src/processor/processor-instance.ts';
+import { createProcessorMetrics } from '../src/processor/processor-metrics.ts';
 import { createLogger } from '../src/runtime/logger.ts';
 import type { QuarterHourRow } from '../src/state/store-types.ts';
 import { sinchTimestamp } from '../test/processor/support/raw-history.ts';
@@ -46,7 +49,13 @@ async function main(): Promise<void> {
   const cleanup = (): Promise<void> => stack.cleanup(extraGroups);
   cleanupOnSignal(cleanup);
   try {
-    const instance = await startProcessorInstance(stack.config, processorSource(stack.config, 'sinch-rai'), createLogger('error'));
+    const metrics = createProcessorMetrics();
+    const seenToCommitted: number[] = [];
+    let measureFrom = Infinity;
+    metrics.onObservation(({ name, ms }) => {
+      if (name === 'watermark_commit_ms' && Date.now() >= measureFrom) seenToCommitted.push(ms);
+    });
+    const instance = await startProcessorInstance(stack.config, processorSource(stack.config, 'sinch-rai'), createLogger('error'), { metrics });
     instance.fatal.catch((error: unknown) => console.error('processor failed:', error));
     const pending = new Map<string, Pending[]>();
     const latencies: { sentAt: number; ms: number }[] = [];
@@ -87,6 +96,7 @@ async function main(): Promise<void> {
     const perTick = RATE * (TICK_MS / 1000);
     const started = Date.now();
     const endAt = started + SECONDS * 1000;
+    measureFrom = started + WARMUP_MS;
     let newest = 0;
     const watermarkSentAt: number[] = [];
     for (let tick = 0; ; tick++) {
@@ -165,6 +175,7 @@ async function main(): Promise<void> {
       if (wm !== undefined) afterWatermark.push(l.sentAt + l.ms - wm);
     }
     show(`time from sending the covering watermark to the row, after the first ${WARMUP_MS / 1000} s`, afterWatermark);
+    show(`processor's own part, watermark read → its rows committed (per watermark and partition), after the first ${WARMUP_MS / 1000} s`, seenToCommitted);
     console.log(`machine at end: ${machineLine()}`);
   } finally {
     await cleanup();

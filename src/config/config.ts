@@ -64,6 +64,11 @@ export interface Config {
     readonly sessionTimeoutMs: number;
     /** How often idle partitions check for a watermark they may apply. */
     readonly tickMs: number;
+    /**
+     * How long a partition's processed input may wait for its transaction when no watermark applied; a watermark
+     * commits at once (PROCESSOR_COMMIT_INTERVAL_MS; docs/processor.md, "Commits").
+     */
+    readonly commitIntervalMs: number;
     /** Whether `process` also runs the Redis sink (output topics → Redis). */
     readonly redisSink: boolean;
     /** How long a writer schema id the registry definitely does not know is remembered (its records are dead-lettered meanwhile). */
@@ -331,6 +336,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       sources: e.PROCESSOR_SOURCES.map((id) => ({ id, groupId: id === 'sinch-rai' ? e.PROCESSOR_GROUP_ID : `${e.PROCESSOR_GROUP_ID}.${id}` })),
       sessionTimeoutMs: e.PROCESSOR_SESSION_TIMEOUT_MS,
       tickMs: e.PROCESSOR_TICK_MS,
+      commitIntervalMs: e.PROCESSOR_COMMIT_INTERVAL_MS,
       redisSink: e.PROCESSOR_REDIS_SINK,
       schemaNotFoundTtlMs: e.PROCESSOR_SCHEMA_NOT_FOUND_TTL_MS,
       redisSinkCheckMs: e.PROCESSOR_REDIS_SINK_CHECK_MS,

@@ -19,6 +19,7 @@ import { restorePartitionState } from './partition-state.ts';
 import type { ProcessorEngineConfig } from './direct-contact-tenants.ts';
 import { tenantEngineConfig } from './direct-contact-tenants.ts';
 import { StateBlockWriter } from './state-blocks.ts';
+import type { WatermarkIntake } from './watermark-intake.ts';
 import type { WritableEntry } from './state-entries.ts';
 import { partitionEntry } from './state-entries.ts';
 import { largestEntryBytes, oversizedEntries, quarantineDeadLetter, quarantineSnapshot } from './state-quarantine.ts';
@@ -47,7 +48,12 @@ export interface PartitionTaskDeps {
   readonly reprocess: RequestTarget | null;
   /** A user or session entry above this many bytes is quarantined (state-quarantine.ts). */
   readonly stateEntryMaxBytes: number;
-  readonly watermarks: { applicable(partition: number, position: number): Map<string, number> };
+  /**
+   * How long processed input may wait for its transaction when no watermark applied (PROCESSOR_COMMIT_INTERVAL_MS):
+   * batches within it share one commit; a batch or tick that applies a watermark commits at once. 0: every batch.
+   */
+  readonly commitIntervalMs: number;
+  readonly watermarks: Pick<WatermarkIntake, 'applicable' | 'firstSeen'>;
   readonly restore: (partition: number) => Promise<StoredRecord[]>;
   readonly lowOffset: (partition: number) => Promise<number>;
   readonly seek: (partition: number, offset: number) => void;
@@ -56,6 +62,9 @@ export interface PartitionTaskDeps {
   readonly metrics: ProcessorMetrics;
   readonly logger: Logger;
 }
+
+/** Pending records that make a commit due whatever the interval (they are held in memory until then). */
+const MAX_PENDING_RECORDS = 10_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -77,6 +86,12 @@ export class PartitionTask {
   #tracker: ChangelogTracker | null = null;
   #blocks = new StateBlockWriter();
   #nextOffset: number | null = null;
+  /** The next input offset the engines have consumed: at or after `#nextOffset`, the committed one. */
+  #stateOffset: number | null = null;
+  /** Records for the next transaction (dead letters, re-processing requests, emissions). */
+  #pending: OutgoingRecord[] = [];
+  /** When the oldest input not yet committed was processed (wall clock); null when all is committed. */
+  #uncommittedSince: number | null = null;
   #position = 0;
   #queue: Promise<void> = Promise.resolve();
   #tickQueued = false;
@@ -84,6 +99,8 @@ export class PartitionTask {
   #fenced = false;
   #closed = false;
   #restoreMs: number | null = null;
+  /** When each watermark applied since the last commit was first seen (wall clock): observed once that commit lands. */
+  #seen: number[] = [];
   readonly ready: Promise<void>;
 
   constructor(partition: number, deps: PartitionTaskDeps) {
@@ -124,7 +141,10 @@ export class PartitionTask {
     return this.#serial(() => this.#processBatch(batch, control));
   }
 
-  /** Applies a newly applicable watermark on an idle partition; skipped while another tick waits. */
+  /**
+   * Applies a newly applicable watermark on an idle partition and commits what waits for a transaction when a
+   * watermark applied or the commit interval passed; skipped while another tick waits.
+   */
   tick(): Promise<void> {
     if (this.#tickQueued || this.#closed || this.#fenced) return Promise.resolve();
     this.#tickQueued = true;
@@ -132,7 +152,8 @@ export class PartitionTask {
       this.#tickQueued = false;
       if (!(await this.#healthy())) return;
       const advanced = this.#advance();
-      if (advanced !== null) await this.#commit(advanced, null);
+      if (advanced !== null) this.#pending.push(...advanced);
+      if (advanced !== null || this.#commitDue()) await this.#commit();
     });
   }
 
@@ -160,23 +181,24 @@ export class PartitionTask {
   async #processBatch(batch: Batch, control: BatchControl): Promise<void> {
     if (!(await this.#healthy()) || control.isStale()) return;
     const fetched = Number((batch as Batch & { fetchedOffset?: string }).fetchedOffset ?? batch.firstOffset() ?? 0);
-    if (this.#nextOffset !== null && fetched > this.#nextOffset) {
+    const stateOffset = this.#stateOffset;
+    if (stateOffset !== null && fetched > stateOffset) {
       const low = await this.#deps.lowOffset(this.partition);
-      if (this.#nextOffset >= low) {
-        this.#logger.warn({ fetched, nextOffset: this.#nextOffset }, 'batch starts after the state position (stale fetch); rewinding');
-        this.#deps.seek(this.partition, this.#nextOffset);
+      if (stateOffset >= low) {
+        this.#logger.warn({ fetched, stateOffset, nextOffset: this.#nextOffset }, 'batch starts after the state position (stale fetch); rewinding');
+        this.#deps.seek(this.partition, stateOffset);
         return;
       }
-      this.#logger.error({ fetched, nextOffset: this.#nextOffset, low }, 'input records were deleted by retention before they were processed');
+      this.#logger.error({ fetched, stateOffset, nextOffset: this.#nextOffset, low }, 'input records were deleted by retention before they were processed');
     }
     const { metrics, topics } = this.#deps;
-    const records: OutgoingRecord[] = [];
+    const records = this.#pending;
     const { reprocess, adapter } = this.#deps;
     const late = reprocess === null ? null : new LateRecordCollector(batch.topic, this.partition, reprocess, adapter);
     try {
       const failedAt = Date.now();
       for (const message of batch.messages) {
-        if (this.#nextOffset !== null && Number(message.offset) < this.#nextOffset) continue;
+        if (stateOffset !== null && Number(message.offset) < stateOffset) continue;
         metrics.inc('records_consumed', { partition: String(this.partition) });
         const source = { topic: batch.topic, partition: this.partition, offset: message.offset, key: message.key, value: message.value };
         const decoded = await this.#deps.decoder.decode(message.value);
@@ -204,8 +226,22 @@ export class PartitionTask {
     if (next > this.#position) this.#position = next;
     metrics.set('consumer_lag', { partition: String(this.partition) }, Math.max(0, Number(batch.highWatermark) - next));
     if (late !== null) records.push(...late.records(Date.now()));
-    records.push(...(this.#advance() ?? []));
-    if (await this.#commit(records, next)) control.resolveOffset(batch.lastOffset());
+    const advanced = this.#advance();
+    if (advanced !== null) records.push(...advanced);
+    if (stateOffset === null || next > stateOffset) this.#stateOffset = next;
+    this.#uncommittedSince ??= this.#deps.now();
+    // once resolved, the consumer fetches on; uncommitted input is read again from the committed offset after a failure
+    if (advanced !== null || this.#commitDue()) {
+      if (await this.#commit()) control.resolveOffset(batch.lastOffset());
+    } else {
+      control.resolveOffset(batch.lastOffset());
+    }
+  }
+
+  /** True when uncommitted input has waited {@link PartitionTaskDeps.commitIntervalMs}, or many records wait. */
+  #commitDue(): boolean {
+    if (this.#pending.length >= MAX_PENDING_RECORDS) return true;
+    return this.#uncommittedSince !== null && this.#deps.now() - this.#uncommittedSince >= this.#deps.commitIntervalMs;
   }
 
   /** Applies every newly applicable watermark; returns the emissions as records, or null when none applied. */
@@ -216,6 +252,7 @@ export class PartitionTask {
       const engine = this.#engine(tenant);
       const current = engine.currentWatermark;
       if (current !== null && watermark <= current) continue;
+      const seenAt = this.#deps.watermarks.firstSeen(tenant, current, watermark);
       const rejectedBefore = engine.rejected['watermark-ahead-of-clock'] ?? 0;
       const unmatchedBefore = engine.rejected['direct-contact-unmatched'] ?? 0;
       const emissions = engine.advanceWatermark(watermark, this.#deps.now());
@@ -224,6 +261,7 @@ export class PartitionTask {
         continue;
       }
       advanced = true;
+      if (seenAt !== null) this.#seen.push(seenAt);
       const unmatched = (engine.rejected['direct-contact-unmatched'] ?? 0) - unmatchedBefore;
       if (unmatched > 0) this.#deps.metrics.inc('direct_contacts_unmatched', { partition: String(this.partition) }, unmatched);
       this.#count(emissions);
@@ -233,14 +271,29 @@ export class PartitionTask {
     return advanced ? records : null;
   }
 
-  /** True when committed (or when there was nothing to commit). */
-  async #commit(records: OutgoingRecord[], next: number | null): Promise<boolean> {
+  /**
+   * Commits the pending records, the state's changes and the state's input offset in one transaction. True when
+   * committed (or when there was nothing to commit).
+   */
+  async #commit(): Promise<boolean> {
+    const records = this.#pending;
+    const next = this.#stateOffset !== null && this.#stateOffset !== this.#nextOffset ? this.#stateOffset : null;
     const offset = next ?? this.#nextOffset;
     const entries: WritableEntry[] = offset === null ? [] : [partitionEntry(offset)];
-    for (const tenant of [...this.#engines.keys()]) entries.push(...this.#tenantEntries(tenant, records));
-    this.#deps.metrics.set('largest_state_entry_bytes', { partition: String(this.partition) }, largestEntryBytes(entries));
-    const changelog = this.#tracker!.diff(entries, Date.now());
-    if (records.length === 0 && changelog.length === 0 && (next === null || next === this.#nextOffset)) return true;
+    let changelog: OutgoingRecord[];
+    try {
+      // the engines hand out their changes once: whatever fails from here on rebuilds the state from the changelog
+      for (const tenant of [...this.#engines.keys()]) entries.push(...this.#tenantEntries(tenant, records));
+      this.#deps.metrics.set('largest_state_entry_bytes', { partition: String(this.partition) }, largestEntryBytes(entries));
+      changelog = this.#tracker!.diff(entries, Date.now());
+    } catch (error) {
+      await this.#fail(error);
+      return false;
+    }
+    if (records.length === 0 && changelog.length === 0 && next === null) {
+      this.#committed();
+      return true;
+    }
     const { groupId, topics, metrics } = this.#deps;
     try {
       await this.#producer!.commit([...records, ...changelog], next === null ? null : { groupId, topic: topics.raw, partition: this.partition, offset: next });
@@ -248,11 +301,21 @@ export class PartitionTask {
       await this.#fail(error);
       return false;
     }
+    this.#committed();
     this.#tracker!.accept();
     if (next !== null) this.#nextOffset = next;
     metrics.inc('transactions_committed', { partition: String(this.partition) });
     this.#reportWatermarks();
     return true;
+  }
+
+  /** After a commit: nothing waits any more; the watermarks it applied are observed. */
+  #committed(): void {
+    this.#pending = [];
+    this.#uncommittedSince = null;
+    const now = this.#deps.now();
+    for (const seenAt of this.#seen) this.#deps.metrics.observe('watermark_commit_ms', { partition: String(this.partition) }, now - seenAt);
+    this.#seen = [];
   }
 
   /** Passes the committed watermarks (after a commit, or as restored from the changelog) on to `onCommitted`. */
@@ -266,6 +329,9 @@ export class PartitionTask {
   async #fail(error: unknown): Promise<void> {
     this.#deps.metrics.inc('transactions_aborted', { partition: String(this.partition) });
     this.#broken = true;
+    this.#seen = [];
+    this.#pending = [];
+    this.#uncommittedSince = null;
     this.#fenced = isFencingError(error);
     this.#logger.warn({ err: error, fenced: this.#fenced }, 'transaction aborted; rebuilding the partition from its changelog');
     if (!this.#fenced) await this.#rebuild();
@@ -291,6 +357,7 @@ export class PartitionTask {
         this.#blocks = new StateBlockWriter();
         const low = await this.#deps.lowOffset(this.partition);
         this.#nextOffset = state.nextOffset ?? low;
+        this.#stateOffset = this.#nextOffset;
         this.#position = Math.max(this.#nextOffset, low);
         this.#restoreMs = performance.now() - started;
         this.#deps.metrics.set('restore_ms', { partition: String(this.partition) }, this.#restoreMs);
@@ -316,7 +383,7 @@ export class PartitionTask {
    */
   #tenantEntries(tenant: string, records: OutgoingRecord[]): WritableEntry[] {
     const { metrics, topics, stateEntryMaxBytes } = this.#deps;
-    const entries = this.#blocks.entries(tenant, this.#engine(tenant).persistedParts());
+    const entries = this.#blocks.entries(tenant, this.#engine(tenant).persistedChanges());
     const oversized = oversizedEntries(entries, stateEntryMaxBytes);
     if (oversized.length === 0) return entries;
     const snapshot = this.#engine(tenant).snapshot();
@@ -328,7 +395,7 @@ export class PartitionTask {
       metrics.inc('state_quarantined', { partition: String(this.partition), kind: item.kind });
       this.#logger.error({ tenant, kind: item.kind, id: item.id, bytes: item.bytes, limit: stateEntryMaxBytes }, 'oversized state quarantined');
     }
-    return this.#blocks.entries(tenant, engine.persistedParts());
+    return this.#blocks.entries(tenant, engine.persistedChanges());
   }
 
   #engine(tenant: string): TimelineEngine {

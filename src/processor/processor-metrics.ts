@@ -28,6 +28,18 @@ export type ProcessorGauge = 'consumer_lag' | 'applied_watermark_ms' | 'restore_
 
 export type MetricLabels = Readonly<Record<string, string>>;
 
+/**
+ * Durations observed one at a time, in ms. `watermark_commit_ms`: from the moment the processor saw a poll watermark
+ * (its intake read it) to the commit of the transaction holding what applying it emitted.
+ */
+export type ProcessorTiming = 'watermark_commit_ms';
+
+export interface Observation {
+  readonly name: ProcessorTiming;
+  readonly labels: MetricLabels;
+  readonly ms: number;
+}
+
 export interface MetricSample {
   readonly name: string;
   readonly kind: 'counter' | 'gauge';
@@ -42,6 +54,10 @@ export interface MetricSample {
 export interface ProcessorMetrics {
   inc(name: ProcessorCounter, labels?: MetricLabels, by?: number): void;
   set(name: ProcessorGauge, labels: MetricLabels, value: number): void;
+  /** Passes a duration to the observation listeners (the Prometheus histograms, a benchmark); none are kept here. */
+  observe(name: ProcessorTiming, labels: MetricLabels, ms: number): void;
+  /** Calls `listener` with every later observation, synchronously; returns the function that removes it. */
+  onObservation(listener: (observation: Observation) => void): () => void;
   samples(): MetricSample[];
   /** Sum of a counter (or gauge) over all label sets, or those matching `labels`. */
   total(name: ProcessorCounter | ProcessorGauge, labels?: MetricLabels): number;
@@ -67,7 +83,16 @@ export function createProcessorMetrics(): ProcessorMetrics {
   };
   const matches = (entry: { labels: MetricLabels }, labels: MetricLabels): boolean =>
     Object.entries(labels).every(([key, value]) => entry.labels[key] === value);
+  const listeners = new Set<(observation: Observation) => void>();
   return {
+    observe: (name, labels, ms) => {
+      for (const listener of listeners) listener({ name, labels, ms });
+    },
+    onObservation: (listener) => {
+      const own = (observation: Observation): void => listener(observation);
+      listeners.add(own);
+      return () => listeners.delete(own);
+    },
     inc: (name, labels = {}, by = 1) => {
       slot(name, 'counter', labels).value += by;
     },

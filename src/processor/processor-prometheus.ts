@@ -1,6 +1,6 @@
-import { Counter, Gauge } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
-import type { MetricLabels, ProcessorCounter, ProcessorGauge, ProcessorMetrics } from './processor-metrics.ts';
+import type { MetricLabels, ProcessorCounter, ProcessorGauge, ProcessorMetrics, ProcessorTiming } from './processor-metrics.ts';
 
 export const PROCESSOR_METRIC_PREFIX = 'agent_timelines_processor_';
 
@@ -50,6 +50,15 @@ const GAUGES: readonly Family[] = [
   { source: 'redis_sink_rebuilding', name: 'redis_sink_rebuilding', help: '1 while this instance\'s Redis sink has not confirmed its output partitions in Redis for the current data epoch', labels: [] },
 ];
 
+const HISTOGRAMS: readonly { source: ProcessorTiming; name: string; help: string; buckets: readonly number[] }[] = [
+  {
+    source: 'watermark_commit_ms',
+    name: 'watermark_commit_seconds',
+    help: 'From a poll watermark read by the processor to the commit of the rows applying it emitted, per watermark and partition',
+    buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+  },
+];
+
 /** How long a scrape waits for the broker's end offsets before it shows the lag seen at the last batch instead. */
 const LAG_FETCH_BUDGET_MS = 1_000;
 
@@ -83,7 +92,7 @@ export interface ProcessorMetricsSource {
 /**
  * Registers the processor's metrics on `registry` as prom-client counters and gauges named
  * `agent_timelines_processor_*`, read from {@link ProcessorMetrics} at scrape time (nothing is copied between
- * scrapes). Counters keep every partition an instance ever had; per-partition gauges show only assigned ones. The
+ * scrapes), and histograms fed by its observations from this call on. Counters keep every partition an instance ever had; per-partition gauges show only assigned ones. The
  * processors of several sources register together (one call), each sample labelled with its `source`. One call per
  * registry: families already on the registry are left as they are.
  */
@@ -100,6 +109,16 @@ export function registerProcessorMetrics(registry: Registry, input: ProcessorMet
       }
     }
   };
+  for (const family of HISTOGRAMS) {
+    const name = `${PROCESSOR_METRIC_PREFIX}${family.name}`;
+    if (registry.getSingleMetric(name) !== undefined) continue;
+    const histogram = new Histogram({ name, help: family.help, labelNames: ['partition', ...(bySource ? ['source'] : [])], buckets: [...family.buckets], registers: [registry] });
+    for (const source of sources) {
+      source.metrics.onObservation(({ name: observed, labels, ms }) => {
+        if (observed === family.source) histogram.observe({ partition: labels['partition'] ?? '', ...sourceLabel(source) }, ms / 1000);
+      });
+    }
+  }
   for (const family of [...COUNTERS, ...GAUGES]) {
     const name = `${PROCESSOR_METRIC_PREFIX}${family.name}`;
     if (registry.getSingleMetric(name) !== undefined) continue;

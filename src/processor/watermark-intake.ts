@@ -12,6 +12,8 @@ import { fetchPartitionOffsets } from './topic-offsets.ts';
 interface GatedWatermark {
   readonly watermark: number;
   readonly targets: ReadonlyMap<number, number>;
+  /** The wall clock when the intake read it. */
+  readonly seenAt: number;
 }
 
 interface PollWatermarkValue {
@@ -172,7 +174,7 @@ export class WatermarkIntake {
     // where the poll wrote, its own end, even beyond the end offset seen: that is the last stable offset, which lags
     // behind a committed poll's records until the transaction's markers are written
     if (value.rawEnds?.topic === this.#rawTopic) for (const { partition, end } of value.rawEnds.partitions) targets.set(partition, end);
-    kept.push({ watermark: value.watermark, targets });
+    kept.push({ watermark: value.watermark, targets, seenAt: now });
     if (kept.length > KEPT_PER_TENANT) kept.splice(0, kept.length - KEPT_PER_TENANT);
     this.#byTenant.set(value.tenant, kept);
     this.#onGated();
@@ -199,6 +201,18 @@ export class WatermarkIntake {
       }
     }
     return out;
+  }
+
+  /**
+   * When the earliest watermark of `tenant` above `after` and at most `upTo` was read (wall clock), among those still
+   * kept; null when none is. A partition that applies `upTo` also covers every watermark it skipped since `after`.
+   */
+  firstSeen(tenant: string, after: number | null, upTo: number): number | null {
+    let first: number | null = null;
+    for (const gated of this.#byTenant.get(tenant) ?? []) {
+      if ((after === null || gated.watermark > after) && gated.watermark <= upTo && (first === null || gated.seenAt < first)) first = gated.seenAt;
+    }
+    return first;
   }
 
   async stop(): Promise<void> {

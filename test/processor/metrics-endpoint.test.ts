@@ -62,6 +62,12 @@ describe('processor metrics endpoint and readiness record', () => {
     expect(text.match(new RegExp(`^${p}restore_seconds\\{partition="\\d+"\\} `, 'gm'))).toHaveLength(partitions);
     expect(text.match(new RegExp(`^${p}consumer_lag\\{partition="\\d+"\\} \\d+$`, 'gm'))).toHaveLength(partitions);
     expect(total(text, `${p}assigned_partitions`)).toBe(partitions);
+    // one observation per watermark a partition applied and committed, each under the 15 s waited for it
+    const observed = total(text, `${p}watermark_commit_seconds_count`);
+    expect(observed).toBeGreaterThan(0);
+    expect(observed).toBeLessThanOrEqual(total(text, `${p}watermarks_applied_total`));
+    expect(total(text, `${p}watermark_commit_seconds_sum`)).toBeLessThan(observed * 15);
+    expect(text).toMatch(new RegExp(`^${p}watermark_commit_seconds_bucket\\{le="\\+Inf",partition="\\d+"\\} [1-9]`, 'm'));
     expect((await fetch(`${server.address}/other`)).status).toBe(404);
 
     const readiness = await pipeline.reader.getProcessorReadiness(pipeline.config.processor.groupId);

@@ -43,7 +43,7 @@ describe('TimelineEngine.persistedChanges', () => {
     expect(TimelineEngine.restore(engine.snapshot(), { tenant: 't', allowedLatenessMs: MIN, correctionHorizonMs: 60 * MIN }).persistedChanges().complete).toBe(true);
   });
 
-  it('covers every user and session whose snapshot changed (random histories, sessions reused by other users, watermarks)', () => {
+  it('covers every user and session whose snapshot changed, and snapshots as a fresh engine does (random histories, sessions reused by other users, watermarks)', () => {
     let partial = 0;
     for (let seed = 1; seed <= 120; seed++) {
       const random = prng(seed * 7 + 1);
@@ -51,17 +51,29 @@ describe('TimelineEngine.persistedChanges', () => {
       // a vendor that reuses a session id for another user: its events are marks of that other user
       const records = history.records.map((r) => (random() < 0.1 ? { ...r, userId: 'U9'.padEnd(32, '0'), userName: 'Other' } : r));
       const order = records.map((r) => ({ r, key: recordTime(r) + random() * (random() < 0.3 ? 2_000_000 : 60_000) })).sort((a, b) => a.key - b.key);
-      const engine = new TimelineEngine({ tenant: 't', allowedLatenessMs: 60_000, correctionHorizonMs: 900_000 });
+      const config = { tenant: 't', allowedLatenessMs: 60_000, correctionHorizonMs: 900_000 };
+      const engine = new TimelineEngine(config);
+      // what was done so far, so that an engine that never snapshotted (no cached window snapshots) can redo it
+      const done: ({ record: Record<string, unknown> } | { watermark: number })[] = [];
+      const fresh = (): EngineSnapshot => {
+        const again = new TimelineEngine(config);
+        for (const step of done) if ('record' in step) again.ingestRecord(step.record, sinchAgentStatusHistoryAdapter);
+        else again.advanceWatermark(step.watermark);
+        return again.snapshot();
+      };
       let before: EngineSnapshot | null = null;
       let watermark = Number.NEGATIVE_INFINITY;
       order.forEach(({ r }, i) => {
         engine.ingestRecord(r, sinchAgentStatusHistoryAdapter);
+        done.push({ record: r });
         if (random() < 0.3) {
           watermark = Math.max(watermark, recordTime(r) - Math.floor(random() * 300_000));
           engine.advanceWatermark(watermark);
+          done.push({ watermark });
         }
         if (random() < 0.4) {
           before = expectChangesCover(engine, before, `seed ${seed} record ${i}`);
+          expect(before, `seed ${seed} record ${i}: the snapshot of an engine that never snapshotted`).toEqual(fresh());
           partial++;
         }
       });
@@ -81,6 +93,10 @@ describe('TimelineEngine.persistedChanges', () => {
     expect(engine.ingestWindowReports([report('a', T0, 120_000)], 'thulium')).toBeNull();
     const changes = engine.persistedChanges();
     expect(changes.users.map((u) => u.head.userId)).toEqual(['a']);
+    const fresh = new TimelineEngine({ tenant: 't', allowedLatenessMs: 2 * MIN, correctionHorizonMs: 60 * MIN });
+    fresh.ingestWindowReports([report('a', T0, 60_000), report('b', T0, 0)], 'thulium');
+    fresh.ingestWindowReports([report('a', T0, 120_000)], 'thulium');
+    expect(engine.snapshot(), 'a replaced report is in the next snapshot').toEqual(fresh.snapshot());
     before = engine.snapshot();
     engine.advanceWatermark(T0 + QH + MIN);
     before = expectChangesCover(engine, before, 'emitted');

@@ -105,7 +105,7 @@ export const envSchema = z.object({
   PROCESSOR_TICK_MS: z.coerce.number().int().min(10).default(250),
   PROCESSOR_COMMIT_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
   PROCESSOR_FETCH_MAX_BYTES_PER_PARTITION: z.coerce.number().int().min(65_536).max(134_217_728).default(8_388_608),
-  PROCESSOR_PRODUCER_CLIENT: z.enum(['kafkajs', 'platformatic']).default('kafkajs'),
+  PROCESSOR_PRODUCER_CLIENT: z.enum(['kafkajs', 'platformatic']).default('platformatic'),
   PROCESSOR_REDIS_SINK: booleanFlag.default(true),
   PROCESSOR_SCHEMA_NOT_FOUND_TTL_MS: z.coerce.number().int().min(1_000).default(300_000),
   PROCESSOR_REDIS_SINK_CHECK_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),

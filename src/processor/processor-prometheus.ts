@@ -92,9 +92,10 @@ export interface ProcessorMetricsSource {
 /**
  * Registers the processor's metrics on `registry` as prom-client counters and gauges named
  * `agent_timelines_processor_*`, read from {@link ProcessorMetrics} at scrape time (nothing is copied between
- * scrapes), and histograms fed by its observations from this call on. Counters keep every partition an instance ever had; per-partition gauges show only assigned ones. The
- * processors of several sources register together (one call), each sample labelled with its `source`. One call per
- * registry: families already on the registry are left as they are.
+ * scrapes), and histograms fed by its observations from this call on. Counters keep every partition an instance ever
+ * had; per-partition gauges show only assigned ones. The processors of several sources register together (one
+ * call), each sample labelled with its `source`. One call per registry: families already on the registry are left as
+ * they are.
  */
 export function registerProcessorMetrics(registry: Registry, input: ProcessorMetricsSource | readonly ProcessorMetricsSource[]): void {
   const sources: readonly ProcessorMetricsSource[] = Array.isArray(input) ? input : [input as ProcessorMetricsSource];

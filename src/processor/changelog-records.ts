@@ -9,8 +9,9 @@ import { STATE_ENTRY_KINDS, stateEntryKey } from './state-entries.ts';
 
 /**
  * The Avro value of a changelog record (schemas/processor-state-entry.avsc). Three shapes share it: a whole entry
- * (`parts` empty, the text = the entry's JSON), a manifest (`parts` = ordered part ids, no text) and a part
- * (`partId` set, the text = a slice of the entry's JSON). Records written before stateVersion 2 have neither field.
+ * (`parts` empty, the text = the entry's JSON), a manifest (`parts` = the entry's slices in order: a part id, or
+ * `=n` for the next n characters of the manifest's own text, {@link inlineMarker}) and a part (`partId` set, the text
+ * = a slice of the entry's JSON). Records written before stateVersion 2 have neither field.
  * The text is in `state`, or, from {@link DEFLATE_FROM_CHARACTERS}, deflated in `stateDeflated` (read it with
  * {@link stateText}).
  */
@@ -121,9 +122,19 @@ export function layoutEntry(target: RecordTarget, entry: StateEntry, limits: Chu
   return { head: manifestRecord(target, entry, blocks.map((block) => block.id)), parts };
 }
 
-/** The manifest of an entry written in parts: the head record listing its part ids in order. */
-export function manifestRecord(target: RecordTarget, entry: Pick<StateEntry, 'kind' | 'tenant' | 'id'>, ids: readonly string[]): RecordToWrite {
-  const value = { inputTopic: target.inputTopic, inputPartition: target.partition, tenant: entry.tenant, entryKind: entry.kind, entryId: entry.id, stateVersion: SNAPSHOT_VERSION, state: '', stateDeflated: null, parts: [...ids], partId: null };
+/**
+ * The manifest's slot for a slice of `characters` UTF-16 code units carried in the manifest's own text. Part ids are
+ * hexadecimal, so a marker is never taken for one. A release before inline slices finds no part for a marker and
+ * rebuilds the state from the raw topic (docs/processor.md, "Entries in blocks").
+ */
+export const inlineMarker = (characters: number): string => `=${characters}`;
+
+/**
+ * The manifest of an entry written in parts: the head record listing its slices in order, part ids and
+ * {@link inlineMarker}s, with the inline slices' texts concatenated as its own text.
+ */
+export function manifestRecord(target: RecordTarget, entry: Pick<StateEntry, 'kind' | 'tenant' | 'id'>, ids: readonly string[], inline = ''): RecordToWrite {
+  const value = { inputTopic: target.inputTopic, inputPartition: target.partition, tenant: entry.tenant, entryKind: entry.kind, entryId: entry.id, stateVersion: SNAPSHOT_VERSION, ...storedText(inline), parts: [...ids], partId: null };
   return { key: stateEntryKey(target.inputTopic, target.partition, entry), value };
 }
 
@@ -184,7 +195,16 @@ export function joinRecords(records: Iterable<StoredRecord>): JoinedChangelog {
     const target = { inputTopic: value.inputTopic, partition: value.inputPartition };
     const parts = new Map<string, string>();
     const texts: string[] = [];
+    const inline = stateText(value);
+    let at = 0;
     for (const id of ids) {
+      if (id.startsWith('=')) {
+        const characters = Number(id.slice(1));
+        if (!Number.isSafeInteger(characters) || characters < 0 || at + characters > inline.length) throw new ChangelogFormatError(`changelog entry ${key} lists an inline slice "${id}" beyond its ${inline.length} characters of text`);
+        texts.push(inline.slice(at, at + characters));
+        at += characters;
+        continue;
+      }
       const part = partKey(target, entry, id);
       const stored = partRecords.get(part);
       if (stored === undefined) throw new ChangelogFormatError(`changelog entry ${key} lists part ${id}, which is missing`);
@@ -192,6 +212,7 @@ export function joinRecords(records: Iterable<StoredRecord>): JoinedChangelog {
       parts.set(part, id);
       used.add(part);
     }
+    if (at !== inline.length) throw new ChangelogFormatError(`changelog entry ${key} carries ${inline.length - at} characters of text its manifest does not list`);
     entries.push({ key, entry: { ...entry, json: texts.join('') }, version: value.stateVersion, parts });
   }
   return { entries, orphans: [...partRecords.keys()].filter((key) => !used.has(key)) };

@@ -1,24 +1,38 @@
 import { SNAPSHOT_VERSION } from '../core/engine/snapshot-format.ts';
 import type { JoinedChangelog } from './changelog-records.ts';
-import { blockRecord, layoutEntry, manifestRecord, partKey } from './changelog-records.ts';
+import { blockRecord, inlineMarker, layoutEntry, manifestRecord, partKey } from './changelog-records.ts';
 import type { OutgoingRecord } from './output-records.ts';
-import type { BlockedStateEntry, StateBlock, WritableEntry } from './state-entries.ts';
+import type { BlockedStateEntry, InlineBlock, StateBlock, WritableEntry } from './state-entries.ts';
 import { stateEntryKey } from './state-entries.ts';
 
 /** What the changelog holds for one entry: its JSON or its block ids, the version it was written in, and its part records. */
 interface Written {
   /** The JSON of an entry written whole, or restored; null for one written as blocks. */
   readonly json: string | null;
-  /** The block ids of an entry written as blocks, in order; null otherwise. */
+  /** The manifest's slices of an entry written as blocks (part ids and inline markers), in order; null otherwise. */
   readonly blocks: readonly string[] | null;
+  /** The text of the inline slices of an entry written as blocks; empty otherwise. */
+  readonly inline: string;
   readonly version: number;
   /** Part record key → part id (content hash); empty for a whole entry. */
   readonly parts: ReadonlyMap<string, string>;
+  /** The entry this was written from (null when restored): the same object again is the same entry. */
+  readonly source: WritableEntry | null;
 }
 
-function sameIds(a: readonly string[], b: readonly StateBlock[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== (b[i] as StateBlock).id) return false;
+/** True when `blocks` are the slices `written` holds: the same part ids, and inline slices with the same texts. */
+function sameBlocks(written: Written & { blocks: readonly string[] }, blocks: readonly (StateBlock | InlineBlock)[]): boolean {
+  if (written.blocks.length !== blocks.length) return false;
+  let at = 0;
+  for (let i = 0; i < blocks.length; i++) {
+    const block = blocks[i] as StateBlock | InlineBlock;
+    if (block.id !== null) {
+      if (written.blocks[i] !== block.id) return false;
+      continue;
+    }
+    if (written.blocks[i] !== inlineMarker(block.text.length) || !written.inline.startsWith(block.text, at)) return false;
+    at += block.text.length;
+  }
   return true;
 }
 
@@ -47,7 +61,7 @@ export class ChangelogTracker {
     this.#inputTopic = options.inputTopic;
     this.#partition = options.partition;
     const restored = options.restored ?? EMPTY;
-    for (const joined of restored.entries) this.#written.set(joined.key, { json: joined.entry.json, blocks: null, version: joined.version, parts: joined.parts });
+    for (const joined of restored.entries) this.#written.set(joined.key, { json: joined.entry.json, blocks: null, inline: '', version: joined.version, parts: joined.parts, source: null });
     this.#orphans = restored.orphans;
   }
 
@@ -66,13 +80,17 @@ export class ChangelogTracker {
       const key = stateEntryKey(this.#inputTopic, this.#partition, entry);
       const previous = this.#written.get(key);
       const current = previous !== undefined && previous.version === SNAPSHOT_VERSION ? previous : undefined;
+      if (current !== undefined && current.source === entry) {
+        next.set(key, current);
+        continue;
+      }
       if ('blocks' in entry) {
-        if (current?.blocks != null && sameIds(current.blocks, entry.blocks)) next.set(key, current);
+        if (current?.blocks != null && sameBlocks(current as Written & { blocks: readonly string[] }, entry.blocks)) next.set(key, { ...current, source: entry });
         else next.set(key, this.#writeBlocks(target, entry, key, current, previous, send));
         continue;
       }
       if (current !== undefined && current.json === entry.json) {
-        next.set(key, current);
+        next.set(key, { ...current, source: entry });
         continue;
       }
       const layout = layoutEntry(target, entry);
@@ -83,7 +101,7 @@ export class ChangelogTracker {
       }
       send(key, layout.head.value);
       for (const partKey of previous?.parts.keys() ?? []) if (!parts.has(partKey)) send(partKey, null);
-      next.set(key, { json: entry.json, blocks: null, version: SNAPSHOT_VERSION, parts });
+      next.set(key, { json: entry.json, blocks: null, inline: '', version: SNAPSHOT_VERSION, parts, source: entry });
     }
     for (const [key, previous] of this.#written) {
       if (next.has(key)) continue;
@@ -99,18 +117,29 @@ export class ChangelogTracker {
     return records;
   }
 
-  /** Writes the blocks the changelog does not hold yet, the manifest, and tombstones for the parts no longer listed. */
+  /**
+   * Writes the part blocks the changelog does not hold yet, the manifest (with the inline blocks' texts), and
+   * tombstones for the parts no longer listed.
+   */
   #writeBlocks(target: { inputTopic: string; partition: number }, entry: BlockedStateEntry, key: string, current: Written | undefined, previous: Written | undefined, send: (key: string, value: object | null) => void): Written {
     const parts = new Map<string, string>();
+    const ids: string[] = [];
+    let inline = '';
     for (const block of entry.blocks) {
+      if (block.id === null) {
+        ids.push(inlineMarker(block.text.length));
+        inline += block.text;
+        continue;
+      }
+      ids.push(block.id);
       const part = partKey(target, entry, block.id);
       if (parts.has(part)) continue;
       parts.set(part, block.id);
       if (current?.parts.has(part) !== true) send(part, blockRecord(target, entry, block).value);
     }
-    send(key, manifestRecord(target, entry, entry.blocks.map((block) => block.id)).value);
+    send(key, manifestRecord(target, entry, ids, inline).value);
     for (const partKey of previous?.parts.keys() ?? []) if (!parts.has(partKey)) send(partKey, null);
-    return { json: null, blocks: entry.blocks.map((block) => block.id), version: SNAPSHOT_VERSION, parts };
+    return { json: null, blocks: ids, inline, version: SNAPSHOT_VERSION, parts, source: entry };
   }
 
   /** Makes the last {@link diff} the new baseline. */

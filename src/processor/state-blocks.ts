@@ -6,7 +6,7 @@ import type { AgentEvent } from '../core/events/agent-event.ts';
 import type { RunSize } from './block-bounds.ts';
 import { endsRun, nextRunEnd, runEnds } from './block-bounds.ts';
 import { textBlocks } from './changelog-records.ts';
-import type { StateBlock, WritableEntry } from './state-entries.ts';
+import type { InlineBlock, StateBlock, WritableEntry } from './state-entries.ts';
 
 /** How entries are cut into blocks. */
 export interface BlockLayout {
@@ -79,11 +79,20 @@ const hasBody = (run: Run, body: string): boolean => run.text.length - run.glue.
 const elements = (values: readonly unknown[]): string => JSON.stringify(values).slice(1, -1);
 
 /**
- * Collects the texts of one entry's JSON: `{"a":[runs…],"b":[runs…],` then the head's own fields and `}`. Every run
- * is its own block, so a run that did not change keeps its block id; the head is the last block.
+ * How many characters of an entry in blocks its manifest carries: the runs that changed since the previous commit and
+ * the head, in this order of preference (changelog-records.ts: a manifest stays far below the record limit).
+ */
+export const INLINE_CHARACTERS = 32_768;
+
+/**
+ * Collects the texts of one entry's JSON: `{"a":[runs…],"b":[runs…],` then the head's own fields and `}`. A run
+ * unchanged since the previous commit is a block of its own, so it keeps its block id and its part record; the runs
+ * that changed and the head are carried in the manifest (up to {@link INLINE_CHARACTERS}), so that a commit of a
+ * live agent writes one record per entry rather than new parts, their manifest and the old parts' tombstones.
  */
 class EntryText {
   readonly runs: Run[] = [];
+  readonly #reusedRuns: boolean[] = [];
   length = 0;
   /** The length of the runs unchanged since the previous commit. */
   reused = 0;
@@ -102,6 +111,7 @@ class EntryText {
 
   add(run: Run, reused: boolean): void {
     this.runs.push(run);
+    this.#reusedRuns.push(reused);
     this.length += run.text.length;
     if (reused) this.reused += run.text.length;
     this.#pending = '';
@@ -117,9 +127,24 @@ class EntryText {
     const tail = headJson.length > 2 ? this.#pending + headJson.slice(1) : `${this.#pending.slice(0, -1)}}`;
     const length = this.length + tail.length;
     if (length < blocksFrom || this.reused * 2 < length) return { kind, tenant, id, json: this.runs.map((run) => run.text).join('') + tail };
-    const blocks: StateBlock[] = [];
-    for (const run of this.runs) blocks.push(...blocksOf(run));
-    blocks.push(...textBlocks(tail));
+    const blocks: (StateBlock | InlineBlock)[] = [];
+    let budget = INLINE_CHARACTERS - (tail.length <= INLINE_CHARACTERS ? tail.length : 0);
+    let inline = '';
+    this.runs.forEach((run, i) => {
+      if (!this.#reusedRuns[i] && run.text.length <= budget) {
+        inline += run.text;
+        budget -= run.text.length;
+        return;
+      }
+      if (inline !== '') blocks.push({ id: null, text: inline });
+      inline = '';
+      blocks.push(...blocksOf(run));
+    });
+    if (tail.length <= INLINE_CHARACTERS) blocks.push({ id: null, text: inline + tail });
+    else {
+      if (inline !== '') blocks.push({ id: null, text: inline });
+      blocks.push(...textBlocks(tail));
+    }
     return { kind, tenant, id, blocks, length };
   }
 }
@@ -134,7 +159,13 @@ function kept<R extends { entry: WritableEntry | null }>(previous: Map<string, R
 
 function sameRefs<T>(cached: readonly T[], items: readonly T[], from: number, to: number): boolean {
   if (cached.length !== to - from) return false;
-  for (let i = from; i < to; i++) if (cached[i - from] !== items[i]) return false;
+  return startsWith(items, from, cached);
+}
+
+/** True when `items` from `from` on start with the elements of `cached` (the same objects). */
+function startsWith<T>(items: readonly T[], from: number, cached: readonly T[]): boolean {
+  if (from + cached.length > items.length) return false;
+  for (let i = 0; i < cached.length; i++) if (cached[i] !== items[from + i]) return false;
   return true;
 }
 
@@ -165,11 +196,20 @@ function cachedRun<K, R extends Run>(old: Map<K, R> | undefined, next: Map<K, R>
   return { run, reused: run === hit };
 }
 
-/** A run of events or segment entries, reused while its elements are the same objects. */
-function refRun<T>(old: Map<T, RefRun<T>> | undefined, next: Map<T, RefRun<T>>, items: readonly T[], from: number, to: number, glue: string, body: (run: readonly T[]) => string): { run: RefRun<T>; reused: boolean } {
+/**
+ * A run of events or segment entries, reused while its elements are the same objects. A run that grew at its end
+ * since the previous call (a live session's last run) keeps its JSON and serializes only the new elements: `body`
+ * is given the element before those, and must then give what the whole run's JSON has after it.
+ */
+function refRun<T>(old: Map<T, RefRun<T>> | undefined, next: Map<T, RefRun<T>>, items: readonly T[], from: number, to: number, glue: string, body: (run: readonly T[], after: T | undefined) => string): { run: RefRun<T>; reused: boolean } {
   return cachedRun(old, next, items[from] as T, glue, (hit) => sameRefs(hit.items, items, from, to), () => {
     const slice = items.slice(from, to);
-    return { items: slice, glue, text: glue + body(slice), blocks: null };
+    const grown = old?.get(items[from] as T);
+    if (grown !== undefined && grown.items.length > 0 && grown.items.length < slice.length && startsWith(items, from, grown.items)) {
+      const known = grown.items.length;
+      return { items: slice, glue, text: `${glue}${bodyOf(grown)},${body(slice.slice(known), slice[known - 1])}`, blocks: null };
+    }
+    return { items: slice, glue, text: glue + body(slice, undefined), blocks: null };
   });
 }
 
@@ -180,6 +220,15 @@ function sameMarks(run: MarkRun, user: UserParts, from: number, to: number): boo
     if (run.times[j] !== user.markTimes[i] || run.changes[j] !== user.markChanges[i] || run.names[j] !== user.markNames[i]) return false;
   }
   return true;
+}
+
+/** The JSON of marks `from` to `to` without glue, continuing the previous call's run of them when that is a prefix. */
+function marksBody(previous: MarkRun | undefined, user: UserParts, from: number, to: number): string {
+  const known = previous?.times.length ?? 0;
+  if (previous !== undefined && known > 0 && known < to - from && sameMarks(previous, user, from, from + known)) {
+    return `${bodyOf(previous)},${elements(encodeMarks(user.markTimes, user.markChanges, user.markNames, from + known, to, true))}`;
+  }
+  return elements(encodeMarks(user.markTimes, user.markChanges, user.markNames, from, to));
 }
 
 /**
@@ -249,7 +298,7 @@ export class StateBlockWriter {
         changes: user.markChanges.slice(from, to),
         names: user.markNames.slice(from, to),
         glue,
-        text: glue + elements(encodeMarks(user.markTimes, user.markChanges, user.markNames, from, to)),
+        text: glue + marksBody(previous, user, from, to),
         blocks: null,
       }));
       text.add(run, reused);
@@ -279,7 +328,7 @@ export class StateBlockWriter {
     const { log, segments } = session;
     for (let from = 0, to = 0; from < log.length; from = to) {
       to = refRunEnd(old?.log, log, (i) => (log[i] as AgentEvent).eventTime, this.#layout.log, from);
-      const { run, reused } = refRun(old?.log, runs.log, log, from, to, text.glue(), (events) => elements(encodeLog(events, userId)));
+      const { run, reused } = refRun(old?.log, runs.log, log, from, to, text.glue(), (events, after) => elements(encodeLog(events, userId, after?.userName ?? null)));
       text.add(run, reused);
     }
     text.close();

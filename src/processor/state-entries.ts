@@ -28,15 +28,22 @@ export interface StateBlock {
   readonly text: string;
 }
 
+/** A slice of an entry's JSON carried in the entry's manifest record itself rather than as a part of its own. */
+export interface InlineBlock {
+  readonly id: null;
+  readonly text: string;
+}
+
 /**
  * An entry given as blocks (state-blocks.ts): its JSON is the blocks' texts concatenated, `length` characters long.
- * The changelog holds it as a manifest listing the block ids and one part record per block (changelog-records.ts).
+ * The changelog holds it as a manifest listing the block ids, one part record per {@link StateBlock}, and the texts
+ * of its {@link InlineBlock}s in the manifest (changelog-records.ts).
  */
 export interface BlockedStateEntry {
   readonly kind: StateEntryKind;
   readonly tenant: string;
   readonly id: string;
-  readonly blocks: readonly StateBlock[];
+  readonly blocks: readonly (StateBlock | InlineBlock)[];
   readonly length: number;
 }
 

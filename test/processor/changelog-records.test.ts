@@ -144,6 +144,26 @@ describe('changelog records of large entries', () => {
     const stranger = { key: 'k', value: { inputTopic: INPUT, inputPartition: 0, tenant: 't', entryKind: 'watermarks', entryId: '', stateVersion: 3, state: '{}', writtenAt: 0 } };
     expect(() => joinRecords([stranger])).toThrow(/entry kind "watermarks", unknown to this release/);
   });
+
+  it('join a manifest\'s inline slices with its parts in the listed order, and refuse slices its text does not match', () => {
+    const target = { inputTopic: INPUT, partition: 0 };
+    const entry = { kind: 'session' as const, tenant: 't', id: 'S1' };
+    const part = { id: chunkId('"b":2,'), text: '"b":2,' };
+    const view = new Map<string, StoredRecord>();
+    const tracker = new ChangelogTracker({ topic: TOPIC, ...target });
+    // a long inline text is deflated like any other
+    const tail = `"c":"${'x'.repeat(DEFLATE_FROM_CHARACTERS)}"}`;
+    const records = tracker.diff([{ ...entry, blocks: [{ id: null, text: '{"a":1,' }, part, { id: null, text: tail }], length: 7 + part.text.length + tail.length }], 1);
+    compact(view, records);
+    const manifest = view.get(`${INPUT}|0|t|session|S1`)?.value;
+    expect(manifest?.parts).toEqual(['=7', part.id, `=${tail.length}`]);
+    expect(manifest?.stateDeflated).toBeInstanceOf(Buffer);
+    expect(joinRecords(view.values()).entries.map((j) => j.entry)).toEqual([{ ...entry, json: `{"a":1,"b":2,${tail}` }]);
+    const withManifest = (value: Partial<ChangelogValue>): StoredRecord[] => [...view.values()].map((r) => (r.value.partId === null ? { ...r, value: { ...r.value, ...value } } : r));
+    expect(() => joinRecords(withManifest({ parts: ['=7', part.id, `=${tail.length + 1}`] }))).toThrow(/inline slice "=\d+" beyond its \d+ characters of text/);
+    expect(() => joinRecords(withManifest({ parts: ['=7', part.id, '=x'] }))).toThrow(/inline slice "=x"/);
+    expect(() => joinRecords(withManifest({ parts: ['=7', part.id, '=3'] }))).toThrow(/carries \d+ characters of text its manifest does not list/);
+  });
 });
 
 describe('restoring the previous (v1) changelog format', () => {

@@ -35,10 +35,12 @@ function moreOf(event: EventJson, sessionUserId: string): CompactEventMore | und
 
 /**
  * The log of a session of `sessionUserId` in the persisted form (events as the engine holds them, or as persisted
- * before format 7); `decodeLog(encodeLog(log, u), sessionId, u)` gives events equal to `log`'s.
+ * before format 7); `decodeLog(encodeLog(log, u), sessionId, u)` gives events equal to `log`'s. Given the name of
+ * the event before `log` (`after`), it encodes `log` as the continuation of that event's log: the encoding of a log
+ * equals that of its first events followed by that of the rest given the last of those first events' name.
  */
-export function encodeLog(log: readonly (AgentEvent | EventJson)[], sessionUserId: string): CompactEvent[] {
-  let previousName: string | null = null;
+export function encodeLog(log: readonly (AgentEvent | EventJson)[], sessionUserId: string, after: string | null = null): CompactEvent[] {
+  let previousName: string | null = after;
   return log.map((event): CompactEvent => {
     const e = event as EventJson;
     const name = e['userName'] as string;

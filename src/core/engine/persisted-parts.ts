@@ -69,13 +69,14 @@ export function persistSegment(entry: SegmentEntry): PersistedSegmentEntry {
 /**
  * Marks `from` (inclusive) to `to` (exclusive) as persisted: `[time, change, name]`, the name left out where it
  * equals the previous mark's. The first mark of the range always carries its name, so ranges encoded apart and
- * concatenated decode to the same marks.
+ * concatenated decode to the same marks; `continued` encodes the range as the rest of the one that ends before
+ * `from`, so that the two concatenated equal the encoding of both ranges as one.
  */
-export function encodeMarks(times: readonly number[], changes: readonly number[], names: readonly string[], from: number, to: number): [number, number, string?][] {
+export function encodeMarks(times: readonly number[], changes: readonly number[], names: readonly string[], from: number, to: number, continued = false): [number, number, string?][] {
   const out: [number, number, string?][] = [];
   for (let i = from; i < to; i++) {
     const name = names[i] as string;
-    out.push(i > from && name === names[i - 1] ? [times[i] as number, changes[i] as number] : [times[i] as number, changes[i] as number, name]);
+    out.push((i > from || (continued && i > 0)) && name === names[i - 1] ? [times[i] as number, changes[i] as number] : [times[i] as number, changes[i] as number, name]);
   }
   return out;
 }

@@ -53,6 +53,19 @@ export class AvroSerde {
    */
   async encode(topic: string, value: unknown): Promise<Buffer> {
     const writer = this.#writers.get(topic) ?? (await this.#writerFor(topic));
+    return this.#encodeWith(writer, value) ?? this.#registry.encode(writer.id, value);
+  }
+
+  /**
+   * {@link encode} without waiting: null when the topic's writer schema is not loaded yet or the value is invalid
+   * (then call {@link encode}, which loads it, or throws the validation error naming the fields).
+   */
+  encodeLoaded(topic: string, value: unknown): Buffer | null {
+    const writer = this.#writers.get(topic);
+    return writer === undefined ? null : this.#encodeWith(writer, value);
+  }
+
+  #encodeWith(writer: Writer, value: unknown): Buffer | null {
     let end: number;
     try {
       end = writer.type.encode(value, this.#scratch, 5);
@@ -61,7 +74,7 @@ export class AvroSerde {
         end = writer.type.encode(value, this.#scratch, 5);
       }
     } catch {
-      return this.#registry.encode(writer.id, value);
+      return null;
     }
     this.#scratch[0] = 0;
     this.#scratch.writeUInt32BE(writer.id, 1);

@@ -74,7 +74,8 @@ export async function produceRequests(serde: AvroSerde, records: readonly Outgoi
   let request: EncodedRecord[] = [];
   let bytes = 0;
   for (const record of records) {
-    const value = record.value === null ? null : await serde.encode(record.topic, record.value);
+    // synchronous once the topic's schema is loaded, so that one commit's encoding is not interleaved with others'
+    const value = record.value === null ? null : (serde.encodeLoaded(record.topic, record.value) ?? (await serde.encode(record.topic, record.value)));
     const size = record.key.length + (value?.length ?? 0) + 64;
     if (bytes + size > REQUEST_BYTES && request.length > 0) {
       requests.push(request);

@@ -49,4 +49,17 @@ describe('AvroSerde.encode', () => {
     await expect(serde.encode(topic, { ...(value as Record<string, unknown>), sourcePartition: 'not a number' })).rejects.toMatchObject({ name: 'ConfluentSchemaRegistryValidationError', paths: [['sourcePartition']] });
     expect((await serde.encode(topic, value)).equals(await reference.encode(await serde.schemaIdFor(topic), value))).toBe(true);
   });
+
+  it('encodeLoaded: null until encode has loaded the topic\'s schema, then the same bytes; null for an invalid value', async () => {
+    const serde = new AvroSerde(pipeline.config.schemaRegistry);
+    const { topic, value } = deadLetter(100, 2);
+    expect(serde.encodeLoaded(topic, value)).toBeNull();
+    const encoded = await serde.encode(topic, value);
+    for (const [i, bytes] of [0, 200_000, 3].entries()) {
+      const other = deadLetter(bytes, i).value;
+      expect(serde.encodeLoaded(topic, other)?.equals(await serde.encode(topic, other)), `value ${i}`).toBe(true);
+    }
+    expect(serde.encodeLoaded(topic, value)?.equals(encoded)).toBe(true);
+    expect(serde.encodeLoaded(topic, { ...(value as Record<string, unknown>), sourcePartition: 'not a number' })).toBeNull();
+  });
 });

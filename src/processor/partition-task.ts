@@ -16,6 +16,7 @@ import type { RawRecordDecoder } from './raw-record-decoder.ts';
 import { LateRecordCollector, REPROCESSABLE_REJECTIONS } from './reprocess-requests.ts';
 import type { RequestTarget } from './reprocess-requests.ts';
 import { restorePartitionState } from './partition-state.ts';
+import { PendingTransaction } from './pending-transaction.ts';
 import type { ProcessorEngineConfig } from './direct-contact-tenants.ts';
 import { tenantEngineConfig } from './direct-contact-tenants.ts';
 import { StateBlockWriter } from './state-blocks.ts';
@@ -63,16 +64,14 @@ export interface PartitionTaskDeps {
   readonly logger: Logger;
 }
 
-/** Pending records that make a commit due whatever the interval (they are held in memory until then). */
-const MAX_PENDING_RECORDS = 10_000;
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The stream task of one input partition: one engine per tenant, restored from the changelog, and one
- * transactional producer. Every batch is one transaction: dead letters + engine emissions + changelog diff +
- * consumed offset. Any failure aborts, and the task is rebuilt (new producer, state from the changelog, consumer
- * rewound to the restored position) before it processes again.
+ * transactional producer. A transaction holds dead letters + engine emissions + changelog diff + consumed offset of
+ * one or more batches: it commits when a watermark applied, else when {@link PendingTransaction} says it is due. Any
+ * failure aborts, and the task is rebuilt (new producer, state from the changelog, consumer rewound to the restored
+ * position) before it processes again.
  *
  * Lifecycle: constructed once per assigned partition (restore starts at once) → processBatch / tick, serialised →
  * close once on revocation or shutdown (waits for the operation in flight; idempotent).
@@ -88,10 +87,7 @@ export class PartitionTask {
   #nextOffset: number | null = null;
   /** The next input offset the engines have consumed: at or after `#nextOffset`, the committed one. */
   #stateOffset: number | null = null;
-  /** Records for the next transaction (dead letters, re-processing requests, emissions). */
-  #pending: OutgoingRecord[] = [];
-  /** When the oldest input not yet committed was processed (wall clock); null when all is committed. */
-  #uncommittedSince: number | null = null;
+  readonly #pending: PendingTransaction;
   #position = 0;
   #queue: Promise<void> = Promise.resolve();
   #tickQueued = false;
@@ -99,13 +95,12 @@ export class PartitionTask {
   #fenced = false;
   #closed = false;
   #restoreMs: number | null = null;
-  /** When each watermark applied since the last commit was first seen (wall clock): observed once that commit lands. */
-  #seen: number[] = [];
   readonly ready: Promise<void>;
 
   constructor(partition: number, deps: PartitionTaskDeps) {
     this.partition = partition;
     this.#deps = deps;
+    this.#pending = new PendingTransaction(deps.commitIntervalMs);
     this.#logger = deps.logger.child({ partition });
     this.ready = this.#serial(() => this.#rebuild());
   }
@@ -152,8 +147,8 @@ export class PartitionTask {
       this.#tickQueued = false;
       if (!(await this.#healthy())) return;
       const advanced = this.#advance();
-      if (advanced !== null) this.#pending.push(...advanced);
-      if (advanced !== null || this.#commitDue()) await this.#commit();
+      if (advanced !== null) this.#pending.add(advanced);
+      if (advanced !== null || this.#pending.due(this.#deps.now())) await this.#commit();
     });
   }
 
@@ -192,7 +187,7 @@ export class PartitionTask {
       this.#logger.error({ fetched, stateOffset, nextOffset: this.#nextOffset, low }, 'input records were deleted by retention before they were processed');
     }
     const { metrics, topics } = this.#deps;
-    const records = this.#pending;
+    const records: OutgoingRecord[] = [];
     const { reprocess, adapter } = this.#deps;
     const late = reprocess === null ? null : new LateRecordCollector(batch.topic, this.partition, reprocess, adapter);
     try {
@@ -226,22 +221,17 @@ export class PartitionTask {
     if (next > this.#position) this.#position = next;
     metrics.set('consumer_lag', { partition: String(this.partition) }, Math.max(0, Number(batch.highWatermark) - next));
     if (late !== null) records.push(...late.records(Date.now()));
+    this.#pending.add(records);
     const advanced = this.#advance();
-    if (advanced !== null) records.push(...advanced);
+    if (advanced !== null) this.#pending.add(advanced);
     if (stateOffset === null || next > stateOffset) this.#stateOffset = next;
-    this.#uncommittedSince ??= this.#deps.now();
+    this.#pending.inputProcessed(this.#deps.now());
     // once resolved, the consumer fetches on; uncommitted input is read again from the committed offset after a failure
-    if (advanced !== null || this.#commitDue()) {
+    if (advanced !== null || this.#pending.due(this.#deps.now())) {
       if (await this.#commit()) control.resolveOffset(batch.lastOffset());
     } else {
       control.resolveOffset(batch.lastOffset());
     }
-  }
-
-  /** True when uncommitted input has waited {@link PartitionTaskDeps.commitIntervalMs}, or many records wait. */
-  #commitDue(): boolean {
-    if (this.#pending.length >= MAX_PENDING_RECORDS) return true;
-    return this.#uncommittedSince !== null && this.#deps.now() - this.#uncommittedSince >= this.#deps.commitIntervalMs;
   }
 
   /** Applies every newly applicable watermark; returns the emissions as records, or null when none applied. */
@@ -261,7 +251,7 @@ export class PartitionTask {
         continue;
       }
       advanced = true;
-      if (seenAt !== null) this.#seen.push(seenAt);
+      if (seenAt !== null) this.#pending.watermarkApplied(seenAt);
       const unmatched = (engine.rejected['direct-contact-unmatched'] ?? 0) - unmatchedBefore;
       if (unmatched > 0) this.#deps.metrics.inc('direct_contacts_unmatched', { partition: String(this.partition) }, unmatched);
       this.#count(emissions);
@@ -276,20 +266,22 @@ export class PartitionTask {
    * committed (or when there was nothing to commit).
    */
   async #commit(): Promise<boolean> {
-    const records = this.#pending;
     const next = this.#stateOffset !== null && this.#stateOffset !== this.#nextOffset ? this.#stateOffset : null;
     const offset = next ?? this.#nextOffset;
     const entries: WritableEntry[] = offset === null ? [] : [partitionEntry(offset)];
     let changelog: OutgoingRecord[];
     try {
       // the engines hand out their changes once: whatever fails from here on rebuilds the state from the changelog
-      for (const tenant of [...this.#engines.keys()]) entries.push(...this.#tenantEntries(tenant, records));
+      const quarantined: OutgoingRecord[] = [];
+      for (const tenant of [...this.#engines.keys()]) entries.push(...this.#tenantEntries(tenant, quarantined));
+      this.#pending.add(quarantined);
       this.#deps.metrics.set('largest_state_entry_bytes', { partition: String(this.partition) }, largestEntryBytes(entries));
       changelog = this.#tracker!.diff(entries, Date.now());
     } catch (error) {
       await this.#fail(error);
       return false;
     }
+    const records = this.#pending.records;
     if (records.length === 0 && changelog.length === 0 && next === null) {
       this.#committed();
       return true;
@@ -311,11 +303,7 @@ export class PartitionTask {
 
   /** After a commit: nothing waits any more; the watermarks it applied are observed. */
   #committed(): void {
-    this.#pending = [];
-    this.#uncommittedSince = null;
-    const now = this.#deps.now();
-    for (const seenAt of this.#seen) this.#deps.metrics.observe('watermark_commit_ms', { partition: String(this.partition) }, now - seenAt);
-    this.#seen = [];
+    for (const ms of this.#pending.committed(this.#deps.now())) this.#deps.metrics.observe('watermark_commit_ms', { partition: String(this.partition) }, ms);
   }
 
   /** Passes the committed watermarks (after a commit, or as restored from the changelog) on to `onCommitted`. */
@@ -329,9 +317,7 @@ export class PartitionTask {
   async #fail(error: unknown): Promise<void> {
     this.#deps.metrics.inc('transactions_aborted', { partition: String(this.partition) });
     this.#broken = true;
-    this.#seen = [];
-    this.#pending = [];
-    this.#uncommittedSince = null;
+    this.#pending.discard();
     this.#fenced = isFencingError(error);
     this.#logger.warn({ err: error, fenced: this.#fenced }, 'transaction aborted; rebuilding the partition from its changelog');
     if (!this.#fenced) await this.#rebuild();

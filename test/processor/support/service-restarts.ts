@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
@@ -71,7 +71,10 @@ export function spawnProcessor(env: Record<string, string>, instanceId: string, 
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const log: string[] = [];
-  if (process.env.FAULT_LOG_DIR !== undefined) child.stderr?.pipe(createWriteStream(`${process.env.FAULT_LOG_DIR}/${instanceId}.log`));
+  if (process.env.FAULT_LOG_DIR !== undefined) {
+    mkdirSync(process.env.FAULT_LOG_DIR, { recursive: true });
+    child.stderr?.pipe(createWriteStream(`${process.env.FAULT_LOG_DIR}/${instanceId}.log`));
+  }
   child.stderr?.on('data', (chunk: Buffer) => {
     log.push(chunk.toString('utf8'));
     if (log.length > 400) log.splice(0, log.length - 400);

@@ -1,6 +1,6 @@
 import { encodeLog } from '../core/engine/compact-event.ts';
 import type { SegmentEntry, WindowSnapshot } from '../core/engine/engine-types.ts';
-import type { PersistedChanges, PersistedParts, SessionParts, UserParts } from '../core/engine/persisted-parts.ts';
+import type { PersistedChanges, PersistedParts, SessionParts, UserParts, WindowVersion } from '../core/engine/persisted-parts.ts';
 import { encodeMarks, persistSegment } from '../core/engine/persisted-parts.ts';
 import type { AgentEvent } from '../core/events/agent-event.ts';
 import type { RunSize } from './block-bounds.ts';
@@ -39,6 +39,12 @@ interface RefRun<T> extends Run {
   readonly items: readonly T[];
 }
 
+interface WindowRun extends Run {
+  /** The engine's windows of the run, and their versions when its JSON was made (persisted-parts.ts, WindowVersion). */
+  readonly slots: readonly WindowVersion[];
+  versions: readonly number[];
+}
+
 interface MarkRun extends Run {
   readonly times: readonly number[];
   readonly changes: readonly number[];
@@ -54,8 +60,11 @@ interface SessionRuns {
 
 interface UserRuns {
   readonly marks: Map<number, MarkRun>;
-  /** Window runs by the first window's start; windows are mutable, so a run is reused when its JSON is equal. */
-  readonly windows: Map<number, Run>;
+  /**
+   * Window runs by the first window's start. Windows change in place: a run is reused while its windows are the same
+   * objects at the same versions, or, serialized again, when its JSON is equal.
+   */
+  readonly windows: Map<number, WindowRun>;
   entry: WritableEntry | null;
 }
 
@@ -222,6 +231,13 @@ function sameMarks(run: MarkRun, user: UserParts, from: number, to: number): boo
   return true;
 }
 
+/** True when `run` was made from the same window objects at the same versions. */
+function sameVersions(run: WindowRun, slots: readonly WindowVersion[], versions: readonly number[]): boolean {
+  if (run.slots.length !== slots.length) return false;
+  for (let i = 0; i < slots.length; i++) if (run.slots[i] !== slots[i] || run.versions[i] !== versions[i]) return false;
+  return true;
+}
+
 /** The JSON of marks `from` to `to` without glue, continuing the previous call's run of them when that is a prefix. */
 function marksBody(previous: MarkRun | undefined, user: UserParts, from: number, to: number): string {
   const known = previous?.times.length ?? 0;
@@ -232,14 +248,15 @@ function marksBody(previous: MarkRun | undefined, user: UserParts, from: number,
 }
 
 /**
- * Turns an engine's {@link PersistedParts} into changelog entries, re-serializing only the runs of logs, segments and
- * marks that changed since the previous call: a run whose elements are the same objects (events, segment entries)
- * or the same values (marks) as a run of the previous call keeps its JSON and its block id (a run of windows, which
- * change in place, is serialized and keeps its block id when its JSON is equal). A user or session entry
- * is given as blocks (one per run, plus its head) when it has {@link BlockLayout.blocksFromCharacters} or more and at
- * least half of it is runs unchanged since the previous call; otherwise whole. So an entry that mostly grows between
- * commits (a catch-up, where each transaction holds many of its events) is written whole, in one record that deflates
- * well, and one that changes at its end only (live traffic) writes its last runs and its head.
+ * Turns an engine's {@link PersistedParts} into changelog entries, re-serializing only the runs that changed since
+ * the previous call: a run whose elements are the same objects (events, segment entries), the same values (marks)
+ * or the same windows at the same versions as a run of the previous call keeps its JSON and its block id; a run that
+ * grew serializes its new elements only (a window run that changed is serialized, and keeps its block id when its
+ * JSON is equal). A user or session entry is given as blocks (runs unchanged since the previous call as parts, the
+ * others and its head in its manifest) when it has {@link BlockLayout.blocksFromCharacters} or more and at least half
+ * of it is runs unchanged since the previous call; otherwise whole. So an entry that mostly grows between commits (a
+ * catch-up, where each transaction holds many of its events) is written whole, in one record that deflates well, and
+ * one that changes at its end only (live traffic) writes its manifest.
  *
  * Given an engine's changes (TimelineEngine.persistedChanges) instead of all its parts, it serializes only the users
  * and sessions that changed and keeps the entries of the others, so a commit costs what changed, not the whole state.
@@ -309,8 +326,14 @@ export class StateBlockWriter {
     let from = 0;
     for (const to of runEnds(windows.length, (i) => (windows[i] as WindowSnapshot).start, this.#layout.windows)) {
       const glue = text.glue();
-      const body = elements(windows.slice(from, to));
-      const { run, reused } = cachedRun(old?.windows, runs.windows, (windows[from] as WindowSnapshot).start, glue, (hit) => hasBody(hit, body), () => ({ glue, text: glue + body, blocks: null }));
+      const slots = user.windowSlots.slice(from, to);
+      const versions = slots.map((slot) => slot.version);
+      const start = (windows[from] as WindowSnapshot).start;
+      const previous = old?.windows.get(start);
+      const unchanged = previous !== undefined && sameVersions(previous, slots, versions);
+      const body = unchanged ? '' : elements(windows.slice(from, to));
+      const { run, reused } = cachedRun(old?.windows, runs.windows, start, glue, (hit) => unchanged || hasBody(hit, body), () => ({ glue, text: glue + body, blocks: null, slots, versions }));
+      run.versions = versions;
       text.add(run, reused);
       from = to;
     }

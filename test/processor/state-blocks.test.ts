@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EngineConfig, EngineSnapshot } from '../../src/core/engine/engine-types.ts';
 import type { PersistedChanges, PersistedParts } from '../../src/core/engine/persisted-parts.ts';
 import { TimelineEngine } from '../../src/core/engine/timeline-engine.ts';
+import type { WindowReport } from '../../src/core/events/window-report.ts';
 import { runEnds } from '../../src/processor/block-bounds.ts';
 import type { ChangelogValue, StoredRecord } from '../../src/processor/changelog-records.ts';
 import { ChangelogTracker } from '../../src/processor/changelog-tracker.ts';
@@ -165,5 +166,39 @@ describe('StateBlockWriter with the changelog tracker', () => {
     const restored = restorePartitionState([...view.values()], CONFIG);
     expect(restored.unreadable).toBeNull();
     expect(byId(restored.engines.get('t')?.snapshot())).toEqual(byId(engine.snapshot()));
+  });
+
+  it('serializes a user\'s windows again after each kind of change to them: contributions, emissions, reports', () => {
+    const QH = 900_000;
+    const T0 = Date.UTC(2026, 0, 5, 8);
+    const engine = new TimelineEngine(CONFIG);
+    const writer = new StateBlockWriter(SMALL);
+    const tracker = new ChangelogTracker({ topic: 'changelog', inputTopic: 'raw', partition: 0 });
+    const view = new Map<string, StoredRecord>();
+    const checkCommit = (step: string, offset: number): void => {
+      const entries = [partitionEntry(offset), ...writer.entries('t', engine.persistedChanges())];
+      expect(entries.slice(1).map(entryText), step).toEqual(new StateBlockWriter(SMALL).entries('t', engine.persistedParts()).map(entryText));
+      compact(view, tracker.diff(entries, offset));
+      tracker.accept();
+      expect(byId(restorePartitionState([...view.values()], CONFIG).engines.get('t')?.snapshot()), step).toEqual(byId(engine.snapshot()));
+    };
+    const record = (at: number, status: string): Record<string, unknown> => {
+      const t = new Date(at).toISOString().replace('T', ' ').replace('Z', '');
+      return { sessionId: 'S1', userId: 'U1', userName: 'Agent', changeTimeStamp: t, status, statusTimestamp: t };
+    };
+    engine.ingestRecord(record(T0, 'Waiting'), sinchAgentStatusHistoryAdapter);
+    engine.ingestRecord(record(T0 + 60_000, 'Talking_Inbound'), sinchAgentStatusHistoryAdapter);
+    checkCommit('events', 1);
+    engine.advanceWatermark(T0 + 120_000);
+    checkCommit('a watermark: the running call accrues, the window is emitted', 2);
+    engine.ingestRecord(record(T0 + 120_000, 'Waiting'), sinchAgentStatusHistoryAdapter);
+    checkCommit('the call ends and is counted', 3);
+    engine.advanceWatermark(T0 + QH + 120_000);
+    checkCommit('the window becomes final', 4);
+    const report = (windowStart: number, pauseMs: number): WindowReport => ({ userId: 'R1', userName: 'R1', windowStart, changeTime: windowStart + QH + 60_000, metrics: { pauseDuration: pauseMs }, extras: {} });
+    expect(engine.ingestWindowReports([report(T0 + QH, 60_000), report(T0 + 2 * QH, 0)], 'thulium')).toBeNull();
+    checkCommit('reports', 5);
+    expect(engine.ingestWindowReports([report(T0 + QH, 120_000)], 'thulium')).toBeNull();
+    checkCommit('a report replacing another', 6);
   });
 });

@@ -10,7 +10,7 @@ import { vectorHasContent } from '../statistic/metric-vector.ts';
 import type { EngineSession } from './engine-session.ts';
 import type { UserSnapshot, WindowSnapshot } from './engine-types.ts';
 import { EngineWindows } from './engine-windows.ts';
-import type { UserHead } from './persisted-parts.ts';
+import type { UserHead, UserParts } from './persisted-parts.ts';
 import { encodeMarks } from './persisted-parts.ts';
 import type { WindowSlot } from './engine-windows.ts';
 
@@ -219,6 +219,11 @@ export class EngineUser {
   snapshot(): UserSnapshot {
     const { windows, ...head } = this.snapshotHead();
     return { ...head, marks: encodeMarks(this.markTimes, this.markChanges, this.markNames, 0, this.markTimes.length), windows };
+  }
+
+  /** The user's {@link UserParts} (persisted-parts.ts): valid until the next change to the user. */
+  persistedParts(): UserParts {
+    return { head: this.snapshotHead(), markTimes: this.markTimes, markChanges: this.markChanges, markNames: this.markNames, windowSlots: this.windows.slots };
   }
 
   /** The snapshot without `marks` (persisted-parts.ts). */

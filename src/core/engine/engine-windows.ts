@@ -19,6 +19,11 @@ export class WindowSlot {
   readonly vector: MetricVector = newMetricVector();
   /** The vector may differ from the emitted metrics (set by every contribution). */
   touched = true;
+  /**
+   * Raised by every change to what a snapshot holds of the window (contributions, reports, emissions; not the
+   * labels): the same slot at the same version has the same snapshot (persisted-parts.ts, UserParts.windowSlots).
+   */
+  version = 0;
   /** Prefix fold: valid only while `labelsValid`. */
   labelsValid = false;
   maxChange = Number.NEGATIVE_INFINITY;
@@ -112,6 +117,7 @@ export class EngineWindows implements ContributionSink {
       const end = Math.min(to, start + QUARTER_HOUR_MS);
       const slot = this.slot(start);
       slot.touched = true;
+      slot.version++;
       const vector = slot.vector;
       const partVector = slot.part(part);
       const amount = (end - at) * sign;
@@ -132,6 +138,7 @@ export class EngineWindows implements ContributionSink {
   addCount(atMs: number, index: number, part: string): void {
     const slot = this.slot(Math.floor(atMs / QUARTER_HOUR_MS) * QUARTER_HOUR_MS);
     slot.touched = true;
+    slot.version++;
     slot.vector[index]! += this.sign;
     const partVector = slot.part(part);
     if (partVector !== null) partVector[index]! += this.sign;

@@ -26,15 +26,22 @@ export interface SessionParts {
   readonly segments: readonly SegmentEntry[];
 }
 
+/** A window as the engine holds it: its identity, and a version raised by every change to its snapshot. */
+export interface WindowVersion {
+  readonly version: number;
+}
+
 /**
  * One user's state: `{ ...head, marks: encodeMarks(markTimes, markChanges, markNames, 0, n) }` is its snapshot. The
- * mark arrays are parallel, sorted by time, and hold primitives.
+ * mark arrays are parallel, sorted by time, and hold primitives. `windowSlots[i]` is the engine's window of
+ * `head.windows[i]`: the same object at the same version as at an earlier call has the same snapshot as then.
  */
 export interface UserParts {
   readonly head: UserHead;
   readonly markTimes: readonly number[];
   readonly markChanges: readonly number[];
   readonly markNames: readonly string[];
+  readonly windowSlots: readonly WindowVersion[];
 }
 
 /**

@@ -144,6 +144,7 @@ export class TimelineEngine {
       slot.parts = null;
       slot.extras = { ...report.extras };
       slot.touched = true;
+      slot.version++;
       user.addMark(report.windowStart, report.changeTime, report.userName);
       this.changes.user(user);
     }
@@ -414,7 +415,7 @@ export class TimelineEngine {
    */
   persistedParts(): PersistedParts {
     const users: UserParts[] = [];
-    for (const user of this.users.values()) users.push({ head: user.snapshotHead(), markTimes: user.markTimes, markChanges: user.markChanges, markNames: user.markNames });
+    for (const user of this.users.values()) users.push(user.persistedParts());
     const sessions: SessionParts[] = [];
     for (const session of this.sessions.values()) sessions.push({ head: session.snapshotHead(), log: session.log, segments: session.segments });
     return {
@@ -433,7 +434,7 @@ export class TimelineEngine {
     const { all, users: changedUsers, sessions: changedSessions } = this.changes.take();
     const users: UserParts[] = [];
     for (const user of all ? this.users.values() : changedUsers) {
-      if (this.users.get(user.userId) === user) users.push({ head: user.snapshotHead(), markTimes: user.markTimes, markChanges: user.markChanges, markNames: user.markNames });
+      if (this.users.get(user.userId) === user) users.push(user.persistedParts());
     }
     const sessions: SessionParts[] = [];
     for (const session of all ? this.sessions.values() : changedSessions) {

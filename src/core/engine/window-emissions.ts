@@ -47,6 +47,7 @@ export function emitWindows(user: EngineUser, watermark: number, latenessMs: num
     slot.touched = false;
     if (status === null) continue;
     slot.revision++;
+    slot.version++;
     slot.status = status;
     slot.emittedName = slot.name;
     slot.emittedMaxChange = maxChangeTime;

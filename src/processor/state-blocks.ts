@@ -1,12 +1,14 @@
 import { encodeLog } from '../core/engine/compact-event.ts';
 import type { SegmentEntry, WindowSnapshot } from '../core/engine/engine-types.ts';
-import type { PersistedChanges, PersistedParts, SessionParts, UserParts, WindowVersion } from '../core/engine/persisted-parts.ts';
-import { encodeMarks, persistSegment } from '../core/engine/persisted-parts.ts';
+import type { PersistedChanges, PersistedParts, SessionParts, UserParts } from '../core/engine/persisted-parts.ts';
+import { persistSegment } from '../core/engine/persisted-parts.ts';
 import type { AgentEvent } from '../core/events/agent-event.ts';
 import type { RunSize } from './block-bounds.ts';
-import { endsRun, nextRunEnd, runEnds } from './block-bounds.ts';
-import { textBlocks } from './changelog-records.ts';
-import type { InlineBlock, StateBlock, WritableEntry } from './state-entries.ts';
+import { runEnds } from './block-bounds.ts';
+import { EntryText } from './entry-text.ts';
+import type { WritableEntry } from './state-entries.ts';
+import type { MarkRun, RefRun, WindowRun } from './state-runs.ts';
+import { cachedRun, elements, hasBody, marksBody, refRun, refRunEnd, reusedEnd, sameMarks, sameVersions } from './state-runs.ts';
 
 /** How entries are cut into blocks. */
 export interface BlockLayout {
@@ -23,33 +25,6 @@ export interface BlockLayout {
  * with its breakdown and last emission is 2–5 KB); entries of 16,384 characters and more as blocks.
  */
 export const DEFAULT_LAYOUT: BlockLayout = { log: { mean: 64, max: 256 }, segments: { mean: 32, max: 128 }, marks: { mean: 128, max: 512 }, windows: { mean: 2, max: 4 }, blocksFromCharacters: 16_384 };
-
-/**
- * A run of array elements as JSON: `text` is `glue` (what precedes it in the entry's JSON) followed by the elements.
- * Only this one string is kept (and, unless it is over the part limit, it is also the text of its one block).
- */
-interface Run {
-  readonly glue: string;
-  readonly text: string;
-  /** The run's blocks, computed when the entry is written as blocks (a text over the part limit is cut). */
-  blocks: readonly StateBlock[] | null;
-}
-
-interface RefRun<T> extends Run {
-  readonly items: readonly T[];
-}
-
-interface WindowRun extends Run {
-  /** The engine's windows of the run, and their versions when its JSON was made (persisted-parts.ts, WindowVersion). */
-  readonly slots: readonly WindowVersion[];
-  versions: readonly number[];
-}
-
-interface MarkRun extends Run {
-  readonly times: readonly number[];
-  readonly changes: readonly number[];
-  readonly names: readonly string[];
-}
 
 interface SessionRuns {
   readonly log: Map<AgentEvent, RefRun<AgentEvent>>;
@@ -73,178 +48,12 @@ interface TenantRuns {
   readonly users: Map<string, UserRuns>;
 }
 
-function blocksOf(run: Run): readonly StateBlock[] {
-  run.blocks ??= textBlocks(run.text);
-  return run.blocks;
-}
-
-/** The run's elements as JSON, without its glue. */
-const bodyOf = (run: Run): string => run.text.slice(run.glue.length);
-
-/** True when the run's elements serialize to `body`. */
-const hasBody = (run: Run, body: string): boolean => run.text.length - run.glue.length === body.length && run.text.endsWith(body);
-
-/** The JSON of an array's elements without its brackets. */
-const elements = (values: readonly unknown[]): string => JSON.stringify(values).slice(1, -1);
-
-/**
- * How many characters of an entry in blocks its manifest carries: the runs that changed since the previous commit and
- * the head, in this order of preference (changelog-records.ts: a manifest stays far below the record limit).
- */
-export const INLINE_CHARACTERS = 32_768;
-
-/**
- * Collects the texts of one entry's JSON: `{"a":[runs…],"b":[runs…],` then the head's own fields and `}`. A run
- * unchanged since the previous commit is a block of its own, so it keeps its block id and its part record; the runs
- * that changed and the head are carried in the manifest (up to {@link INLINE_CHARACTERS}), so that a commit of a
- * live agent writes one record per entry rather than new parts, their manifest and the old parts' tombstones.
- */
-class EntryText {
-  readonly runs: Run[] = [];
-  readonly #reusedRuns: boolean[] = [];
-  length = 0;
-  /** The length of the runs unchanged since the previous commit. */
-  reused = 0;
-  #pending = '{';
-  #first = true;
-
-  open(name: string): void {
-    this.#pending += `${JSON.stringify(name)}:[`;
-    this.#first = true;
-  }
-
-  /** What precedes the next run. */
-  glue(): string {
-    return this.#first ? this.#pending : ',';
-  }
-
-  add(run: Run, reused: boolean): void {
-    this.runs.push(run);
-    this.#reusedRuns.push(reused);
-    this.length += run.text.length;
-    if (reused) this.reused += run.text.length;
-    this.#pending = '';
-    this.#first = false;
-  }
-
-  close(): void {
-    this.#pending += '],';
-  }
-
-  entry(kind: 'user' | 'session', tenant: string, id: string, head: object, blocksFrom: number): WritableEntry {
-    const headJson = JSON.stringify(head);
-    const tail = headJson.length > 2 ? this.#pending + headJson.slice(1) : `${this.#pending.slice(0, -1)}}`;
-    const length = this.length + tail.length;
-    if (length < blocksFrom || this.reused * 2 < length) return { kind, tenant, id, json: this.runs.map((run) => run.text).join('') + tail };
-    const blocks: (StateBlock | InlineBlock)[] = [];
-    let budget = INLINE_CHARACTERS - (tail.length <= INLINE_CHARACTERS ? tail.length : 0);
-    let inline = '';
-    this.runs.forEach((run, i) => {
-      if (!this.#reusedRuns[i] && run.text.length <= budget) {
-        inline += run.text;
-        budget -= run.text.length;
-        return;
-      }
-      if (inline !== '') blocks.push({ id: null, text: inline });
-      inline = '';
-      blocks.push(...blocksOf(run));
-    });
-    if (tail.length <= INLINE_CHARACTERS) blocks.push({ id: null, text: inline + tail });
-    else {
-      if (inline !== '') blocks.push({ id: null, text: inline });
-      blocks.push(...textBlocks(tail));
-    }
-    return { kind, tenant, id, blocks, length };
-  }
-}
-
 /** The entry of an unchanged user or session as the previous call made it, carried over into `next`. */
 function kept<R extends { entry: WritableEntry | null }>(previous: Map<string, R> | undefined, next: Map<string, R>, kind: string, id: string): WritableEntry {
   const runs = previous?.get(id);
   if (runs?.entry == null) throw new Error(`state writer: ${kind} ${id} is unchanged, but no entry was written for it before (a writer must start from an engine's complete changes)`);
   next.set(id, runs);
   return runs.entry;
-}
-
-function sameRefs<T>(cached: readonly T[], items: readonly T[], from: number, to: number): boolean {
-  if (cached.length !== to - from) return false;
-  return startsWith(items, from, cached);
-}
-
-/** True when `items` from `from` on start with the elements of `cached` (the same objects). */
-function startsWith<T>(items: readonly T[], from: number, cached: readonly T[]): boolean {
-  if (from + cached.length > items.length) return false;
-  for (let i = 0; i < cached.length; i++) if (cached[i] !== items[from + i]) return false;
-  return true;
-}
-
-/**
- * The end of the run that starts at `from` (a run boundary): that of the previous call's run with the same first
- * element (`length` elements) when `same(end)` says its elements are unchanged and it still ends there
- * ({@link endsRun}), else computed. Equal to `runEnds`' cut, without hashing the keys of every unchanged run again.
- */
-function reusedEnd(length: number | undefined, n: number, keyAt: (index: number) => number, size: RunSize, from: number, same: (end: number) => boolean): number {
-  if (length !== undefined && endsRun(n, keyAt, size, from, from + length) && same(from + length)) return from + length;
-  return nextRunEnd(n, keyAt, size, from);
-}
-
-/** {@link reusedEnd} for runs of events or segment entries, whose unchanged elements are the same objects. */
-function refRunEnd<T>(old: Map<T, RefRun<T>> | undefined, items: readonly T[], keyAt: (index: number) => number, size: RunSize, from: number): number {
-  const previous = old?.get(items[from] as T);
-  return reusedEnd(previous?.items.length, items.length, keyAt, size, from, (end) => previous !== undefined && sameRefs(previous.items, items, from, end));
-}
-
-/**
- * The run at `key`: the previous call's when `same` holds for it (with the new glue if that changed), else `build()`.
- * Recorded in `next` either way; `reused` when it is the previous call's run unchanged.
- */
-function cachedRun<K, R extends Run>(old: Map<K, R> | undefined, next: Map<K, R>, key: K, glue: string, same: (hit: R) => boolean, build: () => R): { run: R; reused: boolean } {
-  const hit = old?.get(key);
-  const run = hit !== undefined && same(hit) ? (hit.glue === glue ? hit : { ...hit, glue, text: glue + bodyOf(hit), blocks: null }) : build();
-  next.set(key, run);
-  return { run, reused: run === hit };
-}
-
-/**
- * A run of events or segment entries, reused while its elements are the same objects. A run that grew at its end
- * since the previous call (a live session's last run) keeps its JSON and serializes only the new elements: `body`
- * is given the element before those, and must then give what the whole run's JSON has after it.
- */
-function refRun<T>(old: Map<T, RefRun<T>> | undefined, next: Map<T, RefRun<T>>, items: readonly T[], from: number, to: number, glue: string, body: (run: readonly T[], after: T | undefined) => string): { run: RefRun<T>; reused: boolean } {
-  return cachedRun(old, next, items[from] as T, glue, (hit) => sameRefs(hit.items, items, from, to), () => {
-    const slice = items.slice(from, to);
-    const grown = old?.get(items[from] as T);
-    if (grown !== undefined && grown.items.length > 0 && grown.items.length < slice.length && startsWith(items, from, grown.items)) {
-      const known = grown.items.length;
-      return { items: slice, glue, text: `${glue}${bodyOf(grown)},${body(slice.slice(known), slice[known - 1])}`, blocks: null };
-    }
-    return { items: slice, glue, text: glue + body(slice, undefined), blocks: null };
-  });
-}
-
-function sameMarks(run: MarkRun, user: UserParts, from: number, to: number): boolean {
-  if (run.times.length !== to - from) return false;
-  for (let i = from; i < to; i++) {
-    const j = i - from;
-    if (run.times[j] !== user.markTimes[i] || run.changes[j] !== user.markChanges[i] || run.names[j] !== user.markNames[i]) return false;
-  }
-  return true;
-}
-
-/** True when `run` was made from the same window objects at the same versions. */
-function sameVersions(run: WindowRun, slots: readonly WindowVersion[], versions: readonly number[]): boolean {
-  if (run.slots.length !== slots.length) return false;
-  for (let i = 0; i < slots.length; i++) if (run.slots[i] !== slots[i] || run.versions[i] !== versions[i]) return false;
-  return true;
-}
-
-/** The JSON of marks `from` to `to` without glue, continuing the previous call's run of them when that is a prefix. */
-function marksBody(previous: MarkRun | undefined, user: UserParts, from: number, to: number): string {
-  const known = previous?.times.length ?? 0;
-  if (previous !== undefined && known > 0 && known < to - from && sameMarks(previous, user, from, from + known)) {
-    return `${bodyOf(previous)},${elements(encodeMarks(user.markTimes, user.markChanges, user.markNames, from + known, to, true))}`;
-  }
-  return elements(encodeMarks(user.markTimes, user.markChanges, user.markNames, from, to));
 }
 
 /**

@@ -37,8 +37,8 @@ async function groupCoordinator(config: Config, groupId: string): Promise<number
  * transactional pipe alone was 2.2–2.8× faster than kafkajs' (BENCHMARKS.md, (1d)). Once each commit wrote only the
  * entities that changed, it gave the processor's lowest latencies ((1k)). The consumer stays kafkajs: the consumed
  * offset is committed in the transaction the way kafkajs' `sendOffsets` does it, as an old-style transactional
- * producer (generation -1, no member id), so the group's coordinator checks the producer's epoch, not the member. `open` fences the previous producer of the id
- * (InitProducerId) before it returns.
+ * producer (generation -1, no member id), so the group's coordinator checks the producer's epoch, not the member.
+ * `open` fences the previous producer of the id (InitProducerId) before it returns.
  *
  * Lifecycle: open → commit* → close. After a failed commit the producer is unusable: close it and open a new one.
  */

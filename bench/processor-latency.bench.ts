@@ -3,7 +3,10 @@
  *
  *   node bench/processor-latency.bench.ts [ratePerSecond=500] [seconds=60] [agents=1000]
  *
- * Starts one processor instance (startProcessorInstance, Redis sink off) on a fresh `bench-<uuid>.` topic set, then
+ * Starts one processor instance (startProcessorInstance, Redis sink off) on a fresh `bench-<uuid>.` topic set, in a
+ * child process of its own (bench/support/processor-child.ts) so that it does not share its thread with this
+ * process's load generator and output reader, as in production (`BENCH_PROCESSOR=inline`: in this process, as the
+ * bench ran before 2026-12-01; `BENCH_CHILD_EXEC_ARGV` passes node options to the child, e.g. `--cpu-prof`). Then it
  * produces live agentStatusHistory records for `agents` agents at `ratePerSecond` (batches every 100 ms, keyed by
  * userId, acks=all; each agent logs in first, then cycles Talking_Inbound → Wrap → Waiting with changeTimestamp =
  * statusTimestamp = now), and a poll watermark (= the newest changeTimestamp produced) after every second's records.
@@ -17,7 +20,10 @@
  * (the `watermark_commit_ms` observations, one per watermark and partition, after the warm-up). Deletes its topics,
  * subjects, groups and Redis keys at the end.
  */
+import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../src/config/config.ts';
 import type { Message } from 'kafkajs';
 import { parseTimestamp } from '../src/core/time/timestamp.ts';
 import { startProcessorInstance } from '../src/processor/processor-instance.ts';
@@ -36,6 +42,47 @@ const TICK_MS = 100;
 const WARMUP_MS = 5_000;
 const DRAIN_MS = 20_000;
 const FLOW = ['Talking_Inbound', 'Wrap', 'Waiting'] as const;
+const INLINE = process.env['BENCH_PROCESSOR'] === 'inline';
+
+interface BenchProcessor {
+  /** Resolves once every assigned partition is restored (or after 10 s). */
+  readonly ready: Promise<void>;
+  readonly stop: () => Promise<void>;
+}
+
+/** The processor on this thread, sharing it with the load generator and the output reader (the bench before 2026-12-01). */
+async function inlineProcessor(config: Config, observe: (name: string, ms: number, at: number) => void): Promise<BenchProcessor> {
+  const metrics = createProcessorMetrics();
+  metrics.onObservation(({ name, ms }) => observe(name, ms, Date.now()));
+  const instance = await startProcessorInstance(config, processorSource(config, 'sinch-rai'), createLogger('error'), { metrics });
+  instance.fatal.catch((error: unknown) => console.error('processor failed:', error));
+  const ready = (async () => {
+    for (let i = 0; i < 100 && !instance.processor.status().restored; i++) await sleep(100);
+  })();
+  return { ready, stop: () => instance.stop() };
+}
+
+/** The processor in a child process of its own (bench/support/processor-child.ts), as `agent-timelines process` runs it. */
+async function childProcessor(env: Record<string, string>, observe: (name: string, ms: number, at: number) => void): Promise<BenchProcessor> {
+  const execArgv = (process.env['BENCH_CHILD_EXEC_ARGV'] ?? '').split(' ').filter((arg) => arg !== '');
+  const child = fork(fileURLToPath(new URL('./support/processor-child.ts', import.meta.url)), [], { env: { ...process.env, ...env }, execArgv });
+  const ready = new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`processor child exited with ${code}`)));
+    child.on('message', (message: { type: string; name?: string; ms?: number; at?: number }) => {
+      if (message.type === 'ready') resolve();
+      else if (message.type === 'observation') observe(message.name!, message.ms!, message.at!);
+    });
+  });
+  ready.catch(() => undefined);
+  return {
+    ready,
+    stop: async () => {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.send({ type: 'stop' });
+      await exited;
+    },
+  };
+}
 
 interface Pending {
   readonly changeTs: number;
@@ -49,14 +96,13 @@ async function main(): Promise<void> {
   const cleanup = (): Promise<void> => stack.cleanup(extraGroups);
   cleanupOnSignal(cleanup);
   try {
-    const metrics = createProcessorMetrics();
     const seenToCommitted: number[] = [];
     let measureFrom = Infinity;
-    metrics.onObservation(({ name, ms }) => {
-      if (name === 'watermark_commit_ms' && Date.now() >= measureFrom) seenToCommitted.push(ms);
-    });
-    const instance = await startProcessorInstance(stack.config, processorSource(stack.config, 'sinch-rai'), createLogger('error'), { metrics });
-    instance.fatal.catch((error: unknown) => console.error('processor failed:', error));
+    const observe = (name: string, ms: number, at: number): void => {
+      if (name === 'watermark_commit_ms' && at >= measureFrom) seenToCommitted.push(ms);
+    };
+    const processor = INLINE ? await inlineProcessor(stack.config, observe) : await childProcessor(stack.baseEnv, observe);
+    console.log(`processor: ${INLINE ? 'in this process (BENCH_PROCESSOR=inline)' : 'a child process'}`);
     const pending = new Map<string, Pending[]>();
     const latencies: { sentAt: number; ms: number }[] = [];
     let rows = 0;
@@ -86,7 +132,7 @@ async function main(): Promise<void> {
       },
     });
     // Let the processor and the output consumer join their groups before the clock starts.
-    for (let i = 0; i < 100 && !instance.processor.status().restored; i++) await sleep(100);
+    await processor.ready;
     await sleep(2_000);
 
     const step = new Map<number, number>();
@@ -144,7 +190,7 @@ async function main(): Promise<void> {
     const drainUntil = Date.now() + DRAIN_MS;
     while (latencies.length < sent && Date.now() < drainUntil) await sleep(100);
     await out.disconnect();
-    await instance.stop();
+    await processor.stop();
 
     const all = latencies.map((l) => l.ms);
     const steady = latencies.filter((l) => l.sentAt - started >= WARMUP_MS).map((l) => l.ms);

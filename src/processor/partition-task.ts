@@ -16,8 +16,7 @@ import type { RawRecordDecoder } from './raw-record-decoder.ts';
 import { LateRecordCollector, REPROCESSABLE_REJECTIONS } from './reprocess-requests.ts';
 import type { RequestTarget } from './reprocess-requests.ts';
 import { restorePartitionState } from './partition-state.ts';
-import { MAX_PENDING_RECORDS, PendingTransaction } from './pending-transaction.ts';
-import type { TakenTransaction } from './pending-transaction.ts';
+import { PendingTransaction } from './pending-transaction.ts';
 import type { ProcessorEngineConfig } from './direct-contact-tenants.ts';
 import { tenantEngineConfig } from './direct-contact-tenants.ts';
 import { StateBlockWriter } from './state-blocks.ts';
@@ -70,14 +69,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * The stream task of one input partition: one engine per tenant, restored from the changelog, and one
  * transactional producer. A transaction holds dead letters + engine emissions + changelog diff + consumed offset of
- * one or more batches: it starts when a watermark applied, else when {@link PendingTransaction} says it is due. It
- * takes the state between two operations, and runs while the next batches are applied: at most one is in flight,
- * and the next starts when it ends (a processBatch waits for it only when {@link MAX_PENDING_RECORDS} records wait).
- * Any failure aborts, and the task is rebuilt (new producer, state from the changelog, consumer rewound to the
- * restored position) before it processes again; what was applied after the failed transaction started is dropped.
+ * one or more batches: it commits when a watermark applied, else when {@link PendingTransaction} says it is due. Any
+ * failure aborts, and the task is rebuilt (new producer, state from the changelog, consumer rewound to the restored
+ * position) before it processes again.
  *
  * Lifecycle: constructed once per assigned partition (restore starts at once) → processBatch / tick, serialised →
- * close once on revocation or shutdown (waits for the operation and the transaction in flight; idempotent).
+ * close once on revocation or shutdown (waits for the operation in flight; idempotent).
  */
 export class PartitionTask {
   readonly partition: number;
@@ -91,10 +88,6 @@ export class PartitionTask {
   /** The next input offset the engines have consumed: at or after `#nextOffset`, the committed one. */
   #stateOffset: number | null = null;
   readonly #pending: PendingTransaction;
-  /** The transaction in flight (never rejects); null when none is. */
-  #inFlight: Promise<void> | null = null;
-  /** A commit was asked for while a transaction was in flight: it starts when that one ends. */
-  #commitWanted = false;
   #position = 0;
   #queue: Promise<void> = Promise.resolve();
   #tickQueued = false;
@@ -135,8 +128,8 @@ export class PartitionTask {
   }
 
   /**
-   * Applies one fetched batch, resolves its last offset so the consumer fetches on, and starts a transaction when one
-   * is due (without waiting for it to commit). `heartbeat` throws when the group is rebalancing.
+   * Processes one fetched batch in one transaction and, once committed, resolves its last offset so the consumer
+   * fetches on. `heartbeat` throws when the group is rebalancing.
    */
   processBatch(batch: Batch, control: BatchControl): Promise<void> {
     if (this.#fenced) return control.heartbeat().then(() => this.#serial(() => this.#processBatch(batch, control)));
@@ -155,15 +148,13 @@ export class PartitionTask {
       if (!(await this.#healthy())) return;
       const advanced = this.#advance();
       if (advanced !== null) this.#pending.add(advanced);
-      if (advanced !== null || this.#pending.due(this.#deps.now())) await this.#startCommit();
+      if (advanced !== null || this.#pending.due(this.#deps.now())) await this.#commit();
     });
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#queue;
-    await this.#inFlight;
     await this.#queue;
     await this.#producer?.close();
     this.#producer = null;
@@ -226,8 +217,6 @@ export class PartitionTask {
       await this.#fail(error);
       return;
     }
-    // a transaction failed while the batch was decoded: the rebuild queued behind this operation rewinds the input
-    if (this.#broken) return;
     const next = Number(batch.lastOffset()) + 1;
     if (next > this.#position) this.#position = next;
     metrics.set('consumer_lag', { partition: String(this.partition) }, Math.max(0, Number(batch.highWatermark) - next));
@@ -238,8 +227,11 @@ export class PartitionTask {
     if (stateOffset === null || next > stateOffset) this.#stateOffset = next;
     this.#pending.inputProcessed(this.#deps.now());
     // once resolved, the consumer fetches on; uncommitted input is read again from the committed offset after a failure
-    control.resolveOffset(batch.lastOffset());
-    if (advanced !== null || this.#pending.due(this.#deps.now())) await this.#startCommit();
+    if (advanced !== null || this.#pending.due(this.#deps.now())) {
+      if (await this.#commit()) control.resolveOffset(batch.lastOffset());
+    } else {
+      control.resolveOffset(batch.lastOffset());
+    }
   }
 
   /** Applies every newly applicable watermark; returns the emissions as records, or null when none applied. */
@@ -270,18 +262,10 @@ export class PartitionTask {
   }
 
   /**
-   * Starts a transaction of the pending records, the state's changes and the state's input offset, unless one is in
-   * flight: then the next starts when it ends, and this waits for it only when {@link MAX_PENDING_RECORDS} records
-   * wait. Called inside a serial operation, so that the transaction takes the state after whole batches.
+   * Commits the pending records, the state's changes and the state's input offset in one transaction. True when
+   * committed (or when there was nothing to commit).
    */
-  async #startCommit(): Promise<void> {
-    if (this.#inFlight !== null) {
-      this.#commitWanted = true;
-      if (this.#pending.records.length < MAX_PENDING_RECORDS) return;
-      await this.#inFlight;
-      if (this.#broken || this.#closed || this.#inFlight !== null) return;
-    }
-    this.#commitWanted = false;
+  async #commit(): Promise<boolean> {
     const next = this.#stateOffset !== null && this.#stateOffset !== this.#nextOffset ? this.#stateOffset : null;
     const offset = next ?? this.#nextOffset;
     const entries: WritableEntry[] = offset === null ? [] : [partitionEntry(offset)];
@@ -295,89 +279,52 @@ export class PartitionTask {
       changelog = this.#tracker!.diff(entries, Date.now());
     } catch (error) {
       await this.#fail(error);
-      return;
+      return false;
     }
-    const taken = this.#pending.take();
-    if (taken.records.length === 0 && changelog.length === 0 && next === null) {
-      this.#observeWaits(taken);
-      return;
+    const records = this.#pending.records;
+    if (records.length === 0 && changelog.length === 0 && next === null) {
+      this.#committed();
+      return true;
     }
-    const send = this.#send(this.#producer!, [...taken.records, ...changelog], next, taken, this.#watermarks());
-    this.#inFlight = send.finally(() => {
-      this.#inFlight = null;
-      if (this.#commitWanted && !this.#broken && !this.#closed) void this.#serial(() => this.#startWanted());
-    });
-  }
-
-  /** The commit asked for while the previous transaction was in flight, if still wanted. */
-  async #startWanted(): Promise<void> {
-    if (this.#commitWanted && this.#inFlight === null && !this.#broken && !this.#closed) await this.#startCommit();
-  }
-
-  /** Runs one transaction to its end; never rejects (a failure marks the task broken and queues its rebuild). */
-  async #send(producer: PartitionProducer, records: OutgoingRecord[], next: number | null, taken: TakenTransaction, watermarks: ReadonlyMap<string, number>): Promise<void> {
     const { groupId, topics, metrics } = this.#deps;
     try {
-      await producer.commit(records, next === null ? null : { groupId, topic: topics.raw, partition: this.partition, offset: next });
+      await this.#producer!.commit([...records, ...changelog], next === null ? null : { groupId, topic: topics.raw, partition: this.partition, offset: next });
     } catch (error) {
-      this.#transactionFailed(error);
-      return;
+      await this.#fail(error);
+      return false;
     }
+    this.#committed();
     this.#tracker!.accept();
     if (next !== null) this.#nextOffset = next;
-    this.#observeWaits(taken);
     metrics.inc('transactions_committed', { partition: String(this.partition) });
-    this.#reportWatermarks(watermarks);
+    this.#reportWatermarks();
+    return true;
   }
 
-  /** A transaction committed (or had nothing to write): how long the watermarks it applied waited since seen. */
-  #observeWaits(taken: TakenTransaction): void {
-    for (const ms of PendingTransaction.committed(taken, this.#deps.now())) this.#deps.metrics.observe('watermark_commit_ms', { partition: String(this.partition) }, ms);
+  /** After a commit: nothing waits any more; the watermarks it applied are observed. */
+  #committed(): void {
+    for (const ms of this.#pending.committed(this.#deps.now())) this.#deps.metrics.observe('watermark_commit_ms', { partition: String(this.partition) }, ms);
   }
 
-  /** The engines' watermarks now, per tenant. */
-  #watermarks(): Map<string, number> {
+  /** Passes the committed watermarks (after a commit, or as restored from the changelog) on to `onCommitted`. */
+  #reportWatermarks(): void {
     const watermarks = new Map<string, number>();
     for (const [tenant, engine] of this.#engines) if (engine.currentWatermark !== null) watermarks.set(tenant, engine.currentWatermark);
-    return watermarks;
-  }
-
-  /**
-   * Passes the committed watermarks on to `onCommitted`: those a transaction took, after it committed (the engines may
-   * have applied more since), or the restored ones.
-   */
-  #reportWatermarks(watermarks: ReadonlyMap<string, number>): void {
     for (const [tenant, watermark] of watermarks) this.#deps.metrics.set('applied_watermark_ms', { partition: String(this.partition), tenant }, watermark);
     this.#deps.onCommitted(this.partition, watermarks);
   }
 
-  /** A failure inside an operation: rebuilds at once (after the transaction in flight ends), unless fenced. */
   async #fail(error: unknown): Promise<void> {
-    this.#broken = true;
-    this.#aborted(error);
-    if (!this.#fenced) await this.#rebuild();
-  }
-
-  /** The transaction in flight failed: the rebuild waits its turn behind the operations queued, unless fenced. */
-  #transactionFailed(error: unknown): void {
-    this.#broken = true;
-    this.#aborted(error);
-    if (!this.#fenced) void this.#serial(async () => void (await this.#healthy()));
-  }
-
-  #aborted(error: unknown): void {
     this.#deps.metrics.inc('transactions_aborted', { partition: String(this.partition) });
+    this.#broken = true;
     this.#pending.discard();
-    this.#commitWanted = false;
     this.#fenced = isFencingError(error);
     this.#logger.warn({ err: error, fenced: this.#fenced }, 'transaction aborted; rebuilding the partition from its changelog');
+    if (!this.#fenced) await this.#rebuild();
   }
 
   /** New producer (fences the previous owner), state from the changelog, consumer rewound; retried until closed. */
   async #rebuild(): Promise<void> {
-    await this.#inFlight;
-    this.#pending.discard();
-    this.#commitWanted = false;
     for (let attempt = 0; !this.#closed; attempt++) {
       try {
         await this.#producer?.close();
@@ -403,7 +350,7 @@ export class PartitionTask {
         this.#deps.metrics.set('restored_entries', { partition: String(this.partition) }, entries.length);
         this.#deps.metrics.inc('task_rebuilds', { partition: String(this.partition) });
         this.#deps.seek(this.partition, this.#nextOffset);
-        this.#reportWatermarks(this.#watermarks());
+        this.#reportWatermarks();
         this.#broken = false;
         this.#fenced = false;
         // A partition with no state yet is a non-event at start-up: debug, so the console shows what was restored.

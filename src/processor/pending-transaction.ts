@@ -3,12 +3,6 @@ import type { OutgoingRecord } from './output-records.ts';
 /** Records waiting that make a commit due whatever the interval (they are held in memory until then). */
 export const MAX_PENDING_RECORDS = 10_000;
 
-/** What a transaction took from the pending work when it started: its records, and when its watermarks were seen. */
-export interface TakenTransaction {
-  readonly records: readonly OutgoingRecord[];
-  readonly seenAt: readonly number[];
-}
-
 /**
  * What waits for a partition task's next transaction: the records to produce (dead letters, re-processing requests,
  * emissions), since when processed input has waited uncommitted, and when each watermark applied since the last
@@ -16,8 +10,7 @@ export interface TakenTransaction {
  * (PROCESSOR_COMMIT_INTERVAL_MS, like Kafka Streams' `commit.interval.ms`) or {@link MAX_PENDING_RECORDS} records
  * wait; a task that applied a watermark commits at once. Times are wall-clock epoch ms, passed in.
  *
- * Lifecycle: one per partition task; {@link take} when a transaction starts (what is added afterwards waits for the
- * next one), {@link committed} when it committed, {@link discard} after a failure.
+ * Lifecycle: one per partition task; {@link committed} after every commit, {@link discard} after a failed one.
  */
 export class PendingTransaction {
   readonly #intervalMs: number;
@@ -54,16 +47,11 @@ export class PendingTransaction {
     return this.#since !== null && now - this.#since >= this.#intervalMs;
   }
 
-  /** Hands everything waiting to a transaction that starts now: afterwards nothing waits. */
-  take(): TakenTransaction {
-    const taken = { records: this.#records, seenAt: this.#seen };
+  /** The transaction committed at `now`: nothing waits any more. Returns how long each applied watermark waited since seen. */
+  committed(now: number): number[] {
+    const waits = this.#seen.map((seenAt) => now - seenAt);
     this.discard();
-    return taken;
-  }
-
-  /** `taken` committed at `now`: how long each watermark it applied waited since it was seen. */
-  static committed(taken: TakenTransaction, now: number): number[] {
-    return taken.seenAt.map((seenAt) => now - seenAt);
+    return waits;
   }
 
   /** The transaction failed: what waited is dropped (the task rewinds its input to the last commit). */

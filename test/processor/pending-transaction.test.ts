@@ -12,7 +12,7 @@ describe('PendingTransaction', () => {
     pending.inputProcessed(10_900);
     expect(pending.due(10_999)).toBe(false);
     expect(pending.due(11_000)).toBe(true);
-    pending.take();
+    pending.committed(11_000);
     expect(pending.due(50_000)).toBe(false);
     pending.inputProcessed(50_000);
     expect(pending.due(50_999)).toBe(false);
@@ -35,35 +35,21 @@ describe('PendingTransaction', () => {
     expect(pending.records).toEqual(records);
   });
 
-  it('hands what waits to the transaction that starts; what is added later waits for the next one', () => {
+  it('reports how long each applied watermark waited at the commit, once; a failed transaction drops everything', () => {
     const pending = new PendingTransaction(1_000);
     pending.add([record(1)]);
     pending.inputProcessed(100);
     pending.watermarkApplied(40);
     pending.watermarkApplied(90);
-    const first = pending.take();
-    expect(first.records).toEqual([record(1)]);
+    expect(pending.committed(250)).toEqual([210, 160]);
     expect(pending.records).toEqual([]);
-    expect(pending.due(10_000)).toBe(false);
-    pending.add([record(2)]);
-    pending.inputProcessed(200);
-    pending.watermarkApplied(180);
-    expect(first.records).toEqual([record(1)]);
-    expect(PendingTransaction.committed(first, 250)).toEqual([210, 160]);
-    const second = pending.take();
-    expect(second.records).toEqual([record(2)]);
-    expect(PendingTransaction.committed(second, 300)).toEqual([120]);
-    expect(PendingTransaction.committed(pending.take(), 300)).toEqual([]);
-  });
-
-  it('drops everything waiting after a failure', () => {
-    const pending = new PendingTransaction(1_000);
+    expect(pending.committed(300)).toEqual([]);
     pending.add([record(2)]);
     pending.inputProcessed(400);
     pending.watermarkApplied(380);
     pending.discard();
     expect(pending.records).toEqual([]);
     expect(pending.due(10_000)).toBe(false);
-    expect(PendingTransaction.committed(pending.take(), 10_000)).toEqual([]);
+    expect(pending.committed(10_000)).toEqual([]);
   });
 });

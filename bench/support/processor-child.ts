@@ -32,6 +32,6 @@ for (let i = 0; i < 100 && !instance.processor.status().restored; i++) await new
 send({ type: 'ready' });
 process.on('message', (message: { type?: string }) => {
   if (message.type !== 'stop') return;
-  void instance.stop().then(() => process.exit(0));
+  void instance.stop().finally(() => process.exit(0));
 });
 process.on('disconnect', () => process.exit(0));

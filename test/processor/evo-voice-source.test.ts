@@ -53,6 +53,25 @@ const evoApplied = async (pipeline: TestPipeline, watermark: number): Promise<bo
   return upTo !== null && upTo >= watermark;
 };
 
+/**
+ * True once the Evo processor's group has committed its input up to the raw topic's end. A batch that applies no new
+ * watermark (here: a window published again) is committed up to PROCESSOR_COMMIT_INTERVAL_MS later, and a processor
+ * stopped before that reads it again after its restart (docs/processor.md, Commits).
+ */
+async function evoCommittedAll(pipeline: TestPipeline): Promise<boolean> {
+  const evoRaw = physicalTopicName(pipeline.config.topicPrefix, 'raw.evovoice.agent-states');
+  const admin = pipeline.kafka.admin();
+  await admin.connect();
+  try {
+    const ends = await fetchPartitionOffsets(admin, evoRaw);
+    const [committed] = await admin.fetchOffsets({ groupId: `${pipeline.id}.evo-voice`, topics: [evoRaw] });
+    const at = new Map((committed?.partitions ?? []).map(({ partition, offset }) => [partition, Number(offset)]));
+    return ends.every(({ partition, high }) => high === 0 || (at.get(partition) ?? -1) >= high);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 const EVO_KNOWN: ReadonlySet<string> = new Set(['servingDuration', 'readyDuration', 'notReadyDuration', 'afterworkDuration', 'callOutDuration', 'countOfHandledCallOut']);
 
 /** The known Evo Voice fields of a quarter-hour row (docs/vendors/evo-voice-contract.md): `userId|intervalStart` → values. */
@@ -185,6 +204,7 @@ describe('Evo Voice source: rows and watermarks in, the hand-computed day out', 
     await publishWindow(pipeline, WINDOW_1, T8);
     expect(await waitFor(() => evoApplied(pipeline, T8 + HOUR), 60_000), 'the Evo processor applied the first window').toBe(true);
     expect(await waitFor(() => watermarkApplied(pipeline, maxChangeTime(sinchRecords.slice(0, sinchHalf))), 60_000), 'the Sinch processor applied its first watermark').toBe(true);
+    expect(await waitFor(() => evoCommittedAll(pipeline), 30_000), 'the Evo processor committed the repeated window').toBe(true);
 
     await stopAll();
     await start();

@@ -19,6 +19,7 @@ import { processorTopics } from '../../src/processor/processor-topics.ts';
 import type { ProcessorTopics } from '../../src/processor/processor-topics.ts';
 import { fetchPartitionOffsets } from '../../src/processor/topic-offsets.ts';
 import { createLogger } from '../../src/runtime/logger.ts';
+export { committedReached } from '../../test/processor/support/topic-checks.ts';
 
 export const TENANT = 'default';
 export const SOURCE = 'sinch-rai/agentStatusHistory';
@@ -178,14 +179,6 @@ export async function watermarkMessage(stack: BenchStack, watermark: number): Pr
 /** High watermark per partition of `topic`. */
 export async function endOffsets(admin: Admin, topic: string): Promise<Map<number, number>> {
   return new Map((await fetchPartitionOffsets(admin, topic)).map((p) => [p.partition, p.high]));
-}
-
-/** True once `groupId`'s committed offsets on `topic` reached `ends` on every partition. */
-export async function committedReached(admin: Admin, groupId: string, topic: string, ends: ReadonlyMap<number, number>): Promise<boolean> {
-  const [fetched] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  const committed = new Map((fetched?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-  for (const [partition, end] of ends) if (end > 0 && (committed.get(partition) ?? -1) < end) return false;
-  return true;
 }
 
 /** Runs `cleanup` on SIGINT/SIGTERM too, so an interrupted benchmark leaves nothing behind. */

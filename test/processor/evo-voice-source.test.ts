@@ -18,6 +18,7 @@ import {
   watermarkApplied,
 } from './support/pipeline.ts';
 import type { TestPipeline } from './support/pipeline.ts';
+import { committedReached } from './support/topic-checks.ts';
 import { publishEvoWindow } from './support/evo-voice-raw.ts';
 import type { EvoRow } from './support/evo-voice-raw.ts';
 
@@ -63,10 +64,8 @@ async function evoCommittedAll(pipeline: TestPipeline): Promise<boolean> {
   const admin = pipeline.kafka.admin();
   await admin.connect();
   try {
-    const ends = await fetchPartitionOffsets(admin, evoRaw);
-    const [committed] = await admin.fetchOffsets({ groupId: `${pipeline.id}.evo-voice`, topics: [evoRaw] });
-    const at = new Map((committed?.partitions ?? []).map(({ partition, offset }) => [partition, Number(offset)]));
-    return ends.every(({ partition, high }) => high === 0 || (at.get(partition) ?? -1) >= high);
+    const ends = new Map((await fetchPartitionOffsets(admin, evoRaw)).map(({ partition, high }) => [partition, high]));
+    return await committedReached(admin, `${pipeline.id}.evo-voice`, evoRaw, ends);
   } finally {
     await admin.disconnect();
   }

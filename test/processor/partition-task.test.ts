@@ -10,6 +10,7 @@ import { restorePartitionState } from '../../src/processor/partition-state.ts';
 import { PartitionTask } from '../../src/processor/partition-task.ts';
 import type { PartitionTaskDeps } from '../../src/processor/partition-task.ts';
 import { createProcessorMetrics } from '../../src/processor/processor-metrics.ts';
+import type { ProcessorMetrics } from '../../src/processor/processor-metrics.ts';
 import { processorTopics } from '../../src/processor/processor-topics.ts';
 import { createLogger } from '../../src/runtime/logger.ts';
 import { sinchAgentStatusHistoryAdapter } from '../../src/vendors/sinch/agent-status-history-adapter.ts';
@@ -29,12 +30,11 @@ interface Broker {
   readonly outputs: OutgoingRecord[];
   readonly changelog: Map<string, StoredRecord>;
   groupOffset: number | null;
-  commits: number;
 }
 
 interface Run {
   readonly broker: Broker;
-  readonly metrics: ReturnType<typeof createProcessorMetrics>;
+  readonly metrics: ProcessorMetrics;
   readonly restores: number;
   readonly reports: readonly { readonly watermark: number; readonly committed: number | null }[];
 }
@@ -45,7 +45,7 @@ interface Run {
  * event loop; the commits numbered in `failing` (1-based) fail then, as a broker or connection failure would.
  */
 async function run(failing: ReadonlySet<number>): Promise<Run> {
-  const broker: Broker = { outputs: [], changelog: new Map(), groupOffset: null, commits: 0 };
+  const broker: Broker = { outputs: [], changelog: new Map(), groupOffset: null };
   let attempts = 0;
   let restores = 0;
   /** Each watermark reported as committed, with the one the committed changelog holds at that moment. */
@@ -56,7 +56,6 @@ async function run(failing: ReadonlySet<number>): Promise<Run> {
         const attempt = ++attempts;
         await new Promise((resolve) => setImmediate(resolve));
         if (failing.has(attempt)) throw new AgentTimelinesError('TRANSACTION_FAILED', `transaction ${attempt} failed (test)`);
-        broker.commits++;
         for (const record of records) {
           if (record.topic !== topics.changelog) broker.outputs.push(record);
           else if (record.value === null) broker.changelog.delete(record.key);

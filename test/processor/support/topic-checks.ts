@@ -1,6 +1,6 @@
 import { REPROCESS_REVISION_BASE } from '../../../src/config/config.ts';
 import type { QuarterHourRow } from '../../../src/state/store-types.ts';
-import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import { readCommittedToEnd } from '../../../src/ingest/read-committed.ts';
 import { readByMarkers } from '../../../src/kafka/read-by-markers.ts';
 import type { TestPipeline } from './pipeline.ts';
@@ -84,4 +84,12 @@ export async function duplicateRevisionCopies(pipeline: TestPipeline): Promise<{
   return [...copies]
     .filter(([, list]) => list.length > 1)
     .map(([id, list]) => ({ key: id.slice(0, id.lastIndexOf('|')), revision: Number(id.slice(id.lastIndexOf('|') + 1)), copies: list }));
+}
+
+/** True once `groupId`'s committed offsets on `topic` reached `ends` on every partition. */
+export async function committedReached(admin: Admin, groupId: string, topic: string, ends: ReadonlyMap<number, number>): Promise<boolean> {
+  const [fetched] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  const committed = new Map((fetched?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+  for (const [partition, end] of ends) if (end > 0 && (committed.get(partition) ?? -1) < end) return false;
+  return true;
 }

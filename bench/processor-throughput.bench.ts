@@ -11,7 +11,9 @@
  * alternates, for i = 1..runs:
  *   (raw i)  a kafkajs consumer group (fresh group id, eachBatch, no processing) reads set i's raw topic to its end;
  *   (proc i) a processor instance (startProcessorInstance, fresh group id, Redis sink off) consumes set i's raw topic
- *            until its committed offsets (admin.fetchOffsets) reach the end offsets;
+ *            until its committed offsets (admin.fetchOffsets) reach the end offsets and every partition has committed
+ *            the last watermark (its `applied_watermark_ms` gauge, set after each commit): a catch-up is done when the
+ *            rows and state of its last watermark are committed, not when its input offsets are;
  *   (pipe i) the pipe alone (bench/support/pipe-consume.ts): what proc i committed to its output topics is read back,
  *            then a fresh group consumes set i's raw topic again and, per batch, produces that batch's share of those
  *            records (same keys, values, partitions) and commits the offset in one transaction per batch, with the
@@ -42,6 +44,7 @@ import { captureOutputs, pipeConsume } from './support/pipe-consume.ts';
 import { pipeConsumePlatformatic, rawConsumePlatformatic } from './support/pipe-consume-platformatic.ts';
 import type { ConsumeResult } from './support/pipe-consume-platformatic.ts';
 import type { PipeResult } from './support/pipe-consume.ts';
+import type { MetricSample } from '../src/processor/processor-metrics.ts';
 
 const RECORDS = Number(process.argv[2] ?? 200_000);
 const RUNS = Number(process.argv[3] ?? 3);
@@ -97,7 +100,14 @@ async function rawConsume(stack: BenchStack, ends: ReadonlyMap<number, number>, 
   return { totalMs: finished - started, fromFirstMs: finished - first };
 }
 
-async function processorConsume(stack: BenchStack, ends: ReadonlyMap<number, number>): Promise<ProcResult> {
+/** True when every partition in `ends` holding records has committed a watermark of at least `last` (the gauge is set after each commit). */
+function watermarkCommitted(samples: readonly MetricSample[], ends: ReadonlyMap<number, number>, last: number): boolean {
+  const committed = new Map<string, number>();
+  for (const sample of samples) if (sample.name === 'applied_watermark_ms' && sample.labels['partition'] !== undefined) committed.set(sample.labels['partition'], sample.value);
+  return [...ends].every(([partition, end]) => end === 0 || (committed.get(String(partition)) ?? -Infinity) >= last);
+}
+
+async function processorConsume(stack: BenchStack, ends: ReadonlyMap<number, number>, lastWatermark: number): Promise<ProcResult> {
   const groupId = `${stack.id}-proc-${randomUUID()}`;
   const config = stack.configWith({ PROCESSOR_GROUP_ID: groupId, PROCESSOR_REDIS_SINK: 'false' });
   const started = performance.now();
@@ -107,7 +117,8 @@ async function processorConsume(stack: BenchStack, ends: ReadonlyMap<number, num
     const deadline = started + DEADLINE_MS;
     for (;;) {
       if (first === 0 && instance.processor.metrics.total('records_consumed') > 0) first = performance.now();
-      if (await committedReached(stack.admin, groupId, stack.topics.raw, ends)) break;
+      // done when the input is committed and so is the last watermark's effect (its rows and the state after it)
+      if (watermarkCommitted(instance.processor.metrics.samples(), ends, lastWatermark) && (await committedReached(stack.admin, groupId, stack.topics.raw, ends))) break;
       if (performance.now() > deadline) throw new Error('processor did not reach the end offsets in time');
       await Promise.race([sleep(50), instance.fatal]);
     }
@@ -177,7 +188,7 @@ async function main(): Promise<void> {
       const r = await rawConsume(stacks[i]!, ends[i]!, records.length);
       raw.push(r);
       console.log(`raw  ${i + 1}: ${Math.round(r.totalMs)} ms total (${Math.round(records.length / (r.totalMs / 1000))} records/s), ${Math.round(r.fromFirstMs)} ms from the first record (${Math.round(records.length / (r.fromFirstMs / 1000))} records/s)`);
-      const p = await processorConsume(stacks[i]!, ends[i]!);
+      const p = await processorConsume(stacks[i]!, ends[i]!, watermarks[watermarks.length - 1]!);
       proc.push(p);
       console.log(`proc ${i + 1}: ${Math.round(p.totalMs)} ms total (${Math.round(records.length / (p.totalMs / 1000))} records/s), ${Math.round(p.fromFirstMs)} ms from the first record (${Math.round(records.length / (p.fromFirstMs / 1000))} records/s), ${p.windows} window emissions, ${p.transactions} transactions; output end offsets ${JSON.stringify(p.out)}`);
       const stack = stacks[i]!;

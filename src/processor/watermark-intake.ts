@@ -30,8 +30,9 @@ const GIVE_UP_AFTER_MS = 600_000;
 /**
  * Reads control.poll-watermarks completely in every instance (a throw-away group per start that commits nothing)
  * and gates each watermark: a partition may apply watermark W only once its input position has reached the raw
- * topic's end offset at the moment W was seen, or, on a partition W's poll wrote to, where its records end there
- * (`rawEnds`, when W carries them for this raw topic). The poller publishes W
+ * topic's end offset at the moment W was seen (looked up once per fetched batch of watermarks, after all of them were
+ * read), or, on a partition W's poll wrote to, where its records end there (`rawEnds`, when W carries them for this
+ * raw topic). The poller publishes W
  * in the transaction of the records it covers, after them, and its earlier polls' records lie before them on every
  * partition, so a gated W never overtakes records of its own or an earlier poll (windows do not go final before their
  * data arrived). With `rawEnds`, a processor that starts behind (a catch-up, a backfill) applies each watermark as it
@@ -113,9 +114,15 @@ export class WatermarkIntake {
     await this.#consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch, heartbeat }) => {
+        // one lookup for all the batch's watermarks: made after all of them were read, it is as late as each one's own
+        let ends: ReadonlyMap<number, number> | null = null;
+        const rawEnds = async (): Promise<ReadonlyMap<number, number>> => {
+          ends ??= new Map((await fetchPartitionOffsets(this.#admin!, this.#rawTopic)).map((o) => [o.partition, o.high]));
+          return ends;
+        };
         for (const message of batch.messages) {
           if (message.value === null || message.value.length === 0) continue;
-          await this.#take(message.value, message.offset, heartbeat);
+          await this.#take(message.value, message.offset, heartbeat, rawEnds);
         }
       },
     });
@@ -127,11 +134,11 @@ export class WatermarkIntake {
    * an outage never drops a watermark; only after {@link GIVE_UP_AFTER_MS} of failures is it skipped, with an error
    * log (later polls publish newer watermarks that supersede it).
    */
-  async #take(value: Buffer, offset: string, heartbeat: () => Promise<void>): Promise<void> {
+  async #take(value: Buffer, offset: string, heartbeat: () => Promise<void>, rawEnds: () => Promise<ReadonlyMap<number, number>>): Promise<void> {
     const started = Date.now();
     for (let attempt = 1; !this.#stopped; attempt++) {
       try {
-        await this.#offer(await this.#serde.decode<PollWatermarkValue>(value));
+        await this.#offer(await this.#serde.decode<PollWatermarkValue>(value), rawEnds);
         return;
       } catch (error) {
         if ((error as Error).name === 'ConfluentSchemaRegistryArgumentError') {
@@ -157,7 +164,8 @@ export class WatermarkIntake {
     }
   }
 
-  async #offer(value: PollWatermarkValue): Promise<void> {
+  /** Gates one watermark; `rawEnds` gives the raw topic's end offsets as read at or after the moment it was read. */
+  async #offer(value: PollWatermarkValue, rawEnds: () => Promise<ReadonlyMap<number, number>>): Promise<void> {
     if (value.source !== this.#source || !Number.isFinite(value.watermark)) return;
     const kept = this.#byTenant.get(value.tenant) ?? [];
     const last = kept[kept.length - 1];
@@ -169,8 +177,7 @@ export class WatermarkIntake {
       this.#logger.error({ tenant: value.tenant, watermark: new Date(value.watermark).toISOString(), now: new Date(now).toISOString(), maxClockLeadMs: this.#maxClockLeadMs }, 'ignoring a poll watermark ahead of the wall clock (is the poller host\'s clock wrong?)');
       return;
     }
-    const offsets = await fetchPartitionOffsets(this.#admin!, this.#rawTopic);
-    const targets = new Map(offsets.map((o) => [o.partition, o.high]));
+    const targets = new Map(await rawEnds());
     // where the poll wrote, its own end, even beyond the end offset seen: that is the last stable offset, which lags
     // behind a committed poll's records until the transaction's markers are written
     if (value.rawEnds?.topic === this.#rawTopic) for (const { partition, end } of value.rawEnds.partitions) targets.set(partition, end);

@@ -13,7 +13,9 @@
  *   (proc i) a processor instance (startProcessorInstance, fresh group id, Redis sink off) consumes set i's raw topic
  *            until its committed offsets (admin.fetchOffsets) reach the end offsets and every partition has committed
  *            the last watermark (its `applied_watermark_ms` gauge, set after each commit): a catch-up is done when the
- *            rows and state of its last watermark are committed, not when its input offsets are;
+ *            rows and state of its last watermark are committed, not when its input offsets are. Its first record and
+ *            that last commit are timed inside the processor's metrics calls (a polling loop sees them late: a batch
+ *            is processed without yielding to timers);
  *   (pipe i) the pipe alone (bench/support/pipe-consume.ts): what proc i committed to its output topics is read back,
  *            then a fresh group consumes set i's raw topic again and, per batch, produces that batch's share of those
  *            records (same keys, values, partitions) and commits the offset in one transaction per batch, with the
@@ -44,7 +46,8 @@ import { captureOutputs, pipeConsume } from './support/pipe-consume.ts';
 import { pipeConsumePlatformatic, rawConsumePlatformatic } from './support/pipe-consume-platformatic.ts';
 import type { ConsumeResult } from './support/pipe-consume-platformatic.ts';
 import type { PipeResult } from './support/pipe-consume.ts';
-import type { MetricSample } from '../src/processor/processor-metrics.ts';
+import { createProcessorMetrics } from '../src/processor/processor-metrics.ts';
+import type { ProcessorMetrics } from '../src/processor/processor-metrics.ts';
 
 const RECORDS = Number(process.argv[2] ?? 200_000);
 const RUNS = Number(process.argv[3] ?? 3);
@@ -100,29 +103,50 @@ async function rawConsume(stack: BenchStack, ends: ReadonlyMap<number, number>, 
   return { totalMs: finished - started, fromFirstMs: finished - first };
 }
 
-/** True when every partition in `ends` holding records has committed a watermark of at least `last` (the gauge is set after each commit). */
-function watermarkCommitted(samples: readonly MetricSample[], ends: ReadonlyMap<number, number>, last: number): boolean {
-  const committed = new Map<string, number>();
-  for (const sample of samples) if (sample.name === 'applied_watermark_ms' && sample.labels['partition'] !== undefined) committed.set(sample.labels['partition'], sample.value);
-  return [...ends].every(([partition, end]) => end === 0 || (committed.get(String(partition)) ?? -Infinity) >= last);
+/**
+ * The processor's metrics, timing a catch-up from inside: `first` is when the first raw record was counted, `done`
+ * when the last partition holding records committed a watermark of at least `last` (the gauge is set after each
+ * commit; the commit that applies the last watermark holds the input offsets up to its poll's ends, here the end
+ * offsets). Timed in the processor's own calls: a bench loop polling between them would see both late, as a batch is
+ * processed without yielding to timers.
+ */
+function timedMetrics(ends: ReadonlyMap<number, number>, last: number): { metrics: ProcessorMetrics; first: () => number; done: () => number | null } {
+  const base = createProcessorMetrics();
+  const busy = [...ends].filter(([, end]) => end > 0).map(([partition]) => String(partition));
+  const reached = new Map<string, number>();
+  let first = 0;
+  const metrics: ProcessorMetrics = {
+    ...base,
+    inc: (name, labels, by) => {
+      if (first === 0 && name === 'records_consumed') first = performance.now();
+      base.inc(name, labels, by);
+    },
+    set: (name, labels, value) => {
+      const partition = labels['partition'];
+      if (name === 'applied_watermark_ms' && partition !== undefined && value >= last && !reached.has(partition)) reached.set(partition, performance.now());
+      base.set(name, labels, value);
+    },
+  };
+  const done = (): number | null => (busy.every((partition) => reached.has(partition)) ? Math.max(...busy.map((partition) => reached.get(partition)!)) : null);
+  return { metrics, first: () => first, done };
 }
 
 async function processorConsume(stack: BenchStack, ends: ReadonlyMap<number, number>, lastWatermark: number): Promise<ProcResult> {
   const groupId = `${stack.id}-proc-${randomUUID()}`;
   const config = stack.configWith({ PROCESSOR_GROUP_ID: groupId, PROCESSOR_REDIS_SINK: 'false' });
+  const timed = timedMetrics(ends, lastWatermark);
   const started = performance.now();
-  const instance = await startProcessorInstance(config, processorSource(config, 'sinch-rai'), createLogger('error'));
-  let first = 0;
+  const instance = await startProcessorInstance(config, processorSource(config, 'sinch-rai'), createLogger('error'), { metrics: timed.metrics });
   try {
     const deadline = started + DEADLINE_MS;
     for (;;) {
-      if (first === 0 && instance.processor.metrics.total('records_consumed') > 0) first = performance.now();
       // done when the input is committed and so is the last watermark's effect (its rows and the state after it)
-      if (watermarkCommitted(instance.processor.metrics.samples(), ends, lastWatermark) && (await committedReached(stack.admin, groupId, stack.topics.raw, ends))) break;
+      if (timed.done() !== null && (await committedReached(stack.admin, groupId, stack.topics.raw, ends))) break;
       if (performance.now() > deadline) throw new Error('processor did not reach the end offsets in time');
       await Promise.race([sleep(50), instance.fatal]);
     }
-    const finished = performance.now();
+    const finished = timed.done()!;
+    const first = timed.first();
     const { metrics } = instance.processor;
     const windows = metrics.total('window_emissions');
     const transactions = metrics.total('transactions_committed');

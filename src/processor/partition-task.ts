@@ -1,3 +1,4 @@
+import { setImmediate as yieldToIo } from 'node:timers/promises';
 import type { Batch } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { EngineEmission } from '../core/engine/engine-types.ts';
@@ -65,6 +66,13 @@ export interface PartitionTaskDeps {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Records a batch applies between two turns of the event loop. A catch-up's batch holds tens of thousands of records
+ * (hundreds of ms of work): without a turn, the other partitions' transactions in flight wait that long for each of
+ * their round trips.
+ */
+const RECORDS_PER_YIELD = 1_000;
 
 /**
  * The stream task of one input partition: one engine per tenant, restored from the changelog, and one
@@ -192,8 +200,13 @@ export class PartitionTask {
     const late = reprocess === null ? null : new LateRecordCollector(batch.topic, this.partition, reprocess, adapter);
     try {
       const failedAt = Date.now();
+      let sinceYield = 0;
       for (const message of batch.messages) {
         if (stateOffset !== null && Number(message.offset) < stateOffset) continue;
+        if (++sinceYield > RECORDS_PER_YIELD) {
+          sinceYield = 0;
+          await yieldToIo();
+        }
         metrics.inc('records_consumed', { partition: String(this.partition) });
         const source = { topic: batch.topic, partition: this.partition, offset: message.offset, key: message.key, value: message.value };
         const decoded = await this.#deps.decoder.decode(message.value);

@@ -198,20 +198,33 @@ export class PartitionTask {
     const records: OutgoingRecord[] = [];
     const { reprocess, adapter } = this.#deps;
     const late = reprocess === null ? null : new LateRecordCollector(batch.topic, this.partition, reprocess, adapter);
+    const partitionLabel = { partition: String(this.partition) };
+    // handed to the metrics at the first record, at each turn of the event loop and at the end
+    let consumed = 0;
+    const countConsumed = (): void => {
+      if (consumed > 0) metrics.inc('records_consumed', partitionLabel, consumed);
+      consumed = 0;
+    };
     try {
       const failedAt = Date.now();
+      const sourceOf = (message: Batch['messages'][number]) => ({ topic: batch.topic, partition: this.partition, offset: message.offset, key: message.key, value: message.value });
       let sinceYield = 0;
+      let started = false;
       for (const message of batch.messages) {
         if (stateOffset !== null && Number(message.offset) < stateOffset) continue;
         if (++sinceYield > RECORDS_PER_YIELD) {
           sinceYield = 0;
+          countConsumed();
           await yieldToIo();
         }
-        metrics.inc('records_consumed', { partition: String(this.partition) });
-        const source = { topic: batch.topic, partition: this.partition, offset: message.offset, key: message.key, value: message.value };
+        consumed++;
+        if (!started) {
+          started = true;
+          countConsumed();
+        }
         const decoded = await this.#deps.decoder.decode(message.value);
         if ('errorCode' in decoded) {
-          records.push(deadLetterRecord(topics.deadLetter, source, decoded, failedAt));
+          records.push(deadLetterRecord(topics.deadLetter, sourceOf(message), decoded, failedAt));
           metrics.inc('records_dead_lettered', { errorCode: decoded.errorCode });
           continue;
         }
@@ -220,13 +233,15 @@ export class PartitionTask {
         if (late !== null && rejection !== null && REPROCESSABLE_REJECTIONS.has(rejection) && engine.currentWatermark !== null) {
           const { allowedLatenessMs, correctionHorizonMs } = this.#deps.engine;
           late.add(decoded.tenant, decoded.record, Number(message.offset), engine.currentWatermark - allowedLatenessMs - correctionHorizonMs);
-          metrics.inc('records_reprocess_requested', { partition: String(this.partition) });
+          metrics.inc('records_reprocess_requested', partitionLabel);
         } else if (rejection !== null) {
-          records.push(deadLetterRecord(topics.deadLetter, source, { errorCode: rejection, reason: `rejected by the timeline engine: ${rejection}` }, failedAt));
+          records.push(deadLetterRecord(topics.deadLetter, sourceOf(message), { errorCode: rejection, reason: `rejected by the timeline engine: ${rejection}` }, failedAt));
           metrics.inc('records_dead_lettered', { errorCode: rejection });
         }
       }
+      countConsumed();
     } catch (error) {
+      countConsumed();
       await this.#fail(error);
       return;
     }
@@ -407,11 +422,17 @@ export class PartitionTask {
   }
 
   #count(emissions: readonly EngineEmission[]): void {
-    const { metrics } = this.#deps;
+    const windows = new Map<string, number>();
+    let segments = 0;
+    let states = 0;
     for (const emission of emissions) {
-      if (emission.type === 'window') metrics.inc('window_emissions', { status: emission.window.status });
-      else if (emission.type === 'segment') metrics.inc('segment_emissions');
-      else metrics.inc('agent_state_emissions');
+      if (emission.type === 'window') windows.set(emission.window.status, (windows.get(emission.window.status) ?? 0) + 1);
+      else if (emission.type === 'segment') segments++;
+      else states++;
     }
+    const { metrics } = this.#deps;
+    for (const [status, count] of windows) metrics.inc('window_emissions', { status }, count);
+    if (segments > 0) metrics.inc('segment_emissions', {}, segments);
+    if (states > 0) metrics.inc('agent_state_emissions', {}, states);
   }
 }

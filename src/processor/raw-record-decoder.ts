@@ -40,6 +40,7 @@ type ResolverOf = ReturnType<avro.Type['createResolver']>;
 type Resolved = { readonly resolver: ResolverOf } | { readonly failure: UndecodableRecord };
 
 const ENVELOPE_FIELDS = new Set(['keySpellings', 'tenant', 'source', 'pollId', 'receivedAt']);
+const TENANT_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
 const MAX_NOT_FOUND = 10_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -66,6 +67,8 @@ export class RawRecordDecoder {
   readonly #inFlight = new Map<number, Promise<Resolved>>();
   #transientFailures = 0;
   #retryAt = 0;
+  /** The last tenant found valid: a raw topic carries few tenants, so most records skip the pattern. */
+  #validTenant: string | null = null;
 
   constructor(endpoint: RegistryEndpoint, readerSchema: string, options: RawRecordDecoderOptions) {
     this.#endpoint = endpoint;
@@ -99,7 +102,11 @@ export class RawRecordDecoder {
     } catch (error) {
       return { errorCode: 'WIRE_FORMAT_INVALID', reason: `Avro body does not match writer schema ${header.schemaId}: ${(error as Error).message}` };
     }
-    return toEngineRecord(decoded as Record<string, unknown>);
+    const fields = decoded as Record<string, unknown>;
+    const tenant = fields['tenant'];
+    if (typeof tenant !== 'string' || (tenant !== this.#validTenant && !TENANT_PATTERN.test(tenant))) return { errorCode: 'RECORD_INVALID', reason: `invalid tenant ${JSON.stringify(tenant)}` };
+    this.#validTenant = tenant;
+    return engineRecord(tenant, fields);
   }
 
   #resolver(schemaId: number): Promise<Resolved> {
@@ -183,13 +190,15 @@ export class RawRecordDecoder {
   }
 }
 
-function toEngineRecord(decoded: Record<string, unknown>): DecodedRawRecord | UndecodableRecord {
-  const tenant = decoded['tenant'];
-  if (typeof tenant !== 'string' || !/^[a-zA-Z0-9_-]{1,64}$/.test(tenant)) {
-    return { errorCode: 'RECORD_INVALID', reason: `invalid tenant ${JSON.stringify(tenant)}` };
-  }
+/** The record without its envelope and null fields, for `tenant` (already validated). */
+function engineRecord(tenant: string, decoded: Record<string, unknown>): DecodedRawRecord {
   const record: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(decoded)) if (value !== null && !ENVELOPE_FIELDS.has(key)) record[key] = value;
+  const keys = Object.keys(decoded);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const value = decoded[key];
+    if (value !== null && !ENVELOPE_FIELDS.has(key)) record[key] = value;
+  }
   return { tenant, record };
 }
 

@@ -70,6 +70,21 @@ describe('RawRecordDecoder and registry errors', () => {
     expect(stub.paths.filter((p) => p === `/schemas/ids/${ID}`)).toHaveLength(3);
   });
 
+  it('checks every record\'s tenant, also after a valid one, and leaves the envelope and null fields out of the record', async () => {
+    stub = await startRegistryStub((path) => (path === `/schemas/ids/${ID}` ? schemaFound(schema) : ANSWERS.proxyNotFound));
+    const decoder = decoderFor(stub.url);
+    const type = avro.Type.forSchema(JSON.parse(schema) as avro.Schema);
+    const withTenant = (tenant: string) => wire(ID, type.toBuffer({ ...fixture, tenant }));
+    const good = await decoder.decode(withTenant('tenant-a'));
+    expect(good).toMatchObject({ tenant: 'tenant-a', record: { userId: fixture.userId } });
+    const record = (good as { record: Record<string, unknown> }).record;
+    for (const envelope of ['tenant', 'source', 'pollId', 'receivedAt', 'keySpellings']) expect(record, envelope).not.toHaveProperty(envelope);
+    expect(Object.values(record)).not.toContain(null);
+    for (const tenant of ['', 'has space', 'x'.repeat(65)]) expect(await decoder.decode(withTenant(tenant)), JSON.stringify(tenant)).toMatchObject({ errorCode: 'RECORD_INVALID' });
+    expect(await decoder.decode(withTenant('tenant-a'))).toMatchObject({ tenant: 'tenant-a' });
+    expect(await decoder.decode(withTenant('tenant_b'))).toMatchObject({ tenant: 'tenant_b' });
+  });
+
   it('counts registry errors by reason', async () => {
     const script: StubAnswer[] = [ANSWERS.tooManyRequests, ANSWERS.serviceUnavailable, ANSWERS.htmlOk];
     stub = await startRegistryStub(() => script.shift() ?? schemaFound(schema));

@@ -2,7 +2,7 @@ import type { SourceProfile } from '../source/source-profiles.ts';
 import type { MetricField } from './agent-statistic-fields.ts';
 import { METRIC_FIELDS } from './agent-statistic-fields.ts';
 import type { MetricVector, ReadonlyVector } from './metric-vector.ts';
-import { METRIC_COUNT } from './metric-vector.ts';
+import { METRIC_COUNT, metricsOf } from './metric-vector.ts';
 
 /**
  * The agentStatistic fields as published (Avro, Redis, HTTP, replay): milliseconds or counts where the source
@@ -57,23 +57,22 @@ export interface CoveredMetrics {
  * only when every component supplied it, else null (never a silent partial sum).
  */
 export function publishCovered(vector: ReadonlyVector, coverage: Readonly<FieldCoverage>): CoveredMetrics {
-  const metrics = {} as PublishedMetrics;
+  const values: (number | null)[] = [];
   const partialFields: MetricField[] = [];
   for (let i = 0; i < METRIC_COUNT; i++) {
-    const field = METRIC_FIELDS[i] as MetricField;
     const bits = coverage[i] ?? FIELD_UNKNOWN;
-    metrics[field] = bits === FIELD_KNOWN ? (vector[i] ?? 0) : null;
-    if (bits === (FIELD_KNOWN | FIELD_UNKNOWN)) partialFields.push(field);
+    values.push(bits === FIELD_KNOWN ? (vector[i] ?? 0) : null);
+    if (bits === (FIELD_KNOWN | FIELD_UNKNOWN)) partialFields.push(METRIC_FIELDS[i] as MetricField);
   }
-  return { metrics, partialFields };
+  return { metrics: metricsOf(values, null), partialFields };
 }
 
 /** The published metrics of one source's vector: null for every field the source's profile does not know. */
 export function publishMetrics(vector: ReadonlyVector, profile: SourceProfile): PublishedMetrics {
   const coverage = profileCoverage(profile);
-  const metrics = {} as PublishedMetrics;
-  for (let i = 0; i < METRIC_COUNT; i++) metrics[METRIC_FIELDS[i] as MetricField] = coverage[i] === FIELD_KNOWN ? (vector[i] ?? 0) : null;
-  return metrics;
+  const values: (number | null)[] = [];
+  for (let i = 0; i < METRIC_COUNT; i++) values.push(coverage[i] === FIELD_KNOWN ? (vector[i] ?? 0) : null);
+  return metricsOf(values, null);
 }
 
 /** True when a published row holds something: a non-zero known field (all zero or null is an empty row). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { H_WAITING, H_WRAP, handlingStatusCode, KIND_CALL_OUT, KIND_EMAIL_OUT, USER_NOT_READY, USER_READY } from '../../../src/core/events/status.ts';
 import { METRIC_FIELDS } from '../../../src/core/statistic/agent-statistic-fields.ts';
-import { countedFields, metricIndex, metricsToVector, newMetricVector, vectorHasContent, vectorToMetrics } from '../../../src/core/statistic/metric-vector.ts';
+import { countedFields, metricIndex, metricsOf, metricsToVector, newMetricVector, vectorHasContent, vectorToMetrics } from '../../../src/core/statistic/metric-vector.ts';
 
 const names = (fields: Int8Array): string[] => Array.from(fields, (i) => METRIC_FIELDS[i] as string).sort();
 
@@ -12,6 +12,12 @@ describe('metric vectors', () => {
     expect(Object.keys(metrics)).toEqual([...METRIC_FIELDS]);
     METRIC_FIELDS.forEach((f, i) => expect(metrics[f]).toBe(i + 1));
     expect(Array.from(metricsToVector(metrics))).toEqual(Array.from(vector));
+  });
+  it('names indexed values in METRIC_FIELDS order, `missing` where an index has no value', () => {
+    const values: (number | null)[] = METRIC_FIELDS.map((_, i) => (i % 3 === 0 ? null : i * 10));
+    const metrics = metricsOf(values.slice(0, -1), null);
+    expect(Object.keys(metrics)).toEqual([...METRIC_FIELDS]);
+    METRIC_FIELDS.forEach((f, i) => expect(metrics[f]).toBe(i === METRIC_FIELDS.length - 1 ? null : values[i]));
   });
   it('has content with any non-zero field (a source without presence has handling time but no serving time)', () => {
     const v = newMetricVector();

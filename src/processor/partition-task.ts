@@ -38,7 +38,7 @@ export interface PartitionTaskDeps {
   /** The partition's transactional producer (PROCESSOR_PRODUCER_CLIENT). */
   readonly openProducer: OpenPartitionProducer;
   readonly serde: AvroSerde;
-  readonly decoder: Pick<RawRecordDecoder, 'decode'>;
+  readonly decoder: Pick<RawRecordDecoder, 'decode' | 'decodeIfKnown'>;
   /** Maps the raw topic's records onto canonical events. */
   readonly adapter: SourceAdapter;
   readonly topics: ProcessorTopics;
@@ -222,7 +222,7 @@ export class PartitionTask {
           started = true;
           countConsumed();
         }
-        const decoded = await this.#deps.decoder.decode(message.value);
+        const decoded = this.#deps.decoder.decodeIfKnown(message.value) ?? (await this.#deps.decoder.decode(message.value));
         if ('errorCode' in decoded) {
           records.push(deadLetterRecord(topics.deadLetter, sourceOf(message), decoded, failedAt));
           metrics.inc('records_dead_lettered', { errorCode: decoded.errorCode });

@@ -87,20 +87,29 @@ export class RawRecordDecoder {
 
   /** The decoded record, or why it is unusable. Throws a retriable error when the registry gave no definite answer. */
   async decode(value: Buffer | null): Promise<DecodedRawRecord | UndecodableRecord> {
-    if (value === null || value.length === 0) return { errorCode: 'WIRE_FORMAT_INVALID', reason: 'empty value (tombstone)' };
-    let header: { schemaId: number; payload: Buffer };
-    try {
-      header = readWireHeader(value);
-    } catch (error) {
-      return { errorCode: 'WIRE_FORMAT_INVALID', reason: (error as Error).message };
-    }
-    const resolved = await this.#resolver(header.schemaId);
+    const header = wireHeader(value);
+    if ('errorCode' in header) return header;
+    return this.#decoded(header.payload, header.schemaId, await this.#resolver(header.schemaId));
+  }
+
+  /**
+   * {@link decode} without a promise when its answer needs no registry request (the writer schema was resolved
+   * before); undefined when it does. A partition task decodes tens of thousands of records per batch this way.
+   */
+  decodeIfKnown(value: Buffer | null): DecodedRawRecord | UndecodableRecord | undefined {
+    const header = wireHeader(value);
+    if ('errorCode' in header) return header;
+    const known = this.#known.get(header.schemaId);
+    return known === undefined ? undefined : this.#decoded(header.payload, header.schemaId, known);
+  }
+
+  #decoded(payload: Buffer, schemaId: number, resolved: Resolved): DecodedRawRecord | UndecodableRecord {
     if ('failure' in resolved) return resolved.failure;
     let decoded: unknown;
     try {
-      decoded = this.#reader.fromBuffer(header.payload, resolved.resolver);
+      decoded = this.#reader.fromBuffer(payload, resolved.resolver);
     } catch (error) {
-      return { errorCode: 'WIRE_FORMAT_INVALID', reason: `Avro body does not match writer schema ${header.schemaId}: ${(error as Error).message}` };
+      return { errorCode: 'WIRE_FORMAT_INVALID', reason: `Avro body does not match writer schema ${schemaId}: ${(error as Error).message}` };
     }
     const fields = decoded as Record<string, unknown>;
     const tenant = fields['tenant'];
@@ -187,6 +196,16 @@ export class RawRecordDecoder {
     this.#transientFailures++;
     this.#retryAt = now() + Math.min(backoffMaxMs, backoffBaseMs * 2 ** Math.min(this.#transientFailures - 1, 20));
     return new AgentTimelinesError('SERVICE_UNAVAILABLE', `writer schema ${schemaId} could not be looked up; the batch is retried: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** The value's wire-format header, or why it has none. */
+function wireHeader(value: Buffer | null): { schemaId: number; payload: Buffer } | UndecodableRecord {
+  if (value === null || value.length === 0) return { errorCode: 'WIRE_FORMAT_INVALID', reason: 'empty value (tombstone)' };
+  try {
+    return readWireHeader(value);
+  } catch (error) {
+    return { errorCode: 'WIRE_FORMAT_INVALID', reason: (error as Error).message };
   }
 }
 

@@ -85,6 +85,21 @@ describe('RawRecordDecoder and registry errors', () => {
     expect(await decoder.decode(withTenant('tenant_b'))).toMatchObject({ tenant: 'tenant_b' });
   });
 
+  it('decodes without a promise only once the writer schema is known, with the same answers as decode', async () => {
+    stub = await startRegistryStub((path) => (path === `/schemas/ids/${ID}` ? schemaFound(schema) : ANSWERS.proxyNotFound));
+    const decoder = decoderFor(stub.url);
+    const value = wire(ID, payload);
+    expect(decoder.decodeIfKnown(value)).toBeUndefined();
+    expect(decoder.decodeIfKnown(null)).toMatchObject({ errorCode: 'WIRE_FORMAT_INVALID' });
+    expect(decoder.decodeIfKnown(Buffer.from([1, 2]))).toMatchObject({ errorCode: 'WIRE_FORMAT_INVALID' });
+    expect(stub.paths).toHaveLength(0);
+    const decoded = await decoder.decode(value);
+    expect(decoder.decodeIfKnown(value)).toEqual(decoded);
+    expect(decoder.decodeIfKnown(wire(ID, payload.subarray(0, 3)))).toMatchObject({ errorCode: 'WIRE_FORMAT_INVALID' });
+    expect(decoder.decodeIfKnown(wire(ID + 1, payload))).toBeUndefined();
+    expect(stub.paths).toHaveLength(1);
+  });
+
   it('counts registry errors by reason', async () => {
     const script: StubAnswer[] = [ANSWERS.tooManyRequests, ANSWERS.serviceUnavailable, ANSWERS.htmlOk];
     stub = await startRegistryStub(() => script.shift() ?? schemaFound(schema));

@@ -14,6 +14,24 @@ const RETRIES = 12;
 
 type Value = Buffer | null;
 
+/**
+ * Java's (and kafkajs' default) partitioner, the client's `compatibilityPartitioner`, remembering the hash of each key
+ * buffer: a commit hands the client one buffer per distinct key (an agent's segments share theirs), so most records
+ * are not hashed again.
+ */
+function cachingCompatibilityPartitioner(): typeof compatibilityPartitioner {
+  const hashes = new WeakMap<Buffer, number>();
+  return (message, key) => {
+    if (!Buffer.isBuffer(key)) return compatibilityPartitioner(message, key);
+    let hash = hashes.get(key);
+    if (hash === undefined) {
+      hash = compatibilityPartitioner(message, key);
+      hashes.set(key, hash);
+    }
+    return hash;
+  };
+}
+
 /** The client's message with the broker's error names that an aggregate error holds (e.g. `… (PRODUCER_FENCED)`). */
 function describe(error: unknown): string {
   const { message, errors } = error as { message?: unknown; errors?: unknown };
@@ -66,7 +84,7 @@ export class PlatformaticPartitionProducer implements PartitionProducer {
       producerEpoch: -1,
       acks: -1,
       // Java's (and kafkajs' default) partitioner: murmur2 of the key with the sign bit cleared, modulo the partitions
-      partitioner: compatibilityPartitioner,
+      partitioner: cachingCompatibilityPartitioner(),
     });
     try {
       const coordinatorId = await groupCoordinator(config, groupId);
@@ -85,9 +103,18 @@ export class PlatformaticPartitionProducer implements PartitionProducer {
     const requests = await produceRequests(this.#serde, records);
     const transaction = await this.#producer.beginTransaction();
     const sent = new Map<string, Map<number, number>>();
+    const keys = new Map<string, Buffer>();
+    const keyBuffer = (key: string): Buffer => {
+      let buffer = keys.get(key);
+      if (buffer === undefined) {
+        buffer = Buffer.from(key);
+        keys.set(key, buffer);
+      }
+      return buffer;
+    };
     try {
       for (const request of requests) {
-        const messages = request.map(({ topic, key, value, partition }) => ({ topic, key: Buffer.from(key), value, ...(partition === undefined ? {} : { partition }) }));
+        const messages = request.map(({ topic, key, value, partition }) => ({ topic, key: keyBuffer(key), value, ...(partition === undefined ? {} : { partition }) }));
         const result = await transaction.send({ messages });
         for (const { topic, partition, offset } of result.offsets ?? []) noteSent(sent, topic, partition, Number(offset));
       }

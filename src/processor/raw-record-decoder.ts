@@ -37,7 +37,8 @@ export interface RawRecordDecoderOptions {
 }
 
 type ResolverOf = ReturnType<avro.Type['createResolver']>;
-type Resolved = { readonly resolver: ResolverOf } | { readonly failure: UndecodableRecord };
+/** How values of a writer schema are read: `resolver` null when the writer schema is the reader's (read directly). */
+type Resolved = { readonly resolver: ResolverOf | null } | { readonly failure: UndecodableRecord };
 
 const ENVELOPE_FIELDS = new Set(['keySpellings', 'tenant', 'source', 'pollId', 'receivedAt']);
 const TENANT_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -107,7 +108,7 @@ export class RawRecordDecoder {
     if ('failure' in resolved) return resolved.failure;
     let decoded: unknown;
     try {
-      decoded = this.#reader.fromBuffer(payload, resolved.resolver);
+      decoded = resolved.resolver === null ? this.#reader.fromBuffer(payload) : this.#reader.fromBuffer(payload, resolved.resolver);
     } catch (error) {
       return { errorCode: 'WIRE_FORMAT_INVALID', reason: `Avro body does not match writer schema ${schemaId}: ${(error as Error).message}` };
     }
@@ -185,7 +186,8 @@ export class RawRecordDecoder {
 
   #resolve(schemaId: number, schema: string): Resolved {
     try {
-      return { resolver: this.#reader.createResolver(avro.Type.forSchema(JSON.parse(schema) as avro.Schema)) };
+      const writer = avro.Type.forSchema(JSON.parse(schema) as avro.Schema);
+      return { resolver: writer.equals(this.#reader) ? null : this.#reader.createResolver(writer) };
     } catch (error) {
       return { failure: { errorCode: 'SCHEMA_MISMATCH', reason: `writer schema ${schemaId}: ${(error as Error).message}` } };
     }

@@ -149,6 +149,22 @@ describe('RawRecordDecoder and registry errors', () => {
     expect(stub.paths).toHaveLength(1);
   });
 
+  it('reads a value of another writer schema through resolution, and of the reader schema itself directly', async () => {
+    const parsed = JSON.parse(schema) as { fields: { name: string }[] };
+    // an older writer: without directContactId (the reader's default null) and with a field the reader does not know
+    const older = { ...parsed, fields: [...parsed.fields.filter((field) => field.name !== 'directContactId'), { name: 'retired', type: 'string', default: '' }] };
+    const olderType = avro.Type.forSchema(older as avro.Schema);
+    stub = await startRegistryStub((path) => (path === `/schemas/ids/${ID + 1}` ? schemaFound(JSON.stringify(older)) : schemaFound(schema)));
+    const decoder = decoderFor(stub.url);
+    const fromOlder = await decoder.decode(wire(ID + 1, olderType.toBuffer({ ...fixture, retired: 'gone' })));
+    const direct = await decoder.decode(wire(ID, payload));
+    expect(fromOlder).toMatchObject({ tenant: 'default', record: { userId: fixture.userId, changeTimestamp: fixture.changeTimestamp } });
+    expect((fromOlder as { record: object }).record).not.toHaveProperty('retired');
+    expect(fromOlder).toEqual(direct);
+    // the older writer's bytes are not the reader's: read without resolution they would not decode to the same record
+    expect(olderType.equals(avro.Type.forSchema(JSON.parse(schema) as avro.Schema))).toBe(false);
+  });
+
   it('shares one lookup between concurrent decodes of one id', async () => {
     stub = await startRegistryStub(() => schemaFound(schema));
     const decoder = decoderFor(stub.url);

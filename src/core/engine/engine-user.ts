@@ -6,7 +6,7 @@ import { sourceProfile } from '../source/source-profiles.ts';
 import { newUserIdentity, observeUserName } from '../events/user-identity.ts';
 import { compareKeys } from '../statistic/history-part.ts';
 import type { MetricVector } from '../statistic/metric-vector.ts';
-import { vectorHasContent } from '../statistic/metric-vector.ts';
+import { copyMetricVector, vectorHasContent } from '../statistic/metric-vector.ts';
 import type { EngineSession } from './engine-session.ts';
 import type { UserSnapshot, WindowSnapshot } from './engine-types.ts';
 import { EngineWindows } from './engine-windows.ts';
@@ -37,7 +37,7 @@ function partsSnapshot(parts: ReadonlyMap<string, MetricVector> | null): [string
 }
 
 function partsOf(snapshot: readonly [string, number[]][] | null): Map<string, MetricVector> | null {
-  return snapshot === null ? null : new Map(snapshot.map(([key, vector]) => [key, Float64Array.from(vector)]));
+  return snapshot === null ? null : new Map(snapshot.map(([key, vector]) => [key, copyMetricVector(vector)]));
 }
 
 /**
@@ -284,7 +284,7 @@ export class EngineUser {
         slot.status = w.emitted.status;
         slot.emittedName = w.emitted.userName;
         slot.emittedMaxChange = w.emitted.maxChangeTime;
-        slot.emittedMetrics = Float64Array.from(w.emitted.metrics);
+        slot.emittedMetrics = copyMetricVector(w.emitted.metrics);
         slot.emittedParts = partsOf(w.emitted.parts);
       }
     }

@@ -1,6 +1,6 @@
 import { extrasHaveContent, sameExtras } from '../events/window-report.ts';
 import { copyParts, publishBreakdown, sameParts } from '../statistic/history-part.ts';
-import { vectorHasContent } from '../statistic/metric-vector.ts';
+import { copyMetricVector, vectorHasContent } from '../statistic/metric-vector.ts';
 import { publishMetrics } from '../statistic/published-metrics.ts';
 import type { EngineEmission, WindowStatus } from './engine-types.ts';
 import type { EngineUser } from './engine-user.ts';
@@ -51,7 +51,7 @@ export function emitWindows(user: EngineUser, watermark: number, latenessMs: num
     slot.status = status;
     slot.emittedName = slot.name;
     slot.emittedMaxChange = maxChangeTime;
-    if (slot.emittedMetrics === null) slot.emittedMetrics = Float64Array.from(slot.vector);
+    if (slot.emittedMetrics === null) slot.emittedMetrics = copyMetricVector(slot.vector);
     else slot.emittedMetrics.set(slot.vector);
     slot.emittedExtras = slot.extras;
     slot.emittedParts = copyParts(slot.parts);

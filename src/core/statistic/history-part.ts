@@ -1,6 +1,6 @@
 import type { SourceProfile } from '../source/source-profiles.ts';
 import type { MetricVector, ReadonlyVector } from './metric-vector.ts';
-import { vectorHasContent } from './metric-vector.ts';
+import { copyMetricVector, vectorHasContent } from './metric-vector.ts';
 import type { FieldCoverage, PublishedMetrics } from './published-metrics.ts';
 import { profileCoverage, publishCovered } from './published-metrics.ts';
 
@@ -106,6 +106,6 @@ export function sameParts(a: ReadonlyMap<string, Readonly<MetricVector>> | null,
 export function copyParts(parts: ReadonlyMap<string, Readonly<MetricVector>> | null): Map<string, MetricVector> | null {
   if (parts === null) return null;
   const copy = new Map<string, MetricVector>();
-  for (const [key, vector] of parts) if (vectorHasContent(vector)) copy.set(key, Float64Array.from(vector));
+  for (const [key, vector] of parts) if (vectorHasContent(vector)) copy.set(key, copyMetricVector(vector));
   return copy;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { H_WAITING, H_WRAP, handlingStatusCode, KIND_CALL_OUT, KIND_EMAIL_OUT, USER_NOT_READY, USER_READY } from '../../../src/core/events/status.ts';
 import { METRIC_FIELDS } from '../../../src/core/statistic/agent-statistic-fields.ts';
-import { countedFields, metricIndex, metricsOf, metricsToVector, newMetricVector, vectorHasContent, vectorToMetrics } from '../../../src/core/statistic/metric-vector.ts';
+import { copyMetricVector, countedFields, METRIC_COUNT, metricIndex, metricsOf, metricsToVector, newMetricVector, vectorHasContent, vectorToMetrics } from '../../../src/core/statistic/metric-vector.ts';
 
 const names = (fields: Int8Array): string[] => Array.from(fields, (i) => METRIC_FIELDS[i] as string).sort();
 
@@ -18,6 +18,21 @@ describe('metric vectors', () => {
     const metrics = metricsOf(values.slice(0, -1), null);
     expect(Object.keys(metrics)).toEqual([...METRIC_FIELDS]);
     METRIC_FIELDS.forEach((f, i) => expect(metrics[f]).toBe(i === METRIC_FIELDS.length - 1 ? null : values[i]));
+  });
+  it('hands out zeroed vectors that share no element, also across the buffers they are cut from', () => {
+    const vectors = Array.from({ length: 100 }, () => newMetricVector());
+    vectors.forEach((vector, i) => {
+      expect(vector).toHaveLength(METRIC_COUNT);
+      expect(vector.every((value) => value === 0)).toBe(true);
+      vector.fill(i + 1);
+    });
+    vectors.forEach((vector, i) => expect(vector.every((value) => value === i + 1)).toBe(true));
+    const source = Array.from({ length: METRIC_COUNT }, (_, i) => i * 1.5);
+    const copy = copyMetricVector(source);
+    expect(Array.from(copy)).toEqual(source);
+    copy[0] = 99;
+    expect(source[0]).toBe(0);
+    expect(Array.from(copyMetricVector(copy))).toEqual(Array.from(copy));
   });
   it('has content with any non-zero field (a source without presence has handling time but no serving time)', () => {
     const v = newMetricVector();

@@ -4,6 +4,7 @@ import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
 import type { RegistryEndpoint } from './schema-registry-http.ts';
 import { registryRequest } from './schema-registry-http.ts';
 import { valueSubject } from './schema-registrar.ts';
+import type { ValueArena } from './value-arena.ts';
 
 /** Confluent wire format: magic byte 0, 4-byte big-endian schema id, Avro binary datum. */
 export function readWireHeader(buffer: Buffer): { schemaId: number; payload: Buffer } {
@@ -58,14 +59,15 @@ export class AvroSerde {
 
   /**
    * {@link encode} without waiting: null when the topic's writer schema is not loaded yet or the value is invalid
-   * (then call {@link encode}, which loads it, or throws the validation error naming the fields).
+   * (then call {@link encode}, which loads it, or throws the validation error naming the fields). With `arena`, the
+   * bytes are a view of its shared buffers (value-arena.ts).
    */
-  encodeLoaded(topic: string, value: unknown): Buffer | null {
+  encodeLoaded(topic: string, value: unknown, arena?: ValueArena): Buffer | null {
     const writer = this.#writers.get(topic);
-    return writer === undefined ? null : this.#encodeWith(writer, value);
+    return writer === undefined ? null : this.#encodeWith(writer, value, arena);
   }
 
-  #encodeWith(writer: Writer, value: unknown): Buffer | null {
+  #encodeWith(writer: Writer, value: unknown, arena?: ValueArena): Buffer | null {
     let end: number;
     try {
       end = writer.type.encode(value, this.#scratch, 5);
@@ -78,6 +80,7 @@ export class AvroSerde {
     }
     this.#scratch[0] = 0;
     this.#scratch.writeUInt32BE(writer.id, 1);
+    if (arena !== undefined) return arena.copy(this.#scratch.subarray(0, end));
     const out = Buffer.allocUnsafe(end);
     this.#scratch.copy(out, 0, 0, end);
     return out;

@@ -1,4 +1,5 @@
 import type { AvroSerde } from '../kafka/avro-serde.ts';
+import { ValueArena } from '../kafka/value-arena.ts';
 import type { OutgoingRecord } from './output-records.ts';
 
 /** The consumed position to commit with a transaction (`offset` is the next offset to read). */
@@ -73,9 +74,10 @@ export async function produceRequests(serde: AvroSerde, records: readonly Outgoi
   const requests: EncodedRecord[][] = [];
   let request: EncodedRecord[] = [];
   let bytes = 0;
+  const arena = new ValueArena();
   for (const record of records) {
     // synchronous once the topic's schema is loaded, so that one commit's encoding is not interleaved with others'
-    const value = record.value === null ? null : (serde.encodeLoaded(record.topic, record.value) ?? (await serde.encode(record.topic, record.value)));
+    const value = record.value === null ? null : (serde.encodeLoaded(record.topic, record.value, arena) ?? (await serde.encode(record.topic, record.value)));
     const size = record.key.length + (value?.length ?? 0) + 64;
     if (bytes + size > REQUEST_BYTES && request.length > 0) {
       requests.push(request);

@@ -1,6 +1,7 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AvroSerde } from '../../src/kafka/avro-serde.ts';
+import { ValueArena } from '../../src/kafka/value-arena.ts';
 import { deadLetterRecord } from '../../src/processor/output-records.ts';
 import { requireServices } from '../support/services.ts';
 import { createTestPipeline, rawValue } from '../processor/support/pipeline.ts';
@@ -61,5 +62,10 @@ describe('AvroSerde.encode', () => {
     }
     expect(serde.encodeLoaded(topic, value)?.equals(encoded)).toBe(true);
     expect(serde.encodeLoaded(topic, { ...(value as Record<string, unknown>), sourcePartition: 'not a number' })).toBeNull();
+    // into an arena: the same bytes, each kept while the next ones are encoded
+    const arena = new ValueArena();
+    const values = [0, 10, 200_000, 3, 50].map((bytes, i) => deadLetter(bytes, i).value);
+    const inArena = values.map((other) => serde.encodeLoaded(topic, other, arena));
+    for (const [i, other] of values.entries()) expect(inArena[i]?.equals(await serde.encode(topic, other)), `value ${i}`).toBe(true);
   });
 });

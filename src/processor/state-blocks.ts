@@ -1,6 +1,6 @@
 import { encodeLog } from '../core/engine/compact-event.ts';
 import type { SegmentEntry, WindowSnapshot } from '../core/engine/engine-types.ts';
-import type { PersistedChanges, PersistedParts, SessionParts, UserParts } from '../core/engine/persisted-parts.ts';
+import type { PersistedChanges, PersistedParts, SessionParts, UserParts, WindowVersion } from '../core/engine/persisted-parts.ts';
 import { persistSegment } from '../core/engine/persisted-parts.ts';
 import type { AgentEvent } from '../core/events/agent-event.ts';
 import type { RunSize } from './block-bounds.ts';
@@ -46,6 +46,13 @@ interface UserRuns {
 interface TenantRuns {
   readonly sessions: Map<string, SessionRuns>;
   readonly users: Map<string, UserRuns>;
+}
+
+/** The snapshots of the user's windows `from` (inclusive) to `to` (exclusive). */
+function windowSnapshots(user: UserParts, from: number, to: number): WindowSnapshot[] {
+  const out: WindowSnapshot[] = [];
+  for (let i = from; i < to; i++) out.push(user.window(i));
+  return out;
 }
 
 /** The entry of an unchanged user or session as the previous call made it, carried over into `next`. */
@@ -130,17 +137,18 @@ export class StateBlockWriter {
       text.add(run, reused);
     }
     text.close();
-    const { windows, ...head } = user.head;
+    const head = user.head;
+    const windows = user.windowSlots;
     text.open('windows');
     let from = 0;
-    for (const to of runEnds(windows.length, (i) => (windows[i] as WindowSnapshot).start, this.#layout.windows)) {
+    for (const to of runEnds(windows.length, (i) => (windows[i] as WindowVersion).start, this.#layout.windows)) {
       const glue = text.glue();
-      const slots = user.windowSlots.slice(from, to);
+      const slots = windows.slice(from, to);
       const versions = slots.map((slot) => slot.version);
-      const start = (windows[from] as WindowSnapshot).start;
+      const start = (windows[from] as WindowVersion).start;
       const previous = old?.windows.get(start);
       const unchanged = previous !== undefined && sameVersions(previous, slots, versions);
-      const body = unchanged ? '' : elements(windows.slice(from, to));
+      const body = unchanged ? '' : elements(windowSnapshots(user, from, to));
       const { run, reused } = cachedRun(old?.windows, runs.windows, start, glue, (hit) => unchanged || hasBody(hit, body), () => ({ glue, text: glue + body, blocks: null, slots, versions }));
       run.versions = versions;
       text.add(run, reused);

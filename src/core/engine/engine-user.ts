@@ -40,6 +40,30 @@ function partsOf(snapshot: readonly [string, number[]][] | null): Map<string, Me
   return snapshot === null ? null : new Map(snapshot.map(([key, vector]) => [key, copyMetricVector(vector)]));
 }
 
+/** A window as its snapshot holds it. */
+function windowSnapshot(slot: WindowSlot): WindowSnapshot {
+  const window: WindowSnapshot = {
+    start: slot.start,
+    metrics: Array.from(slot.vector),
+    parts: partsSnapshot(slot.parts),
+    emitted:
+      slot.revision === 0
+        ? null
+        : {
+            revision: slot.revision,
+            userName: slot.emittedName,
+            status: slot.status,
+            metrics: Array.from(slot.emittedMetrics ?? slot.vector),
+            maxChangeTime: slot.emittedMaxChange,
+            parts: partsSnapshot(slot.emittedParts),
+            ...(slot.emittedExtras === null ? {} : { extras: { ...slot.emittedExtras } }),
+          },
+  };
+  if (slot.reported) window.reported = true;
+  if (slot.extras !== null) window.extras = { ...slot.extras };
+  return window;
+}
+
 /**
  * One user's correctable streaming state: quarter-hour windows summed over the user's sessions,
  * what was last emitted per window, and the (eventTime, changeTime, userName) marks needed for
@@ -217,16 +241,16 @@ export class EngineUser {
   }
 
   snapshot(): UserSnapshot {
-    const { windows, ...head } = this.snapshotHead();
-    return { ...head, marks: encodeMarks(this.markTimes, this.markChanges, this.markNames, 0, this.markTimes.length), windows };
+    return { ...this.snapshotHead(), marks: encodeMarks(this.markTimes, this.markChanges, this.markNames, 0, this.markTimes.length), windows: this.windows.slots.map(windowSnapshot) };
   }
 
   /** The user's {@link UserParts} (persisted-parts.ts): valid until the next change to the user. */
   persistedParts(): UserParts {
-    return { head: this.snapshotHead(), markTimes: this.markTimes, markChanges: this.markChanges, markNames: this.markNames, windowSlots: this.windows.slots };
+    const slots = this.windows.slots;
+    return { head: this.snapshotHead(), markTimes: this.markTimes, markChanges: this.markChanges, markNames: this.markNames, windowSlots: slots, window: (index) => windowSnapshot(slots[index] as WindowSlot) };
   }
 
-  /** The snapshot without `marks` (persisted-parts.ts). */
+  /** The snapshot without `marks` and `windows` (persisted-parts.ts). */
   snapshotHead(): UserHead {
     const direct = this.directContacts.size === 0 ? {} : { direct: this.directContacts.snapshot() };
     return {
@@ -235,28 +259,6 @@ export class EngineUser {
       source: this.source,
       identity: { ...this.identity },
       baseMaxChange: this.baseMaxChange,
-      windows: this.windows.slots.map((slot) => {
-        const window: WindowSnapshot = {
-          start: slot.start,
-          metrics: Array.from(slot.vector),
-          parts: partsSnapshot(slot.parts),
-          emitted:
-            slot.revision === 0
-              ? null
-              : {
-                  revision: slot.revision,
-                  userName: slot.emittedName,
-                  status: slot.status,
-                  metrics: Array.from(slot.emittedMetrics ?? slot.vector),
-                  maxChangeTime: slot.emittedMaxChange,
-                  parts: partsSnapshot(slot.emittedParts),
-                  ...(slot.emittedExtras === null ? {} : { extras: { ...slot.emittedExtras } }),
-                },
-        };
-        if (slot.reported) window.reported = true;
-        if (slot.extras !== null) window.extras = { ...slot.extras };
-        return window;
-      }),
     };
   }
 

@@ -1,6 +1,6 @@
 import type { AgentEvent } from '../events/agent-event.ts';
 import { sameSegment } from '../timeline/timeline-segment.ts';
-import type { EngineSnapshot, PersistedSegmentEntry, SegmentEntry, SessionSnapshot, UserSnapshot } from './engine-types.ts';
+import type { EngineSnapshot, PersistedSegmentEntry, SegmentEntry, SessionSnapshot, UserSnapshot, WindowSnapshot } from './engine-types.ts';
 
 /*
  * The engine's state as a changelog writes it, without copying what grows: a session's event log and closed segments
@@ -11,8 +11,8 @@ import type { EngineSnapshot, PersistedSegmentEntry, SegmentEntry, SessionSnapsh
 /** A session's snapshot without its log and segments. */
 export type SessionHead = Omit<SessionSnapshot, 'log' | 'segments'>;
 
-/** A user's snapshot without its marks. */
-export type UserHead = Omit<UserSnapshot, 'marks'>;
+/** A user's snapshot without its marks and windows. */
+export type UserHead = Omit<UserSnapshot, 'marks' | 'windows'>;
 
 /**
  * One session's state: `{ ...head, log: encodeLog(log, head.userId), segments: segments.map(persistSegment) }` is its
@@ -26,15 +26,17 @@ export interface SessionParts {
   readonly segments: readonly SegmentEntry[];
 }
 
-/** A window as the engine holds it: its identity, and a version raised by every change to its snapshot. */
+/** A window as the engine holds it: its identity, its start, and a version raised by every change to its snapshot. */
 export interface WindowVersion {
+  readonly start: number;
   readonly version: number;
 }
 
 /**
- * One user's state: `{ ...head, marks: encodeMarks(markTimes, markChanges, markNames, 0, n) }` is its snapshot. The
- * mark arrays are parallel, sorted by time, and hold primitives. `windowSlots[i]` is the engine's window of
- * `head.windows[i]`: the same object at the same version as at an earlier call has the same snapshot as then.
+ * One user's state: `{ ...head, marks: encodeMarks(markTimes, markChanges, markNames, 0, n), windows }` is its
+ * snapshot, with `windows[i] = window(i)`. The mark arrays are parallel, sorted by time, and hold primitives.
+ * `windowSlots[i]` is the engine's window of `window(i)`: the same object at the same version as at an earlier call has
+ * the same snapshot as then, so a writer makes the snapshots of the windows that changed only.
  */
 export interface UserParts {
   readonly head: UserHead;
@@ -42,6 +44,8 @@ export interface UserParts {
   readonly markChanges: readonly number[];
   readonly markNames: readonly string[];
   readonly windowSlots: readonly WindowVersion[];
+  /** The snapshot of the window `windowSlots[index]`, made on each call. */
+  readonly window: (index: number) => WindowSnapshot;
 }
 
 /**

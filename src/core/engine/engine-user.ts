@@ -6,7 +6,7 @@ import { sourceProfile } from '../source/source-profiles.ts';
 import { newUserIdentity, observeUserName } from '../events/user-identity.ts';
 import { compareKeys } from '../statistic/history-part.ts';
 import type { MetricVector } from '../statistic/metric-vector.ts';
-import { copyMetricVector, vectorHasContent } from '../statistic/metric-vector.ts';
+import { copyMetricVector, vectorHasContent, vectorToArray } from '../statistic/metric-vector.ts';
 import type { EngineSession } from './engine-session.ts';
 import type { UserSnapshot, WindowSnapshot } from './engine-types.ts';
 import { EngineWindows } from './engine-windows.ts';
@@ -31,7 +31,7 @@ function partsSnapshot(parts: ReadonlyMap<string, MetricVector> | null): [string
   const out: [string, number[]][] = [];
   for (const key of [...parts.keys()].sort(compareKeys)) {
     const vector = parts.get(key) as MetricVector;
-    if (vectorHasContent(vector)) out.push([key, Array.from(vector)]);
+    if (vectorHasContent(vector)) out.push([key, vectorToArray(vector)]);
   }
   return out;
 }
@@ -44,7 +44,7 @@ function partsOf(snapshot: readonly [string, number[]][] | null): Map<string, Me
 function windowSnapshot(slot: WindowSlot): WindowSnapshot {
   const window: WindowSnapshot = {
     start: slot.start,
-    metrics: Array.from(slot.vector),
+    metrics: vectorToArray(slot.vector),
     parts: partsSnapshot(slot.parts),
     emitted:
       slot.revision === 0
@@ -53,7 +53,7 @@ function windowSnapshot(slot: WindowSlot): WindowSnapshot {
             revision: slot.revision,
             userName: slot.emittedName,
             status: slot.status,
-            metrics: Array.from(slot.emittedMetrics ?? slot.vector),
+            metrics: vectorToArray(slot.emittedMetrics ?? slot.vector),
             maxChangeTime: slot.emittedMaxChange,
             parts: partsSnapshot(slot.emittedParts),
             ...(slot.emittedExtras === null ? {} : { extras: { ...slot.emittedExtras } }),

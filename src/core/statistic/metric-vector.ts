@@ -63,6 +63,13 @@ export function copyMetricVector(source: ArrayLike<number>): MetricVector {
   return vector;
 }
 
+/** The vector as a plain array (its JSON form). A loop: `Array.from` walks a typed array through its iterator. */
+export function vectorToArray(vector: Readonly<MetricVector>): number[] {
+  const out = new Array<number>(vector.length);
+  for (let i = 0; i < vector.length; i++) out[i] = vector[i] as number;
+  return out;
+}
+
 /**
  * Named metrics of indexed values (METRIC_FIELDS order), `missing` for an index without a value. Written out as one
  * object literal (one hidden class, no dictionary mode: an object filled field by field in a loop turns into a

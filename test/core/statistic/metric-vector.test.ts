@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { H_WAITING, H_WRAP, handlingStatusCode, KIND_CALL_OUT, KIND_EMAIL_OUT, USER_NOT_READY, USER_READY } from '../../../src/core/events/status.ts';
 import { METRIC_FIELDS } from '../../../src/core/statistic/agent-statistic-fields.ts';
-import { copyMetricVector, countedFields, METRIC_COUNT, metricIndex, metricsOf, metricsToVector, newMetricVector, vectorHasContent, vectorToMetrics } from '../../../src/core/statistic/metric-vector.ts';
+import { copyMetricVector, countedFields, METRIC_COUNT, metricIndex, metricsOf, metricsToVector, newMetricVector, vectorHasContent, vectorToArray, vectorToMetrics } from '../../../src/core/statistic/metric-vector.ts';
 
 const names = (fields: Int8Array): string[] => Array.from(fields, (i) => METRIC_FIELDS[i] as string).sort();
 
@@ -33,6 +33,8 @@ describe('metric vectors', () => {
     copy[0] = 99;
     expect(source[0]).toBe(0);
     expect(Array.from(copyMetricVector(copy))).toEqual(Array.from(copy));
+    expect(vectorToArray(copy)).toEqual(Array.from(copy));
+    expect(JSON.stringify(vectorToArray(copy))).toBe(JSON.stringify(Array.from(copy)));
   });
   it('has content with any non-zero field (a source without presence has handling time but no serving time)', () => {
     const v = newMetricVector();

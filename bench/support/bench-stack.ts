@@ -67,7 +67,11 @@ export function sleep(ms: number): Promise<void> {
 export async function createBenchStack(extraEnv: Record<string, string> = {}, options: { topics?: boolean } = {}): Promise<BenchStack> {
   const id = `bench-${randomUUID()}`;
   const prefix = `${id}.`;
+  // the processor's settings from the environment (PROCESSOR_PRODUCER_CLIENT, PROCESSOR_FETCH_MAX_BYTES_PER_PARTITION, …),
+  // to compare them in alternating runs; the bench's own (group id, tick, metrics port) take precedence
+  const processorEnv = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[0].startsWith('PROCESSOR_') && entry[1] !== undefined));
   const baseEnv: Record<string, string> = {
+    ...processorEnv,
     KAFKA_BROKERS: process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092',
     SCHEMA_REGISTRY_URL: process.env['SCHEMA_REGISTRY_URL'] ?? 'http://127.0.0.1:8081/apis/ccompat/v7',
     REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
@@ -78,8 +82,6 @@ export async function createBenchStack(extraEnv: Record<string, string> = {}, op
     PROCESSOR_METRICS_PORT: '0',
     REDIS_RETENTION_MS: '400000000000',
     LOG_LEVEL: 'warn',
-    // the processor's producer client, to compare them in alternating runs
-    ...(process.env['PROCESSOR_PRODUCER_CLIENT'] === undefined ? {} : { PROCESSOR_PRODUCER_CLIENT: process.env['PROCESSOR_PRODUCER_CLIENT'] }),
     ...extraEnv,
   };
   const config = parseConfig(baseEnv);

@@ -21,10 +21,13 @@ function cutsAfter(key: number, mean: number): boolean {
 /**
  * The exclusive end of the run that starts at `start` (a run boundary) in `[0, n)`: after the first element whose key
  * hashes to a cut, unless the next element has the same key (equal keys stay together), or at `size.max` elements,
- * or at `n`.
+ * or at `n`. `scanFrom` (at least `start`) skips looking for the cut before it, for when no element of
+ * `[start, scanFrom)` ends a run from `start`: so it is for the elements of a run an earlier call cut from the same
+ * first element, the same elements in the same order but for its last (`scanFrom` = that run's end − 1), which is how
+ * a live session's last run grows without being scanned again from its start.
  */
-export function nextRunEnd(n: number, keyAt: (index: number) => number, size: RunSize, start: number): number {
-  for (let i = start; i < n; i++) {
+export function nextRunEnd(n: number, keyAt: (index: number) => number, size: RunSize, start: number, scanFrom = start): number {
+  for (let i = scanFrom; i < n; i++) {
     if (i === n - 1 || i + 1 - start >= size.max) return i + 1;
     const key = keyAt(i);
     if (cutsAfter(key, size.mean) && keyAt(i + 1) !== key) return i + 1;

@@ -69,8 +69,9 @@ export function startsWith<T>(items: readonly T[], from: number, cached: readonl
  * ({@link endsRun}), else computed. Equal to `runEnds`' cut, without hashing the keys of every unchanged run again.
  */
 export function reusedEnd(length: number | undefined, n: number, keyAt: (index: number) => number, size: RunSize, from: number, same: (end: number) => boolean): number {
-  if (length !== undefined && endsRun(n, keyAt, size, from, from + length) && same(from + length)) return from + length;
-  return nextRunEnd(n, keyAt, size, from);
+  if (length === undefined || length === 0 || from + length > n || !same(from + length)) return nextRunEnd(n, keyAt, size, from);
+  if (endsRun(n, keyAt, size, from, from + length)) return from + length;
+  return nextRunEnd(n, keyAt, size, from, from + length - 1);
 }
 
 /** {@link reusedEnd} for runs of events or segment entries, whose unchanged elements are the same objects. */

@@ -1,9 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EngineConfig, EngineSnapshot } from '../../src/core/engine/engine-types.ts';
 import type { PersistedChanges, PersistedParts } from '../../src/core/engine/persisted-parts.ts';
 import { TimelineEngine } from '../../src/core/engine/timeline-engine.ts';
 import type { WindowReport } from '../../src/core/events/window-report.ts';
-import { runEnds } from '../../src/processor/block-bounds.ts';
+import { nextRunEnd, runEnds } from '../../src/processor/block-bounds.ts';
 import type { ChangelogValue, StoredRecord } from '../../src/processor/changelog-records.ts';
 import { ChangelogTracker } from '../../src/processor/changelog-tracker.ts';
 import type { OutgoingRecord } from '../../src/processor/output-records.ts';
@@ -56,6 +57,24 @@ describe('runEnds', () => {
     expect(later.slice(1)).toEqual(sharedTail);
     const prefix = runs(0, 1_500);
     expect(prefix.slice(0, -1)).toEqual(whole.slice(0, prefix.length - 1));
+  });
+
+  it('property: a run of an earlier cut, scanned again from its last element on, ends where a scan from its start does', () => {
+    // keys from a few values, so that equal neighbours (never split) and runs cut by max both occur
+    const arrays = fc.record({ keys: fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 120 }), old: fc.nat(), mean: fc.integer({ min: 1, max: 6 }), max: fc.integer({ min: 1, max: 12 }) });
+    fc.assert(
+      fc.property(arrays, ({ keys, old, mean, max }) => {
+        const keyAt = (i: number): number => 1_700_000_000_000 + (keys[i] as number) * 1_000;
+        const before = 1 + (old % keys.length);
+        const size = { mean, max };
+        let start = 0;
+        for (const end of runEnds(before, keyAt, size)) {
+          expect(nextRunEnd(keys.length, keyAt, size, start, end - 1), `run ${start}–${end} of the first ${before}`).toBe(nextRunEnd(keys.length, keyAt, size, start));
+          start = end;
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('never makes a run longer than max', () => {

@@ -66,7 +66,9 @@ export function startsWith<T>(items: readonly T[], from: number, cached: readonl
 /**
  * The end of the run that starts at `from` (a run boundary): that of the previous call's run with the same first
  * element (`length` elements) when `same(end)` says its elements are unchanged and it still ends there
- * ({@link endsRun}), else computed. Equal to `runEnds`' cut, without hashing the keys of every unchanged run again.
+ * ({@link endsRun}); when they are unchanged but the run no longer ends there (the last run, grown), looked for from
+ * its old last element on; else computed from `from`. Equal to `runEnds`' cut, without hashing the keys of an
+ * unchanged run again.
  */
 export function reusedEnd(length: number | undefined, n: number, keyAt: (index: number) => number, size: RunSize, from: number, same: (end: number) => boolean): number {
   if (length === undefined || length === 0 || from + length > n || !same(from + length)) return nextRunEnd(n, keyAt, size, from);

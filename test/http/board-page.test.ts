@@ -148,14 +148,20 @@ describe('the live board and the timeline view in a browser', () => {
   });
 
   it('the timeline view draws the segments /agents/{id}/timeline answers, with the reason on hover', async () => {
+    // a fixed-offset zone in which `now` is near local noon, so the seeded last two hours are one local day whatever
+    // the time of the run (with UTC, a run shortly after midnight showed a day without the Pause segment)
+    const offsetHours = 12 - new Date(now).getUTCHours();
+    const zone = offsetHours === 0 ? 'UTC' : offsetHours > 0 ? `Etc/GMT-${offsetHours}` : `Etc/GMT+${-offsetHours}`;
+    const day = new Date(now + offsetHours * 3_600_000).toISOString().slice(0, 10);
+    const dayStart = Date.parse(`${day}T00:00:00.000Z`) - offsetHours * 3_600_000;
     const url = await serve();
     const page = await browser.newPage({ viewport: { width: 1280, height: 500 } });
-    await page.goto(`${url}/timeline.html?user=${USER_A}&tz=UTC&date=${new Date(now - 600_000).toISOString().slice(0, 10)}`);
+    await page.goto(`${url}/timeline.html?user=${USER_A}&tz=${encodeURIComponent(zone)}&date=${day}`);
     await page.waitForSelector('body[data-loaded]');
-    const day = new Date(now - 600_000).toISOString().slice(0, 10);
-    const answer = (await (await fetch(`${url}/agents/${USER_A}/timeline?startTime=${day}T00:00:00.000Z&endTime=${new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString()}`)).json()) as { segments: Record<string, string>[] };
+    const answer = (await (await fetch(`${url}/agents/${USER_A}/timeline?startTime=${new Date(dayStart).toISOString()}&endTime=${new Date(dayStart + 86_400_000).toISOString()}`)).json()) as { segments: Record<string, string>[] };
     const drawn = await page.locator('rect.seg[data-open="false"]').evaluateAll((rects) => rects.map((r) => ({ start: r.getAttribute('data-start'), end: r.getAttribute('data-end'), userStatus: r.getAttribute('data-user-status'), handlingStatus: r.getAttribute('data-handling-status'), title: r.querySelector('title')?.textContent ?? '' })));
-    expect(drawn.map(({ title: _title, ...rest }) => rest)).toEqual(answer.segments.filter((s) => s['end']! > `${day}T`).map((s) => ({ start: s['start'], end: s['end'], userStatus: s['userStatus'], handlingStatus: s['handlingStatus'] })));
+    expect(drawn.map(({ title: _title, ...rest }) => rest)).toEqual(answer.segments.filter((s) => Date.parse(s['end']!) > dayStart).map((s) => ({ start: s['start'], end: s['end'], userStatus: s['userStatus'], handlingStatus: s['handlingStatus'] })));
+    expect(drawn.length, 'the three seeded segments of the last two hours').toBe(3);
     expect(drawn.find((d) => d.userStatus === 'Pause')?.title).toMatch(/^Pause: Pause \/ Waiting · Lunch \(Break\)/);
     expect(await page.locator('rect.seg[data-open="true"]').count()).toBe(1);
     await page.close();

@@ -7,6 +7,7 @@ import { rollUpComponents } from '../core/rollup/rollup.ts';
 import type { SourceId } from '../core/source/source-id.ts';
 import { compareKeys } from '../core/statistic/history-part.ts';
 import type { ReadonlyVector } from '../core/statistic/metric-vector.ts';
+import { vectorToArray } from '../core/statistic/metric-vector.ts';
 import { publishedCoverage, publishedHasContent, publishedToVector } from '../core/statistic/published-metrics.ts';
 import type { DayAggregatePipeline, DayAggregateScripts } from './day-aggregate-scripts.ts';
 import { epochZones } from './epoch-id.ts';
@@ -32,7 +33,7 @@ interface StoredDay {
 }
 
 function partsJson(parts: ReadonlyMap<string, ReadonlyVector>): [string, number[]][] {
-  return [...parts.keys()].sort(compareKeys).map((key) => [key, Array.from(parts.get(key) as ReadonlyVector)]);
+  return [...parts.keys()].sort(compareKeys).map((key) => [key, vectorToArray(parts.get(key) as ReadonlyVector)]);
 }
 
 /** Stored parts as the roll-up reads them: the JSON arrays themselves, not copied. */

@@ -64,7 +64,7 @@ export function copyMetricVector(source: ArrayLike<number>): MetricVector {
 }
 
 /** The vector as a plain array (its JSON form). A loop: `Array.from` walks a typed array through its iterator. */
-export function vectorToArray(vector: Readonly<MetricVector>): number[] {
+export function vectorToArray(vector: ArrayLike<number>): number[] {
   const out = new Array<number>(vector.length);
   for (let i = 0; i < vector.length; i++) out[i] = vector[i] as number;
   return out;

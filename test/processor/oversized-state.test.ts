@@ -73,7 +73,7 @@ describe('oversized processor state', () => {
     const { metrics } = instance.processor;
     expect(metrics.total('transactions_aborted')).toBe(0);
     expect(metrics.total('state_quarantined')).toBe(0);
-    expect(Math.max(...instance.processor.metrics.samples().filter((s) => s.name === 'largest_state_entry_bytes').map((s) => s.value)), 'the session entry is far above 1 MB').toBeGreaterThan(3_000_000);
+    expect(Math.max(...instance.processor.metrics.samples().filter((s) => s.name === 'largest_state_entry_bytes').map((s) => s.value)), 'the session entry is above 1 MB, several times a record\'s limit').toBeGreaterThan(1_200_000);
     await instance.stop();
 
     const records = await changelogRecords(pipeline);
@@ -103,7 +103,7 @@ describe('oversized processor state', () => {
   it('a state that cannot fit is quarantined with a dead letter and a metric, and the partition goes on', async () => {
     const pipeline = await createTestPipeline(await requireServices(), { PROCESSOR_STATE_ENTRY_MAX_BYTES: '524288' });
     pipelines.push(pipeline);
-    const flapping = flappingSession({ userId: 'FLAP-2', sessionId: 'S-FLAP-2', start: START, spanMs: 6 * HOUR, everyMs: 5_000 });
+    const flapping = flappingSession({ userId: 'FLAP-2', sessionId: 'S-FLAP-2', start: START, spanMs: 6 * HOUR, everyMs: 2_000 });
     const others = generateRawHistory({ seed: 78, agents: 12, start: START, spanMs: 6 * HOUR, sessionsPerAgent: 2 });
     await produceRaw(pipeline, [...flapping, ...others].sort((a, b) => timeOf(a) - timeOf(b)));
     const watermark = START + 8 * HOUR;

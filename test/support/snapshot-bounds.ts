@@ -223,3 +223,52 @@ export function withoutV8Fields(snapshot: Json): Json {
     sessions: (snapshot['sessions'] as Json[]).map((session) => withStates(session, state)),
   };
 }
+
+const SEGMENT_ATTRIBUTES = ['profile', 'profileReason', 'profileType', 'campaignId'] as const;
+
+/** `[start, end, user, handling, {set attributes}?]`, the attributes left out when none is set. */
+function compactSegment(segment: Json): unknown[] {
+  const attributes: Json = {};
+  for (const name of SEGMENT_ATTRIBUTES) if (segment[name] !== null && segment[name] !== undefined) attributes[name] = segment[name];
+  const head = [segment['start'], segment['end'], segment['user'], segment['handling']];
+  return Object.keys(attributes).length === 0 ? head : [...head, attributes];
+}
+
+/**
+ * The 8 → 9 rule, written here from docs/processor.md rather than taken from the migration: a segment entry
+ * `{ segment, revision, emitted }` becomes `[start, end, user, handling, revision, emitted, {set attributes}?]`, with
+ * `emitted` true (as format 7 wrote it), null, or the emitted segment as `[start, end, user, handling, {set attributes}?]`.
+ */
+export function withCompactSegments(snapshot: Json): Json {
+  return {
+    ...snapshot,
+    sessions: (snapshot['sessions'] as Json[]).map((session) => ({
+      ...session,
+      segments: (session['segments'] as Json[]).map((entry) => {
+        const [start, end, user, handling, attributes] = compactSegment(entry['segment'] as Json);
+        const emitted = entry['emitted'] === true || entry['emitted'] === null ? entry['emitted'] : compactSegment(entry['emitted'] as Json);
+        const head = [start, end, user, handling, entry['revision'], emitted];
+        return attributes === undefined ? head : [...head, attributes];
+      }),
+    })),
+  };
+}
+
+/** A snapshot as format 8 and older wrote it, from format 9 (segment entries as `{ segment, revision, emitted }`). */
+export function withoutV9Fields(snapshot: Json): Json {
+  const segmentOf = ([start, end, user, handling, attributes]: unknown[]): Json => {
+    const set = (attributes ?? {}) as Json;
+    return { start, end, user, handling, profile: set['profile'] ?? null, profileReason: set['profileReason'] ?? null, profileType: set['profileType'] ?? null, campaignId: set['campaignId'] ?? null };
+  };
+  return {
+    ...snapshot,
+    sessions: (snapshot['sessions'] as Json[]).map((session) => ({
+      ...session,
+      segments: (session['segments'] as unknown[][]).map(([start, end, user, handling, revision, emitted, attributes]) => ({
+        segment: segmentOf([start, end, user, handling, attributes]),
+        revision,
+        emitted: emitted === true || emitted === null ? emitted : segmentOf(emitted as unknown[]),
+      })),
+    })),
+  };
+}

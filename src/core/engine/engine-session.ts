@@ -11,6 +11,7 @@ import type { CurrentAgentState } from '../timeline/current-agent-state.ts';
 import { agentStateSignature } from '../timeline/current-agent-state.ts';
 import { closeSegment } from '../timeline/timeline-segment.ts';
 import { decodeLog, encodeLog } from './compact-event.ts';
+import { decodeSegmentEntry } from './compact-segment.ts';
 import type { SegmentEntry, SessionSnapshot } from './engine-types.ts';
 import type { SessionHead } from './persisted-parts.ts';
 import { persistSegment } from './persisted-parts.ts';
@@ -313,11 +314,7 @@ export class EngineSession implements SegmentSink, SessionBounds {
     session.start = snapshot.start;
     session.applied = snapshot.applied;
     session.endEvent = snapshot.endEvent === null ? null : createAgentEvent(snapshot.endEvent, snapshot.endEvent);
-    session.segments = snapshot.segments.map((entry) => ({
-      segment: { ...entry.segment },
-      revision: entry.revision,
-      emitted: entry.emitted === null ? null : entry.emitted === true ? { ...entry.segment } : { ...entry.emitted },
-    }));
+    session.segments = snapshot.segments.map(decodeSegmentEntry);
     session.lastStateSignature = snapshot.lastStateSignature;
     session.needsRecompute = snapshot.needsRecompute === true;
     return session;

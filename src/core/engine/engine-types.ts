@@ -8,6 +8,7 @@ import type { PublishedMetrics } from '../statistic/published-metrics.ts';
 import type { CurrentAgentState } from '../timeline/current-agent-state.ts';
 import type { ClosedSegment, TimelineSegment } from '../timeline/timeline-segment.ts';
 import type { CompactEvent } from './compact-event.ts';
+import type { CompactSegmentEntry } from './compact-segment.ts';
 import type { SNAPSHOT_VERSION } from './snapshot-format.ts';
 
 export interface EngineConfig {
@@ -110,12 +111,8 @@ export interface SegmentEntry {
   emitted: ClosedSegment | null;
 }
 
-/** A {@link SegmentEntry} as persisted: format 7 writes `emitted: true` for an emission equal to the segment. */
-export interface PersistedSegmentEntry {
-  segment: ClosedSegment;
-  revision: number;
-  emitted: ClosedSegment | null | true;
-}
+/** A {@link SegmentEntry} as persisted (format 9: compact-segment.ts; format 7 and 8 wrote `{ segment, revision, emitted: true | … }`). */
+export type PersistedSegmentEntry = CompactSegmentEntry;
 
 export interface SessionSnapshot {
   sessionId: string;

@@ -1,5 +1,5 @@
 import type { AgentEvent } from '../events/agent-event.ts';
-import { sameSegment } from '../timeline/timeline-segment.ts';
+import { encodeSegmentEntry } from './compact-segment.ts';
 import type { EngineSnapshot, PersistedSegmentEntry, SegmentEntry, SessionSnapshot, UserSnapshot, WindowSnapshot } from './engine-types.ts';
 
 /*
@@ -72,9 +72,9 @@ export interface PersistedChanges extends PersistedParts {
   readonly sessionIds: Iterable<string>;
 }
 
-/** A segment entry as persisted: `emitted: true` for an emission equal to the segment (format 7). */
+/** A segment entry as persisted (format 9, compact-segment.ts). */
 export function persistSegment(entry: SegmentEntry): PersistedSegmentEntry {
-  return { segment: entry.segment, revision: entry.revision, emitted: entry.emitted !== null && sameSegment(entry.emitted, entry.segment) ? true : entry.emitted };
+  return encodeSegmentEntry(entry);
 }
 
 /**

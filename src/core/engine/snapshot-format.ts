@@ -12,9 +12,10 @@
 import type { ClosedSegment } from '../timeline/timeline-segment.ts';
 import { sameSegment } from '../timeline/timeline-segment.ts';
 import { encodeLog } from './compact-event.ts';
+import { encodeSegmentEntry } from './compact-segment.ts';
 
 /** The version this code writes. */
-export const SNAPSHOT_VERSION = 8;
+export const SNAPSHOT_VERSION = 9;
 
 /** The oldest version this code still migrates from. */
 export const OLDEST_SNAPSHOT_VERSION = 1;
@@ -29,6 +30,7 @@ export const SNAPSHOT_VERSIONS: Readonly<Record<number, string>> = {
   6: 'agentHistory breakdowns: a window and its emission carry `parts` (part key → vector, history-part.ts), null where unknown; session states carry `runPart`. Windows migrated from 5 have an unknown breakdown (published as one part without dimensions) until they are dropped, and a running contact counts in the part of the state at the cursor',
   7: 'compact logs: a session logs its events as arrays (compact-event.ts) without the session id, the user id (unless another user\'s) and a name equal to the previous event\'s; a user\'s mark leaves out a name equal to the previous mark\'s (before, a missing name was \'\'); a segment entry\'s `emitted` is `true` where it equals the segment',
   8: 'direct contacts: a user may carry `direct` (the direct contacts its call runs may still be joined to, core/direct; absent: none) and session states carry `runStart` (the first millisecond of the running contact; migrated states take the handling status\'s since-time, the run\'s start unless its user status was unknown in between)',
+  9: 'compact segments: a session persists each closed segment entry as an array `[start, end, user, handling, revision, emitted, attributes?]` (compact-segment.ts; `emitted` true, null or the emitted segment as `[start, end, user, handling, attributes?]`, `attributes` only the set ones of profile, profileReason, profileType, campaignId); before, `{ segment, revision, emitted }`',
 };
 
 /** The parts of a snapshot that are persisted separately. */
@@ -48,7 +50,24 @@ const MIGRATIONS: Readonly<Record<number, MigrationStep>> = {
   5: { user: withUnknownParts, session: withRunPart },
   6: { user: withCompactMarks, session: withCompactLog },
   7: { session: withRunStart },
+  8: { session: withCompactSegments },
 };
+
+/** 8 → 9. Segment entries as arrays (the same content). */
+function withCompactSegments(session: Json): Json {
+  if (!Array.isArray(session['segments'])) return session;
+  const segments = (session['segments'] as PersistedSegmentObject[]).map((entry) =>
+    encodeSegmentEntry({ segment: entry.segment, revision: entry.revision, emitted: entry.emitted === true ? { ...entry.segment } : entry.emitted }),
+  );
+  return { ...session, segments };
+}
+
+/** A segment entry as formats 1 to 8 persisted it (`emitted: true` from format 7). */
+interface PersistedSegmentObject {
+  segment: ClosedSegment;
+  revision: number;
+  emitted: ClosedSegment | null | true;
+}
 
 /** 7 → 8. A running contact started (at the latest) when its handling status did. */
 function withRunStart(session: Json): Json {

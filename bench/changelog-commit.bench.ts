@@ -11,11 +11,13 @@
  *   before state blocks).
  * Prints the state's JSON size at the end, the median time of the last 10 commits (entries + diff, deflating
  * included), and per commit over the last 60 s the records and bytes (as stored: deflated or plain text) written.
- * Run the two modes alternately; each is its own process.
+ * Run the two modes alternately; each is its own process. `BENCH_LAYOUT` (JSON, a part of state-blocks.ts BlockLayout,
+ * for example '{"blocksFromCharacters":4096}') changes how the `blocks` writer cuts entries.
  */
 import { TimelineEngine } from '../src/core/engine/timeline-engine.ts';
 import type { ChangelogValue } from '../src/processor/changelog-records.ts';
 import { ChangelogTracker } from '../src/processor/changelog-tracker.ts';
+import type { BlockLayout } from '../src/processor/state-blocks.ts';
 import { StateBlockWriter } from '../src/processor/state-blocks.ts';
 import { snapshotEntries } from '../src/processor/state-entries.ts';
 import { sinchAgentStatusHistoryAdapter } from '../src/vendors/sinch/agent-status-history-adapter.ts';
@@ -36,7 +38,7 @@ const FLOW = ['Talking_Inbound', 'Wrap', 'Waiting'] as const;
 console.log(`machine at start: ${machineLine()}`);
 const engine = new TimelineEngine({ allowedLatenessMs: 120_000, correctionHorizonMs: 21_600_000, tenant: 't' });
 const tracker = new ChangelogTracker({ topic: 'changelog', inputTopic: 'raw', partition: 0 });
-const writer = new StateBlockWriter();
+const writer = new StateBlockWriter(JSON.parse(process.env['BENCH_LAYOUT'] ?? '{}') as Partial<BlockLayout>);
 const start = Date.UTC(2026, 11, 1, 9);
 const steps = new Array<number>(AGENTS).fill(-1);
 let agent = 0;

@@ -11,13 +11,15 @@ export const INLINE_CHARACTERS = 32_768;
 
 /**
  * Collects the texts of one entry's JSON: `{"a":[runs…],"b":[runs…],` then the head's own fields and `}`. A run
- * unchanged since the previous commit is a block of its own, so it keeps its block id and its part record; the runs
- * that changed and the head are carried in the manifest (up to {@link INLINE_CHARACTERS}), so that a commit of a
- * live agent writes one record per entry rather than new parts, their manifest and the old parts' tombstones.
+ * unchanged since the previous commit is a block of its own, so it keeps its block id and its part record, and so is
+ * a run that changed but is not expected to change again (added with `inline: false`); the other runs that changed
+ * (open pieces, run-pieces.ts) and the head are carried in the manifest (up to {@link INLINE_CHARACTERS}), so that a
+ * commit of a live agent writes one record per entry rather than new parts, their manifest and the old parts'
+ * tombstones.
  */
 export class EntryText {
   readonly runs: Run[] = [];
-  readonly #reusedRuns: boolean[] = [];
+  readonly #inlineRuns: boolean[] = [];
   length = 0;
   /** The length of the runs unchanged since the previous commit. */
   reused = 0;
@@ -34,9 +36,13 @@ export class EntryText {
     return this.#first ? this.#pending : ',';
   }
 
-  add(run: Run, reused: boolean): void {
+  /**
+   * Adds a run; `reused` when it is the previous commit's unchanged. `inline: false` writes a run that changed as a
+   * block of its own all the same (a run that ended and is not expected to change again), rather than in the manifest.
+   */
+  add(run: Run, reused: boolean, inline = true): void {
     this.runs.push(run);
-    this.#reusedRuns.push(reused);
+    this.#inlineRuns.push(inline && !reused);
     this.length += run.text.length;
     if (reused) this.reused += run.text.length;
     this.#pending = '';
@@ -56,7 +62,7 @@ export class EntryText {
     let budget = INLINE_CHARACTERS - (tail.length <= INLINE_CHARACTERS ? tail.length : 0);
     let inline = '';
     this.runs.forEach((run, i) => {
-      if (!this.#reusedRuns[i] && run.text.length <= budget) {
+      if (this.#inlineRuns[i] === true && run.text.length <= budget) {
         inline += run.text;
         budget -= run.text.length;
         return;

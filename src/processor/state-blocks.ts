@@ -8,7 +8,8 @@ import { runEnds } from './block-bounds.ts';
 import { EntryText } from './entry-text.ts';
 import type { WritableEntry } from './state-entries.ts';
 import type { MarkRun, RefRun, WindowRun } from './state-runs.ts';
-import { cachedRun, elements, hasBody, marksBody, refRun, refRunEnd, reusedEnd, sameMarks, sameVersions } from './state-runs.ts';
+import { closedRun, lastRunPieces } from './run-pieces.ts';
+import { cachedRun, elements, hasBody, markPieces, refPieces, refRun, refRunEnd, reusedEnd, sameMarks, sameVersions } from './state-runs.ts';
 
 /** How entries are cut into blocks. */
 export interface BlockLayout {
@@ -18,13 +19,16 @@ export interface BlockLayout {
   readonly windows: RunSize;
   /** A user or session entry whose JSON is shorter than this is written whole; a longer one as blocks. */
   readonly blocksFromCharacters: number;
+  /** A piece of an array's last run stops growing at this many characters of JSON (state-runs.ts, lastRunPieces). */
+  readonly sealCharacters: number;
 }
 
 /**
  * Runs of about 64 events (2–4 KB of JSON), 32 closed segments (4–6 KB), 128 marks (2–4 KB) and 2 windows (a window
- * with its breakdown and last emission is 2–5 KB); entries of 16,384 characters and more as blocks.
+ * with its breakdown and last emission is 2–5 KB); entries of 4,096 characters and more as blocks; pieces of the last
+ * runs sealed from 2,048 characters (BENCHMARKS.md, (1q)).
  */
-export const DEFAULT_LAYOUT: BlockLayout = { log: { mean: 64, max: 256 }, segments: { mean: 32, max: 128 }, marks: { mean: 128, max: 512 }, windows: { mean: 2, max: 4 }, blocksFromCharacters: 16_384 };
+export const DEFAULT_LAYOUT: BlockLayout = { log: { mean: 64, max: 256 }, segments: { mean: 32, max: 128 }, marks: { mean: 128, max: 512 }, windows: { mean: 2, max: 4 }, blocksFromCharacters: 4_096, sealCharacters: 2_048 };
 
 interface SessionRuns {
   readonly log: Map<AgentEvent, RefRun<AgentEvent>>;
@@ -68,8 +72,9 @@ function kept<R extends { entry: WritableEntry | null }>(previous: Map<string, R
  * the previous call: a run whose elements are the same objects (events, segment entries), the same values (marks)
  * or the same windows at the same versions as a run of the previous call keeps its JSON and its block id; a run that
  * grew serializes its new elements only (a window run that changed is serialized, and keeps its block id when its
- * JSON is equal). A user or session entry is given as blocks (runs unchanged since the previous call as parts, the
- * others and its head in its manifest) when it has {@link BlockLayout.blocksFromCharacters} or more and at least half
+ * JSON is equal). The last run of a log, of segments or of marks is kept as pieces (run-pieces.ts), so a live entry's
+ * manifest carries its open piece, not its whole last run. A user or session entry is given as blocks (runs and sealed
+ * pieces unchanged since the previous call, and runs that ended, as parts; the others and its head in its manifest) when it has {@link BlockLayout.blocksFromCharacters} or more and at least half
  * of it is runs unchanged since the previous call; otherwise whole. So an entry that mostly grows between commits (a
  * catch-up, where each transaction holds many of its events) is written whole, in one record that deflates well, and
  * one that changes at its end only (live traffic) writes its manifest.
@@ -122,19 +127,17 @@ export class StateBlockWriter {
     text.open('marks');
     const markKey = (i: number): number => user.markTimes[i] as number;
     const marks = user.markTimes.length;
+    const pieces = markPieces(user);
     for (let from = 0, to = 0; from < marks; from = to) {
       const previous = old?.marks.get(markKey(from));
       to = reusedEnd(previous?.times.length, marks, markKey, this.#layout.marks, from, (end) => previous !== undefined && sameMarks(previous, user, from, end));
+      if (to === marks) {
+        for (const { run, reused } of lastRunPieces(pieces, old?.marks, runs.marks, from, text.glue(), this.#layout.sealCharacters)) text.add(run, reused);
+        break;
+      }
       const glue = text.glue();
-      const { run, reused } = cachedRun(old?.marks, runs.marks, user.markTimes[from] as number, glue, (hit) => sameMarks(hit, user, from, to), () => ({
-        times: user.markTimes.slice(from, to),
-        changes: user.markChanges.slice(from, to),
-        names: user.markNames.slice(from, to),
-        glue,
-        text: glue + marksBody(previous, user, from, to),
-        blocks: null,
-      }));
-      text.add(run, reused);
+      const { run, reused } = cachedRun(old?.marks, runs.marks, markKey(from), glue, (hit) => hit.continued !== true && sameMarks(hit, user, from, to), () => closedRun(pieces, old?.marks, from, to, glue));
+      text.add(run, reused, false);
     }
     text.close();
     const head = user.head;
@@ -160,24 +163,35 @@ export class StateBlockWriter {
     return runs.entry;
   }
 
+  /**
+   * Adds the runs of an array of events or segment entries to `text`: its last run as pieces ({@link lastRunPieces}),
+   * the others, which are not expected to change again (a run that just ended, or one a correction changed), as
+   * blocks of their own even when they changed, so they are written once.
+   */
+  #refRuns<T>(text: EntryText, old: Map<T, RefRun<T>> | undefined, next: Map<T, RefRun<T>>, items: readonly T[], keyAt: (index: number) => number, size: RunSize, body: (run: readonly T[], after: T | undefined) => string): void {
+    for (let from = 0, to = 0; from < items.length; from = to) {
+      to = refRunEnd(old, items, keyAt, size, from);
+      if (to === items.length) {
+        for (const { run, reused } of lastRunPieces(refPieces(items, body), old, next, from, text.glue(), this.#layout.sealCharacters)) text.add(run, reused);
+        return;
+      }
+      const { run, reused } = refRun(old, next, items, from, to, text.glue(), body);
+      text.add(run, reused, false);
+    }
+  }
+
   #session(tenant: string, session: SessionParts, old: SessionRuns | undefined, next: TenantRuns): WritableEntry {
     const runs: SessionRuns = { log: new Map(), segments: new Map(), entry: null };
     const text = new EntryText();
     const userId = session.head.userId;
     text.open('log');
     const { log, segments } = session;
-    for (let from = 0, to = 0; from < log.length; from = to) {
-      to = refRunEnd(old?.log, log, (i) => (log[i] as AgentEvent).eventTime, this.#layout.log, from);
-      const { run, reused } = refRun(old?.log, runs.log, log, from, to, text.glue(), (events, after) => elements(encodeLog(events, userId, after?.userName ?? null)));
-      text.add(run, reused);
-    }
+    const logBody = (events: readonly AgentEvent[], after: AgentEvent | undefined): string => elements(encodeLog(events, userId, after?.userName ?? null));
+    this.#refRuns(text, old?.log, runs.log, log, (i) => (log[i] as AgentEvent).eventTime, this.#layout.log, logBody);
     text.close();
     text.open('segments');
-    for (let from = 0, to = 0; from < segments.length; from = to) {
-      to = refRunEnd(old?.segments, segments, (i) => (segments[i] as SegmentEntry).segment.start, this.#layout.segments, from);
-      const { run, reused } = refRun(old?.segments, runs.segments, segments, from, to, text.glue(), (entries) => elements(entries.map(persistSegment)));
-      text.add(run, reused);
-    }
+    const segmentsBody = (entries: readonly SegmentEntry[]): string => elements(entries.map(persistSegment));
+    this.#refRuns(text, old?.segments, runs.segments, segments, (i) => (segments[i] as SegmentEntry).segment.start, this.#layout.segments, segmentsBody);
     text.close();
     next.sessions.set(session.head.sessionId, runs);
     runs.entry = text.entry('session', tenant, session.head.sessionId, session.head, this.#layout.blocksFromCharacters);

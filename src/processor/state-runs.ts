@@ -2,6 +2,8 @@ import { encodeMarks } from '../core/engine/persisted-parts.ts';
 import type { UserParts, WindowVersion } from '../core/engine/persisted-parts.ts';
 import type { RunSize } from './block-bounds.ts';
 import { endsRun, nextRunEnd } from './block-bounds.ts';
+import type { PieceArray } from './run-pieces.ts';
+import { closedRun } from './run-pieces.ts';
 import { textBlocks } from './changelog-records.ts';
 import type { StateBlock } from './state-entries.ts';
 
@@ -19,6 +21,13 @@ export interface Run {
   readonly text: string;
   /** The run's blocks, computed when the entry is written as blocks (a text over the part limit is cut). */
   blocks: readonly StateBlock[] | null;
+  /**
+   * Set on a piece of an array's last run (run-pieces.ts): true once it is long enough to stay as it is (a later call
+   * reuses it, as a part, and starts a new piece after it), false while a later call may still extend it.
+   */
+  readonly sealed?: boolean;
+  /** True for a piece after the first of a last run: its JSON continues the elements before it. */
+  readonly continued?: boolean;
 }
 
 export interface RefRun<T> extends Run {
@@ -94,20 +103,37 @@ export function cachedRun<K, R extends Run>(old: Map<K, R> | undefined, next: Ma
 }
 
 /**
- * A run of events or segment entries, reused while its elements are the same objects. A run that grew at its end
- * since the previous call (a live session's last run) keeps its JSON and serializes only the new elements: `body`
- * is given the element before those, and must then give what the whole run's JSON has after it.
+ * A run of events or segment entries, reused while its elements are the same objects (and it is not a piece that
+ * continues another); otherwise made from the JSON of the previous call's runs and pieces it starts with
+ * (run-pieces.ts, closedRun), serializing only its new elements. `body` is given the element before the elements
+ * when they continue a run (it then must give what the whole run's JSON has after that element).
  */
 export function refRun<T>(old: Map<T, RefRun<T>> | undefined, next: Map<T, RefRun<T>>, items: readonly T[], from: number, to: number, glue: string, body: (run: readonly T[], after: T | undefined) => string): { run: RefRun<T>; reused: boolean } {
-  return cachedRun(old, next, items[from] as T, glue, (hit) => sameRefs(hit.items, items, from, to), () => {
-    const slice = items.slice(from, to);
-    const grown = old?.get(items[from] as T);
-    if (grown !== undefined && grown.items.length > 0 && grown.items.length < slice.length && startsWith(items, from, grown.items)) {
-      const known = grown.items.length;
-      return { items: slice, glue, text: `${glue}${bodyOf(grown)},${body(slice.slice(known), slice[known - 1])}`, blocks: null };
-    }
-    return { items: slice, glue, text: glue + body(slice, undefined), blocks: null };
-  });
+  return cachedRun(old, next, items[from] as T, glue, (hit) => hit.continued !== true && sameRefs(hit.items, items, from, to), () => closedRun(refPieces(items, body), old, from, to, glue));
+}
+
+/** The events or segment entries `items` as a {@link PieceArray}: runs hold the same objects. */
+export function refPieces<T>(items: readonly T[], body: (run: readonly T[], after: T | undefined) => string): PieceArray<T, RefRun<T>> {
+  return {
+    length: items.length,
+    keyAt: (index) => items[index] as T,
+    holds: (run, at) => startsWith(items, at, run.items),
+    size: (run) => run.items.length,
+    body: (at, end, continued) => body(items.slice(at, end), continued ? items[at - 1] : undefined),
+    make: (at, end, fields) => ({ items: items.slice(at, end), blocks: null, ...fields }),
+  };
+}
+
+/** A user's marks as a {@link PieceArray}: runs hold the same values. */
+export function markPieces(user: UserParts): PieceArray<number, MarkRun> {
+  return {
+    length: user.markTimes.length,
+    keyAt: (index) => user.markTimes[index] as number,
+    holds: (run, at) => at + run.times.length <= user.markTimes.length && sameMarks(run, user, at, at + run.times.length),
+    size: (run) => run.times.length,
+    body: (at, end, continued) => elements(encodeMarks(user.markTimes, user.markChanges, user.markNames, at, end, continued)),
+    make: (at, end, fields) => ({ times: user.markTimes.slice(at, end), changes: user.markChanges.slice(at, end), names: user.markNames.slice(at, end), blocks: null, ...fields }),
+  };
 }
 
 export function sameMarks(run: MarkRun, user: UserParts, from: number, to: number): boolean {
@@ -124,13 +150,4 @@ export function sameVersions(run: WindowRun, slots: readonly WindowVersion[], ve
   if (run.slots.length !== slots.length) return false;
   for (let i = 0; i < slots.length; i++) if (run.slots[i] !== slots[i] || run.versions[i] !== versions[i]) return false;
   return true;
-}
-
-/** The JSON of marks `from` to `to` without glue, continuing the previous call's run of them when that is a prefix. */
-export function marksBody(previous: MarkRun | undefined, user: UserParts, from: number, to: number): string {
-  const known = previous?.times.length ?? 0;
-  if (previous !== undefined && known > 0 && known < to - from && sameMarks(previous, user, from, from + known)) {
-    return `${bodyOf(previous)},${elements(encodeMarks(user.markTimes, user.markChanges, user.markNames, from + known, to, true))}`;
-  }
-  return elements(encodeMarks(user.markTimes, user.markChanges, user.markNames, from, to));
 }

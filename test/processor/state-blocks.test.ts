@@ -6,6 +6,7 @@ import { TimelineEngine } from '../../src/core/engine/timeline-engine.ts';
 import type { WindowReport } from '../../src/core/events/window-report.ts';
 import { nextRunEnd, runEnds } from '../../src/processor/block-bounds.ts';
 import type { ChangelogValue, StoredRecord } from '../../src/processor/changelog-records.ts';
+import { stateText } from '../../src/processor/changelog-records.ts';
 import { ChangelogTracker } from '../../src/processor/changelog-tracker.ts';
 import type { OutgoingRecord } from '../../src/processor/output-records.ts';
 import { restorePartitionState } from '../../src/processor/partition-state.ts';
@@ -16,7 +17,9 @@ import { generateHistory, prng, recordTime } from '../core/support/history-gener
 
 const CONFIG: EngineConfig = { allowedLatenessMs: 60_000, correctionHorizonMs: 900_000, tenant: 't' };
 /** Runs of 1–8 elements and every entry in blocks, so that short generated histories cross many run bounds. */
-const SMALL = { log: { mean: 3, max: 8 }, segments: { mean: 2, max: 5 }, marks: { mean: 3, max: 8 }, windows: { mean: 2, max: 3 }, blocksFromCharacters: 0 };
+const SMALL = { log: { mean: 3, max: 8 }, segments: { mean: 2, max: 5 }, marks: { mean: 3, max: 8 }, windows: { mean: 2, max: 3 }, blocksFromCharacters: 0, sealCharacters: 2_048 };
+/** Longer runs whose last run is cut into pieces of one to three elements (state-runs.ts, lastRunPieces). */
+const PIECES = { ...SMALL, log: { mean: 8, max: 24 }, segments: { mean: 6, max: 16 }, marks: { mean: 8, max: 24 }, sealCharacters: 60 };
 
 /** The snapshot with users and sessions by id, as a restore orders them. */
 function byId(snapshot: EngineSnapshot | undefined): EngineSnapshot | undefined {
@@ -89,15 +92,18 @@ describe('runEnds', () => {
 });
 
 describe('StateBlockWriter with the changelog tracker', () => {
-  it('restores exactly the engine snapshot after every commit, reusing runs across commits (random histories)', () => {
+  it.each([
+    ['short runs', SMALL],
+    ['last runs in pieces', PIECES],
+  ])('restores exactly the engine snapshot after every commit, reusing runs across commits (random histories, %s)', (_name, layout) => {
     let blocked = 0;
     let reused = 0;
-    for (let seed = 1; seed <= 150; seed++) {
+    for (let seed = 1; seed <= 120; seed++) {
       const random = prng(seed * 13 + 5);
       const history = generateHistory(prng(seed), { users: 1 + (seed % 4) });
       const order = history.records.map((r) => ({ r, key: recordTime(r) + random() * (random() < 0.3 ? 2_000_000 : 60_000) })).sort((a, b) => a.key - b.key);
       const engine = new TimelineEngine(CONFIG);
-      const writer = new StateBlockWriter(SMALL);
+      const writer = new StateBlockWriter(layout);
       const tracker = new ChangelogTracker({ topic: 'changelog', inputTopic: 'raw', partition: 0 });
       const view = new Map<string, StoredRecord>();
       let watermark = Number.NEGATIVE_INFINITY;
@@ -108,7 +114,7 @@ describe('StateBlockWriter with the changelog tracker', () => {
         for (const entry of entries) expect(JSON.parse(entryText(entry)), `seed ${seed} ${entry.kind} ${entry.id}`).toBeTypeOf('object');
         // runs and entries reused since the previous commit (unchanged by the engine's account) give the same text as
         // serializing the whole state afresh
-        expect(entries.slice(1).map(entryText), `seed ${seed} offset ${offset}`).toEqual(new StateBlockWriter(SMALL).entries('t', engine.persistedParts()).map(entryText));
+        expect(entries.slice(1).map(entryText), `seed ${seed} offset ${offset}`).toEqual(new StateBlockWriter(layout).entries('t', engine.persistedParts()).map(entryText));
         const records = tracker.diff(entries, offset);
         compact(view, records);
         tracker.accept();
@@ -136,11 +142,11 @@ describe('StateBlockWriter with the changelog tracker', () => {
       engine.advanceWatermark(history.maxEventTime + 86_400_000);
       commit(order.length + 1);
     }
-    expect(blocked).toBeGreaterThan(300);
-    expect(reused).toBeGreaterThan(1_000);
+    expect(blocked).toBeGreaterThan(250);
+    expect(reused).toBeGreaterThan(800);
   });
 
-  it('writes only what changed: a live session in blocks sends its manifest, carrying its last run and its head, and a part only for a run that stopped changing', () => {
+  it('writes only what changed: a live session in blocks sends its manifest, carrying its new events, at most a sealed piece before them and its head, and a part only for a piece or run that stopped changing', () => {
     const engine = new TimelineEngine(CONFIG);
     const base = Date.UTC(2026, 0, 5, 8);
     const record = (i: number): Record<string, unknown> => {
@@ -157,13 +163,15 @@ describe('StateBlockWriter with the changelog tracker', () => {
       compact(view, records);
       return records;
     };
-    const sessionParts = (records: readonly OutgoingRecord[]) => records.filter((r) => r.key.includes('|session~part|'));
+    const sessionParts = (records: readonly OutgoingRecord[]) => records.filter((r) => r.key.includes('|session~part|') && r.value !== null);
     const whole = commit(1, engine.persistedParts());
     expect(sessionParts(whole), 'nothing reused yet: whole').toEqual([]);
     const first = commit(2, engine.persistedParts());
     expect(sessionParts(first).length, 'all runs reused: blocks').toBeGreaterThan(30);
     const bytes = (records: readonly OutgoingRecord[]) => records.reduce((sum, r) => sum + JSON.stringify(r.value ?? '').length, 0);
+    const manifestText = (records: readonly OutgoingRecord[]) => stateText(records.find((r) => r.key.endsWith('|session|S1'))?.value as ChangelogValue);
     let partsWritten = 0;
+    let tombstones = 0;
     for (let k = 0; k < 150; k++) {
       engine.ingestRecord(record(2_000 + k), sinchAgentStatusHistoryAdapter);
       engine.advanceWatermark(base + (2_000 + k) * 1_000);
@@ -171,17 +179,26 @@ describe('StateBlockWriter with the changelog tracker', () => {
       // the first one moves the parts of the last run and the head, written as parts by `first`, into the manifest
       if (k === 0) continue;
       const keys = records.map((r) => r.key.replace(/^raw\|0\|t\|/, '').replace(/\|[0-9a-f]{32}$/, ''));
-      // the partition, the engine, the user's and the session's manifests; no tombstone, and a part only for a run
-      // that changed at the previous commit and not at this one
-      expect(records.filter((r) => r.value === null), `commit ${k}`).toEqual([]);
+      // the partition, the engine, the user's and the session's manifests; of the session, parts for a piece sealed or
+      // a run ended at the previous commit (one of the log, one of the segments at most), and the tombstones of the
+      // pieces of a run that ended
       expect(keys.filter((key) => !key.includes('~part|')).sort(), `commit ${k}`).toEqual(['engine|', 'raw|0||partition|', 'session|S1', 'user|U1']);
-      expect(keys.filter((key) => key.includes('~part|')).length, `commit ${k}`).toBeLessThanOrEqual(2);
+      expect(sessionParts(records).length, `commit ${k}`).toBeLessThanOrEqual(2);
+      expect(records.filter((r) => r.key.includes('|user~part|') && r.value !== null).length, `commit ${k}: a run of marks or windows that stopped changing`).toBeLessThanOrEqual(1);
+      // the manifest: the head, and of the log and of the segments the open piece (under 2,048 characters before its
+      // last event) or a run that ended
+      expect(manifestText(records).length, `commit ${k}`).toBeLessThan(2 * 2_048 + 1_500);
       partsWritten += sessionParts(records).length;
+      tombstones += records.filter((r) => r.value === null).length;
       expect(bytes(records) * 4, `commit ${k}`).toBeLessThan(bytes(first));
     }
-    // 150 events make two or three more runs of the log (about 64 events each), each written as a part once
-    expect(partsWritten).toBeGreaterThanOrEqual(1);
-    expect(partsWritten).toBeLessThanOrEqual(4);
+    // 150 events: about 8 KB of log and 6 KB of segments; two or three runs of the log (about 64 events, 3.5 KB each)
+    // and four or five of the segments (about 32 segments, 1.3 KB), each written as a part once when it ends, and
+    // before that the sealed pieces (2 KB) of a run of the log
+    expect(partsWritten).toBeGreaterThanOrEqual(3);
+    expect(partsWritten).toBeLessThanOrEqual(15);
+    expect(tombstones).toBeGreaterThanOrEqual(1);
+    expect(tombstones).toBeLessThan(partsWritten);
     const restored = restorePartitionState([...view.values()], CONFIG);
     expect(restored.unreadable).toBeNull();
     expect(byId(restored.engines.get('t')?.snapshot())).toEqual(byId(engine.snapshot()));

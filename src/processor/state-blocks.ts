@@ -19,7 +19,7 @@ export interface BlockLayout {
   readonly windows: RunSize;
   /** A user or session entry whose JSON is shorter than this is written whole; a longer one as blocks. */
   readonly blocksFromCharacters: number;
-  /** A piece of an array's last run stops growing at this many characters of JSON (state-runs.ts, lastRunPieces). */
+  /** A piece of an array's last run stops growing at this many characters of JSON (run-pieces.ts, lastRunPieces). */
   readonly sealCharacters: number;
 }
 
@@ -73,9 +73,10 @@ function kept<R extends { entry: WritableEntry | null }>(previous: Map<string, R
  * or the same windows at the same versions as a run of the previous call keeps its JSON and its block id; a run that
  * grew serializes its new elements only (a window run that changed is serialized, and keeps its block id when its
  * JSON is equal). The last run of a log, of segments or of marks is kept as pieces (run-pieces.ts), so a live entry's
- * manifest carries its open piece, not its whole last run. A user or session entry is given as blocks (runs and sealed
- * pieces unchanged since the previous call, and runs that ended, as parts; the others and its head in its manifest) when it has {@link BlockLayout.blocksFromCharacters} or more and at least half
- * of it is runs unchanged since the previous call; otherwise whole. So an entry that mostly grows between commits (a
+ * manifest carries its open piece, not its whole last run. A user or session entry is given as blocks (runs and
+ * sealed pieces unchanged since the previous call, and runs that ended, as parts; the others and its head in its
+ * manifest) when it has {@link BlockLayout.blocksFromCharacters} or more and at least half of it is runs unchanged
+ * since the previous call; otherwise whole. So an entry that mostly grows between commits (a
  * catch-up, where each transaction holds many of its events) is written whole, in one record that deflates well, and
  * one that changes at its end only (live traffic) writes its manifest.
  *

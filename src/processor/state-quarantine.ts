@@ -1,3 +1,4 @@
+import { decodeSessionState } from '../core/engine/compact-session-state.ts';
 import type { EngineSnapshot, SessionSnapshot, UserSnapshot } from '../core/engine/engine-types.ts';
 import { observeUserName } from '../core/events/user-identity.ts';
 import type { OutgoingRecord } from './output-records.ts';
@@ -34,7 +35,7 @@ export function largestEntryBytes(entries: readonly WritableEntry[]): number {
 
 /** The latest event time a session's snapshot knows of. */
 function lastEventTime(session: SessionSnapshot): number {
-  let last = session.checkpoint.endTime ?? Number.NEGATIVE_INFINITY;
+  let last = decodeSessionState(session.checkpoint).endTime ?? Number.NEGATIVE_INFINITY;
   for (const [eventTime] of session.log) if (eventTime > last) last = eventTime;
   if (session.endEvent !== null && session.endEvent.eventTime > last) last = session.endEvent.eventTime;
   return last;

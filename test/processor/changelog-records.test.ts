@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { withCompactLogs, withCompactSegments, withEstimatedBounds, withoutBreakdown, withoutV3Fields, withoutV4Fields, withoutV6Fields, withoutV7Fields, withoutV8Fields, withoutV9Fields, withRunStarts, withSinchSource, withSinchSources, withUnknownBreakdowns } from '../support/snapshot-bounds.ts';
+import { withCompactLogs, withCompactSegments, withCompactStates, withEstimatedBounds, withoutBreakdown, withoutV3Fields, withoutV4Fields, withoutV6Fields, withoutV7Fields, withoutV8Fields, withoutV9Fields, withoutV10Fields, withRunStarts, withSinchSource, withSinchSources, withUnknownBreakdowns } from '../support/snapshot-bounds.ts';
 import { describe, expect, it } from 'vitest';
 import type { EngineEmission } from '../../src/core/engine/engine-types.ts';
 import { SNAPSHOT_VERSION } from '../../src/core/engine/snapshot-format.ts';
@@ -176,14 +176,14 @@ describe('restoring the previous (v1) changelog format', () => {
       expect(restored.unreadable).toBeNull();
       const engine = restored.engines.get('default');
       const v1 = expected.restoredSnapshot;
-      expect(engine?.snapshot(), `partition ${partition}`).toEqual(withCompactSegments(withRunStarts(withCompactLogs(withUnknownBreakdowns(withSinchSources({ ...v1, version: SNAPSHOT_VERSION, sessions: (v1['sessions'] as Record<string, unknown>[]).map(withEstimatedBounds) }))))));
+      expect(engine?.snapshot(), `partition ${partition}`).toEqual(withCompactStates(withCompactSegments(withRunStarts(withCompactLogs(withUnknownBreakdowns(withSinchSources({ ...v1, version: SNAPSHOT_VERSION, sessions: (v1['sessions'] as Record<string, unknown>[]).map(withEstimatedBounds) })))))));
       r2.forEach((record, index) => {
         if (scenario.partitionOfR2[index] === Number(partition)) engine?.ingestRecord(record, sinchAgentStatusHistoryAdapter);
       });
       const emissions = engine?.advanceWatermark(scenario.w2) ?? [];
       expect(emissions.map(withoutBreakdown), `partition ${partition}`).toEqual(expected.emissions.map(withSinchSource));
       expect(breakdownMismatches(emissions), `partition ${partition}`).toEqual([]);
-      const { version: _version, ...final } = withoutV3Fields(withoutV4Fields(withoutV6Fields(withoutV7Fields(withoutV8Fields(withoutV9Fields((engine?.snapshot() ?? { version: 0, users: [], sessions: [] }) as unknown as Record<string, unknown>))))));
+      const { version: _version, ...final } = withoutV3Fields(withoutV4Fields(withoutV6Fields(withoutV7Fields(withoutV8Fields(withoutV9Fields(withoutV10Fields((engine?.snapshot() ?? { version: 0, users: [], sessions: [] }) as unknown as Record<string, unknown>)))))));
       expect(createHash('sha256').update(JSON.stringify(final)).digest('hex'), `partition ${partition}`).toBe(expected.snapshotWithoutVersionSha256);
     }
   });

@@ -272,3 +272,31 @@ export function withoutV9Fields(snapshot: Json): Json {
     })),
   };
 }
+
+const STATE_FIELDS = ['cursor', 'ended', 'endTime', 'lastEventTime', 'presenceKnown', 'user', 'handling', 'userSince', 'handlingSince', 'profile', 'profileReason', 'profileType', 'campaignId', 'lastContact', 'runKind', 'runPart', 'runStart'] as const;
+const OPEN_SEGMENT_FIELDS = ['start', 'user', 'handling', 'profile', 'profileReason', 'profileType', 'campaignId'] as const;
+
+/**
+ * The 9 → 10 rule, written here from docs/processor.md rather than taken from the migration: a session's `checkpoint`
+ * and `live` states become arrays of their fields in a fixed order, the open segment an array of its own or null.
+ */
+export function withCompactStates(snapshot: Json): Json {
+  const state = (value: unknown): unknown[] => {
+    const s = value as Json;
+    const segment = s['segment'] as Json | null;
+    return [...STATE_FIELDS.map((field) => s[field] ?? null), segment === null ? null : OPEN_SEGMENT_FIELDS.map((field) => segment[field] ?? null)];
+  };
+  return { ...snapshot, sessions: (snapshot['sessions'] as Json[]).map((session) => ({ ...session, checkpoint: state(session['checkpoint']), live: state(session['live']) })) };
+}
+
+/** A snapshot as format 9 and older wrote it, from format 10 (session states as objects). */
+export function withoutV10Fields(snapshot: Json): Json {
+  const state = (value: unknown): Json => {
+    const values = value as unknown[];
+    const segment = values[STATE_FIELDS.length] as unknown[] | null;
+    const out: Json = Object.fromEntries(STATE_FIELDS.map((field, i) => [field, values[i]]));
+    out['segment'] = segment === null ? null : Object.fromEntries(OPEN_SEGMENT_FIELDS.map((field, i) => [field, segment[i]]));
+    return out;
+  };
+  return { ...snapshot, sessions: (snapshot['sessions'] as Json[]).map((session) => ({ ...session, checkpoint: state(session['checkpoint']), live: state(session['live']) })) };
+}

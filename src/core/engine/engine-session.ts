@@ -12,6 +12,7 @@ import { agentStateSignature } from '../timeline/current-agent-state.ts';
 import { closeSegment } from '../timeline/timeline-segment.ts';
 import { decodeLog, encodeLog } from './compact-event.ts';
 import { decodeSegmentEntry } from './compact-segment.ts';
+import { decodeSessionState, encodeSessionState } from './compact-session-state.ts';
 import type { SegmentEntry, SessionSnapshot } from './engine-types.ts';
 import type { SessionHead } from './persisted-parts.ts';
 import { persistSegment } from './persisted-parts.ts';
@@ -295,8 +296,8 @@ export class EngineSession implements SegmentSink, SessionBounds {
       sessionId: this.sessionId,
       userId: this.userId,
       start: this.start,
-      checkpoint: copySessionState(this.checkpoint),
-      live: copySessionState(this.live),
+      checkpoint: encodeSessionState(this.checkpoint),
+      live: encodeSessionState(this.live),
       applied: this.applied,
       endEvent: this.endEvent,
       lastStateSignature: this.lastState === null ? this.lastStateSignature : agentStateSignature(this.lastState),
@@ -308,8 +309,8 @@ export class EngineSession implements SegmentSink, SessionBounds {
   /** Restores a snapshot of the current format (older ones are migrated first: snapshot-format.ts). */
   static restore(snapshot: SessionSnapshot, maxIdleMs: number): EngineSession {
     const session = new EngineSession(snapshot.sessionId, snapshot.userId, maxIdleMs);
-    session.checkpoint = copySessionState(snapshot.checkpoint);
-    session.live = copySessionState(snapshot.live);
+    session.checkpoint = decodeSessionState(snapshot.checkpoint);
+    session.live = decodeSessionState(snapshot.live);
     session.log = decodeLog(snapshot.log, snapshot.sessionId, snapshot.userId);
     session.start = snapshot.start;
     session.applied = snapshot.applied;

@@ -1,13 +1,13 @@
 import type { DirectContactSnapshot } from '../direct/direct-contact-store.ts';
 import type { AgentEvent } from '../events/agent-event.ts';
 import type { UserIdentity } from '../events/user-identity.ts';
-import type { SessionState } from '../session/session-state.ts';
 import type { SourceId } from '../source/source-id.ts';
 import type { HistoryPart } from '../statistic/history-part.ts';
 import type { PublishedMetrics } from '../statistic/published-metrics.ts';
 import type { CurrentAgentState } from '../timeline/current-agent-state.ts';
 import type { ClosedSegment, TimelineSegment } from '../timeline/timeline-segment.ts';
 import type { CompactEvent } from './compact-event.ts';
+import type { CompactSessionState } from './compact-session-state.ts';
 import type { CompactSegmentEntry } from './compact-segment.ts';
 import type { SNAPSHOT_VERSION } from './snapshot-format.ts';
 
@@ -119,8 +119,9 @@ export interface SessionSnapshot {
   userId: string;
   /** eventTime of the session's first event (estimated for sessions migrated from format version 2 or older). */
   start: number | null;
-  checkpoint: SessionState;
-  live: SessionState;
+  /** Format 10: the state as an array (compact-session-state.ts); before, an object. */
+  checkpoint: CompactSessionState;
+  live: CompactSessionState;
   /** Format 7: compact events (compact-event.ts); before, the events' own JSON. */
   log: CompactEvent[];
   applied: number;

@@ -9,13 +9,15 @@
  * Adding a version is a change in this file only: raise {@link SNAPSHOT_VERSION}, describe it in
  * {@link SNAPSHOT_VERSIONS}, and add the step from the previous version to {@link MIGRATIONS}.
  */
+import type { OpenSegment } from '../session/session-state.ts';
 import type { ClosedSegment } from '../timeline/timeline-segment.ts';
 import { sameSegment } from '../timeline/timeline-segment.ts';
 import { encodeLog } from './compact-event.ts';
 import { encodeSegmentEntry } from './compact-segment.ts';
+import { encodeSessionState } from './compact-session-state.ts';
 
 /** The version this code writes. */
-export const SNAPSHOT_VERSION = 9;
+export const SNAPSHOT_VERSION = 10;
 
 /** The oldest version this code still migrates from. */
 export const OLDEST_SNAPSHOT_VERSION = 1;
@@ -31,6 +33,7 @@ export const SNAPSHOT_VERSIONS: Readonly<Record<number, string>> = {
   7: 'compact logs: a session logs its events as arrays (compact-event.ts) without the session id, the user id (unless another user\'s) and a name equal to the previous event\'s; a user\'s mark leaves out a name equal to the previous mark\'s (before, a missing name was \'\'); a segment entry\'s `emitted` is `true` where it equals the segment',
   8: 'direct contacts: a user may carry `direct` (the direct contacts its call runs may still be joined to, core/direct; absent: none) and session states carry `runStart` (the first millisecond of the running contact; migrated states take the handling status\'s since-time, the run\'s start unless its user status was unknown in between)',
   9: 'compact segments: a session persists each closed segment entry as an array `[start, end, user, handling, revision, emitted, attributes?]` (compact-segment.ts; `emitted` true, null or the emitted segment as `[start, end, user, handling, attributes?]`, `attributes` only the set ones of profile, profileReason, profileType, campaignId); before, `{ segment, revision, emitted }`',
+  10: 'compact session states: a session persists its `checkpoint` and `live` states as arrays of their fields in a fixed order (compact-session-state.ts: `[cursor, ended, endTime, lastEventTime, presenceKnown, user, handling, userSince, handlingSince, profile, profileReason, profileType, campaignId, lastContact, runKind, runPart, runStart, segment]`, the open segment as `[start, user, handling, profile, profileReason, profileType, campaignId]` or null); before, objects',
 };
 
 /** The parts of a snapshot that are persisted separately. */
@@ -51,7 +54,39 @@ const MIGRATIONS: Readonly<Record<number, MigrationStep>> = {
   6: { user: withCompactMarks, session: withCompactLog },
   7: { session: withRunStart },
   8: { session: withCompactSegments },
+  9: { session: withCompactStates },
 };
+
+/** 9 → 10. Session states as arrays (the same content; a field an older state lacks is null). */
+function withCompactStates(session: Json): Json {
+  const state = (value: unknown): unknown => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+    const s = value as Json;
+    const segment = s['segment'] as Json | null | undefined;
+    const field = <T>(name: string, fallback: T): T => (s[name] === undefined ? fallback : (s[name] as T));
+    return encodeSessionState({
+      cursor: field('cursor', null),
+      ended: field('ended', false),
+      endTime: field('endTime', null),
+      lastEventTime: field('lastEventTime', null),
+      presenceKnown: field('presenceKnown', true),
+      user: field('user', 0),
+      handling: field('handling', 0),
+      userSince: field('userSince', null),
+      handlingSince: field('handlingSince', null),
+      profile: field('profile', null),
+      profileReason: field('profileReason', null),
+      profileType: field('profileType', null),
+      campaignId: field('campaignId', null),
+      lastContact: field('lastContact', 0),
+      runKind: field('runKind', 0),
+      runPart: field('runPart', null),
+      runStart: field('runStart', null),
+      segment: segment === null || segment === undefined ? null : (segment as unknown as OpenSegment),
+    });
+  };
+  return { ...session, checkpoint: state(session['checkpoint']), live: state(session['live']) };
+}
 
 /** 8 → 9. Segment entries as arrays (the same content). */
 function withCompactSegments(session: Json): Json {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { decodeSessionState } from '../../../src/core/engine/compact-session-state.ts';
+import type { EngineSnapshot } from '../../../src/core/engine/engine-types.ts';
 import { TimelineEngine } from '../../../src/core/engine/timeline-engine.ts';
 import type { EngineEmission, QuarterHourEmission } from '../../../src/core/engine/timeline-engine.ts';
 import { migrateEngineSnapshot } from '../../../src/core/engine/snapshot-format.ts';
+import { withoutV10Fields, withoutV9Fields } from '../../support/snapshot-bounds.ts';
 import type { Call } from './direct-calls.ts';
 import { callSession, directContactOf } from './direct-calls.ts';
 
@@ -109,13 +112,17 @@ describe('direct contacts joined to call runs', () => {
     for (let t = T0 + 5 * MIN; t < T0 + 40 * MIN; t += 5 * MIN) head.push(...windows(b.advanceWatermark(t)));
     const restored = TimelineEngine.restore(JSON.parse(JSON.stringify(b.snapshot())), config);
     expect([...head, ...run(restored, T0 + 40 * MIN)]).toEqual(straight);
-    const old = JSON.parse(JSON.stringify(b.snapshot())) as { version: number; sessions: { checkpoint: Record<string, unknown>; live: Record<string, unknown> }[] };
+    const old = withoutV9Fields(withoutV10Fields(JSON.parse(JSON.stringify(b.snapshot())) as Record<string, unknown>)) as { version: number; sessions: { checkpoint: Record<string, unknown>; live: Record<string, unknown> }[] };
     old.version = 7;
     for (const s of old.sessions) {
       delete s.checkpoint['runStart'];
       delete s.live['runStart'];
     }
-    const migrated = migrateEngineSnapshot(old as never) as { sessions: { live: { runStart: unknown } }[] };
-    expect(migrated.sessions[0]?.live.runStart).toBe(b.snapshot().sessions[0]?.live.runStart);
+    const migrated = migrateEngineSnapshot(old as never) as EngineSnapshot;
+    const [migratedSession] = migrated.sessions;
+    const [session] = b.snapshot().sessions;
+    if (migratedSession === undefined || session === undefined) throw new Error('no session');
+    expect(decodeSessionState(migratedSession.live).runStart).toBe(decodeSessionState(session.live).runStart);
+    expect(migrated.sessions[0]?.live).toEqual(b.snapshot().sessions[0]?.live);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { decodeSessionState } from '../../../src/core/engine/compact-session-state.ts';
 import type { AgentEvent } from '../../../src/core/events/agent-event.ts';
 import { createAgentEvent } from '../../../src/core/events/agent-event.ts';
 import { handlingStatusCode, userStatusCode } from '../../../src/core/events/status.ts';
@@ -125,7 +126,7 @@ describe('TimelineEngine sources', () => {
     expect(restarted.advanceWatermark(T + 10 * MIN)).toEqual(straight.advanceWatermark(T + 10 * MIN));
     const snapshot = JSON.parse(JSON.stringify(restarted.snapshot())) as ReturnType<TimelineEngine['snapshot']>;
     expect(snapshot.users.map((u) => u.source)).toEqual(['hostedsuite']);
-    expect(snapshot.sessions.map((s) => [s.checkpoint.presenceKnown, s.live.presenceKnown])).toEqual([[false, false]]);
+    expect(snapshot.sessions.map((s) => [decodeSessionState(s.checkpoint).presenceKnown, decodeSessionState(s.live).presenceKnown])).toEqual([[false, false]]);
     const restored = TimelineEngine.restore(snapshot, config);
     for (const event of rest) {
       straight.ingestEvents([event], 'hostedsuite');

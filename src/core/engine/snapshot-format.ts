@@ -9,7 +9,8 @@
  * Adding a version is a change in this file only: raise {@link SNAPSHOT_VERSION}, describe it in
  * {@link SNAPSHOT_VERSIONS}, and add the step from the previous version to {@link MIGRATIONS}.
  */
-import type { OpenSegment } from '../session/session-state.ts';
+import type { SessionState } from '../session/session-state.ts';
+import { initialSessionState } from '../session/session-state.ts';
 import type { ClosedSegment } from '../timeline/timeline-segment.ts';
 import { sameSegment } from '../timeline/timeline-segment.ts';
 import { encodeLog } from './compact-event.ts';
@@ -57,34 +58,9 @@ const MIGRATIONS: Readonly<Record<number, MigrationStep>> = {
   9: { session: withCompactStates },
 };
 
-/** 9 → 10. Session states as arrays (the same content; a field an older state lacks is null). */
+/** 9 → 10. Session states as arrays (the same content; a field an older state lacks has the initial state's value). */
 function withCompactStates(session: Json): Json {
-  const state = (value: unknown): unknown => {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-    const s = value as Json;
-    const segment = s['segment'] as Json | null | undefined;
-    const field = <T>(name: string, fallback: T): T => (s[name] === undefined ? fallback : (s[name] as T));
-    return encodeSessionState({
-      cursor: field('cursor', null),
-      ended: field('ended', false),
-      endTime: field('endTime', null),
-      lastEventTime: field('lastEventTime', null),
-      presenceKnown: field('presenceKnown', true),
-      user: field('user', 0),
-      handling: field('handling', 0),
-      userSince: field('userSince', null),
-      handlingSince: field('handlingSince', null),
-      profile: field('profile', null),
-      profileReason: field('profileReason', null),
-      profileType: field('profileType', null),
-      campaignId: field('campaignId', null),
-      lastContact: field('lastContact', 0),
-      runKind: field('runKind', 0),
-      runPart: field('runPart', null),
-      runStart: field('runStart', null),
-      segment: segment === null || segment === undefined ? null : (segment as unknown as OpenSegment),
-    });
-  };
+  const state = (value: unknown): unknown => (value === null || typeof value !== 'object' || Array.isArray(value) ? value : encodeSessionState({ ...initialSessionState(), ...(value as Partial<SessionState>) }));
   return { ...session, checkpoint: state(session['checkpoint']), live: state(session['live']) };
 }
 

@@ -18,7 +18,7 @@ import { generateHistory, prng, recordTime } from '../core/support/history-gener
 const CONFIG: EngineConfig = { allowedLatenessMs: 60_000, correctionHorizonMs: 900_000, tenant: 't' };
 /** Runs of 1–8 elements and every entry in blocks, so that short generated histories cross many run bounds. */
 const SMALL = { log: { mean: 3, max: 8 }, segments: { mean: 2, max: 5 }, marks: { mean: 3, max: 8 }, windows: { mean: 2, max: 3 }, blocksFromCharacters: 0, sealCharacters: 2_048 };
-/** Longer runs whose last run is cut into pieces of one to three elements (state-runs.ts, lastRunPieces). */
+/** Longer runs whose last run is cut into pieces of one to three elements (run-pieces.ts, lastRunPieces). */
 const PIECES = { ...SMALL, log: { mean: 8, max: 24 }, segments: { mean: 6, max: 16 }, marks: { mean: 8, max: 24 }, sealCharacters: 60 };
 
 /** The snapshot with users and sessions by id, as a restore orders them. */
@@ -192,9 +192,8 @@ describe('StateBlockWriter with the changelog tracker', () => {
       tombstones += records.filter((r) => r.value === null).length;
       expect(bytes(records) * 4, `commit ${k}`).toBeLessThan(bytes(first));
     }
-    // 150 events: about 8 KB of log and 6 KB of segments; two or three runs of the log (about 64 events, 3.5 KB each)
-    // and four or five of the segments (about 32 segments, 1.3 KB), each written as a part once when it ends, and
-    // before that the sealed pieces (2 KB) of a run of the log
+    // 150 events: each run of the log or of the segments that ends is written as a part once, and before that the
+    // pieces of a run that sealed (2 KB each), a few parts in all; the pieces of an ended run get tombstones
     expect(partsWritten).toBeGreaterThanOrEqual(3);
     expect(partsWritten).toBeLessThanOrEqual(15);
     expect(tombstones).toBeGreaterThanOrEqual(1);

@@ -1,5 +1,7 @@
-import type { Run } from './state-runs.ts';
-import { bodyOf } from './state-runs.ts';
+import { encodeMarks } from '../core/engine/persisted-parts.ts';
+import type { UserParts } from '../core/engine/persisted-parts.ts';
+import type { MarkRun, RefRun, Run } from './state-runs.ts';
+import { bodyOf, elements, sameMarks, startsWith } from './state-runs.ts';
 
 /*
  * Pieces: how the state writer (state-blocks.ts) keeps a live array's last run from being written again at every
@@ -87,4 +89,28 @@ export function lastRunPieces<K, R extends Run>(array: PieceArray<K, R>, old: Re
   const body = known === 0 ? array.body(at, n, at > from) : known === n - at ? bodyOf(hit as R) : `${bodyOf(hit as R)},${array.body(at + known, n, true)}`;
   keep(at, array.make(at, n, { glue: pieceGlue, text: pieceGlue + body, sealed: body.length >= sealCharacters, continued: at > from }), false);
   return out;
+}
+
+/** The events or segment entries `items` as a {@link PieceArray}: runs hold the same objects. */
+export function refPieces<T>(items: readonly T[], body: (run: readonly T[], after: T | undefined) => string): PieceArray<T, RefRun<T>> {
+  return {
+    length: items.length,
+    keyAt: (index) => items[index] as T,
+    holds: (run, at) => startsWith(items, at, run.items),
+    size: (run) => run.items.length,
+    body: (at, end, continued) => body(items.slice(at, end), continued ? items[at - 1] : undefined),
+    make: (at, end, fields) => ({ items: items.slice(at, end), blocks: null, ...fields }),
+  };
+}
+
+/** A user's marks as a {@link PieceArray}: runs hold the same values. */
+export function markPieces(user: UserParts): PieceArray<number, MarkRun> {
+  return {
+    length: user.markTimes.length,
+    keyAt: (index) => user.markTimes[index] as number,
+    holds: (run, at) => at + run.times.length <= user.markTimes.length && sameMarks(run, user, at, at + run.times.length),
+    size: (run) => run.times.length,
+    body: (at, end, continued) => elements(encodeMarks(user.markTimes, user.markChanges, user.markNames, at, end, continued)),
+    make: (at, end, fields) => ({ times: user.markTimes.slice(at, end), changes: user.markChanges.slice(at, end), names: user.markNames.slice(at, end), blocks: null, ...fields }),
+  };
 }

@@ -8,8 +8,8 @@ import { runEnds } from './block-bounds.ts';
 import { EntryText } from './entry-text.ts';
 import type { WritableEntry } from './state-entries.ts';
 import type { MarkRun, RefRun, WindowRun } from './state-runs.ts';
-import { closedRun, lastRunPieces } from './run-pieces.ts';
-import { cachedRun, elements, hasBody, markPieces, refPieces, refRun, refRunEnd, reusedEnd, sameMarks, sameVersions } from './state-runs.ts';
+import { closedRun, lastRunPieces, markPieces, refPieces } from './run-pieces.ts';
+import { cachedRun, elements, hasBody, refRunEnd, reusedEnd, sameMarks, sameRefs, sameVersions } from './state-runs.ts';
 
 /** How entries are cut into blocks. */
 export interface BlockLayout {
@@ -165,18 +165,22 @@ export class StateBlockWriter {
   }
 
   /**
-   * Adds the runs of an array of events or segment entries to `text`: its last run as pieces ({@link lastRunPieces}),
-   * the others, which are not expected to change again (a run that just ended, or one a correction changed), as
-   * blocks of their own even when they changed, so they are written once.
+   * Adds the runs of an array of events or segment entries to `text`: its last run as pieces ({@link lastRunPieces});
+   * each other run reused while its elements are the same objects (and it is not a piece that continues another),
+   * else made from the previous call's run or pieces it starts with ({@link closedRun}), and, as it is not expected to
+   * change again (a run that just ended, or one a correction changed), written as a block of its own even when it
+   * changed, so it is written once. `body` is given the element before the elements when they continue a run.
    */
   #refRuns<T>(text: EntryText, old: Map<T, RefRun<T>> | undefined, next: Map<T, RefRun<T>>, items: readonly T[], keyAt: (index: number) => number, size: RunSize, body: (run: readonly T[], after: T | undefined) => string): void {
+    const pieces = refPieces(items, body);
     for (let from = 0, to = 0; from < items.length; from = to) {
       to = refRunEnd(old, items, keyAt, size, from);
       if (to === items.length) {
-        for (const { run, reused } of lastRunPieces(refPieces(items, body), old, next, from, text.glue(), this.#layout.sealCharacters)) text.add(run, reused);
+        for (const { run, reused } of lastRunPieces(pieces, old, next, from, text.glue(), this.#layout.sealCharacters)) text.add(run, reused);
         return;
       }
-      const { run, reused } = refRun(old, next, items, from, to, text.glue(), body);
+      const glue = text.glue();
+      const { run, reused } = cachedRun(old, next, items[from] as T, glue, (hit) => hit.continued !== true && sameRefs(hit.items, items, from, to), () => closedRun(pieces, old, from, to, glue));
       text.add(run, reused, false);
     }
   }

@@ -1,9 +1,6 @@
-import { encodeMarks } from '../core/engine/persisted-parts.ts';
 import type { UserParts, WindowVersion } from '../core/engine/persisted-parts.ts';
 import type { RunSize } from './block-bounds.ts';
 import { endsRun, nextRunEnd } from './block-bounds.ts';
-import type { PieceArray } from './run-pieces.ts';
-import { closedRun } from './run-pieces.ts';
 import { textBlocks } from './changelog-records.ts';
 import type { StateBlock } from './state-entries.ts';
 
@@ -100,40 +97,6 @@ export function cachedRun<K, R extends Run>(old: Map<K, R> | undefined, next: Ma
   const run = hit !== undefined && same(hit) ? (hit.glue === glue ? hit : { ...hit, glue, text: glue + bodyOf(hit), blocks: null }) : build();
   next.set(key, run);
   return { run, reused: run === hit };
-}
-
-/**
- * A run of events or segment entries, reused while its elements are the same objects (and it is not a piece that
- * continues another); otherwise made from the JSON of the previous call's runs and pieces it starts with
- * (run-pieces.ts, closedRun), serializing only its new elements. `body` is given the element before the elements
- * when they continue a run (it then must give what the whole run's JSON has after that element).
- */
-export function refRun<T>(old: Map<T, RefRun<T>> | undefined, next: Map<T, RefRun<T>>, items: readonly T[], from: number, to: number, glue: string, body: (run: readonly T[], after: T | undefined) => string): { run: RefRun<T>; reused: boolean } {
-  return cachedRun(old, next, items[from] as T, glue, (hit) => hit.continued !== true && sameRefs(hit.items, items, from, to), () => closedRun(refPieces(items, body), old, from, to, glue));
-}
-
-/** The events or segment entries `items` as a {@link PieceArray}: runs hold the same objects. */
-export function refPieces<T>(items: readonly T[], body: (run: readonly T[], after: T | undefined) => string): PieceArray<T, RefRun<T>> {
-  return {
-    length: items.length,
-    keyAt: (index) => items[index] as T,
-    holds: (run, at) => startsWith(items, at, run.items),
-    size: (run) => run.items.length,
-    body: (at, end, continued) => body(items.slice(at, end), continued ? items[at - 1] : undefined),
-    make: (at, end, fields) => ({ items: items.slice(at, end), blocks: null, ...fields }),
-  };
-}
-
-/** A user's marks as a {@link PieceArray}: runs hold the same values. */
-export function markPieces(user: UserParts): PieceArray<number, MarkRun> {
-  return {
-    length: user.markTimes.length,
-    keyAt: (index) => user.markTimes[index] as number,
-    holds: (run, at) => at + run.times.length <= user.markTimes.length && sameMarks(run, user, at, at + run.times.length),
-    size: (run) => run.times.length,
-    body: (at, end, continued) => elements(encodeMarks(user.markTimes, user.markChanges, user.markNames, at, end, continued)),
-    make: (at, end, fields) => ({ times: user.markTimes.slice(at, end), changes: user.markChanges.slice(at, end), names: user.markNames.slice(at, end), blocks: null, ...fields }),
-  };
 }
 
 export function sameMarks(run: MarkRun, user: UserParts, from: number, to: number): boolean {

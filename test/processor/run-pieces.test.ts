@@ -6,9 +6,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { closedRun, lastRunPieces } from '../../src/processor/run-pieces.ts';
+import { closedRun, lastRunPieces, refPieces } from '../../src/processor/run-pieces.ts';
 import type { RefRun } from '../../src/processor/state-runs.ts';
-import { refPieces } from '../../src/processor/state-runs.ts';
 
 interface Item {
   readonly name: string;

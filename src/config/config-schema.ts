@@ -104,6 +104,7 @@ export const envSchema = z.object({
   PROCESSOR_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).default(30_000),
   PROCESSOR_TICK_MS: z.coerce.number().int().min(10).default(250),
   PROCESSOR_COMMIT_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  PROCESSOR_STATE_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   PROCESSOR_FETCH_MAX_BYTES_PER_PARTITION: z.coerce.number().int().min(65_536).max(134_217_728).default(8_388_608),
   PROCESSOR_PRODUCER_CLIENT: z.enum(['kafkajs', 'platformatic']).default('platformatic'),
   PROCESSOR_REDIS_SINK: booleanFlag.default(true),

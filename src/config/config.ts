@@ -69,6 +69,12 @@ export interface Config {
      * commits at once (PROCESSOR_COMMIT_INTERVAL_MS; docs/processor.md, "Commits").
      */
     readonly commitIntervalMs: number;
+    /**
+     * How often a partition's state goes to the changelog, in a transaction after the one of the outputs; the input
+     * journal covers the time between, and a restore applies it again (PROCESSOR_STATE_INTERVAL_MS; docs/processor.md,
+     * "State commits"). 0: the state in every transaction.
+     */
+    readonly stateIntervalMs: number;
     /** Whether `process` also runs the Redis sink (output topics → Redis). */
     readonly redisSink: boolean;
     /** How long a writer schema id the registry definitely does not know is remembered (its records are dead-lettered meanwhile). */
@@ -337,6 +343,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       sessionTimeoutMs: e.PROCESSOR_SESSION_TIMEOUT_MS,
       tickMs: e.PROCESSOR_TICK_MS,
       commitIntervalMs: e.PROCESSOR_COMMIT_INTERVAL_MS,
+      stateIntervalMs: e.PROCESSOR_STATE_INTERVAL_MS,
       redisSink: e.PROCESSOR_REDIS_SINK,
       schemaNotFoundTtlMs: e.PROCESSOR_SCHEMA_NOT_FOUND_TTL_MS,
       redisSinkCheckMs: e.PROCESSOR_REDIS_SINK_CHECK_MS,

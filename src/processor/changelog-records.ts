@@ -4,6 +4,8 @@ import type { AvroSerde } from '../kafka/avro-serde.ts';
 import { assertSchemaCarries } from '../kafka/schema-fields-check.ts';
 import { chunkId, DEFAULT_CHUNK_LIMITS, splitContent } from './content-chunks.ts';
 import type { ChunkLimits } from './content-chunks.ts';
+import { JOURNAL_ENTRY_ID } from './input-journal.ts';
+import type { OutgoingRecord } from './output-records.ts';
 import type { StateBlock, StateEntry, StateEntryKind } from './state-entries.ts';
 import { STATE_ENTRY_KINDS, stateEntryKey } from './state-entries.ts';
 
@@ -120,6 +122,18 @@ export function layoutEntry(target: RecordTarget, entry: StateEntry, limits: Chu
     parts.set(record.key, record);
   }
   return { head: manifestRecord(target, entry, blocks.map((block) => block.id)), parts };
+}
+
+/**
+ * The changelog record that makes the changelog of `inputTopic`'s `partition` hold the journal JSON `text`, or its
+ * tombstone for null. Throws when the text does not fit one record (the schedule's bounds keep it far below).
+ */
+export function journalRecord(changelogTopic: string, inputTopic: string, partition: number, text: string | null, writtenAt: number): OutgoingRecord {
+  const key = stateEntryKey(inputTopic, partition, { kind: 'partition', tenant: '', id: JOURNAL_ENTRY_ID });
+  if (text === null) return { topic: changelogTopic, partition, key, value: null };
+  const layout = layoutEntry({ inputTopic, partition }, { kind: 'partition', tenant: '', id: JOURNAL_ENTRY_ID, json: text });
+  if (layout.parts.size > 0 || layout.head.value === null) throw new Error(`the input journal of ${text.length} characters does not fit one changelog record`);
+  return { topic: changelogTopic, partition, key, value: { ...layout.head.value, writtenAt } };
 }
 
 /**

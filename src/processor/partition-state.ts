@@ -4,6 +4,7 @@ import { SnapshotFormatError } from '../core/engine/snapshot-format.ts';
 import { TimelineEngine } from '../core/engine/timeline-engine.ts';
 import type { JoinedChangelog, StoredRecord } from './changelog-records.ts';
 import { ChangelogFormatError, joinRecords } from './changelog-records.ts';
+import type { InputJournal } from './input-journal.ts';
 import { assembleState } from './state-entries.ts';
 
 /** The state of one input partition as restored from its changelog. */
@@ -12,6 +13,8 @@ export interface RestoredPartition {
   readonly engines: Map<string, TimelineEngine>;
   /** The input position the state corresponds to; null when there is none (start at the raw topic's low offset). */
   readonly nextOffset: number | null;
+  /** The input and watermarks committed after the state, to apply again before processing on (input-journal.ts); null: none. */
+  readonly journal: InputJournal | null;
   /** What the changelog holds, as the baseline of the next diff. */
   readonly baseline: JoinedChangelog;
   /**
@@ -39,10 +42,10 @@ export function restorePartitionState(records: readonly StoredRecord[], engine: 
     const state = assembleState(joined.entries.map((j) => ({ ...j.entry, version: j.version })));
     const engines = new Map<string, TimelineEngine>();
     for (const [tenant, snapshot] of state.engines) engines.set(tenant, TimelineEngine.restore(snapshot, tenantEngineConfig(engine, tenant)));
-    return { engines, nextOffset: state.nextOffset, baseline: joined, unreadable: null };
+    return { engines, nextOffset: state.nextOffset, journal: state.journal, baseline: joined, unreadable: null };
   } catch (error) {
     const unreadable = isStateFormatError(error) ? (error as Error) : malformed(error);
-    return { engines: new Map(), nextOffset: null, baseline: { entries: [], orphans: records.map((r) => r.key) }, unreadable };
+    return { engines: new Map(), nextOffset: null, journal: null, baseline: { entries: [], orphans: records.map((r) => r.key) }, unreadable };
   }
 }
 

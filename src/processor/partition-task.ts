@@ -6,7 +6,9 @@ import type { SourceAdapter } from '../core/source/source-adapter.ts';
 import { TimelineEngine } from '../core/engine/timeline-engine.ts';
 import type { AvroSerde } from '../kafka/avro-serde.ts';
 import type { StoredRecord } from './changelog-records.ts';
+import { journalRecord } from './changelog-records.ts';
 import { ChangelogTracker } from './changelog-tracker.ts';
+import { JournalReplay } from './input-journal.ts';
 import type { OutgoingRecord } from './output-records.ts';
 import { deadLetterRecord, emissionRecords } from './output-records.ts';
 import { isFencingError } from './partition-producer.ts';
@@ -24,6 +26,7 @@ import { StateBlockWriter } from './state-blocks.ts';
 import type { WatermarkIntake } from './watermark-intake.ts';
 import type { WritableEntry } from './state-entries.ts';
 import { partitionEntry } from './state-entries.ts';
+import { StateCommitSchedule } from './state-commit-schedule.ts';
 import { largestEntryBytes, oversizedEntries, quarantineDeadLetter, quarantineSnapshot } from './state-quarantine.ts';
 
 /** The kafkajs eachBatch controls a task uses. */
@@ -55,6 +58,12 @@ export interface PartitionTaskDeps {
    * batches within it share one commit; a batch or tick that applies a watermark commits at once. 0: every batch.
    */
   readonly commitIntervalMs: number;
+  /**
+   * How often the engines' state goes to the changelog (PROCESSOR_STATE_INTERVAL_MS): in a transaction of its own
+   * after the one that commits the outputs; the transactions in between carry the input journal instead
+   * (input-journal.ts). 0: the state in every transaction, with the outputs.
+   */
+  readonly stateIntervalMs: number;
   readonly watermarks: Pick<WatermarkIntake, 'applicable' | 'firstSeen'>;
   readonly restore: (partition: number) => Promise<StoredRecord[]>;
   readonly lowOffset: (partition: number) => Promise<number>;
@@ -76,10 +85,12 @@ const RECORDS_PER_YIELD = 1_000;
 
 /**
  * The stream task of one input partition: one engine per tenant, restored from the changelog, and one
- * transactional producer. A transaction holds dead letters + engine emissions + changelog diff + consumed offset of
- * one or more batches: it commits when a watermark applied, else when {@link PendingTransaction} says it is due. Any
- * failure aborts, and the task is rebuilt (new producer, state from the changelog, consumer rewound to the restored
- * position) before it processes again.
+ * transactional producer. A transaction holds dead letters + engine emissions + consumed offset of one or more
+ * batches, with the input journal since the state in the changelog: it commits when a watermark applied, else when
+ * {@link PendingTransaction} says it is due. Every `stateIntervalMs` a transaction of its own writes the changelog
+ * diff of the state and deletes the journal (with 0, the diff goes in every transaction instead of the journal). Any
+ * failure aborts, and the task is rebuilt (new producer, state and journal from the changelog, consumer rewound to
+ * the state's position, the journal's input applied again without outputs) before it processes again.
  *
  * Lifecycle: constructed once per assigned partition (restore starts at once) → processBatch / tick, serialised →
  * close once on revocation or shutdown (waits for the operation in flight; idempotent).
@@ -93,8 +104,14 @@ export class PartitionTask {
   #tracker: ChangelogTracker | null = null;
   #blocks = new StateBlockWriter();
   #nextOffset: number | null = null;
-  /** The next input offset the engines have consumed: at or after `#nextOffset`, the committed one. */
+  /** The next input offset the engines have consumed: at or after `#nextOffset`, the committed one (before it only while replaying). */
   #stateOffset: number | null = null;
+  /** The state in the changelog, and the journal since; replaced at every restore. */
+  #schedule: StateCommitSchedule;
+  /** The journal restored with the state, while its input is applied again; null otherwise. */
+  #replay: JournalReplay | null = null;
+  /** The changelog could not be read by this release: the next commit writes the state with the outputs, replacing it. */
+  #replaceChangelog = false;
   readonly #pending: PendingTransaction;
   #position = 0;
   #queue: Promise<void> = Promise.resolve();
@@ -109,6 +126,7 @@ export class PartitionTask {
     this.partition = partition;
     this.#deps = deps;
     this.#pending = new PendingTransaction(deps.commitIntervalMs);
+    this.#schedule = new StateCommitSchedule(deps.stateIntervalMs, 0, null, 0);
     this.#logger = deps.logger.child({ partition });
     this.ready = this.#serial(() => this.#rebuild());
   }
@@ -146,7 +164,7 @@ export class PartitionTask {
 
   /**
    * Applies a newly applicable watermark on an idle partition and commits what waits for a transaction when a
-   * watermark applied or the commit interval passed; skipped while another tick waits.
+   * watermark applied or the commit interval passed, else the state when it is due; skipped while another tick waits.
    */
   tick(): Promise<void> {
     if (this.#tickQueued || this.#closed || this.#fenced) return Promise.resolve();
@@ -154,9 +172,11 @@ export class PartitionTask {
     return this.#serial(async () => {
       this.#tickQueued = false;
       if (!(await this.#healthy())) return;
+      this.#replayThrough(this.#position);
       const advanced = this.#advance();
       if (advanced !== null) this.#pending.add(advanced);
       if (advanced !== null || this.#pending.due(this.#deps.now())) await this.#commit();
+      else if (this.#deps.stateIntervalMs > 0) await this.#commitStateIfDue();
     });
   }
 
@@ -164,6 +184,8 @@ export class PartitionTask {
     if (this.#closed) return;
     this.#closed = true;
     await this.#queue;
+    // the next owner then restores without replaying; a task fenced meanwhile fails this transaction, and nothing changes
+    if (!this.#broken && this.#replay === null && this.#nextOffset !== null && this.#schedule.behind(this.#nextOffset)) await this.#commitState();
     await this.#producer?.close();
     this.#producer = null;
     this.#engines.clear();
@@ -211,7 +233,8 @@ export class PartitionTask {
       let sinceYield = 0;
       let started = false;
       for (const message of batch.messages) {
-        if (stateOffset !== null && Number(message.offset) < stateOffset) continue;
+        const offset = Number(message.offset);
+        if (stateOffset !== null && offset < stateOffset) continue;
         if (++sinceYield > RECORDS_PER_YIELD) {
           sinceYield = 0;
           countConsumed();
@@ -221,6 +244,13 @@ export class PartitionTask {
         if (!started) {
           started = true;
           countConsumed();
+        }
+        if (this.#replay !== null) {
+          this.#replayThrough(offset);
+          if (this.#replay !== null) {
+            await this.#replayRecord(message.value);
+            continue;
+          }
         }
         const decoded = this.#deps.decoder.decodeIfKnown(message.value) ?? (await this.#deps.decoder.decode(message.value));
         if ('errorCode' in decoded) {
@@ -250,9 +280,10 @@ export class PartitionTask {
     metrics.set('consumer_lag', { partition: String(this.partition) }, Math.max(0, Number(batch.highWatermark) - next));
     if (late !== null) records.push(...late.records(Date.now()));
     this.#pending.add(records);
+    if (stateOffset === null || next > stateOffset) this.#stateOffset = next;
+    this.#replayThrough(next);
     const advanced = this.#advance();
     if (advanced !== null) this.#pending.add(advanced);
-    if (stateOffset === null || next > stateOffset) this.#stateOffset = next;
     this.#pending.inputProcessed(this.#deps.now());
     // once resolved, the consumer fetches on; uncommitted input is read again from the committed offset after a failure
     if (advanced !== null || this.#pending.due(this.#deps.now())) {
@@ -262,8 +293,33 @@ export class PartitionTask {
     }
   }
 
-  /** Applies every newly applicable watermark; returns the emissions as records, or null when none applied. */
+  /**
+   * Applies a replayed record (its offset is before the journal's end): its outputs were committed already, so it
+   * only goes to its engine; a record that was dead-lettered is skipped again.
+   */
+  async #replayRecord(value: Buffer | null): Promise<void> {
+    const decoded = this.#deps.decoder.decodeIfKnown(value) ?? (await this.#deps.decoder.decode(value));
+    this.#deps.metrics.inc('journal_records_replayed', { partition: String(this.partition) });
+    if (!('errorCode' in decoded)) this.#engine(decoded.tenant).ingestRecord(decoded.record, this.#deps.adapter);
+  }
+
+  /**
+   * While replaying, applies the journal's watermarks up to input `position` (the engines have consumed all input
+   * before it), each with the wall clock it first had; ends the replay once the input reached the journal's end.
+   */
+  #replayThrough(position: number): void {
+    const replay = this.#replay;
+    if (replay === null) return;
+    for (const step of replay.stepsThrough(position)) this.#engine(step.tenant).advanceWatermark(step.watermark, step.wallClock);
+    if (!replay.done(position)) return;
+    this.#replay = null;
+    this.#logger.info({ stateOffset: this.#schedule.stateOffset, nextOffset: replay.until, steps: this.#schedule.steps }, 'input journal replayed');
+    this.#reportWatermarks();
+  }
+
+  /** Applies every newly applicable watermark; returns the emissions as records, or null when none applied (or while replaying). */
   #advance(): OutgoingRecord[] | null {
+    if (this.#replay !== null) return null;
     let advanced = false;
     const records: OutgoingRecord[] = [];
     for (const [tenant, watermark] of this.#deps.watermarks.applicable(this.partition, this.#position)) {
@@ -273,7 +329,9 @@ export class PartitionTask {
       const seenAt = this.#deps.watermarks.firstSeen(tenant, current, watermark);
       const rejectedBefore = engine.rejected['watermark-ahead-of-clock'] ?? 0;
       const unmatchedBefore = engine.rejected['direct-contact-unmatched'] ?? 0;
-      const emissions = engine.advanceWatermark(watermark, this.#deps.now());
+      const wallClock = this.#deps.now();
+      const emissions = engine.advanceWatermark(watermark, wallClock);
+      this.#schedule.applied({ position: this.#stateOffset ?? 0, tenant, watermark, wallClock });
       if ((engine.rejected['watermark-ahead-of-clock'] ?? 0) !== rejectedBefore) {
         this.#deps.metrics.inc('watermarks_rejected', { reason: 'watermark-ahead-of-clock' });
         continue;
@@ -290,21 +348,21 @@ export class PartitionTask {
   }
 
   /**
-   * Commits the pending records, the state's changes and the state's input offset in one transaction. True when
-   * committed (or when there was nothing to commit).
+   * Commits the pending records and the input's offset in one transaction, with the input journal, or with the
+   * state's changes when `stateIntervalMs` is 0; then the state in a transaction of its own when it is due. True
+   * when committed (or when there was nothing to commit).
    */
   async #commit(): Promise<boolean> {
-    const next = this.#stateOffset !== null && this.#stateOffset !== this.#nextOffset ? this.#stateOffset : null;
+    const stateOffset = this.#stateOffset;
+    const next = stateOffset !== null && (this.#nextOffset === null || stateOffset > this.#nextOffset) ? stateOffset : null;
     const offset = next ?? this.#nextOffset;
-    const entries: WritableEntry[] = offset === null ? [] : [partitionEntry(offset)];
+    const withState = this.#deps.stateIntervalMs === 0 || this.#replaceChangelog;
+    const journal = withState || offset === null ? null : this.#schedule.journalText(offset);
     let changelog: OutgoingRecord[];
     try {
       // the engines hand out their changes once: whatever fails from here on rebuilds the state from the changelog
-      const quarantined: OutgoingRecord[] = [];
-      for (const tenant of [...this.#engines.keys()]) entries.push(...this.#tenantEntries(tenant, quarantined));
-      this.#pending.add(quarantined);
-      this.#deps.metrics.set('largest_state_entry_bytes', { partition: String(this.partition) }, largestEntryBytes(entries));
-      changelog = this.#tracker!.diff(entries, Date.now());
+      const { topics } = this.#deps;
+      changelog = withState ? this.#stateRecords(offset) : journal === this.#schedule.written ? [] : [journalRecord(topics.changelog, topics.raw, this.partition, journal, Date.now())];
     } catch (error) {
       await this.#fail(error);
       return false;
@@ -312,7 +370,7 @@ export class PartitionTask {
     const records = this.#pending.records;
     if (records.length === 0 && changelog.length === 0 && next === null) {
       this.#committed();
-      return true;
+      return withState || (await this.#commitStateIfDue());
     }
     const { groupId, topics, metrics } = this.#deps;
     try {
@@ -322,11 +380,59 @@ export class PartitionTask {
       return false;
     }
     this.#committed();
-    this.#tracker!.accept();
     if (next !== null) this.#nextOffset = next;
+    if (withState) this.#stateAccepted();
+    else this.#schedule.journalCommitted(journal);
     metrics.inc('transactions_committed', { partition: String(this.partition) });
     this.#reportWatermarks();
+    return withState || (await this.#commitStateIfDue());
+  }
+
+  /** Commits the state when the schedule says it is due (`stateIntervalMs` passed, or the journal reached its bounds). */
+  async #commitStateIfDue(): Promise<boolean> {
+    if (this.#replay !== null || this.#nextOffset === null || !this.#schedule.due(this.#nextOffset, this.#deps.now())) return true;
+    return this.#commitState();
+  }
+
+  /** Writes the state at the committed offset (and deletes the journal) in a transaction of its own. True when committed. */
+  async #commitState(): Promise<boolean> {
+    let records: OutgoingRecord[];
+    try {
+      records = this.#stateRecords(this.#nextOffset);
+      await this.#producer!.commit(records, null);
+    } catch (error) {
+      await this.#fail(error);
+      return false;
+    }
+    this.#stateAccepted();
+    this.#deps.metrics.inc('transactions_committed', { partition: String(this.partition) });
     return true;
+  }
+
+  /**
+   * The records that write the engines' state as at input `offset`: dead letters for quarantined entries, the
+   * changelog diff, and the journal's tombstone. Throws when the entries cannot be built.
+   */
+  #stateRecords(offset: number | null): OutgoingRecord[] {
+    const { metrics, topics } = this.#deps;
+    const entries: WritableEntry[] = offset === null ? [] : [partitionEntry(offset)];
+    const records: OutgoingRecord[] = [];
+    for (const tenant of [...this.#engines.keys()]) entries.push(...this.#tenantEntries(tenant, records));
+    metrics.set('largest_state_entry_bytes', { partition: String(this.partition) }, largestEntryBytes(entries));
+    const changelog = this.#tracker!.diff(entries, Date.now());
+    if (this.#schedule.written !== null) {
+      const tombstone = journalRecord(topics.changelog, topics.raw, this.partition, null, 0);
+      if (!changelog.some((record) => record.key === tombstone.key)) changelog.push(tombstone);
+    }
+    return [...records, ...changelog];
+  }
+
+  /** The last transaction committed the state: the changelog's baseline now, without a journal. */
+  #stateAccepted(): void {
+    this.#tracker!.accept();
+    this.#schedule.stateCommitted(this.#nextOffset ?? 0, this.#deps.now());
+    this.#replaceChangelog = false;
+    this.#deps.metrics.inc('state_commits', { partition: String(this.partition) });
   }
 
   /** After a commit: nothing waits any more; the watermarks it applied are observed. */
@@ -370,19 +476,25 @@ export class PartitionTask {
         this.#tracker = new ChangelogTracker({ topic: topics.changelog, inputTopic: topics.raw, partition: this.partition, restored: state.baseline });
         this.#blocks = new StateBlockWriter();
         const low = await this.#deps.lowOffset(this.partition);
-        this.#nextOffset = state.nextOffset ?? low;
-        this.#stateOffset = this.#nextOffset;
-        this.#position = Math.max(this.#nextOffset, low);
+        const stateAt = state.nextOffset ?? low;
+        this.#schedule = new StateCommitSchedule(this.#deps.stateIntervalMs, stateAt, state.journal, this.#deps.now());
+        // a changelog this release could not read is replaced in the first commit, as when the state goes in every one
+        this.#replaceChangelog = state.unreadable !== null;
+        this.#replay = state.journal === null ? null : new JournalReplay(state.journal);
+        this.#nextOffset = state.journal?.nextOffset ?? stateAt;
+        this.#stateOffset = stateAt;
+        this.#position = Math.max(stateAt, low);
         this.#restoreMs = performance.now() - started;
         this.#deps.metrics.set('restore_ms', { partition: String(this.partition) }, this.#restoreMs);
         this.#deps.metrics.set('restored_entries', { partition: String(this.partition) }, entries.length);
         this.#deps.metrics.inc('task_rebuilds', { partition: String(this.partition) });
-        this.#deps.seek(this.partition, this.#nextOffset);
+        this.#deps.seek(this.partition, stateAt);
         this.#reportWatermarks();
         this.#broken = false;
         this.#fenced = false;
         // A partition with no state yet is a non-event at start-up: debug, so the console shows what was restored.
-        this.#logger[entries.length === 0 && state.nextOffset === null ? 'debug' : 'info']({ restoreMs: Math.round(this.#restoreMs), entries: entries.length, nextOffset: state.nextOffset }, 'partition state restored');
+        this.#logger[entries.length === 0 && state.nextOffset === null ? 'debug' : 'info']({ restoreMs: Math.round(this.#restoreMs), entries: entries.length, nextOffset: state.nextOffset, journal: state.journal === null ? null : { nextOffset: state.journal.nextOffset, steps: state.journal.steps.length } }, 'partition state restored');
+        this.#replayThrough(stateAt);
         return;
       } catch (error) {
         this.#logger.warn({ err: error, attempt }, 'partition rebuild failed; retrying');

@@ -3,6 +3,8 @@ export type ProcessorCounter =
   | 'records_consumed'
   | 'records_dead_lettered'
   | 'transactions_committed'
+  | 'state_commits'
+  | 'journal_records_replayed'
   | 'transactions_aborted'
   | 'task_rebuilds'
   | 'window_emissions'

@@ -19,6 +19,8 @@ const COUNTERS: readonly Family[] = [
   counter('records_consumed', 'Raw input records consumed; rate() of it is events/s', ['partition']),
   counter('records_dead_lettered', 'Records written to the dead-letter topic, by reason', ['error_code']),
   counter('transactions_committed', 'Kafka transactions committed', ['partition']),
+  counter('state_commits', 'Transactions that wrote the engines\' state to the changelog (every PROCESSOR_STATE_INTERVAL_MS)', ['partition']),
+  counter('journal_records_replayed', 'Input records applied again after a restore, from the state\'s position to the committed offset', ['partition']),
   counter('transactions_aborted', 'Kafka transactions aborted (the partition is then rebuilt from its changelog)', ['partition']),
   counter('task_rebuilds', 'Partition restores from the changelog (assignment or after an abort)', ['partition']),
   counter('window_emissions', 'Quarter-hour window emissions, by status', ['status']),

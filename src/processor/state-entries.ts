@@ -1,5 +1,7 @@
 import type { EngineSnapshot, SessionSnapshot, UserSnapshot } from '../core/engine/engine-types.ts';
 import { isReadableSnapshotVersion, migrateSnapshotPart, SNAPSHOT_VERSION, SnapshotFormatError } from '../core/engine/snapshot-format.ts';
+import type { InputJournal } from './input-journal.ts';
+import { JOURNAL_ENTRY_ID, readJournal } from './input-journal.ts';
 
 /** The entry kinds this release writes and reads (the StateEntryKind enum of schemas/processor-state-entry.avsc). */
 export const STATE_ENTRY_KINDS = ['partition', 'engine', 'user', 'session'] as const;
@@ -94,8 +96,11 @@ export function partitionEntry(nextOffset: number): StateEntry {
 }
 
 export interface AssembledState {
+  /** The input position the engines' state corresponds to; null when there is none. */
   readonly nextOffset: number | null;
   readonly engines: ReadonlyMap<string, EngineSnapshot>;
+  /** What was committed after that state (input-journal.ts); null when nothing was. */
+  readonly journal: InputJournal | null;
 }
 
 const byId = <T>(id: (value: T) => string) => (a: T, b: T): number => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0);
@@ -120,10 +125,12 @@ function readEntry(entry: VersionedEntry): Json {
  * migrating each entry from the version it was written in (entries of different versions may mix: the changelog
  * only rewrites what changed). Users and sessions are ordered by id so a restore is deterministic. Throws
  * SnapshotFormatError for a version this release cannot read. A tenant with users or sessions but no engine entry
- * is impossible by construction (they are written in one transaction) and throws.
+ * is impossible by construction (they are written in one transaction) and throws, and so does a journal that does not
+ * start at the state's position (a state commit removes the journal it covers).
  */
 export function assembleState(entries: Iterable<VersionedEntry>): AssembledState {
   let nextOffset: number | null = null;
+  let journal: InputJournal | null = null;
   const parts = new Map<string, { engine?: EngineEntryState; users: UserSnapshot[]; sessions: SessionSnapshot[] }>();
   const of = (tenant: string) => {
     let part = parts.get(tenant);
@@ -135,7 +142,8 @@ export function assembleState(entries: Iterable<VersionedEntry>): AssembledState
   };
   for (const entry of entries) {
     const value = readEntry(entry);
-    if (entry.kind === 'partition') nextOffset = (value as unknown as PartitionEntryState).nextOffset;
+    if (entry.kind === 'partition' && entry.id === JOURNAL_ENTRY_ID) journal = readJournal(value);
+    else if (entry.kind === 'partition') nextOffset = (value as unknown as PartitionEntryState).nextOffset;
     else if (entry.kind === 'engine') of(entry.tenant).engine = value as unknown as EngineEntryState;
     else if (entry.kind === 'user') of(entry.tenant).users.push(value as unknown as UserSnapshot);
     else of(entry.tenant).sessions.push(value as unknown as SessionSnapshot);
@@ -149,5 +157,8 @@ export function assembleState(entries: Iterable<VersionedEntry>): AssembledState
       sessions: part.sessions.sort(byId((s) => s.sessionId)),
     });
   }
-  return { nextOffset, engines };
+  if (journal !== null && nextOffset !== null && journal.stateOffset !== nextOffset) {
+    throw new Error(`the input journal starts at offset ${journal.stateOffset}, the state is at ${nextOffset}`);
+  }
+  return { nextOffset: nextOffset ?? journal?.stateOffset ?? null, engines, journal };
 }

@@ -183,6 +183,7 @@ export class TimelineProcessor {
       reprocess: source.reprocess ? { topic: this.#topics.reprocessRequests, partitions: (await fetchPartitionOffsets(this.#admin, this.#topics.reprocessRequests)).length } : null,
       stateEntryMaxBytes: config.processor.stateEntryMaxBytes,
       commitIntervalMs: config.processor.commitIntervalMs,
+      stateIntervalMs: config.processor.stateIntervalMs,
       watermarks: intake,
       restore: batchedRestore(async (partitions) => onlyInputTopic(await restoreChangelog(kafka, serde, this.#topics.changelog, partitions), this.#topics.raw)),
       lowOffset: async (partition) => (await fetchPartitionOffsets(this.#admin!, this.#topics.raw)).find((p) => p.partition === partition)?.low ?? 0,

@@ -114,11 +114,15 @@ describe('timeline processor: exactly-once outputs equal the batch replay', () =
 
   it('writes changelog records whose deflated state kcat, avro-tools and a zlib outside Node read back', async () => {
     let session: { partition: number; offset: string; text: string } | null = null;
-    await readCommittedToEnd(pipeline.kafka, pipeline.topics.changelog, async (message, partition) => {
-      if (message.value === null || !(message.key?.toString('utf8') ?? '').includes('|session|')) return;
-      const value = await pipeline.serde.decode<ChangelogValue>(message.value);
-      if (value.stateDeflated instanceof Buffer) session = { partition, offset: message.offset, text: stateText(value) };
-    });
+    // the state follows the rows' transactions within PROCESSOR_STATE_INTERVAL_MS (docs/processor.md, State commits)
+    await waitFor(async () => {
+      await readCommittedToEnd(pipeline.kafka, pipeline.topics.changelog, async (message, partition) => {
+        if (message.value === null || !(message.key?.toString('utf8') ?? '').includes('|session|')) return;
+        const value = await pipeline.serde.decode<ChangelogValue>(message.value);
+        if (value.stateDeflated instanceof Buffer) session = { partition, offset: message.offset, text: stateText(value) };
+      });
+      return session !== null;
+    }, 30_000);
     expect(session, 'a session entry written deflated').not.toBeNull();
     const { partition, offset, text } = session!;
     const { stdout } = await run('bash', [DECODE, pipeline.topics.changelog, String(partition), offset, '--no-pretty'], {

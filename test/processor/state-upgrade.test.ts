@@ -29,8 +29,8 @@ import { METRIC_FIELDS } from '../../src/core/statistic/agent-statistic-fields.t
 
 const logger = createLogger('warn');
 /** The state format this release writes (SNAPSHOT_VERSION, asserted in test/core/engine/snapshot-format.test.ts), and one it does not know. */
-const CURRENT_VERSION = 10;
-const FUTURE_VERSION = 11;
+const CURRENT_VERSION = 11;
+const FUTURE_VERSION = 12;
 const r1 = scenario.r1 as unknown as RawRecord[];
 const r2 = scenario.r2 as unknown as RawRecord[];
 interface FixtureRecord { partition: number; key: string; value: ChangelogValue | null }

@@ -18,7 +18,7 @@ import { encodeSegmentEntry } from './compact-segment.ts';
 import { encodeSessionState } from './compact-session-state.ts';
 
 /** The version this code writes. */
-export const SNAPSHOT_VERSION = 10;
+export const SNAPSHOT_VERSION = 11;
 
 /** The oldest version this code still migrates from. */
 export const OLDEST_SNAPSHOT_VERSION = 1;
@@ -35,6 +35,7 @@ export const SNAPSHOT_VERSIONS: Readonly<Record<number, string>> = {
   8: 'direct contacts: a user may carry `direct` (the direct contacts its call runs may still be joined to, core/direct; absent: none) and session states carry `runStart` (the first millisecond of the running contact; migrated states take the handling status\'s since-time, the run\'s start unless its user status was unknown in between)',
   9: 'compact segments: a session persists each closed segment entry as an array `[start, end, user, handling, revision, emitted, attributes?]` (compact-segment.ts; `emitted` true, null or the emitted segment as `[start, end, user, handling, attributes?]`, `attributes` only the set ones of profile, profileReason, profileType, campaignId); before, `{ segment, revision, emitted }`',
   10: 'compact session states: a session persists its `checkpoint` and `live` states as arrays of their fields in a fixed order (compact-session-state.ts: `[cursor, ended, endTime, lastEventTime, presenceKnown, user, handling, userSince, handlingSince, profile, profileReason, profileType, campaignId, lastContact, runKind, runPart, runStart, segment]`, the open segment as `[start, user, handling, profile, profileReason, profileType, campaignId]` or null); before, objects',
+  11: 'input journal: the changelog may hold a `partition` entry with id `journal` (the input and watermarks committed after the state, applied again at a restore; docs/processor.md, "State commits"); users, sessions and engines unchanged. A release that reads only up to 10 would take it for the state\'s position, so it refuses it',
 };
 
 /** The parts of a snapshot that are persisted separately. */
@@ -56,6 +57,7 @@ const MIGRATIONS: Readonly<Record<number, MigrationStep>> = {
   7: { session: withRunStart },
   8: { session: withCompactSegments },
   9: { session: withCompactStates },
+  10: {},
 };
 
 /** 9 → 10. Session states as arrays (the same content; a field an older state lacks has the initial state's value). */

@@ -17,7 +17,7 @@ function v1Snapshot(): Record<string, unknown> {
 describe('engine snapshot format versions', () => {
   it('the fixture is in the previous format, and the engine writes the current one', () => {
     expect(v1Snapshot()['version']).toBe(1);
-    expect(SNAPSHOT_VERSION).toBe(10);
+    expect(SNAPSHOT_VERSION).toBe(11);
     expect(new TimelineEngine(config).snapshot().version).toBe(SNAPSHOT_VERSION);
   });
 
@@ -33,7 +33,7 @@ describe('engine snapshot format versions', () => {
   it('refuses a snapshot of a newer version with a clear error instead of misreading it', () => {
     const future = { ...v1Snapshot(), version: SNAPSHOT_VERSION + 1 };
     expect(() => TimelineEngine.restore(future as unknown as EngineSnapshot, config)).toThrow(SnapshotFormatError);
-    expect(() => TimelineEngine.restore(future as unknown as EngineSnapshot, config)).toThrow(/version 11, newer than this release reads \(10\)/);
+    expect(() => TimelineEngine.restore(future as unknown as EngineSnapshot, config)).toThrow(/version 12, newer than this release reads \(11\)/);
     for (const version of [0, '2', null, undefined, 1.5]) {
       expect(() => TimelineEngine.restore({ ...v1Snapshot(), version } as unknown as EngineSnapshot, config), String(version)).toThrow(SnapshotFormatError);
     }
@@ -43,6 +43,8 @@ describe('engine snapshot format versions', () => {
     const part = { userId: 'U1', marks: [] };
     expect(migrateSnapshotPart('user', 1, part)).toEqual({ ...part, source: 'sinch-rai' });
     expect(migrateSnapshotPart('user', 3, { ...part, source: 'evo-voice' })).toEqual({ ...part, source: 'evo-voice' });
+    // 10 → 11 adds the input journal, a changelog entry of the processor: no part changes
+    for (const kind of ['engine', 'user', 'session'] as const) expect(migrateSnapshotPart(kind, 10, { ...part, live: [1] })).toEqual({ ...part, live: [1] });
     expect(migrateSnapshotPart('user', 10, part)).toEqual(part);
     expect(migrateSnapshotPart('user', 9, part)).toEqual(part);
     expect(migrateSnapshotPart('user', 8, part)).toEqual(part);
@@ -66,7 +68,7 @@ describe('engine snapshot format versions', () => {
     });
     expect(migrateSnapshotPart('user', 6, { ...part, marks: [[1, 2, 'A'], [3, 4, 'A'], [5, 6], [7, 8]] })).toEqual({ ...part, marks: [[1, 2, 'A'], [3, 4], [5, 6, ''], [7, 8]] });
     expect(migrateSnapshotPart('user', 5, { ...part, windows: [{ start: 0, metrics: [], emitted: null }] })).toEqual({ ...part, windows: [{ start: 0, metrics: [], emitted: null, parts: null }] });
-    expect(() => migrateSnapshotPart('session', 99, part, 'session S1')).toThrow('session S1 has state format version 99, newer than this release reads (10)');
+    expect(() => migrateSnapshotPart('session', 99, part, 'session S1')).toThrow('session S1 has state format version 99, newer than this release reads (11)');
     const current = new TimelineEngine(config).snapshot();
     expect(migrateEngineSnapshot(current)).toBe(current);
   });

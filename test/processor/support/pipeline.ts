@@ -54,6 +54,8 @@ export async function createTestPipeline(base: Config, extraEnv: Record<string, 
     REDIS_KEY_PREFIX: `at:${id}:`,
     PROCESSOR_SESSION_TIMEOUT_MS: '6000',
     PROCESSOR_TICK_MS: '100',
+    // the state every 2 s and the input journal between, so that the tests see both kinds of commit
+    PROCESSOR_STATE_INTERVAL_MS: '2000',
     REDIS_RETENTION_MS: '400000000000',
     LOG_LEVEL: 'warn',
     PROCESSOR_METRICS_PORT: '0',

@@ -83,6 +83,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 const RECORDS_PER_YIELD = 1_000;
 
+/** Spreads the partitions' state commits over the interval: partition p starts at phase (p × 0.618…) mod 1. */
+const GOLDEN_RATIO_FRACTION = (Math.sqrt(5) - 1) / 2;
+
 /**
  * The stream task of one input partition: one engine per tenant, restored from the changelog, and one
  * transactional producer. A transaction holds dead letters + engine emissions + consumed offset of one or more
@@ -164,7 +167,8 @@ export class PartitionTask {
 
   /**
    * Applies a newly applicable watermark on an idle partition and commits what waits for a transaction when a
-   * watermark applied or the commit interval passed, else the state when it is due; skipped while another tick waits.
+   * watermark applied or the commit interval passed, else the state when it is due (so a state commit never holds up
+   * the rows of a watermark that other partitions apply in the same turn); skipped while another tick waits.
    */
   tick(): Promise<void> {
     if (this.#tickQueued || this.#closed || this.#fenced) return Promise.resolve();
@@ -176,7 +180,7 @@ export class PartitionTask {
       const advanced = this.#advance();
       if (advanced !== null) this.#pending.add(advanced);
       if (advanced !== null || this.#pending.due(this.#deps.now())) await this.#commit();
-      else if (this.#deps.stateIntervalMs > 0) await this.#commitStateIfDue();
+      else if (this.#replay === null && this.#nextOffset !== null && this.#schedule.due(this.#nextOffset, this.#deps.now())) await this.#commitState();
     });
   }
 
@@ -370,7 +374,7 @@ export class PartitionTask {
     const records = this.#pending.records;
     if (records.length === 0 && changelog.length === 0 && next === null) {
       this.#committed();
-      return withState || (await this.#commitStateIfDue());
+      return true;
     }
     const { groupId, topics, metrics } = this.#deps;
     try {
@@ -385,13 +389,8 @@ export class PartitionTask {
     else this.#schedule.journalCommitted(journal);
     metrics.inc('transactions_committed', { partition: String(this.partition) });
     this.#reportWatermarks();
-    return withState || (await this.#commitStateIfDue());
-  }
-
-  /** Commits the state when the schedule says it is due (`stateIntervalMs` passed, or the journal reached its bounds). */
-  async #commitStateIfDue(): Promise<boolean> {
-    if (this.#replay !== null || this.#nextOffset === null || !this.#schedule.due(this.#nextOffset, this.#deps.now())) return true;
-    return this.#commitState();
+    // a full journal is not left for the next tick: a catch-up's batches may come first
+    return withState || this.#nextOffset === null || !this.#schedule.full(this.#nextOffset) || (await this.#commitState());
   }
 
   /** Writes the state at the committed offset (and deletes the journal) in a transaction of its own. True when committed. */
@@ -477,7 +476,7 @@ export class PartitionTask {
         this.#blocks = new StateBlockWriter();
         const low = await this.#deps.lowOffset(this.partition);
         const stateAt = state.nextOffset ?? low;
-        this.#schedule = new StateCommitSchedule(this.#deps.stateIntervalMs, stateAt, state.journal, this.#deps.now());
+        this.#schedule = new StateCommitSchedule(this.#deps.stateIntervalMs, stateAt, state.journal, this.#deps.now(), (this.partition * GOLDEN_RATIO_FRACTION) % 1);
         // a changelog this release could not read is replaced in the first commit, as when the state goes in every one
         this.#replaceChangelog = state.unreadable !== null;
         this.#replay = state.journal === null ? null : new JournalReplay(state.journal);

@@ -8,7 +8,9 @@ export const MAX_JOURNAL_RECORDS = 200_000;
 /**
  * Where a partition's changelog stands against its committed outputs: the input position of the state it holds,
  * the watermarks applied since (the input journal, input-journal.ts), the journal it holds, and when the state is
- * due again (every `intervalMs` of the task's clock; docs/processor.md, "State commits").
+ * due again (every `intervalMs` of the task's clock; docs/processor.md, "State commits"). The first state commit
+ * after a restore comes after `(1 + phase) × intervalMs`, so that partitions restored together, given different
+ * phases, do not all write their state at once (and none sooner than an interval after its restore).
  *
  * Lifecycle: one per restore of a partition task; {@link applied} for every watermark the engines are advanced to;
  * {@link journalText} before and {@link journalCommitted} after each transaction of outputs; {@link stateCommitted}
@@ -21,11 +23,11 @@ export class StateCommitSchedule {
   #steps: JournalStep[];
   #written: string | null;
 
-  /** `journal`: the one restored with the state at `stateOffset`, or null; `now` the task's clock. */
-  constructor(intervalMs: number, stateOffset: number, journal: InputJournal | null, now: number) {
+  /** `journal`: the one restored with the state at `stateOffset`, or null; `now` the task's clock; `phase` in [0, 1). */
+  constructor(intervalMs: number, stateOffset: number, journal: InputJournal | null, now: number, phase = 0) {
     this.#intervalMs = intervalMs;
     this.#stateOffset = stateOffset;
-    this.#committedAt = now;
+    this.#committedAt = now + phase * intervalMs;
     this.#steps = [...(journal?.steps ?? [])];
     this.#written = journal === null ? null : journalEntry(journal).json;
   }
@@ -66,10 +68,14 @@ export class StateCommitSchedule {
     return this.#steps.length > 0 || nextOffset !== this.#stateOffset;
   }
 
-  /** True when the state should be committed at `now`, with outputs committed up to `nextOffset`. */
+  /** True when the state should be committed at `now`, with outputs committed up to `nextOffset`: the interval passed, or {@link full}. */
   due(nextOffset: number, now: number): boolean {
-    if (!this.behind(nextOffset)) return false;
-    return now - this.#committedAt >= this.#intervalMs || this.#steps.length >= MAX_JOURNAL_STEPS || nextOffset - this.#stateOffset >= MAX_JOURNAL_RECORDS;
+    return this.behind(nextOffset) && (now - this.#committedAt >= this.#intervalMs || this.full(nextOffset));
+  }
+
+  /** True when the journal reached its bounds with outputs committed up to `nextOffset`: the state should be committed at once. */
+  full(nextOffset: number): boolean {
+    return this.#steps.length >= MAX_JOURNAL_STEPS || nextOffset - this.#stateOffset >= MAX_JOURNAL_RECORDS;
   }
 
   /** A transaction wrote the state at `offset` (and deleted the journal) at `now`. */

@@ -44,6 +44,14 @@ describe('StateCommitSchedule', () => {
     expect(long.journalText(1_000_000_000 + MAX_JOURNAL_STEPS)!.length).toBeLessThan(128 * 1024);
   });
 
+  it('comes due (1 + phase) intervals after a restore, and full() only at the bounds', () => {
+    const schedule = new StateCommitSchedule(10_000, 0, null, 50_000, 0.25);
+    expect(schedule.due(5, 62_499)).toBe(false);
+    expect(schedule.due(5, 62_500)).toBe(true);
+    expect(schedule.full(5)).toBe(false);
+    expect(schedule.full(MAX_JOURNAL_RECORDS)).toBe(true);
+  });
+
   it('starts from a restored journal, which the changelog holds', () => {
     const journal = { stateOffset: 10, nextOffset: 30, steps: [step(20, 7)] };
     const schedule = new StateCommitSchedule(1_000, 10, journal, 500);

@@ -168,7 +168,8 @@ export class EngineSession implements SegmentSink, SessionBounds {
 
   /**
    * Applies pending events up to `watermark`, advances the live machine to it and settles its run.
-   * Returns false when this cannot have changed any contribution (an ended session, nothing new).
+   * Returns false when this cannot have changed any contribution (an ended session, nothing new); such a session is
+   * left as it is.
    */
   advance(watermark: number, windows: EngineWindows): boolean {
     if (this.needsRecompute) {
@@ -177,7 +178,10 @@ export class EngineSession implements SegmentSink, SessionBounds {
     }
     const log = this.log;
     const live = this.live;
-    const idle = live.ended && live.cursor !== null && live.endTime !== null && live.cursor > live.endTime;
+    // An ended session already past its end is left as it is: its machine can count nothing more, and not moving it
+    // (nor applying the events logged after its end) keeps a restored engine, where every session starts active, in
+    // the state of an uninterrupted one.
+    if (live.ended && live.cursor !== null && live.endTime !== null && live.cursor > live.endTime) return false;
     const first = this.applied;
     while (this.applied < log.length) {
       const event = log[this.applied] as AgentEvent;
@@ -186,9 +190,9 @@ export class EngineSession implements SegmentSink, SessionBounds {
       this.applied++;
     }
     if (this.applied !== first) this.stateDirty = true;
-    if (!advanceBounded(live, watermark, this, true, windows, this) && !idle) this.stateDirty = true;
+    if (!advanceBounded(live, watermark, this, true, windows, this)) this.stateDirty = true;
     settleRun(live, windows);
-    return !idle || this.applied !== first;
+    return true;
   }
 
   /** Moves the checkpoint to `time` (≤ watermark − lateness − horizon), dropping folded events. */
@@ -204,7 +208,7 @@ export class EngineSession implements SegmentSink, SessionBounds {
     advanceBounded(state, time, this, false, NULL_SINK, null);
     if (n > 0) {
       log.splice(0, n);
-      this.applied -= n;
+      this.applied = Math.max(0, this.applied - n);
     }
     let drop = 0;
     while (drop < this.segments.length && (this.segments[drop] as SegmentEntry).segment.end < time) drop++;

@@ -122,6 +122,8 @@ interface RunResult {
   emittedAt: number[];
   rejections: (string | null)[];
   rejected: Record<string, number>;
+  /** The engine's snapshot after the last operation, as JSON. */
+  finalState: string;
 }
 
 function run(ops: readonly Op[], config: EngineConfig, withSnapshots: boolean): RunResult {
@@ -141,7 +143,7 @@ function run(ops: readonly Op[], config: EngineConfig, withSnapshots: boolean): 
       engine = TimelineEngine.restore(restored as ReturnType<TimelineEngine['snapshot']>, config);
     }
   }
-  return { emissions, emittedAt, rejections, rejected: { ...engine.rejected } };
+  return { emissions, emittedAt, rejections, rejected: { ...engine.rejected }, finalState: JSON.stringify(engine.snapshot()) };
 }
 
 function isZero(w: QuarterHourEmission): boolean {
@@ -216,6 +218,7 @@ function check(c: StreamCase): void {
   expect(JSON.stringify(restored.emissions)).toBe(JSON.stringify(plain.emissions));
   expect(restored.rejections).toEqual(plain.rejections);
   expect(restored.rejected).toEqual(plain.rejected);
+  expect(restored.finalState, 'the final state of the restored engine').toBe(plain.finalState);
   // 1. the latest emission per window equals batch replay at the final watermark
   const expected = replay(c.history.records, sinchAgentStatusHistoryAdapter, { until: finalWatermark, ...idleOf(c) }).rows;
   const actual = windowRows(plain.emissions);

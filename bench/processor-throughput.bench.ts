@@ -20,6 +20,8 @@
  *            then a fresh group consumes set i's raw topic again and, per batch, produces that batch's share of those
  *            records (same keys, values, partitions) and commits the offset in one transaction per batch, with the
  *            processor's producer settings: the processor's Kafka traffic without the engine.
+ * With BENCH_CPU_PROFILE=<dir>, each processor run (proc i, and only it) is CPU-profiled in this process through
+ * node:inspector, into <dir>/proc-<i>.cpuprofile (summarise with bench/support/cpu-profile-top.ts).
  * With BENCH_PLATFORMATIC=1, each round also runs the raw consume and the pipe with @platformatic/kafka
  * (bench/support/pipe-consume-platformatic.ts), for the choice of Kafka client.
  * Reports records/s medians (wall time from start, and from the first record seen, i.e. without the group join)
@@ -32,6 +34,8 @@
  * before `rawEnds`, and that of pollers that do not count their ends).
  */
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import type { Message } from 'kafkajs';
 import { startProcessorInstance } from '../src/processor/processor-instance.ts';
 import { createLogger } from '../src/runtime/logger.ts';
@@ -212,7 +216,19 @@ async function main(): Promise<void> {
       const r = await rawConsume(stacks[i]!, ends[i]!, records.length);
       raw.push(r);
       console.log(`raw  ${i + 1}: ${Math.round(r.totalMs)} ms total (${Math.round(records.length / (r.totalMs / 1000))} records/s), ${Math.round(r.fromFirstMs)} ms from the first record (${Math.round(records.length / (r.fromFirstMs / 1000))} records/s)`);
+      const profileDir = process.env['BENCH_CPU_PROFILE'];
+      const session = profileDir === undefined ? null : new Session();
+      if (session !== null) {
+        session.connect();
+        await session.post('Profiler.enable');
+        await session.post('Profiler.start');
+      }
       const p = await processorConsume(stacks[i]!, ends[i]!, watermarks[watermarks.length - 1]!);
+      if (session !== null) {
+        const { profile } = await session.post('Profiler.stop');
+        writeFileSync(`${profileDir}/proc-${i + 1}.cpuprofile`, JSON.stringify(profile));
+        session.disconnect();
+      }
       proc.push(p);
       console.log(`proc ${i + 1}: ${Math.round(p.totalMs)} ms total (${Math.round(records.length / (p.totalMs / 1000))} records/s), ${Math.round(p.fromFirstMs)} ms from the first record (${Math.round(records.length / (p.fromFirstMs / 1000))} records/s), ${p.windows} window emissions, ${p.transactions} transactions; output end offsets ${JSON.stringify(p.out)}`);
       const stack = stacks[i]!;

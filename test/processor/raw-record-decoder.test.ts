@@ -85,6 +85,20 @@ describe('RawRecordDecoder and registry errors', () => {
     expect(await decoder.decode(withTenant('tenant_b'))).toMatchObject({ tenant: 'tenant_b' });
   });
 
+  it('reads every field but the envelope whatever the envelope holds, and refuses a value cut inside the envelope', async () => {
+    stub = await startRegistryStub((path) => (path === `/schemas/ids/${ID}` ? schemaFound(schema) : ANSWERS.proxyNotFound));
+    const decoder = decoderFor(stub.url);
+    const type = avro.Type.forSchema(JSON.parse(schema) as avro.Schema);
+    const full = { ...fixture, keySpellings: { userId: 'UserId', changeTimestamp: 'changeTimeStamp' }, source: 's'.repeat(300), pollId: 'poll-é', receivedAt: 1_700_000_000_123, vendorPoll: 4, vendorRow: 9 };
+    const expected = Object.fromEntries(Object.entries(type.fromBuffer(type.toBuffer(full)) as Record<string, unknown>).filter(([name, value]) => value !== null && !['tenant', 'source', 'pollId', 'receivedAt', 'keySpellings'].includes(name)));
+    expect(expected).toMatchObject({ userId: fixture.userId, vendorPoll: 4, vendorRow: 9 });
+    expect(await decoder.decode(wire(ID, type.toBuffer(full)))).toEqual({ tenant: fixture.tenant, record: expected });
+    // the envelope's end: the first byte after the pollId's text, which the reader skips without building the string
+    const bytes = type.toBuffer(full);
+    const cut = bytes.indexOf(Buffer.from('poll-é')) + Buffer.byteLength('poll-é') - 1;
+    expect(await decoder.decode(wire(ID, bytes.subarray(0, cut)))).toMatchObject({ errorCode: 'WIRE_FORMAT_INVALID' });
+  });
+
   it('decodes without a promise only once the writer schema is known, with the same answers as decode', async () => {
     stub = await startRegistryStub((path) => (path === `/schemas/ids/${ID}` ? schemaFound(schema) : ANSWERS.proxyNotFound));
     const decoder = decoderFor(stub.url);

@@ -1,10 +1,7 @@
 #!/usr/bin/env node
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { parseConfig } from '../config/config.ts';
 import { AgentTimelinesError } from '../errors/agent-timelines-error.ts';
-import { createLogger } from '../runtime/logger.ts';
-import { setupTopology } from '../cli/setup-command.ts';
 
 const USAGE = `usage: agent-timelines <command> [options]
 
@@ -39,6 +36,8 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'setup': {
+      // each command loads its own modules: `replay` and `--help` need no Kafka client
+      const [{ parseConfig }, { createLogger }, { setupTopology }] = await Promise.all([import('../config/config.ts'), import('../runtime/logger.ts'), import('../cli/setup-command.ts')]);
       const config = parseConfig(process.env);
       const logger = createLogger(config.logLevel, process.stdout, config.logFormat);
       const { topics, subjects } = await setupTopology(config, logger);

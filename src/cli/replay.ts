@@ -55,12 +55,21 @@ export function serializeRow(row: AgentStatisticRow): string {
 const SERIALIZED_FIELDS = SEED_ORDER_METRIC_FIELDS.map((field) => [`,${JSON.stringify(field)}:`, metricIndex(field)] as const);
 const PARTIAL_BITS = FIELD_KNOWN | FIELD_UNKNOWN;
 
+/** formatUtc, keeping the last answer: the rows come in start order, so their interval bounds repeat row after row. */
+function lastFormatted(): (ms: number) => string {
+  let last = Number.NaN;
+  let text = '';
+  return (ms) => (ms === last ? text : (text = formatUtc((last = ms))));
+}
+const formatStart = lastFormatted();
+const formatEnd = lastFormatted();
+
 /**
  * `serializeRow(statisticRow(period))` (replay.ts) written directly, without the two intermediate objects: the
  * replay writes millions of rows. A test keeps the two byte-identical.
  */
 export function serializePeriod(p: PeriodAggregate): string {
-  let text = `{"timeCategory":${JSON.stringify(p.label)},"userId":${JSON.stringify(p.userId)},"userName":${JSON.stringify(p.userName)},"intervalStart":"${formatUtc(p.start)}","intervalEnd":"${formatUtc(p.end)}"`;
+  let text = `{"timeCategory":${JSON.stringify(p.label)},"userId":${JSON.stringify(p.userId)},"userName":${JSON.stringify(p.userName)},"intervalStart":"${formatStart(p.start)}","intervalEnd":"${formatEnd(p.end)}"`;
   const vector = p.vector;
   const coverage = p.coverage;
   for (const [prefix, index] of SERIALIZED_FIELDS) {

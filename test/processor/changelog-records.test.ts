@@ -172,12 +172,12 @@ type SnapshotSession = { sessionId: string; live: unknown[]; log: unknown[][]; a
  * `final` as the v1 code left it. A restore makes every session active, and the v1 code moved an ended session's
  * live machine on to each watermark, counting its logged events up to it as applied. This release leaves a session
  * past its end as it is (engine-session.ts, `advance`), so an engine restored from a snapshot ends in the state of an
- * uninterrupted one. The sessions past their end at the restore (`restored`) that are still where they were get the
- * v1 code's cursor (`watermark`) and applied count back; nothing else is touched.
+ * uninterrupted one. The sessions past their end before the watermark (`before`: restored, phase 2 ingested) that are
+ * still where they were get the v1 code's cursor (`watermark`) and applied count back; nothing else is touched.
  */
-function asV1Advanced(final: Record<string, unknown>, restored: Record<string, unknown>, watermark: number): Record<string, unknown> {
+function asV1Advanced(final: Record<string, unknown>, before: Record<string, unknown>, watermark: number): Record<string, unknown> {
   const pastEnd = new Map<string, unknown>();
-  for (const session of restored['sessions'] as SnapshotSession[]) {
+  for (const session of before['sessions'] as SnapshotSession[]) {
     const [cursor, ended, endTime] = session.live as [number | null, boolean, number | null];
     if (ended && cursor !== null && endTime !== null && cursor > endTime) pastEnd.set(session.sessionId, cursor);
   }
@@ -202,11 +202,11 @@ describe('restoring the previous (v1) changelog format', () => {
       r2.forEach((record, index) => {
         if (scenario.partitionOfR2[index] === Number(partition)) engine?.ingestRecord(record, sinchAgentStatusHistoryAdapter);
       });
-      const atRestore = JSON.parse(JSON.stringify(engine?.snapshot() ?? {})) as Record<string, unknown>;
+      const beforeW2 = JSON.parse(JSON.stringify(engine?.snapshot() ?? {})) as Record<string, unknown>;
       const emissions = engine?.advanceWatermark(scenario.w2) ?? [];
       expect(emissions.map(withoutBreakdown), `partition ${partition}`).toEqual(expected.emissions.map(withSinchSource));
       expect(breakdownMismatches(emissions), `partition ${partition}`).toEqual([]);
-      const { version: _version, ...final } = withoutV3Fields(withoutV4Fields(withoutV6Fields(withoutV7Fields(withoutV8Fields(withoutV9Fields(withoutV10Fields(asV1Advanced((engine?.snapshot() ?? { version: 0, users: [], sessions: [] }) as unknown as Record<string, unknown>, atRestore, scenario.w2))))))));
+      const { version: _version, ...final } = withoutV3Fields(withoutV4Fields(withoutV6Fields(withoutV7Fields(withoutV8Fields(withoutV9Fields(withoutV10Fields(asV1Advanced((engine?.snapshot() ?? { version: 0, users: [], sessions: [] }) as unknown as Record<string, unknown>, beforeW2, scenario.w2))))))));
       expect(createHash('sha256').update(JSON.stringify(final)).digest('hex'), `partition ${partition}`).toBe(expected.snapshotWithoutVersionSha256);
     }
   });

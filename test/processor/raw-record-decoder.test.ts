@@ -93,7 +93,7 @@ describe('RawRecordDecoder and registry errors', () => {
     const expected = Object.fromEntries(Object.entries(type.fromBuffer(type.toBuffer(full)) as Record<string, unknown>).filter(([name, value]) => value !== null && !['tenant', 'source', 'pollId', 'receivedAt', 'keySpellings'].includes(name)));
     expect(expected).toMatchObject({ userId: fixture.userId, vendorPoll: 4, vendorRow: 9 });
     expect(await decoder.decode(wire(ID, type.toBuffer(full)))).toEqual({ tenant: fixture.tenant, record: expected });
-    // the envelope's end: the first byte after the pollId's text, which the reader skips without building the string
+    // cut inside the pollId's text, whose bytes the reader skips without building the string
     const bytes = type.toBuffer(full);
     const cut = bytes.indexOf(Buffer.from('poll-é')) + Buffer.byteLength('poll-é') - 1;
     expect(await decoder.decode(wire(ID, bytes.subarray(0, cut)))).toMatchObject({ errorCode: 'WIRE_FORMAT_INVALID' });

@@ -221,14 +221,17 @@ function wireHeader(value: Buffer | null): { schemaId: number; payload: Buffer }
   }
 }
 
-/** The record without its envelope and null fields, for `tenant` (already validated). */
+/**
+ * The record without its envelope and null fields, for `tenant` (already validated). The reader schema holds no
+ * other envelope field ({@link withoutUnreadFields}), so `tenant` is the only one to leave out.
+ */
 function engineRecord(tenant: string, decoded: Record<string, unknown>): DecodedRawRecord {
   const record: Record<string, unknown> = {};
   const keys = Object.keys(decoded);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     const value = decoded[key];
-    if (value !== null && !ENVELOPE_FIELDS.has(key)) record[key] = value;
+    if (value !== null && key !== 'tenant') record[key] = value;
   }
   return { tenant, record };
 }

@@ -1,5 +1,6 @@
 import type { InputJournal, JournalStep } from './input-journal.ts';
 import { journalEntry } from './input-journal.ts';
+import { WatermarkCadence } from './watermark-cadence.ts';
 
 /** A journal of this many steps, or of this much input, makes the state commit due whatever the interval (it bounds a restore's replay). */
 export const MAX_JOURNAL_STEPS = 1_000;
@@ -10,7 +11,9 @@ export const MAX_JOURNAL_RECORDS = 200_000;
  * the watermarks applied since (the input journal, input-journal.ts), the journal it holds, and when the state is
  * due again (every `intervalMs` of the task's clock; docs/processor.md, "State commits"). The first state commit
  * after a restore comes after `(1 + phase) × intervalMs`, so that partitions restored together, given different
- * phases, do not all write their state at once (and none sooner than an interval after its restore).
+ * phases, do not all write their state at once (and none sooner than an interval after its restore). Once due, the
+ * state waits for a quiet part of the gap between watermarks ({@link WatermarkCadence}), so that the next watermark's
+ * rows do not wait for it, but never beyond twice the interval.
  *
  * Lifecycle: one per restore of a partition task; {@link applied} for every watermark the engines are advanced to;
  * {@link journalText} before and {@link journalCommitted} after each transaction of outputs; {@link stateCommitted}
@@ -22,6 +25,7 @@ export class StateCommitSchedule {
   #committedAt: number;
   #steps: JournalStep[];
   #written: string | null;
+  readonly #cadence = new WatermarkCadence();
 
   /** `journal`: the one restored with the state at `stateOffset`, or null; `now` the task's clock; `phase` in [0, 1). */
   constructor(intervalMs: number, stateOffset: number, journal: InputJournal | null, now: number, phase = 0) {
@@ -50,6 +54,7 @@ export class StateCommitSchedule {
   /** An engine was advanced (or refused a watermark ahead of the clock): it goes in the journal. */
   applied(step: JournalStep): void {
     this.#steps.push(step);
+    this.#cadence.applied(step.wallClock);
   }
 
   /** The journal's JSON when the outputs are committed up to `nextOffset`; null when nothing was since the state. */
@@ -68,9 +73,14 @@ export class StateCommitSchedule {
     return this.#steps.length > 0 || nextOffset !== this.#stateOffset;
   }
 
-  /** True when the state should be committed at `now`, with outputs committed up to `nextOffset`: the interval passed, or {@link full}. */
+  /**
+   * True when the state should be committed at `now`, with outputs committed up to `nextOffset`: the interval passed
+   * and the watermarks' cadence is quiet, or twice the interval passed, or {@link full}.
+   */
   due(nextOffset: number, now: number): boolean {
-    return this.behind(nextOffset) && (now - this.#committedAt >= this.#intervalMs || this.full(nextOffset));
+    if (!this.behind(nextOffset)) return false;
+    const since = now - this.#committedAt;
+    return (since >= this.#intervalMs && (this.#cadence.quiet(now) || since >= 2 * this.#intervalMs)) || this.full(nextOffset);
   }
 
   /** True when the journal reached its bounds with outputs committed up to `nextOffset`: the state should be committed at once. */

@@ -52,6 +52,23 @@ describe('StateCommitSchedule', () => {
     expect(schedule.full(MAX_JOURNAL_RECORDS)).toBe(true);
   });
 
+  it('once due, waits for the quiet part of the gap between watermarks, but not beyond twice the interval', () => {
+    const schedule = new StateCommitSchedule(10_000, 0, null, 0);
+    // watermarks applied every second, the last at 10,000
+    for (let at = 1_000; at <= 10_000; at += 1_000) schedule.applied({ position: at, tenant: 't', watermark: at, wallClock: at });
+    expect(schedule.due(50, 10_000), 'the rows of the last watermark are being committed').toBe(false);
+    expect(schedule.due(50, 10_100)).toBe(false);
+    expect(schedule.due(50, 10_200)).toBe(true);
+    expect(schedule.due(50, 10_500)).toBe(true);
+    expect(schedule.due(50, 10_600), 'the next watermark is near').toBe(false);
+    // a cadence never quiet at the ticks still lets the state through at twice the interval
+    for (let at = 10_900; at <= 19_900; at += 1_000) schedule.applied({ position: at, tenant: 't', watermark: at, wallClock: at });
+    expect(schedule.due(50, 19_999)).toBe(false);
+    expect(schedule.due(50, 20_000)).toBe(true);
+    // the journal's bounds do not wait at all
+    expect(schedule.due(MAX_JOURNAL_RECORDS, 19_950)).toBe(true);
+  });
+
   it('starts from a restored journal, which the changelog holds', () => {
     const journal = { stateOffset: 10, nextOffset: 30, steps: [step(20, 7)] };
     const schedule = new StateCommitSchedule(1_000, 10, journal, 500);

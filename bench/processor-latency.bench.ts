@@ -17,7 +17,9 @@
  * Reports p50/p90/p99/max over all records and without the first 5 s (warm-up), and the time from sending the
  * watermark that covers a record (the first one sent after it) to the row. Also reports the issue's definition of
  * the processor's own part: from the processor reading a watermark to the commit of the rows applying it emitted
- * (the `watermark_commit_ms` observations, one per watermark and partition, after the warm-up). Deletes its topics,
+ * (the `watermark_commit_ms` observations, one per watermark and partition, after the warm-up), the partitions' state
+ * transactions (`state_commit_ms`), and how many of those watermark samples overlapped a state transaction of their
+ * partition. Deletes its topics,
  * subjects, groups and Redis keys at the end.
  */
 import { fork } from 'node:child_process';
@@ -44,6 +46,16 @@ const DRAIN_MS = 20_000;
 const FLOW = ['Talking_Inbound', 'Wrap', 'Waiting'] as const;
 const INLINE = process.env['BENCH_PROCESSOR'] === 'inline';
 
+/** A histogram observation of the processor: name, duration, when it ended (epoch ms) and its partition label. */
+type Observe = (name: string, ms: number, at: number, partition: string) => void;
+
+/** One observed duration, ending at `at` (epoch ms). */
+interface Timed {
+  readonly ms: number;
+  readonly at: number;
+  readonly partition: string;
+}
+
 interface BenchProcessor {
   /** Resolves once every assigned partition is restored (or after 10 s). */
   readonly ready: Promise<void>;
@@ -51,9 +63,9 @@ interface BenchProcessor {
 }
 
 /** The processor on this thread, sharing it with the load generator and the output reader (the bench before 2026-12-01). */
-async function inlineProcessor(config: Config, observe: (name: string, ms: number, at: number) => void): Promise<BenchProcessor> {
+async function inlineProcessor(config: Config, observe: Observe): Promise<BenchProcessor> {
   const metrics = createProcessorMetrics();
-  metrics.onObservation(({ name, ms }) => observe(name, ms, Date.now()));
+  metrics.onObservation(({ name, ms, labels }) => observe(name, ms, Date.now(), labels['partition'] ?? ''));
   const instance = await startProcessorInstance(config, processorSource(config, 'sinch-rai'), createLogger('error'), { metrics });
   instance.fatal.catch((error: unknown) => console.error('processor failed:', error));
   const ready = (async () => {
@@ -63,14 +75,14 @@ async function inlineProcessor(config: Config, observe: (name: string, ms: numbe
 }
 
 /** The processor in a child process of its own (bench/support/processor-child.ts), as `agent-timelines process` runs it. */
-async function childProcessor(env: Record<string, string>, observe: (name: string, ms: number, at: number) => void): Promise<BenchProcessor> {
+async function childProcessor(env: Record<string, string>, observe: Observe): Promise<BenchProcessor> {
   const execArgv = (process.env['BENCH_CHILD_EXEC_ARGV'] ?? '').split(' ').filter((arg) => arg !== '');
   const child = fork(fileURLToPath(new URL('./support/processor-child.ts', import.meta.url)), [], { env: { ...process.env, ...env }, execArgv });
   const ready = new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`processor child exited with ${code}`)));
-    child.on('message', (message: { type: string; name?: string; ms?: number; at?: number }) => {
+    child.on('message', (message: { type: string; name?: string; ms?: number; at?: number; partition?: string }) => {
       if (message.type === 'ready') resolve();
-      else if (message.type === 'observation') observe(message.name!, message.ms!, message.at!);
+      else if (message.type === 'observation') observe(message.name!, message.ms!, message.at!, message.partition ?? '');
     });
   });
   ready.catch(() => undefined);
@@ -96,10 +108,13 @@ async function main(): Promise<void> {
   const cleanup = (): Promise<void> => stack.cleanup(extraGroups);
   cleanupOnSignal(cleanup);
   try {
-    const seenToCommitted: number[] = [];
+    const seenToCommitted: Timed[] = [];
+    const stateCommits: Timed[] = [];
     let measureFrom = Infinity;
-    const observe = (name: string, ms: number, at: number): void => {
-      if (name === 'watermark_commit_ms' && at >= measureFrom) seenToCommitted.push(ms);
+    const observe: Observe = (name, ms, at, partition) => {
+      if (at < measureFrom) return;
+      if (name === 'watermark_commit_ms') seenToCommitted.push({ ms, at, partition });
+      else if (name === 'state_commit_ms') stateCommits.push({ ms, at, partition });
     };
     const processor = INLINE ? await inlineProcessor(stack.config, observe) : await childProcessor(stack.baseEnv, observe);
     console.log(`processor: ${INLINE ? 'in this process (BENCH_PROCESSOR=inline)' : 'a child process'}`);
@@ -221,7 +236,11 @@ async function main(): Promise<void> {
       if (wm !== undefined) afterWatermark.push(l.sentAt + l.ms - wm);
     }
     show(`time from sending the covering watermark to the row, after the first ${WARMUP_MS / 1000} s`, afterWatermark);
-    show(`processor's own part, watermark read → its rows committed (per watermark and partition), after the first ${WARMUP_MS / 1000} s`, seenToCommitted);
+    show(`processor's own part, watermark read → its rows committed (per watermark and partition), after the first ${WARMUP_MS / 1000} s`, seenToCommitted.map((s) => Math.round(s.ms)));
+    show(`state transactions of the partitions, after the first ${WARMUP_MS / 1000} s`, stateCommits.map((s) => Math.round(s.ms)));
+    const overlaps = (w: Timed): boolean => stateCommits.some((s) => s.partition === w.partition && s.at - s.ms < w.at && s.at > w.at - w.ms);
+    const overlapping = seenToCommitted.filter(overlaps);
+    console.log(`own-part samples that overlapped a state transaction of their partition: ${overlapping.length} of ${seenToCommitted.length}${overlapping.length === 0 ? '' : ` (${overlapping.map((s) => Math.round(s.ms)).sort((a, b) => b - a).join(', ')} ms)`}`);
     console.log(`machine at end: ${machineLine()}`);
   } finally {
     await cleanup();

@@ -4,7 +4,7 @@
  *
  *   forked with env = the bench stack's baseEnv (BenchStack.baseEnv); IPC messages:
  *   child → parent: { type: 'ready' } once every assigned partition is restored (or after 10 s);
- *                   { type: 'observation', name, ms, at } for every histogram observation (at: epoch ms);
+ *                   { type: 'observation', name, ms, at, partition } for every histogram observation (at: epoch ms);
  *   parent → child: { type: 'stop' } stops the instance, then the child exits.
  *
  * The instance is the sinch-rai source, like the in-process bench; CPU profiling works with
@@ -22,7 +22,7 @@ const send = (message: unknown): void => {
 
 const config = parseConfig(process.env);
 const metrics = createProcessorMetrics();
-metrics.onObservation(({ name, ms }) => send({ type: 'observation', name, ms, at: Date.now() }));
+metrics.onObservation(({ name, ms, labels }) => send({ type: 'observation', name, ms, at: Date.now(), partition: labels['partition'] }));
 const instance = await startProcessorInstance(config, processorSource(config, 'sinch-rai'), createLogger('error'), { metrics });
 instance.fatal.catch((error: unknown) => {
   console.error('processor failed:', error);

@@ -395,6 +395,7 @@ export class PartitionTask {
 
   /** Writes the state at the committed offset (and deletes the journal) in a transaction of its own. True when committed. */
   async #commitState(): Promise<boolean> {
+    const started = performance.now();
     let records: OutgoingRecord[];
     try {
       records = this.#stateRecords(this.#nextOffset);
@@ -405,6 +406,7 @@ export class PartitionTask {
     }
     this.#stateAccepted();
     this.#deps.metrics.inc('transactions_committed', { partition: String(this.partition) });
+    this.#deps.metrics.observe('state_commit_ms', { partition: String(this.partition) }, performance.now() - started);
     return true;
   }
 

@@ -32,9 +32,11 @@ export type MetricLabels = Readonly<Record<string, string>>;
 
 /**
  * Durations observed one at a time, in ms. `watermark_commit_ms`: from the moment the processor saw a poll watermark
- * (its intake read it) to the commit of the transaction holding what applying it emitted.
+ * (its intake read it) to the commit of the transaction holding what applying it emitted. `state_commit_ms`: a
+ * partition's state transaction, from building its records to its commit (the rows of a watermark that comes
+ * meanwhile wait for it).
  */
-export type ProcessorTiming = 'watermark_commit_ms';
+export type ProcessorTiming = 'watermark_commit_ms' | 'state_commit_ms';
 
 export interface Observation {
   readonly name: ProcessorTiming;

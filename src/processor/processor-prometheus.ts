@@ -59,6 +59,12 @@ const HISTOGRAMS: readonly { source: ProcessorTiming; name: string; help: string
     help: 'From a poll watermark read by the processor to the commit of the rows applying it emitted, per watermark and partition',
     buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
   },
+  {
+    source: 'state_commit_ms',
+    name: 'state_commit_seconds',
+    help: 'A partition\'s state transaction (PROCESSOR_STATE_INTERVAL_MS), from building its records to its commit',
+    buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+  },
 ];
 
 /** How long a scrape waits for the broker's end offsets before it shows the lag seen at the last batch instead. */

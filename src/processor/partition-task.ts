@@ -7,7 +7,6 @@ import { TimelineEngine } from '../core/engine/timeline-engine.ts';
 import type { AvroSerde } from '../kafka/avro-serde.ts';
 import type { StoredRecord } from './changelog-records.ts';
 import { journalRecord } from './changelog-records.ts';
-import { ChangelogTracker } from './changelog-tracker.ts';
 import { JournalReplay } from './input-journal.ts';
 import type { OutgoingRecord } from './output-records.ts';
 import { deadLetterRecord, emissionRecords } from './output-records.ts';
@@ -22,12 +21,9 @@ import { restorePartitionState } from './partition-state.ts';
 import { PendingTransaction } from './pending-transaction.ts';
 import type { ProcessorEngineConfig } from './direct-contact-tenants.ts';
 import { tenantEngineConfig } from './direct-contact-tenants.ts';
-import { StateBlockWriter } from './state-blocks.ts';
+import { PartitionStateWriter } from './partition-state-writer.ts';
 import type { WatermarkIntake } from './watermark-intake.ts';
-import type { WritableEntry } from './state-entries.ts';
-import { partitionEntry } from './state-entries.ts';
 import { StateCommitSchedule } from './state-commit-schedule.ts';
-import { largestEntryBytes, oversizedEntries, quarantineDeadLetter, quarantineSnapshot } from './state-quarantine.ts';
 
 /** The kafkajs eachBatch controls a task uses. */
 export interface BatchControl {
@@ -104,8 +100,7 @@ export class PartitionTask {
   readonly #logger: Logger;
   #producer: PartitionProducer | null = null;
   #engines = new Map<string, TimelineEngine>();
-  #tracker: ChangelogTracker | null = null;
-  #blocks = new StateBlockWriter();
+  #writer: PartitionStateWriter | null = null;
   #nextOffset: number | null = null;
   /** The next input offset the engines have consumed: at or after `#nextOffset`, the committed one (before it only while replaying). */
   #stateOffset: number | null = null;
@@ -366,7 +361,7 @@ export class PartitionTask {
     try {
       // the engines hand out their changes once: whatever fails from here on rebuilds the state from the changelog
       const { topics } = this.#deps;
-      changelog = withState ? this.#stateRecords(offset) : journal === this.#schedule.written ? [] : [journalRecord(topics.changelog, topics.raw, this.partition, journal, Date.now())];
+      changelog = withState ? this.#writer!.records(this.#engines, offset, this.#schedule.written !== null) : journal === this.#schedule.written ? [] : [journalRecord(topics.changelog, topics.raw, this.partition, journal, Date.now())];
     } catch (error) {
       await this.#fail(error);
       return false;
@@ -398,7 +393,7 @@ export class PartitionTask {
     const started = performance.now();
     let records: OutgoingRecord[];
     try {
-      records = this.#stateRecords(this.#nextOffset);
+      records = this.#writer!.records(this.#engines, this.#nextOffset, this.#schedule.written !== null);
       await this.#producer!.commit(records, null);
     } catch (error) {
       await this.#fail(error);
@@ -410,27 +405,9 @@ export class PartitionTask {
     return true;
   }
 
-  /**
-   * The records that write the engines' state as at input `offset`: dead letters for quarantined entries, the
-   * changelog diff, and the journal's tombstone. Throws when the entries cannot be built.
-   */
-  #stateRecords(offset: number | null): OutgoingRecord[] {
-    const { metrics, topics } = this.#deps;
-    const entries: WritableEntry[] = offset === null ? [] : [partitionEntry(offset)];
-    const records: OutgoingRecord[] = [];
-    for (const tenant of [...this.#engines.keys()]) entries.push(...this.#tenantEntries(tenant, records));
-    metrics.set('largest_state_entry_bytes', { partition: String(this.partition) }, largestEntryBytes(entries));
-    const changelog = this.#tracker!.diff(entries, Date.now());
-    if (this.#schedule.written !== null) {
-      const tombstone = journalRecord(topics.changelog, topics.raw, this.partition, null, 0);
-      if (!changelog.some((record) => record.key === tombstone.key)) changelog.push(tombstone);
-    }
-    return [...records, ...changelog];
-  }
-
   /** The last transaction committed the state: the changelog's baseline now, without a journal. */
   #stateAccepted(): void {
-    this.#tracker!.accept();
+    this.#writer!.accept();
     this.#schedule.stateCommitted(this.#nextOffset ?? 0, this.#deps.now());
     this.#replaceChangelog = false;
     this.#deps.metrics.inc('state_commits', { partition: String(this.partition) });
@@ -474,8 +451,8 @@ export class PartitionTask {
           this.#logger.error({ err: state.unreadable, records: entries.length }, 'changelog not readable by this release; rebuilding the partition state from the raw topic');
         }
         this.#engines = state.engines;
-        this.#tracker = new ChangelogTracker({ topic: topics.changelog, inputTopic: topics.raw, partition: this.partition, restored: state.baseline });
-        this.#blocks = new StateBlockWriter();
+        const { engine, stateEntryMaxBytes, metrics } = this.#deps;
+        this.#writer = new PartitionStateWriter({ topics, partition: this.partition, engine, stateEntryMaxBytes, metrics, logger: this.#logger }, state.baseline);
         const low = await this.#deps.lowOffset(this.partition);
         const stateAt = state.nextOffset ?? low;
         this.#schedule = new StateCommitSchedule(this.#deps.stateIntervalMs, stateAt, state.journal, this.#deps.now(), (this.partition * GOLDEN_RATIO_FRACTION) % 1);
@@ -502,27 +479,6 @@ export class PartitionTask {
         await sleep(Math.min(5_000, 200 * 2 ** Math.min(attempt, 5)));
       }
     }
-  }
-
-  /**
-   * The changelog entries of one tenant's engine. A user or session entry above `stateEntryMaxBytes` is quarantined
-   * first (the engine continues from the trimmed snapshot), with a dead letter per quarantined entry in `records`.
-   */
-  #tenantEntries(tenant: string, records: OutgoingRecord[]): WritableEntry[] {
-    const { metrics, topics, stateEntryMaxBytes } = this.#deps;
-    const entries = this.#blocks.entries(tenant, this.#engine(tenant).persistedChanges());
-    const oversized = oversizedEntries(entries, stateEntryMaxBytes);
-    if (oversized.length === 0) return entries;
-    const snapshot = this.#engine(tenant).snapshot();
-    const engine = TimelineEngine.restore(quarantineSnapshot(snapshot, oversized), tenantEngineConfig(this.#deps.engine, tenant));
-    this.#engines.set(tenant, engine);
-    for (const item of oversized) {
-      records.push(quarantineDeadLetter(topics, this.partition, tenant, item, entries, stateEntryMaxBytes, Date.now()));
-      metrics.inc('records_dead_lettered', { errorCode: 'STATE_TOO_LARGE' });
-      metrics.inc('state_quarantined', { partition: String(this.partition), kind: item.kind });
-      this.#logger.error({ tenant, kind: item.kind, id: item.id, bytes: item.bytes, limit: stateEntryMaxBytes }, 'oversized state quarantined');
-    }
-    return this.#blocks.entries(tenant, engine.persistedChanges());
   }
 
   #engine(tenant: string): TimelineEngine {

@@ -67,6 +67,33 @@ export interface EncodedRecord {
 }
 
 /**
+ * A value encoded already (wire format), in place of an Avro value in an {@link OutgoingRecord}: a partition task
+ * encodes its emissions as they are made ({@link encodeAhead}), so that what waits for the transaction is bytes
+ * outside the heap, not object graphs the garbage collector copies while other partitions work.
+ */
+export class EncodedValue {
+  readonly bytes: Buffer;
+
+  constructor(bytes: Buffer) {
+    this.bytes = bytes;
+  }
+}
+
+/**
+ * `records` with each value encoded into `arena` ({@link EncodedValue}) where its topic's schema is loaded; the
+ * others (tombstones, a topic not loaded yet, an invalid value) are left for the commit, which encodes them or throws
+ * the validation error.
+ */
+export function encodeAhead(serde: AvroSerde, records: readonly OutgoingRecord[], arena: ValueArena): OutgoingRecord[] {
+  return records.map((record) => {
+    if (record.value === null || record.value instanceof EncodedValue) return record;
+    const bytes = serde.encodeLoaded(record.topic, record.value, arena);
+    if (bytes === null) return record;
+    return record.partition === undefined ? { topic: record.topic, key: record.key, value: new EncodedValue(bytes) } : { topic: record.topic, key: record.key, value: new EncodedValue(bytes), partition: record.partition };
+  });
+}
+
+/**
  * Encodes records into produce requests of at most {@link REQUEST_BYTES} each, so no record batch of one
  * partition comes near the broker's message.max.bytes however large a transaction is.
  */
@@ -77,7 +104,8 @@ export async function produceRequests(serde: AvroSerde, records: readonly Outgoi
   const arena = new ValueArena();
   for (const record of records) {
     // synchronous once the topic's schema is loaded, so that one commit's encoding is not interleaved with others'
-    const value = record.value === null ? null : (serde.encodeLoaded(record.topic, record.value, arena) ?? (await serde.encode(record.topic, record.value)));
+    const value =
+      record.value === null ? null : record.value instanceof EncodedValue ? record.value.bytes : (serde.encodeLoaded(record.topic, record.value, arena) ?? (await serde.encode(record.topic, record.value)));
     const size = record.key.length + (value?.length ?? 0) + 64;
     if (bytes + size > REQUEST_BYTES && request.length > 0) {
       requests.push(request);

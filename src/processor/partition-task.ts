@@ -10,7 +10,8 @@ import { journalRecord } from './changelog-records.ts';
 import { JournalReplay } from './input-journal.ts';
 import type { OutgoingRecord } from './output-records.ts';
 import { deadLetterRecord, emissionRecords } from './output-records.ts';
-import { isFencingError } from './partition-producer.ts';
+import { encodeAhead, isFencingError } from './partition-producer.ts';
+import { ValueArena } from '../kafka/value-arena.ts';
 import type { OpenPartitionProducer, PartitionProducer } from './partition-producer.ts';
 import type { ProcessorMetrics } from './processor-metrics.ts';
 import type { ProcessorTopics } from './processor-topics.ts';
@@ -111,6 +112,8 @@ export class PartitionTask {
   /** The changelog could not be read by this release: the next commit writes the state with the outputs, replacing it. */
   #replaceChangelog = false;
   readonly #pending: PendingTransaction;
+  /** Where the emissions waiting for the next transaction are encoded (encodeAhead); a new one after each commit. */
+  #arena = new ValueArena();
   #position = 0;
   #queue: Promise<void> = Promise.resolve();
   #tickQueued = false;
@@ -341,7 +344,7 @@ export class PartitionTask {
       if (unmatched > 0) this.#deps.metrics.inc('direct_contacts_unmatched', { partition: String(this.partition) }, unmatched);
       this.#count(emissions);
       this.#deps.metrics.inc('watermarks_applied', { partition: String(this.partition) });
-      records.push(...emissionRecords(this.#deps.topics, emissions));
+      records.push(...encodeAhead(this.#deps.serde, emissionRecords(this.#deps.topics, emissions), this.#arena));
     }
     return advanced ? records : null;
   }
@@ -415,6 +418,7 @@ export class PartitionTask {
 
   /** After a commit: nothing waits any more; the watermarks it applied are observed. */
   #committed(): void {
+    this.#arena = new ValueArena();
     for (const ms of this.#pending.committed(this.#deps.now())) this.#deps.metrics.observe('watermark_commit_ms', { partition: String(this.partition) }, ms);
   }
 
@@ -430,6 +434,7 @@ export class PartitionTask {
     this.#deps.metrics.inc('transactions_aborted', { partition: String(this.partition) });
     this.#broken = true;
     this.#pending.discard();
+    this.#arena = new ValueArena();
     this.#fenced = isFencingError(error);
     this.#logger.warn({ err: error, fenced: this.#fenced }, 'transaction aborted; rebuilding the partition from its changelog');
     if (!this.#fenced) await this.#rebuild();

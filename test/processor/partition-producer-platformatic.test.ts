@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCommittedToEnd } from '../../src/ingest/read-committed.ts';
 import { deadLetterRecord } from '../../src/processor/output-records.ts';
 import type { OutgoingRecord } from '../../src/processor/output-records.ts';
-import { isFencingError } from '../../src/processor/partition-producer.ts';
+import { EncodedValue, encodeAhead, isFencingError } from '../../src/processor/partition-producer.ts';
+import { AvroSerde } from '../../src/kafka/avro-serde.ts';
+import { ValueArena } from '../../src/kafka/value-arena.ts';
 import type { PartitionProducer } from '../../src/processor/partition-producer.ts';
 import { KafkajsPartitionProducer } from '../../src/processor/partition-producer-kafkajs.ts';
 import { PlatformaticPartitionProducer } from '../../src/processor/partition-producer-platformatic.ts';
@@ -83,6 +85,40 @@ describe('PlatformaticPartitionProducer', () => {
       expect(offsets?.partitions.find((p) => p.partition === 2)?.offset, 'the next offset to read, committed in the transaction').toBe('17');
     } finally {
       await admin.disconnect();
+    }
+  });
+
+  it('commits values encoded ahead (encodeAhead) as the same records as values encoded at the commit', { timeout: 60_000 }, async () => {
+    const plain = rawRecords(100, 'plain');
+    // a serde that has not loaded the topic's schema leaves every value for the commit
+    const fresh = new AvroSerde(pipeline.config.schemaRegistry);
+    expect(encodeAhead(fresh, plain, new ValueArena()).filter((record) => record.value instanceof EncodedValue)).toHaveLength(0);
+    await pipeline.serde.encode(pipeline.topics.raw, plain[0]!.value);
+    const invalid: OutgoingRecord = { topic: pipeline.topics.raw, key: 'invalid', value: { ...(plain[0]!.value as Record<string, unknown>), sessionId: 42 } };
+    const tombstone: OutgoingRecord = { topic: pipeline.topics.raw, key: 'tombstone', value: null };
+    const ahead = encodeAhead(pipeline.serde, [...rawRecords(100, 'ahead'), tombstone, invalid], new ValueArena());
+    expect(ahead.slice(0, 100).every((record) => record.value instanceof EncodedValue)).toBe(true);
+    expect(ahead.slice(100), 'a tombstone and an invalid value are left for the commit').toEqual([tombstone, invalid]);
+    const producer = await open(`${pipeline.id}-ahead`);
+    await expect(producer.commit(ahead, null), 'the invalid value fails the commit, naming the field').rejects.toMatchObject({ name: 'ConfluentSchemaRegistryValidationError', paths: [['sessionId']] });
+    const next = await open(`${pipeline.id}-ahead`);
+    // the same records, every second one encoded ahead, through both clients
+    const mixed = (pollId: string) => rawRecords(100, pollId).map((record, i) => (i % 2 === 0 ? encodeAhead(pipeline.serde, [record], new ValueArena())[0]! : record));
+    await next.commit(mixed('ahead-platformatic'), null);
+    const reference = await KafkajsPartitionProducer.open(pipeline.kafka, pipeline.serde, `${pipeline.id}-ahead-reference`);
+    producers.push(reference);
+    await reference.commit(mixed('ahead-kafkajs'), null);
+    const seen: { key: string; value: Record<string, unknown> }[] = [];
+    await readCommittedToEnd(pipeline.kafka, pipeline.topics.raw, async (message) => {
+      const value = (await pipeline.serde.decode(message.value!)) as Record<string, unknown>;
+      if (typeof value['pollId'] === 'string' && value['pollId'].startsWith('ahead')) seen.push({ key: message.key!.toString(), value });
+    });
+    expect(seen, 'each record once per client, the failed transaction none').toHaveLength(200);
+    for (const pollId of ['ahead-platformatic', 'ahead-kafkajs']) {
+      const expected = new Map(rawRecords(100, pollId).map((record) => [record.key, record.value]));
+      const got = seen.filter((record) => record.value['pollId'] === pollId);
+      expect(got).toHaveLength(100);
+      for (const { key, value } of got) expect(value, key).toMatchObject(expected.get(key) as Record<string, unknown>);
     }
   });
 

@@ -84,7 +84,7 @@ export class EncodedValue {
  * others (tombstones, a topic not loaded yet, an invalid value) are left for the commit, which encodes them or throws
  * the validation error.
  */
-export function encodeAhead(serde: AvroSerde, records: readonly OutgoingRecord[], arena: ValueArena): OutgoingRecord[] {
+export function encodeAhead(serde: Pick<AvroSerde, 'encodeLoaded'>, records: readonly OutgoingRecord[], arena: ValueArena): OutgoingRecord[] {
   return records.map((record) => {
     if (record.value === null || record.value instanceof EncodedValue) return record;
     const bytes = serde.encodeLoaded(record.topic, record.value, arena);

@@ -37,7 +37,8 @@ export interface BatchControl {
 export interface PartitionTaskDeps {
   /** The partition's transactional producer (PROCESSOR_PRODUCER_CLIENT). */
   readonly openProducer: OpenPartitionProducer;
-  readonly serde: AvroSerde;
+  /** Encodes emissions as they are made (encodeAhead); the producer encodes what it could not. */
+  readonly serde: Pick<AvroSerde, 'encodeLoaded'>;
   readonly decoder: Pick<RawRecordDecoder, 'decode' | 'decodeIfKnown'>;
   /** Maps the raw topic's records onto canonical events. */
   readonly adapter: SourceAdapter;

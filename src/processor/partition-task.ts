@@ -113,7 +113,7 @@ export class PartitionTask {
   /** The changelog could not be read by this release: the next commit writes the state with the outputs, replacing it. */
   #replaceChangelog = false;
   readonly #pending: PendingTransaction;
-  /** Where the emissions waiting for the next transaction are encoded (encodeAhead); a new one after each commit. */
+  /** Where the emissions waiting for the next transaction are encoded (encodeAhead); a new one after each commit or failure. */
   #arena = new ValueArena();
   #position = 0;
   #queue: Promise<void> = Promise.resolve();

@@ -8,7 +8,7 @@ import { deadLetterRecord, quarterHourKey, quarterHourValue } from './output-rec
 import { isFencingError } from './partition-producer.ts';
 import type { PartitionProducer } from './partition-producer.ts';
 import { KafkajsPartitionProducer } from './partition-producer-kafkajs.ts';
-import type { BatchControl } from './partition-task.ts';
+import type { BatchControl } from './partition-task-deps.ts';
 import type { ProcessorMetrics } from './processor-metrics.ts';
 import type { ProcessorTopics } from './processor-topics.ts';
 import type { RawRecordDecoder } from './raw-record-decoder.ts';

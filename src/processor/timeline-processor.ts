@@ -12,7 +12,7 @@ import { assertChangelogSchema } from './changelog-records.ts';
 import type { StoredRecord } from './changelog-records.ts';
 import { restoreChangelog } from './changelog-restorer.ts';
 import { PartitionTask } from './partition-task.ts';
-import type { PartitionTaskDeps } from './partition-task.ts';
+import type { PartitionTaskDeps } from './partition-task-deps.ts';
 import { KafkajsPartitionProducer } from './partition-producer-kafkajs.ts';
 import { PlatformaticPartitionProducer } from './partition-producer-platformatic.ts';
 import type { ProcessorMetrics } from './processor-metrics.ts';

@@ -7,7 +7,7 @@ import type { OutgoingRecord } from '../../src/processor/output-records.ts';
 import type { ConsumedOffset, PartitionProducer } from '../../src/processor/partition-producer.ts';
 import { restorePartitionState } from '../../src/processor/partition-state.ts';
 import { PartitionTask } from '../../src/processor/partition-task.ts';
-import type { PartitionTaskDeps } from '../../src/processor/partition-task.ts';
+import type { PartitionTaskDeps } from '../../src/processor/partition-task-deps.ts';
 import { createProcessorMetrics } from '../../src/processor/processor-metrics.ts';
 import type { ProcessorMetrics } from '../../src/processor/processor-metrics.ts';
 import { processorTopics } from '../../src/processor/processor-topics.ts';

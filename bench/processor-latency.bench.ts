@@ -18,8 +18,8 @@
  * watermark that covers a record (the first one sent after it) to the row. Also reports the issue's definition of
  * the processor's own part: from the processor reading a watermark to the commit of the rows applying it emitted
  * (the `watermark_commit_ms` observations, one per watermark and partition, after the warm-up), the partitions' state
- * transactions (`state_commit_ms`), and how many of those watermark samples overlapped a state transaction of their
- * partition. Deletes its topics,
+ * transactions (`state_commit_ms`), how many of those watermark samples overlapped a state transaction of their
+ * partition or only another partition's, and how many of the highest 1 % overlapped any. Deletes its topics,
  * subjects, groups and Redis keys at the end.
  */
 import { fork } from 'node:child_process';
@@ -238,9 +238,13 @@ async function main(): Promise<void> {
     show(`time from sending the covering watermark to the row, after the first ${WARMUP_MS / 1000} s`, afterWatermark);
     show(`processor's own part, watermark read → its rows committed (per watermark and partition), after the first ${WARMUP_MS / 1000} s`, seenToCommitted.map((s) => Math.round(s.ms)));
     show(`state transactions of the partitions, after the first ${WARMUP_MS / 1000} s`, stateCommits.map((s) => Math.round(s.ms)));
-    const overlaps = (w: Timed): boolean => stateCommits.some((s) => s.partition === w.partition && s.at - s.ms < w.at && s.at > w.at - w.ms);
-    const overlapping = seenToCommitted.filter(overlaps);
-    console.log(`own-part samples that overlapped a state transaction of their partition: ${overlapping.length} of ${seenToCommitted.length}${overlapping.length === 0 ? '' : ` (${overlapping.map((s) => Math.round(s.ms)).sort((a, b) => b - a).join(', ')} ms)`}`);
+    const overlaps = (w: Timed, own: boolean): boolean => stateCommits.some((s) => (s.partition === w.partition) === own && s.at - s.ms < w.at && s.at > w.at - w.ms);
+    const listed = (samples: readonly Timed[]): string => (samples.length === 0 ? '' : ` (${samples.map((s) => Math.round(s.ms)).sort((a, b) => b - a).join(', ')} ms)`);
+    const ownOverlap = seenToCommitted.filter((w) => overlaps(w, true));
+    console.log(`own-part samples that overlapped a state transaction of their partition: ${ownOverlap.length} of ${seenToCommitted.length}${listed(ownOverlap)}`);
+    const otherOverlap = seenToCommitted.filter((w) => !overlaps(w, true) && overlaps(w, false));
+    const top = [...seenToCommitted].sort((a, b) => b.ms - a.ms).slice(0, Math.max(1, Math.ceil(seenToCommitted.length / 100)));
+    console.log(`… that overlapped only another partition's: ${otherOverlap.length}; of the ${top.length} highest samples, ${top.filter((w) => overlaps(w, false) || overlaps(w, true)).length} overlapped any state transaction`);
     console.log(`machine at end: ${machineLine()}`);
   } finally {
     await cleanup();
